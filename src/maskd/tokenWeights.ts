@@ -1,0 +1,168 @@
+import * as tf from '@tensorflow/tfjs';
+import { REFERENCE_PARAM_NAMES } from './tokens';
+import type { SerializedTensor } from './types';
+import { assertRank4 } from './validate';
+
+// The optional token-weight branch of the reference MaskModule:
+// conv3×3 C→C (same padding, bias) → global average pool → conv1×1 C→T (bias) → softmax over T.
+// Written with tf.variable (not tf.layers) so its state is four plain named tensors.
+// Kernels are stored HWIO (tfjs); `hwioToOihw` gives PyTorch's OIHW for export.
+
+export type TokenWeightsState = Record<string, SerializedTensor>;
+
+export interface TokenWeightsInit {
+  channels: number;
+  numTokens: number;
+  seed: number;
+}
+
+/** Parameter names, equal to the reference's so a state dict maps one to one (layout aside). */
+export const TOKEN_WEIGHT_PARAMS = {
+  conv3x3Kernel: REFERENCE_PARAM_NAMES.conv3x3Weight,
+  conv3x3Bias: REFERENCE_PARAM_NAMES.conv3x3Bias,
+  conv1x1Kernel: REFERENCE_PARAM_NAMES.conv1x1Weight,
+  conv1x1Bias: REFERENCE_PARAM_NAMES.conv1x1Bias,
+} as const;
+
+type ParamKey = keyof typeof TOKEN_WEIGHT_PARAMS;
+
+function expectedShapes(c: number, t: number): Record<ParamKey, number[]> {
+  return { conv3x3Kernel: [3, 3, c, c], conv3x3Bias: [c], conv1x1Kernel: [1, 1, c, t], conv1x1Bias: [t] };
+}
+
+const KEYS: readonly ParamKey[] = ['conv3x3Kernel', 'conv3x3Bias', 'conv1x1Kernel', 'conv1x1Bias'];
+
+let instanceCounter = 0;
+
+export class TokenWeightBranch {
+  readonly channels: number;
+  readonly numTokens: number;
+  private readonly vars: Record<ParamKey, tf.Variable>;
+
+  private constructor(channels: number, numTokens: number, initial: Record<ParamKey, tf.Tensor>) {
+    this.channels = channels;
+    this.numTokens = numTokens;
+    instanceCounter += 1;
+    // tfjs variable names are global and must be unique; the suffix keeps instances apart.
+    const id = instanceCounter;
+    this.vars = Object.fromEntries(
+      KEYS.map((k) => [k, tf.variable(initial[k], true, `token_weights__${id}__${TOKEN_WEIGHT_PARAMS[k]}`)]),
+    ) as Record<ParamKey, tf.Variable>;
+  }
+
+  /** Reference init: conv kernels normal(0, sqrt(2 / (k·k·out))) (fan-out), biases zero. */
+  static create({ channels, numTokens, seed }: TokenWeightsInit): TokenWeightBranch {
+    for (const [what, v] of [['channels (C)', channels], ['numTokens (T)', numTokens]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new Error(`token weights: ${what} must be an integer ≥ 1, got ${v}`);
+    }
+    const initial: Record<ParamKey, tf.Tensor> = {
+      conv3x3Kernel: tf.randomNormal([3, 3, channels, channels], 0, Math.sqrt(2 / (9 * channels)), 'float32', seed),
+      conv3x3Bias: tf.zeros([channels]),
+      conv1x1Kernel: tf.randomNormal([1, 1, channels, numTokens], 0, Math.sqrt(2 / numTokens), 'float32', seed + 1),
+      conv1x1Bias: tf.zeros([numTokens]),
+    };
+    const branch = new TokenWeightBranch(channels, numTokens, initial);
+    tf.dispose(Object.values(initial));
+    return branch;
+  }
+
+  /** Rebuilds the branch from `serialize()` output (HWIO kernels), validating every tensor. */
+  static deserialize(state: TokenWeightsState): TokenWeightBranch {
+    const kernel = state[TOKEN_WEIGHT_PARAMS.conv1x1Kernel];
+    if (!kernel || !Array.isArray(kernel.shape) || kernel.shape.length !== 4) {
+      throw new Error(`token weights: missing or malformed "${TOKEN_WEIGHT_PARAMS.conv1x1Kernel}" (expected HWIO [1,1,C,T])`);
+    }
+    const [, , channels, numTokens] = kernel.shape;
+    const shapes = expectedShapes(channels, numTokens);
+    const initial = {} as Record<ParamKey, tf.Tensor>;
+    try {
+      for (const k of KEYS) {
+        const name = TOKEN_WEIGHT_PARAMS[k];
+        const entry = state[name];
+        const want = shapes[k];
+        if (!entry || JSON.stringify(entry.shape) !== JSON.stringify(want)) {
+          throw new Error(`token weights: "${name}" must have shape [${want.join(',')}], got ${entry ? JSON.stringify(entry.shape) : 'nothing'}`);
+        }
+        const size = want.reduce((a, b) => a * b, 1);
+        if (!Array.isArray(entry.data) || entry.data.length !== size || !entry.data.every((v) => Number.isFinite(v))) {
+          throw new Error(`token weights: "${name}" needs ${size} finite numbers`);
+        }
+        initial[k] = tf.tensor(entry.data, want, 'float32');
+      }
+      return new TokenWeightBranch(channels, numTokens, initial);
+    } finally {
+      tf.dispose(Object.values(initial));
+    }
+  }
+
+  /** Trainable variables, for optimisers (`optimizer.minimize(f, true, branch.variables)`). */
+  get variables(): tf.Variable[] {
+    return KEYS.map((k) => this.vars[k]);
+  }
+
+  setTrainable(trainable: boolean): void {
+    for (const v of this.variables) v.trainable = trainable;
+  }
+
+  /** w[n,t] for features [N,H,W,C]; each row sums to 1. */
+  apply(features: tf.Tensor4D): tf.Tensor2D {
+    assertRank4('features', features);
+    if (features.shape[3] !== this.channels) {
+      throw new Error(`token weights expect C = ${this.channels} channels, got features [${features.shape.join(',')}]`);
+    }
+    const { conv3x3Kernel, conv3x3Bias, conv1x1Kernel, conv1x1Bias } = this.vars;
+    return tf.tidy(() => {
+      const hidden = tf.add(tf.conv2d(features, conv3x3Kernel as tf.Tensor4D, 1, 'same'), conv3x3Bias);
+      const pooled = tf.mean(hidden, [1, 2]); // [N,C]
+      // A 1×1 conv on a 1×1 map is a matMul with the [C,T] kernel.
+      const logits = tf.add(tf.matMul(pooled, tf.reshape(conv1x1Kernel, [this.channels, this.numTokens])), conv1x1Bias);
+      return tf.softmax(logits as tf.Tensor2D);
+    });
+  }
+
+  /** name → {shape, data}, kernels in HWIO (async: reading a GPU tensor must not block). */
+  async serialize(): Promise<TokenWeightsState> {
+    const entries = await Promise.all(
+      KEYS.map(async (k): Promise<[string, SerializedTensor]> => [
+        TOKEN_WEIGHT_PARAMS[k],
+        { shape: [...this.vars[k].shape], data: Array.from(await this.vars[k].data()) },
+      ]),
+    );
+    return Object.fromEntries(entries);
+  }
+
+  dispose(): void {
+    tf.dispose(this.variables);
+  }
+}
+
+/** Reorders a conv kernel from tfjs HWIO [kh,kw,I,O] to PyTorch OIHW [O,I,kh,kw]. Pure. */
+export function hwioToOihw(data: ArrayLike<number>, shape: readonly number[]): { data: number[]; shape: [number, number, number, number] } {
+  const [kh, kw, ci, co] = checkKernel(data, shape, 'HWIO');
+  const out = new Array<number>(data.length);
+  for (let y = 0; y < kh; y++)
+    for (let x = 0; x < kw; x++)
+      for (let i = 0; i < ci; i++)
+        for (let o = 0; o < co; o++) out[((o * ci + i) * kh + y) * kw + x] = data[((y * kw + x) * ci + i) * co + o];
+  return { data: out, shape: [co, ci, kh, kw] };
+}
+
+/** Reorders a conv kernel from PyTorch OIHW [O,I,kh,kw] to tfjs HWIO [kh,kw,I,O]. Pure. */
+export function oihwToHwio(data: ArrayLike<number>, shape: readonly number[]): { data: number[]; shape: [number, number, number, number] } {
+  const [co, ci, kh, kw] = checkKernel(data, shape, 'OIHW');
+  const out = new Array<number>(data.length);
+  for (let o = 0; o < co; o++)
+    for (let i = 0; i < ci; i++)
+      for (let y = 0; y < kh; y++)
+        for (let x = 0; x < kw; x++) out[((y * kw + x) * ci + i) * co + o] = data[((o * ci + i) * kh + y) * kw + x];
+  return { data: out, shape: [kh, kw, ci, co] };
+}
+
+function checkKernel(data: ArrayLike<number>, shape: readonly number[], layout: string): [number, number, number, number] {
+  if (shape.length !== 4 || shape.some((d) => !Number.isInteger(d) || d < 1)) {
+    throw new Error(`${layout} kernel shape must be 4 positive integers, got [${shape.join(',')}]`);
+  }
+  const size = shape[0] * shape[1] * shape[2] * shape[3];
+  if (data.length !== size) throw new Error(`${layout} kernel [${shape.join(',')}] needs ${size} values, got ${data.length}`);
+  return [shape[0], shape[1], shape[2], shape[3]];
+}
