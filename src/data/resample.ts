@@ -1,0 +1,31 @@
+import type { DigitPool } from './digits';
+
+/**
+ * Bilinear resampling of pool image `index` to size×size intensities in [0, 1], with half-pixel
+ * centres and edge clamping. Only + − × ÷ and floor, so every engine gives the same bits.
+ */
+export function resampleDigit(pool: DigitPool, index: number, size: number): Float64Array {
+  const { rows, cols, pixels } = pool;
+  const base = index * rows * cols;
+  const out = new Float64Array(size * size);
+  for (let y = 0; y < size; y++) {
+    let sy = ((y + 0.5) * rows) / size - 0.5;
+    if (sy < 0) sy = 0;
+    if (sy > rows - 1) sy = rows - 1;
+    const y0 = Math.floor(sy);
+    const y1 = y0 + 1 < rows ? y0 + 1 : y0;
+    const fy = sy - y0;
+    for (let x = 0; x < size; x++) {
+      let sx = ((x + 0.5) * cols) / size - 0.5;
+      if (sx < 0) sx = 0;
+      if (sx > cols - 1) sx = cols - 1;
+      const x0 = Math.floor(sx);
+      const x1 = x0 + 1 < cols ? x0 + 1 : x0;
+      const fx = sx - x0;
+      const top = pixels[base + y0 * cols + x0] + (pixels[base + y0 * cols + x1] - pixels[base + y0 * cols + x0]) * fx;
+      const bot = pixels[base + y1 * cols + x0] + (pixels[base + y1 * cols + x1] - pixels[base + y1 * cols + x0]) * fx;
+      out[y * size + x] = (top + (bot - top) * fy) / 255;
+    }
+  }
+  return out;
+}
