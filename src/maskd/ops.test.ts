@@ -1,13 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   diceDiversity, maskedAggregate, maskedDistillLoss, maskedDistillLossNaive, receptiveMasks, stopGradient,
 } from './ops';
 import { gradCheck, jsAggregate, jsDice, jsDistill, jsMasks, randomArray, values } from './ops.testkit';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
+// Top-level, so tensors built while collecting describe blocks are on cpu too.
+await tf.setBackend('cpu');
 
 const f4 = (data: number[], shape: [number, number, number, number]): tf.Tensor4D => tf.tensor4d(data, shape);
 

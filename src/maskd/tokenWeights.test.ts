@@ -1,12 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomArray } from './ops.testkit';
 import { TOKEN_WEIGHT_PARAMS, TokenWeightBranch, hwioToOihw, oihwToHwio } from './tokenWeights';
 import type { TokenWeightsState } from './tokenWeights';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
+// Top-level, so tensors built while collecting describe blocks are on cpu too.
+await tf.setBackend('cpu');
 
 /** Plain-JS forward: conv3×3 (zero padding) + bias, mean over pixels, ·[C,T] + bias, softmax. */
 function jsTokenWeights(x: number[], n: number, h: number, w: number, c: number, t: number, s: TokenWeightsState): number[] {

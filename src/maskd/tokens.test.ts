@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REFERENCE_PARAM_NAMES, ReceptiveTokens, TOKEN_INIT_STD, referencePrefix } from './tokens';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
+// Top-level, so tensors built while collecting describe blocks are on cpu too.
+await tf.setBackend('cpu');
 
 describe('ReceptiveTokens', () => {
   it('creates a named, trainable [T,C] variable', () => {

@@ -1,0 +1,221 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Scalar, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
+// The dispatching entry (./index, fused kernels on webgpu) has the same MaskdOps shape; pointing
+// the default at it is this one import.
+import * as defaultOps from './ops';
+import { stopGradient } from './ops';
+import { cwdLoss, fitnetLoss } from './methods.losses';
+import type { MaskdOps } from './types';
+import { assertSameFeatures } from './validate';
+
+export type MethodName = 'none' | 'fitnet' | 'cwd' | 'maskd';
+export const METHOD_NAMES: readonly MethodName[] = ['none', 'fitnet', 'cwd', 'maskd'];
+
+export type NoneParams = Record<string, never>;
+export interface FitnetParams {
+  lossWeight: number;
+}
+export interface CwdParams {
+  lossWeight: number;
+  tau: number;
+}
+export interface MaskdParams {
+  lossWeight: number;
+  /** Extra multiplier of the reference segmentation code (0.5 there, 1 in detection). */
+  factor: number;
+  customMask: boolean;
+  customMaskWarmup: number;
+  eps: number;
+}
+export interface MethodParamsMap {
+  none: NoneParams;
+  fitnet: FitnetParams;
+  cwd: CwdParams;
+  maskd: MaskdParams;
+}
+export type MethodParams = MethodParamsMap[MethodName];
+
+/**
+ * Every method's default hyper-parameters, in one place.
+ * - fitnet: plain MSE, weight 1.
+ * - cwd: tau = 4 and weight 3, the CWD paper's semantic-segmentation setting.
+ * - maskd: the reference detection config (RetinaNet R101→R50: loss_weight 7, token weights,
+ *   custom mask on) with the reference MasKDLoss's own warm-up default of 1000 steps (the COCO
+ *   configs use 5000–7000 of ~180k) and the segmentation code's eps 1e-5.
+ *   See MASKD_PRESETS.segmentation for λ = 1 with the 0.5 factor.
+ */
+export const METHOD_DEFAULTS: { readonly [K in MethodName]: Readonly<MethodParamsMap[K]> } = {
+  none: {},
+  fitnet: { lossWeight: 1 },
+  cwd: { lossWeight: 3, tau: 4 },
+  maskd: { lossWeight: 7, factor: 1, customMask: true, customMaskWarmup: 1000, eps: 1e-5 },
+};
+
+/** Reference settings per task; segmentation's reference never switches the custom mask on. */
+export const MASKD_PRESETS: Readonly<Record<'detection' | 'segmentation', Readonly<MaskdParams>>> = {
+  detection: METHOD_DEFAULTS.maskd,
+  segmentation: { ...METHOD_DEFAULTS.maskd, lossWeight: 1, factor: 0.5, customMask: false },
+};
+
+/** What the trainer hands a method each step. */
+export interface DistillInputs {
+  /** Student feature after the align module, [N,H,W,C] with the teacher's shape. */
+  student: Tensor4D;
+  /** Teacher feature [N,H,W,C] (no gradient needed). */
+  teacher: Tensor4D;
+  /** Teacher masks [N,H,W,T]; maskd computes them from `tokens` when absent. */
+  masks?: Tensor4D;
+  /** Token weights [N,T] from the token-weight branch, when it is on. */
+  weights?: Tensor2D;
+  /** Frozen receptive tokens [T,C]; maskd needs them for masks or the custom mask. */
+  tokens?: Tensor2D;
+  /** 0-based stage-2 step, for warm-ups. */
+  step: number;
+}
+
+export interface DistillMethod<K extends MethodName = MethodName> {
+  readonly name: K;
+  readonly params: Readonly<MethodParamsMap[K]>;
+  /** λ-weighted distillation term, to add to the task loss. */
+  loss(inputs: DistillInputs): Scalar;
+}
+
+export interface ParamSpec<P = MethodParams> {
+  key: keyof P & string;
+  label: string;
+  help: string;
+  kind: 'number' | 'integer' | 'boolean';
+  min?: number;
+  max?: number;
+}
+
+export interface MethodDescriptor<K extends MethodName = MethodName> {
+  name: K;
+  label: string;
+  help: string;
+  /** Whether the method uses receptive tokens (so stage 1 must have run or tokens be loaded). */
+  usesTokens: boolean;
+  defaults: Readonly<MethodParamsMap[K]>;
+  params: readonly ParamSpec<MethodParamsMap[K]>[];
+}
+
+const LOSS_WEIGHT_HELP = 'λ: multiplies the distillation term before it is added to the task loss.';
+
+export const METHODS: { readonly [K in MethodName]: MethodDescriptor<K> } = {
+  none: {
+    name: 'none',
+    label: 'No distillation',
+    help: 'The student trains on the task loss alone: the baseline every method is compared with.',
+    usesTokens: false,
+    defaults: METHOD_DEFAULTS.none,
+    params: [],
+  },
+  fitnet: {
+    name: 'fitnet',
+    label: 'FitNet',
+    help: 'Mean squared error between the aligned student feature and the teacher feature, every pixel and channel alike.',
+    usesTokens: false,
+    defaults: METHOD_DEFAULTS.fitnet,
+    params: [{ key: 'lossWeight', label: 'λ', help: LOSS_WEIGHT_HELP, kind: 'number', min: 0 }],
+  },
+  cwd: {
+    name: 'cwd',
+    label: 'Channel-wise (CWD)',
+    help: 'Each channel becomes a distribution over pixels (softmax at temperature τ); the student matches the teacher’s by KL divergence.',
+    usesTokens: false,
+    defaults: METHOD_DEFAULTS.cwd,
+    params: [
+      { key: 'lossWeight', label: 'λ', help: LOSS_WEIGHT_HELP, kind: 'number', min: 0 },
+      { key: 'tau', label: 'τ', help: 'Temperature: higher spreads each channel’s distribution over more pixels.', kind: 'number', min: 0.05, max: 100 },
+    ],
+  },
+  maskd: {
+    name: 'maskd',
+    label: 'MasKD',
+    help: 'Receptive tokens learned on the teacher pick out regions; the student imitates the teacher inside each region, normalised by its area.',
+    usesTokens: true,
+    defaults: METHOD_DEFAULTS.maskd,
+    params: [
+      { key: 'lossWeight', label: 'λ', help: LOSS_WEIGHT_HELP, kind: 'number', min: 0 },
+      { key: 'factor', label: 'Factor', help: 'Extra multiplier: 0.5 in the reference segmentation code, 1 in detection.', kind: 'number', min: 0 },
+      { key: 'customMask', label: 'Custom mask', help: 'After the warm-up, multiply each teacher mask by the same token’s mask on the student feature (no gradient through it).', kind: 'boolean' },
+      { key: 'customMaskWarmup', label: 'Custom-mask warm-up', help: 'Steps before the custom mask switches on.', kind: 'integer', min: 0 },
+      { key: 'eps', label: 'ε', help: 'Added to each mask’s area before dividing.', kind: 'number', min: 0, max: 1 },
+    ],
+  },
+};
+
+export function listMethods(): MethodDescriptor[] {
+  return METHOD_NAMES.map((name) => METHODS[name] as MethodDescriptor);
+}
+
+export function isMethodName(value: unknown): value is MethodName {
+  return typeof value === 'string' && (METHOD_NAMES as readonly string[]).includes(value);
+}
+
+/** Defaults overlaid with `overrides`, each checked against the method's ParamSpec. */
+export function resolveParams<K extends MethodName>(name: K, overrides: Partial<MethodParamsMap[K]> = {}): MethodParamsMap[K] {
+  if (!isMethodName(name)) throw new Error(`Unknown distillation method "${String(name)}"; expected one of ${METHOD_NAMES.join(', ')}`);
+  const descriptor = METHODS[name] as MethodDescriptor;
+  const merged: Record<string, unknown> = { ...descriptor.defaults, ...overrides };
+  for (const key of Object.keys(overrides)) {
+    if (!descriptor.params.some((p) => p.key === key)) throw new Error(`${name}: unknown parameter "${key}"`);
+  }
+  for (const spec of descriptor.params) {
+    const v = merged[spec.key];
+    if (spec.kind === 'boolean') {
+      if (typeof v !== 'boolean') throw new Error(`${name}: ${spec.key} must be true or false, got ${String(v)}`);
+      continue;
+    }
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${name}: ${spec.key} must be a finite number, got ${String(v)}`);
+    if (spec.kind === 'integer' && !Number.isInteger(v)) throw new Error(`${name}: ${spec.key} must be an integer, got ${v}`);
+    if (spec.min !== undefined && v < spec.min) throw new Error(`${name}: ${spec.key} must be ≥ ${spec.min}, got ${v}`);
+    if (spec.max !== undefined && v > spec.max) throw new Error(`${name}: ${spec.key} must be ≤ ${spec.max}, got ${v}`);
+  }
+  return merged as MethodParamsMap[K];
+}
+
+/** Whether maskd multiplies in the student's masks at this step. */
+export function customMaskActive(params: Readonly<MaskdParams>, step: number): boolean {
+  return params.customMask && step >= params.customMaskWarmup;
+}
+
+function maskdLoss(p: Readonly<MaskdParams>, ops: MaskdOps, inputs: DistillInputs): Scalar {
+  const { student, teacher, masks, weights, tokens, step } = inputs;
+  const custom = customMaskActive(p, step);
+  if (!masks && !tokens) throw new Error('maskd needs the teacher masks or the receptive tokens; run mask learning (stage 1) or load tokens first');
+  if (custom && !tokens) throw new Error(`maskd: the custom mask (from step ${p.customMaskWarmup}) needs the receptive tokens`);
+  assertSameFeatures('student', student, 'teacher', teacher);
+  return tf.tidy(() => {
+    let m = masks ?? ops.receptiveMasks(teacher, tokens as Tensor2D);
+    if (custom) m = tf.mul(m, stopGradient(ops.receptiveMasks(student, tokens as Tensor2D)));
+    const distill = ops.maskedDistillLoss(student, teacher, m, { weights, eps: p.eps });
+    return tf.mul(distill, p.lossWeight * p.factor);
+  });
+}
+
+type LossFactory<K extends MethodName> = (
+  params: Readonly<MethodParamsMap[K]>,
+  ops: MaskdOps,
+) => (inputs: DistillInputs) => Scalar;
+
+const LOSS_FACTORIES: { [K in MethodName]: LossFactory<K> } = {
+  none: () => () => tf.scalar(0),
+  fitnet: (p) => (inputs) => tf.tidy(() => tf.mul(fitnetLoss(inputs.student, inputs.teacher), p.lossWeight)),
+  cwd: (p) => (inputs) => tf.tidy(() => tf.mul(cwdLoss(inputs.student, inputs.teacher, p.tau), p.lossWeight)),
+  maskd: (p, ops) => (inputs) => maskdLoss(p, ops, inputs),
+};
+
+/**
+ * A method ready for the training loop. `ops` carries the MasKD math (default: the module's
+ * default ops) so the fused-kernel dispatch can be swapped in or compared.
+ */
+export function createMethod<K extends MethodName>(
+  name: K,
+  overrides: Partial<MethodParamsMap[K]> = {},
+  ops: MaskdOps = defaultOps,
+): DistillMethod<K> {
+  const params = Object.freeze(resolveParams(name, overrides));
+  const factory: LossFactory<K> = LOSS_FACTORIES[name];
+  return { name, params, loss: factory(params, ops) };
+}
