@@ -1,0 +1,96 @@
+// Task losses in tf ops (differentiable, any backend). Callers own the returned tensors.
+import * as tf from '@tensorflow/tfjs';
+import { DET_HEAT_CHANNELS } from './nets';
+
+/** Mean pixel cross-entropy: logits [N,H,W,K], labels int32 [N,H,W] in [0,K). */
+export function segmentationLoss(logits: tf.Tensor4D, labels: tf.Tensor3D): tf.Scalar {
+  return tf.tidy(() => {
+    const k = logits.shape[3];
+    const logp = tf.logSoftmax(logits);
+    const onehot = tf.oneHot(tf.cast(labels, 'int32'), k);
+    return tf.neg(tf.mean(tf.sum(tf.mul(onehot, logp), -1))) as tf.Scalar;
+  });
+}
+
+export interface DetectionTargets {
+  /** [N, h, w, 10] Gaussian centre heatmaps (1 at centres). */
+  readonly heatmap: tf.Tensor4D;
+  /** [N, h, w, 2]. */
+  readonly size: tf.Tensor4D;
+  /** [N, h, w, 2]. */
+  readonly offset: tf.Tensor4D;
+  /** [N, h, w, 1], 1 at centre cells. */
+  readonly mask: tf.Tensor4D;
+}
+
+export interface DetectionLossWeights {
+  readonly heatmap: number;
+  readonly size: number;
+  readonly offset: number;
+}
+
+/** CenterNet's weights. */
+export const DEFAULT_DET_WEIGHTS: DetectionLossWeights = { heatmap: 1, size: 0.1, offset: 1 };
+
+export interface DetectionLossTerms {
+  readonly total: tf.Scalar;
+  readonly heatmap: tf.Scalar;
+  readonly size: tf.Scalar;
+  readonly offset: tf.Scalar;
+}
+
+/**
+ * CenterNet focal loss (α = 2, β = 4) on heatmap logits, normalised by the number of centres
+ * (at least 1). Log-probabilities come from log-sigmoid for stability at large logits.
+ */
+export function focalLoss(heatLogits: tf.Tensor4D, target: tf.Tensor4D, alpha = 2, beta = 4): tf.Scalar {
+  return tf.tidy(() => {
+    const p = tf.sigmoid(heatLogits);
+    const logP = tf.neg(tf.softplus(tf.neg(heatLogits)));
+    const log1mP = tf.neg(tf.softplus(heatLogits));
+    const pos = tf.cast(tf.equal(target, 1), 'float32');
+    const neg = tf.sub(1, pos);
+    const posLoss = tf.mul(tf.mul(logP, tf.pow(tf.sub(1, p), alpha)), pos);
+    const negLoss = tf.mul(tf.mul(tf.mul(log1mP, tf.pow(p, alpha)), tf.pow(tf.sub(1, target), beta)), neg);
+    const numPos = tf.maximum(tf.sum(pos), 1);
+    return tf.div(tf.neg(tf.add(tf.sum(posLoss), tf.sum(negLoss))), numPos) as tf.Scalar;
+  });
+}
+
+/** L1 over the masked cells, averaged per regressed value (CenterNet's RegL1Loss). */
+export function maskedL1(pred: tf.Tensor4D, target: tf.Tensor4D, mask: tf.Tensor4D): tf.Scalar {
+  return tf.tidy(() => {
+    const m = tf.broadcastTo(mask, pred.shape);
+    const l1 = tf.sum(tf.mul(tf.abs(tf.sub(pred, target)), m));
+    return tf.div(l1, tf.add(tf.sum(m), 1e-4)) as tf.Scalar;
+  });
+}
+
+/** Splits the 14-channel head output into heatmap logits, size and offset. */
+export function splitDetectionOutput(out: tf.Tensor4D): { heat: tf.Tensor4D; size: tf.Tensor4D; offset: tf.Tensor4D } {
+  const [n, h, w] = out.shape;
+  return {
+    heat: tf.slice(out, [0, 0, 0, 0], [n, h, w, DET_HEAT_CHANNELS]),
+    size: tf.slice(out, [0, 0, 0, DET_HEAT_CHANNELS], [n, h, w, 2]),
+    offset: tf.slice(out, [0, 0, 0, DET_HEAT_CHANNELS + 2], [n, h, w, 2]),
+  };
+}
+
+export function detectionLossTerms(
+  out: tf.Tensor4D,
+  targets: DetectionTargets,
+  weights: DetectionLossWeights = DEFAULT_DET_WEIGHTS,
+): DetectionLossTerms {
+  return tf.tidy(() => {
+    const { heat, size, offset } = splitDetectionOutput(out);
+    const hm = focalLoss(heat, targets.heatmap);
+    const sz = maskedL1(size, targets.size, targets.mask);
+    const off = maskedL1(offset, targets.offset, targets.mask);
+    const total = tf.addN([tf.mul(hm, weights.heatmap), tf.mul(sz, weights.size), tf.mul(off, weights.offset)]) as tf.Scalar;
+    return { total, heatmap: hm, size: sz, offset: off };
+  });
+}
+
+export function detectionLoss(out: tf.Tensor4D, targets: DetectionTargets, weights: DetectionLossWeights = DEFAULT_DET_WEIGHTS): tf.Scalar {
+  return tf.tidy(() => detectionLossTerms(out, targets, weights).total);
+}

@@ -1,0 +1,72 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { modelCost } from './flops';
+import { DET_CHANNELS, SEG_CLASSES, TAP_LAYER, buildStudent, buildTeacher, type Task } from './nets';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const TASKS: Task[] = ['segmentation', 'detection'];
+
+describe('demo nets', () => {
+  it.each(TASKS)('%s: teacher ≤ 15 MFLOPs, student ≈ ¼ of it, widths need an align', (task) => {
+    const teacher = buildTeacher(task);
+    const student = buildStudent(task);
+    const t = modelCost(teacher);
+    const s = modelCost(student);
+    expect(t.uncounted).toEqual([]);
+    expect(t.flops).toBeLessThanOrEqual(15e6);
+    expect(s.flops / t.flops).toBeGreaterThan(0.2);
+    expect(s.flops / t.flops).toBeLessThan(0.33);
+    expect(teacher.getLayer(TAP_LAYER).outputShape).toEqual([null, 16, 16, 64]);
+    expect(student.getLayer(TAP_LAYER).outputShape).toEqual([null, 16, 16, 32]);
+    expect(teacher.layers.some((l) => l.getClassName() === 'BatchNormalization')).toBe(true);
+    const out = teacher.outputs[0].shape;
+    expect(out).toEqual(task === 'segmentation' ? [null, 64, 64, SEG_CLASSES] : [null, 16, 16, DET_CHANNELS]);
+  });
+
+  it('input size is configurable and must be a multiple of 4', () => {
+    expect(buildStudent('segmentation', { inputShape: [32, 48, 3] }).outputs[0].shape).toEqual([null, 32, 48, SEG_CLASSES]);
+    expect(() => buildStudent('detection', { inputShape: [30, 32, 3] })).toThrow(/multiple/);
+  });
+
+  it('detection heatmap starts at the 0.1 prior', async () => {
+    const m = buildTeacher('detection', { inputShape: [16, 16, 3] });
+    const heat = tf.tidy(() => tf.sigmoid((m.predict(tf.zeros([1, 16, 16, 3])) as tf.Tensor).slice([0, 0, 0, 0], [1, 4, 4, 10])));
+    const v = await heat.data();
+    heat.dispose();
+    expect(Math.abs(v[0] - 0.1)).toBeLessThan(0.02);
+  });
+});
+
+describe('demo nets train and serialise', () => {
+  it.each(TASKS)('%s: one SGD step on a tiny input updates every trainable weight, no leak', async (task) => {
+    const model = buildStudent(task, { inputShape: [16, 16, 3] });
+    const x = tf.randomUniform([2, 16, 16, 3], 0, 1, 'float32', 4);
+    const before = tf.memory().numTensors;
+    const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(model.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar);
+    const names = model.trainableWeights.map((w) => (w.read() as tf.Variable).name);
+    expect(Object.keys(grads).sort()).toEqual([...names].sort());
+    const loss = (await value.data())[0];
+    expect(Number.isFinite(loss)).toBe(true);
+    tf.dispose([value, ...Object.values(grads)]);
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+  });
+
+  it('a teacher survives save/load with identical outputs', async () => {
+    const model = buildTeacher('segmentation', { inputShape: [16, 16, 3] });
+    let artifacts: tf.io.ModelArtifacts | undefined;
+    await model.save(tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }));
+    if (!artifacts) throw new Error('not saved');
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+    const x = tf.randomUniform([1, 16, 16, 3], 0, 1, 'float32', 5);
+    const d = tf.tidy(() => tf.max(tf.abs(tf.sub(model.predict(x) as tf.Tensor, loaded.predict(x) as tf.Tensor))));
+    expect((await d.data())[0]).toBeLessThan(1e-5);
+    tf.dispose([x, d]);
+  });
+});

@@ -1,0 +1,134 @@
+// The demo conv family: a stride-4 backbone of depthwise-separable blocks ending in the layer
+// `neck` (the feature MasKD distils), and a task head that reads `neck` alone.
+//
+//   stem   conv3×3/2 → BN → ReLU                                   H/2
+//   block  dw3×3 → BN → ReLU → pw1×1 → BN → ReLU                   H/2
+//   block  dw3×3/2 → BN → ReLU → pw1×1 → BN → ReLU                 H/4
+//   neck blocks  dw5×5 → BN → ReLU → pw1×1 → BN (+ residual) → ReLU, the last ReLU is `neck`
+//   segmentation head  convT2×2/2 → BN → ReLU → dw3×3 → BN → ReLU → convT2×2/2 → 11 logits  (H)
+//   detection head     dw3×3 → BN → ReLU → pw1×1 → BN → ReLU → conv1×1 → 14 channels       (H/4)
+//
+// Detection output channels: [0,10) heatmap logits (sigmoid), [10,12) size (w,h)/4, [12,14) offset.
+// 5×5 depthwise kernels widen the receptive field cheaply (dilation has no gradient in tfjs 4.22).
+import * as tf from '@tensorflow/tfjs';
+
+export type Task = 'segmentation' | 'detection';
+
+export const TAP_LAYER = 'neck';
+export const NET_STRIDE = 4;
+export const SEG_CLASSES = 11;
+export const DET_HEAT_CHANNELS = 10;
+export const DET_CHANNELS = 14;
+/** CenterNet's heatmap bias init: sigmoid(−2.19) ≈ 0.1 prior, keeps the focal loss stable at start. */
+export const HEAT_PRIOR_BIAS = -2.19;
+
+export interface NetSpec {
+  readonly name: string;
+  readonly task: Task;
+  /** [H, W, 3]; H and W must be multiples of 4. */
+  readonly inputShape: readonly [number, number, number];
+  readonly stem: number;
+  /** Width after the stride-2 block. */
+  readonly mid: number;
+  readonly neckWidth: number;
+  /** Number of stride-4 blocks at the neck width (the first one follows the stride-4 downsample). */
+  readonly neckBlocks: number;
+  readonly headWidth: number;
+}
+
+export type NetSize = Omit<NetSpec, 'name' | 'task' | 'inputShape'>;
+
+// Sized to the budget (teacher ≤ 15 MFLOPs per 64×64 image, student ≈ ¼ of it): the segmentation
+// head runs at 32×32 and 64×64, so it gets fewer channels than the detection head.
+export const TEACHER_SIZES: Readonly<Record<Task, NetSize>> = {
+  segmentation: { stem: 16, mid: 32, neckWidth: 64, neckBlocks: 3, headWidth: 16 },
+  detection: { stem: 16, mid: 32, neckWidth: 64, neckBlocks: 3, headWidth: 64 },
+};
+export const STUDENT_SIZES: Readonly<Record<Task, NetSize>> = {
+  segmentation: { stem: 8, mid: 16, neckWidth: 32, neckBlocks: 2, headWidth: 8 },
+  detection: { stem: 8, mid: 16, neckWidth: 32, neckBlocks: 2, headWidth: 32 },
+};
+
+export interface BuildOptions {
+  readonly inputShape?: readonly [number, number, number];
+  readonly name?: string;
+}
+
+export function buildTeacher(task: Task, options: BuildOptions = {}): tf.LayersModel {
+  return buildNet({ ...TEACHER_SIZES[task], task, inputShape: options.inputShape ?? [64, 64, 3], name: options.name ?? `teacher_${task}` });
+}
+
+export function buildStudent(task: Task, options: BuildOptions = {}): tf.LayersModel {
+  return buildNet({ ...STUDENT_SIZES[task], task, inputShape: options.inputShape ?? [64, 64, 3], name: options.name ?? `student_${task}` });
+}
+
+type Sym = tf.SymbolicTensor;
+
+function bnRelu(x: Sym, name: string, reluName = `${name}_relu`): Sym {
+  const bn = tf.layers.batchNormalization({ name: `${name}_bn` }).apply(x) as Sym;
+  return tf.layers.reLU({ name: reluName }).apply(bn) as Sym;
+}
+
+function sepBlock(x: Sym, name: string, width: number, kernel: number, stride: number, outName?: string): Sym {
+  const inWidth = x.shape[3];
+  let y = tf.layers
+    .depthwiseConv2d({ name: `${name}_dw`, kernelSize: kernel, strides: stride, padding: 'same', useBias: false })
+    .apply(x) as Sym;
+  y = bnRelu(y, `${name}_dw`);
+  y = tf.layers.conv2d({ name: `${name}_pw`, filters: width, kernelSize: 1, useBias: false }).apply(y) as Sym;
+  y = tf.layers.batchNormalization({ name: `${name}_pw_bn` }).apply(y) as Sym;
+  if (stride === 1 && inWidth === width) y = tf.layers.add({ name: `${name}_add` }).apply([x, y]) as Sym;
+  return tf.layers.reLU({ name: outName ?? `${name}_relu` }).apply(y) as Sym;
+}
+
+export function buildNet(spec: NetSpec): tf.LayersModel {
+  const [h, w] = spec.inputShape;
+  if (h % NET_STRIDE !== 0 || w % NET_STRIDE !== 0) {
+    throw new Error(`buildNet: input ${h}×${w} must be a multiple of the stride ${NET_STRIDE}`);
+  }
+  if (spec.neckBlocks < 1) throw new Error('buildNet: neckBlocks must be ≥ 1');
+  const input = tf.input({ shape: [...spec.inputShape], name: 'image' });
+  let x = tf.layers
+    .conv2d({ name: 'stem_conv', filters: spec.stem, kernelSize: 3, strides: 2, padding: 'same', useBias: false })
+    .apply(input) as Sym;
+  x = bnRelu(x, 'stem');
+  x = sepBlock(x, 'b1', spec.mid, 3, 1);
+  for (let i = 0; i < spec.neckBlocks; i++) {
+    const last = i === spec.neckBlocks - 1;
+    x = sepBlock(x, `b${i + 2}`, spec.neckWidth, i === 0 ? 3 : 5, i === 0 ? 2 : 1, last ? TAP_LAYER : undefined);
+  }
+  const out = spec.task === 'segmentation' ? segmentationHead(x, spec.headWidth) : detectionHead(x, spec.headWidth);
+  const model = tf.model({ inputs: input, outputs: out, name: spec.name });
+  if (spec.task === 'detection') initHeatBias(model);
+  return model;
+}
+
+function segmentationHead(neck: Sym, width: number): Sym {
+  let y = tf.layers
+    .conv2dTranspose({ name: 'seg_up1', filters: width, kernelSize: 2, strides: 2, padding: 'same', useBias: false })
+    .apply(neck) as Sym;
+  y = bnRelu(y, 'seg_up1');
+  y = tf.layers.depthwiseConv2d({ name: 'seg_dw', kernelSize: 3, padding: 'same', useBias: false }).apply(y) as Sym;
+  y = bnRelu(y, 'seg_dw');
+  return tf.layers
+    .conv2dTranspose({ name: 'seg_logits', filters: SEG_CLASSES, kernelSize: 2, strides: 2, padding: 'same' })
+    .apply(y) as Sym;
+}
+
+function detectionHead(neck: Sym, width: number): Sym {
+  let y = tf.layers.depthwiseConv2d({ name: 'det_dw', kernelSize: 3, padding: 'same', useBias: false }).apply(neck) as Sym;
+  y = bnRelu(y, 'det_dw');
+  y = tf.layers.conv2d({ name: 'det_pw', filters: width, kernelSize: 1, useBias: false }).apply(y) as Sym;
+  y = bnRelu(y, 'det_pw');
+  return tf.layers.conv2d({ name: 'det_out', filters: DET_CHANNELS, kernelSize: 1 }).apply(y) as Sym;
+}
+
+function initHeatBias(model: tf.LayersModel): void {
+  const layer = model.getLayer('det_out');
+  const [kernel] = layer.getWeights();
+  const bias = new Float32Array(DET_CHANNELS);
+  bias.fill(HEAT_PRIOR_BIAS, 0, DET_HEAT_CHANNELS);
+  const b = tf.tensor1d(bias);
+  layer.setWeights([kernel, b]);
+  b.dispose();
+}
