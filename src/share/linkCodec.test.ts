@@ -48,7 +48,7 @@ function expectWithinBounds(decoded: LinkState, encoded: LinkState, bits: QuantB
       const lo = Math.min(...row);
       const hi = Math.max(...row);
       // Stated bound plus float32 rounding of the decoded value.
-      const tol = quantizationErrorBound(lo, hi, bits) + 2 ** -24 * Math.max(Math.abs(lo), Math.abs(hi));
+      const tol = quantizationErrorBound(lo, hi, bits) + 2 ** -24 * Math.max(Math.abs(lo), Math.abs(hi)) + 2 ** -149;
       for (let i = 0; i < row.length; i++) {
         const err = Math.abs(got[r * rowLength + i] - row[i]);
         if (!(err <= tol)) throw new Error(`row ${r} value ${i}: |${got[r * rowLength + i]} − ${row[i]}| = ${err} > ${tol}`);

@@ -3,7 +3,8 @@
 // Rows (e.g. one token each) are quantised separately to L = 2^bits levels between the row's own
 // min and max (both float32, so stored exactly):
 //   step = (max − min) / (L − 1),  code = round((v − min) / step),  v' = fround(min + code·step)
-// so |v' − v| ≤ (max − min) / (2·(L − 1)), plus the float32 rounding of v' (≤ 2⁻²⁴·|v'|).
+// so |v' − v| ≤ (max − min) / (2·(L − 1)), plus the float32 rounding of v' (≤ 2⁻²⁴·|v'|, or
+// 2⁻¹⁵⁰ for subnormals), and min ≤ v' ≤ max.
 // A constant row (max = min) decodes exactly.
 //
 // Values known to lie in [0, 1] (masks) use 8 bits: code = round(255·v), v' = fround(code / 255),
@@ -61,7 +62,8 @@ export function dequantizeRows(q: QuantizedRows): Float32Array {
   for (let r = 0; r < q.mins.length; r++) {
     const lo = q.mins[r];
     const step = (q.maxs[r] - lo) / top;
-    for (let i = r * q.rowLength; i < (r + 1) * q.rowLength; i++) out[i] = lo + q.codes[i] * step;
+    // The clamp keeps v' ≤ max after float32 rounding (max is a float32, rounding is monotone).
+    for (let i = r * q.rowLength; i < (r + 1) * q.rowLength; i++) out[i] = Math.min(q.maxs[r], lo + q.codes[i] * step);
   }
   return out;
 }
