@@ -1,3 +1,4 @@
+/* global window -- page.evaluate callbacks run in the browser */
 // Opens the kernels harness page (e2e/harness/kernels.html) in headless Chromium with WebGPU:
 // builds the app when dist/ lacks the page (or when asked), serves dist/ with Vite's preview
 // server on a free port, and returns the page plus a close() for all of it.

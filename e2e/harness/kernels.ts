@@ -5,6 +5,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import * as maskd from '../../src/maskd/index';
 import * as ops from '../../src/maskd/ops';
 import { diceDiversityFused, maskedDistillLossFused, receptiveMasksFused } from '../../src/maskd/kernels/fused';
+import { adapterInfo, benchDice, benchPipeline } from './bench';
 import { compareShape, leakCheck } from './compare';
 import { maskedDistillLossReduced } from './reducedComposed';
 
@@ -19,6 +20,9 @@ const harness = {
   maskedDistillLossReduced,
   compareShape,
   leakCheck,
+  benchPipeline,
+  benchDice,
+  adapterInfo,
   ready: (async () => {
     const ok = await tf.setBackend('webgpu');
     await tf.ready();

@@ -12,6 +12,7 @@ import { DistillGradWeightsProgram } from './distillGradWeights';
 import { DistillPixelScaleProgram } from './distillPixelScale';
 import { DistillRowSqProgram } from './distillRowSq';
 import { DistillStatsProgram } from './distillStats';
+import { MasksDzProgram } from './masksDz';
 import { MasksForwardProgram } from './masksForward';
 import { MasksGradFeaturesProgram } from './masksGradFeatures';
 import { MasksGradTokensPartialProgram, rowsPerSlice } from './masksGradTokensPartial';
@@ -41,9 +42,10 @@ export function receptiveMasksFused(features: Tensor4D, tokens: Tensor2D): Tenso
       value: tf.reshape(m, [n, h, w, t]),
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
         const [xs, toks, ms] = saved;
-        const dx = runProgram(new MasksGradFeaturesProgram(rows, c, t), [dy, ms, toks]);
+        const dz = runProgram(new MasksDzProgram(rows * t), [dy, ms]);
+        const dx = runProgram(new MasksGradFeaturesProgram(rows, c, t), [dz, toks]);
         const partial = new MasksGradTokensPartialProgram(rows, c, t, rowsPerSlice(rows));
-        const parts = runProgram(partial, [dy, ms, xs]);
+        const parts = runProgram(partial, [dz, xs]);
         const dtok = runProgram(new TokensPartialSumProgram(partial.slices, t, c), [parts]);
         parts.dispose();
         return [tf.reshape(dx, [n, h, w, c]), dtok];
@@ -82,8 +84,9 @@ export function maskedDistillLossFused(
         const extra = weighted ? [ws] : [];
         const dm = runProgram(new DistillGradMasksProgram(n, p, t, eps, invNorm, weighted), [ms, ds, sts, g, ...extra]);
         const q = runProgram(new DistillPixelScaleProgram(n, p, t, eps, invNorm, weighted), [ms, sts, g, ...extra]);
-        const dS = tf.reshape(runProgram(new DistillGradStudentProgram(n * p, c), [ss, fs, q]), [n, h, w, c]);
-        const grads = [dS, tf.neg(dS), tf.reshape(dm, [n, h, w, t])];
+        const dS = runProgram(new DistillGradStudentProgram(n * p, c, 1), [ss, fs, q]);
+        const dF = runProgram(new DistillGradStudentProgram(n * p, c, -1), [ss, fs, q]);
+        const grads = [tf.reshape(dS, [n, h, w, c]), tf.reshape(dF, [n, h, w, c]), tf.reshape(dm, [n, h, w, t])];
         if (weighted) grads.push(runProgram(new DistillGradWeightsProgram(n, t, eps, invNorm), [sts, g]));
         return grads;
       },

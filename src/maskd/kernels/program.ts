@@ -28,6 +28,8 @@ export abstract class MaskdProgram implements WebGPUProgram {
   workgroupSize: Vec3;
   size = true;
   uniforms?: string;
+  outputComponent?: number;
+  variableComponents?: number[];
   /** Values of `uniforms`, in declaration order. */
   uniformValues: UniformValues = [];
 

@@ -24,3 +24,14 @@ export const TOKEN_BLOCK_MAX = 16;
 export function tokenBlock(t: number): number {
   return Math.min(t, TOKEN_BLOCK_MAX);
 }
+
+/** 0..n-1, for unrolling loops in generated WGSL. */
+export function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+/**
+ * Generated WGSL unrolls the per-invocation blocks into named scalars: private arrays indexed
+ * in loops stayed in memory on SwiftShader and cost about as much as the storage loads saved.
+ */
+export const unroll = (n: number, line: (i: number) => string, sep = '\n'): string => range(n).map(line).join(sep);
