@@ -47,7 +47,7 @@ export type EncodeLinkResult =
       ok: true;
       /** The fragment, '#' included: append it to the page URL. */
       hash: string;
-      /** What the link holds (after any degradation, before quantisation). */
+      /** What the link holds (after any degradation, before quantisation); may share buffers with the input. */
       state: LinkState;
       tokenBits: QuantBits;
       degraded: LinkDegradation[];
