@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Scalar, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
 // The dispatching entry (./index, fused kernels on webgpu) has the same MaskdOps shape; pointing
 // the default at it is this one import.
-import * as defaultOps from './ops';
+import * as defaultOps from './index';
 import { stopGradient } from './ops';
 import { cwdLoss, fitnetLoss } from './methods.losses';
 import type { MaskdOps } from './types';
