@@ -3,15 +3,25 @@ import { createRoot } from 'react-dom/client';
 import * as tf from '@tensorflow/tfjs';
 import { App } from './App';
 import { startBackend } from './state/actions';
+import { digitsUrl } from './data/digits';
+import { EngineClient } from './train/engineClient';
 import './styles.css';
 
 declare global {
   interface Window {
-    /** Console handle for researchers: `maskd.tf` is the page's TensorFlow.js. */
-    maskd: { tf: typeof tf };
+    /**
+     * Console and script handle: `maskd.tf` is the page's TensorFlow.js, `maskd.engine` the
+     * training worker (scripts/train-teachers.mjs drives it headlessly).
+     */
+    maskd: { tf: typeof tf; engine: () => EngineClient; dataUrl: string };
   }
 }
-window.maskd = { tf };
+let engine: EngineClient | null = null;
+window.maskd = {
+  tf,
+  engine: () => (engine && !engine.terminated ? engine : (engine = new EngineClient())),
+  dataUrl: new URL(digitsUrl(), window.location.href).href,
+};
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

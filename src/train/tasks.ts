@@ -1,0 +1,105 @@
+// One adapter per task: scenes → tensors, the task loss, and the validation metric.
+import * as tf from '@tensorflow/tfjs';
+import { detectionBatch, disposeBatch, imagesTensor, segmentationBatch } from '../data/batches';
+import { decodeCenterNet } from '../data/centernet';
+import type { Box, ScoredBox } from '../data/boxes';
+import type { Scene } from '../data/scenes';
+import { detectionLoss, segmentationLoss } from '../models/losses';
+import { accumulateConfusion, argmaxLabels, averagePrecision, createConfusion, meanIoU, pixelAccuracy } from '../models/metrics';
+import { DET_HEAT_CHANNELS, NET_STRIDE, SEG_CLASSES, type Task } from '../models/nets';
+
+/** A batch on the device plus the task loss of a prediction on it. Owns its tensors. */
+export interface TaskBatch {
+  readonly images: tf.Tensor4D;
+  loss(output: tf.Tensor4D): tf.Scalar;
+  dispose(): void;
+}
+
+export interface TaskMetrics {
+  /** The headline number: mIoU for segmentation, AP@0.5 for detection. */
+  readonly primary: number;
+  readonly extra: Readonly<Record<string, number>>;
+}
+
+/** Maps images to the task output; the caller decides training mode. */
+export type Predictor = (images: tf.Tensor4D) => tf.Tensor4D;
+
+export interface TaskAdapter {
+  readonly task: Task;
+  readonly metricName: string;
+  makeBatch(scenes: readonly Scene[]): TaskBatch;
+  evaluate(predict: Predictor, scenes: readonly Scene[], batchSize: number): Promise<TaskMetrics>;
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const segmentation: TaskAdapter = {
+  task: 'segmentation',
+  metricName: 'mIoU',
+  makeBatch(scenes) {
+    const b = segmentationBatch(scenes);
+    return { images: b.images, loss: (out) => segmentationLoss(out, b.labels), dispose: () => disposeBatch(b) };
+  },
+  async evaluate(predict, scenes, batchSize) {
+    const conf = createConfusion(SEG_CLASSES);
+    for (const part of chunks(scenes, batchSize)) {
+      const images = imagesTensor(part);
+      const logits = tf.tidy(() => predict(images));
+      const data = await logits.data();
+      tf.dispose([images, logits]);
+      const pred = argmaxLabels(data, SEG_CLASSES);
+      const pixels = part[0].height * part[0].width;
+      part.forEach((s, i) => accumulateConfusion(conf, s.labels, pred.subarray(i * pixels, (i + 1) * pixels)));
+    }
+    return { primary: meanIoU(conf), extra: { pixelAccuracy: pixelAccuracy(conf) } };
+  },
+};
+
+const detection: TaskAdapter = {
+  task: 'detection',
+  metricName: 'AP@0.5',
+  makeBatch(scenes) {
+    const b = detectionBatch(scenes);
+    return { images: b.images, loss: (out) => detectionLoss(out, b), dispose: () => disposeBatch(b) };
+  },
+  async evaluate(predict, scenes, batchSize) {
+    const detections: ScoredBox[][] = [];
+    const truth: Box[][] = [];
+    for (const part of chunks(scenes, batchSize)) {
+      const images = imagesTensor(part);
+      const [heat, size, offset] = tf.tidy(() => {
+        const out = predict(images);
+        const [h, s, o] = tf.split(out, [DET_HEAT_CHANNELS, 2, 2], 3);
+        return [tf.sigmoid(h), s, o];
+      });
+      const [hd, sd, od] = await Promise.all([heat.data(), size.data(), offset.data()]);
+      const [, gh, gw] = heat.shape;
+      tf.dispose([images, heat, size, offset]);
+      const cellsHeat = gh * gw * DET_HEAT_CHANNELS;
+      const cells2 = gh * gw * 2;
+      part.forEach((s, i) => {
+        detections.push(
+          decodeCenterNet(
+            hd.subarray(i * cellsHeat, (i + 1) * cellsHeat),
+            sd.subarray(i * cells2, (i + 1) * cells2),
+            od.subarray(i * cells2, (i + 1) * cells2),
+            gh,
+            gw,
+            { stride: NET_STRIDE },
+          ),
+        );
+        truth.push([...s.boxes]);
+      });
+    }
+    const ap = averagePrecision(detections, truth);
+    return { primary: Number.isNaN(ap.mAP) ? 0 : ap.mAP, extra: {} };
+  },
+};
+
+export function taskAdapter(task: Task): TaskAdapter {
+  return task === 'segmentation' ? segmentation : detection;
+}

@@ -1,0 +1,88 @@
+// The training worker: owns TensorFlow.js, the models and the loops. The page talks to it only
+// through the messages in protocol.ts.
+import * as tf from '@tensorflow/tfjs';
+import { loadDigits, type DigitPools } from '../data/digits';
+import { buildTeacher } from '../models/nets';
+import { artifactsToModel, modelToArtifacts } from './artifacts';
+import { initBackend } from './backend';
+import type { EngineCommand, EngineEvent, TrainTeacherRequest } from './protocol';
+import { loadOptimizerState, saveOptimizerState } from './optimizerState';
+import { profileTeacherStep } from './profileStep';
+import { SupervisedTrainer } from './supervisedTrainer';
+import { taskAdapter } from './tasks';
+import { ProgressThrottle } from './throttle';
+
+let pools: DigitPools | null = null;
+let stopRequested = false;
+
+function post(event: EngineEvent, transfer: Transferable[] = []): void {
+  (self as unknown as Worker).postMessage(event, transfer);
+}
+
+async function trainTeacher(id: number, req: TrainTeacherRequest): Promise<void> {
+  if (!pools) throw new Error('the engine has no data yet: send init first');
+  stopRequested = false;
+  const model = req.initial ? await artifactsToModel(req.initial) : buildTeacher(req.task);
+  const adapter = taskAdapter(req.task);
+  const trainer = new SupervisedTrainer(model, adapter, pools.train, req);
+  trainer.step = req.startStep ?? 0;
+  if (req.optimizer) await loadOptimizerState(trainer.optimizer, req.optimizer);
+  const until = Math.min(req.untilStep ?? req.steps, req.steps);
+  const throttle = new ProgressThrottle(250);
+  let metric = NaN;
+  try {
+    while (trainer.step < until && !stopRequested) {
+      const t0 = performance.now();
+      const loss = await trainer.trainStep();
+      const msPerStep = performance.now() - t0;
+      const evalNow = trainer.step % req.evalEvery === 0 || trainer.step === until;
+      const base = { id, step: trainer.step, total: req.steps, loss, msPerStep, numTensors: tf.memory().numTensors };
+      if (evalNow) {
+        const m = await trainer.evaluate(pools.val, req.valSeed, req.valCount);
+        metric = m.primary;
+        post({ type: 'progress', progress: { ...base, metric: { name: adapter.metricName, value: m.primary, extra: m.extra } } });
+      } else if (throttle.ready()) {
+        post({ type: 'progress', progress: base });
+      }
+    }
+    if (Number.isNaN(metric)) metric = (await trainer.evaluate(pools.val, req.valSeed, req.valCount)).primary;
+    const artifacts = await modelToArtifacts(model);
+    const optimizer = await saveOptimizerState(trainer.optimizer);
+    post(
+      { type: 'teacherDone', id, artifacts, optimizer, step: trainer.step, metric, stopped: stopRequested },
+      [artifacts.weightData, ...optimizer.map((o) => o.data.buffer as ArrayBuffer)],
+    );
+  } finally {
+    trainer.dispose();
+    model.dispose();
+  }
+}
+
+async function handle(cmd: EngineCommand): Promise<void> {
+  switch (cmd.type) {
+    case 'init': {
+      const status = await initBackend(cmd.backends);
+      pools = await loadDigits(cmd.dataUrl);
+      post({ type: 'ready', status });
+      return;
+    }
+    case 'trainTeacher':
+      try {
+        await trainTeacher(cmd.id, cmd.request);
+      } catch (err) {
+        post({ type: 'error', id: cmd.id, message: err instanceof Error ? err.message : String(err) });
+      }
+      return;
+    case 'profileStep':
+      if (!pools) throw new Error('the engine has no data yet: send init first');
+      post({ type: 'profile', id: cmd.id, profile: await profileTeacherStep(pools.train, cmd.task, cmd.batchSize) });
+      return;
+    case 'stop':
+      stopRequested = true;
+      return;
+  }
+}
+
+self.onmessage = (e: MessageEvent<EngineCommand>) => {
+  handle(e.data).catch((err: unknown) => post({ type: 'error', message: err instanceof Error ? err.message : String(err) }));
+};
