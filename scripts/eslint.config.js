@@ -20,6 +20,7 @@ export default tseslint.config(
   },
   {
     files: ['scripts/**/*.{js,mjs,ts}', 'e2e/**/*.ts', 'vite.config.ts'],
-    languageOptions: { globals: { ...globals.node } },
+    // scripts and e2e hold page.evaluate() callbacks too, which run in the browser.
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 );
