@@ -1,8 +1,29 @@
 // Page-side handle on the training worker: sends commands, turns replies into promises and
 // progress callbacks. Holds no tensors.
-import type { BackendName, BackendStatus } from './backend';
+import type { MethodName } from '../maskd/methods';
 import type { Task } from '../models/nets';
-import type { EngineCommand, EngineEvent, ModelArtifactsData, NamedArray, StepProfile, TrainProgress, TrainTeacherRequest } from './protocol';
+import type { BackendName, BackendStatus } from './backend';
+import type {
+  CompareConfig,
+  CompareRow,
+  DemoLoaded,
+  DistillConfig,
+  DistillResult,
+  EngineCommand,
+  EngineEvent,
+  MaskSnapshot,
+  MaskStageConfig,
+  MasksResult,
+  ModelArtifactsData,
+  NamedArray,
+  PauseInfo,
+  RunProgress,
+  StepProfile,
+  TrainProgress,
+  TrainTeacherRequest,
+} from './protocol';
+
+export type { CompareConfig, CompareRow, DemoLoaded, DistillResult, MasksResult, PauseInfo } from './protocol';
 
 export interface TeacherResult {
   readonly artifacts: ModelArtifactsData;
@@ -12,21 +33,45 @@ export interface TeacherResult {
   readonly stopped: boolean;
 }
 
+/** Callbacks of a stage run. Progress arrives ≤ ~4/s, snapshots ≤ ~1/s (throttled in the worker). */
+export interface RunHandlers {
+  onProgress?(p: RunProgress): void;
+  onSnapshot?(s: MaskSnapshot): void;
+}
+
+export interface CompareHandlers extends RunHandlers {
+  /** One finished method of the comparison, in order. */
+  onMethodDone?(row: CompareRow): void;
+}
+
+type DoneEvent = Extract<EngineEvent, { id: number }>;
+
 interface Pending {
-  resolve(result: TeacherResult): void;
+  /** Settles the request on its own completion event; returns false for events it ignores. */
+  settle(ev: DoneEvent): boolean;
   reject(err: Error): void;
-  onProgress?: (p: TrainProgress) => void;
+  onTeacherProgress?: (p: TrainProgress) => void;
+  handlers?: CompareHandlers;
+}
+
+/** The app root as an absolute URL (the worker resolves relative URLs against its own script). */
+function defaultBase(): string {
+  const base = typeof import.meta.env?.BASE_URL === 'string' ? import.meta.env.BASE_URL : '/';
+  return typeof location === 'undefined' ? base : new URL(base, location.href).href;
 }
 
 export class EngineClient {
   private readonly worker: Worker;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  private readonly profiles = new Map<number, { resolve(p: StepProfile): void; reject(e: Error): void }>();
   private readyWaiter: { resolve(s: BackendStatus): void; reject(e: Error): void } | null = null;
   terminated = false;
-  /** Engine errors not tied to a request (e.g. a failed init). */
+  /** Engine errors not tied to a request (a failed command, a lost device). */
   onError: (message: string) => void = () => {};
+  /** Non-fatal notices: mask collapse, a run paused on a non-finite loss, a missing shipped file. */
+  onWarning: (message: string) => void = () => {};
+  /** The loop paused or resumed (by the user, or on a non-finite loss with `reason`). */
+  onPauseChange: (info: PauseInfo) => void = () => {};
 
   constructor(worker?: Worker) {
     this.worker = worker ?? new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'maskd-engine' });
@@ -41,22 +86,70 @@ export class EngineClient {
     });
   }
 
+  /** Shipped teacher (or a fresh one, with a warning), its tokens when shipped, a fresh student. */
+  loadDemo(task: Task, base: string = defaultBase()): Promise<DemoLoaded> {
+    return this.request((id) => ({ type: 'loadDemo', id, task, base }), (ev) => (ev.type === 'demoLoaded' ? ev.result : undefined));
+  }
+
+  /** Stage 1: learns receptive tokens on the frozen teacher. */
+  learnMasks(config: MaskStageConfig, handlers: RunHandlers = {}): Promise<MasksResult> {
+    return this.request((id) => ({ type: 'learnMasks', id, config }), (ev) => (ev.type === 'masksDone' ? ev.result : undefined), handlers);
+  }
+
+  /** Stage 2: trains the student with one distillation method (tokens frozen). */
+  distill(config: DistillConfig, handlers: RunHandlers = {}): Promise<DistillResult> {
+    return this.request((id) => ({ type: 'distill', id, config }), (ev) => (ev.type === 'distillDone' ? ev.result : undefined), handlers);
+  }
+
+  /** Stage 2 for each method in turn from the same student init, data order and budget. */
+  compare(methods: readonly MethodName[], config: CompareConfig, handlers: CompareHandlers = {}): Promise<CompareRow[]> {
+    return this.request(
+      (id) => ({ type: 'compare', id, methods, config }),
+      (ev) => (ev.type === 'compareDone' ? [...ev.rows] : undefined),
+      handlers,
+    );
+  }
+
+  /** Masks of the fixed preview scenes with the current tokens. */
+  snapshotMasks(): Promise<MaskSnapshot> {
+    return this.request((id) => ({ type: 'snapshotMasks', id }), (ev) => (ev.type === 'snapshot' ? ev.snapshot : undefined));
+  }
+
   trainTeacher(request: TrainTeacherRequest, onProgress?: (p: TrainProgress) => void): Promise<TeacherResult> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, onProgress });
+      this.pending.set(id, {
+        reject,
+        onTeacherProgress: onProgress,
+        settle: (ev) => {
+          if (ev.type !== 'teacherDone') return false;
+          resolve({ artifacts: ev.artifacts, optimizer: ev.optimizer, step: ev.step, metric: ev.metric, stopped: ev.stopped });
+          return true;
+        },
+      });
       this.send({ type: 'trainTeacher', id, request });
     });
   }
 
   profileStep(request: { task: Task; batchSize: number }): Promise<StepProfile> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.profiles.set(id, { resolve, reject });
-      this.send({ type: 'profileStep', id, ...request });
-    });
+    return this.request((id) => ({ type: 'profileStep', id, ...request }), (ev) => (ev.type === 'profile' ? ev.profile : undefined));
   }
 
+  /** The running loop waits after its current step. */
+  pause(): void {
+    this.send({ type: 'pause' });
+  }
+
+  resume(): void {
+    this.send({ type: 'resume' });
+  }
+
+  /** While paused: run exactly one step, then stay paused. */
+  stepOnce(): void {
+    this.send({ type: 'stepOnce' });
+  }
+
+  /** Ends the running stage after its current step; its promise resolves with `stopped: true`. */
   stop(): void {
     this.send({ type: 'stop' });
   }
@@ -65,6 +158,23 @@ export class EngineClient {
     this.terminated = true;
     this.worker.terminate();
     this.failAll('the engine was shut down');
+  }
+
+  private request<R>(make: (id: number) => EngineCommand, pick: (ev: DoneEvent) => R | undefined, handlers?: CompareHandlers): Promise<R> {
+    const id = this.nextId++;
+    return new Promise<R>((resolve, reject) => {
+      this.pending.set(id, {
+        reject,
+        handlers,
+        settle: (ev) => {
+          const r = pick(ev);
+          if (r === undefined) return false;
+          resolve(r);
+          return true;
+        },
+      });
+      this.send(make(id));
+    });
   }
 
   private send(cmd: EngineCommand, transfer: Transferable[] = []): void {
@@ -78,25 +188,32 @@ export class EngineClient {
         this.readyWaiter = null;
         return;
       case 'progress':
-        this.pending.get(ev.progress.id)?.onProgress?.(ev.progress);
+        this.pending.get(ev.progress.id)?.onTeacherProgress?.(ev.progress);
         return;
-      case 'teacherDone': {
+      case 'runProgress':
+        this.pending.get(ev.id)?.handlers?.onProgress?.(ev.progress);
+        return;
+      case 'compareRow':
+        this.pending.get(ev.id)?.handlers?.onMethodDone?.(ev.row);
+        return;
+      case 'snapshot': {
         const p = this.pending.get(ev.id);
-        this.pending.delete(ev.id);
-        p?.resolve({ artifacts: ev.artifacts, optimizer: ev.optimizer, step: ev.step, metric: ev.metric, stopped: ev.stopped });
+        // A stage's periodic snapshot goes to its handler; a snapshotMasks request settles.
+        if (p?.handlers?.onSnapshot) p.handlers.onSnapshot(ev.snapshot);
+        else if (p?.settle(ev)) this.pending.delete(ev.id);
         return;
       }
-      case 'profile':
-        this.profiles.get(ev.id)?.resolve(ev.profile);
-        this.profiles.delete(ev.id);
+      case 'pauseState':
+        this.onPauseChange(ev.info);
+        return;
+      case 'warning':
+        this.onWarning(ev.message);
         return;
       case 'error': {
-        if (ev.id !== undefined && this.profiles.has(ev.id)) {
-          this.profiles.get(ev.id)!.reject(new Error(ev.message));
-          this.profiles.delete(ev.id);
-        } else if (ev.id !== undefined && this.pending.has(ev.id)) {
-          this.pending.get(ev.id)!.reject(new Error(ev.message));
+        const p = ev.id === undefined ? undefined : this.pending.get(ev.id);
+        if (p && ev.id !== undefined) {
           this.pending.delete(ev.id);
+          p.reject(new Error(ev.message));
         } else if (this.readyWaiter) {
           this.readyWaiter.reject(new Error(ev.message));
           this.readyWaiter = null;
@@ -104,6 +221,10 @@ export class EngineClient {
           this.onError(ev.message);
         }
         return;
+      }
+      default: {
+        const p = this.pending.get(ev.id);
+        if (p?.settle(ev)) this.pending.delete(ev.id);
       }
     }
   }
@@ -113,5 +234,7 @@ export class EngineClient {
     this.pending.clear();
     this.readyWaiter?.reject(new Error(message));
     this.readyWaiter = null;
+    if (this.terminated) return;
+    this.onError(message);
   }
 }

@@ -1,5 +1,6 @@
 // Typed messages between the page and the training worker. Tensors never cross: only plain
 // data and transferable ArrayBuffers.
+import type { MethodName } from '../maskd/methods';
 import type { Task } from '../models/nets';
 import type { BackendName, BackendStatus } from './backend';
 
@@ -37,10 +38,134 @@ export interface NamedArray {
   readonly data: Float32Array;
 }
 
+/** What the page shows about a loaded model (teacher or student card). */
+export interface ModelCard {
+  readonly role: 'teacher' | 'student';
+  /** 'builtin:<task>-teacher' for shipped ones; a content hash for a user's model. */
+  readonly source: string;
+  readonly params: number;
+  /** Per input image, multiply-add = 2 FLOPs. */
+  readonly flops: number;
+  readonly tapLayer: string;
+  /** [H, W, C] of the tap feature. */
+  readonly featureShape: readonly [number, number, number];
+  readonly inputShape: readonly [number, number, number];
+  /** Validation metric recorded for it (shipped teachers), when known. */
+  readonly metric?: { readonly name: string; readonly value: number };
+}
+
+export interface MaskStageConfig {
+  readonly numTokens: number;
+  readonly steps: number;
+  readonly batchSize: number;
+  readonly lr: number;
+  readonly diceWeight: number;
+  readonly tokenWeights: boolean;
+  readonly seed: number;
+}
+
+export interface DistillConfig {
+  readonly method: MethodName;
+  /** Overrides of the method's defaults (see METHOD_DEFAULTS). */
+  readonly params: Readonly<Record<string, number | boolean>>;
+  readonly steps: number;
+  readonly batchSize: number;
+  readonly lr: number;
+  readonly seed: number;
+  readonly evalEvery: number;
+}
+
+export type Stage = 'teacher' | 'masks' | 'distill';
+
+export interface RunProgress {
+  readonly runId: number;
+  readonly stage: Stage;
+  readonly method?: MethodName;
+  readonly step: number;
+  readonly total: number;
+  /** Loss terms of this step, e.g. {task, dice, total} or {task, distill, total}. */
+  readonly losses: Readonly<Record<string, number>>;
+  readonly msPerStep: number;
+  readonly etaMs: number;
+  readonly numTensors: number;
+  readonly metric?: { readonly name: string; readonly value: number };
+  /** Stage 1: mean mask value per token, and token weights (mean over the batch) when used. */
+  readonly tokenAreas?: readonly number[];
+  readonly tokenWeights?: readonly number[];
+}
+
+/** Masks of the fixed preview scenes: images [P,H,W,3], masks [P,h,w,T] (h,w at the tap's stride). */
+export interface MaskSnapshot {
+  readonly step: number;
+  readonly stage: Stage;
+  readonly previews: number;
+  readonly imageSize: readonly [number, number];
+  readonly maskSize: readonly [number, number];
+  readonly numTokens: number;
+  readonly images: Float32Array;
+  readonly masks: Float32Array;
+  readonly tokenWeights?: Float32Array;
+}
+
+/** Stage-2 settings shared by every method of a comparison (same init, data order, budget). */
+export type CompareConfig = Omit<DistillConfig, 'method' | 'params'> & {
+  /** Per-method overrides, e.g. {maskd: {customMask: false}}; methods not named use defaults. */
+  readonly params?: Readonly<Partial<Record<MethodName, Readonly<Record<string, number | boolean>>>>>;
+};
+
+export interface CompareRow {
+  readonly method: MethodName;
+  /** Best validation metric of the run (mIoU or AP@0.5). */
+  readonly metric: number;
+  readonly metricName: string;
+  readonly finalLoss: number;
+  readonly msPerStep: number;
+  /** (step, metric) at every evaluation, for the comparison curves. */
+  readonly curve: readonly (readonly [number, number])[];
+}
+
+export interface DemoLoaded {
+  readonly teacher: ModelCard;
+  readonly student: ModelCard;
+  /** Shipped receptive tokens of the teacher, when present (`models/<task>-teacher/tokens.json`). */
+  readonly tokens: { readonly numTokens: number; readonly channels: number; readonly tokenWeights: boolean } | null;
+  /** Why something was not loaded as shipped (e.g. no teacher checkpoint: a fresh one is used). */
+  readonly warnings: readonly string[];
+}
+
+export interface MasksResult {
+  readonly step: number;
+  readonly stopped: boolean;
+}
+
+export interface DistillResult {
+  readonly step: number;
+  /** Best validation metric (NaN if never evaluated). */
+  readonly metric: number;
+  readonly metricName: string;
+  readonly stopped: boolean;
+}
+
+/** Why the loop is paused: the user asked, or a loss went non-finite (the step was skipped). */
+export interface PauseInfo {
+  readonly paused: boolean;
+  readonly step: number;
+  readonly reason: string | null;
+}
+
 export type EngineCommand =
   | { readonly type: 'init'; readonly backends?: readonly BackendName[]; readonly dataUrl: string }
   | { readonly type: 'trainTeacher'; readonly id: number; readonly request: TrainTeacherRequest }
   | { readonly type: 'profileStep'; readonly id: number; readonly task: Task; readonly batchSize: number }
+  /** `base`: absolute URL of the app root; models load from `${base}models/<task>-teacher/`. */
+  | { readonly type: 'loadDemo'; readonly id: number; readonly task: Task; readonly base: string }
+  | { readonly type: 'learnMasks'; readonly id: number; readonly config: MaskStageConfig }
+  | { readonly type: 'distill'; readonly id: number; readonly config: DistillConfig }
+  | { readonly type: 'compare'; readonly id: number; readonly methods: readonly MethodName[]; readonly config: CompareConfig }
+  | { readonly type: 'snapshotMasks'; readonly id: number }
+  | { readonly type: 'pause' }
+  | { readonly type: 'resume' }
+  | { readonly type: 'stepOnce' }
   | { readonly type: 'stop' };
 
 /** Where the time of one training step goes, by kernel, summed (ms). */
@@ -73,4 +198,14 @@ export type EngineEvent =
       readonly stopped: boolean;
     }
   | { readonly type: 'profile'; readonly id: number; readonly profile: StepProfile }
+  | { readonly type: 'demoLoaded'; readonly id: number; readonly result: DemoLoaded }
+  | { readonly type: 'runProgress'; readonly id: number; readonly progress: RunProgress }
+  | { readonly type: 'snapshot'; readonly id: number; readonly snapshot: MaskSnapshot }
+  | { readonly type: 'masksDone'; readonly id: number; readonly result: MasksResult }
+  | { readonly type: 'distillDone'; readonly id: number; readonly result: DistillResult }
+  | { readonly type: 'compareRow'; readonly id: number; readonly row: CompareRow }
+  | { readonly type: 'compareDone'; readonly id: number; readonly rows: readonly CompareRow[] }
+  | { readonly type: 'pauseState'; readonly info: PauseInfo }
+  /** Not tied to a request: mask collapse, a NaN pause, a missing shipped file. */
+  | { readonly type: 'warning'; readonly message: string }
   | { readonly type: 'error'; readonly id?: number; readonly message: string };

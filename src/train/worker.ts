@@ -80,6 +80,8 @@ async function handle(cmd: EngineCommand): Promise<void> {
     case 'stop':
       stopRequested = true;
       return;
+    default:
+      if ('id' in cmd) post({ type: 'error', id: cmd.id, message: `the engine cannot run "${cmd.type}" yet` });
   }
 }
 
