@@ -1,0 +1,105 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildTeacher, TAP_LAYER } from '../models/nets';
+import { splitAtLayer } from '../models/split';
+import { collapseReason, MaskLearner } from './maskStage';
+import type { MaskStageConfig } from './protocol';
+import { reseedKernels } from './seededInit';
+import { NonFiniteStepError } from './stageCommon';
+import { TINY_INPUT, tinyScenes } from './stage.testkit';
+import { taskAdapter } from './tasks';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const config: MaskStageConfig = { numTokens: 4, steps: 15, batchSize: 2, lr: 0.5, diceWeight: 1, tokenWeights: false, seed: 3 };
+
+async function weightsOf(model: tf.LayersModel): Promise<Float32Array[]> {
+  return Promise.all(model.weights.map(async (w) => new Float32Array(await w.read().data())));
+}
+
+describe('MaskLearner (stage 1)', () => {
+  it('lowers task + Dice on a fixed batch, and only the tokens change', async () => {
+    const teacher = buildTeacher('segmentation', { inputShape: TINY_INPUT });
+    reseedKernels(teacher, 1);
+    const split = splitAtLayer(teacher, TAP_LAYER);
+    const scenes = tinyScenes(5, 2);
+    const learner = new MaskLearner({ teacher: split, adapter: taskAdapter('segmentation'), scenes: () => scenes, config });
+    const before = await weightsOf(teacher);
+    const tokens0 = Float32Array.from(await learner.tokens.variable.data());
+    const totals: number[] = [];
+    for (let i = 0; i < config.steps; i++) totals.push((await learner.trainStep()).losses.total);
+    // A fresh teacher's features are small, so the masks start near 0.5 and move slowly.
+    expect(totals[totals.length - 1]).toBeLessThan(totals[0] - 1e-4);
+    const after = await weightsOf(teacher);
+    after.forEach((w, i) => expect(w).toEqual(before[i]));
+    const tokens1 = await learner.tokens.variable.data();
+    expect(Array.from(tokens1)).not.toEqual(Array.from(tokens0));
+    learner.dispose();
+    learner.tokens.dispose();
+    teacher.dispose();
+  });
+
+  it('reports areas and token weights with the branch (detection)', async () => {
+    const teacher = buildTeacher('detection', { inputShape: TINY_INPUT });
+    const split = splitAtLayer(teacher, TAP_LAYER);
+    const learner = new MaskLearner({
+      teacher: split,
+      adapter: taskAdapter('detection'),
+      scenes: (k) => tinyScenes(100 + k, 2),
+      config: { ...config, tokenWeights: true },
+    });
+    const first = await learner.trainStep();
+    expect(first.tokenAreas).toHaveLength(4);
+    expect(first.tokenWeights).toHaveLength(4);
+    expect(first.tokenWeights!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    const n0 = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) await learner.trainStep();
+    expect(tf.memory().numTensors).toBe(n0);
+    learner.dispose();
+    learner.tokens.dispose();
+    learner.branch?.dispose();
+    teacher.dispose();
+  }, 30_000);
+
+  it('keeps the tensor count flat over 100 steps', async () => {
+    const teacher = buildTeacher('segmentation', { inputShape: TINY_INPUT });
+    const split = splitAtLayer(teacher, TAP_LAYER);
+    const learner = new MaskLearner({
+      teacher: split,
+      adapter: taskAdapter('segmentation'),
+      scenes: (k) => tinyScenes(200 + (k % 4), 2),
+      config: { ...config, steps: 101 },
+    });
+    await learner.trainStep();
+    const n0 = tf.memory().numTensors;
+    for (let i = 0; i < 100; i++) await learner.trainStep();
+    expect(tf.memory().numTensors).toBe(n0);
+    learner.dispose();
+    learner.tokens.dispose();
+    teacher.dispose();
+  }, 60_000);
+
+  it('skips a non-finite step without touching the tokens', async () => {
+    const teacher = buildTeacher('segmentation', { inputShape: TINY_INPUT });
+    const split = splitAtLayer(teacher, TAP_LAYER);
+    const scenes = tinyScenes(5, 2);
+    const learner = new MaskLearner({ teacher: split, adapter: taskAdapter('segmentation'), scenes: () => scenes, config });
+    learner.tokens.variable.assign(tf.fill([4, 64], NaN) as tf.Tensor2D);
+    const n0 = tf.memory().numTensors;
+    await expect(learner.trainStep()).rejects.toBeInstanceOf(NonFiniteStepError);
+    expect(learner.step).toBe(0);
+    expect(tf.memory().numTensors).toBe(n0);
+    learner.dispose();
+    learner.tokens.dispose();
+    teacher.dispose();
+  });
+
+  it('names collapse', () => {
+    expect(collapseReason(0.99, [0.5, 0.5])).toMatch(/identical/);
+    expect(collapseReason(0.2, [0.5, 0.97])).toMatch(/token 1/);
+    expect(collapseReason(0.2, [0.001, 0.5])).toMatch(/token 0 went dark/);
+    expect(collapseReason(0.2, [0.3, 0.5])).toBeNull();
+  });
+});

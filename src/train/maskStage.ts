@@ -1,0 +1,147 @@
+// Stage 1, mask learning: the teacher is frozen (backbone and head in inference mode); its tap
+// feature F is replaced by the masked aggregate Σ_t w_t·m_t·F and run through the head. Loss =
+// task loss + diceWeight·Dice diversity; only the tokens (and the token-weight branch) learn.
+import * as tf from '@tensorflow/tfjs';
+import { diceDiversity, maskedAggregate, receptiveMasks } from '../maskd/index';
+import { ReceptiveTokens } from '../maskd/tokens';
+import { TokenWeightBranch } from '../maskd/tokenWeights';
+import type { SplitModel } from '../models/split';
+import type { MaskStageConfig } from './protocol';
+import { cosineLr, setLearningRate } from './schedule';
+import { firstNonFinite, NonFiniteStepError, type SceneSource } from './stageCommon';
+import type { TaskAdapter } from './tasks';
+
+export interface MaskStepReport {
+  /** The step just taken (1-based count of applied steps). */
+  readonly step: number;
+  readonly losses: { readonly task: number; readonly dice: number; readonly total: number };
+  /** Mean mask value per token over the batch. */
+  readonly tokenAreas: readonly number[];
+  /** Mean token weight per token over the batch (with the branch). */
+  readonly tokenWeights?: readonly number[];
+  /** Set when the masks look collapsed (all alike, or a token saturating/vanishing). */
+  readonly collapse: string | null;
+}
+
+/** Thresholds of the collapse warning. */
+export const COLLAPSE = { dice: 0.95, areaHigh: 0.95, areaLow: 0.01 } as const;
+
+export function collapseReason(dice: number, areas: readonly number[]): string | null {
+  if (dice > COLLAPSE.dice) return `the masks are nearly identical (Dice overlap ${dice.toFixed(3)} > ${COLLAPSE.dice})`;
+  const high = areas.findIndex((a) => a > COLLAPSE.areaHigh);
+  if (high >= 0) return `token ${high} covers almost everything (mean mask ${areas[high].toFixed(3)} > ${COLLAPSE.areaHigh})`;
+  const low = areas.findIndex((a) => a < COLLAPSE.areaLow);
+  if (low >= 0) return `token ${low} went dark (mean mask ${areas[low].toFixed(4)} < ${COLLAPSE.areaLow})`;
+  return null;
+}
+
+export interface MaskLearnerOptions {
+  readonly teacher: SplitModel;
+  readonly adapter: TaskAdapter;
+  readonly scenes: SceneSource;
+  readonly config: MaskStageConfig;
+  /** Continue from these (e.g. after a pause or from shipped tokens); else fresh seeded ones. */
+  readonly tokens?: ReceptiveTokens;
+  readonly branch?: TokenWeightBranch | null;
+}
+
+export class MaskLearner {
+  readonly tokens: ReceptiveTokens;
+  readonly branch: TokenWeightBranch | null;
+  readonly optimizer: tf.AdamOptimizer;
+  step = 0;
+  private readonly teacher: SplitModel;
+  private readonly adapter: TaskAdapter;
+  private readonly scenes: SceneSource;
+  private readonly config: MaskStageConfig;
+
+  constructor(options: MaskLearnerOptions) {
+    const { teacher, config } = options;
+    this.teacher = teacher;
+    this.adapter = options.adapter;
+    this.scenes = options.scenes;
+    this.config = config;
+    const channels = teacher.tapShape[2];
+    this.tokens = options.tokens ?? ReceptiveTokens.create({ numTokens: config.numTokens, channels, seed: config.seed });
+    this.branch =
+      options.branch !== undefined
+        ? options.branch
+        : config.tokenWeights
+          ? TokenWeightBranch.create({ channels, numTokens: config.numTokens, seed: config.seed + 7 })
+          : null;
+    this.tokens.setTrainable(true);
+    this.branch?.setTrainable(true);
+    this.optimizer = tf.train.adam(config.lr);
+  }
+
+  get variables(): tf.Variable[] {
+    return [this.tokens.variable, ...(this.branch?.variables ?? [])];
+  }
+
+  /** One Adam step on the tokens (and branch). Throws NonFiniteStepError (nothing applied) on NaN/∞. */
+  async trainStep(): Promise<MaskStepReport> {
+    const { steps, lr, diceWeight } = this.config;
+    setLearningRate(this.optimizer, cosineLr(lr, this.step, steps));
+    const batch = this.adapter.makeBatch(this.scenes(this.step));
+    const T = this.tokens.numTokens;
+    let stats: tf.Tensor | null = null;
+    let grads: tf.NamedTensorMap = {};
+    try {
+      // The teacher is a constant here: its feature is computed outside the gradient tape.
+      const feature = tf.tidy(() => this.teacher.backbone.apply(batch.images, { training: false }) as tf.Tensor4D);
+      try {
+        const kept: tf.Tensor[] = [];
+        const result = tf.variableGrads(() => {
+          const masks = receptiveMasks(feature, this.tokens.tensor);
+          const weights = this.branch?.apply(feature);
+          const aggregate = maskedAggregate(feature, masks, weights);
+          const task = batch.loss(this.teacher.head.apply(aggregate, { training: false }) as tf.Tensor4D);
+          const dice = diceDiversity(masks);
+          const total = tf.add(task, tf.mul(dice, diceWeight)) as tf.Scalar;
+          const areas = tf.mean(masks, [0, 1, 2]);
+          const w = weights ? tf.mean(weights, 0) : tf.zeros([0]);
+          kept.push(tf.keep(tf.concat([tf.stack([task, dice, total]), areas, w])));
+          return total;
+        }, this.variables);
+        grads = result.grads;
+        // One read per step: the losses, areas, weights and the squared gradient norm together.
+        stats = tf.tidy(() => {
+          const sq = Object.values(grads).map((g) => tf.sum(tf.square(g)));
+          return tf.concat([kept[0], tf.reshape(tf.addN(sq), [1])]);
+        });
+        tf.dispose([result.value, ...kept]);
+      } finally {
+        feature.dispose();
+      }
+      const data = await stats.data();
+      const [task, dice, total] = [data[0], data[1], data[2]];
+      const gradNorm = data[data.length - 1];
+      const bad = firstNonFinite([
+        ['task loss', task],
+        ['Dice loss', dice],
+        ['total loss', total],
+        ['gradient', gradNorm],
+      ]);
+      if (bad) throw new NonFiniteStepError(bad[0], this.step, bad[1]);
+      this.optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
+      this.step++;
+      const tokenAreas = Array.from(data.subarray(3, 3 + T));
+      const tokenWeights = this.branch ? Array.from(data.subarray(3 + T, 3 + 2 * T)) : undefined;
+      return {
+        step: this.step,
+        losses: { task, dice, total },
+        tokenAreas,
+        tokenWeights,
+        collapse: collapseReason(dice, tokenAreas),
+      };
+    } finally {
+      tf.dispose([...(stats ? [stats] : []), ...Object.values(grads)]);
+      batch.dispose();
+    }
+  }
+
+  /** Frees the optimiser; the tokens and branch belong to the caller (they outlive the stage). */
+  dispose(): void {
+    this.optimizer.dispose();
+  }
+}
