@@ -2,8 +2,9 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import * as tf from '@tensorflow/tfjs';
 import { App } from './App';
-import { startBackend } from './state/actions';
+import { connectEngine, startApp } from './state/actions';
 import { digitsUrl } from './data/digits';
+import { initBackend, selfCheck } from './train/backend';
 import { EngineClient } from './train/engineClient';
 import './styles.css';
 
@@ -23,9 +24,24 @@ window.maskd = {
   dataUrl: new URL(digitsUrl(), window.location.href).href,
 };
 
+connectEngine(
+  {
+    get: () => window.maskd.engine(),
+    reset: () => engine?.terminate(),
+    dataUrl: window.maskd.dataUrl,
+  },
+  {
+    // The same tiny readback on the page's TensorFlow.js, on the worker's backend and adapter.
+    selfCheck: async (backend) => {
+      await initBackend([backend]);
+      return (await selfCheck()).ok;
+    },
+  },
+);
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />
   </StrictMode>,
 );
-void startBackend();
+void startApp();

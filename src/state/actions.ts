@@ -1,14 +1,195 @@
-import { initBackend, selfCheck } from '../train/backend';
+// Store actions that drive the engine. Components call these; nothing here touches a tensor.
+import { isMethodName, type MethodName } from '../maskd/methods';
+import type { Task } from '../models/nets';
+import type { BackendName } from '../train/backend';
+import type { CompareConfig, DistillConfig, MaskStageConfig } from '../train/protocol';
+import type { EngineHost, PlaygroundEngine } from './engine';
 import { useAppStore } from './store';
 
-/** Starts TensorFlow.js on the best backend and records the outcome in the store. */
-export async function startBackend(): Promise<void> {
-  const { backendReady, backendFailed } = useAppStore.getState();
-  try {
-    const status = await initBackend();
-    const check = await selfCheck();
-    backendReady(status, check.ok);
-  } catch (err) {
-    backendFailed(err instanceof Error ? err.message : String(err));
+export interface ConnectOptions {
+  /** A cheap readback check of the backend in use; its result fills the badge's self-check. */
+  selfCheck?: (backend: BackendName) => Promise<boolean>;
+}
+
+let host: EngineHost | null = null;
+let options: ConnectOptions = {};
+const wired = new WeakSet<PlaygroundEngine>();
+
+const store = () => useAppStore.getState();
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+export function connectEngine(h: EngineHost, opts: ConnectOptions = {}): void {
+  host = h;
+  options = opts;
+}
+
+function engine(): PlaygroundEngine {
+  if (!host) throw new Error('no engine connected');
+  const e = host.get();
+  if (!wired.has(e)) {
+    wired.add(e);
+    e.onError = (m) => store().pushMessage(m, 'error');
+    e.onWarning = (m) => store().pushMessage(m, 'warn');
+    e.onPauseChange = (info) => {
+      store().pauseChanged(info.paused, info.reason);
+      if (info.reason) store().pushMessage(info.reason, 'warn');
+    };
   }
+  return e;
+}
+
+function backendOrder(choice: BackendName): readonly BackendName[] | undefined {
+  // webgpu keeps the automatic fallback chain; the others are forced on purpose.
+  return choice === 'webgpu' ? undefined : [choice];
+}
+
+/** Starts the engine, loads the chosen demo and draws its masks. */
+export async function startApp(): Promise<void> {
+  if (!host) throw new Error('no engine connected');
+  store().backendStarting();
+  try {
+    const status = await engine().init(host.dataUrl, backendOrder(store().backendChoice));
+    store().backendReady(status, options.selfCheck ? null : true);
+    if (options.selfCheck) {
+      // After the masks: the check must not delay the first drawing.
+      const check = options.selfCheck;
+      void loadDemo(store().task).finally(() =>
+        check(status.backend).then(
+          (ok) => store().selfCheckDone(ok),
+          () => store().selfCheckDone(false),
+        ),
+      );
+      return;
+    }
+  } catch (err) {
+    store().backendFailed(errorText(err));
+    return;
+  }
+  await loadDemo(store().task);
+}
+
+/** Loads a demo's teacher, student and tokens, then draws the preview masks. */
+export async function loadDemo(task: Task): Promise<void> {
+  const s = store();
+  s.demoLoading();
+  s.clearSnapshots();
+  try {
+    const demo = await engine().loadDemo(task);
+    store().demoLoaded(demo);
+    for (const w of demo.warnings) store().pushMessage(w, 'info');
+    store().snapshotReceived(await engine().snapshotMasks());
+  } catch (err) {
+    store().demoFailed(errorText(err));
+    store().pushMessage(`Could not load the ${task} demo: ${errorText(err)}`, 'error');
+  }
+}
+
+export async function changeTask(task: Task): Promise<void> {
+  if (store().runPhase !== 'idle' || task === store().task) return;
+  store().setTask(task);
+  await loadDemo(task);
+}
+
+/** Restarts the engine on another backend (models reload there). */
+export async function switchBackend(choice: BackendName): Promise<void> {
+  if (!host || store().runPhase !== 'idle') return;
+  store().setBackendChoice(choice);
+  host.reset();
+  await startApp();
+}
+
+function canStart(): boolean {
+  const s = store();
+  return s.runPhase === 'idle' && s.demoPhase === 'ready' && s.backendPhase === 'ready';
+}
+
+const handlers = () => ({
+  onProgress: store().progressReceived,
+  onSnapshot: store().snapshotReceived,
+});
+
+async function run(body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (err) {
+    store().pushMessage(errorText(err), 'error');
+  } finally {
+    store().runEnded();
+  }
+}
+
+export function maskConfig(): MaskStageConfig {
+  const s = store();
+  return { ...s.mask, seed: s.seed };
+}
+
+export function distillConfig(method: MethodName = store().distill.method): DistillConfig {
+  const { distill, seed } = store();
+  return { method, params: distill.params[method], steps: distill.steps, batchSize: distill.batchSize, lr: distill.lr, seed, evalEvery: distill.evalEvery };
+}
+
+export function compareConfig(): CompareConfig {
+  const { distill, seed } = store();
+  return { steps: distill.steps, batchSize: distill.batchSize, lr: distill.lr, seed, evalEvery: distill.evalEvery, params: distill.params };
+}
+
+/** Stage 1: learns receptive tokens; the gallery replays how the masks formed. */
+export async function learnMasks(): Promise<void> {
+  if (!canStart()) return;
+  const config = maskConfig();
+  store().clearSnapshots();
+  store().runStarted('masks', 'masks', [null]);
+  await run(async () => {
+    await engine().learnMasks(config, handlers());
+    store().markMasksTrained();
+    store().snapshotReceived(await engine().snapshotMasks());
+  });
+}
+
+/** Stage 2 with the chosen method. */
+export async function distill(): Promise<void> {
+  if (!canStart()) return;
+  const config = distillConfig();
+  store().runStarted('distill', 'distill', [config.method]);
+  await run(async () => {
+    await engine().distill(config, handlers());
+  });
+}
+
+/** Stage 2 for each ticked method with the same init, data order and budget. */
+export async function compareMethods(): Promise<void> {
+  const methods = store().compareMethods.filter(isMethodName);
+  if (!canStart() || methods.length === 0) return;
+  const config = compareConfig();
+  store().runStarted('compare', 'distill', methods);
+  await run(async () => {
+    const rows = await engine().compare(methods, config, { ...handlers(), onMethodDone: store().compareRowReceived });
+    for (const row of rows) store().compareRowReceived(row);
+  });
+}
+
+export function togglePause(): void {
+  const phase = store().runPhase;
+  if (phase === 'running') {
+    engine().pause();
+    store().pauseChanged(true, null);
+  } else if (phase === 'paused') {
+    engine().resume();
+    store().pauseChanged(false, null);
+  }
+}
+
+/** One step while paused. */
+export function stepOnce(): void {
+  if (store().runPhase === 'paused') engine().stepOnce();
+}
+
+export function stopRun(): void {
+  if (store().runPhase === 'idle') return;
+  engine().stop();
+  store().stopRequested();
+}
+
+export function newSeed(): void {
+  store().setSeed(1 + Math.floor(Math.random() * 2_147_483_646));
 }

@@ -1,8 +1,18 @@
 import { create } from 'zustand';
 import { createBackendSlice, type BackendSlice } from './backendSlice';
+import { createModelsSlice, type ModelsSlice } from './modelsSlice';
+import { createRunSlice, type RunSlice } from './runSlice';
+import { createSetupSlice, type SetupSlice } from './setupSlice';
+import { createUiSlice, type UiSlice } from './uiSlice';
+import { createVizSlice, type VizSlice } from './vizSlice';
 
-export type AppState = BackendSlice;
+export type AppState = BackendSlice & ModelsSlice & SetupSlice & RunSlice & VizSlice & UiSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createBackendSlice(...a),
+  ...createModelsSlice(...a),
+  ...createSetupSlice(...a),
+  ...createRunSlice(...a),
+  ...createVizSlice(...a),
+  ...createUiSlice(...a),
 }));

@@ -1,0 +1,185 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  changeTask,
+  compareMethods,
+  connectEngine,
+  distill,
+  learnMasks,
+  newSeed,
+  startApp,
+  stepOnce,
+  stopRun,
+  switchBackend,
+  togglePause,
+} from './actions';
+import { useAppStore } from './store';
+import { fakeHost, type FakeEngine } from './testing/fakeEngine';
+
+const initial = useAppStore.getState();
+const s = () => useAppStore.getState();
+const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
+async function until(cond: () => boolean, ms = 2000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await tick(1);
+  }
+}
+
+let engines: FakeEngine[];
+let selfChecks: string[];
+
+beforeEach(async () => {
+  useAppStore.setState(initial, true);
+  const fh = fakeHost();
+  engines = fh.engines;
+  selfChecks = [];
+  connectEngine(fh.host, {
+    selfCheck: async (b) => {
+      selfChecks.push(b);
+      return true;
+    },
+  });
+});
+
+describe('startApp', () => {
+  it('inits the engine, loads the segmentation demo and draws its masks, then self-checks', async () => {
+    await startApp();
+    await until(() => s().selfCheckOk !== null);
+    expect(engines[0].calls.slice(0, 3)).toEqual(['init:auto', 'loadDemo:segmentation', 'snapshotMasks']);
+    expect(s().backendPhase).toBe('ready');
+    expect(s().backendStatus?.backend).toBe('webgpu');
+    expect(s().demoPhase).toBe('ready');
+    expect(s().teacher?.role).toBe('teacher');
+    expect(s().snapshots).toHaveLength(1);
+    expect(s().masksTrained).toBe(true);
+    expect(selfChecks).toEqual(['webgpu']);
+    expect(s().selfCheckOk).toBe(true);
+  });
+
+  it('without shipped tokens: says the masks are untrained', async () => {
+    const fh = fakeHost();
+    fh.host.get().shippedTokens = false;
+    connectEngine(fh.host);
+    await startApp();
+    expect(s().masksTrained).toBe(false);
+    expect(s().messages.map((m) => m.kind)).toContain('missing-file');
+    expect(s().snapshots).toHaveLength(1);
+  });
+});
+
+describe('runs', () => {
+  beforeEach(async () => {
+    await startApp();
+    await until(() => s().snapshots.length > 0);
+  });
+
+  it('learn masks records every step, the snapshots and ends idle', async () => {
+    s().setMask({ steps: 5 });
+    await learnMasks();
+    expect(engines[0].calls).toContain('learnMasks:5');
+    expect(s().runPhase).toBe('idle');
+    expect(s().losses['masks:-:total'].points).toHaveLength(5);
+    expect(s().snapshots.at(-1)?.step).toBe(5);
+    expect(s().progress?.step).toBe(5);
+  });
+
+  it('pause stops the step counter, step advances by one, resume finishes', async () => {
+    s().setMask({ steps: 50 });
+    const done = learnMasks();
+    await until(() => (s().progress?.step ?? 0) >= 2);
+    togglePause();
+    expect(s().runPhase).toBe('paused');
+    await tick(20);
+    const frozen = s().progress!.step;
+    await tick(20);
+    expect(s().progress!.step).toBe(frozen);
+    stepOnce();
+    await until(() => s().progress!.step === frozen + 1);
+    await tick(20);
+    expect(s().progress!.step).toBe(frozen + 1);
+    togglePause();
+    expect(s().runPhase).toBe('running');
+    await done;
+    expect(s().progress!.step).toBe(50);
+  });
+
+  it('stop ends the run early', async () => {
+    s().setMask({ steps: 500 });
+    const done = learnMasks();
+    await until(() => (s().progress?.step ?? 0) >= 2);
+    stopRun();
+    expect(s().runPhase).toBe('stopping');
+    await done;
+    expect(s().runPhase).toBe('idle');
+    expect(s().progress!.step).toBeLessThan(500);
+  });
+
+  it('a NaN pause from the engine shows a message with what to do', async () => {
+    s().setMask({ steps: 100 });
+    const done = learnMasks();
+    await until(() => (s().progress?.step ?? 0) >= 1);
+    engines[0].nanPause();
+    expect(s().runPhase).toBe('paused');
+    expect(s().pauseReason).toMatch(/non-finite/);
+    const msg = s().messages.find((m) => m.kind === 'nan');
+    expect(msg?.hint).toMatch(/learning rate/);
+    stopRun();
+    await done;
+  });
+
+  it('distill sends the chosen method with its parameters', async () => {
+    s().setDistill({ method: 'cwd', steps: 3 });
+    s().setMethodParam('cwd', 'tau', 2);
+    await distill();
+    expect(engines[0].calls).toContain('distill:cwd:3');
+    expect(s().losses['distill:cwd:distill'].points).toHaveLength(3);
+    expect(s().metrics['distill:cwd:mIoU'].points).toHaveLength(1);
+  });
+
+  it('compare produces one row per ticked method', async () => {
+    s().setDistill({ steps: 2 });
+    s().toggleCompareMethod('cwd');
+    await compareMethods();
+    expect(s().compareRows.map((r) => r.method)).toEqual(['none', 'fitnet', 'maskd']);
+    expect(s().comparedMethods).toEqual(['none', 'fitnet', 'maskd']);
+  });
+
+  it('an engine failure becomes an error message and the run ends', async () => {
+    engines[0].failAtStep = 2;
+    s().setMask({ steps: 5 });
+    await learnMasks();
+    expect(s().runPhase).toBe('idle');
+    expect(s().messages.at(-1)?.level).toBe('error');
+  });
+
+  it('does not start a second run while one is going', async () => {
+    s().setMask({ steps: 30 });
+    const a = learnMasks();
+    await distill();
+    expect(engines[0].calls.filter((c) => c.startsWith('distill'))).toHaveLength(0);
+    stopRun();
+    await a;
+  });
+
+  it('switching task reloads the demo with its token count', async () => {
+    await changeTask('detection');
+    expect(engines[0].calls).toContain('loadDemo:detection');
+    expect(s().mask.numTokens).toBe(6);
+    expect(s().distill.params.maskd.lossWeight).toBe(7);
+  });
+
+  it('switching backend restarts the engine forced to that backend', async () => {
+    await switchBackend('webgl');
+    expect(engines[0].terminated).toBe(true);
+    expect(engines[1].calls[0]).toBe('init:webgl');
+    expect(s().backendStatus?.backend).toBe('webgl');
+  });
+
+  it('new seed changes the seed to a positive integer', () => {
+    const before = s().seed;
+    newSeed();
+    expect(s().seed).not.toBe(before);
+    expect(Number.isInteger(s().seed) && s().seed > 0).toBe(true);
+  });
+});

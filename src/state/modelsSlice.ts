@@ -1,0 +1,33 @@
+import type { StateCreator } from 'zustand';
+import type { DemoLoaded, ModelCard } from '../train/protocol';
+
+export type DemoPhase = 'idle' | 'loading' | 'ready' | 'failed';
+
+export interface ModelsSlice {
+  demoPhase: DemoPhase;
+  teacher: ModelCard | null;
+  student: ModelCard | null;
+  /** Tokens shipped with the teacher (or learned in this session); null while untrained. */
+  tokens: DemoLoaded['tokens'];
+  /** Whether the tokens drawn were learned (shipped or stage 1 ran), so masks mean something. */
+  masksTrained: boolean;
+  demoError: string | null;
+  demoLoading: () => void;
+  demoLoaded: (demo: DemoLoaded) => void;
+  demoFailed: (message: string) => void;
+  markMasksTrained: () => void;
+}
+
+export const createModelsSlice: StateCreator<ModelsSlice, [], [], ModelsSlice> = (set) => ({
+  demoPhase: 'idle',
+  teacher: null,
+  student: null,
+  tokens: null,
+  masksTrained: false,
+  demoError: null,
+  demoLoading: () => set({ demoPhase: 'loading', demoError: null }),
+  demoLoaded: (demo) =>
+    set({ demoPhase: 'ready', teacher: demo.teacher, student: demo.student, tokens: demo.tokens, masksTrained: demo.tokens !== null, demoError: null }),
+  demoFailed: (message) => set({ demoPhase: 'failed', demoError: message }),
+  markMasksTrained: () => set({ masksTrained: true }),
+});

@@ -1,0 +1,60 @@
+import type { StateCreator } from 'zustand';
+import type { MethodName } from '../maskd/methods';
+import type { CompareRow, RunProgress, Stage } from '../train/protocol';
+import { appendLosses, appendMetric, dropRun, type SeriesMap } from './series';
+
+export type RunKind = 'masks' | 'distill' | 'compare';
+export type RunPhase = 'idle' | 'running' | 'paused' | 'stopping';
+
+export interface RunSlice {
+  runPhase: RunPhase;
+  runKind: RunKind | null;
+  progress: RunProgress | null;
+  /** Why the engine paused on its own (non-finite loss), shown beside the progress bar. */
+  pauseReason: string | null;
+  /** Full history, every step: the charts downsample what they draw. */
+  losses: SeriesMap;
+  metrics: SeriesMap;
+  compareRows: CompareRow[];
+  comparedMethods: MethodName[] | null;
+  runStarted: (kind: RunKind, stage: Stage, methods: readonly (MethodName | null)[]) => void;
+  progressReceived: (p: RunProgress) => void;
+  pauseChanged: (paused: boolean, reason: string | null) => void;
+  stopRequested: () => void;
+  compareRowReceived: (row: CompareRow) => void;
+  runEnded: () => void;
+}
+
+export const createRunSlice: StateCreator<RunSlice, [], [], RunSlice> = (set) => ({
+  runPhase: 'idle',
+  runKind: null,
+  progress: null,
+  pauseReason: null,
+  losses: {},
+  metrics: {},
+  compareRows: [],
+  comparedMethods: null,
+  runStarted: (kind, stage, methods) =>
+    set((s) => ({
+      runPhase: 'running',
+      runKind: kind,
+      progress: null,
+      pauseReason: null,
+      losses: dropRun(s.losses, stage, methods),
+      metrics: dropRun(s.metrics, stage, methods),
+      compareRows: kind === 'compare' ? [] : s.compareRows,
+      comparedMethods: kind === 'compare' ? methods.filter((m): m is MethodName => m !== null) : s.comparedMethods,
+    })),
+  progressReceived: (p) =>
+    set((s) => ({ progress: p, losses: appendLosses(s.losses, p), metrics: appendMetric(s.metrics, p) })),
+  pauseChanged: (paused, reason) =>
+    set((s) =>
+      s.runPhase === 'idle' || s.runPhase === 'stopping'
+        ? {}
+        : { runPhase: paused ? 'paused' : 'running', pauseReason: paused ? reason : null },
+    ),
+  stopRequested: () => set((s) => (s.runPhase === 'idle' ? {} : { runPhase: 'stopping' })),
+  compareRowReceived: (row) =>
+    set((s) => ({ compareRows: [...s.compareRows.filter((r) => r.method !== row.method), row] })),
+  runEnded: () => set({ runPhase: 'idle', runKind: null, pauseReason: null }),
+});

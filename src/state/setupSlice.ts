@@ -1,0 +1,87 @@
+import type { StateCreator } from 'zustand';
+import { MASKD_PRESETS, METHODS, METHOD_NAMES, type MethodName } from '../maskd/methods';
+import type { Task } from '../models/nets';
+import type { BackendName } from '../train/backend';
+
+export type ParamValue = number | boolean;
+
+export interface MaskSettings {
+  numTokens: number;
+  steps: number;
+  batchSize: number;
+  lr: number;
+  diceWeight: number;
+  tokenWeights: boolean;
+}
+
+export interface DistillSettings {
+  method: MethodName;
+  /** Hyper-parameters per method, starting from the method's (task-specific) defaults. */
+  params: Record<MethodName, Record<string, ParamValue>>;
+  steps: number;
+  batchSize: number;
+  lr: number;
+  evalEvery: number;
+}
+
+/** What the Setup panel edits: everything a run is started with. */
+export interface SetupSlice {
+  task: Task;
+  mask: MaskSettings;
+  distill: DistillSettings;
+  compareMethods: MethodName[];
+  seed: number;
+  backendChoice: BackendName;
+  setTask: (task: Task) => void;
+  setMask: (patch: Partial<MaskSettings>) => void;
+  setDistill: (patch: Partial<Omit<DistillSettings, 'params'>>) => void;
+  setMethodParam: (method: MethodName, key: string, value: ParamValue) => void;
+  toggleCompareMethod: (method: MethodName) => void;
+  setSeed: (seed: number) => void;
+  setBackendChoice: (backend: BackendName) => void;
+}
+
+/** Reference schedule scaled to the demo: 8 tokens in segmentation, 6 in detection. */
+export function defaultMaskSettings(task: Task): MaskSettings {
+  return { numTokens: task === 'segmentation' ? 8 : 6, steps: 200, batchSize: 8, lr: 0.01, diceWeight: 1, tokenWeights: true };
+}
+
+export function defaultMethodParams(task: Task): Record<MethodName, Record<string, ParamValue>> {
+  const out = {} as Record<MethodName, Record<string, ParamValue>>;
+  for (const name of METHOD_NAMES) out[name] = { ...(METHODS[name].defaults as Record<string, ParamValue>) };
+  out.maskd = { ...MASKD_PRESETS[task] };
+  return out;
+}
+
+export function defaultDistillSettings(task: Task): DistillSettings {
+  return { method: 'maskd', params: defaultMethodParams(task), steps: 200, batchSize: 8, lr: 0.002, evalEvery: 50 };
+}
+
+export const createSetupSlice: StateCreator<SetupSlice, [], [], SetupSlice> = (set) => ({
+  task: 'segmentation',
+  mask: defaultMaskSettings('segmentation'),
+  distill: defaultDistillSettings('segmentation'),
+  compareMethods: [...METHOD_NAMES],
+  seed: 1,
+  backendChoice: 'webgpu',
+  setTask: (task) =>
+    set((s) => ({
+      task,
+      mask: { ...s.mask, numTokens: defaultMaskSettings(task).numTokens },
+      distill: { ...s.distill, params: defaultMethodParams(task) },
+    })),
+  setMask: (patch) => set((s) => ({ mask: { ...s.mask, ...patch } })),
+  setDistill: (patch) => set((s) => ({ distill: { ...s.distill, ...patch } })),
+  setMethodParam: (method, key, value) =>
+    set((s) => ({
+      distill: { ...s.distill, params: { ...s.distill.params, [method]: { ...s.distill.params[method], [key]: value } } },
+    })),
+  toggleCompareMethod: (method) =>
+    set((s) => ({
+      compareMethods: s.compareMethods.includes(method)
+        ? s.compareMethods.filter((m) => m !== method)
+        : METHOD_NAMES.filter((m) => m === method || s.compareMethods.includes(m)),
+    })),
+  setSeed: (seed) => set({ seed }),
+  setBackendChoice: (backendChoice) => set({ backendChoice }),
+});

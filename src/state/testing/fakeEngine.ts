@@ -1,0 +1,182 @@
+// A deterministic in-memory engine with the PlaygroundEngine interface, for store/action tests.
+import type { MethodName } from '../../maskd/methods';
+import type { Task } from '../../models/nets';
+import type { BackendName, BackendStatus } from '../../train/backend';
+import type {
+  CompareConfig,
+  CompareRow,
+  DemoLoaded,
+  DistillConfig,
+  DistillResult,
+  MaskSnapshot,
+  MaskStageConfig,
+  MasksResult,
+  ModelCard,
+  PauseInfo,
+  Stage,
+} from '../../train/protocol';
+import type { CompareHandlers, PlaygroundEngine, RunHandlers } from '../engine';
+
+const card = (role: ModelCard['role'], task: Task): ModelCard => ({
+  role,
+  source: `builtin:${task}-${role}`,
+  params: role === 'teacher' ? 120_000 : 30_000,
+  flops: role === 'teacher' ? 40e6 : 9e6,
+  tapLayer: 'neck',
+  featureShape: [16, 16, role === 'teacher' ? 64 : 32],
+  inputShape: [64, 64, 1],
+  metric: role === 'teacher' ? { name: 'mIoU', value: 0.8 } : undefined,
+});
+
+export class FakeEngine implements PlaygroundEngine {
+  onError: (message: string) => void = () => {};
+  onWarning: (message: string) => void = () => {};
+  onPauseChange: (info: PauseInfo) => void = () => {};
+  readonly calls: string[] = [];
+  /** Set to make loadDemo report no shipped tokens. */
+  shippedTokens = true;
+  /** Set to make the next run throw at this step. */
+  failAtStep: number | null = null;
+  terminated = false;
+  numTokens = 4;
+  private paused = false;
+  private stopped = false;
+  private pendingSteps = 0;
+  private step = 0;
+  private wake: (() => void) | null = null;
+
+  async init(_dataUrl: string, backends?: readonly BackendName[]): Promise<BackendStatus> {
+    this.calls.push(`init:${backends?.join(',') ?? 'auto'}`);
+    const backend = backends?.[0] ?? 'webgpu';
+    return { backend, adapter: backend === 'webgpu' ? { vendor: 'fake', architecture: 'swiftshader', description: '' } : null, fallbackReason: null };
+  }
+
+  async loadDemo(task: Task): Promise<DemoLoaded> {
+    this.calls.push(`loadDemo:${task}`);
+    return {
+      teacher: card('teacher', task),
+      student: card('student', task),
+      tokens: this.shippedTokens ? { numTokens: this.numTokens, channels: 64, tokenWeights: true } : null,
+      warnings: this.shippedTokens ? [] : [`no shipped tokens for ${task}: masks are untrained`],
+    };
+  }
+
+  async snapshotMasks(): Promise<MaskSnapshot> {
+    this.calls.push('snapshotMasks');
+    return this.snapshot('masks', this.step);
+  }
+
+  async learnMasks(config: MaskStageConfig, h: RunHandlers = {}): Promise<MasksResult> {
+    this.calls.push(`learnMasks:${config.steps}`);
+    this.numTokens = config.numTokens;
+    const step = await this.loop('masks', undefined, config.steps, h);
+    return { step, stopped: this.stopped };
+  }
+
+  async distill(config: DistillConfig, h: RunHandlers = {}): Promise<DistillResult> {
+    this.calls.push(`distill:${config.method}:${config.steps}`);
+    const step = await this.loop('distill', config.method, config.steps, h);
+    return { step, metric: 0.5, metricName: 'mIoU', stopped: this.stopped };
+  }
+
+  async compare(methods: readonly MethodName[], config: CompareConfig, h: CompareHandlers = {}): Promise<CompareRow[]> {
+    this.calls.push(`compare:${methods.join(',')}`);
+    const rows: CompareRow[] = [];
+    for (const [i, method] of methods.entries()) {
+      await this.loop('distill', method, config.steps, h);
+      const row: CompareRow = { method, metric: 0.4 + i / 100, metricName: 'mIoU', finalLoss: 1 - i / 10, msPerStep: 5, curve: [[config.steps, 0.4 + i / 100]] };
+      rows.push(row);
+      h.onMethodDone?.(row);
+    }
+    return rows;
+  }
+
+  pause(): void {
+    this.calls.push('pause');
+    this.paused = true;
+    this.onPauseChange({ paused: true, step: this.step, reason: null });
+  }
+
+  resume(): void {
+    this.calls.push('resume');
+    this.paused = false;
+    this.onPauseChange({ paused: false, step: this.step, reason: null });
+    this.kick();
+  }
+
+  stepOnce(): void {
+    this.calls.push('stepOnce');
+    this.pendingSteps++;
+    this.kick();
+  }
+
+  stop(): void {
+    this.calls.push('stop');
+    this.stopped = true;
+    this.kick();
+  }
+
+  terminate(): void {
+    this.terminated = true;
+  }
+
+  /** Simulates the engine pausing itself on a non-finite loss. */
+  nanPause(): void {
+    this.paused = true;
+    this.onPauseChange({ paused: true, step: this.step, reason: `non-finite task loss at step ${this.step}; the step was skipped` });
+  }
+
+  private kick(): void {
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+
+  private async gate(): Promise<void> {
+    while (this.paused && !this.stopped && this.pendingSteps === 0) await new Promise<void>((r) => (this.wake = r));
+    if (this.pendingSteps > 0) this.pendingSteps--;
+  }
+
+  private async loop(stage: Stage, method: MethodName | undefined, total: number, h: RunHandlers): Promise<number> {
+    this.stopped = false;
+    this.step = 0;
+    for (let step = 1; step <= total; step++) {
+      await new Promise((r) => setTimeout(r, 0));
+      await this.gate();
+      if (this.stopped) break;
+      if (this.failAtStep === step) throw new Error(`fake failure at step ${step}`);
+      this.step = step;
+      const losses: Record<string, number> = stage === 'masks' ? { task: 1 / step, dice: 0.3, total: 1 / step + 0.3 } : { task: 1 / step, distill: 0.5 / step, total: 1.5 / step };
+      h.onProgress?.({ runId: 1, stage, method, step, total, losses, msPerStep: 10, etaMs: (total - step) * 10, numTensors: 42, metric: step === total ? { name: 'mIoU', value: 0.5 } : undefined });
+      h.onSnapshot?.(this.snapshot(stage, step));
+    }
+    return this.step;
+  }
+
+  private snapshot(stage: Stage, step: number): MaskSnapshot {
+    const T = this.numTokens;
+    const masks = new Float32Array(2 * 4 * 4 * T).map((_, i) => ((i * 7 + step) % 11) / 10);
+    return { step, stage, previews: 2, imageSize: [8, 8], maskSize: [4, 4], numTokens: T, images: new Float32Array(2 * 8 * 8 * 3).fill(0.5), masks, tokenWeights: new Float32Array(2 * T).fill(1 / T) };
+  }
+}
+
+/** An EngineHost around fresh FakeEngines; `engines` lists every one created. */
+export function fakeHost(): { host: { get(): FakeEngine; reset(): void; dataUrl: string }; engines: FakeEngine[] } {
+  const engines: FakeEngine[] = [];
+  let current: FakeEngine | null = null;
+  const host = {
+    dataUrl: 'http://test/data/digits.bin',
+    get(): FakeEngine {
+      if (!current) {
+        current = new FakeEngine();
+        engines.push(current);
+      }
+      return current;
+    },
+    reset(): void {
+      current?.terminate();
+      current = null;
+    },
+  };
+  return { host, engines };
+}

@@ -1,0 +1,45 @@
+import type { StateCreator } from 'zustand';
+import type { MaskSnapshot } from '../train/protocol';
+import type { ColormapName } from '../ui/colormap';
+import { addSnapshot } from './snapshots';
+
+export interface VizSlice {
+  /** Bounded, thinned history for the replay timeline (see snapshots.ts). */
+  snapshots: MaskSnapshot[];
+  /** Index into `snapshots` being shown; null follows the newest. */
+  timelineIndex: number | null;
+  /** Token enlarged across all previews; null shows every token small. */
+  selectedToken: number | null;
+  opacity: number;
+  colormap: ColormapName;
+  snapshotReceived: (s: MaskSnapshot) => void;
+  clearSnapshots: () => void;
+  setTimelineIndex: (i: number | null) => void;
+  selectToken: (t: number | null) => void;
+  setOpacity: (o: number) => void;
+  setColormap: (c: ColormapName) => void;
+}
+
+export const createVizSlice: StateCreator<VizSlice, [], [], VizSlice> = (set) => ({
+  snapshots: [],
+  timelineIndex: null,
+  selectedToken: null,
+  opacity: 0.65,
+  colormap: 'viridis',
+  snapshotReceived: (snap) =>
+    set((s) => ({
+      snapshots: addSnapshot(s.snapshots, snap),
+      selectedToken: s.selectedToken !== null && s.selectedToken >= snap.numTokens ? null : s.selectedToken,
+    })),
+  clearSnapshots: () => set({ snapshots: [], timelineIndex: null }),
+  setTimelineIndex: (i) => set((s) => ({ timelineIndex: i === null || i >= s.snapshots.length - 1 ? null : Math.max(0, i) })),
+  selectToken: (t) => set((s) => ({ selectedToken: s.selectedToken === t ? null : t })),
+  setOpacity: (o) => set({ opacity: Math.min(1, Math.max(0, o)) }),
+  setColormap: (colormap) => set({ colormap }),
+});
+
+/** The snapshot the gallery draws. */
+export function shownSnapshot(s: Pick<VizSlice, 'snapshots' | 'timelineIndex'>): MaskSnapshot | null {
+  if (!s.snapshots.length) return null;
+  return s.snapshots[s.timelineIndex ?? s.snapshots.length - 1] ?? null;
+}
