@@ -1,0 +1,152 @@
+// Stage 2, distillation: the student (and the align module) learn from task loss + the method's
+// λ-weighted distillation term. The teacher only runs forward in inference mode; the receptive
+// tokens and the token-weight branch are frozen and give the masks from the teacher feature.
+import * as tf from '@tensorflow/tfjs';
+import { receptiveMasks } from '../maskd/index';
+import type { DistillMethod } from '../maskd/methods';
+import type { ReceptiveTokens } from '../maskd/tokens';
+import type { TokenWeightBranch } from '../maskd/tokenWeights';
+import { buildAlign, type FeatureShape } from '../models/align';
+import { TAP_LAYER } from '../models/nets';
+import { splitAtLayer, type SplitModel } from '../models/split';
+import type { Scene } from '../data/scenes';
+import { cosineLr, setLearningRate } from './schedule';
+import { firstNonFinite, NonFiniteStepError, type SceneSource } from './stageCommon';
+import type { TaskAdapter, TaskMetrics } from './tasks';
+
+export interface DistillStepReport {
+  readonly step: number;
+  readonly losses: { readonly task: number; readonly distill: number; readonly total: number };
+}
+
+export interface DistillerOptions {
+  readonly teacher: SplitModel;
+  /** The full student model; it is split at the tap internally (weights shared). */
+  readonly student: tf.LayersModel;
+  readonly adapter: TaskAdapter;
+  readonly method: DistillMethod;
+  readonly scenes: SceneSource;
+  readonly steps: number;
+  readonly lr: number;
+  /** Frozen tokens (+ branch) for maskd; the other methods ignore them. */
+  readonly tokens?: ReceptiveTokens | null;
+  readonly branch?: TokenWeightBranch | null;
+  /** The align module; built fresh (1×1 conv + resize) when absent. Owned by the Distiller. */
+  readonly align?: tf.LayersModel;
+}
+
+function hwc(shape: readonly number[]): FeatureShape {
+  return [shape[0], shape[1], shape[2]];
+}
+
+export class Distiller {
+  readonly optimizer: tf.AdamOptimizer;
+  readonly align: tf.LayersModel;
+  step = 0;
+  bestMetric = -Infinity;
+  bestStep = -1;
+  private bestWeights: tf.Tensor[] | null = null;
+  private readonly studentSplit: SplitModel;
+  private readonly variables: tf.Variable[];
+
+  constructor(private readonly o: DistillerOptions) {
+    if (o.method.name === 'maskd' && !o.tokens) {
+      throw new Error('maskd needs receptive tokens: run mask learning (stage 1) or load the shipped tokens first');
+    }
+    this.studentSplit = splitAtLayer(o.student, TAP_LAYER);
+    this.align = o.align ?? buildAlign(hwc(this.studentSplit.tapShape), hwc(o.teacher.tapShape));
+    o.tokens?.setTrainable(false);
+    o.branch?.setTrainable(false);
+    this.optimizer = tf.train.adam(o.lr);
+    this.variables = [...o.student.trainableWeights, ...this.align.trainableWeights].map((w) => w.read() as tf.Variable);
+  }
+
+  get student(): tf.LayersModel {
+    return this.o.student;
+  }
+
+  /** One optimiser step of student + align. Throws NonFiniteStepError (nothing applied) on NaN/∞. */
+  async trainStep(): Promise<DistillStepReport> {
+    const { teacher, method, adapter, tokens, branch } = this.o;
+    setLearningRate(this.optimizer, cosineLr(this.o.lr, this.step, this.o.steps));
+    const batch = adapter.makeBatch(this.o.scenes(this.step));
+    let stats: tf.Tensor | null = null;
+    let grads: tf.NamedTensorMap = {};
+    const frozen = tf.tidy(() => {
+      const feature = teacher.backbone.apply(batch.images, { training: false }) as tf.Tensor4D;
+      const needMasks = method.name === 'maskd' && tokens;
+      return {
+        feature,
+        masks: needMasks ? receptiveMasks(feature, tokens.tensor) : undefined,
+        weights: needMasks && branch ? branch.apply(feature) : undefined,
+      };
+    });
+    try {
+      const kept: tf.Tensor[] = [];
+      const step = this.step;
+      const result = tf.variableGrads(() => {
+        const feature = this.studentSplit.backbone.apply(batch.images, { training: true }) as tf.Tensor4D;
+        const out = this.studentSplit.head.apply(feature, { training: true }) as tf.Tensor4D;
+        const task = batch.loss(out);
+        const aligned = this.align.apply(feature, { training: true }) as tf.Tensor4D;
+        const distill = method.loss({
+          student: aligned,
+          teacher: frozen.feature,
+          masks: frozen.masks,
+          weights: frozen.weights,
+          tokens: tokens?.tensor,
+          step,
+        });
+        const total = tf.add(task, distill) as tf.Scalar;
+        kept.push(tf.keep(tf.stack([task, distill, total])));
+        return total;
+      }, this.variables);
+      grads = result.grads;
+      stats = tf.tidy(() => {
+        const sq = Object.values(grads).map((g) => tf.sum(tf.square(g)));
+        return tf.concat([kept[0], tf.reshape(tf.addN(sq), [1])]);
+      });
+      tf.dispose([result.value, ...kept]);
+      const [task, distill, total, gradNorm] = await stats.data();
+      const bad = firstNonFinite([
+        ['task loss', task],
+        [`${method.name} distillation loss`, distill],
+        ['total loss', total],
+        ['gradient', gradNorm],
+      ]);
+      if (bad) throw new NonFiniteStepError(bad[0], this.step, bad[1]);
+      this.optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
+      this.step++;
+      return { step: this.step, losses: { task, distill, total } };
+    } finally {
+      tf.dispose([frozen.feature, ...(frozen.masks ? [frozen.masks] : []), ...(frozen.weights ? [frozen.weights] : [])]);
+      tf.dispose([...(stats ? [stats] : []), ...Object.values(grads)]);
+      batch.dispose();
+    }
+  }
+
+  /** Validation metric of the current student; keeps a copy of its weights when it is the best. */
+  async evaluate(scenes: readonly Scene[], batchSize = 8): Promise<TaskMetrics> {
+    const m = await this.o.adapter.evaluate((x) => this.o.student.predict(x) as tf.Tensor4D, scenes, batchSize);
+    if (m.primary > this.bestMetric) {
+      this.bestMetric = m.primary;
+      this.bestStep = this.step;
+      if (this.bestWeights) tf.dispose(this.bestWeights);
+      this.bestWeights = this.o.student.getWeights().map((w) => w.clone());
+    }
+    return m;
+  }
+
+  /** Copies of the best student's weights (null before the first evaluation); the caller owns them. */
+  bestStudentWeights(): tf.Tensor[] | null {
+    return this.bestWeights ? this.bestWeights.map((w) => w.clone()) : null;
+  }
+
+  /** Frees the optimiser, the align module and the best copy; the student belongs to the caller. */
+  dispose(): void {
+    this.optimizer.dispose();
+    this.align.dispose();
+    if (this.bestWeights) tf.dispose(this.bestWeights);
+    this.bestWeights = null;
+  }
+}
