@@ -17,7 +17,9 @@ describe('optimizer state', () => {
     const state = await saveOptimizerState(optB);
     expect(state.length).toBe(3); // iterations + first and second moments
     const optC = tf.train.adam(0.1);
+    const before = tf.memory().numTensors;
     await loadOptimizerState(optC, state);
+    expect(tf.memory().numTensors - before).toBe(2); // the two moment variables, nothing else
     for (let i = 0; i < 3; i++) optC.minimize(loss(b));
 
     expect(Array.from(await b.data())).toEqual(Array.from(await a.data()));

@@ -11,5 +11,8 @@ export async function saveOptimizerState(optimizer: tf.Optimizer): Promise<Named
 }
 
 export async function loadOptimizerState(optimizer: tf.Optimizer, state: readonly NamedArray[]): Promise<void> {
-  await optimizer.setWeights(state.map(({ name, shape, data }) => ({ name, tensor: tf.tensor(data, [...shape]) })));
+  const weights = state.map(({ name, shape, data }) => ({ name, tensor: tf.tensor(data, [...shape]) }));
+  // Adam copies each value into a new variable and keeps none of these tensors.
+  await optimizer.setWeights(weights);
+  tf.dispose(weights.map((w) => w.tensor));
 }
