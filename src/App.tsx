@@ -1,7 +1,14 @@
 import { BackendBadge } from './ui/BackendBadge';
 import { BackendNotice } from './ui/BackendNotice';
+import { ChartsPanel } from './ui/ChartsPanel';
+import { MaskGallery } from './ui/MaskGallery';
+import { Messages } from './ui/Messages';
+import { RunBar } from './ui/RunBar';
+import { SetupPanel } from './ui/SetupPanel';
+import { useKeyboardShortcuts } from './ui/useKeyboardShortcuts';
 
 export function App() {
+  useKeyboardShortcuts();
   return (
     <div className="app">
       <header className="app-header">
@@ -10,7 +17,15 @@ export function App() {
         <BackendBadge />
       </header>
       <BackendNotice />
-      <main className="app-main" />
+      <Messages />
+      <RunBar />
+      <main className="app-main">
+        <SetupPanel />
+        <div className="results">
+          <MaskGallery />
+          <ChartsPanel />
+        </div>
+      </main>
     </div>
   );
 }

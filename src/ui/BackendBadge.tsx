@@ -7,7 +7,7 @@ export function BackendBadge() {
   const error = useAppStore((s) => s.backendError);
   const selfCheckOk = useAppStore((s) => s.selfCheckOk);
 
-  const text = phase === 'starting' ? 'Starting TensorFlow.js…' : phase === 'failed' ? 'No backend' : backendLabel(status!);
+  const text = phase === 'starting' ? 'Starting the engine…' : phase === 'failed' ? 'No backend' : backendLabel(status!);
   const title =
     phase === 'failed'
       ? (error ?? '')
@@ -28,7 +28,7 @@ export function BackendBadge() {
       <span data-testid="backend-name">{text}</span>
       {phase === 'ready' && (
         <span className="badge-check" data-testid="backend-selfcheck" data-ok={String(selfCheckOk)}>
-          {selfCheckOk ? '✓ self-check' : '✗ self-check failed: results may be wrong'}
+          {selfCheckOk === null ? '… self-check' : selfCheckOk ? '✓ self-check' : '✗ self-check failed: results may be wrong'}
         </span>
       )}
     </div>

@@ -1,0 +1,40 @@
+import { useAppStore } from '../state/store';
+import type { ColormapName } from './colormap';
+
+export function GalleryControls() {
+  const opacity = useAppStore((s) => s.opacity);
+  const setOpacity = useAppStore((s) => s.setOpacity);
+  const colormap = useAppStore((s) => s.colormap);
+  const setColormap = useAppStore((s) => s.setColormap);
+  const count = useAppStore((s) => s.snapshots.length);
+  const index = useAppStore((s) => s.timelineIndex);
+  const setIndex = useAppStore((s) => s.setTimelineIndex);
+  const shownStep = useAppStore((s) => s.snapshots[s.timelineIndex ?? s.snapshots.length - 1]?.step ?? 0);
+  const at = index ?? Math.max(0, count - 1);
+  return (
+    <div className="gallery-controls">
+      <div className="field field-inline">
+        <label htmlFor="gallery-opacity">Opacity {Math.round(opacity * 100)} %</label>
+        <input id="gallery-opacity" data-testid="gallery-opacity" type="range" min={0} max={1} step={0.05} value={opacity}
+          onChange={(e) => setOpacity(Number(e.target.value))} />
+      </div>
+      <div className="field field-inline">
+        <label htmlFor="gallery-colormap">Colour map</label>
+        <select id="gallery-colormap" data-testid="gallery-colormap" value={colormap} onChange={(e) => setColormap(e.target.value as ColormapName)}>
+          <option value="viridis">viridis</option>
+          <option value="magma">magma</option>
+        </select>
+      </div>
+      <div className="field field-inline timeline">
+        <label htmlFor="gallery-timeline">
+          Replay: step {shownStep} ({count ? at + 1 : 0}/{count}){index === null ? ' · live' : ''}
+        </label>
+        <input id="gallery-timeline" data-testid="gallery-timeline" type="range" min={0} max={Math.max(0, count - 1)} step={1} value={at}
+          disabled={count < 2} onChange={(e) => setIndex(Number(e.target.value))} />
+        <button type="button" data-testid="gallery-live" disabled={index === null} onClick={() => setIndex(null)}>
+          Follow live
+        </button>
+      </div>
+    </div>
+  );
+}

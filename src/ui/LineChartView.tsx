@@ -1,0 +1,43 @@
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { drawnPoints, type ChartLine } from './chartData';
+import { formatNumber } from './format';
+
+// Colour-blind-safe palette (Okabe–Ito); dashes keep lines apart without colour.
+const COLOURS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#D55E00', '#56B4E9', '#F0E442', '#000000'];
+const DASHES = [undefined, '6 3', '2 2', '8 3 2 3', '4 4', '1 3'];
+
+export interface LineChartViewProps {
+  lines: readonly ChartLine[];
+  logScale: boolean;
+  testId: string;
+  label: string;
+  yLabel: string;
+  height?: number;
+}
+
+export function LineChartView({ lines, logScale, testId, label, yLabel, height = 220 }: LineChartViewProps) {
+  const points = drawnPoints(lines);
+  return (
+    <figure className="chart" data-testid={testId} data-points={points} data-lines={lines.length} aria-label={label}>
+      <figcaption>{label}</figcaption>
+      {points === 0 ? (
+        <p className="muted chart-empty">No data yet.</p>
+      ) : (
+        <ResponsiveContainer width="100%" height={height}>
+          <LineChart margin={{ top: 4, right: 12, bottom: 4, left: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
+            <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} allowDuplicatedCategory={false} tickCount={6} label={{ value: 'step', position: 'insideBottomRight', offset: -2 }} />
+            <YAxis scale={logScale ? 'log' : 'auto'} domain={logScale ? ['dataMin', 'dataMax'] : ['auto', 'auto']} allowDataOverflow
+              tickFormatter={(v: number) => formatNumber(v)} width={64} label={{ value: yLabel, angle: -90, position: 'insideLeft' }} />
+            <Tooltip formatter={(v) => formatNumber(typeof v === 'number' ? v : Number(v))} labelFormatter={(x) => `step ${String(x)}`} />
+            <Legend />
+            {lines.map((l, i) => (
+              <Line key={l.id} data={l.points as ChartLine['points'][number][]} dataKey="y" name={l.label} dot={false} isAnimationActive={false}
+                stroke={COLOURS[i % COLOURS.length]} strokeDasharray={DASHES[i % DASHES.length]} strokeWidth={1.5} />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      )}
+    </figure>
+  );
+}

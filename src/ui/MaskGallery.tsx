@@ -1,0 +1,91 @@
+import { useMemo } from 'react';
+import { tokenStats } from '../state/snapshots';
+import { useAppStore } from '../state/store';
+import { shownSnapshot } from '../state/vizSlice';
+import { formatNumber } from './format';
+import { GalleryControls } from './GalleryControls';
+import { MaskCanvas } from './MaskCanvas';
+
+const TILE = 72;
+const BIG = 176;
+
+export function MaskGallery() {
+  const snapshot = useAppStore(shownSnapshot);
+  const opacity = useAppStore((s) => s.opacity);
+  const colormap = useAppStore((s) => s.colormap);
+  const selected = useAppStore((s) => s.selectedToken);
+  const selectToken = useAppStore((s) => s.selectToken);
+  const trained = useAppStore((s) => s.masksTrained);
+  const demoPhase = useAppStore((s) => s.demoPhase);
+  const stats = useMemo(() => (snapshot ? tokenStats(snapshot) : null), [snapshot]);
+  const previews = snapshot ? Array.from({ length: snapshot.previews }, (_, p) => p) : [];
+  const tokens = snapshot ? Array.from({ length: snapshot.numTokens }, (_, t) => t) : [];
+  const common = snapshot ? { snapshot, opacity, colormap } : null;
+
+  return (
+    <section className="panel gallery" aria-labelledby="gallery-title" data-testid="mask-gallery"
+      data-step={snapshot?.step ?? -1} data-tokens={snapshot?.numTokens ?? 0}>
+      <h2 id="gallery-title">Receptive-token masks</h2>
+      <GalleryControls />
+      {!trained && demoPhase === 'ready' && (
+        <p className="notice notice-info" data-testid="gallery-untrained-note">
+          Note: these masks come from untrained tokens (no shipped tokens for this teacher), so they show noise. Press “Learn masks” to train them.
+        </p>
+      )}
+      {!snapshot || !common ? (
+        <p className="muted" data-testid="gallery-empty">{demoPhase === 'failed' ? 'No masks: the demo did not load.' : 'Loading the demo and drawing its masks…'}</p>
+      ) : (
+        <>
+          <div className="gallery-scroll">
+            <table className="gallery-grid">
+              <caption className="sr-only">Each row is a preview scene; each column one receptive token’s mask over it. Step {snapshot.step}.</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Scene</th>
+                  {tokens.map((t) => (
+                    <th scope="col" key={t}>
+                      <button type="button" className="token-btn" data-testid={`gallery-token-${t}`} aria-pressed={selected === t}
+                        onClick={() => selectToken(t)} title="Enlarge this token across all scenes">
+                        <span className="token-name">Token {t + 1}</span>
+                        {stats?.weights && <span className="token-stat">w {formatNumber(stats.weights[t])}</span>}
+                        <span className="token-stat">area {formatNumber(stats?.areas[t] ?? 0)}</span>
+                      </button>
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {previews.map((p) => (
+                  <tr key={p}>
+                    <th scope="row">
+                      <MaskCanvas {...common} preview={p} token={null} size={TILE} label={`Scene ${p + 1}`} testId={`mask-canvas-${p}-img`} />
+                    </th>
+                    {tokens.map((t) => (
+                      <td key={t} className={selected === t ? 'selected' : undefined}>
+                        <MaskCanvas {...common} preview={p} token={t} size={TILE} label={`Scene ${p + 1}, token ${t + 1}`} testId={`mask-canvas-${p}-${t}`} />
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {selected !== null && selected < snapshot.numTokens && (
+            <div className="enlarged" data-testid="gallery-enlarged" aria-label={`Token ${selected + 1} on every scene`}>
+              <h3>
+                Token {selected + 1} on every scene{' '}
+                <button type="button" data-testid="gallery-enlarged-close" onClick={() => selectToken(null)}>Close</button>
+              </h3>
+              <div className="enlarged-row">
+                {previews.map((p) => (
+                  <MaskCanvas key={p} {...common} preview={p} token={selected} size={BIG} label={`Scene ${p + 1}, token ${selected + 1}, enlarged`}
+                    testId={`mask-enlarged-${p}`} />
+                ))}
+              </div>
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

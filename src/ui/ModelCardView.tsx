@@ -1,0 +1,35 @@
+import type { ModelCard } from '../train/protocol';
+import { formatFlops, formatNumber, formatParams, formatShape } from './format';
+
+function sourceLabel(source: string): string {
+  return source.startsWith('builtin:') ? `shipped (${source.slice(8)})` : source.startsWith('fresh:') ? 'fresh init (untrained)' : source;
+}
+
+export function ModelCardView({ card, title }: { card: ModelCard | null; title: string }) {
+  const role = title.toLowerCase();
+  return (
+    <section className="model-card" data-testid={`model-card-${role}`} aria-label={`${title} model`}>
+      <h3>{title}</h3>
+      {!card ? (
+        <p className="muted">Loading…</p>
+      ) : (
+        <dl>
+          <dt>Source</dt>
+          <dd data-testid={`model-${role}-source`}>{sourceLabel(card.source)}</dd>
+          <dt>Params</dt>
+          <dd>{formatParams(card.params)}</dd>
+          <dt>FLOPs / image</dt>
+          <dd>{formatFlops(card.flops)}</dd>
+          <dt>Tap layer</dt>
+          <dd>
+            <code>{card.tapLayer}</code>
+          </dd>
+          <dt>Feature</dt>
+          <dd>{formatShape(card.featureShape)}</dd>
+          <dt>Val metric</dt>
+          <dd data-testid={`model-${role}-metric`}>{card.metric ? `${card.metric.name} ${formatNumber(card.metric.value)}` : 'not measured'}</dd>
+        </dl>
+      )}
+    </section>
+  );
+}

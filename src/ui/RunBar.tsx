@@ -1,0 +1,41 @@
+import { compareMethods, distill, learnMasks, stepOnce, stopRun, togglePause } from '../state/actions';
+import { useAppStore } from '../state/store';
+import { RunProgressView } from './RunProgressView';
+
+export function RunBar() {
+  const phase = useAppStore((s) => s.runPhase);
+  const ready = useAppStore((s) => s.demoPhase === 'ready' && s.backendPhase === 'ready');
+  const hasCompare = useAppStore((s) => s.compareMethods.length > 0);
+  const idle = phase === 'idle';
+  const active = phase === 'running' || phase === 'paused';
+  return (
+    <section className="panel runbar" aria-label="Run controls" data-testid="run-bar">
+      <div className="runbar-buttons" role="toolbar" aria-label="Run">
+        <button type="button" data-testid="run-learn-masks" disabled={!idle || !ready} onClick={() => void learnMasks()}>
+          Learn masks
+        </button>
+        <button type="button" data-testid="run-distill" disabled={!idle || !ready} onClick={() => void distill()}>
+          Distill
+        </button>
+        <button type="button" data-testid="run-compare" disabled={!idle || !ready || !hasCompare} onClick={() => void compareMethods()}>
+          Compare methods
+        </button>
+        <span className="sep" aria-hidden="true" />
+        <button type="button" data-testid="run-pause" disabled={!active} aria-pressed={phase === 'paused'} onClick={togglePause}
+          aria-keyshortcuts="Space">
+          {phase === 'paused' ? '▶ Resume' : '⏸ Pause'}
+        </button>
+        <button type="button" data-testid="run-step" disabled={phase !== 'paused'} onClick={stepOnce} aria-keyshortcuts=".">
+          Step
+        </button>
+        <button type="button" data-testid="run-stop" disabled={!active} onClick={stopRun}>
+          ■ Stop
+        </button>
+      </div>
+      <RunProgressView />
+      <p className="muted keys">
+        Keys: <kbd>Space</kbd> pause/resume, <kbd>.</kbd> one step while paused.
+      </p>
+    </section>
+  );
+}

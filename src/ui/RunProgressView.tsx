@@ -1,0 +1,32 @@
+import { METHODS } from '../maskd/methods';
+import { useAppStore } from '../state/store';
+import type { Stage } from '../train/protocol';
+import { formatEta, formatNumber } from './format';
+
+const STAGE_LABEL: Record<Stage, string> = { teacher: 'Teacher training', masks: 'Stage 1 · mask learning', distill: 'Stage 2 · distillation' };
+const PHASE_LABEL = { idle: 'Idle', running: 'Running', paused: 'Paused', stopping: 'Stopping…' } as const;
+
+export function RunProgressView() {
+  const p = useAppStore((s) => s.progress);
+  const phase = useAppStore((s) => s.runPhase);
+  const reason = useAppStore((s) => s.pauseReason);
+  const step = p?.step ?? 0;
+  const total = p?.total ?? 0;
+  const method = p?.method ? ` · ${METHODS[p.method].label}` : '';
+  return (
+    <div className="progress" data-testid="run-status" data-phase={phase} data-step={step} data-total={total} data-stage={p?.stage ?? ''}>
+      <progress data-testid="run-progress" aria-label="Run progress" max={Math.max(1, total)} value={step} />
+      <span className="progress-text" aria-live="polite">
+        <strong>{PHASE_LABEL[phase]}</strong>
+        {p && (
+          <>
+            {' '}· {STAGE_LABEL[p.stage]}
+            {method} · step <span data-testid="run-step-count">{step}</span> / {total} · ETA {phase === 'running' ? formatEta(p.etaMs) : '—'} ·{' '}
+            {formatNumber(p.msPerStep)} ms/step · loss {formatNumber(p.losses.total)}
+          </>
+        )}
+        {reason && <span className="pause-reason"> · paused: {reason}</span>}
+      </span>
+    </div>
+  );
+}

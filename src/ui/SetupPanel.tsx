@@ -1,0 +1,26 @@
+import { useAppStore } from '../state/store';
+import { CompareMethodsPicker } from './CompareMethodsPicker';
+import { DistillSettingsForm } from './DistillSettingsForm';
+import { MaskSettingsForm } from './MaskSettingsForm';
+import { ModelCardView } from './ModelCardView';
+import { SeedAndBackend } from './SeedAndBackend';
+import { TaskPicker } from './TaskPicker';
+
+export function SetupPanel() {
+  const teacher = useAppStore((s) => s.teacher);
+  const student = useAppStore((s) => s.student);
+  return (
+    <section className="panel setup" aria-labelledby="setup-title" data-testid="setup-panel">
+      <h2 id="setup-title">Setup</h2>
+      <TaskPicker />
+      <div className="cards">
+        <ModelCardView title="Teacher" card={teacher} />
+        <ModelCardView title="Student" card={student} />
+      </div>
+      <MaskSettingsForm />
+      <DistillSettingsForm />
+      <CompareMethodsPicker />
+      <SeedAndBackend />
+    </section>
+  );
+}

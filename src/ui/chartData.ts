@@ -1,0 +1,56 @@
+// From stored history to what a chart draws: pick series, smooth, log-filter, downsample.
+import { METHODS } from '../maskd/methods';
+import type { Series } from '../state/series';
+import { lttb, positiveOnly, smooth, type XY } from './downsample';
+
+export const MAX_DRAWN_POINTS = 500;
+
+export interface ChartLine {
+  readonly id: string;
+  readonly label: string;
+  readonly points: readonly XY[];
+}
+
+export interface LineOptions {
+  readonly logScale: boolean;
+  readonly smoothing: number;
+  readonly maxPoints?: number;
+}
+
+const TERM_ORDER = ['total', 'task', 'dice', 'distill'];
+
+function termRank(term: string): number {
+  const i = TERM_ORDER.indexOf(term);
+  return i < 0 ? TERM_ORDER.length : i;
+}
+
+/** Distinct methods among the series (null for stage 1). */
+export function methodsOf(series: readonly Series[]): (Series['method'])[] {
+  return [...new Set(series.map((s) => s.method))];
+}
+
+export function termsOf(series: readonly Series[]): string[] {
+  return [...new Set(series.map((s) => s.term))].sort((a, b) => termRank(a) - termRank(b));
+}
+
+/**
+ * One line per term for a single method; with several methods (compare mode), one line per
+ * method for `term`.
+ */
+export function chartLines(series: readonly Series[], term: string, opts: LineOptions): ChartLine[] {
+  const multi = methodsOf(series).length > 1;
+  const chosen = multi ? series.filter((s) => s.term === term) : [...series].sort((a, b) => termRank(a.term) - termRank(b.term));
+  return chosen.map((s) => {
+    let pts = smooth(s.points, opts.smoothing);
+    if (opts.logScale) pts = positiveOnly(pts);
+    const method = s.method ? METHODS[s.method].label : null;
+    return {
+      id: s.key,
+      label: multi ? (method ?? s.term) : method && s.stage === 'distill' ? `${s.term} (${method})` : s.term,
+      points: lttb(pts, opts.maxPoints ?? MAX_DRAWN_POINTS),
+    };
+  });
+}
+
+/** Total points drawn (the e2e tests read it from the chart's data-points). */
+export const drawnPoints = (lines: readonly ChartLine[]): number => lines.reduce((n, l) => n + l.points.length, 0);
