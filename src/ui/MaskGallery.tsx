@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { loadDemo } from '../state/actions';
 import { tokenStats } from '../state/snapshots';
 import { useAppStore } from '../state/store';
 import { shownSnapshot } from '../state/vizSlice';
@@ -17,6 +18,7 @@ export function MaskGallery() {
   const selectToken = useAppStore((s) => s.selectToken);
   const trained = useAppStore((s) => s.masksTrained);
   const demoPhase = useAppStore((s) => s.demoPhase);
+  const task = useAppStore((s) => s.task);
   const stats = useMemo(() => (snapshot ? tokenStats(snapshot) : null), [snapshot]);
   const previews = snapshot ? Array.from({ length: snapshot.previews }, (_, p) => p) : [];
   const tokens = snapshot ? Array.from({ length: snapshot.numTokens }, (_, t) => t) : [];
@@ -33,7 +35,16 @@ export function MaskGallery() {
         </p>
       )}
       {!snapshot || !common ? (
-        <p className="muted" data-testid="gallery-empty">{demoPhase === 'failed' ? 'No masks: the demo did not load.' : 'Loading the demo and drawing its masks…'}</p>
+        <p className="muted" data-testid="gallery-empty">
+          {demoPhase === 'failed' ? (
+            <>
+              No masks: the demo did not load (see the message above).{' '}
+              <button type="button" data-testid="gallery-retry" onClick={() => void loadDemo(task)}>Try again</button>
+            </>
+          ) : (
+            'Loading the demo and drawing its masks…'
+          )}
+        </p>
       ) : (
         <>
           <div className="gallery-scroll">

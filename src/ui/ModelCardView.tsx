@@ -5,13 +5,13 @@ function sourceLabel(source: string): string {
   return source.startsWith('builtin:') ? `shipped (${source.slice(8)})` : source.startsWith('fresh:') ? 'fresh init (untrained)' : source;
 }
 
-export function ModelCardView({ card, title }: { card: ModelCard | null; title: string }) {
+export function ModelCardView({ card, title, failed }: { card: ModelCard | null; title: string; failed: boolean }) {
   const role = title.toLowerCase();
   return (
     <section className="model-card" data-testid={`model-card-${role}`} aria-label={`${title} model`}>
       <h3>{title}</h3>
       {!card ? (
-        <p className="muted">Loading…</p>
+        <p className="muted">{failed ? 'Not loaded.' : 'Loading…'}</p>
       ) : (
         <dl>
           <dt>Source</dt>

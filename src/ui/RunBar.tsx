@@ -23,13 +23,13 @@ export function RunBar() {
         <span className="sep" aria-hidden="true" />
         <button type="button" data-testid="run-pause" disabled={!active} aria-pressed={phase === 'paused'} onClick={togglePause}
           aria-keyshortcuts="Space">
-          {phase === 'paused' ? '▶ Resume' : '⏸ Pause'}
+          {phase === 'paused' ? 'Resume' : 'Pause'}
         </button>
         <button type="button" data-testid="run-step" disabled={phase !== 'paused'} onClick={stepOnce} aria-keyshortcuts=".">
           Step
         </button>
         <button type="button" data-testid="run-stop" disabled={!active} onClick={stopRun}>
-          ■ Stop
+          Stop
         </button>
       </div>
       <RunProgressView />

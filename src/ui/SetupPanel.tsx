@@ -9,13 +9,14 @@ import { TaskPicker } from './TaskPicker';
 export function SetupPanel() {
   const teacher = useAppStore((s) => s.teacher);
   const student = useAppStore((s) => s.student);
+  const failed = useAppStore((s) => s.demoPhase === 'failed');
   return (
     <section className="panel setup" aria-labelledby="setup-title" data-testid="setup-panel">
       <h2 id="setup-title">Setup</h2>
       <TaskPicker />
       <div className="cards">
-        <ModelCardView title="Teacher" card={teacher} />
-        <ModelCardView title="Student" card={student} />
+        <ModelCardView title="Teacher" card={teacher} failed={failed} />
+        <ModelCardView title="Student" card={student} failed={failed} />
       </div>
       <MaskSettingsForm />
       <DistillSettingsForm />

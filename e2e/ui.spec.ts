@@ -1,0 +1,153 @@
+// The playground page on the built app, WebGPU on the software adapter: budgets are tiny because
+// one demo training step takes seconds there.
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
+
+/** Stats of a canvas's pixels: distinct RGB values and a cheap hash, read in the page. */
+async function canvasStats(page: Page, testId: string): Promise<{ distinct: number; hash: number }> {
+  return page.getByTestId(testId).evaluate((el) => {
+    const c = el as HTMLCanvasElement;
+    const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set<number>();
+    let hash = 0;
+    for (let i = 0; i < px.length; i += 4) {
+      const v = (px[i] << 16) | (px[i + 1] << 8) | px[i + 2];
+      seen.add(v);
+      hash = (hash * 31 + v) | 0;
+    }
+    return { distinct: seen.size, hash };
+  });
+}
+
+async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  await testInfo.attach(name, { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
+}
+
+const step = async (page: Page) => Number(await page.getByTestId('run-status').getAttribute('data-step'));
+
+async function setNumber(page: Page, testId: string, value: number): Promise<void> {
+  await page.getByTestId(testId).fill(String(value));
+  await expect(page.getByTestId(testId)).toHaveValue(String(value));
+}
+
+/** Opens the page and waits until the first token mask is drawn; returns ms since navigation. */
+async function openWithMasks(page: Page): Promise<number> {
+  await page.goto('/');
+  const handle = await page.waitForFunction(
+    () => {
+      const c = document.querySelector<HTMLCanvasElement>('[data-testid="mask-canvas-0-0"]');
+      if (!c) return null;
+      const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      for (let i = 4; i < px.length; i += 4) if (px[i] !== px[0] || px[i + 1] !== px[1] || px[i + 2] !== px[2]) return performance.now();
+      return null;
+    },
+    null,
+    { timeout: 120_000, polling: 100 },
+  );
+  return (await handle.jsonValue()) as number;
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test('opens on the segmentation demo with the masks drawn', async ({ page }, testInfo) => {
+  const firstMaskMs = await openWithMasks(page);
+  testInfo.annotations.push({ type: 'first-mask-ms', description: String(Math.round(firstMaskMs)) });
+  console.log(`first mask drawn ${Math.round(firstMaskMs)} ms after navigation`);
+
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'webgpu');
+  await expect(page.getByTestId('setup-task')).toHaveValue('segmentation');
+  await expect(page.getByTestId('model-card-teacher')).toContainText('neck');
+  await expect(page.getByTestId('model-card-student')).toContainText('FLOPs');
+
+  const tokens = Number(await page.getByTestId('mask-gallery').getAttribute('data-tokens'));
+  expect(tokens).toBeGreaterThan(1);
+  // At full opacity a tile is the colour map of the mask alone: not uniform means the mask is not.
+  await page.getByTestId('gallery-opacity').fill('1');
+  for (let t = 0; t < Math.min(tokens, 3); t++) expect((await canvasStats(page, `mask-canvas-0-${t}`)).distinct).toBeGreaterThan(8);
+  expect((await canvasStats(page, 'mask-canvas-0-img')).distinct).toBeGreaterThan(8);
+
+  await page.getByTestId('gallery-token-0').click();
+  await expect(page.getByTestId('mask-enlarged-0')).toBeVisible();
+  await shot(page, testInfo, 'opened-with-masks');
+});
+
+test('Learn masks with a tiny budget updates the gallery and the loss chart', async ({ page }, testInfo) => {
+  await openWithMasks(page);
+  await page.getByTestId('gallery-opacity').fill('1');
+  const before = await canvasStats(page, 'mask-canvas-0-0');
+  await expect(page.getByTestId('loss-chart-masks')).toHaveAttribute('data-points', '0');
+
+  await setNumber(page, 'mask-steps', 3);
+  await setNumber(page, 'mask-batch', 2);
+  await page.getByTestId('run-learn-masks').click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-stage', 'masks');
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'idle', { timeout: 150_000 });
+  expect(await step(page)).toBe(3);
+
+  const points = Number(await page.getByTestId('loss-chart-masks').getAttribute('data-points'));
+  expect(points).toBeGreaterThan(0);
+  await expect(page.getByTestId('mask-gallery')).toHaveAttribute('data-step', '3');
+  const after = await canvasStats(page, 'mask-canvas-0-0');
+  expect(after.hash).not.toBe(before.hash);
+  await shot(page, testInfo, 'after-learn-masks');
+});
+
+test('Pause stops the step counter, Step and Resume continue, from buttons and keys', async ({ page }, testInfo) => {
+  await openWithMasks(page);
+  await setNumber(page, 'mask-steps', 60);
+  await setNumber(page, 'mask-batch', 2);
+  await page.getByTestId('run-learn-masks').click();
+  await expect.poll(() => step(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
+
+  await page.getByTestId('run-pause').click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'paused');
+  // The step in flight when Pause was pressed still lands; after that the counter must hold.
+  await page.waitForTimeout(6_000);
+  const frozen = await step(page);
+  await page.waitForTimeout(8_000);
+  expect(await step(page)).toBe(frozen);
+  await shot(page, testInfo, 'paused');
+
+  // Keys act on the page, not while a field has focus.
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('.');
+  await expect.poll(() => step(page), { timeout: 30_000 }).toBe(frozen + 1);
+  await page.getByTestId('run-step').click();
+  await expect.poll(() => step(page), { timeout: 30_000 }).toBe(frozen + 2);
+  await page.waitForTimeout(4_000);
+  expect(await step(page)).toBe(frozen + 2);
+
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'running');
+  await expect.poll(() => step(page), { timeout: 60_000 }).toBeGreaterThan(frozen + 2);
+
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'paused');
+  await page.getByTestId('run-pause').click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'running');
+
+  // Space while a number field has focus is typing, not a shortcut.
+  await page.getByTestId('seed-input').focus();
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'running');
+
+  await page.getByTestId('run-stop').click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'idle', { timeout: 60_000 });
+  expect(await step(page)).toBeLessThan(60);
+});
+
+test('Compare methods with a tiny budget yields one row per method', async ({ page }, testInfo) => {
+  await openWithMasks(page);
+  for (const m of ['fitnet', 'cwd']) await page.getByTestId(`compare-method-${m}`).uncheck();
+  await setNumber(page, 'distill-steps', 2);
+  await setNumber(page, 'distill-batch', 2);
+  await setNumber(page, 'distill-eval-every', 2);
+  await page.getByTestId('run-compare').click();
+  await expect(page.getByTestId('compare-table')).toBeVisible();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'idle', { timeout: 170_000 });
+  await expect(page.getByTestId('compare-table')).toHaveAttribute('data-rows', '2');
+  await expect(page.getByTestId('compare-row-none')).toHaveAttribute('data-done', 'true');
+  await expect(page.getByTestId('compare-row-maskd')).toHaveAttribute('data-done', 'true');
+  expect(Number(await page.getByTestId('loss-chart-distill').getAttribute('data-lines'))).toBe(2);
+  await shot(page, testInfo, 'compare');
+});
