@@ -19,6 +19,7 @@ export function MaskGallery() {
   const trained = useAppStore((s) => s.masksTrained);
   const demoPhase = useAppStore((s) => s.demoPhase);
   const task = useAppStore((s) => s.task);
+  const running = useAppStore((s) => s.runPhase !== 'idle');
   const stats = useMemo(() => (snapshot ? tokenStats(snapshot) : null), [snapshot]);
   const previews = snapshot ? Array.from({ length: snapshot.previews }, (_, p) => p) : [];
   const tokens = snapshot ? Array.from({ length: snapshot.numTokens }, (_, t) => t) : [];
@@ -41,6 +42,8 @@ export function MaskGallery() {
               No masks: the demo did not load (see the message above).{' '}
               <button type="button" data-testid="gallery-retry" onClick={() => void loadDemo(task)}>Try again</button>
             </>
+          ) : running ? (
+            'Waiting for the first mask snapshot of this run…'
           ) : (
             'Loading the demo and drawing its masks…'
           )}

@@ -9,6 +9,7 @@ export function SeedAndBackend() {
   const choice = useAppStore((s) => s.backendChoice);
   const status = useAppStore((s) => s.backendStatus);
   const busy = useAppStore((s) => s.runPhase !== 'idle');
+  const loading = useAppStore((s) => s.demoPhase === 'loading' || s.backendPhase === 'starting');
   const adapter = status?.adapter
     ? [status.adapter.vendor, status.adapter.architecture, status.adapter.description].filter(Boolean).join(' · ')
     : status
@@ -26,7 +27,7 @@ export function SeedAndBackend() {
       </div>
       <div className="field">
         <label htmlFor="backend-select">Backend</label>
-        <select id="backend-select" data-testid="backend-select" value={choice} aria-describedby="backend-adapter"
+        <select id="backend-select" data-testid="backend-select" value={choice} aria-describedby="backend-adapter" disabled={loading}
           onChange={(e) => void switchBackend(e.target.value as BackendName)}>
           <option value="webgpu">WebGPU (fused MasKD kernels)</option>
           <option value="webgl">WebGL</option>
