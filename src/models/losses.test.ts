@@ -23,6 +23,15 @@ describe('segmentationLoss', () => {
     tf.dispose([logits, labels]);
   });
 
+  it('weights foreground pixels and divides by the total weight', async () => {
+    const logits = tf.tensor4d([1, 2, 3, 0, 0, 0], [1, 1, 2, 3]);
+    const labels = tf.tensor3d([2, 0], [1, 1, 2], 'int32');
+    const lse1 = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));
+    const expected = (5 * (lse1 - 3) + Math.log(3)) / 6;
+    expect(await scalar(segmentationLoss(logits, labels, 5))).toBeCloseTo(expected, 5);
+    tf.dispose([logits, labels]);
+  });
+
   it('is ~0 for confident correct logits and leaks nothing', async () => {
     const before = tf.memory().numTensors;
     const logits = tf.tensor4d([20, 0, 0, 0, 20, 0], [1, 1, 2, 3]);

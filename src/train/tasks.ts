@@ -4,7 +4,7 @@ import { detectionBatch, disposeBatch, imagesTensor, segmentationBatch } from '.
 import { decodeCenterNet } from '../data/centernet';
 import type { Box, ScoredBox } from '../data/boxes';
 import type { Scene } from '../data/scenes';
-import { detectionLoss, segmentationLoss } from '../models/losses';
+import { detectionLoss, SEG_FOREGROUND_WEIGHT, segmentationLoss } from '../models/losses';
 import { accumulateConfusion, argmaxLabels, averagePrecision, createConfusion, meanIoU, pixelAccuracy } from '../models/metrics';
 import { DET_HEAT_CHANNELS, NET_STRIDE, SEG_CLASSES, type Task } from '../models/nets';
 
@@ -42,7 +42,7 @@ const segmentation: TaskAdapter = {
   metricName: 'mIoU',
   makeBatch(scenes) {
     const b = segmentationBatch(scenes);
-    return { images: b.images, loss: (out) => segmentationLoss(out, b.labels), dispose: () => disposeBatch(b) };
+    return { images: b.images, loss: (out) => segmentationLoss(out, b.labels, SEG_FOREGROUND_WEIGHT), dispose: () => disposeBatch(b) };
   },
   async evaluate(predict, scenes, batchSize) {
     const conf = createConfusion(SEG_CLASSES);
