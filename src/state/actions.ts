@@ -50,17 +50,11 @@ export async function startApp(): Promise<void> {
   try {
     const status = await engine().init(host.dataUrl, backendOrder(store().backendChoice));
     store().backendReady(status, options.selfCheck ? null : true);
-    if (options.selfCheck) {
-      // After the masks: the check must not delay the first drawing.
-      const check = options.selfCheck;
-      void loadDemo(store().task).finally(() =>
-        check(status.backend).then(
-          (ok) => store().selfCheckDone(ok),
-          () => store().selfCheckDone(false),
-        ),
-      );
-      return;
-    }
+    // In parallel with the demo load: one tiny matmul, so it costs the first mask little.
+    options.selfCheck?.(status.backend).then(
+      (ok) => store().selfCheckDone(ok),
+      () => store().selfCheckDone(false),
+    );
   } catch (err) {
     store().backendFailed(errorText(err));
     return;
