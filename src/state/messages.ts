@@ -14,13 +14,13 @@ export interface AppMessage {
 
 const RULES: readonly { test: RegExp; kind: MessageKind; level: MessageLevel; hint: string }[] = [
   {
-    test: /non-?finite|nan|infinit/i,
+    test: /non-?finite|\bnan\b|infinit/i,
     kind: 'nan',
     level: 'warn',
     hint: 'The run is paused with its last good state. Lower the learning rate in Setup, then Resume (or Stop and start again).',
   },
   {
-    test: /collaps|saturat|all masks alike|identical masks/i,
+    test: /collaps|saturat|identical|alike|covers almost everything|went dark/i,
     kind: 'collapse',
     level: 'warn',
     hint: 'Masks are collapsing. Raise the Dice weight or lower the mask learning rate, then learn masks again.',
