@@ -11,6 +11,7 @@ import type {
   DistillResult,
   EngineCommand,
   EngineEvent,
+  LoadDemoOptions,
   MaskSnapshot,
   MaskStageConfig,
   MasksResult,
@@ -23,7 +24,7 @@ import type {
   TrainTeacherRequest,
 } from './protocol';
 
-export type { CompareConfig, CompareRow, DemoLoaded, DistillResult, MasksResult, PauseInfo } from './protocol';
+export type { CompareConfig, CompareRow, DemoLoaded, DistillResult, LoadDemoOptions, MasksResult, PauseInfo } from './protocol';
 
 export interface TeacherResult {
   readonly artifacts: ModelArtifactsData;
@@ -87,8 +88,8 @@ export class EngineClient {
   }
 
   /** Shipped teacher (or a fresh one, with a warning), its tokens when shipped, a fresh student. */
-  loadDemo(task: Task, base: string = defaultBase()): Promise<DemoLoaded> {
-    return this.request((id) => ({ type: 'loadDemo', id, task, base }), (ev) => (ev.type === 'demoLoaded' ? ev.result : undefined));
+  loadDemo(task: Task, options: LoadDemoOptions = {}, base: string = defaultBase()): Promise<DemoLoaded> {
+    return this.request((id) => ({ type: 'loadDemo', id, task, base, options }), (ev) => (ev.type === 'demoLoaded' ? ev.result : undefined));
   }
 
   /** Stage 1: learns receptive tokens on the frozen teacher. */

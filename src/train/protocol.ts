@@ -73,6 +73,8 @@ export interface DistillConfig {
   readonly lr: number;
   readonly seed: number;
   readonly evalEvery: number;
+  /** Validation scenes (fixed, seeded); default 64. */
+  readonly valCount?: number;
 }
 
 export type Stage = 'teacher' | 'masks' | 'distill';
@@ -133,6 +135,13 @@ export interface DemoLoaded {
   readonly warnings: readonly string[];
 }
 
+export interface LoadDemoOptions {
+  /** Square input side (multiple of 4). Default 64, the shipped teacher's; others get a fresh teacher. */
+  readonly inputSize?: number;
+  /** Student init seed (default 1); stage-2 runs re-seed from their own config. */
+  readonly seed?: number;
+}
+
 export interface MasksResult {
   readonly step: number;
   readonly stopped: boolean;
@@ -158,7 +167,7 @@ export type EngineCommand =
   | { readonly type: 'trainTeacher'; readonly id: number; readonly request: TrainTeacherRequest }
   | { readonly type: 'profileStep'; readonly id: number; readonly task: Task; readonly batchSize: number }
   /** `base`: absolute URL of the app root; models load from `${base}models/<task>-teacher/`. */
-  | { readonly type: 'loadDemo'; readonly id: number; readonly task: Task; readonly base: string }
+  | { readonly type: 'loadDemo'; readonly id: number; readonly task: Task; readonly base: string; readonly options?: LoadDemoOptions }
   | { readonly type: 'learnMasks'; readonly id: number; readonly config: MaskStageConfig }
   | { readonly type: 'distill'; readonly id: number; readonly config: DistillConfig }
   | { readonly type: 'compare'; readonly id: number; readonly methods: readonly MethodName[]; readonly config: CompareConfig }

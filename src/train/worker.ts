@@ -11,12 +11,37 @@ import { profileTeacherStep } from './profileStep';
 import { SupervisedTrainer } from './supervisedTrainer';
 import { taskAdapter } from './tasks';
 import { ProgressThrottle } from './throttle';
+import { EngineSession } from './engineSession';
 
 let pools: DigitPools | null = null;
 let stopRequested = false;
 
 function post(event: EngineEvent, transfer: Transferable[] = []): void {
   (self as unknown as Worker).postMessage(event, transfer);
+}
+
+const session = new EngineSession(post);
+/** The request id of the stage run in progress (one at a time). */
+let running: number | null = null;
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Runs a stage request, one at a time, answering with its done event or an error. */
+async function runExclusive(id: number, what: string, body: () => Promise<EngineEvent>): Promise<void> {
+  if (running !== null) {
+    post({ type: 'error', id, message: `cannot start ${what}: another run (request ${running}) is in progress; stop it first` });
+    return;
+  }
+  running = id;
+  try {
+    post(await body());
+  } catch (err) {
+    post({ type: 'error', id, message: errorMessage(err) });
+  } finally {
+    running = null;
+  }
 }
 
 async function trainTeacher(id: number, req: TrainTeacherRequest): Promise<void> {
@@ -63,6 +88,7 @@ async function handle(cmd: EngineCommand): Promise<void> {
     case 'init': {
       const status = await initBackend(cmd.backends);
       pools = await loadDigits(cmd.dataUrl);
+      session.pools = pools;
       post({ type: 'ready', status });
       return;
     }
@@ -70,18 +96,49 @@ async function handle(cmd: EngineCommand): Promise<void> {
       try {
         await trainTeacher(cmd.id, cmd.request);
       } catch (err) {
-        post({ type: 'error', id: cmd.id, message: err instanceof Error ? err.message : String(err) });
+        post({ type: 'error', id: cmd.id, message: errorMessage(err) });
       }
       return;
     case 'profileStep':
       if (!pools) throw new Error('the engine has no data yet: send init first');
       post({ type: 'profile', id: cmd.id, profile: await profileTeacherStep(pools.train, cmd.task, cmd.batchSize) });
       return;
+    case 'loadDemo':
+      return runExclusive(cmd.id, 'loading the demo', async () => ({
+        type: 'demoLoaded',
+        id: cmd.id,
+        result: await session.loadDemo(cmd.task, cmd.base, cmd.options),
+      }));
+    case 'learnMasks':
+      return runExclusive(cmd.id, 'mask learning', async () => ({ type: 'masksDone', id: cmd.id, result: await session.learnMasks(cmd.id, cmd.config) }));
+    case 'distill':
+      return runExclusive(cmd.id, 'distillation', async () => ({ type: 'distillDone', id: cmd.id, result: await session.distill(cmd.id, cmd.config) }));
+    case 'compare':
+      return runExclusive(cmd.id, 'the comparison', async () => ({
+        type: 'compareDone',
+        id: cmd.id,
+        rows: await session.compare(cmd.id, cmd.methods, cmd.config),
+      }));
+    case 'snapshotMasks':
+      try {
+        await session.snapshot(cmd.id);
+      } catch (err) {
+        post({ type: 'error', id: cmd.id, message: errorMessage(err) });
+      }
+      return;
+    case 'pause':
+      session.control.pause();
+      return;
+    case 'resume':
+      session.control.resume();
+      return;
+    case 'stepOnce':
+      session.control.stepOnce();
+      return;
     case 'stop':
       stopRequested = true;
+      session.control.stop();
       return;
-    default:
-      if ('id' in cmd) post({ type: 'error', id: cmd.id, message: `the engine cannot run "${cmd.type}" yet` });
   }
 }
 

@@ -1,0 +1,100 @@
+// Loading the demo: the shipped teacher (or a fresh one, with a warning), its shipped receptive
+// tokens when present, and a fresh seeded student. Used by the worker.
+import * as tf from '@tensorflow/tfjs';
+import { ReceptiveTokens } from '../maskd/tokens';
+import { TokenWeightBranch, type TokenWeightsState } from '../maskd/tokenWeights';
+import type { NamedSerializedTensor } from '../maskd/types';
+import { modelCost } from '../models/flops';
+import { buildTeacher, TAP_LAYER, type Task } from '../models/nets';
+import type { SplitModel } from '../models/split';
+import type { ModelCard } from './protocol';
+
+/** `models/<task>-teacher/tokens.json`, written by scripts/learn-tokens.mjs. */
+export interface TokensFile {
+  readonly version: 1;
+  readonly task: Task;
+  readonly tokens: NamedSerializedTensor;
+  readonly branch?: TokenWeightsState;
+  /** How they were learnt (steps, lr, final losses), for the record. */
+  readonly meta?: Readonly<Record<string, unknown>>;
+}
+
+export function teacherUrl(base: string, task: Task): string {
+  return new URL(`models/${task}-teacher/`, base).href;
+}
+
+async function fetchJson(url: string): Promise<unknown | null> {
+  try {
+    const res = await fetch(url);
+    if (!res.ok) return null;
+    const type = res.headers.get('content-type') ?? '';
+    // A dev server's SPA fallback answers missing files with index.html.
+    if (type.includes('text/html')) return null;
+    return (await res.json()) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+export interface LoadedTeacher {
+  readonly model: tf.LayersModel;
+  readonly shipped: boolean;
+  readonly metric?: { readonly name: string; readonly value: number };
+}
+
+export async function loadTeacher(base: string, task: Task, inputShape: readonly [number, number, number], warnings: string[]): Promise<LoadedTeacher> {
+  const dir = teacherUrl(base, task);
+  if (inputShape[0] === 64 && inputShape[1] === 64) {
+    const modelJson = await fetchJson(`${dir}model.json`);
+    if (modelJson) {
+      const model = await tf.loadLayersModel(`${dir}model.json`);
+      const meta = (await fetchJson(`${dir}meta.json`)) as { metricName?: unknown; metric?: unknown } | null;
+      const metric =
+        meta && typeof meta.metricName === 'string' && typeof meta.metric === 'number' ? { name: meta.metricName, value: meta.metric } : undefined;
+      return { model, shipped: true, metric };
+    }
+    warnings.push(`no shipped ${task} teacher at ${dir}model.json: using a fresh, untrained teacher (masks and distillation will mean little)`);
+  } else {
+    warnings.push(`input ${inputShape[0]}×${inputShape[1]} differs from the shipped teacher's 64×64: using a fresh, untrained teacher`);
+  }
+  return { model: buildTeacher(task, { inputShape }), shipped: false };
+}
+
+/** Shipped tokens for this teacher, when present and matching its tap width. */
+export async function loadShippedTokens(
+  base: string,
+  task: Task,
+  channels: number,
+  warnings: string[],
+): Promise<{ tokens: ReceptiveTokens; branch: TokenWeightBranch | null } | null> {
+  const file = (await fetchJson(`${teacherUrl(base, task)}tokens.json`)) as TokensFile | null;
+  if (!file) return null;
+  try {
+    const tokens = ReceptiveTokens.deserialize(file.tokens);
+    if (tokens.channels !== channels) {
+      tokens.dispose();
+      throw new Error(`they have ${tokens.channels} channels, the teacher's tap has ${channels}`);
+    }
+    const branch = file.branch ? TokenWeightBranch.deserialize(file.branch) : null;
+    return { tokens, branch };
+  } catch (err) {
+    warnings.push(`the shipped ${task} tokens could not be used (${err instanceof Error ? err.message : String(err)}): run mask learning`);
+    return null;
+  }
+}
+
+export function modelCard(model: tf.LayersModel, split: SplitModel, role: ModelCard['role'], source: string, metric?: ModelCard['metric']): ModelCard {
+  const cost = modelCost(model);
+  const [h, w, c] = split.tapShape;
+  const input = model.inputs[0].shape;
+  return {
+    role,
+    source,
+    params: cost.params,
+    flops: cost.flops,
+    tapLayer: TAP_LAYER,
+    featureShape: [h, w, c],
+    inputShape: [input[1] ?? 0, input[2] ?? 0, input[3] ?? 0],
+    metric,
+  };
+}
