@@ -64,7 +64,13 @@ describe('startApp', () => {
     await startApp();
     expect(s().masksTrained).toBe(false);
     expect(s().messages.map((m) => m.kind)).toContain('missing-file');
-    expect(s().snapshots).toHaveLength(1);
+    expect(s().demoPhase).toBe('ready');
+    expect(s().snapshots).toHaveLength(0);
+    expect(s().messages.some((m) => m.level === 'error')).toBe(false);
+    s().setMask({ steps: 2 });
+    await learnMasks();
+    expect(s().masksTrained).toBe(true);
+    expect(s().snapshots.at(-1)?.step).toBe(2);
   });
 });
 

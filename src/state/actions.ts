@@ -71,7 +71,8 @@ export async function loadDemo(task: Task): Promise<void> {
     const demo = await engine().loadDemo(task);
     store().demoLoaded(demo);
     for (const w of demo.warnings) store().pushMessage(w, 'info');
-    store().snapshotReceived(await engine().snapshotMasks());
+    // Without tokens there is nothing to draw until stage 1 runs; the gallery says so.
+    if (demo.tokens) store().snapshotReceived(await engine().snapshotMasks());
   } catch (err) {
     store().demoFailed(errorText(err));
     store().pushMessage(`Could not load the ${task} demo: ${errorText(err)}`, 'error');
@@ -119,12 +120,29 @@ export function maskConfig(): MaskStageConfig {
 
 export function distillConfig(method: MethodName = store().distill.method): DistillConfig {
   const { distill, seed } = store();
-  return { method, params: distill.params[method], steps: distill.steps, batchSize: distill.batchSize, lr: distill.lr, seed, evalEvery: distill.evalEvery };
+  return {
+    method,
+    params: distill.params[method],
+    steps: distill.steps,
+    batchSize: distill.batchSize,
+    lr: distill.lr,
+    seed,
+    evalEvery: distill.evalEvery,
+    valCount: distill.valCount,
+  };
 }
 
 export function compareConfig(): CompareConfig {
   const { distill, seed } = store();
-  return { steps: distill.steps, batchSize: distill.batchSize, lr: distill.lr, seed, evalEvery: distill.evalEvery, params: distill.params };
+  return {
+    steps: distill.steps,
+    batchSize: distill.batchSize,
+    lr: distill.lr,
+    seed,
+    evalEvery: distill.evalEvery,
+    valCount: distill.valCount,
+    params: distill.params,
+  };
 }
 
 /** Stage 1: learns receptive tokens; the gallery replays how the masks formed. */

@@ -22,6 +22,8 @@ export interface DistillSettings {
   batchSize: number;
   lr: number;
   evalEvery: number;
+  /** Validation scenes per evaluation. */
+  valCount: number;
 }
 
 /** What the Setup panel edits: everything a run is started with. */
@@ -54,7 +56,7 @@ export function defaultMethodParams(task: Task): Record<MethodName, Record<strin
 }
 
 export function defaultDistillSettings(task: Task): DistillSettings {
-  return { method: 'maskd', params: defaultMethodParams(task), steps: 200, batchSize: 8, lr: 0.002, evalEvery: 50 };
+  return { method: 'maskd', params: defaultMethodParams(task), steps: 200, batchSize: 8, lr: 0.002, evalEvery: 50, valCount: 64 };
 }
 
 export const createSetupSlice: StateCreator<SetupSlice, [], [], SetupSlice> = (set) => ({

@@ -41,6 +41,8 @@ export function DistillSettingsForm() {
       <NumberField id="distill-batch" label="Batch size" integer min={1} max={128} value={distill.batchSize} onCommit={(v) => setDistill({ batchSize: v })} />
       <NumberField id="distill-eval-every" label="Validate every" integer min={1} value={distill.evalEvery} onCommit={(v) => setDistill({ evalEvery: v })}
         help="Steps between validation passes (and at the end)." />
+      <NumberField id="distill-val-count" label="Validation scenes" integer min={1} max={1024} value={distill.valCount} onCommit={(v) => setDistill({ valCount: v })}
+        help="Fixed, seeded held-out scenes per validation pass." />
     </fieldset>
   );
 }

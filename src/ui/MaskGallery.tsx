@@ -20,6 +20,7 @@ export function MaskGallery() {
   const demoPhase = useAppStore((s) => s.demoPhase);
   const task = useAppStore((s) => s.task);
   const running = useAppStore((s) => s.runPhase !== 'idle');
+  const hasTokens = useAppStore((s) => s.tokens !== null || s.masksTrained);
   const stats = useMemo(() => (snapshot ? tokenStats(snapshot) : null), [snapshot]);
   const previews = snapshot ? Array.from({ length: snapshot.previews }, (_, p) => p) : [];
   const tokens = snapshot ? Array.from({ length: snapshot.numTokens }, (_, t) => t) : [];
@@ -30,7 +31,7 @@ export function MaskGallery() {
       data-step={snapshot?.step ?? -1} data-tokens={snapshot?.numTokens ?? 0}>
       <h2 id="gallery-title">Receptive-token masks</h2>
       <GalleryControls />
-      {!trained && demoPhase === 'ready' && (
+      {!trained && demoPhase === 'ready' && snapshot && (
         <p className="notice notice-info" data-testid="gallery-untrained-note">
           Note: these masks come from untrained tokens (no shipped tokens for this teacher), so they show noise. Press “Learn masks” to train them.
         </p>
@@ -42,6 +43,11 @@ export function MaskGallery() {
               No masks: the demo did not load (see the message above).{' '}
               <button type="button" data-testid="gallery-retry" onClick={() => void loadDemo(task)}>Try again</button>
             </>
+          ) : demoPhase === 'ready' && !hasTokens && !running ? (
+            <span data-testid="gallery-no-tokens">
+              This teacher has no receptive tokens yet, so there are no masks to draw. Press “Learn masks” to learn them (stage 1); the
+              masks appear here as they form.
+            </span>
           ) : running ? (
             'Waiting for the first mask snapshot of this run…'
           ) : (

@@ -38,6 +38,7 @@ export class FakeEngine implements PlaygroundEngine {
   /** Set to make the next run throw at this step. */
   failAtStep: number | null = null;
   terminated = false;
+  private learned = false;
   numTokens = 4;
   private paused = false;
   private stopped = false;
@@ -63,6 +64,7 @@ export class FakeEngine implements PlaygroundEngine {
 
   async snapshotMasks(): Promise<MaskSnapshot> {
     this.calls.push('snapshotMasks');
+    if (!this.shippedTokens && !this.learned) throw new Error('there are no receptive tokens yet: run mask learning or load shipped tokens');
     return this.snapshot('masks', this.step);
   }
 
@@ -70,6 +72,7 @@ export class FakeEngine implements PlaygroundEngine {
     this.calls.push(`learnMasks:${config.steps}`);
     this.numTokens = config.numTokens;
     const step = await this.loop('masks', undefined, config.steps, h);
+    this.learned = true;
     return { step, stopped: this.stopped };
   }
 
