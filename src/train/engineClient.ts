@@ -65,7 +65,8 @@ export class EngineClient {
   private readonly worker: Worker;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  private readyWaiter: { resolve(s: BackendStatus): void; reject(e: Error): void } | null = null;
+  /** Each init gets one 'ready' (or error) reply, in order. */
+  private readonly readyWaiters: { resolve(s: BackendStatus): void; reject(e: Error): void }[] = [];
   terminated = false;
   /** Engine errors not tied to a request (a failed command, a lost device). */
   onError: (message: string) => void = () => {};
@@ -82,7 +83,7 @@ export class EngineClient {
 
   init(dataUrl: string, backends?: readonly BackendName[]): Promise<BackendStatus> {
     return new Promise((resolve, reject) => {
-      this.readyWaiter = { resolve, reject };
+      this.readyWaiters.push({ resolve, reject });
       this.send({ type: 'init', dataUrl, backends });
     });
   }
@@ -185,8 +186,7 @@ export class EngineClient {
   private receive(ev: EngineEvent): void {
     switch (ev.type) {
       case 'ready':
-        this.readyWaiter?.resolve(ev.status);
-        this.readyWaiter = null;
+        this.readyWaiters.shift()?.resolve(ev.status);
         return;
       case 'progress':
         this.pending.get(ev.progress.id)?.onTeacherProgress?.(ev.progress);
@@ -215,9 +215,8 @@ export class EngineClient {
         if (p && ev.id !== undefined) {
           this.pending.delete(ev.id);
           p.reject(new Error(ev.message));
-        } else if (this.readyWaiter) {
-          this.readyWaiter.reject(new Error(ev.message));
-          this.readyWaiter = null;
+        } else if (this.readyWaiters.length) {
+          this.readyWaiters.shift()?.reject(new Error(ev.message));
         } else {
           this.onError(ev.message);
         }
@@ -233,8 +232,7 @@ export class EngineClient {
   private failAll(message: string): void {
     for (const p of this.pending.values()) p.reject(new Error(message));
     this.pending.clear();
-    this.readyWaiter?.reject(new Error(message));
-    this.readyWaiter = null;
+    for (const w of this.readyWaiters.splice(0)) w.reject(new Error(message));
     if (this.terminated) return;
     this.onError(message);
   }

@@ -23,6 +23,7 @@ function post(event: EngineEvent, transfer: Transferable[] = []): void {
 const session = new EngineSession(post);
 /** The request id of the stage run in progress (one at a time). */
 let running: number | null = null;
+let initChain: Promise<void> = Promise.resolve();
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -86,11 +87,15 @@ async function trainTeacher(id: number, req: TrainTeacherRequest): Promise<void>
 async function handle(cmd: EngineCommand): Promise<void> {
   switch (cmd.type) {
     case 'init': {
-      const status = await initBackend(cmd.backends);
-      pools = await loadDigits(cmd.dataUrl);
-      session.pools = pools;
-      post({ type: 'ready', status });
-      return;
+      // Inits run one after another (two at once would race in tf.setBackend); each gets its reply.
+      const run = initChain.then(async () => {
+        const status = await initBackend(cmd.backends);
+        pools = await loadDigits(cmd.dataUrl);
+        session.pools = pools;
+        post({ type: 'ready', status });
+      });
+      initChain = run.catch(() => {});
+      return run;
     }
     case 'trainTeacher':
       try {
