@@ -1,4 +1,3 @@
-/* global window -- page.evaluate callbacks run in the browser */
 // Opens the kernels harness page (e2e/harness/kernels.html) in headless Chromium with WebGPU:
 // builds the app when dist/ lacks the page (or when asked), serves dist/ with Vite's preview
 // server on a free port, and returns the page plus a close() for all of it.
@@ -25,6 +24,7 @@ export async function openKernelsPage({ rebuild = false, port = 0 } = {}) {
   const logs = [];
   page.on('console', (m) => {
     if (m.type() === 'warning' || m.type() === 'error') logs.push(`${m.type()}: ${m.text()}`);
+    else if (m.text().startsWith('bench ')) process.stderr.write(`${m.text()}\n`);
   });
   page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
   await page.goto(url);
@@ -32,6 +32,7 @@ export async function openKernelsPage({ rebuild = false, port = 0 } = {}) {
   if (backend !== 'webgpu') throw new Error(`the harness runs on ${backend}, not webgpu`);
   return {
     page,
+    browserVersion: browser.version(),
     logs,
     url,
     async close() {

@@ -4,7 +4,7 @@ import { DICE_EPS } from '../ops';
 import { DiceFinalizeProgram } from './diceFinalize';
 import { DiceGradCoeffsProgram } from './diceGradCoeffs';
 import { DiceGradMasksProgram } from './diceGradMasks';
-import { DiceGramProgram } from './diceGram';
+import { DiceGramPartialProgram, DiceGramSumProgram } from './diceGram';
 import { DistillFinalizeProgram } from './distillFinalize';
 import { DistillGradMasksProgram } from './distillGradMasks';
 import { DistillGradStudentProgram } from './distillGradStudent';
@@ -104,7 +104,9 @@ export function diceDiversityFused(masks: Tensor4D): Scalar {
   const op = tf.customGrad((...args: Args) => {
     const { tensors, save } = splitArgs(args);
     const [m] = tensors;
-    const gram = runProgram(new DiceGramProgram(n, p, t), [m]);
+    const partial = new DiceGramPartialProgram(n, p, t);
+    const parts = runProgram(partial, [m]);
+    const gram = runProgram(new DiceGramSumProgram(n, partial.slices, t), [parts]);
     const loss = runProgram(new DiceFinalizeProgram(n, t, DICE_EPS, invPairs), [gram]);
     save([m, gram]);
     return {
