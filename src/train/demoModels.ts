@@ -2,22 +2,12 @@
 // tokens when present, and a fresh seeded student. Used by the worker.
 import * as tf from '@tensorflow/tfjs';
 import { ReceptiveTokens } from '../maskd/tokens';
-import { TokenWeightBranch, type TokenWeightsState } from '../maskd/tokenWeights';
-import type { NamedSerializedTensor } from '../maskd/types';
+import { TokenWeightBranch } from '../maskd/tokenWeights';
 import { modelCost } from '../models/flops';
 import { buildTeacher, TAP_LAYER, type Task } from '../models/nets';
 import type { SplitModel } from '../models/split';
-import type { ModelCard } from './protocol';
+import type { ModelCard, TokensFile } from './protocol';
 
-/** `models/<task>-teacher/tokens.json`, written by scripts/learn-tokens.mjs. */
-export interface TokensFile {
-  readonly version: 1;
-  readonly task: Task;
-  readonly tokens: NamedSerializedTensor;
-  readonly branch?: TokenWeightsState;
-  /** How they were learnt (steps, lr, final losses), for the record. */
-  readonly meta?: Readonly<Record<string, unknown>>;
-}
 
 export function teacherUrl(base: string, task: Task): string {
   return new URL(`models/${task}-teacher/`, base).href;

@@ -11,7 +11,7 @@ import { TAP_LAYER } from '../models/nets';
 import { splitAtLayer, type SplitModel } from '../models/split';
 import type { Scene } from '../data/scenes';
 import { cosineLr, setLearningRate } from './schedule';
-import { firstNonFinite, NonFiniteStepError, type SceneSource } from './stageCommon';
+import { firstNonFinite, NonFiniteStepError, squaredNorm, type SceneSource } from './stageCommon';
 import type { TaskAdapter, TaskMetrics } from './tasks';
 
 export interface DistillStepReport {
@@ -102,10 +102,7 @@ export class Distiller {
         return total;
       }, this.variables);
       grads = result.grads;
-      stats = tf.tidy(() => {
-        const sq = Object.values(grads).map((g) => tf.sum(tf.square(g)));
-        return tf.concat([kept[0], tf.reshape(tf.addN(sq), [1])]);
-      });
+      stats = tf.tidy(() => tf.concat([kept[0], tf.reshape(squaredNorm(Object.values(grads)), [1])]));
       tf.dispose([result.value, ...kept]);
       const [task, distill, total, gradNorm] = await stats.data();
       const bad = firstNonFinite([

@@ -21,10 +21,11 @@ import type {
   RunProgress,
   StepProfile,
   TrainProgress,
+  TokensFile,
   TrainTeacherRequest,
 } from './protocol';
 
-export type { CompareConfig, CompareRow, DemoLoaded, DistillResult, LoadDemoOptions, MasksResult, PauseInfo } from './protocol';
+export type { CompareConfig, CompareRow, DemoLoaded, DistillResult, LoadDemoOptions, MasksResult, PauseInfo, TokensFile } from './protocol';
 
 export interface TeacherResult {
   readonly artifacts: ModelArtifactsData;
@@ -115,6 +116,11 @@ export class EngineClient {
   /** Masks of the fixed preview scenes with the current tokens. */
   snapshotMasks(): Promise<MaskSnapshot> {
     return this.request((id) => ({ type: 'snapshotMasks', id }), (ev) => (ev.type === 'snapshot' ? ev.snapshot : undefined));
+  }
+
+  /** The current tokens (+ branch) in the `models/<task>-teacher/tokens.json` format. */
+  exportTokens(): Promise<TokensFile> {
+    return this.request((id) => ({ type: 'exportTokens', id }), (ev) => (ev.type === 'tokensExported' ? ev.file : undefined));
   }
 
   trainTeacher(request: TrainTeacherRequest, onProgress?: (p: TrainProgress) => void): Promise<TeacherResult> {

@@ -32,6 +32,10 @@ it('loads a tiny demo, learns masks, distills and compares, posting progress and
   expect(d.metricName).toBe('mIoU');
   expect(Number.isFinite(d.metric)).toBe(true);
 
+  const file = await s.exportTokens({ steps: 3 });
+  expect(file.tokens.shape).toEqual([3, 64]);
+  expect(file.branch && Object.keys(file.branch)).toHaveLength(4);
+
   const rows = await s.compare(3, ['none', 'fitnet'], { steps: 2, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 2, valCount: 2 });
   expect(rows.map((r) => r.method)).toEqual(['none', 'fitnet']);
   expect(events.filter((e) => e.type === 'compareRow')).toHaveLength(2);

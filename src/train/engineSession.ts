@@ -25,6 +25,7 @@ import type {
   MaskStageConfig,
   MasksResult,
   RunProgress,
+  TokensFile,
 } from './protocol';
 import { RunControl } from './runControl';
 import { reseedKernels } from './seededInit';
@@ -213,6 +214,15 @@ export class EngineSession {
     const demo = this.requireDemo();
     if (!demo.tokens) throw new Error('there are no receptive tokens yet: run mask learning or load shipped tokens');
     await this.sendSnapshot(id, this.control.step, 'masks');
+  }
+
+  /** The current tokens (+ branch) as the shipped-file format, with `meta` for the record. */
+  async exportTokens(meta: Readonly<Record<string, unknown>> = {}): Promise<TokensFile> {
+    const demo = this.requireDemo();
+    if (!demo.tokens) throw new Error('there are no receptive tokens to export: run mask learning first');
+    const tokens = await demo.tokens.serialize();
+    const branch = demo.branch ? await demo.branch.serialize() : undefined;
+    return { version: 1, task: demo.task, tokens, ...(branch ? { branch } : {}), meta };
   }
 
   dispose(): void {

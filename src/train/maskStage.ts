@@ -8,7 +8,7 @@ import { TokenWeightBranch } from '../maskd/tokenWeights';
 import type { SplitModel } from '../models/split';
 import type { MaskStageConfig } from './protocol';
 import { cosineLr, setLearningRate } from './schedule';
-import { firstNonFinite, NonFiniteStepError, type SceneSource } from './stageCommon';
+import { firstNonFinite, NonFiniteStepError, squaredNorm, type SceneSource } from './stageCommon';
 import type { TaskAdapter } from './tasks';
 
 export interface MaskStepReport {
@@ -105,10 +105,7 @@ export class MaskLearner {
         }, this.variables);
         grads = result.grads;
         // One read per step: the losses, areas, weights and the squared gradient norm together.
-        stats = tf.tidy(() => {
-          const sq = Object.values(grads).map((g) => tf.sum(tf.square(g)));
-          return tf.concat([kept[0], tf.reshape(tf.addN(sq), [1])]);
-        });
+        stats = tf.tidy(() => tf.concat([kept[0], tf.reshape(squaredNorm(Object.values(grads)), [1])]));
         tf.dispose([result.value, ...kept]);
       } finally {
         feature.dispose();

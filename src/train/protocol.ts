@@ -1,6 +1,8 @@
 // Typed messages between the page and the training worker. Tensors never cross: only plain
 // data and transferable ArrayBuffers.
 import type { MethodName } from '../maskd/methods';
+import type { TokenWeightsState } from '../maskd/tokenWeights';
+import type { NamedSerializedTensor } from '../maskd/types';
 import type { Task } from '../models/nets';
 import type { BackendName, BackendStatus } from './backend';
 
@@ -36,6 +38,16 @@ export interface NamedArray {
   readonly name: string;
   readonly shape: readonly number[];
   readonly data: Float32Array;
+}
+
+/** `models/<task>-teacher/tokens.json`: learnt receptive tokens (+ branch) of a shipped teacher. */
+export interface TokensFile {
+  readonly version: 1;
+  readonly task: Task;
+  readonly tokens: NamedSerializedTensor;
+  readonly branch?: TokenWeightsState;
+  /** How they were learnt (steps, lr, final losses), for the record. */
+  readonly meta?: Readonly<Record<string, unknown>>;
 }
 
 /** What the page shows about a loaded model (teacher or student card). */
@@ -172,6 +184,7 @@ export type EngineCommand =
   | { readonly type: 'distill'; readonly id: number; readonly config: DistillConfig }
   | { readonly type: 'compare'; readonly id: number; readonly methods: readonly MethodName[]; readonly config: CompareConfig }
   | { readonly type: 'snapshotMasks'; readonly id: number }
+  | { readonly type: 'exportTokens'; readonly id: number }
   | { readonly type: 'pause' }
   | { readonly type: 'resume' }
   | { readonly type: 'stepOnce' }
@@ -214,6 +227,7 @@ export type EngineEvent =
   | { readonly type: 'distillDone'; readonly id: number; readonly result: DistillResult }
   | { readonly type: 'compareRow'; readonly id: number; readonly row: CompareRow }
   | { readonly type: 'compareDone'; readonly id: number; readonly rows: readonly CompareRow[] }
+  | { readonly type: 'tokensExported'; readonly id: number; readonly file: TokensFile }
   | { readonly type: 'pauseState'; readonly info: PauseInfo }
   /** Not tied to a request: mask collapse, a NaN pause, a missing shipped file. */
   | { readonly type: 'warning'; readonly message: string }

@@ -131,6 +131,13 @@ async function handle(cmd: EngineCommand): Promise<void> {
         post({ type: 'error', id: cmd.id, message: errorMessage(err) });
       }
       return;
+    case 'exportTokens':
+      try {
+        post({ type: 'tokensExported', id: cmd.id, file: await session.exportTokens() });
+      } catch (err) {
+        post({ type: 'error', id: cmd.id, message: errorMessage(err) });
+      }
+      return;
     case 'pause':
       session.control.pause();
       return;
