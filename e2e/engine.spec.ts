@@ -1,0 +1,129 @@
+import { expect, test, type Page } from '@playwright/test';
+
+// The training engine through `window.maskd.engine()` on the software WebGPU adapter, with tiny
+// configs (batch 2, tens of steps): stage 1 learns non-uniform masks, stage 2 with MasKD lowers
+// the distillation loss, pause holds the step counter, and the tensor count stays flat.
+
+interface StageLog {
+  steps: number[];
+  totals: number[];
+  distill: number[];
+  numTensors: number[];
+  msPerStep: number;
+  result: { step: number; stopped: boolean };
+  maskSpread: number[];
+  initialSpread: number[];
+}
+
+async function boot(page: Page): Promise<{ backend: string; reason: string | null; warnings: string[]; shipped: boolean }> {
+  await page.goto('/');
+  await page.waitForFunction(() => typeof window.maskd !== 'undefined');
+  return page.evaluate(async () => {
+    // The page's own UI starts the shared engine on load; the test takes a fresh one of its own.
+    window.maskd.engine().terminate();
+    const engine = window.maskd.engine();
+    const status = await engine.init(window.maskd.dataUrl, ['webgpu']);
+    let demo = await engine.loadDemo('segmentation');
+    const shipped = demo.teacher.source.startsWith('builtin:');
+    // Without a shipped teacher the masks mean little anyway: run the mechanics at 32×32.
+    if (!shipped) demo = await engine.loadDemo('segmentation', { inputSize: 32 });
+    return { backend: status.backend, reason: status.fallbackReason, warnings: [...demo.warnings], shipped };
+  });
+}
+
+test('stage 1 learns masks, stage 2 with maskd lowers the distill loss, pause holds, tensors stay flat', async ({ page }) => {
+  test.setTimeout(300_000);
+  const booted = await boot(page);
+  console.log('[engine.spec] boot:', JSON.stringify(booted));
+  expect(booted.backend).toBe('webgpu');
+
+  const stage1: StageLog = await page.evaluate(async () => {
+    const engine = window.maskd.engine();
+    // Per token: max − min of its mask over the preview pixels.
+    const spread = (masks: Float32Array, T: number): number[] =>
+      Array.from({ length: T }, (_, t) => {
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (let i = t; i < masks.length; i += T) {
+          lo = Math.min(lo, masks[i]);
+          hi = Math.max(hi, masks[i]);
+        }
+        return hi - lo;
+      });
+    const log = { steps: [] as number[], totals: [] as number[], distill: [] as number[], numTensors: [] as number[], msPerStep: 0 };
+    let initialSpread: number[] = [];
+    const result = await engine.learnMasks(
+      { numTokens: 4, steps: 16, batchSize: 2, lr: 0.3, diceWeight: 1, tokenWeights: false, seed: 1 },
+      {
+        onProgress: (p) => {
+          log.steps.push(p.step);
+          log.totals.push(p.losses.total);
+          log.numTensors.push(p.numTensors);
+          log.msPerStep = p.msPerStep;
+        },
+        onSnapshot: (snap) => {
+          if (snap.step === 0) initialSpread = spread(snap.masks, snap.numTokens);
+        },
+      },
+    );
+    const snap = await engine.snapshotMasks();
+    return { ...log, result, initialSpread, maskSpread: spread(snap.masks, snap.numTokens) };
+  });
+  console.log('[engine.spec] stage 1:', JSON.stringify({ ...stage1, msPerStep: Math.round(stage1.msPerStep) }));
+  expect(stage1.result).toEqual({ step: 16, stopped: false });
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  expect(mean(stage1.totals.slice(-4))).toBeLessThan(mean(stage1.totals.slice(0, 4)));
+  // The masks spread out from their near-uniform start (much more so on a trained teacher).
+  expect(Math.max(...stage1.maskSpread)).toBeGreaterThan(2 * Math.max(...stage1.initialSpread));
+  if (booted.shipped) expect(Math.max(...stage1.maskSpread)).toBeGreaterThan(0.05);
+  expect(stage1.numTensors.at(-1)).toBe(stage1.numTensors[1]);
+
+  const stage2 = await page.evaluate(async () => {
+    const engine = window.maskd.engine();
+    const log = { steps: [] as number[], distill: [] as number[], numTensors: [] as number[], msPerStep: 0 };
+    // Progress is throttled, but steps with a validation metric always come through.
+    const result = await engine.distill(
+      { method: 'maskd', params: { customMask: false }, steps: 10, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 5, valCount: 2 },
+      {
+        onProgress: (p) => {
+          log.steps.push(p.step);
+          log.distill.push(p.losses.distill);
+          log.numTensors.push(p.numTensors);
+          log.msPerStep = p.msPerStep;
+        },
+      },
+    );
+    return { ...log, result };
+  });
+  console.log('[engine.spec] stage 2:', JSON.stringify({ ...stage2, msPerStep: Math.round(stage2.msPerStep) }));
+  expect(stage2.result.step).toBe(10);
+  expect(stage2.distill.at(-1)!).toBeLessThan(stage2.distill[0]);
+  // Steps 5 and 10 both evaluated (and hold one best-student copy each time): same count.
+  expect(stage2.numTensors[stage2.steps.indexOf(10)]).toBe(stage2.numTensors[stage2.steps.indexOf(5)]);
+
+  // Pause: the step counter stops; resume: it moves on; stop ends the run.
+  const paused = await page.evaluate(async () => {
+    const engine = window.maskd.engine();
+    let step = 0;
+    const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const run = engine.learnMasks(
+      { numTokens: 4, steps: 200, batchSize: 2, lr: 0.01, diceWeight: 1, tokenWeights: false, seed: 2 },
+      { onProgress: (p) => (step = p.step) },
+    );
+    while (step < 2) await wait(50);
+    engine.pause();
+    await wait(1500);
+    const atPause = step;
+    await wait(2500);
+    const afterWait = step;
+    engine.resume();
+    while (step < afterWait + 2) await wait(50);
+    engine.stop();
+    const result = await run;
+    return { atPause, afterWait, result };
+  });
+  console.log('[engine.spec] pause:', JSON.stringify(paused));
+  expect(paused.afterWait).toBe(paused.atPause);
+  expect(paused.result.stopped).toBe(true);
+  expect(paused.result.step).toBeGreaterThanOrEqual(paused.afterWait + 2);
+});
