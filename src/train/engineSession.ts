@@ -160,7 +160,10 @@ export class EngineSession {
         }
         timer.add(performance.now() - t0);
         this.control.step = report.step;
-        if (report.collapse && !collapseWarned) {
+        // Tokens start near zero, so every mask starts at ~0.5 (Dice ≈ 1): judge collapse only
+        // after a warm-up of 10% of the run (at least 20 steps, at most the whole run).
+        const judged = report.step >= Math.min(config.steps, Math.max(20, Math.round(0.1 * config.steps)));
+        if (report.collapse && judged && !collapseWarned) {
           collapseWarned = true;
           this.post({ type: 'warning', message: `mask collapse at step ${report.step}: ${report.collapse}` });
         }
