@@ -72,6 +72,20 @@ describe('startApp', () => {
     expect(s().masksTrained).toBe(true);
     expect(s().snapshots.at(-1)?.step).toBe(2);
   });
+
+  it('without tokens: MasKD asks for mask learning first instead of starting', async () => {
+    const fh = fakeHost();
+    fh.host.get().shippedTokens = false;
+    connectEngine(fh.host);
+    await startApp();
+    await distill();
+    await compareMethods();
+    expect(fh.engines[0].calls.some((c) => c.startsWith('distill') || c.startsWith('compare'))).toBe(false);
+    expect(s().messages.at(-1)?.text).toMatch(/Learn masks/);
+    s().setDistill({ method: 'fitnet', steps: 1 });
+    await distill();
+    expect(fh.engines[0].calls).toContain('distill:fitnet:1');
+  });
 });
 
 describe('runs', () => {

@@ -1,5 +1,5 @@
 // Store actions that drive the engine. Components call these; nothing here touches a tensor.
-import { isMethodName, type MethodName } from '../maskd/methods';
+import { isMethodName, METHODS, type MethodName } from '../maskd/methods';
 import type { Task } from '../models/nets';
 import type { BackendName } from '../train/backend';
 import type { CompareConfig, DistillConfig, MaskStageConfig } from '../train/protocol';
@@ -93,6 +93,15 @@ export async function switchBackend(choice: BackendName): Promise<void> {
   await startApp();
 }
 
+/** Token-based methods need tokens: say so instead of starting a run that fails. */
+function tokensMissingFor(methods: readonly MethodName[]): boolean {
+  const s = store();
+  const needs = methods.filter((m) => METHODS[m].usesTokens);
+  if (!needs.length || s.tokens !== null || s.masksTrained) return false;
+  s.pushMessage(`${needs.map((m) => METHODS[m].label).join(', ')} needs receptive tokens, and this teacher has none yet: press “Learn masks” first.`, 'warn');
+  return true;
+}
+
 function canStart(): boolean {
   const s = store();
   return s.runPhase === 'idle' && s.demoPhase === 'ready' && s.backendPhase === 'ready';
@@ -160,7 +169,7 @@ export async function learnMasks(): Promise<void> {
 
 /** Stage 2 with the chosen method. */
 export async function distill(): Promise<void> {
-  if (!canStart()) return;
+  if (!canStart() || tokensMissingFor([store().distill.method])) return;
   const config = distillConfig();
   store().runStarted('distill', 'distill', [config.method]);
   await run(async () => {
@@ -171,7 +180,7 @@ export async function distill(): Promise<void> {
 /** Stage 2 for each ticked method with the same init, data order and budget. */
 export async function compareMethods(): Promise<void> {
   const methods = store().compareMethods.filter(isMethodName);
-  if (!canStart() || methods.length === 0) return;
+  if (!canStart() || methods.length === 0 || tokensMissingFor(methods)) return;
   const config = compareConfig();
   store().runStarted('compare', 'distill', methods);
   await run(async () => {
