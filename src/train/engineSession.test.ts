@@ -59,3 +59,22 @@ it('pause holds the step counter; stop ends the run', async () => {
   expect(r.stopped).toBe(true);
   s.dispose();
 }, 60_000);
+
+it('a non-finite loss skips the step, pauses with a message naming it, and keeps the step count', async () => {
+  const events: EngineEvent[] = [];
+  const s = new EngineSession((e) => events.push(e));
+  s.pools = loadDigitsNode();
+  await s.loadDemo('segmentation', 'http://127.0.0.1:1/', { inputSize: 16 });
+  // An absurd learning rate blows the student's weights up until its output overflows.
+  const run = s.distill(1, { method: 'fitnet', params: {}, steps: 40, batchSize: 2, lr: 1e30, seed: 1, evalEvery: 100, valCount: 2 });
+  for (let i = 0; i < 200 && !s.control.isPaused; i++) await new Promise((r) => setTimeout(r, 25));
+  expect(s.control.isPaused).toBe(true);
+  const pause = events.find((e) => e.type === 'pauseState');
+  expect(pause?.type === 'pauseState' && pause.info.reason).toMatch(/became (NaN|-?Infinity) at step \d+; the step was skipped/);
+  const step = s.control.step;
+  s.control.stop();
+  const r = await run;
+  expect(r.step).toBe(step);
+  expect(r.stopped).toBe(true);
+  s.dispose();
+}, 60_000);
