@@ -149,17 +149,8 @@ export class EngineSession {
     try {
       await this.sendSnapshot(id, 0, 'masks');
       while (learner.step < config.steps && (await this.control.gate())) {
-        const t0 = performance.now();
-        let report;
-        try {
-          report = await learner.trainStep();
-        } catch (err) {
-          if (!(err instanceof NonFiniteStepError)) throw err;
-          this.nonFinite(err);
-          continue;
-        }
-        timer.add(performance.now() - t0);
-        this.control.step = report.step;
+        const report = await this.guardedStep(learner, timer);
+        if (!report) continue;
         // Tokens start near zero, so every mask starts at ~0.5 (Dice ≈ 1): judge collapse only
         // after a warm-up of 10% of the run (at least 20 steps, at most the whole run).
         const judged = report.step >= Math.min(config.steps, Math.max(20, Math.round(0.1 * config.steps)));
@@ -276,17 +267,8 @@ export class EngineSession {
     try {
       if (demo.tokens && method === 'maskd') await this.sendSnapshot(id, 0, 'distill');
       while (distiller.step < config.steps && (await this.control.gate())) {
-        const t0 = performance.now();
-        let report;
-        try {
-          report = await distiller.trainStep();
-        } catch (err) {
-          if (!(err instanceof NonFiniteStepError)) throw err;
-          this.nonFinite(err);
-          continue;
-        }
-        timer.add(performance.now() - t0);
-        this.control.step = report.step;
+        const report = await this.guardedStep(distiller, timer);
+        if (!report) continue;
         finalLoss = report.losses.total;
         const last = report.step === config.steps;
         let metric: RunProgress['metric'];
@@ -329,6 +311,24 @@ export class EngineSession {
       throw err;
     } finally {
       distiller.dispose();
+    }
+  }
+
+  /** One timed step; a non-finite one is reported, pauses the run and yields null. */
+  private async guardedStep<R extends { step: number }>(
+    trainer: { trainStep(): Promise<R> },
+    timer: StepTimer,
+  ): Promise<R | null> {
+    const t0 = performance.now();
+    try {
+      const report = await trainer.trainStep();
+      timer.add(performance.now() - t0);
+      this.control.step = report.step;
+      return report;
+    } catch (err) {
+      if (!(err instanceof NonFiniteStepError)) throw err;
+      this.nonFinite(err);
+      return null;
     }
   }
 
