@@ -10,8 +10,10 @@ export default defineConfig({
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 4096,
-    // A second page for the kernel tests and benchmark (served at /e2e/harness/kernels.html).
-    rolldownOptions: { input: { main: 'index.html', kernels: 'e2e/harness/kernels.html' } },
+    // Test pages beside the app: kernels (tests and benchmark) and scenes (cross-runtime determinism).
+    rolldownOptions: {
+      input: { main: 'index.html', kernels: 'e2e/harness/kernels.html', scenes: 'e2e/harness/scenes.html' },
+    },
   },
   test: {
     environment: 'node',

@@ -2,19 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { boxArea, iou } from './boxes';
 import { loadDigitsNode } from './digitsNode';
 import { resampleDigit } from './resample';
-import { generateScene, generateSceneAt, generateScenes, type Scene } from './scenes';
+import { sceneHash } from './sceneHash';
+import { generateScene, generateSceneAt, generateScenes } from './scenes';
 
 const pools = loadDigitsNode();
-
-function fnv1a(bytes: Uint8Array, h = 0x811c9dc5): number {
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-  return h >>> 0;
-}
-
-function sceneHash(s: Scene): string {
-  const img = new Uint8Array(s.image.buffer, s.image.byteOffset, s.image.byteLength);
-  return fnv1a(s.labels, fnv1a(img)).toString(16);
-}
 
 describe('scene generator', () => {
   it('same seed → identical scenes, bit for bit; different seed → different', () => {
