@@ -80,7 +80,11 @@ test('opens on the segmentation demo with the shipped masks drawn', async ({ pag
   expect(tokens).toBeGreaterThan(1);
   // At full opacity a tile is the colour map of the mask alone: not uniform means the mask is not.
   await page.getByTestId('gallery-opacity').fill('1');
-  for (let t = 0; t < Math.min(tokens, 3); t++) expect((await canvasStats(page, `mask-canvas-0-${t}`)).distinct).toBeGreaterThan(8);
+  // The shipped tokens include near-empty masks (stage 1 drives spare tokens to area ~0 at this
+  // budget), which are rightly drawn flat; at least two tokens must show structure.
+  const distinct: number[] = [];
+  for (let t = 0; t < tokens; t++) distinct.push((await canvasStats(page, `mask-canvas-0-${t}`)).distinct);
+  expect(distinct.filter((d) => d > 8).length, `distinct colours per token tile: ${distinct.join(', ')}`).toBeGreaterThanOrEqual(2);
   expect((await canvasStats(page, 'mask-canvas-0-img')).distinct).toBeGreaterThan(8);
 
   await page.getByTestId('gallery-token-0').click();
