@@ -127,11 +127,10 @@ export function maskConfig(): MaskStageConfig {
   return { ...s.mask, seed: s.seed };
 }
 
-export function distillConfig(method: MethodName = store().distill.method): DistillConfig {
+/** What a distillation run and a comparison share: the budget, data order and validation. */
+function runBudget(): Omit<DistillConfig, 'method' | 'params'> {
   const { distill, seed } = store();
   return {
-    method,
-    params: distill.params[method],
     steps: distill.steps,
     batchSize: distill.batchSize,
     lr: distill.lr,
@@ -141,17 +140,12 @@ export function distillConfig(method: MethodName = store().distill.method): Dist
   };
 }
 
+export function distillConfig(method: MethodName = store().distill.method): DistillConfig {
+  return { method, params: store().distill.params[method], ...runBudget() };
+}
+
 export function compareConfig(): CompareConfig {
-  const { distill, seed } = store();
-  return {
-    steps: distill.steps,
-    batchSize: distill.batchSize,
-    lr: distill.lr,
-    seed,
-    evalEvery: distill.evalEvery,
-    valCount: distill.valCount,
-    params: distill.params,
-  };
+  return { ...runBudget(), params: store().distill.params };
 }
 
 /** Stage 1: learns receptive tokens; the gallery replays how the masks formed. */
