@@ -54,7 +54,7 @@ for (const [k, v] of Object.entries(config)) {
   if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`--${k}: not a number`);
 }
 
-const { page, close } = await openAppPage({ skipBuild: args['skip-build'], port: Number(args.port) });
+const { page, close } = await openAppPage({ build: args['skip-build'] ? 'never' : 'always', port: Number(args.port) });
 await page.exposeFunction('__tokensProgress', (p) => {
   const areas = p.tokenAreas ? `  areas ${p.tokenAreas.map((a) => a.toFixed(2)).join(' ')}` : '';
   const l = p.losses;

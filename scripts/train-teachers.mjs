@@ -70,7 +70,7 @@ function readCheckpoint(task) {
   };
 }
 
-const { page, close } = await openAppPage({ skipBuild: args['skip-build'], port: Number(args.port) });
+const { page, close } = await openAppPage({ build: args['skip-build'] ? 'never' : 'always', port: Number(args.port) });
 await page.exposeFunction('__trainProgress', (p) => {
   const metric = p.metric ? `  val ${p.metric.name} ${p.metric.value.toFixed(4)}` : '';
   console.log(`  step ${p.step}/${p.total}  loss ${p.loss.toFixed(4)}  ${Math.round(p.msPerStep)} ms/step  tensors ${p.numTensors}${metric}`);
