@@ -19,7 +19,6 @@ import type {
   NamedArray,
   PauseInfo,
   RunProgress,
-  StepProfile,
   TrainProgress,
   TokensFile,
   TrainTeacherRequest,
@@ -137,10 +136,6 @@ export class EngineClient {
       });
       this.send({ type: 'trainTeacher', id, request });
     });
-  }
-
-  profileStep(request: { task: Task; batchSize: number }): Promise<StepProfile> {
-    return this.request((id) => ({ type: 'profileStep', id, ...request }), (ev) => (ev.type === 'profile' ? ev.profile : undefined));
   }
 
   /** The running loop waits after its current step. */

@@ -177,7 +177,6 @@ export interface PauseInfo {
 export type EngineCommand =
   | { readonly type: 'init'; readonly backends?: readonly BackendName[]; readonly dataUrl: string }
   | { readonly type: 'trainTeacher'; readonly id: number; readonly request: TrainTeacherRequest }
-  | { readonly type: 'profileStep'; readonly id: number; readonly task: Task; readonly batchSize: number }
   /** `base`: absolute URL of the app root; models load from `${base}models/<task>-teacher/`. */
   | { readonly type: 'loadDemo'; readonly id: number; readonly task: Task; readonly base: string; readonly options?: LoadDemoOptions }
   | { readonly type: 'learnMasks'; readonly id: number; readonly config: MaskStageConfig }
@@ -189,12 +188,6 @@ export type EngineCommand =
   | { readonly type: 'resume' }
   | { readonly type: 'stepOnce' }
   | { readonly type: 'stop' };
-
-/** Where the time of one training step goes, by kernel, summed (ms). */
-export interface StepProfile {
-  readonly wallMs: number;
-  readonly kernels: readonly { readonly name: string; readonly ms: number; readonly count: number }[];
-}
 
 export interface TrainProgress {
   readonly id: number;
@@ -219,7 +212,6 @@ export type EngineEvent =
       readonly metric: number;
       readonly stopped: boolean;
     }
-  | { readonly type: 'profile'; readonly id: number; readonly profile: StepProfile }
   | { readonly type: 'demoLoaded'; readonly id: number; readonly result: DemoLoaded }
   | { readonly type: 'runProgress'; readonly id: number; readonly progress: RunProgress }
   | { readonly type: 'snapshot'; readonly id: number; readonly snapshot: MaskSnapshot }

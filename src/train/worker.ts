@@ -1,19 +1,17 @@
 // The training worker: owns TensorFlow.js, the models and the loops. The page talks to it only
 // through the messages in protocol.ts.
 import * as tf from '@tensorflow/tfjs';
-import { loadDigits, type DigitPools } from '../data/digits';
+import { loadDigits } from '../data/digits';
 import { buildTeacher } from '../models/nets';
 import { artifactsToModel, modelToArtifacts } from './artifacts';
 import { initBackend } from './backend';
 import type { EngineCommand, EngineEvent, TrainTeacherRequest } from './protocol';
 import { loadOptimizerState, saveOptimizerState } from './optimizerState';
-import { profileTeacherStep } from './profileStep';
 import { SupervisedTrainer } from './supervisedTrainer';
 import { taskAdapter } from './tasks';
 import { ProgressThrottle } from './throttle';
 import { EngineSession } from './engineSession';
 
-let pools: DigitPools | null = null;
 let stopRequested = false;
 
 function post(event: EngineEvent, transfer: Transferable[] = []): void {
@@ -46,6 +44,7 @@ async function runExclusive(id: number, what: string, body: () => Promise<Engine
 }
 
 async function trainTeacher(id: number, req: TrainTeacherRequest): Promise<void> {
+  const pools = session.pools;
   if (!pools) throw new Error('the engine has no data yet: send init first');
   stopRequested = false;
   const model = req.initial ? await artifactsToModel(req.initial) : buildTeacher(req.task);
@@ -90,8 +89,7 @@ async function handle(cmd: EngineCommand): Promise<void> {
       // Inits run one after another (two at once would race in tf.setBackend); each gets its reply.
       const run = initChain.then(async () => {
         const status = await initBackend(cmd.backends);
-        pools = await loadDigits(cmd.dataUrl);
-        session.pools = pools;
+        session.pools = await loadDigits(cmd.dataUrl);
         post({ type: 'ready', status });
       });
       initChain = run.catch(() => {});
@@ -103,10 +101,6 @@ async function handle(cmd: EngineCommand): Promise<void> {
       } catch (err) {
         post({ type: 'error', id: cmd.id, message: errorMessage(err) });
       }
-      return;
-    case 'profileStep':
-      if (!pools) throw new Error('the engine has no data yet: send init first');
-      post({ type: 'profile', id: cmd.id, profile: await profileTeacherStep(pools.train, cmd.task, cmd.batchSize) });
       return;
     case 'loadDemo':
       return runExclusive(cmd.id, 'loading the demo', async () => ({
