@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
 import { chromiumArgs, findChromium } from '../scripts/chromium.mjs';
 
-const port = 4173;
+// MASKD_E2E_PORT lets several checkouts run their suites side by side.
+const port = Number(process.env.MASKD_E2E_PORT ?? 4173);
 const executablePath = findChromium() ?? undefined;
 
 export default defineConfig({
