@@ -6,15 +6,17 @@ import { connectEngine, startApp } from './state/actions';
 import { digitsUrl } from './data/digits';
 import { initBackend, selfCheck } from './train/backend';
 import { EngineClient } from './train/engineClient';
+import { defaultDistillSettings } from './state/setupSlice';
 import './styles.css';
 
 declare global {
   interface Window {
     /**
      * Console and script handle: `maskd.tf` is the page's TensorFlow.js, `maskd.engine` the
-     * training worker (scripts/train-teachers.mjs drives it headlessly).
+     * training worker (scripts/train-teachers.mjs drives it headlessly), `maskd.distillDefaults`
+     * the page's stage-2 defaults per task (scripts/reproduce.mjs runs with them).
      */
-    maskd: { tf: typeof tf; engine: () => EngineClient; dataUrl: string };
+    maskd: { tf: typeof tf; engine: () => EngineClient; dataUrl: string; distillDefaults: typeof defaultDistillSettings };
   }
 }
 let engine: EngineClient | null = null;
@@ -22,6 +24,7 @@ window.maskd = {
   tf,
   engine: () => (engine && !engine.terminated ? engine : (engine = new EngineClient())),
   dataUrl: new URL(digitsUrl(), window.location.href).href,
+  distillDefaults: defaultDistillSettings,
 };
 
 connectEngine(
