@@ -6,7 +6,12 @@
 //
 //   node scripts/train-teachers.mjs [--task segmentation|detection|both] [--steps 600]
 //        [--batch 8] [--lr 0.005] [--seed 1] [--chunk 50] [--backend webgl] [--resume]
-//        [--val-count 128] [--port 4192] [--skip-build]
+//        [--val-count 128] [--port 4192] [--skip-build] [--student yes|no|only]
+//
+// --student (default yes) then trains the demo student alone with the teacher's budget (steps,
+// batch, lr, seed) and records its validation metric in meta.json as `studentBaseline`: the
+// no-distillation reference the teacher must clearly beat. `only` skips teacher training and
+// uses the shipped teacher's recorded budget.
 //
 // The default backend is webgl: on the software WebGPU adapter (no GPU) one segmentation
 // teacher step at batch 16 took 32.9 s on webgpu and 13.3 s on webgl, mostly in BatchNorm's
@@ -31,9 +36,11 @@ const { values: args } = parseArgs({
     resume: { type: 'boolean', default: false },
     'skip-build': { type: 'boolean', default: false },
     port: { type: 'string', default: '4192' },
+    student: { type: 'string', default: 'yes' },
   },
 });
 const tasks = args.task === 'both' ? ['segmentation', 'detection'] : [args.task];
+if (!['yes', 'no', 'only'].includes(args.student)) throw new Error(`--student must be yes, no or only; got ${args.student}`);
 const VAL_SEED = 20230501;
 
 const modelDir = (task) => join(root, 'public', 'models', `${task}-teacher`);
@@ -76,12 +83,40 @@ await page.exposeFunction('__trainProgress', (p) => {
   console.log(`  step ${p.step}/${p.total}  loss ${p.loss.toFixed(4)}  ${Math.round(p.msPerStep)} ms/step  tensors ${p.numTensors}${metric}`);
 });
 
+/** Trains the student alone with the teacher's recorded budget; records the result in meta.json. */
+async function studentBaseline(task, ckpt) {
+  const { steps, batchSize, lr, seed, valCount, valSeed, metricName } = ckpt.meta;
+  console.log(`[train-teachers] ${task}: student alone, ${steps} steps × batch ${batchSize}, lr ${lr}, backend ${args.backend}`);
+  const t0 = Date.now();
+  const r = await page.evaluate(
+    async ({ req, backend }) => {
+      const engine = window.maskd.engine();
+      await engine.init(window.maskd.dataUrl, [backend]);
+      const { metric, step } = await engine.trainTeacher(req, (p) => window.__trainProgress(p));
+      return { metric, step };
+    },
+    {
+      req: { task, model: 'student', steps, batchSize, lr, seed, evalEvery: Number(args.chunk), valCount, valSeed },
+      backend: args.backend,
+    },
+  );
+  const studentBaseline = { steps: r.step, metricName, metric: r.metric, backend: args.backend, wallS: Math.round((Date.now() - t0) / 1000), date: new Date().toISOString() };
+  writeFileSync(join(modelDir(task), 'meta.json'), JSON.stringify({ ...ckpt.meta, studentBaseline }, null, 2) + '\n');
+  console.log(`[train-teachers] ${task}: student alone reached ${metricName} ${r.metric.toFixed(4)} vs teacher ${ckpt.meta.metric.toFixed(4)}`);
+  return { task: `${task} (student alone)`, step: r.step, metricName, metric: r.metric };
+}
+
 const summary = [];
 try {
   for (const task of tasks) {
     const total = Number(args.steps);
     const base = { task, steps: total, batchSize: Number(args.batch), lr: Number(args.lr), seed: Number(args.seed) };
-    let ckpt = args.resume ? readCheckpoint(task) : null;
+    let ckpt = args.resume || args.student === 'only' ? readCheckpoint(task) : null;
+    if (args.student === 'only') {
+      if (!ckpt) throw new Error(`${task}: --student only needs a trained teacher in ${modelDir(task)}`);
+      summary.push(await studentBaseline(task, ckpt));
+      continue;
+    }
     if (ckpt && ckpt.meta.steps !== total) throw new Error(`${task}: checkpoint was for ${ckpt.meta.steps} steps, not ${total}`);
     let step = ckpt?.meta.step ?? 0;
     const history = ckpt?.meta.history ?? [];
@@ -135,6 +170,7 @@ try {
       console.log(`[train-teachers] ${task}: checkpoint at step ${step}, val ${meta.metricName} ${result.metric.toFixed(4)}`);
     }
     summary.push({ task, step, metricName: ckpt.meta.metricName, metric: ckpt.meta.metric });
+    if (args.student === 'yes') summary.push(await studentBaseline(task, ckpt));
   }
 } finally {
   await close();

@@ -31,6 +31,8 @@ export interface TrainTeacherRequest {
   readonly untilStep?: number;
   /** Adam state from a previous chunk, so a resumed run continues exactly. */
   readonly optimizer?: readonly NamedArray[];
+  /** Which demo network to train (default the teacher); the student alone is the no-distillation baseline. */
+  readonly model?: 'teacher' | 'student';
 }
 
 /** A named tensor as plain data (optimizer slots, checkpoints). */

@@ -2,7 +2,7 @@
 // through the messages in protocol.ts.
 import * as tf from '@tensorflow/tfjs';
 import { loadDigits } from '../data/digits';
-import { buildTeacher } from '../models/nets';
+import { buildStudent, buildTeacher } from '../models/nets';
 import { artifactsToModel, modelToArtifacts } from './artifacts';
 import { initBackend } from './backend';
 import type { EngineCommand, EngineEvent, TrainTeacherRequest } from './protocol';
@@ -47,7 +47,8 @@ async function trainTeacher(id: number, req: TrainTeacherRequest): Promise<void>
   const pools = session.pools;
   if (!pools) throw new Error('the engine has no data yet: send init first');
   stopRequested = false;
-  const model = req.initial ? await artifactsToModel(req.initial) : buildTeacher(req.task);
+  const build = req.model === 'student' ? buildStudent : buildTeacher;
+  const model = req.initial ? await artifactsToModel(req.initial) : build(req.task);
   const adapter = taskAdapter(req.task);
   const trainer = new SupervisedTrainer(model, adapter, pools.train, req);
   trainer.step = req.startStep ?? 0;
