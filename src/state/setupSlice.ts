@@ -43,9 +43,13 @@ export interface SetupSlice {
   setBackendChoice: (backend: BackendName) => void;
 }
 
-/** Reference schedule scaled to the demo: 8 tokens in segmentation, 6 in detection. */
+/**
+ * Reference schedule scaled to the demo: 8 tokens without the token-weight branch in segmentation
+ * (segmentation/losses/maskd.py), 6 tokens with it in detection (mmdetection/maskd.py).
+ */
 export function defaultMaskSettings(task: Task): MaskSettings {
-  return { numTokens: task === 'segmentation' ? 8 : 6, steps: 200, batchSize: 8, lr: 0.01, diceWeight: 1, tokenWeights: true };
+  const segmentation = task === 'segmentation';
+  return { numTokens: segmentation ? 8 : 6, steps: 200, batchSize: 8, lr: 0.01, diceWeight: 1, tokenWeights: !segmentation };
 }
 
 export function defaultMethodParams(task: Task): Record<MethodName, Record<string, ParamValue>> {
