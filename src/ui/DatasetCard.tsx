@@ -19,7 +19,8 @@ export function DatasetCard() {
   const setSettings = useAppStore((s) => s.setDatasetSettings);
   const customTeacher = useAppStore((s) => s.customTeacher);
   const teacherCard = useAppStore((s) => s.teacher);
-  const progress = useAppStore((s) => (s.runKind === 'teacher' ? s.progress : null));
+  // The last teacher-training progress stays readable after the run ends.
+  const progress = useAppStore((s) => (s.progress?.stage === 'teacher' ? s.progress : null));
   const [over, setOver] = useState(false);
   if (mode !== 'custom') return null;
   const idle = runPhase === 'idle';
@@ -93,7 +94,7 @@ export function DatasetCard() {
           Train teacher
         </button>
         <p className="field-help" aria-live="polite" data-testid="dataset-teacher-status" data-step={progress?.step ?? 0}
-          data-loss={progress ? progress.losses.total : ''}>
+          data-loss={progress ? progress.losses.total : ''} data-tensors={progress?.numTensors ?? ''}>
           {training && progress
             ? `Training: step ${progress.step} / ${progress.total} · loss ${progress.losses.total.toFixed(4)}${progress.metric ? ` · ${progress.metric.name} ${progress.metric.value.toFixed(3)}` : ''}`
             : training
