@@ -149,3 +149,26 @@ it('training a dataset teacher without a dataset says what to do', async () => {
     s.trainDatasetTeacher(1, { task: 'segmentation', steps: 1, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 1, valCount: 1, valSeed: 1, source: 'custom' }),
   ).rejects.toThrow(/no dataset is loaded: drop a dataset folder first/);
 });
+
+it('dataset teacher training obeys pause and stop (the run bar’s controls)', async () => {
+  const { makeDatasetFixtures } = await import('../../scripts/make-dataset-fixtures.mjs');
+  const s = new EngineSession(() => {});
+  await s.loadDataset(makeDatasetFixtures()['seg-valid'].files, { inputSize: 16 });
+  const run = s.trainDatasetTeacher(1, { task: 'segmentation', steps: 200, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 1000, valCount: 2, valSeed: 1, source: 'custom' });
+  for (let i = 0; i < 400 && s.control.step < 1; i++) await new Promise((r) => setTimeout(r, 10));
+  s.control.pause();
+  await new Promise((r) => setTimeout(r, 300));
+  const at = s.control.step;
+  await new Promise((r) => setTimeout(r, 400));
+  expect(s.control.step).toBe(at);
+  s.control.stepOnce();
+  for (let i = 0; i < 200 && s.control.step === at; i++) await new Promise((r) => setTimeout(r, 10));
+  expect(s.control.step).toBe(at + 1);
+  s.control.stop();
+  const done = await run;
+  if (done.type !== 'teacherDone') throw new Error(done.type);
+  expect(done.stopped).toBe(true);
+  expect(done.step).toBe(at + 1);
+  expect(done.loaded?.teacher.source).toBe('dataset:segmentation-teacher');
+  s.dispose();
+}, 60_000);
