@@ -61,6 +61,8 @@ describe('custom dataset actions', () => {
     expect(s().teacher?.source).toBe('dataset:segmentation-teacher');
     expect(s().customTeacher).toBe(true);
     expect(s().runPhase).toBe('idle');
+    await loadDatasetFiles(picked('det-valid'));
+    expect(s().messages.at(-1)?.text).toMatch(/trained on the previous dataset.*Train teacher/);
     // Back to the digit demo: it is loaded again (the engine's teacher was the custom one).
     await chooseTaskOption('segmentation');
     expect(s().dataMode).toBe('demo');

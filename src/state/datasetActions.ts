@@ -55,6 +55,9 @@ export async function loadDatasetFiles(files: readonly PickedFile[]): Promise<vo
     const summary = await currentEngine().loadDataset(data, datasetOptions());
     store().datasetLoaded(summary);
     for (const w of summary.warnings) store().pushMessage(`Dataset: ${w}`, 'info');
+    if (store().customTeacher) {
+      store().pushMessage('The teacher in use was trained on the previous dataset, and runs still use that one: press “Train teacher” to switch to this dataset.', 'info');
+    }
   } catch (err) {
     store().datasetLoadFailed();
     const keep = had ? ' The dataset loaded before is still the one in use.' : '';
