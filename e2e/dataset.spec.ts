@@ -142,3 +142,36 @@ test('pick a detection folder with the file dialog', async ({ page }, testInfo) 
   await expect(page.locator('[data-testid^="message-"][data-level="error"]')).toHaveCount(0);
   await shot(page, testInfo, 'det-picked');
 });
+
+test('JPEG images decode with the browser decoder in the worker', async ({ page }) => {
+  await openCustom(page);
+  const files = sets['seg-valid'].files.map((f) => ({ path: f.path, b64: Buffer.from(f.data).toString('base64') }));
+  // Re-encode every image (not the labels) as JPEG in the page, then drop the set.
+  await page.getByTestId('dataset-drop').evaluate(async (el, list) => {
+    const dt = new DataTransfer();
+    for (const f of list) {
+      const bin = atob(f.b64);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      let blob = new Blob([bytes], { type: 'image/png' });
+      let path = f.path;
+      if (path.includes('/images/')) {
+        const bmp = await createImageBitmap(blob);
+        const canvas = new OffscreenCanvas(bmp.width, bmp.height);
+        canvas.getContext('2d')!.drawImage(bmp, 0, 0);
+        blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.95 });
+        path = path.replace(/\.png$/, '.jpg');
+      }
+      const file = new File([blob], path.slice(path.lastIndexOf('/') + 1));
+      Object.defineProperty(file, 'webkitRelativePath', { value: path });
+      dt.items.add(file);
+    }
+    el.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, files);
+  const summary = page.getByTestId('dataset-summary');
+  await expect(summary).toHaveAttribute('data-task', 'segmentation', { timeout: 30_000 });
+  await expect(summary).toHaveAttribute('data-classes', '3');
+  await expect(page.getByTestId('dataset-summary-text')).toContainText('10 images');
+  expect(await distinctColours(page, 'dataset-preview-0')).toBeGreaterThan(8);
+  await expect(page.locator('[data-testid^="message-"][data-level="error"]')).toHaveCount(0);
+});
