@@ -108,6 +108,7 @@ test('drop a segmentation folder, reject each broken one by name, train a teache
   const tensors = await page.evaluate(() => (window as unknown as { teacherTensors: [number, number][] }).teacherTensors);
   const later = [...new Map(tensors).entries()].filter(([s]) => s >= 2).map(([, n]) => n);
   testInfo.annotations.push({ type: 'teacher-tensors', description: JSON.stringify(tensors) });
+  console.log(`teacher steps (step, engine tensors): ${JSON.stringify(tensors)}; final loss ${loss}; ${await page.getByTestId('run-status').innerText()}`);
   expect(later.length).toBeGreaterThanOrEqual(2);
   expect(new Set(later).size, `tensors per step: ${JSON.stringify(tensors)}`).toBe(1);
   await expect(page.getByTestId('model-teacher-source')).toHaveText('dataset:segmentation-teacher');
