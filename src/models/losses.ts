@@ -1,6 +1,5 @@
 // Task losses in tf ops (differentiable, any backend). Callers own the returned tensors.
 import * as tf from '@tensorflow/tfjs';
-import { DET_HEAT_CHANNELS } from './nets';
 
 /**
  * Weight of a digit pixel relative to a background pixel in the segmentation loss. Ink is ~3% of
@@ -25,7 +24,7 @@ export function segmentationLoss(logits: tf.Tensor4D, labels: tf.Tensor3D, foreg
 }
 
 export interface DetectionTargets {
-  /** [N, h, w, 10] Gaussian centre heatmaps (1 at centres). */
+  /** [N, h, w, K] Gaussian centre heatmaps (1 at centres); K = 10 in the digit demo. */
   readonly heatmap: tf.Tensor4D;
   /** [N, h, w, 2]. */
   readonly size: tf.Tensor4D;
@@ -78,13 +77,15 @@ export function maskedL1(pred: tf.Tensor4D, target: tf.Tensor4D, mask: tf.Tensor
   });
 }
 
-/** Splits the 14-channel head output into heatmap logits, size and offset. */
+/** Splits the head output (K heatmap + 2 size + 2 offset channels; K = 10 in the demo) into its parts. */
 export function splitDetectionOutput(out: tf.Tensor4D): { heat: tf.Tensor4D; size: tf.Tensor4D; offset: tf.Tensor4D } {
-  const [n, h, w] = out.shape;
+  const [n, h, w, c] = out.shape;
+  const k = c - 4;
+  if (k < 1) throw new Error(`detection output has ${c} channels; expected K heatmaps + 4 (size, offset)`);
   return {
-    heat: tf.slice(out, [0, 0, 0, 0], [n, h, w, DET_HEAT_CHANNELS]),
-    size: tf.slice(out, [0, 0, 0, DET_HEAT_CHANNELS], [n, h, w, 2]),
-    offset: tf.slice(out, [0, 0, 0, DET_HEAT_CHANNELS + 2], [n, h, w, 2]),
+    heat: tf.slice(out, [0, 0, 0, 0], [n, h, w, k]),
+    size: tf.slice(out, [0, 0, 0, k], [n, h, w, 2]),
+    offset: tf.slice(out, [0, 0, 0, k + 2], [n, h, w, 2]),
   };
 }
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { modelCost } from './flops';
-import { DET_CHANNELS, SEG_CLASSES, TAP_LAYER, buildStudent, buildTeacher, type Task } from './nets';
+import { DET_CHANNELS, SEG_CLASSES, TAP_LAYER, buildStudent, buildTeacher, taskChannels, type Task } from './nets';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -68,5 +68,18 @@ describe('demo nets train and serialise', () => {
     const d = tf.tidy(() => tf.max(tf.abs(tf.sub(model.predict(x) as tf.Tensor, loaded.predict(x) as tf.Tensor))));
     expect((await d.data())[0]).toBeLessThan(1e-5);
     tf.dispose([x, d]);
+  });
+});
+
+describe('class count', () => {
+  it('sizes the head to a dataset’s classes; the default is the digit demo’s', async () => {
+    expect(buildStudent('segmentation', { inputShape: [16, 16, 3], numClasses: 3 }).outputs[0].shape).toEqual([null, 16, 16, 3]);
+    const det = buildTeacher('detection', { inputShape: [16, 16, 3], numClasses: 2 });
+    expect(det.outputs[0].shape).toEqual([null, 4, 4, 6]);
+    const bias = await det.getLayer('det_out').getWeights()[1].data();
+    expect(Array.from(bias).map((v) => v.toFixed(2))).toEqual(['-2.19', '-2.19', '0.00', '0.00', '0.00', '0.00']);
+    expect(taskChannels('segmentation')).toBe(SEG_CLASSES);
+    expect(taskChannels('detection')).toBe(DET_CHANNELS);
+    expect(() => buildStudent('segmentation', { inputShape: [16, 16, 3], numClasses: 0 })).toThrow(/numClasses/);
   });
 });

@@ -43,9 +43,11 @@ export interface NetSpec {
   /** Number of stride-4 blocks at the neck width (the first one follows the stride-4 downsample). */
   readonly neckBlocks: number;
   readonly headWidth: number;
+  /** Task classes: segmentation logits (default SEG_CLASSES), detection heatmaps (default DET_HEAT_CHANNELS). */
+  readonly numClasses?: number;
 }
 
-export type NetSize = Omit<NetSpec, 'name' | 'task' | 'inputShape'>;
+export type NetSize = Omit<NetSpec, 'name' | 'task' | 'inputShape' | 'numClasses'>;
 
 // Sized to the budget (teacher ≤ 15 MFLOPs per 64×64 image, student ≈ ¼ of it).
 export const TEACHER_SIZES: Readonly<Record<Task, NetSize>> = {
@@ -60,14 +62,21 @@ export const STUDENT_SIZES: Readonly<Record<Task, NetSize>> = {
 export interface BuildOptions {
   readonly inputShape?: readonly [number, number, number];
   readonly name?: string;
+  /** Classes of a user dataset; default the digit demo's (11 segmentation / 10 detection). */
+  readonly numClasses?: number;
+}
+
+/** Output channels of the task head for `numClasses` (default: the digit demo's). */
+export function taskChannels(task: Task, numClasses?: number): number {
+  return task === 'segmentation' ? (numClasses ?? SEG_CLASSES) : (numClasses ?? DET_HEAT_CHANNELS) + 4;
 }
 
 export function buildTeacher(task: Task, options: BuildOptions = {}): tf.LayersModel {
-  return buildNet({ ...TEACHER_SIZES[task], task, inputShape: options.inputShape ?? [64, 64, 3], name: options.name ?? `teacher_${task}` });
+  return buildNet({ ...TEACHER_SIZES[task], task, inputShape: options.inputShape ?? [64, 64, 3], name: options.name ?? `teacher_${task}`, numClasses: options.numClasses });
 }
 
 export function buildStudent(task: Task, options: BuildOptions = {}): tf.LayersModel {
-  return buildNet({ ...STUDENT_SIZES[task], task, inputShape: options.inputShape ?? [64, 64, 3], name: options.name ?? `student_${task}` });
+  return buildNet({ ...STUDENT_SIZES[task], task, inputShape: options.inputShape ?? [64, 64, 3], name: options.name ?? `student_${task}`, numClasses: options.numClasses });
 }
 
 type Sym = tf.SymbolicTensor;
@@ -95,6 +104,9 @@ export function buildNet(spec: NetSpec): tf.LayersModel {
     throw new Error(`buildNet: input ${h}×${w} must be a multiple of the stride ${NET_STRIDE}`);
   }
   if (spec.neckBlocks < 1) throw new Error('buildNet: neckBlocks must be ≥ 1');
+  if (spec.numClasses !== undefined && (!Number.isInteger(spec.numClasses) || spec.numClasses < 1)) {
+    throw new Error(`buildNet: numClasses must be a positive integer, got ${spec.numClasses}`);
+  }
   const input = tf.input({ shape: [...spec.inputShape], name: 'image' });
   let x = tf.layers
     .conv2d({ name: 'stem_conv', filters: spec.stem, kernelSize: 3, strides: 2, padding: 'same', useBias: false })
@@ -105,34 +117,35 @@ export function buildNet(spec: NetSpec): tf.LayersModel {
     const last = i === spec.neckBlocks - 1;
     x = sepBlock(x, `b${i + 2}`, spec.neckWidth, i === 0 ? 3 : 5, i === 0 ? 2 : 1, last ? TAP_LAYER : undefined);
   }
-  const out = spec.task === 'segmentation' ? segmentationHead(x, spec.headWidth, h, w) : detectionHead(x, spec.headWidth);
+  const channels = taskChannels(spec.task, spec.numClasses);
+  const out = spec.task === 'segmentation' ? segmentationHead(x, spec.headWidth, h, w, channels) : detectionHead(x, spec.headWidth, channels);
   const model = tf.model({ inputs: input, outputs: out, name: spec.name });
-  if (spec.task === 'detection') initHeatBias(model);
+  if (spec.task === 'detection') initHeatBias(model, channels - 4);
   return model;
 }
 
-function segmentationHead(neck: Sym, width: number, outH: number, outW: number): Sym {
+function segmentationHead(neck: Sym, width: number, outH: number, outW: number, classes: number): Sym {
   let y = tf.layers.depthwiseConv2d({ name: 'seg_dw', kernelSize: 3, padding: 'same', useBias: false }).apply(neck) as Sym;
   y = bnRelu(y, 'seg_dw');
   y = tf.layers.conv2d({ name: 'seg_pw', filters: width, kernelSize: 1, useBias: false }).apply(y) as Sym;
   y = bnRelu(y, 'seg_pw');
-  y = tf.layers.conv2d({ name: 'seg_cls', filters: SEG_CLASSES, kernelSize: 1 }).apply(y) as Sym;
+  y = tf.layers.conv2d({ name: 'seg_cls', filters: classes, kernelSize: 1 }).apply(y) as Sym;
   return new BilinearResize({ height: outH, width: outW, name: 'seg_logits' }).apply(y) as Sym;
 }
 
-function detectionHead(neck: Sym, width: number): Sym {
+function detectionHead(neck: Sym, width: number, channels: number): Sym {
   let y = tf.layers.depthwiseConv2d({ name: 'det_dw', kernelSize: 3, padding: 'same', useBias: false }).apply(neck) as Sym;
   y = bnRelu(y, 'det_dw');
   y = tf.layers.conv2d({ name: 'det_pw', filters: width, kernelSize: 1, useBias: false }).apply(y) as Sym;
   y = bnRelu(y, 'det_pw');
-  return tf.layers.conv2d({ name: 'det_out', filters: DET_CHANNELS, kernelSize: 1 }).apply(y) as Sym;
+  return tf.layers.conv2d({ name: 'det_out', filters: channels, kernelSize: 1 }).apply(y) as Sym;
 }
 
-function initHeatBias(model: tf.LayersModel): void {
+function initHeatBias(model: tf.LayersModel, heatChannels: number): void {
   const layer = model.getLayer('det_out');
   const [kernel] = layer.getWeights();
-  const bias = new Float32Array(DET_CHANNELS);
-  bias.fill(HEAT_PRIOR_BIAS, 0, DET_HEAT_CHANNELS);
+  const bias = new Float32Array(heatChannels + 4);
+  bias.fill(HEAT_PRIOR_BIAS, 0, heatChannels);
   const b = tf.tensor1d(bias);
   layer.setWeights([kernel, b]);
   b.dispose();

@@ -205,6 +205,11 @@ export function stopRun(): void {
   store().stopRequested();
 }
 
+/** The connected engine, wired to the store's messages (for actions kept in other files). */
+export function currentEngine(): PlaygroundEngine {
+  return engine();
+}
+
 export function newSeed(): void {
   store().setSeed(1 + Math.floor(Math.random() * 2_147_483_646));
 }

@@ -2,7 +2,7 @@
 import type { MethodName } from '../maskd/methods';
 import type { Task } from '../models/nets';
 import type { BackendName, BackendStatus } from '../train/backend';
-import type { CompareHandlers, RunHandlers } from '../train/engineClient';
+import type { CompareHandlers, RunHandlers, TeacherResult } from '../train/engineClient';
 import type {
   CompareConfig,
   CompareRow,
@@ -13,6 +13,11 @@ import type {
   MaskStageConfig,
   MasksResult,
   PauseInfo,
+  DatasetFileData,
+  DatasetSummary,
+  LoadDatasetOptions,
+  TrainProgress,
+  TrainTeacherRequest,
 } from '../train/protocol';
 
 export type { CompareHandlers, RunHandlers };
@@ -32,6 +37,10 @@ export interface PlaygroundEngine {
   onError: (message: string) => void;
   onWarning: (message: string) => void;
   onPauseChange: (info: PauseInfo) => void;
+  /** Parses a dropped dataset; the previous one stays when it fails. */
+  loadDataset(files: readonly DatasetFileData[], options?: LoadDatasetOptions): Promise<DatasetSummary>;
+  /** Trains a teacher; with `source: 'custom'` on the loaded dataset, which then becomes the engine's teacher. */
+  trainTeacher(request: TrainTeacherRequest, onProgress?: (p: TrainProgress) => void): Promise<TeacherResult>;
 }
 
 /** Where actions get the engine: the current one, or a fresh one after `reset` (backend switch). */

@@ -3,7 +3,7 @@ import type { MethodName } from '../maskd/methods';
 import type { CompareRow, RunProgress, Stage } from '../train/protocol';
 import { appendLosses, appendMetric, dropRun, type SeriesMap } from './series';
 
-export type RunKind = 'masks' | 'distill' | 'compare';
+export type RunKind = 'masks' | 'distill' | 'compare' | 'teacher';
 export type RunPhase = 'idle' | 'running' | 'paused' | 'stopping';
 
 export interface RunSlice {

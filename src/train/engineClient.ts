@@ -6,11 +6,14 @@ import type { BackendName, BackendStatus } from './backend';
 import type {
   CompareConfig,
   CompareRow,
+  DatasetFileData,
+  DatasetSummary,
   DemoLoaded,
   DistillConfig,
   DistillResult,
   EngineCommand,
   EngineEvent,
+  LoadDatasetOptions,
   LoadDemoOptions,
   MaskSnapshot,
   MaskStageConfig,
@@ -32,6 +35,8 @@ export interface TeacherResult {
   readonly step: number;
   readonly metric: number;
   readonly stopped: boolean;
+  /** For `source: 'custom'`: the trained teacher is now the engine's, with a fresh student. */
+  readonly loaded?: DemoLoaded;
 }
 
 /** Callbacks of a stage run. Progress arrives ≤ ~4/s, snapshots ≤ ~1/s (throttled in the worker). */
@@ -130,12 +135,17 @@ export class EngineClient {
         onTeacherProgress: onProgress,
         settle: (ev) => {
           if (ev.type !== 'teacherDone') return false;
-          resolve({ artifacts: ev.artifacts, optimizer: ev.optimizer, step: ev.step, metric: ev.metric, stopped: ev.stopped });
+          resolve({ artifacts: ev.artifacts, optimizer: ev.optimizer, step: ev.step, metric: ev.metric, stopped: ev.stopped, loaded: ev.loaded });
           return true;
         },
       });
       this.send({ type: 'trainTeacher', id, request });
     });
+  }
+
+  /** Parses dropped dataset files in the worker; rejects with a message naming the file and the problem. */
+  loadDataset(files: readonly DatasetFileData[], options: LoadDatasetOptions = {}): Promise<DatasetSummary> {
+    return this.request((id) => ({ type: 'loadDataset', id, files, options }), (ev) => (ev.type === 'datasetLoaded' ? ev.summary : undefined));
   }
 
   /** The running loop waits after its current step. */

@@ -78,3 +78,97 @@ it('a non-finite loss skips the step, pauses with a message naming it, and keeps
   expect(r.stopped).toBe(true);
   s.dispose();
 }, 60_000);
+
+it('custom dataset: a failed load keeps the loaded one; a teacher trains on it and becomes the session’s; stages run on it', async () => {
+  const { makeDatasetFixtures } = await import('../../scripts/make-dataset-fixtures.mjs');
+  const sets = makeDatasetFixtures();
+  const events: EngineEvent[] = [];
+  const s = new EngineSession((e) => events.push(e));
+  const summary = await s.loadDataset(sets['seg-valid'].files, { inputSize: 16 });
+  expect(summary).toMatchObject({ task: 'segmentation', numClasses: 3, train: 8, val: 2, inputSize: 16, files: 20 });
+  expect(summary.previews).toHaveLength(4);
+  expect(summary.previews[0].image).toHaveLength(16 * 16 * 3);
+  expect(summary.previews[0].labels).toHaveLength(16 * 16);
+  const before = s.customData;
+  await expect(s.loadDataset(sets['seg-rgb-label'].files, { inputSize: 16 })).rejects.toThrow(/labels\/img02\.png: is a colour \(RGB\) label map/);
+  expect(s.customData).toBe(before);
+
+  const n0 = tf.memory().numTensors;
+  const req = { task: 'segmentation' as const, steps: 3, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 2, valCount: 64, valSeed: 1, source: 'custom' as const };
+  const done = await s.trainDatasetTeacher(5, req);
+  if (done.type !== 'teacherDone') throw new Error(done.type);
+  expect(done.step).toBe(3);
+  expect(done.stopped).toBe(false);
+  expect(done.metric).toBeGreaterThanOrEqual(0);
+  expect(done.loaded?.teacher.inputShape).toEqual([16, 16, 3]);
+  expect(done.loaded?.teacher.source).toBe('dataset:segmentation-teacher');
+  const progress = events.flatMap((e) => (e.type === 'progress' ? [e.progress] : []));
+  expect(progress.at(-1)?.step).toBe(3);
+  expect(progress.every((p) => Number.isFinite(p.loss))).toBe(true);
+  expect(progress.find((p) => p.metric)?.metric?.name).toBe('mIoU');
+  // The teacher and a fresh student stay; the trainer left nothing else behind.
+  const held = tf.memory().numTensors - n0;
+  expect(held).toBeGreaterThan(0);
+  // Flat over steps: every step reports the same tensor count (validation every step here).
+  const counts: number[] = [];
+  const teacherSession = new EngineSession((e) => e.type === 'progress' && counts.push(e.progress.numTensors));
+  await teacherSession.loadDataset(sets['seg-valid'].files, { inputSize: 16 });
+  await teacherSession.trainDatasetTeacher(1, { ...req, steps: 4, evalEvery: 1 });
+  expect(counts).toHaveLength(4);
+  expect(new Set(counts.slice(1)).size).toBe(1);
+  teacherSession.dispose();
+
+  const masks = await s.learnMasks(6, { numTokens: 2, steps: 2, batchSize: 2, lr: 0.01, diceWeight: 1, tokenWeights: false, seed: 1 });
+  expect(masks.step).toBe(2);
+  const snap = events.flatMap((e) => (e.type === 'snapshot' ? [e.snapshot] : [])).at(-1)!;
+  expect(snap.imageSize).toEqual([16, 16]);
+  expect(snap.images.slice(0, 16 * 16 * 3)).toEqual(summary.previews[0].image);
+  const d = await s.distill(7, { method: 'maskd', params: { customMask: false }, steps: 2, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 2, valCount: 64 });
+  expect(d.metricName).toBe('mIoU');
+  expect(Number.isFinite(d.metric)).toBe(true);
+  s.dispose();
+}, 120_000);
+
+it('custom detection teacher: classes from the JSON size the head', async () => {
+  const { makeDatasetFixtures } = await import('../../scripts/make-dataset-fixtures.mjs');
+  const s = new EngineSession(() => {});
+  const summary = await s.loadDataset(makeDatasetFixtures()['det-valid'].files, { inputSize: 16 });
+  expect(summary).toMatchObject({ task: 'detection', numClasses: 2, classNames: ['square', 'disc'] });
+  expect(summary.previews[0].labels).toBeNull();
+  const done = await s.trainDatasetTeacher(1, { task: 'segmentation', steps: 2, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 2, valCount: 8, valSeed: 1, source: 'custom' });
+  if (done.type !== 'teacherDone') throw new Error(done.type);
+  expect(done.loaded?.teacher.source).toBe('dataset:detection-teacher');
+  const d = await s.distill(2, { method: 'fitnet', params: {}, steps: 1, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 1, valCount: 8 });
+  expect(d.metricName).toBe('AP@0.5');
+  s.dispose();
+}, 120_000);
+
+it('training a dataset teacher without a dataset says what to do', async () => {
+  const s = new EngineSession(() => {});
+  await expect(
+    s.trainDatasetTeacher(1, { task: 'segmentation', steps: 1, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 1, valCount: 1, valSeed: 1, source: 'custom' }),
+  ).rejects.toThrow(/no dataset is loaded: drop a dataset folder first/);
+});
+
+it('dataset teacher training obeys pause and stop (the run bar’s controls)', async () => {
+  const { makeDatasetFixtures } = await import('../../scripts/make-dataset-fixtures.mjs');
+  const s = new EngineSession(() => {});
+  await s.loadDataset(makeDatasetFixtures()['seg-valid'].files, { inputSize: 16 });
+  const run = s.trainDatasetTeacher(1, { task: 'segmentation', steps: 200, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 1000, valCount: 2, valSeed: 1, source: 'custom' });
+  for (let i = 0; i < 400 && s.control.step < 1; i++) await new Promise((r) => setTimeout(r, 10));
+  s.control.pause();
+  await new Promise((r) => setTimeout(r, 300));
+  const at = s.control.step;
+  await new Promise((r) => setTimeout(r, 400));
+  expect(s.control.step).toBe(at);
+  s.control.stepOnce();
+  for (let i = 0; i < 200 && s.control.step === at; i++) await new Promise((r) => setTimeout(r, 10));
+  expect(s.control.step).toBe(at + 1);
+  s.control.stop();
+  const done = await run;
+  if (done.type !== 'teacherDone') throw new Error(done.type);
+  expect(done.stopped).toBe(true);
+  expect(done.step).toBe(at + 1);
+  expect(done.loaded?.teacher.source).toBe('dataset:segmentation-teacher');
+  s.dispose();
+}, 60_000);

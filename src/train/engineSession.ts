@@ -2,7 +2,6 @@
 // loops with their progress, snapshots, pause/stop and non-finite handling. No DOM: the worker
 // passes `post`, so the loops can also run in Node.
 import * as tf from '@tensorflow/tfjs';
-import { sceneBatch } from '../data/batches';
 import type { DigitPools } from '../data/digits';
 import type { Scene, SceneConfig } from '../data/scenes';
 import { createMethod, type MethodName } from '../maskd/methods';
@@ -12,6 +11,11 @@ import { buildAlign } from '../models/align';
 import { buildStudent, TAP_LAYER, type Task } from '../models/nets';
 import { splitAtLayer, type SplitModel } from '../models/split';
 import { loadShippedTokens, loadTeacher, modelCard } from './demoModels';
+import { parseDataset } from '../data/custom/parse';
+import type { ImageDecoder } from '../data/custom/types';
+import { customSource, digitSource, type DataSource } from './dataSource';
+import { datasetSummary } from './datasetSummary';
+import { trainTeacherOn } from './customTeacher';
 import { Distiller } from './distillStage';
 import { MaskLearner } from './maskStage';
 import type {
@@ -19,13 +23,17 @@ import type {
   CompareRow,
   DemoLoaded,
   DistillConfig,
+  DatasetFileData,
+  DatasetSummary,
   DistillResult,
   EngineEvent,
+  LoadDatasetOptions,
   LoadDemoOptions,
   MaskStageConfig,
   MasksResult,
   RunProgress,
   TokensFile,
+  TrainTeacherRequest,
 } from './protocol';
 import { RunControl } from './runControl';
 import { reseedKernels } from './seededInit';
@@ -44,7 +52,7 @@ const DEFAULT_VAL_COUNT = 64;
 interface Demo {
   readonly task: Task;
   readonly inputShape: readonly [number, number, number];
-  readonly scene: Partial<SceneConfig>;
+  readonly source: DataSource;
   readonly teacher: tf.LayersModel;
   readonly teacherSplit: SplitModel;
   readonly previews: readonly Scene[];
@@ -75,8 +83,12 @@ class StepTimer {
 
 export class EngineSession {
   pools: DigitPools | null = null;
+  /** Decoder for non-PNG dataset images (the worker sets the browser's). */
+  decodeImage: ImageDecoder | undefined;
   readonly control: RunControl;
   private demo: Demo | null = null;
+  /** The last dataset that loaded without errors (a failed load keeps it). */
+  private custom: DataSource | null = null;
 
   constructor(private readonly post: Post) {
     this.control = new RunControl((info) => post({ type: 'pauseState', info }));
@@ -103,15 +115,15 @@ export class EngineSession {
     const shipped = loaded.shipped ? await loadShippedTokens(base, task, teacherSplit.tapShape[2], warnings) : null;
     const student = buildStudent(task, { inputShape });
     reseedKernels(student, options.seed ?? 1);
-    const scene = sceneForSize(size);
+    const source = digitSource(pools, task, sceneForSize(size), size, { valSeed: VAL_SEED, previewSeed: PREVIEW_SEED, previewCount: PREVIEW_COUNT });
     this.disposeDemo();
     this.demo = {
       task,
       inputShape,
-      scene,
+      source,
       teacher: loaded.model,
       teacherSplit,
-      previews: sceneBatch(pools.val, PREVIEW_SEED, 0, PREVIEW_COUNT, scene),
+      previews: source.previews(),
       tokens: shipped?.tokens ?? null,
       branch: shipped?.branch ?? null,
       student,
@@ -129,11 +141,10 @@ export class EngineSession {
 
   async learnMasks(id: number, config: MaskStageConfig): Promise<MasksResult> {
     const demo = this.requireDemo();
-    const pools = this.requirePools();
     const learner = new MaskLearner({
       teacher: demo.teacherSplit,
-      adapter: taskAdapter(demo.task),
-      scenes: (k) => sceneBatch(pools.train, config.seed, k, config.batchSize, demo.scene),
+      adapter: taskAdapter(demo.task, demo.source.numClasses),
+      scenes: (k) => demo.source.trainBatch(config.seed, k, config.batchSize),
       config,
     });
     // The new tokens replace the old ones now, so a snapshot while paused shows them.
@@ -219,6 +230,54 @@ export class EngineSession {
     return { version: 1, task: demo.task, tokens, ...(branch ? { branch } : {}), meta };
   }
 
+  /** Parses dropped files into the custom dataset; on any problem it throws and keeps the previous one. */
+  async loadDataset(files: readonly DatasetFileData[], options: LoadDatasetOptions = {}): Promise<DatasetSummary> {
+    const dataset = await parseDataset(files, { ...options, decodeImage: this.decodeImage });
+    this.custom = customSource(dataset);
+    return datasetSummary(dataset, files.length);
+  }
+
+  /** The loaded custom dataset as a source, or null. */
+  get customData(): DataSource | null {
+    return this.custom;
+  }
+
+  /** Trains a fresh teacher on the custom dataset; it becomes the session's teacher (fresh student, no tokens). */
+  async trainDatasetTeacher(id: number, req: TrainTeacherRequest): Promise<EngineEvent> {
+    const source = this.custom;
+    if (!source) throw new Error('no dataset is loaded: drop a dataset folder first');
+    const run = await trainTeacherOn(id, source, req, this.control, this.post);
+    const loaded = this.adoptTeacher(run.model, source, `dataset:${source.task}-teacher`, { name: run.metricName, value: run.metric }, req.seed);
+    return { type: 'teacherDone', id, artifacts: run.artifacts, optimizer: run.optimizer, step: run.step, metric: run.metric, stopped: run.stopped, loaded };
+  }
+
+  /** Makes `teacher` (trained on `source`) the session's teacher, with a fresh seeded student and no tokens. */
+  adoptTeacher(teacher: tf.LayersModel, source: DataSource, label: string, metric?: { name: string; value: number }, seed = 1): DemoLoaded {
+    const teacherSplit = splitAtLayer(teacher, TAP_LAYER);
+    const student = buildStudent(source.task, { inputShape: source.inputShape, numClasses: source.numClasses });
+    reseedKernels(student, seed);
+    this.disposeDemo();
+    this.demo = {
+      task: source.task,
+      inputShape: source.inputShape,
+      source,
+      teacher,
+      teacherSplit,
+      previews: source.previews(),
+      tokens: null,
+      branch: null,
+      student,
+      bestStudent: null,
+    };
+    const studentSplit = splitAtLayer(student, TAP_LAYER);
+    return {
+      teacher: modelCard(teacher, teacherSplit, 'teacher', label, metric),
+      student: modelCard(student, studentSplit, 'student', `fresh:${source.task}-student`),
+      tokens: null,
+      warnings: [],
+    };
+  }
+
   dispose(): void {
     this.disposeDemo();
   }
@@ -231,9 +290,8 @@ export class EngineSession {
     config: Omit<DistillConfig, 'method' | 'params'>,
   ): Promise<{ row: CompareRow & { steps: number }; student: tf.LayersModel; best: tf.Tensor[] | null }> {
     const demo = this.requireDemo();
-    const pools = this.requirePools();
-    const adapter = taskAdapter(demo.task);
-    const student = buildStudent(demo.task, { inputShape: demo.inputShape });
+    const adapter = taskAdapter(demo.task, demo.source.numClasses);
+    const student = buildStudent(demo.task, { inputShape: demo.inputShape, numClasses: demo.source.numClasses });
     reseedKernels(student, config.seed);
     const studentTap = splitAtLayer(student, TAP_LAYER).tapShape;
     const teacherTap = demo.teacherSplit.tapShape;
@@ -247,7 +305,7 @@ export class EngineSession {
         align,
         adapter,
         method: createMethod(method, params),
-        scenes: (k) => sceneBatch(pools.train, config.seed, k, config.batchSize, demo.scene),
+        scenes: (k) => demo.source.trainBatch(config.seed, k, config.batchSize),
         steps: config.steps,
         lr: config.lr,
         tokens: demo.tokens,
@@ -258,7 +316,7 @@ export class EngineSession {
       align.dispose();
       throw err;
     }
-    const val = sceneBatch(pools.val, VAL_SEED, 0, config.valCount ?? DEFAULT_VAL_COUNT, demo.scene);
+    const val = demo.source.valSet(config.valCount ?? DEFAULT_VAL_COUNT);
     const progress = new ProgressThrottle(250);
     const timer = new StepTimer();
     const curve: [number, number][] = [];

@@ -33,6 +33,11 @@ export interface TrainTeacherRequest {
   readonly optimizer?: readonly NamedArray[];
   /** Which demo network to train (default the teacher); the student alone is the no-distillation baseline. */
   readonly model?: 'teacher' | 'student';
+  /**
+   * 'custom': train a fresh teacher on the loaded dataset (its task, classes and input size; `task`
+   * is ignored) and make it the session's teacher, with a fresh student. Default: digit scenes.
+   */
+  readonly source?: 'digits' | 'custom';
 }
 
 /** A named tensor as plain data (optimizer slots, checkpoints). */
@@ -176,6 +181,50 @@ export interface PauseInfo {
   readonly reason: string | null;
 }
 
+/** A dropped dataset file: its path relative to the dropped folder, and its bytes. */
+export interface DatasetFileData {
+  readonly path: string;
+  readonly data: ArrayBuffer;
+}
+
+export interface LoadDatasetOptions {
+  /** Square model input side (multiple of 4, 8..512); default 64. */
+  readonly inputSize?: number;
+  /** Fraction held out for validation; default 0.2. */
+  readonly valFraction?: number;
+  /** Seed of the train/val split; default 1. */
+  readonly seed?: number;
+}
+
+/** One sample of a loaded dataset at the model's input size, for the Setup card's previews. */
+export interface DatasetPreview {
+  readonly file: string;
+  readonly height: number;
+  readonly width: number;
+  /** RGB in [0, 1], [H, W, 3]. */
+  readonly image: Float32Array;
+  /** Segmentation: class per pixel [H, W]; null for detection. */
+  readonly labels: Uint8Array | null;
+  /** Detection boxes in input pixels (cls = class index). */
+  readonly boxes: readonly { readonly x0: number; readonly y0: number; readonly x1: number; readonly y1: number; readonly cls: number }[];
+}
+
+export interface DatasetSummary {
+  readonly task: Task;
+  readonly numClasses: number;
+  readonly classNames: readonly string[];
+  /** Pixels (segmentation, after resizing) or boxes (detection) per class. */
+  readonly classCounts: readonly number[];
+  readonly inputSize: number;
+  readonly train: number;
+  readonly val: number;
+  readonly files: number;
+  readonly sourceSize: { readonly minH: number; readonly maxH: number; readonly minW: number; readonly maxW: number };
+  readonly warnings: readonly string[];
+  /** A few validation samples. */
+  readonly previews: readonly DatasetPreview[];
+}
+
 export type EngineCommand =
   | { readonly type: 'init'; readonly backends?: readonly BackendName[]; readonly dataUrl: string }
   | { readonly type: 'trainTeacher'; readonly id: number; readonly request: TrainTeacherRequest }
@@ -186,6 +235,7 @@ export type EngineCommand =
   | { readonly type: 'compare'; readonly id: number; readonly methods: readonly MethodName[]; readonly config: CompareConfig }
   | { readonly type: 'snapshotMasks'; readonly id: number }
   | { readonly type: 'exportTokens'; readonly id: number }
+  | { readonly type: 'loadDataset'; readonly id: number; readonly files: readonly DatasetFileData[]; readonly options?: LoadDatasetOptions }
   | { readonly type: 'pause' }
   | { readonly type: 'resume' }
   | { readonly type: 'stepOnce' }
@@ -213,6 +263,8 @@ export type EngineEvent =
       readonly step: number;
       readonly metric: number;
       readonly stopped: boolean;
+      /** Set for a teacher trained on the custom dataset: it is now the session's teacher. */
+      readonly loaded?: DemoLoaded;
     }
   | { readonly type: 'demoLoaded'; readonly id: number; readonly result: DemoLoaded }
   | { readonly type: 'runProgress'; readonly id: number; readonly progress: RunProgress }
@@ -222,6 +274,7 @@ export type EngineEvent =
   | { readonly type: 'compareRow'; readonly id: number; readonly row: CompareRow }
   | { readonly type: 'compareDone'; readonly id: number; readonly rows: readonly CompareRow[] }
   | { readonly type: 'tokensExported'; readonly id: number; readonly file: TokensFile }
+  | { readonly type: 'datasetLoaded'; readonly id: number; readonly summary: DatasetSummary }
   | { readonly type: 'pauseState'; readonly info: PauseInfo }
   /** Not tied to a request: mask collapse, a NaN pause, a missing shipped file. */
   | { readonly type: 'warning'; readonly message: string }

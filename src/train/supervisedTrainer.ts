@@ -1,9 +1,8 @@
-// Plain task training of one LayersModel on seeded digit scenes: teachers, and the
-// "student alone" baseline. Batch k is always the same scenes, so a run resumes exactly.
+// Plain task training of one LayersModel on a data source (seeded digit scenes or a user's
+// dataset): teachers, and the "student alone" baseline. Batch k is always the same samples, so a
+// run resumes exactly.
 import * as tf from '@tensorflow/tfjs';
-import { sceneBatch } from '../data/batches';
-import type { DigitPool } from '../data/digits';
-import type { SceneConfig } from '../data/scenes';
+import type { DataSource } from './dataSource';
 import { cosineLr, setLearningRate } from './schedule';
 import type { TaskAdapter, TaskMetrics } from './tasks';
 
@@ -12,7 +11,6 @@ export interface SupervisedConfig {
   readonly batchSize: number;
   readonly lr: number;
   readonly seed: number;
-  readonly scene?: Partial<SceneConfig>;
 }
 
 export class NonFiniteLossError extends Error {
@@ -29,7 +27,7 @@ export class SupervisedTrainer {
   constructor(
     readonly model: tf.LayersModel,
     readonly adapter: TaskAdapter,
-    readonly pool: DigitPool,
+    readonly source: DataSource,
     readonly config: SupervisedConfig,
   ) {
     this.optimizer = tf.train.adam(config.lr);
@@ -42,9 +40,9 @@ export class SupervisedTrainer {
 
   /** One optimiser step; returns the loss before the update. */
   async trainStep(): Promise<number> {
-    const { seed, batchSize, steps, lr, scene } = this.config;
+    const { seed, batchSize, steps, lr } = this.config;
     setLearningRate(this.optimizer, cosineLr(lr, this.step, steps));
-    const batch = this.adapter.makeBatch(sceneBatch(this.pool, seed, this.step, batchSize, scene));
+    const batch = this.adapter.makeBatch(this.source.trainBatch(seed, this.step, batchSize));
     try {
       const { value, grads } = tf.variableGrads(
         () => batch.loss(this.model.apply(batch.images, { training: true }) as tf.Tensor4D),
@@ -64,8 +62,8 @@ export class SupervisedTrainer {
     }
   }
 
-  evaluate(valPool: DigitPool, valSeed: number, count: number, batchSize = 16): Promise<TaskMetrics> {
-    const scenes = sceneBatch(valPool, valSeed, 0, count, this.config.scene);
+  evaluate(valSeed: number, count: number, batchSize = 16): Promise<TaskMetrics> {
+    const scenes = this.source.valSet(count, valSeed);
     return this.adapter.evaluate((x) => this.model.predict(x) as tf.Tensor4D, scenes, batchSize);
   }
 

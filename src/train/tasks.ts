@@ -26,6 +26,8 @@ export type Predictor = (images: tf.Tensor4D) => tf.Tensor4D;
 
 export interface TaskAdapter {
   readonly task: Task;
+  /** Segmentation classes (with background) or detection classes. */
+  readonly numClasses: number;
   readonly metricName: string;
   makeBatch(scenes: readonly Scene[]): TaskBatch;
   evaluate(predict: Predictor, scenes: readonly Scene[], batchSize: number): Promise<TaskMetrics>;
@@ -37,33 +39,35 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-const segmentation: TaskAdapter = {
+const segmentationAdapter = (numClasses: number): TaskAdapter => ({
   task: 'segmentation',
+  numClasses,
   metricName: 'mIoU',
   makeBatch(scenes) {
     const b = segmentationBatch(scenes);
     return { images: b.images, loss: (out) => segmentationLoss(out, b.labels, SEG_FOREGROUND_WEIGHT), dispose: () => disposeBatch(b) };
   },
   async evaluate(predict, scenes, batchSize) {
-    const conf = createConfusion(SEG_CLASSES);
+    const conf = createConfusion(numClasses);
     for (const part of chunks(scenes, batchSize)) {
       const images = imagesTensor(part);
       const logits = tf.tidy(() => predict(images));
       const data = await logits.data();
       tf.dispose([images, logits]);
-      const pred = argmaxLabels(data, SEG_CLASSES);
+      const pred = argmaxLabels(data, numClasses);
       const pixels = part[0].height * part[0].width;
       part.forEach((s, i) => accumulateConfusion(conf, s.labels, pred.subarray(i * pixels, (i + 1) * pixels)));
     }
     return { primary: meanIoU(conf), extra: { pixelAccuracy: pixelAccuracy(conf) } };
   },
-};
+});
 
-const detection: TaskAdapter = {
+const detectionAdapter = (numClasses: number): TaskAdapter => ({
   task: 'detection',
+  numClasses,
   metricName: 'AP@0.5',
   makeBatch(scenes) {
-    const b = detectionBatch(scenes);
+    const b = detectionBatch(scenes, { numClasses });
     return { images: b.images, loss: (out) => detectionLoss(out, b), dispose: () => disposeBatch(b) };
   },
   async evaluate(predict, scenes, batchSize) {
@@ -73,13 +77,13 @@ const detection: TaskAdapter = {
       const images = imagesTensor(part);
       const [heat, size, offset] = tf.tidy(() => {
         const out = predict(images);
-        const [h, s, o] = tf.split(out, [DET_HEAT_CHANNELS, 2, 2], 3);
+        const [h, s, o] = tf.split(out, [numClasses, 2, 2], 3);
         return [tf.sigmoid(h), s, o];
       });
       const [hd, sd, od] = await Promise.all([heat.data(), size.data(), offset.data()]);
       const [, gh, gw] = heat.shape;
       tf.dispose([images, heat, size, offset]);
-      const cellsHeat = gh * gw * DET_HEAT_CHANNELS;
+      const cellsHeat = gh * gw * numClasses;
       const cells2 = gh * gw * 2;
       part.forEach((s, i) => {
         detections.push(
@@ -89,17 +93,23 @@ const detection: TaskAdapter = {
             od.subarray(i * cells2, (i + 1) * cells2),
             gh,
             gw,
-            { stride: NET_STRIDE },
+            { stride: NET_STRIDE, numClasses },
           ),
         );
         truth.push([...s.boxes]);
       });
     }
-    const ap = averagePrecision(detections, truth);
+    const ap = averagePrecision(detections, truth, numClasses);
     return { primary: Number.isNaN(ap.mAP) ? 0 : ap.mAP, extra: {} };
   },
-};
+});
 
-export function taskAdapter(task: Task): TaskAdapter {
-  return task === 'segmentation' ? segmentation : detection;
+const segmentation = segmentationAdapter(SEG_CLASSES);
+const detection = detectionAdapter(DET_HEAT_CHANNELS);
+
+/** The task's adapter; `numClasses` defaults to the digit demo's (11 segmentation, 10 detection). */
+export function taskAdapter(task: Task, numClasses?: number): TaskAdapter {
+  if (numClasses === undefined) return task === 'segmentation' ? segmentation : detection;
+  if (!Number.isInteger(numClasses) || numClasses < 1) throw new Error(`taskAdapter: numClasses must be a positive integer, got ${numClasses}`);
+  return task === 'segmentation' ? segmentationAdapter(numClasses) : detectionAdapter(numClasses);
 }

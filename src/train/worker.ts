@@ -10,7 +10,9 @@ import { loadOptimizerState, saveOptimizerState } from './optimizerState';
 import { SupervisedTrainer } from './supervisedTrainer';
 import { taskAdapter } from './tasks';
 import { ProgressThrottle } from './throttle';
-import { EngineSession } from './engineSession';
+import { EngineSession, PREVIEW_COUNT, PREVIEW_SEED } from './engineSession';
+import { digitSource } from './dataSource';
+import { browserImageDecoder } from './imageDecoder';
 
 let stopRequested = false;
 
@@ -19,6 +21,7 @@ function post(event: EngineEvent, transfer: Transferable[] = []): void {
 }
 
 const session = new EngineSession(post);
+session.decodeImage = browserImageDecoder;
 /** The request id of the stage run in progress (one at a time). */
 let running: number | null = null;
 let initChain: Promise<void> = Promise.resolve();
@@ -50,7 +53,8 @@ async function trainTeacher(id: number, req: TrainTeacherRequest): Promise<void>
   const build = req.model === 'student' ? buildStudent : buildTeacher;
   const model = req.initial ? await artifactsToModel(req.initial) : build(req.task);
   const adapter = taskAdapter(req.task);
-  const trainer = new SupervisedTrainer(model, adapter, pools.train, req);
+  const source = digitSource(pools, req.task, {}, 64, { valSeed: req.valSeed, previewSeed: PREVIEW_SEED, previewCount: PREVIEW_COUNT });
+  const trainer = new SupervisedTrainer(model, adapter, source, req);
   trainer.step = req.startStep ?? 0;
   if (req.optimizer) await loadOptimizerState(trainer.optimizer, req.optimizer);
   const until = Math.min(req.untilStep ?? req.steps, req.steps);
@@ -64,14 +68,14 @@ async function trainTeacher(id: number, req: TrainTeacherRequest): Promise<void>
       const evalNow = trainer.step % req.evalEvery === 0 || trainer.step === until;
       const base = { id, step: trainer.step, total: req.steps, loss, msPerStep, numTensors: tf.memory().numTensors };
       if (evalNow) {
-        const m = await trainer.evaluate(pools.val, req.valSeed, req.valCount);
+        const m = await trainer.evaluate(req.valSeed, req.valCount);
         metric = m.primary;
         post({ type: 'progress', progress: { ...base, metric: { name: adapter.metricName, value: m.primary, extra: m.extra } } });
       } else if (throttle.ready()) {
         post({ type: 'progress', progress: base });
       }
     }
-    if (Number.isNaN(metric)) metric = (await trainer.evaluate(pools.val, req.valSeed, req.valCount)).primary;
+    if (Number.isNaN(metric)) metric = (await trainer.evaluate(req.valSeed, req.valCount)).primary;
     const artifacts = await modelToArtifacts(model);
     const optimizer = await saveOptimizerState(trainer.optimizer);
     post(
@@ -97,6 +101,10 @@ async function handle(cmd: EngineCommand): Promise<void> {
       return run;
     }
     case 'trainTeacher':
+      if (cmd.request.source === 'custom') {
+        stopRequested = false;
+        return runExclusive(cmd.id, 'teacher training', () => session.trainDatasetTeacher(cmd.id, cmd.request));
+      }
       try {
         await trainTeacher(cmd.id, cmd.request);
       } catch (err) {
@@ -133,6 +141,11 @@ async function handle(cmd: EngineCommand): Promise<void> {
         post({ type: 'error', id: cmd.id, message: errorMessage(err) });
       }
       return;
+    case 'loadDataset':
+      return runExclusive(cmd.id, 'loading the dataset', async () => {
+        const summary = await session.loadDataset(cmd.files, cmd.options);
+        return { type: 'datasetLoaded', id: cmd.id, summary };
+      });
     case 'pause':
       session.control.pause();
       return;

@@ -5,6 +5,7 @@ import { MaskSettingsForm } from './MaskSettingsForm';
 import { ModelCardView } from './ModelCardView';
 import { SeedAndBackend } from './SeedAndBackend';
 import { TaskPicker } from './TaskPicker';
+import { DatasetCard } from './DatasetCard';
 
 export function SetupPanel() {
   const teacher = useAppStore((s) => s.teacher);
@@ -14,6 +15,7 @@ export function SetupPanel() {
     <section className="panel setup" aria-labelledby="setup-title" data-testid="setup-panel">
       <h2 id="setup-title">Setup</h2>
       <TaskPicker />
+      <DatasetCard />
       <div className="cards">
         <ModelCardView title="Teacher" card={teacher} failed={failed} />
         <ModelCardView title="Student" card={student} failed={failed} />

@@ -1,9 +1,8 @@
-import type { Task } from '../models/nets';
-import { changeTask } from '../state/actions';
+import { chooseTaskOption, type TaskOption } from '../state/datasetActions';
 import { useAppStore } from '../state/store';
 
 export function TaskPicker() {
-  const task = useAppStore((s) => s.task);
+  const task = useAppStore((s) => (s.dataMode === 'custom' ? 'custom' : s.task));
   const busy = useAppStore((s) => s.runPhase !== 'idle' || s.demoPhase === 'loading');
   return (
     <div className="field">
@@ -13,17 +12,17 @@ export function TaskPicker() {
         data-testid="setup-task"
         value={task}
         disabled={busy}
-        onChange={(e) => void changeTask(e.target.value as Task)}
+        onChange={(e) => void chooseTaskOption(e.target.value as TaskOption)}
         aria-describedby="setup-task-help"
       >
         <option value="segmentation">Digit segmentation (mIoU)</option>
         <option value="detection">Digit detection (AP@0.5)</option>
-        <option value="custom" disabled>
-          Custom data (not available yet)
-        </option>
+        <option value="custom">Custom dataset (drop a folder)</option>
       </select>
       <span className="field-help" id="setup-task-help">
-        Synthetic scenes of MNIST digits; switching reloads the shipped teacher and tokens.
+        {task === 'custom'
+          ? 'Your images and labels: load them below and train a teacher on them; until then the runs use the loaded demo.'
+          : 'Synthetic scenes of MNIST digits; switching reloads the shipped teacher and tokens.'}
       </span>
     </div>
   );

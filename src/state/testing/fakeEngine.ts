@@ -16,6 +16,9 @@ import type {
   Stage,
 } from '../../train/protocol';
 import type { CompareHandlers, PlaygroundEngine, RunHandlers } from '../engine';
+import type { TeacherResult } from '../../train/engineClient';
+import type { DatasetFileData, DatasetSummary, LoadDatasetOptions, TrainProgress, TrainTeacherRequest } from '../../train/protocol';
+import { fakeLoadDataset, fakeTrainTeacher, type FakeDatasetState } from './fakeDataset';
 
 const card = (role: ModelCard['role'], task: Task): ModelCard => ({
   role,
@@ -154,6 +157,20 @@ export class FakeEngine implements PlaygroundEngine {
       h.onSnapshot?.(this.snapshot(stage, step));
     }
     return this.step;
+  }
+
+  /** The real parser on the given files (pure, runs in Node). */
+  readonly dataset: FakeDatasetState = { summary: null };
+
+  async loadDataset(files: readonly DatasetFileData[], options: LoadDatasetOptions = {}): Promise<DatasetSummary> {
+    this.calls.push(`loadDataset:${files.length}`);
+    return fakeLoadDataset(this.dataset, files, options);
+  }
+
+  async trainTeacher(request: TrainTeacherRequest, onProgress?: (p: TrainProgress) => void): Promise<TeacherResult> {
+    this.calls.push(`trainTeacher:${request.source ?? 'digits'}:${request.steps}`);
+    this.stopped = false;
+    return fakeTrainTeacher(this.dataset, request, onProgress, () => this.stopped, () => this.gate());
   }
 
   private snapshot(stage: Stage, step: number): MaskSnapshot {

@@ -1,0 +1,70 @@
+// Types of a user dataset dropped on the page: the files as they arrive, decoded images, and the
+// parsed dataset as Scenes (the digit demo's sample type), so batches and task adapters apply as is.
+import type { Scene } from '../scenes';
+
+export type DatasetTask = 'segmentation' | 'detection';
+
+/** One dropped file: its path relative to the dropped folder ("images/a.png") and its bytes. */
+export interface DatasetFile {
+  readonly path: string;
+  readonly data: ArrayBuffer;
+}
+
+/** An 8-bit RGB image, [H, W, 3] row-major. */
+export interface RgbImage {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8Array;
+}
+
+/**
+ * Decodes an image file that is not a PNG (JPEG, WebP, BMP, GIF). The worker passes one built on
+ * createImageBitmap + OffscreenCanvas; Node tests have none, so only PNGs decode there.
+ */
+export type ImageDecoder = (file: DatasetFile) => Promise<RgbImage>;
+
+/** A user error in the dropped files: names the file (when one is to blame) and the problem. */
+export class DatasetError extends Error {
+  constructor(
+    readonly file: string | null,
+    readonly problem: string,
+  ) {
+    super(file ? `${file}: ${problem}` : problem);
+    this.name = 'DatasetError';
+  }
+}
+
+export interface ParseOptions {
+  /** Square model input side every image is resized to (multiple of 4). Default 64. */
+  readonly inputSize?: number;
+  /** Fraction of the images held out for validation (at least one). Default 0.2. */
+  readonly valFraction?: number;
+  /** Seed of the train/val split. Default 1. */
+  readonly seed?: number;
+  /** Decoder for non-PNG images (see ImageDecoder). */
+  readonly decodeImage?: ImageDecoder;
+}
+
+export interface CustomDataset {
+  readonly task: DatasetTask;
+  /** Segmentation: classes incl. background 0 (max label + 1). Detection: entries of `classes`. */
+  readonly numClasses: number;
+  readonly classNames: readonly string[];
+  readonly inputSize: number;
+  readonly train: readonly Scene[];
+  readonly val: readonly Scene[];
+  /** Source file of each sample (images), in the order of train / val. */
+  readonly trainFiles: readonly string[];
+  readonly valFiles: readonly string[];
+  /** Per class: labelled pixels (segmentation, after resizing) or boxes (detection), all images. */
+  readonly classCounts: readonly number[];
+  /** Size of the source images: [min, max] of height and width. */
+  readonly sourceSize: { readonly minH: number; readonly maxH: number; readonly minW: number; readonly maxW: number };
+  /** Things that were accepted but deserve a look (unused files, missing classes, …). */
+  readonly warnings: readonly string[];
+}
+
+/** Limits: more classes than this is almost surely not a class map (e.g. a photo saved as label). */
+export const MAX_CLASSES = 64;
+/** At least one training and one validation image. */
+export const MIN_IMAGES = 2;

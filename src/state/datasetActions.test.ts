@@ -1,0 +1,98 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { makeDatasetFixtures } from '../../scripts/make-dataset-fixtures.mjs';
+import { connectEngine, startApp, stopRun } from './actions';
+import { chooseTaskOption, loadDatasetFiles, teacherRunProgress, trainDatasetTeacher, type PickedFile } from './datasetActions';
+import { useAppStore } from './store';
+import { fakeHost, type FakeEngine } from './testing/fakeEngine';
+
+const initial = useAppStore.getState();
+const s = () => useAppStore.getState();
+const sets = makeDatasetFixtures();
+const picked = (name: string): PickedFile[] => sets[name].files.map((f) => ({ path: f.path, file: new Blob([f.data]) }));
+
+let engines: FakeEngine[];
+
+beforeEach(async () => {
+  useAppStore.setState(initial, true);
+  const fh = fakeHost();
+  engines = fh.engines;
+  connectEngine(fh.host);
+  await startApp();
+});
+
+describe('custom dataset actions', () => {
+  it('the custom option shows the dataset mode without reloading the demo', async () => {
+    await chooseTaskOption('custom');
+    expect(s().dataMode).toBe('custom');
+    expect(engines[0].calls.filter((c) => c.startsWith('loadDemo'))).toHaveLength(1);
+  });
+
+  it('loads a dataset; a broken one says which file and why, and keeps the loaded one', async () => {
+    await chooseTaskOption('custom');
+    await loadDatasetFiles(picked('seg-valid'));
+    expect(s().dataset).toMatchObject({ task: 'segmentation', numClasses: 3, train: 8, val: 2 });
+    const loaded = s().dataset;
+    await loadDatasetFiles(picked('seg-size-mismatch'));
+    expect(s().dataset).toBe(loaded);
+    expect(s().datasetLoading).toBe(false);
+    const err = s().messages.find((m) => m.level === 'error');
+    expect(err?.text).toMatch(/^Could not load the dataset: labels\/img01\.png: is 20×20 but its image images\/img01\.png is 40×40.*still the one in use\.$/);
+  });
+
+  it('an empty pick asks for a folder instead of calling the engine', async () => {
+    await loadDatasetFiles([]);
+    expect(engines[0].calls.some((c) => c.startsWith('loadDataset'))).toBe(false);
+    expect(s().messages.at(-1)?.text).toMatch(/No files arrived/);
+  });
+
+  it('trains a teacher on the dataset: progress in the run bar, then its cards replace the demo', async () => {
+    await chooseTaskOption('custom');
+    await trainDatasetTeacher();
+    expect(s().messages.at(-1)?.text).toMatch(/Load a dataset first/);
+    await loadDatasetFiles(picked('seg-valid'));
+    s().setTeacherSettings({ steps: 5 });
+    const run = trainDatasetTeacher();
+    expect(s().runPhase).toBe('running');
+    expect(s().runKind).toBe('teacher');
+    await run;
+    expect(engines[0].calls).toContain('trainTeacher:custom:5');
+    expect(s().progress).toMatchObject({ stage: 'teacher', step: 5, total: 5 });
+    expect(s().losses['teacher:-:total'].points).toHaveLength(5);
+    expect(s().teacher?.source).toBe('dataset:segmentation-teacher');
+    expect(s().customTeacher).toBe(true);
+    expect(s().runPhase).toBe('idle');
+    await loadDatasetFiles(picked('det-valid'));
+    expect(s().messages.at(-1)?.text).toMatch(/trained on the previous dataset.*Train teacher/);
+    // Back to the digit demo: it is loaded again (the engine's teacher was the custom one).
+    await chooseTaskOption('segmentation');
+    expect(s().dataMode).toBe('demo');
+    expect(s().customTeacher).toBe(false);
+    expect(engines[0].calls.filter((c) => c.startsWith('loadDemo'))).toHaveLength(2);
+    expect(s().teacher?.source).toBe('builtin:segmentation-teacher');
+  });
+
+  it('Stop ends the teacher run early', async () => {
+    await loadDatasetFiles(picked('det-valid'));
+    s().setTeacherSettings({ steps: 1000 });
+    const run = trainDatasetTeacher();
+    await new Promise((r) => setTimeout(r, 20));
+    stopRun();
+    await run;
+    expect(s().progress!.step).toBeLessThan(1000);
+    expect(s().runPhase).toBe('idle');
+  });
+
+  it('maps teacher progress to run progress', () => {
+    expect(teacherRunProgress({ id: 3, step: 2, total: 10, loss: 0.5, msPerStep: 100, numTensors: 7, metric: { name: 'AP@0.5', value: 0.1, extra: {} } })).toEqual({
+      runId: 3,
+      stage: 'teacher',
+      step: 2,
+      total: 10,
+      losses: { task: 0.5, total: 0.5 },
+      msPerStep: 100,
+      etaMs: 800,
+      numTensors: 7,
+      metric: { name: 'AP@0.5', value: 0.1 },
+    });
+  });
+});

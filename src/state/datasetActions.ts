@@ -1,0 +1,125 @@
+// Actions of the custom-dataset card: choosing the data source, loading dropped files, training a
+// teacher on them. Nothing here touches a tensor; the engine parses and trains in the worker.
+import type { Task } from '../models/nets';
+import type { LoadDatasetOptions, RunProgress, TrainProgress, TrainTeacherRequest } from '../train/protocol';
+import { changeTask, currentEngine, loadDemo } from './actions';
+import { useAppStore } from './store';
+
+export type TaskOption = Task | 'custom';
+
+const store = () => useAppStore.getState();
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** A dropped or picked file with its path relative to the dropped folder. */
+export interface PickedFile {
+  readonly path: string;
+  readonly file: Blob;
+}
+
+/** The task picker: a digit demo (reloaded if the engine holds a custom teacher) or custom data. */
+export async function chooseTaskOption(value: TaskOption): Promise<void> {
+  const s = store();
+  if (s.runPhase !== 'idle') return;
+  if (value === 'custom') {
+    s.setDataMode('custom');
+    return;
+  }
+  const hadCustomModels = s.customTeacher;
+  s.setDataMode('demo');
+  s.setCustomTeacher(false);
+  if (value !== s.task) await changeTask(value);
+  else if (hadCustomModels) await loadDemo(value);
+}
+
+export function datasetOptions(): LoadDatasetOptions {
+  const { inputSize, valFraction } = store().datasetSettings;
+  return { inputSize, valFraction, seed: store().seed };
+}
+
+/** Reads the files and has the engine parse them; a failure names the file and keeps the previous dataset. */
+export async function loadDatasetFiles(files: readonly PickedFile[]): Promise<void> {
+  const s = store();
+  if (s.datasetLoading) return;
+  if (s.runPhase !== 'idle') {
+    s.pushMessage('A run is in progress: stop it before loading another dataset.', 'warn');
+    return;
+  }
+  if (files.length === 0) {
+    s.pushMessage('No files arrived: drop a folder of images with a labels/ folder (segmentation) or with one boxes JSON (detection).', 'warn');
+    return;
+  }
+  const had = s.dataset !== null;
+  s.datasetLoadStarted();
+  try {
+    const data = await Promise.all(files.map(async (f) => ({ path: f.path, data: await f.file.arrayBuffer() })));
+    const summary = await currentEngine().loadDataset(data, datasetOptions());
+    store().datasetLoaded(summary);
+    for (const w of summary.warnings) store().pushMessage(`Dataset: ${w}`, 'info');
+    if (store().customTeacher) {
+      store().pushMessage('The teacher in use was trained on the previous dataset, and runs still use that one: press “Train teacher” to switch to this dataset.', 'info');
+    }
+  } catch (err) {
+    store().datasetLoadFailed();
+    const keep = had ? ' The dataset loaded before is still the one in use.' : '';
+    store().pushMessage(`Could not load the dataset: ${errorText(err)}.${keep}`, 'error');
+  }
+}
+
+/** A teacher-training progress event as a run progress for the run bar and the store's history. */
+export function teacherRunProgress(p: TrainProgress): RunProgress {
+  return {
+    runId: p.id,
+    stage: 'teacher',
+    step: p.step,
+    total: p.total,
+    losses: { task: p.loss, total: p.loss },
+    msPerStep: p.msPerStep,
+    etaMs: p.msPerStep * (p.total - p.step),
+    numTensors: p.numTensors,
+    metric: p.metric ? { name: p.metric.name, value: p.metric.value } : undefined,
+  };
+}
+
+export function teacherRequest(): TrainTeacherRequest | null {
+  const s = store();
+  if (!s.dataset) return null;
+  const { steps, batchSize, lr } = s.teacherSettings;
+  return {
+    task: s.dataset.task,
+    steps,
+    batchSize,
+    lr,
+    seed: s.seed,
+    evalEvery: Math.max(1, Math.min(steps, 25)),
+    valCount: s.dataset.val,
+    valSeed: 1,
+    source: 'custom',
+  };
+}
+
+/** Trains a fresh teacher on the loaded dataset; it becomes the engine's teacher, with a fresh student. */
+export async function trainDatasetTeacher(): Promise<void> {
+  const s = store();
+  const request = teacherRequest();
+  if (s.runPhase !== 'idle' || s.backendPhase !== 'ready' || s.datasetLoading) return;
+  if (!request) {
+    s.pushMessage('Load a dataset first: drop its folder on the dataset card.', 'warn');
+    return;
+  }
+  s.clearSnapshots();
+  s.runStarted('teacher', 'teacher', [null]);
+  try {
+    const result = await currentEngine().trainTeacher(request, (p) => store().progressReceived(teacherRunProgress(p)));
+    if (result.loaded) {
+      store().demoLoaded(result.loaded);
+      store().setCustomTeacher(true);
+    }
+    const metric = result.loaded?.teacher.metric;
+    const how = metric ? ` (validation ${metric.name} ${metric.value.toFixed(3)})` : '';
+    store().pushMessage(`Teacher trained on your dataset for ${result.step} steps${how}. Press “Learn masks” next.`, 'info');
+  } catch (err) {
+    store().pushMessage(`Teacher training failed: ${errorText(err)}`, 'error');
+  } finally {
+    store().runEnded();
+  }
+}

@@ -1,0 +1,53 @@
+import type { StateCreator } from 'zustand';
+import type { DatasetSummary } from '../train/protocol';
+
+/** 'demo': the digit scenes; 'custom': the user's dataset (loaded in the Setup card). */
+export type DataMode = 'demo' | 'custom';
+
+export interface TeacherSettings {
+  steps: number;
+  batchSize: number;
+  lr: number;
+}
+
+export interface DatasetSettings {
+  /** Square model input side the images are resized to (multiple of 4). */
+  inputSize: number;
+  valFraction: number;
+}
+
+export interface DatasetSlice {
+  dataMode: DataMode;
+  datasetLoading: boolean;
+  /** The last dataset that loaded; a failed load leaves it in place. */
+  dataset: DatasetSummary | null;
+  /** The models in the engine were trained on the custom dataset (the demo is not loaded). */
+  customTeacher: boolean;
+  teacherSettings: TeacherSettings;
+  datasetSettings: DatasetSettings;
+  setDataMode: (mode: DataMode) => void;
+  datasetLoadStarted: () => void;
+  datasetLoaded: (summary: DatasetSummary) => void;
+  datasetLoadFailed: () => void;
+  setCustomTeacher: (on: boolean) => void;
+  setTeacherSettings: (patch: Partial<TeacherSettings>) => void;
+  setDatasetSettings: (patch: Partial<DatasetSettings>) => void;
+}
+
+export const DEFAULT_TEACHER_SETTINGS: TeacherSettings = { steps: 100, batchSize: 8, lr: 0.01 };
+
+export const createDatasetSlice: StateCreator<DatasetSlice, [], [], DatasetSlice> = (set) => ({
+  dataMode: 'demo',
+  datasetLoading: false,
+  dataset: null,
+  customTeacher: false,
+  teacherSettings: DEFAULT_TEACHER_SETTINGS,
+  datasetSettings: { inputSize: 64, valFraction: 0.2 },
+  setDataMode: (dataMode) => set({ dataMode }),
+  datasetLoadStarted: () => set({ datasetLoading: true }),
+  datasetLoaded: (dataset) => set({ dataset, datasetLoading: false }),
+  datasetLoadFailed: () => set({ datasetLoading: false }),
+  setCustomTeacher: (customTeacher) => set({ customTeacher }),
+  setTeacherSettings: (patch) => set((s) => ({ teacherSettings: { ...s.teacherSettings, ...patch } })),
+  setDatasetSettings: (patch) => set((s) => ({ datasetSettings: { ...s.datasetSettings, ...patch } })),
+});

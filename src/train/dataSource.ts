@@ -1,0 +1,102 @@
+// Where a run's samples come from: the seeded digit scenes of the demos, or a user's dataset.
+// Stages and trainers ask a source for batch `step` (always the same samples for the same seed
+// and step, so a run resumes exactly), the validation set and the preview samples.
+import { sceneBatch } from '../data/batches';
+import type { CustomDataset } from '../data/custom/types';
+import type { DigitPools } from '../data/digits';
+import { mixSeed, Rng } from '../data/rng';
+import type { Scene, SceneConfig } from '../data/scenes';
+import { DET_HEAT_CHANNELS, SEG_CLASSES, type Task } from '../models/nets';
+
+export interface DataSource {
+  readonly kind: 'digits' | 'custom';
+  readonly task: Task;
+  /** Segmentation classes incl. background, or detection classes. */
+  readonly numClasses: number;
+  /** [H, W, 3] of every sample. */
+  readonly inputShape: readonly [number, number, number];
+  /** Batch `step` of the stream `seed`: n samples, a pure function of (seed, step, n). */
+  trainBatch(seed: number, step: number, n: number): readonly Scene[];
+  /** Held-out samples: `count` seeded scenes for the digits; the whole val split (capped at `count`) for a dataset. */
+  valSet(count: number, seed?: number): readonly Scene[];
+  /** The fixed samples the mask gallery draws. */
+  previews(): readonly Scene[];
+}
+
+export interface DigitSourceSeeds {
+  readonly valSeed: number;
+  readonly previewSeed: number;
+  readonly previewCount: number;
+}
+
+/** The demo's digit scenes: exactly the sceneBatch calls the stages made before sources existed. */
+export function digitSource(pools: DigitPools, task: Task, scene: Partial<SceneConfig>, size: number, seeds: DigitSourceSeeds): DataSource {
+  let previews: readonly Scene[] | null = null;
+  return {
+    kind: 'digits',
+    task,
+    numClasses: task === 'segmentation' ? SEG_CLASSES : DET_HEAT_CHANNELS,
+    inputShape: [size, size, 3],
+    trainBatch: (seed, step, n) => sceneBatch(pools.train, seed, step, n, scene),
+    valSet: (count, seed = seeds.valSeed) => sceneBatch(pools.val, seed, 0, count, scene),
+    previews: () => (previews ??= sceneBatch(pools.val, seeds.previewSeed, 0, seeds.previewCount, scene)),
+  };
+}
+
+/**
+ * Order of the training samples for `epoch` of the stream `seed`: a seeded Fisher–Yates
+ * permutation of 0..count-1, the same in every engine.
+ */
+export function epochOrder(seed: number, epoch: number, count: number): Uint32Array {
+  const order = new Uint32Array(count);
+  for (let i = 0; i < count; i++) order[i] = i;
+  const rng = new Rng(mixSeed(seed, epoch));
+  for (let i = count - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+  return order;
+}
+
+export const CUSTOM_PREVIEW_COUNT = 4;
+
+/**
+ * A user's dataset. Training samples are drawn epoch by epoch without replacement: sample number
+ * i of the stream is order(seed, ⌊i/N⌋)[i mod N], so batch `step` is a pure function of
+ * (seed, step, n) and a run resumes exactly.
+ */
+export function customSource(dataset: CustomDataset): DataSource {
+  const { train, val } = dataset;
+  if (train.length === 0 || val.length === 0) throw new Error('custom data source: the dataset needs at least one training and one validation image');
+  const cache = new Map<string, Uint32Array>();
+  const order = (seed: number, epoch: number) => {
+    const key = `${seed}:${epoch}`;
+    let o = cache.get(key);
+    if (!o) {
+      if (cache.size > 8) cache.clear();
+      o = epochOrder(seed, epoch, train.length);
+      cache.set(key, o);
+    }
+    return o;
+  };
+  const previews = val.slice(0, CUSTOM_PREVIEW_COUNT);
+  return {
+    kind: 'custom',
+    task: dataset.task,
+    numClasses: dataset.numClasses,
+    inputShape: [dataset.inputSize, dataset.inputSize, 3],
+    trainBatch(seed, step, n) {
+      const out: Scene[] = [];
+      for (let k = 0; k < n; k++) {
+        const i = step * n + k;
+        const epoch = Math.floor(i / train.length);
+        out.push(train[order(seed, epoch)[i - epoch * train.length]]);
+      }
+      return out;
+    },
+    valSet: (count) => val.slice(0, Math.max(1, count)),
+    previews: () => previews,
+  };
+}
