@@ -13,6 +13,10 @@ import type {
   MaskStageConfig,
   MasksResult,
   PauseInfo,
+  SetTokensRequest,
+  StudentExport,
+  TokensFile,
+  TokensSet,
 } from '../train/protocol';
 
 export type { CompareHandlers, RunHandlers };
@@ -32,6 +36,9 @@ export interface PlaygroundEngine {
   onError: (message: string) => void;
   onWarning: (message: string) => void;
   onPauseChange: (info: PauseInfo) => void;
+  exportTokens(): Promise<TokensFile>;
+  setTokens(request: SetTokensRequest): Promise<TokensSet>;
+  exportStudent(): Promise<StudentExport>;
 }
 
 /** Where actions get the engine: the current one, or a fresh one after `reset` (backend switch). */
