@@ -162,6 +162,7 @@ export function parseRunFile(text: string): RunContents & { createdAt: string } 
     return fail('not valid JSON; choose a file saved with “Export run”');
   }
   const f = obj(value, 'the file');
+  if (f.format === 'maskd-playground.tokens') fail('this is the JSON sidecar of a token export; open the .safetensors file it names to import the tokens');
   if (f.format !== RUN_FORMAT) fail('not a MasKD Playground run (its "format" is not maskd-playground.run)');
   if (f.formatVersion !== 1) fail(`format version ${String(f.formatVersion)}; this page reads version 1`);
   const config = readConfig(f.config);

@@ -208,3 +208,8 @@ export function stopRun(): void {
 export function newSeed(): void {
   store().setSeed(1 + Math.floor(Math.random() * 2_147_483_646));
 }
+
+/** The connected engine, for actions kept in other files (share, export). */
+export function currentEngine(): PlaygroundEngine {
+  return engine();
+}

@@ -3,10 +3,11 @@ import { createBackendSlice, type BackendSlice } from './backendSlice';
 import { createModelsSlice, type ModelsSlice } from './modelsSlice';
 import { createRunSlice, type RunSlice } from './runSlice';
 import { createSetupSlice, type SetupSlice } from './setupSlice';
+import { createShareSlice, type ShareSlice } from './shareSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 import { createVizSlice, type VizSlice } from './vizSlice';
 
-export type AppState = BackendSlice & ModelsSlice & SetupSlice & RunSlice & VizSlice & UiSlice;
+export type AppState = BackendSlice & ModelsSlice & SetupSlice & RunSlice & VizSlice & UiSlice & ShareSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createBackendSlice(...a),
@@ -15,4 +16,5 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createRunSlice(...a),
   ...createVizSlice(...a),
   ...createUiSlice(...a),
+  ...createShareSlice(...a),
 }));
