@@ -163,11 +163,15 @@ test('every export downloads under its name and parses; the run file restores by
   const student = await download(page, 'export-student');
   expect(student.name).toBe('maskd-student-segmentation-tfjs.zip');
   const files = unzipSync(new Uint8Array(student.bytes));
-  expect(Object.keys(files).sort()).toEqual(['README.txt', 'align/model.json', 'align/weights.bin', 'student/model.json', 'student/weights.bin']);
+  expect(Object.keys(files).sort()).toEqual(['README.txt', 'align/model.json', 'align/weights.bin', 'maskd-layers.js', 'student/model.json', 'student/weights.bin']);
   for (const dir of ['student', 'align']) {
     const shapes = await page.evaluate(
-      async ({ json, bin }) => {
+      async ({ json, bin, layers }) => {
         const tf = window.maskd.tf;
+        // The page's own TensorFlow.js does not know the nets' custom layer: the zip's module registers it.
+        const url = URL.createObjectURL(new Blob([layers], { type: 'text/javascript' }));
+        const mod = (await import(/* @vite-ignore */ url)) as { registerMaskdLayers(t: typeof tf): unknown };
+        mod.registerMaskdLayers(tf);
         const model = await tf.loadLayersModel(
           tf.io.browserFiles([new File([json], 'model.json', { type: 'application/json' }), new File([new Uint8Array(bin)], 'weights.bin')]),
         );
@@ -175,7 +179,7 @@ test('every export downloads under its name and parses; the run file restores by
         model.dispose();
         return result;
       },
-      { json: strFromU8(files[`${dir}/model.json`]), bin: Array.from(files[`${dir}/weights.bin`]) },
+      { json: strFromU8(files[`${dir}/model.json`]), bin: Array.from(files[`${dir}/weights.bin`]), layers: strFromU8(files['maskd-layers.js']) },
     );
     console.log(`${dir} model.json loads: ${JSON.stringify(shapes)}`);
     expect(shapes.params).toBeGreaterThan(0);

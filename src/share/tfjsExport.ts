@@ -1,12 +1,14 @@
 // The trained student and its align module as TensorFlow.js layers models in one zip:
 //   student/model.json + student/weights.bin
 //   align/model.json   + align/weights.bin      (when a distillation run trained one)
+//   maskd-layers.js                              (the custom layer the models use, for plain tfjs)
 //   README.txt
 // Each folder is what tf.loadLayersModel('…/model.json') reads (weightsManifest paths are
 // relative). One zip rather than separate downloads: browsers hold back a page that starts
 // several downloads at once, and the two models belong together.
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import type { ModelArtifactsData, StudentExport } from '../train/protocol';
+import { MASKD_LAYERS_FILE, MASKD_LAYERS_JS } from './maskdLayersJs';
 
 export const WEIGHTS_FILE = 'weights.bin';
 
@@ -38,10 +40,12 @@ export function studentZip(exp: StudentExport, generatedBy: string): Uint8Array 
   };
   add('student', exp.student, { task: exp.task, tapLayer: exp.tapLayer, role: 'student' });
   if (exp.align) add('align', exp.align, { task: exp.task, role: 'align', input: `student feature at "${exp.tapLayer}"`, output: 'teacher feature width' });
+  files[MASKD_LAYERS_FILE] = strToU8(MASKD_LAYERS_JS);
   files['README.txt'] = strToU8(
     [
       `MasKD Playground student (${exp.task}), TensorFlow.js layers format.`,
-      'student/: the student network; load with tf.loadLayersModel(".../student/model.json").',
+      `The models use a custom layer (MaskdBilinearResize): first import { registerMaskdLayers } from './${MASKD_LAYERS_FILE}' and call registerMaskdLayers(tf).`,
+      'student/: the student network; then load it with tf.loadLayersModel(".../student/model.json").',
       exp.align
         ? `align/: the align module (1x1 conv) from the student's "${exp.tapLayer}" feature to the teacher's width.`
         : 'No align module: no distillation run has trained one yet in this session.',
