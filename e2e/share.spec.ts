@@ -4,7 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Download, type Page } from '@playwright/test';
 import { strFromU8, unzipSync } from 'fflate';
+import { decodeLink, encodeLink } from '../src/share/linkCodec';
 import { colormapLut } from '../src/ui/colormap';
+import { composeOverlay } from '../src/ui/overlay';
 
 type Pixels = Record<string, number[]>;
 
@@ -135,6 +137,41 @@ test('a tampered link shows the error and opens the normal playground', async ({
   await expect(fresh.getByTestId('run-learn-masks')).toBeEnabled({ timeout: 120_000 });
   await waitForMasks(fresh);
   expect(new URL(fresh.url()).hash).toBe('');
+});
+
+test('a link with embedded mask images draws them at once; Continue says when its tokens do not fit the teacher', async ({ page }) => {
+  const [P, H, W, T] = [2, 12, 12, 3];
+  const masks = Float32Array.from({ length: P * H * W * T }, (_, i) => 0.5 + 0.5 * Math.sin(i * 0.37));
+  const enc = encodeLink({
+    v: 1,
+    task: 'custom',
+    models: { teacher: { kind: 'sha256', hex: 'ab'.repeat(32) }, student: { kind: 'sha256', hex: 'cd'.repeat(32) } },
+    seed: 99,
+    hyper: {},
+    tokens: { numTokens: T, channels: 8, data: Float32Array.from({ length: T * 8 }, (_, i) => i / 10) },
+    previews: [1, 2],
+    masks: { height: H, width: W, data: masks },
+  });
+  if (!enc.ok) throw new Error(enc.error);
+  const dec = decodeLink(enc.hash);
+  if (!dec.ok || !dec.state.masks) throw new Error('the link does not decode');
+  const decoded = dec.state.masks.data;
+  expect(Math.max(...Array.from(decoded, (v, i) => Math.abs(v - masks[i])))).toBeLessThanOrEqual(1 / 510 + 1e-7);
+
+  await page.goto(`/${enc.hash}`);
+  await expect(page.getByTestId('shared-banner')).toHaveAttribute('data-source', 'images');
+  await expect(page.getByTestId('shared-banner')).toHaveAttribute('data-phase', 'ready');
+  await expect(page.getByTestId('mask-gallery')).toHaveAttribute('data-tokens', String(T));
+  // Exactly what the gallery code draws from the decoded images (grey scenes, viridis, 65 %).
+  const snapshot = { step: 0, stage: 'masks' as const, previews: P, imageSize: [H, W] as const, maskSize: [H, W] as const, numTokens: T, images: new Float32Array(P * H * W * 3).fill(0.5), masks: decoded };
+  const lut = colormapLut('viridis');
+  const drawn = await galleryPixels(page);
+  for (let p = 0; p < P; p++) for (let t = 0; t < T; t++) expect(drawn[`mask-canvas-${p}-${t}`]).toEqual(Array.from(composeOverlay(snapshot, p, t, 0.65, lut)));
+
+  await page.getByTestId('shared-continue').click();
+  await expect(page.getByTestId('messages')).toContainText('do not fit the segmentation teacher', { timeout: 150_000 });
+  await expect(page.getByTestId('run-learn-masks')).toBeEnabled();
+  await waitForMasks(page);
 });
 
 test('every export downloads under its name and parses; the run file restores by drop and by open', async ({ page }) => {

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { App } from './App';
 import { connectEngine } from './state/actions';
 import { setExportEnv } from './state/exportActions';
+import { isShareHash } from './share/linkCodec';
 import { startFromHash } from './state/shareActions';
 import { browserExportEnv } from './ui/browserExport';
 import { digitsUrl } from './data/digits';
@@ -51,3 +52,7 @@ createRoot(document.getElementById('root')!).render(
 );
 // A share link in the fragment opens read-only; anything else starts the playground as usual.
 void startFromHash(window.location.hash);
+// A share link pasted over this page's address changes only the fragment: start afresh for it.
+window.addEventListener('hashchange', () => {
+  if (isShareHash(window.location.hash)) window.location.reload();
+});

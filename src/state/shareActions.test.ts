@@ -76,6 +76,33 @@ describe('Share', () => {
     expect(s().shareOutcome).toMatchObject({ ok: true, clipboard: 'refused', url });
   });
 
+  it('says what it gave up to fit, and says so when even that does not fit', async () => {
+    await openPage();
+    let x = 12345;
+    const noise = (n: number) => Array.from({ length: n }, () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1);
+    const C = 64;
+    const T = 4;
+    engines[0].tokensFile = {
+      version: 1,
+      task: 'segmentation',
+      tokens: { name: 'mask_token', shape: [T, C], data: noise(T * C) },
+      branch: {
+        'prob.0.weight': { shape: [3, 3, C, C], data: noise(9 * C * C) },
+        'prob.0.bias': { shape: [C], data: noise(C) },
+        'prob.2.weight': { shape: [1, 1, C, T], data: noise(C * T) },
+        'prob.2.bias': { shape: [T], data: noise(T) },
+      },
+    };
+    await shareCurrent(env);
+    expect(s().shareOutcome).toMatchObject({ ok: true, notes: ['the token-weight branch was left out'], tokenBits: 16 });
+
+    // 64 × 2048 incompressible tokens: 128 KB even at 8 bits.
+    engines[0].tokensFile = { version: 1, task: 'segmentation', tokens: { name: 'mask_token', shape: [64, 2048], data: noise(64 * 2048) } };
+    await shareCurrent(env);
+    expect(s().shareOutcome).toMatchObject({ ok: false, error: expect.stringMatching(/does not fit in a 32 KB link .* Export the tokens as a file instead/) });
+    expect(copied.length).toBe(1);
+  });
+
   it('says why when there is nothing to share', async () => {
     await openPage();
     useAppStore.setState({ teacher: { ...s().teacher!, source: 'fresh:segmentation-teacher' } });
