@@ -175,6 +175,8 @@ test('a link with embedded mask images draws them at once; Continue says when it
 });
 
 test('every export downloads under its name and parses; the run file restores by drop and by open', async ({ page }) => {
+  // A distillation, seven downloads and three page loads: about 2.7 min alone on the software adapter.
+  test.setTimeout(480_000);
   await openDemo(page);
   // A two-step distillation, so the student zip carries an align module and there is history.
   await setNumber(page, 'distill-steps', 2);
