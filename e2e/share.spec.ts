@@ -123,10 +123,18 @@ test('Share on the demo, open the link in a fresh page: the same masks within th
   await fresh.context().close();
 });
 
-test('a tampered link shows the error and opens the normal playground', async ({ page }) => {
+test('a refused clipboard leaves the link in a field; a tampered link shows the error and opens the normal playground', async ({ page }) => {
+  // As a browser that denies clipboard access does.
+  await page.addInitScript(() => {
+    navigator.clipboard.writeText = () => Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError'));
+  });
   await openDemo(page);
   await page.getByTestId('share-button').click();
+  await expect(page.getByTestId('share-result')).toHaveAttribute('data-clipboard', 'refused');
+  await expect(page.getByTestId('share-result')).toContainText('refused the clipboard');
+  await expect(page.getByTestId('share-url')).toBeVisible();
   const url = await page.getByTestId('share-url').inputValue();
+  expect(url).toMatch(/#mkd1\./);
   const at = url.indexOf('#') + 30;
   const tampered = url.slice(0, at) + (url[at] === 'A' ? 'B' : 'A') + url.slice(at + 1);
   const fresh = await page.context().newPage();
