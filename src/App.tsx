@@ -5,10 +5,31 @@ import { MaskGallery } from './ui/MaskGallery';
 import { Messages } from './ui/Messages';
 import { RunBar } from './ui/RunBar';
 import { SetupPanel } from './ui/SetupPanel';
+import { ShareExportPanel } from './ui/ShareExportPanel';
+import { SharedViewBanner } from './ui/SharedViewBanner';
+import { useFileDrop } from './ui/useFileDrop';
+import { useAppStore } from './state/store';
 import { useKeyboardShortcuts } from './ui/useKeyboardShortcuts';
 
 export function App() {
   useKeyboardShortcuts();
+  useFileDrop();
+  const shared = useAppStore((s) => s.sharedView);
+  if (shared) {
+    // A share link open read-only: its masks and a way back, no controls that train.
+    return (
+      <div className="app">
+        <header className="app-header">
+          <h1>MasKD Playground</h1>
+          <p className="tagline">Masked distillation with receptive tokens, on your GPU.</p>
+          <BackendBadge />
+        </header>
+        <Messages />
+        <SharedViewBanner />
+        {shared.phase === 'ready' && <MaskGallery />}
+      </div>
+    );
+  }
   return (
     <div className="app">
       <header className="app-header">
@@ -19,6 +40,7 @@ export function App() {
       <BackendNotice />
       <Messages />
       <RunBar />
+      <ShareExportPanel />
       <main className="app-main">
         <SetupPanel />
         <div className="results">

@@ -2,7 +2,11 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import * as tf from '@tensorflow/tfjs';
 import { App } from './App';
-import { connectEngine, startApp } from './state/actions';
+import { connectEngine } from './state/actions';
+import { setExportEnv } from './state/exportActions';
+import { isShareHash } from './share/linkCodec';
+import { startFromHash } from './state/shareActions';
+import { browserExportEnv } from './ui/browserExport';
 import { digitsUrl } from './data/digits';
 import { initBackend, selfCheck } from './train/backend';
 import { EngineClient } from './train/engineClient';
@@ -42,9 +46,16 @@ connectEngine(
   },
 );
 
+setExportEnv(browserExportEnv());
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />
   </StrictMode>,
 );
-void startApp();
+// A share link in the fragment opens read-only; anything else starts the playground as usual.
+void startFromHash(window.location.hash);
+// A share link pasted over this page's address changes only the fragment: start afresh for it.
+window.addEventListener('hashchange', () => {
+  if (isShareHash(window.location.hash)) window.location.reload();
+});

@@ -18,6 +18,10 @@ import type {
   LoadDatasetOptions,
   TrainProgress,
   TrainTeacherRequest,
+  SetTokensRequest,
+  StudentExport,
+  TokensFile,
+  TokensSet,
 } from '../train/protocol';
 
 export type { CompareHandlers, RunHandlers };
@@ -41,6 +45,9 @@ export interface PlaygroundEngine {
   loadDataset(files: readonly DatasetFileData[], options?: LoadDatasetOptions): Promise<DatasetSummary>;
   /** Trains a teacher; with `source: 'custom'` on the loaded dataset, which then becomes the engine's teacher. */
   trainTeacher(request: TrainTeacherRequest, onProgress?: (p: TrainProgress) => void): Promise<TeacherResult>;
+  exportTokens(): Promise<TokensFile>;
+  setTokens(request: SetTokensRequest): Promise<TokensSet>;
+  exportStudent(): Promise<StudentExport>;
 }
 
 /** Where actions get the engine: the current one, or a fresh one after `reset` (backend switch). */

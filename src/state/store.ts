@@ -3,11 +3,12 @@ import { createBackendSlice, type BackendSlice } from './backendSlice';
 import { createModelsSlice, type ModelsSlice } from './modelsSlice';
 import { createRunSlice, type RunSlice } from './runSlice';
 import { createSetupSlice, type SetupSlice } from './setupSlice';
+import { createShareSlice, type ShareSlice } from './shareSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 import { createVizSlice, type VizSlice } from './vizSlice';
 import { createDatasetSlice, type DatasetSlice } from './datasetSlice';
 
-export type AppState = BackendSlice & ModelsSlice & SetupSlice & RunSlice & VizSlice & UiSlice & DatasetSlice;
+export type AppState = BackendSlice & ModelsSlice & SetupSlice & RunSlice & VizSlice & UiSlice & DatasetSlice & ShareSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createBackendSlice(...a),
@@ -17,4 +18,5 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createVizSlice(...a),
   ...createUiSlice(...a),
   ...createDatasetSlice(...a),
+  ...createShareSlice(...a),
 }));

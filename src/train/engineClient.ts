@@ -22,8 +22,11 @@ import type {
   NamedArray,
   PauseInfo,
   RunProgress,
+  SetTokensRequest,
+  StudentExport,
   TrainProgress,
   TokensFile,
+  TokensSet,
   TrainTeacherRequest,
 } from './protocol';
 
@@ -125,6 +128,16 @@ export class EngineClient {
   /** The current tokens (+ branch) in the `models/<task>-teacher/tokens.json` format. */
   exportTokens(): Promise<TokensFile> {
     return this.request((id) => ({ type: 'exportTokens', id }), (ev) => (ev.type === 'tokensExported' ? ev.file : undefined));
+  }
+
+  /** Replaces the session's tokens (+ branch, + preview scenes) with imported ones; snapshot afterwards to draw them. */
+  setTokens(request: SetTokensRequest): Promise<TokensSet> {
+    return this.request((id) => ({ type: 'setTokens', id, request }), (ev) => (ev.type === 'tokensSet' ? ev.result : undefined));
+  }
+
+  /** The current student and the align module of the last distillation, as tfjs artifacts. */
+  exportStudent(): Promise<StudentExport> {
+    return this.request((id) => ({ type: 'exportStudent', id }), (ev) => (ev.type === 'studentExported' ? ev.result : undefined));
   }
 
   trainTeacher(request: TrainTeacherRequest, onProgress?: (p: TrainProgress) => void): Promise<TeacherResult> {

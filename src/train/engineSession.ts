@@ -3,13 +3,14 @@
 // passes `post`, so the loops can also run in Node.
 import * as tf from '@tensorflow/tfjs';
 import type { DigitPools } from '../data/digits';
-import type { Scene, SceneConfig } from '../data/scenes';
+import { generateScene, type Scene, type SceneConfig } from '../data/scenes';
 import { createMethod, type MethodName } from '../maskd/methods';
-import type { ReceptiveTokens } from '../maskd/tokens';
-import type { TokenWeightBranch } from '../maskd/tokenWeights';
+import { ReceptiveTokens } from '../maskd/tokens';
+import { TokenWeightBranch } from '../maskd/tokenWeights';
 import { buildAlign } from '../models/align';
 import { buildStudent, TAP_LAYER, type Task } from '../models/nets';
 import { splitAtLayer, type SplitModel } from '../models/split';
+import { modelToArtifacts } from './artifacts';
 import { loadShippedTokens, loadTeacher, modelCard } from './demoModels';
 import { parseDataset } from '../data/custom/parse';
 import type { ImageDecoder } from '../data/custom/types';
@@ -31,9 +32,13 @@ import type {
   LoadDemoOptions,
   MaskStageConfig,
   MasksResult,
+  ModelArtifactsData,
   RunProgress,
+  SetTokensRequest,
+  StudentExport,
   TokensFile,
   TrainTeacherRequest,
+  TokensSet,
 } from './protocol';
 import { RunControl } from './runControl';
 import { reseedKernels } from './seededInit';
@@ -60,6 +65,8 @@ interface Demo {
   branch: TokenWeightBranch | null;
   student: tf.LayersModel;
   bestStudent: tf.Tensor[] | null;
+  /** The align module trained with `student` (by `distill`), as artifacts for export. */
+  align?: ModelArtifactsData;
 }
 
 /** Scene settings scaled to the input side (digits 14–28 px at 64). */
@@ -194,7 +201,8 @@ export class EngineSession {
 
   async distill(id: number, config: DistillConfig): Promise<DistillResult> {
     const demo = this.requireDemo();
-    const { row, student, best } = await this.runDistill(id, config.method, config.params, config);
+    const { row, student, best, align } = await this.runDistill(id, config.method, config.params, config);
+    demo.align = align;
     demo.student.dispose();
     demo.student = student;
     if (demo.bestStudent) tf.dispose(demo.bestStudent);
@@ -282,13 +290,58 @@ export class EngineSession {
     this.disposeDemo();
   }
 
+  /** Replaces the tokens (+ branch) with imported ones, checked against the teacher; optionally the preview scenes. */
+  async setTokens(request: SetTokensRequest): Promise<TokensSet> {
+    const demo = this.requireDemo();
+    const channels = demo.teacherSplit.tapShape[2];
+    const [numTokens, width] = request.tokens.shape;
+    if (width !== channels) {
+      throw new Error(`these tokens are C = ${width} wide but the ${demo.task} teacher's feature at the tap layer has ${channels} channels; they belong to another teacher`);
+    }
+    const seeds = request.previewSeeds;
+    if (seeds && (seeds.length === 0 || seeds.length > 16 || !seeds.every((v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff))) {
+      throw new Error('preview seeds must be 1–16 integers in [0, 2^32)');
+    }
+    // Seeds name digit scenes; a custom dataset keeps its own previews.
+    if (seeds && demo.source.kind !== 'digits') throw new Error('preview scenes by seed exist only for the digit demos; load the demo first');
+    const tokens = ReceptiveTokens.deserialize(request.tokens);
+    let branch: TokenWeightBranch | null = null;
+    try {
+      if (request.branch) {
+        branch = TokenWeightBranch.deserialize(request.branch);
+        if (branch.channels !== channels || branch.numTokens !== numTokens) {
+          throw new Error(`the token-weight branch is C = ${branch.channels}, T = ${branch.numTokens}, but the tokens are C = ${channels}, T = ${numTokens}`);
+        }
+      }
+    } catch (err) {
+      tokens.dispose();
+      branch?.dispose();
+      throw err;
+    }
+    demo.tokens?.dispose();
+    demo.branch?.dispose();
+    demo.tokens = tokens;
+    demo.branch = branch;
+    if (seeds) {
+      const pools = this.requirePools();
+      this.demo = { ...demo, previews: seeds.map((s) => generateScene(pools.val, s, sceneForSize(demo.inputShape[0]))) };
+    }
+    return { numTokens, channels, tokenWeights: branch !== null };
+  }
+
+  /** The current student and the align module trained with it, as tfjs model artifacts. */
+  async exportStudent(): Promise<StudentExport> {
+    const demo = this.requireDemo();
+    return { task: demo.task, student: await modelToArtifacts(demo.student), align: demo.align ?? null, tapLayer: TAP_LAYER };
+  }
+
   /** One stage-2 run from a student seeded with `config.seed` (same init for every method). */
   private async runDistill(
     id: number,
     method: MethodName,
     params: Readonly<Record<string, number | boolean>>,
     config: Omit<DistillConfig, 'method' | 'params'>,
-  ): Promise<{ row: CompareRow & { steps: number }; student: tf.LayersModel; best: tf.Tensor[] | null }> {
+  ): Promise<{ row: CompareRow & { steps: number }; student: tf.LayersModel; best: tf.Tensor[] | null; align: ModelArtifactsData }> {
     const demo = this.requireDemo();
     const adapter = taskAdapter(demo.task, demo.source.numClasses);
     const student = buildStudent(demo.task, { inputShape: demo.inputShape, numClasses: demo.source.numClasses });
@@ -351,6 +404,7 @@ export class EngineSession {
         }
       }
       const best = distiller.bestStudentWeights();
+      const alignArtifacts = await modelToArtifacts(align);
       return {
         row: {
           method,
@@ -363,6 +417,7 @@ export class EngineSession {
         },
         student,
         best,
+        align: alignArtifacts,
       };
     } catch (err) {
       student.dispose();

@@ -225,6 +225,30 @@ export interface DatasetSummary {
   readonly previews: readonly DatasetPreview[];
 }
 
+/** Tokens (+ branch) from outside (a share link, a .safetensors file, a run file) to replace the session's. */
+export interface SetTokensRequest {
+  readonly tokens: NamedSerializedTensor;
+  readonly branch?: TokenWeightsState;
+  /** Preview scenes by seed (each one `generateScene(val pool, seed)`); absent keeps the current ones. */
+  readonly previewSeeds?: readonly number[];
+}
+
+/** The tokens now in the session. */
+export interface TokensSet {
+  readonly numTokens: number;
+  readonly channels: number;
+  readonly tokenWeights: boolean;
+}
+
+/** The trained student and the align module of the last distillation run, as tfjs artifacts. */
+export interface StudentExport {
+  readonly task: Task;
+  readonly student: ModelArtifactsData;
+  /** Null until a distillation run has trained one. */
+  readonly align: ModelArtifactsData | null;
+  readonly tapLayer: string;
+}
+
 export type EngineCommand =
   | { readonly type: 'init'; readonly backends?: readonly BackendName[]; readonly dataUrl: string }
   | { readonly type: 'trainTeacher'; readonly id: number; readonly request: TrainTeacherRequest }
@@ -236,6 +260,8 @@ export type EngineCommand =
   | { readonly type: 'snapshotMasks'; readonly id: number }
   | { readonly type: 'exportTokens'; readonly id: number }
   | { readonly type: 'loadDataset'; readonly id: number; readonly files: readonly DatasetFileData[]; readonly options?: LoadDatasetOptions }
+  | { readonly type: 'setTokens'; readonly id: number; readonly request: SetTokensRequest }
+  | { readonly type: 'exportStudent'; readonly id: number }
   | { readonly type: 'pause' }
   | { readonly type: 'resume' }
   | { readonly type: 'stepOnce' }
@@ -275,6 +301,8 @@ export type EngineEvent =
   | { readonly type: 'compareDone'; readonly id: number; readonly rows: readonly CompareRow[] }
   | { readonly type: 'tokensExported'; readonly id: number; readonly file: TokensFile }
   | { readonly type: 'datasetLoaded'; readonly id: number; readonly summary: DatasetSummary }
+  | { readonly type: 'tokensSet'; readonly id: number; readonly result: TokensSet }
+  | { readonly type: 'studentExported'; readonly id: number; readonly result: StudentExport }
   | { readonly type: 'pauseState'; readonly info: PauseInfo }
   /** Not tied to a request: mask collapse, a NaN pause, a missing shipped file. */
   | { readonly type: 'warning'; readonly message: string }

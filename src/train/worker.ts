@@ -146,6 +146,18 @@ async function handle(cmd: EngineCommand): Promise<void> {
         const summary = await session.loadDataset(cmd.files, cmd.options);
         return { type: 'datasetLoaded', id: cmd.id, summary };
       });
+    case 'setTokens':
+      // Not while a stage runs: its loop holds the tokens it trains.
+      return runExclusive(cmd.id, 'replacing the tokens', async () => ({ type: 'tokensSet', id: cmd.id, result: await session.setTokens(cmd.request) }));
+    case 'exportStudent':
+      try {
+        const result = await session.exportStudent();
+        // The student's buffer is fresh and moves; the kept align copy is cloned, not moved.
+        post({ type: 'studentExported', id: cmd.id, result }, [result.student.weightData]);
+      } catch (err) {
+        post({ type: 'error', id: cmd.id, message: errorMessage(err) });
+      }
+      return;
     case 'pause':
       session.control.pause();
       return;

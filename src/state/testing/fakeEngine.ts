@@ -13,7 +13,11 @@ import type {
   MasksResult,
   ModelCard,
   PauseInfo,
+  SetTokensRequest,
   Stage,
+  StudentExport,
+  TokensFile,
+  TokensSet,
 } from '../../train/protocol';
 import type { CompareHandlers, PlaygroundEngine, RunHandlers } from '../engine';
 import type { TeacherResult } from '../../train/engineClient';
@@ -124,6 +128,33 @@ export class FakeEngine implements PlaygroundEngine {
 
   terminate(): void {
     this.terminated = true;
+  }
+
+  /** Tokens set through setTokens (else deterministic ones of the current T × 64). */
+  tokensFile: TokensFile | null = null;
+
+  async exportTokens(): Promise<TokensFile> {
+    this.calls.push('exportTokens');
+    if (this.tokensFile) return this.tokensFile;
+    if (!this.shippedTokens && !this.learned) throw new Error('there are no receptive tokens to export: run mask learning first');
+    const data = Array.from({ length: this.numTokens * 64 }, (_, i) => Math.sin(i) / 10);
+    return { version: 1, task: 'segmentation', tokens: { name: 'mask_token', shape: [this.numTokens, 64], data } };
+  }
+
+  async setTokens(request: SetTokensRequest): Promise<TokensSet> {
+    this.calls.push(`setTokens:${request.tokens.shape.join('x')}`);
+    const [numTokens, channels] = request.tokens.shape;
+    if (channels !== 64) throw new Error(`these tokens are C = ${channels} wide but the teacher's feature at the tap layer has 64 channels`);
+    this.numTokens = numTokens;
+    this.learned = true;
+    this.tokensFile = { version: 1, task: 'segmentation', tokens: request.tokens, ...(request.branch ? { branch: request.branch } : {}) };
+    return { numTokens, channels, tokenWeights: request.branch !== undefined };
+  }
+
+  async exportStudent(): Promise<StudentExport> {
+    this.calls.push('exportStudent');
+    const weightSpecs = [{ name: 'conv/kernel', shape: [1, 1, 1, 2], dtype: 'float32' }];
+    return { task: 'segmentation', student: { modelTopology: { class_name: 'Model' }, weightSpecs, weightData: new Float32Array([1, 2]).buffer }, align: null, tapLayer: 'neck' };
   }
 
   /** Simulates the engine pausing itself on a non-finite loss. */

@@ -1,0 +1,78 @@
+// EngineSession's share/export commands: setTokens (imported tokens, branch, preview scenes by
+// seed) and exportStudent (student + the align module of the last distillation).
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, expect, it } from 'vitest';
+import { loadDigitsNode } from '../data/digitsNode';
+import { generateScene } from '../data/scenes';
+import { previewSceneSeeds } from '../share/previewSeeds';
+import { artifactsToModel } from './artifacts';
+import { EngineSession, sceneForSize } from './engineSession';
+import type { EngineEvent, MaskSnapshot } from './protocol';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const snapOf = async (s: EngineSession, events: EngineEvent[]): Promise<MaskSnapshot> => {
+  await s.snapshot(9);
+  const e = events.filter((x) => x.type === 'snapshot').at(-1);
+  if (e?.type !== 'snapshot') throw new Error('no snapshot');
+  return e.snapshot;
+};
+
+it('setTokens replaces tokens and preview scenes, refuses another width, and leaves no tensors behind', async () => {
+  const events: EngineEvent[] = [];
+  const s = new EngineSession((e) => events.push(e));
+  s.pools = loadDigitsNode();
+  await s.loadDemo('segmentation', 'http://127.0.0.1:1/', { inputSize: 16 });
+  const T = 3;
+  const C = 64;
+  const tokens = { name: 'mask_token', shape: [T, C], data: Array.from({ length: T * C }, (_, i) => Math.sin(i) * 0.5) };
+  const seeds = [7, 8];
+  expect(await s.setTokens({ tokens, previewSeeds: seeds })).toEqual({ numTokens: T, channels: C, tokenWeights: false });
+  const snap = await snapOf(s, events);
+  expect(snap.previews).toBe(2);
+  expect(snap.numTokens).toBe(T);
+  const scene = generateScene(s.pools.val, seeds[1], sceneForSize(16));
+  expect(Array.from(snap.images.subarray(16 * 16 * 3))).toEqual(Array.from(scene.image));
+  expect((await s.exportTokens()).tokens.data).toEqual(Array.from(Float32Array.from(tokens.data)));
+
+  const n0 = tf.memory().numTensors;
+  await expect(s.setTokens({ tokens: { name: 'mask_token', shape: [T, 32], data: new Array(T * 32).fill(0) } })).rejects.toThrow(/C = 32 wide .* 64 channels/);
+  const branch = {
+    'prob.0.weight': { shape: [3, 3, C, C], data: new Array(9 * C * C).fill(0.01) },
+    'prob.0.bias': { shape: [C], data: new Array(C).fill(0) },
+    'prob.2.weight': { shape: [1, 1, C, T + 1], data: new Array(C * (T + 1)).fill(0.01) },
+    'prob.2.bias': { shape: [T + 1], data: new Array(T + 1).fill(0) },
+  };
+  await expect(s.setTokens({ tokens, branch })).rejects.toThrow(/T = 4, but the tokens are C = 64, T = 3/);
+  await expect(s.setTokens({ tokens, previewSeeds: [-1] })).rejects.toThrow(/preview seeds/);
+  expect(tf.memory().numTensors).toBe(n0);
+  // The previous tokens stay after a refused import.
+  expect((await snapOf(s, events)).numTokens).toBe(T);
+
+  // Back to the engine's own preview scenes by their seeds.
+  await s.setTokens({ tokens, previewSeeds: previewSceneSeeds() });
+  expect((await snapOf(s, events)).previews).toBe(4);
+  s.dispose();
+}, 60_000);
+
+it('exportStudent gives the student, and after a distillation its align module too', async () => {
+  const s = new EngineSession(() => {});
+  s.pools = loadDigitsNode();
+  await s.loadDemo('detection', 'http://127.0.0.1:1/', { inputSize: 16 });
+  const before = await s.exportStudent();
+  expect(before.align).toBeNull();
+  expect(before.tapLayer).toBe('neck');
+  await s.distill(1, { method: 'fitnet', params: {}, steps: 2, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 2, valCount: 2 });
+  const after = await s.exportStudent();
+  expect(after.align).not.toBeNull();
+  const align = await artifactsToModel(after.align!);
+  expect(align.inputs[0].shape).toEqual([null, 4, 4, 32]);
+  expect(align.outputs[0].shape).toEqual([null, 4, 4, 64]);
+  const student = await artifactsToModel(after.student);
+  expect(student.inputs[0].shape).toEqual([null, 16, 16, 3]);
+  align.dispose();
+  student.dispose();
+  s.dispose();
+}, 60_000);
