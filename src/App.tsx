@@ -3,6 +3,8 @@ import { BackendNotice } from './ui/BackendNotice';
 import { ChartsPanel } from './ui/ChartsPanel';
 import { MaskGallery } from './ui/MaskGallery';
 import { Messages } from './ui/Messages';
+import { NonFiniteRecovery } from './ui/NonFiniteRecovery';
+import { ResumeBanner } from './ui/ResumeBanner';
 import { RunBar } from './ui/RunBar';
 import { SetupPanel } from './ui/SetupPanel';
 import { useKeyboardShortcuts } from './ui/useKeyboardShortcuts';
@@ -18,7 +20,9 @@ export function App() {
       </header>
       <BackendNotice />
       <Messages />
+      <ResumeBanner />
       <RunBar />
+      <NonFiniteRecovery />
       <main className="app-main">
         <SetupPanel />
         <div className="results">
