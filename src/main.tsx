@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import * as tf from '@tensorflow/tfjs';
 import { App } from './App';
 import { connectEngine, startApp } from './state/actions';
+import { useAppStore, type AppState } from './state/store';
 import { digitsUrl } from './data/digits';
 import { initBackend, selfCheck } from './train/backend';
 import { EngineClient } from './train/engineClient';
@@ -14,7 +15,7 @@ declare global {
      * Console and script handle: `maskd.tf` is the page's TensorFlow.js, `maskd.engine` the
      * training worker (scripts/train-teachers.mjs drives it headlessly).
      */
-    maskd: { tf: typeof tf; engine: () => EngineClient; dataUrl: string };
+    maskd: { tf: typeof tf; engine: () => EngineClient; dataUrl: string; state: () => AppState };
   }
 }
 let engine: EngineClient | null = null;
@@ -22,6 +23,8 @@ window.maskd = {
   tf,
   engine: () => (engine && !engine.terminated ? engine : (engine = new EngineClient())),
   dataUrl: new URL(digitsUrl(), window.location.href).href,
+  /** The page's store, read-only by convention (tests compare chart history across a reload). */
+  state: () => useAppStore.getState(),
 };
 
 connectEngine(

@@ -145,3 +145,30 @@ it('keeps the tensor count flat over 101 checkpointed stage-1 steps and 100 stag
   expect(distill.filter((p) => p.step >= 20).length).toBeGreaterThanOrEqual(5);
   s.dispose();
 }, 300_000);
+
+it('evaluate scores the teacher and the live student; exportState while training waits for the step boundary', async () => {
+  const s = await session(null);
+  const before = await s.evaluate('both', 4);
+  expect(before.valCount).toBe(4);
+  expect(before.student?.name).toBe('mIoU');
+  expect(before.teacher?.value).toBeGreaterThanOrEqual(0);
+  expect(Object.keys(await s.evaluate('teacher', 4))).toEqual(['valCount', 'teacher']);
+  const run = s.distill(1, { method: 'fitnet', params: {}, steps: 6, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 100, valCount: 2 });
+  while (s.control.step < 1) await new Promise((r) => setTimeout(r, 5));
+  await expect(s.evaluate('student', 4)).rejects.toThrow(/pause it before evaluating/);
+  const mid = await s.exportState();
+  expect(mid.kind).toBe('distill');
+  expect(mid.step).toBeGreaterThanOrEqual(1);
+  expect(mid.student?.length).toBeGreaterThan(0);
+  // A copy: transferring it must not touch the session's own.
+  mid.student![0].data.fill(NaN);
+  s.control.pause();
+  while (!s.control.isPaused) await new Promise((r) => setTimeout(r, 5));
+  const paused = await s.evaluate('student', 4);
+  expect(paused.student?.name).toBe('mIoU');
+  s.control.stop();
+  await run;
+  const end = await s.exportState();
+  expect(end.student!.every((a) => a.data.every(Number.isFinite))).toBe(true);
+  s.dispose();
+}, 120_000);
