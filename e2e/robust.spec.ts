@@ -211,5 +211,14 @@ test('a lost WebGPU device: the run moves to WebGL from its last checkpoint and 
   expect(log.history.filter(([s]) => s <= resumedFrom)).toEqual(beforeLoss);
   // After the switch the steps continue from the checkpoint, not from 0.
   const afterSwitch = log.progress.slice(log.progress.findIndex(([s]) => s === log.lostAt) + 1);
-  expect(afterSwitch[0][0]).toBeGreaterThan(resumedFrom - 0);
+  // (A step in flight may still have landed before the loss was noticed; then the restart.)
+  const restart = afterSwitch.findIndex(([s]) => s <= resumedFrom + 1);
+  expect(restart).toBeGreaterThanOrEqual(0);
+  expect(restart).toBeLessThanOrEqual(1);
+  expect(afterSwitch[restart][0]).toBe(resumedFrom + 1);
+  // The redone step sees the same state and the same batch on WebGL: the same loss, up to the
+  // backends' float differences.
+  const redone = afterSwitch[restart];
+  const original = log.progress.find(([s]) => s === redone[0]);
+  if (original && original !== redone) expect(Math.abs(redone[1] - original[1]) / Math.abs(original[1])).toBeLessThan(1e-3);
 });
