@@ -220,5 +220,30 @@ test('a lost WebGPU device: the run moves to WebGL from its last checkpoint and 
   // backends' float differences.
   const redone = afterSwitch[restart];
   const original = log.progress.find(([s]) => s === redone[0]);
+  console.log(`[robust.spec] step ${redone[0]} loss: before the loss ${original?.[1]} (webgpu), redone ${redone[1]} (webgl)`);
   if (original && original !== redone) expect(Math.abs(redone[1] - original[1]) / Math.abs(original[1])).toBeLessThan(1e-3);
+});
+
+test('a device lost while idle: the engine moves to WebGL at once and the models work there', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto('/');
+  await page.waitForFunction(() => typeof window.maskd !== 'undefined');
+  const log = await page.evaluate(async () => {
+    window.maskd.engine().terminate();
+    const engine = window.maskd.engine();
+    await engine.init(window.maskd.dataUrl, ['webgpu', 'webgl', 'cpu']);
+    const demo = await engine.loadDemo('segmentation');
+    const warnings: string[] = [];
+    const switched = new Promise<string>((resolve) => (engine.onBackendChange = (s) => resolve(s.backend)));
+    engine.onWarning = (m) => warnings.push(m);
+    engine.debugLoseDevice();
+    const backend = await switched;
+    const evaluated = await engine.evaluate('teacher', 8);
+    return { backend, warnings, shippedTokens: demo.tokens !== null, teacher: evaluated.teacher };
+  });
+  console.log(`[robust.spec] idle device loss: ${JSON.stringify(log)}`);
+  expect(log.backend).toBe('webgl');
+  expect(log.warnings.join('\n')).toMatch(/device was lost \(destroyed.*while no run was training\. The engine moved to webgl/);
+  expect(log.teacher?.name).toBe('mIoU');
+  expect(Number.isFinite(log.teacher?.value)).toBe(true);
 });

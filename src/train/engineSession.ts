@@ -391,7 +391,27 @@ export class EngineSession {
     }
   }
 
-  private async moveOffLostDevice(loss: DeviceLoss, from: Checkpoint | undefined): Promise<void> {
+  /**
+   * A loss while nothing trains (a run recovers by itself): move the demo to the next backend at
+   * once, with the last run's tokens and student, and say so. Call after each `device.arm()`.
+   */
+  watchIdleLoss(busy: () => boolean): void {
+    const watched = this.device.lost;
+    void watched.then(async (loss) => {
+      if (busy() || this.live || !this.demo || this.device.lost !== watched) return;
+      try {
+        await this.moveOffLostDevice(loss, undefined, 'idle');
+        const last = this.checkpoints.last;
+        if (last?.tokens) this.replaceTokens(last);
+        if (last?.kind === 'distill' && last.student) setModelWeights(this.requireDemo().student, last.student, 'student');
+        this.watchIdleLoss(busy);
+      } catch (err) {
+        this.post({ type: 'error', message: `${errorText(err)}: reload the page` });
+      }
+    });
+  }
+
+  private async moveOffLostDevice(loss: DeviceLoss, from: Checkpoint | undefined, during: 'run' | 'idle' = 'run'): Promise<void> {
     const demo = this.requireDemo();
     const { task, base, options } = demo;
     const failed = tf.getBackend() as BackendName;
@@ -407,8 +427,11 @@ export class EngineSession {
     this.post({
       type: 'warning',
       message:
-        `${reason} at step ${this.control.step}. The engine moved to ${status.backend} and continues the run from its last ` +
-        `checkpoint (step ${from?.step ?? 0}); the history is kept. Training is slower there.`,
+        during === 'run'
+          ? `${reason} at step ${this.control.step}. The engine moved to ${status.backend} and continues the run from its last ` +
+            `checkpoint (step ${from?.step ?? 0}); the history is kept. Training is slower there.`
+          : `${reason} while no run was training. The engine moved to ${status.backend} and reloaded the models there ` +
+            '(with the last run’s tokens and student). Training is slower there.',
     });
     this.post({ type: 'backendChanged', status: { ...status, fallbackReason: reason }, reason });
     await this.loadDemo(task, base, options);

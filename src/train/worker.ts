@@ -101,6 +101,7 @@ async function handle(cmd: EngineCommand): Promise<void> {
       const run = initChain.then(async () => {
         const status = await initBackend(cmd.backends);
         session.device.arm();
+        session.watchIdleLoss(() => running !== null);
         session.pools = await loadDigits(cmd.dataUrl);
         post({ type: 'ready', status });
       });
