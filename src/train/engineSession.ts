@@ -111,6 +111,8 @@ export class EngineSession {
   /** The webgpu device, watched for loss (armed by whoever initialises the backend). */
   readonly device = new DeviceWatch();
   private live: LiveRun | null = null;
+  /** Set while the models move to another backend after a device loss; requests wait for it. */
+  private recovery: Promise<void> | null = null;
 
   constructor(
     private readonly post: Post,
@@ -169,7 +171,7 @@ export class EngineSession {
 
   /** Stage 1; `from` resumes a checkpoint of a mask-learning run exactly (step, tokens, Adam, history). */
   async learnMasks(id: number, config: MaskStageConfig, from?: Checkpoint): Promise<MasksResult> {
-    return this.recoverable(from, (ckpt) => this.learnMasksRun(id, config, ckpt));
+    return this.recoverable('masks', from, (ckpt) => this.learnMasksRun(id, config, ckpt));
   }
 
   private async learnMasksRun(id: number, config: MaskStageConfig, from: Checkpoint | undefined): Promise<MasksResult> {
@@ -257,7 +259,7 @@ export class EngineSession {
   /** Stage 2; `from` resumes a checkpoint of a distillation run exactly (weights, Adam, best, history). */
   async distill(id: number, config: DistillConfig, from?: Checkpoint): Promise<DistillResult> {
     const demo = this.requireDemo();
-    const { row, student, best } = await this.recoverable(from, (ckpt) => {
+    const { row, student, best } = await this.recoverable('distill', from, (ckpt) => {
       if (ckpt?.tokens) this.replaceTokens(ckpt);
       return this.runDistill(id, config.method, config.params, config, { from: ckpt, config });
     });
@@ -282,6 +284,7 @@ export class EngineSession {
   }
 
   async snapshot(id: number): Promise<void> {
+    await this.recovery;
     const demo = this.requireDemo();
     if (!demo.tokens) throw new Error('there are no receptive tokens yet: run mask learning or load shipped tokens');
     await this.sendSnapshot(id, this.control.step, 'masks');
@@ -298,6 +301,7 @@ export class EngineSession {
 
   /** Validation metric of the current student and/or the teacher on the fixed validation scenes. */
   async evaluate(target: EvaluateTarget, valCount = DEFAULT_VAL_COUNT): Promise<EvaluateResult> {
+    await this.recovery;
     const demo = this.requireDemo();
     const pools = this.requirePools();
     if (this.live && !this.control.isPaused) throw new Error('a run is training: pause it before evaluating');
@@ -378,14 +382,20 @@ export class EngineSession {
    * Runs `body`; when the GPU device is lost under it, moves to the next backend, loads the
    * demo there and runs `body` again from the run's latest in-memory checkpoint.
    */
-  private async recoverable<R>(from: Checkpoint | undefined, body: (from: Checkpoint | undefined) => Promise<R>): Promise<R> {
+  private async recoverable<R>(
+    kind: Checkpoint['kind'],
+    from: Checkpoint | undefined,
+    body: (from: Checkpoint | undefined) => Promise<R>,
+  ): Promise<R> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await body(from);
       } catch (err) {
         const loss = await this.device.explains(err);
         if (!loss || attempt >= 2) throw err;
-        from = this.checkpoints.last ?? from;
+        // The run's own latest checkpoint (taken at its start, then at intervals and pauses).
+        const last = this.checkpoints.last;
+        if (last?.kind === kind) from = last;
         await this.moveOffLostDevice(loss, from);
       }
     }
@@ -401,9 +411,6 @@ export class EngineSession {
       if (busy() || this.live || !this.demo || this.device.lost !== watched) return;
       try {
         await this.moveOffLostDevice(loss, undefined, 'idle');
-        const last = this.checkpoints.last;
-        if (last?.tokens) this.replaceTokens(last);
-        if (last?.kind === 'distill' && last.student) setModelWeights(this.requireDemo().student, last.student, 'student');
         this.watchIdleLoss(busy);
       } catch (err) {
         this.post({ type: 'error', message: `${errorText(err)}: reload the page` });
@@ -412,6 +419,16 @@ export class EngineSession {
   }
 
   private async moveOffLostDevice(loss: DeviceLoss, from: Checkpoint | undefined, during: 'run' | 'idle' = 'run'): Promise<void> {
+    const moving = this.moveDemo(loss, from, during);
+    this.recovery = moving.catch(() => {});
+    try {
+      await moving;
+    } finally {
+      this.recovery = null;
+    }
+  }
+
+  private async moveDemo(loss: DeviceLoss, from: Checkpoint | undefined, during: 'run' | 'idle'): Promise<void> {
     const demo = this.requireDemo();
     const { task, base, options } = demo;
     const failed = tf.getBackend() as BackendName;
@@ -423,6 +440,13 @@ export class EngineSession {
     const order = BACKEND_PREFERENCE.slice(BACKEND_PREFERENCE.indexOf(failed) + 1);
     const status = await initBackend(order.length ? order : ['cpu']);
     this.device.arm();
+    await this.loadDemo(task, base, options);
+    const last = this.checkpoints.last;
+    if (during === 'idle' && last) {
+      // What the last run left (learnt tokens, a distilled student) comes along.
+      if (last.tokens) this.replaceTokens(last);
+      if (last.kind === 'distill' && last.student) setModelWeights(this.requireDemo().student, last.student, 'student');
+    }
     const reason = `the WebGPU device was lost (${loss.reason}${loss.message ? `: ${loss.message}` : ''})`;
     this.post({
       type: 'warning',
@@ -434,7 +458,6 @@ export class EngineSession {
             '(with the last run’s tokens and student). Training is slower there.',
     });
     this.post({ type: 'backendChanged', status: { ...status, fallbackReason: reason }, reason });
-    await this.loadDemo(task, base, options);
   }
 
   /** Stage 2 resumes with the tokens it was run with (not whatever the reloaded demo ships). */
