@@ -115,6 +115,8 @@ const handlers = () => ({
 });
 
 async function run(body: () => Promise<void>): Promise<void> {
+  // A new run's checkpoints replace a stored one: stop offering it.
+  store().resumeOfferClosed();
   try {
     await body();
   } catch (err) {

@@ -1,6 +1,6 @@
 import { beforeEach, expect, it } from 'vitest';
 import type { CheckpointInfo } from '../train/checkpoint';
-import { connectEngine, discardStoredRun, resumeStoredRun, setRunLearningRate, startApp } from './actions';
+import { connectEngine, discardStoredRun, learnMasks, resumeStoredRun, setRunLearningRate, startApp } from './actions';
 import { seriesKey } from './series';
 import { useAppStore } from './store';
 import { fakeHost, type FakeEngine } from './testing/fakeEngine';
@@ -78,4 +78,12 @@ it('sets the learning rate of a paused run only, and rejects a non-positive one'
   setRunLearningRate(0.001);
   expect(engines[0].lr).toBe(0.001);
   await tick();
+});
+
+it('starting another run withdraws the offer (its checkpoints replace the stored one)', async () => {
+  await startApp();
+  expect(s().resumeOffer).not.toBeNull();
+  s().setMask({ steps: 2 });
+  await learnMasks();
+  expect(s().resumeOffer).toBeNull();
 });
