@@ -454,8 +454,8 @@ export class EngineSession {
         during === 'run'
           ? `${reason} at step ${this.control.step}. The engine moved to ${status.backend} and continues the run from its last ` +
             `checkpoint (step ${from?.step ?? 0}); the history is kept. Training is slower there.`
-          : `${reason} while no run was training. The engine moved to ${status.backend} and reloaded the models there ` +
-            '(with the last run’s tokens and student). Training is slower there.',
+          : `${reason} while no run was training. The engine moved to ${status.backend} and reloaded the models there` +
+            `${last ? ' (with the last run’s tokens and student)' : ''}. Training is slower there.`,
     });
     this.post({ type: 'backendChanged', status: { ...status, fallbackReason: reason }, reason });
   }
