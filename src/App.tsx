@@ -3,6 +3,8 @@ import { BackendNotice } from './ui/BackendNotice';
 import { ChartsPanel } from './ui/ChartsPanel';
 import { MaskGallery } from './ui/MaskGallery';
 import { Messages } from './ui/Messages';
+import { NonFiniteRecovery } from './ui/NonFiniteRecovery';
+import { ResumeBanner } from './ui/ResumeBanner';
 import { RunBar } from './ui/RunBar';
 import { SetupPanel } from './ui/SetupPanel';
 import { ShareExportPanel } from './ui/ShareExportPanel';
@@ -39,8 +41,10 @@ export function App() {
       </header>
       <BackendNotice />
       <Messages />
+      <ResumeBanner />
       <RunBar />
       <ShareExportPanel />
+      <NonFiniteRecovery />
       <main className="app-main">
         <SetupPanel />
         <div className="results">

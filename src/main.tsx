@@ -6,6 +6,7 @@ import { connectEngine } from './state/actions';
 import { setExportEnv } from './state/exportActions';
 import { isShareHash } from './share/linkCodec';
 import { startFromHash } from './state/shareActions';
+import { useAppStore, type AppState } from './state/store';
 import { browserExportEnv } from './ui/browserExport';
 import { digitsUrl } from './data/digits';
 import { initBackend, selfCheck } from './train/backend';
@@ -20,7 +21,13 @@ declare global {
      * training worker (scripts/train-teachers.mjs drives it headlessly), `maskd.distillDefaults`
      * the page's stage-2 defaults per task (scripts/reproduce.mjs runs with them).
      */
-    maskd: { tf: typeof tf; engine: () => EngineClient; dataUrl: string; distillDefaults: typeof defaultDistillSettings };
+    maskd: {
+      tf: typeof tf;
+      engine: () => EngineClient;
+      dataUrl: string;
+      distillDefaults: typeof defaultDistillSettings;
+      state: () => AppState;
+    };
   }
 }
 let engine: EngineClient | null = null;
@@ -29,6 +36,8 @@ window.maskd = {
   engine: () => (engine && !engine.terminated ? engine : (engine = new EngineClient())),
   dataUrl: new URL(digitsUrl(), window.location.href).href,
   distillDefaults: defaultDistillSettings,
+  /** The page's store, read-only by convention (tests compare chart history across a reload). */
+  state: () => useAppStore.getState(),
 };
 
 connectEngine(

@@ -34,6 +34,7 @@ function engine(): PlaygroundEngine {
       store().pauseChanged(info.paused, info.reason);
       if (info.reason) store().pushMessage(info.reason, 'warn');
     };
+    e.onBackendChange = (status) => store().backendReady(status, store().selfCheckOk);
   }
   return e;
 }
@@ -60,6 +61,7 @@ export async function startApp(): Promise<void> {
     return;
   }
   await loadDemo(store().task);
+  await checkForCheckpoint();
 }
 
 /** Loads a demo's teacher, student and tokens, then draws the preview masks. */
@@ -113,6 +115,8 @@ const handlers = () => ({
 });
 
 async function run(body: () => Promise<void>): Promise<void> {
+  // A new run's checkpoints replace a stored one: stop offering it.
+  store().resumeOfferClosed();
   try {
     await body();
   } catch (err) {
@@ -212,4 +216,57 @@ export function currentEngine(): PlaygroundEngine {
 
 export function newSeed(): void {
   store().setSeed(1 + Math.floor(Math.random() * 2_147_483_646));
+}
+
+/** Offers to resume a run that a reload (or a closed tab) interrupted, when one is stored. */
+export async function checkForCheckpoint(): Promise<void> {
+  try {
+    const info = await engine().findCheckpoint();
+    if (info) store().resumeOffered(info);
+  } catch (err) {
+    store().pushMessage(`Could not look for a stored checkpoint: ${errorText(err)}`, 'warn');
+  }
+}
+
+/** Continues the stored run exactly: same step, same history in the charts, same data order. */
+export async function resumeStoredRun(): Promise<void> {
+  const offer = store().resumeOffer;
+  if (!offer || !canStart()) return;
+  store().resumeOfferClosed();
+  if (offer.task !== store().task) {
+    store().setTask(offer.task);
+    await loadDemo(offer.task);
+    if (!canStart()) return;
+  }
+  const stage = offer.kind === 'masks' ? 'masks' : 'distill';
+  if (stage === 'masks') store().clearSnapshots();
+  store().runResumed(offer.kind, stage, offer.method, offer.history);
+  await run(async () => {
+    const r = await engine().resumeCheckpoint(handlers());
+    if (r.kind === 'masks') {
+      store().markMasksTrained();
+      store().snapshotReceived(await engine().snapshotMasks());
+    }
+  });
+}
+
+/** Forgets the stored run. */
+export async function discardStoredRun(): Promise<void> {
+  store().resumeOfferClosed();
+  try {
+    await engine().discardCheckpoint();
+  } catch (err) {
+    store().pushMessage(`Could not discard the stored checkpoint: ${errorText(err)}`, 'warn');
+  }
+}
+
+/** While paused (e.g. on a non-finite loss): the run continues with this base learning rate. */
+export function setRunLearningRate(lr: number): void {
+  if (store().runPhase !== 'paused') return;
+  if (!(Number.isFinite(lr) && lr > 0)) {
+    store().pushMessage(`The learning rate must be a positive number, got ${lr}.`, 'warn');
+    return;
+  }
+  engine().setLearningRate(lr);
+  store().pushMessage(`The run continues with learning rate ${lr} (cosine schedule from there) when you press Resume.`, 'info');
 }

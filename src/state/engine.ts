@@ -22,7 +22,11 @@ import type {
   StudentExport,
   TokensFile,
   TokensSet,
+  EvaluateResult,
+  EvaluateTarget,
+  ResumeResult,
 } from '../train/protocol';
+import type { Checkpoint, CheckpointInfo } from '../train/checkpoint';
 
 export type { CompareHandlers, RunHandlers };
 
@@ -48,6 +52,19 @@ export interface PlaygroundEngine {
   exportTokens(): Promise<TokensFile>;
   setTokens(request: SetTokensRequest): Promise<TokensSet>;
   exportStudent(): Promise<StudentExport>;
+  /** Validation metric of the current student and/or teacher. */
+  evaluate(target?: EvaluateTarget, valCount?: number): Promise<EvaluateResult>;
+  /** The run's state as plain data (a checkpoint). */
+  exportState(): Promise<Checkpoint>;
+  /** The checkpoint an interrupted run left in IndexedDB, summarised; null when none. */
+  findCheckpoint(): Promise<CheckpointInfo | null>;
+  discardCheckpoint(): Promise<void>;
+  /** Continues the stored run from its checkpoint; resolves when it ends. */
+  resumeCheckpoint(handlers?: RunHandlers): Promise<ResumeResult>;
+  /** The base learning rate of the run in progress (after a non-finite pause). */
+  setLearningRate(lr: number): void;
+  /** The engine moved to another backend mid-session (the WebGPU device was lost). */
+  onBackendChange: (status: BackendStatus, reason: string) => void;
 }
 
 /** Where actions get the engine: the current one, or a fresh one after `reset` (backend switch). */

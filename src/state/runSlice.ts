@@ -1,7 +1,8 @@
 import type { StateCreator } from 'zustand';
 import type { MethodName } from '../maskd/methods';
 import type { CompareRow, RunProgress, Stage } from '../train/protocol';
-import { appendLosses, appendMetric, dropRun, type SeriesMap } from './series';
+import { appendLosses, appendMetric, dropRun, seriesFromHistory, type SeriesMap } from './series';
+import type { HistoryEntry } from '../train/checkpoint';
 
 export type RunKind = 'masks' | 'distill' | 'compare' | 'teacher';
 export type RunPhase = 'idle' | 'running' | 'paused' | 'stopping';
@@ -23,6 +24,8 @@ export interface RunSlice {
   stopRequested: () => void;
   compareRowReceived: (row: CompareRow) => void;
   runEnded: () => void;
+  /** A stored run continues: its charts start from the checkpoint's history. */
+  runResumed: (kind: RunKind, stage: Stage, method: MethodName | null, history: readonly HistoryEntry[]) => void;
 }
 
 export const createRunSlice: StateCreator<RunSlice, [], [], RunSlice> = (set) => ({
@@ -57,4 +60,13 @@ export const createRunSlice: StateCreator<RunSlice, [], [], RunSlice> = (set) =>
   compareRowReceived: (row) =>
     set((s) => ({ compareRows: [...s.compareRows.filter((r) => r.method !== row.method), row] })),
   runEnded: () => set({ runPhase: 'idle', runKind: null, pauseReason: null }),
+  runResumed: (kind, stage, method, history) =>
+    set((s) => ({
+      runPhase: 'running',
+      runKind: kind,
+      progress: null,
+      pauseReason: null,
+      losses: seriesFromHistory(s.losses, stage, method, history, 'losses'),
+      metrics: seriesFromHistory(s.metrics, stage, method, history, 'metrics'),
+    })),
 });

@@ -49,3 +49,19 @@ export function dropRun(map: SeriesMap, stage: Stage, methods: readonly (MethodN
   for (const [k, s] of Object.entries(map)) if (!(s.stage === stage && methods.includes(s.method))) out[k] = s;
   return out;
 }
+
+/** One run's loss (or metric) series rebuilt from a checkpoint's history, replacing what the map had for it. */
+export function seriesFromHistory(
+  map: SeriesMap,
+  stage: Stage,
+  method: MethodName | null,
+  history: readonly Pick<RunProgress, 'step' | 'losses' | 'metric'>[],
+  what: 'losses' | 'metrics',
+): SeriesMap {
+  let out = dropRun(map, stage, [method]);
+  for (const h of history) {
+    const p = { ...h, stage, method: method ?? undefined } as RunProgress;
+    out = what === 'losses' ? appendLosses(out, p) : appendMetric(out, p);
+  }
+  return out;
+}

@@ -7,8 +7,9 @@ import { createShareSlice, type ShareSlice } from './shareSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 import { createVizSlice, type VizSlice } from './vizSlice';
 import { createDatasetSlice, type DatasetSlice } from './datasetSlice';
+import { createCheckpointSlice, type CheckpointSlice } from './checkpointSlice';
 
-export type AppState = BackendSlice & ModelsSlice & SetupSlice & RunSlice & VizSlice & UiSlice & DatasetSlice & ShareSlice;
+export type AppState = BackendSlice & ModelsSlice & SetupSlice & RunSlice & VizSlice & UiSlice & DatasetSlice & ShareSlice & CheckpointSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createBackendSlice(...a),
@@ -19,4 +20,5 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createUiSlice(...a),
   ...createDatasetSlice(...a),
   ...createShareSlice(...a),
+  ...createCheckpointSlice(...a),
 }));

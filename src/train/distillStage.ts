@@ -45,6 +45,10 @@ export class Distiller {
   step = 0;
   bestMetric = -Infinity;
   bestStep = -1;
+  /** Base learning rate of the cosine schedule; the user may lower it after a non-finite pause. */
+  baseLr: number;
+  /** Test hook: the next step's task loss is multiplied by NaN inside the graph (so are its gradients). */
+  poisonNext = false;
   private bestWeights: tf.Tensor[] | null = null;
   private readonly studentSplit: SplitModel;
   private readonly variables: tf.Variable[];
@@ -58,6 +62,7 @@ export class Distiller {
     o.tokens?.setTrainable(false);
     o.branch?.setTrainable(false);
     this.optimizer = tf.train.adam(o.lr);
+    this.baseLr = o.lr;
     this.variables = [...o.student.trainableWeights, ...this.align.trainableWeights].map((w) => w.read() as tf.Variable);
   }
 
@@ -68,7 +73,9 @@ export class Distiller {
   /** One optimiser step of student + align. Throws NonFiniteStepError (nothing applied) on NaN/∞. */
   async trainStep(): Promise<DistillStepReport> {
     const { teacher, method, adapter, tokens, branch } = this.o;
-    setLearningRate(this.optimizer, cosineLr(this.o.lr, this.step, this.o.steps));
+    setLearningRate(this.optimizer, cosineLr(this.baseLr, this.step, this.o.steps));
+    const poison = this.poisonNext;
+    this.poisonNext = false;
     const batch = adapter.makeBatch(this.o.scenes(this.step));
     let stats: tf.Tensor | null = null;
     let grads: tf.NamedTensorMap = {};
@@ -87,7 +94,8 @@ export class Distiller {
       const result = tf.variableGrads(() => {
         const feature = this.studentSplit.backbone.apply(batch.images, { training: true }) as tf.Tensor4D;
         const out = this.studentSplit.head.apply(feature, { training: true }) as tf.Tensor4D;
-        const task = batch.loss(out);
+        const taskLoss = batch.loss(out);
+        const task = poison ? tf.mul(taskLoss, NaN) : taskLoss;
         const aligned = this.align.apply(feature, { training: true }) as tf.Tensor4D;
         const distill = method.loss({
           student: aligned,
@@ -111,7 +119,8 @@ export class Distiller {
         ['total loss', total],
         ['gradient', gradNorm],
       ]);
-      if (bad) throw new NonFiniteStepError(bad[0], this.step, bad[1]);
+      // Numbered like the progress: the step that failed is the (step + 1)-th.
+      if (bad) throw new NonFiniteStepError(bad[0], this.step + 1, bad[1]);
       this.optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
       this.step++;
       return { step: this.step, losses: { task, distill, total } };
@@ -137,6 +146,14 @@ export class Distiller {
   /** Copies of the best student's weights (null before the first evaluation); the caller owns them. */
   bestStudentWeights(): tf.Tensor[] | null {
     return this.bestWeights ? this.bestWeights.map((w) => w.clone()) : null;
+  }
+
+  /** Restores the best-so-far record from a checkpoint (takes ownership of `weights`). */
+  restoreBest(metric: number, step: number, weights: tf.Tensor[]): void {
+    if (this.bestWeights) tf.dispose(this.bestWeights);
+    this.bestMetric = metric;
+    this.bestStep = step;
+    this.bestWeights = weights;
   }
 
   /** Frees the optimiser, the align module and the best copy; the student belongs to the caller. */

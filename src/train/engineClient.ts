@@ -28,9 +28,14 @@ import type {
   TokensFile,
   TokensSet,
   TrainTeacherRequest,
+  EvaluateResult,
+  EvaluateTarget,
+  ResumeResult,
 } from './protocol';
+import type { Checkpoint, CheckpointInfo } from './checkpoint';
 
 export type { CompareConfig, CompareRow, DemoLoaded, DistillResult, LoadDemoOptions, MasksResult, PauseInfo, TokensFile } from './protocol';
+export type { EvaluateResult, EvaluateTarget, ResumeResult } from './protocol';
 
 export interface TeacherResult {
   readonly artifacts: ModelArtifactsData;
@@ -82,6 +87,8 @@ export class EngineClient {
   onWarning: (message: string) => void = () => {};
   /** The loop paused or resumed (by the user, or on a non-finite loss with `reason`). */
   onPauseChange: (info: PauseInfo) => void = () => {};
+  /** The engine moved to another backend mid-session (the WebGPU device was lost). */
+  onBackendChange: (status: BackendStatus, reason: string) => void = () => {};
 
   constructor(worker?: Worker) {
     this.worker = worker ?? new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'maskd-engine' });
@@ -180,6 +187,45 @@ export class EngineClient {
     this.send({ type: 'stop' });
   }
 
+  /** Validation metric of the current student and/or teacher on the fixed validation scenes. */
+  evaluate(target: EvaluateTarget = 'both', valCount?: number): Promise<EvaluateResult> {
+    return this.request((id) => ({ type: 'evaluate', id, target, valCount }), (ev) => (ev.type === 'evaluated' ? ev.result : undefined));
+  }
+
+  /** The run's state as plain data (after the current step while training; else the latest checkpoint). */
+  exportState(): Promise<Checkpoint> {
+    return this.request((id) => ({ type: 'exportState', id }), (ev) => (ev.type === 'stateExported' ? ev.checkpoint : undefined));
+  }
+
+  /** The checkpoint stored in IndexedDB by an interrupted run, summarised (null when none). */
+  findCheckpoint(): Promise<CheckpointInfo | null> {
+    return this.request((id) => ({ type: 'findCheckpoint', id }), (ev) => (ev.type === 'checkpointFound' ? { info: ev.info } : undefined)).then((r) => r.info);
+  }
+
+  discardCheckpoint(): Promise<void> {
+    return this.request((id) => ({ type: 'discardCheckpoint', id }), (ev) => (ev.type === 'checkpointDiscarded' ? true : undefined)).then(() => {});
+  }
+
+  /** Continues the stored run exactly where it was checkpointed; resolves when it ends. */
+  resumeCheckpoint(handlers: RunHandlers = {}, base: string = defaultBase()): Promise<ResumeResult> {
+    return this.request((id) => ({ type: 'resumeCheckpoint', id, base }), (ev) => (ev.type === 'resumeDone' ? ev.result : undefined), handlers);
+  }
+
+  /** The base learning rate of the run in progress (e.g. lowered after a non-finite pause). */
+  setLearningRate(lr: number): void {
+    this.send({ type: 'setLearningRate', lr });
+  }
+
+  /** Test hook: the next training step's loss becomes NaN (the run pauses on it). */
+  debugInjectNonFinite(): void {
+    this.send({ type: 'debugInjectNonFinite' });
+  }
+
+  /** Test hook: destroys the worker's WebGPU device mid-run, as a driver reset would. */
+  debugLoseDevice(): void {
+    this.send({ type: 'debugLoseDevice' });
+  }
+
   terminate(): void {
     this.terminated = true;
     this.worker.terminate();
@@ -233,6 +279,9 @@ export class EngineClient {
         return;
       case 'warning':
         this.onWarning(ev.message);
+        return;
+      case 'backendChanged':
+        this.onBackendChange(ev.status, ev.reason);
         return;
       case 'error': {
         const p = ev.id === undefined ? undefined : this.pending.get(ev.id);

@@ -46,8 +46,28 @@ import { maskSnapshot, snapshotTransfer } from './snapshot';
 import { NonFiniteStepError } from './stageCommon';
 import { taskAdapter } from './tasks';
 import { ProgressThrottle } from './throttle';
+import { BACKEND_PREFERENCE, initBackend, type BackendName } from './backend';
+import { checkpointInfo, validateCheckpoint, type Checkpoint, type CheckpointInfo } from './checkpoint';
+import type { CheckpointSink } from './checkpointStore';
+import { DeviceWatch, type DeviceLoss } from './deviceWatch';
+import { copyCheckpoint, RunCheckpointer } from './runCheckpointer';
+import {
+  arraysToTensors,
+  branchFromArrays,
+  branchToArrays,
+  modelWeightsToArrays,
+  readOptimizerState,
+  tensorToArray,
+  setModelWeights,
+  tokensFromArray,
+  tokensToArray,
+} from './runState';
+import { loadOptimizerState } from './optimizerState';
+import type { EvaluateResult, EvaluateTarget, ResumeResult } from './protocol';
 
 export type Post = (event: EngineEvent, transfer?: Transferable[]) => void;
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export const VAL_SEED = 20230501;
 export const PREVIEW_SEED = 4242;
@@ -67,6 +87,15 @@ interface Demo {
   bestStudent: tf.Tensor[] | null;
   /** The align module trained with `student` (by `distill`), as artifacts for export. */
   align?: ModelArtifactsData;
+  /** How it was loaded, to load it again on another backend after a device loss; null for a teacher trained in the page. */
+  readonly base: string | null;
+  readonly options: LoadDemoOptions;
+}
+
+/** The trainer of the run in progress, for evaluate, the lr change and the NaN test hook. */
+interface LiveRun {
+  readonly trainer: MaskLearner | Distiller;
+  readonly student: tf.LayersModel | null;
 }
 
 /** Scene settings scaled to the input side (digits 14–28 px at 64). */
@@ -96,9 +125,20 @@ export class EngineSession {
   private demo: Demo | null = null;
   /** The last dataset that loaded without errors (a failed load keeps it). */
   private custom: DataSource | null = null;
+  /** Checkpoints of the run in progress (IndexedDB in the worker; `sink` null keeps them in memory). */
+  readonly checkpoints: RunCheckpointer;
+  /** The webgpu device, watched for loss (armed by whoever initialises the backend). */
+  readonly device = new DeviceWatch();
+  private live: LiveRun | null = null;
+  /** Set while the models move to another backend after a device loss; requests wait for it. */
+  private recovery: Promise<void> | null = null;
 
-  constructor(private readonly post: Post) {
+  constructor(
+    private readonly post: Post,
+    private readonly sink: CheckpointSink | null = null,
+  ) {
     this.control = new RunControl((info) => post({ type: 'pauseState', info }));
+    this.checkpoints = new RunCheckpointer(sink, (message) => post({ type: 'warning', message }));
   }
 
   private requireDemo(): Demo {
@@ -135,6 +175,8 @@ export class EngineSession {
       branch: shipped?.branch ?? null,
       student,
       bestStudent: null,
+      base,
+      options,
     };
     for (const w of warnings) this.post({ type: 'warning', message: w });
     const studentSplit = splitAtLayer(student, TAP_LAYER);
@@ -146,13 +188,19 @@ export class EngineSession {
     };
   }
 
-  async learnMasks(id: number, config: MaskStageConfig): Promise<MasksResult> {
+  /** Stage 1; `from` resumes a checkpoint of a mask-learning run exactly (step, tokens, Adam, history). */
+  async learnMasks(id: number, config: MaskStageConfig, from?: Checkpoint): Promise<MasksResult> {
+    return this.recoverable('masks', from, (ckpt) => this.learnMasksRun(id, config, ckpt));
+  }
+
+  private async learnMasksRun(id: number, config: MaskStageConfig, from: Checkpoint | undefined): Promise<MasksResult> {
     const demo = this.requireDemo();
     const learner = new MaskLearner({
       teacher: demo.teacherSplit,
       adapter: taskAdapter(demo.task, demo.source.numClasses),
       scenes: (k) => demo.source.trainBatch(config.seed, k, config.batchSize),
       config,
+      ...(from?.tokens ? { tokens: tokensFromArray(from.tokens), branch: from.branch ? branchFromArrays(from.branch) : null } : {}),
     });
     // The new tokens replace the old ones now, so a snapshot while paused shows them.
     demo.tokens?.dispose();
@@ -165,8 +213,29 @@ export class EngineSession {
     let collapseWarned = false;
     this.control.begin();
     try {
-      await this.sendSnapshot(id, 0, 'masks');
-      while (learner.step < config.steps && (await this.control.gate())) {
+      if (from) {
+        learner.step = from.step;
+        learner.baseLr = from.lr;
+        await loadOptimizerState(learner.optimizer, from.optimizer);
+        this.control.step = from.step;
+      }
+      this.live = { trainer: learner, student: null };
+      await this.checkpoints.begin(
+        { kind: 'masks', config, task: demo.task, inputSize: demo.inputShape[0], total: config.steps, backend: tf.getBackend() },
+        async () => ({
+          step: learner.step,
+          lr: learner.baseLr,
+          tokens: await tokensToArray(learner.tokens),
+          branch: learner.branch ? await branchToArrays(learner.branch) : null,
+          student: null,
+          align: null,
+          optimizer: await readOptimizerState(learner.optimizer),
+          best: null,
+        }),
+        from?.history,
+      );
+      await this.sendSnapshot(id, learner.step, 'masks');
+      while (learner.step < config.steps && (await this.control.gate(() => this.checkpoints.onPause()))) {
         const report = await this.guardedStep(learner, timer);
         if (!report) continue;
         // Tokens start near zero, so every mask starts at ~0.5 (Dice ≈ 1): judge collapse only
@@ -192,16 +261,26 @@ export class EngineSession {
           });
         }
         if (snapshots.ready() || last || this.control.isPaused) await this.sendSnapshot(id, report.step, 'masks');
+        await this.checkpoints.afterStep(report.step);
       }
+      await this.checkpoints.end();
       return { step: learner.step, stopped: learner.step < config.steps };
+    } catch (err) {
+      this.checkpoints.abandon();
+      throw err;
     } finally {
+      this.live = null;
       learner.dispose();
     }
   }
 
-  async distill(id: number, config: DistillConfig): Promise<DistillResult> {
+  /** Stage 2; `from` resumes a checkpoint of a distillation run exactly (weights, Adam, best, history). */
+  async distill(id: number, config: DistillConfig, from?: Checkpoint): Promise<DistillResult> {
     const demo = this.requireDemo();
-    const { row, student, best, align } = await this.runDistill(id, config.method, config.params, config);
+    const { row, student, best, align } = await this.recoverable('distill', from, (ckpt) => {
+      if (ckpt?.tokens) this.replaceTokens(ckpt);
+      return this.runDistill(id, config.method, config.params, config, { from: ckpt, config });
+    });
     demo.align = align;
     demo.student.dispose();
     demo.student = student;
@@ -224,6 +303,7 @@ export class EngineSession {
   }
 
   async snapshot(id: number): Promise<void> {
+    await this.recovery;
     const demo = this.requireDemo();
     if (!demo.tokens) throw new Error('there are no receptive tokens yet: run mask learning or load shipped tokens');
     await this.sendSnapshot(id, this.control.step, 'masks');
@@ -276,6 +356,8 @@ export class EngineSession {
       branch: null,
       student,
       bestStudent: null,
+      base: null,
+      options: {},
     };
     const studentSplit = splitAtLayer(student, TAP_LAYER);
     return {
@@ -284,6 +366,222 @@ export class EngineSession {
       tokens: null,
       warnings: [],
     };
+  }
+
+  /** Validation metric of the current student and/or the teacher on the fixed validation scenes. */
+  async evaluate(target: EvaluateTarget, valCount = DEFAULT_VAL_COUNT): Promise<EvaluateResult> {
+    await this.recovery;
+    const demo = this.requireDemo();
+    if (this.live && !this.control.isPaused) throw new Error('a run is training: pause it before evaluating');
+    const adapter = taskAdapter(demo.task, demo.source.numClasses);
+    const val = demo.source.valSet(valCount, VAL_SEED);
+    const score = async (model: tf.LayersModel) => {
+      const m = await this.device.guard(adapter.evaluate((x) => model.predict(x) as tf.Tensor4D, val, 8));
+      return { name: adapter.metricName, value: m.primary, extra: m.extra };
+    };
+    const student = this.live?.student ?? demo.student;
+    return {
+      valCount,
+      ...(target !== 'teacher' ? { student: await score(student) } : {}),
+      ...(target !== 'student' ? { teacher: await score(demo.teacher) } : {}),
+    };
+  }
+
+  /**
+   * The run's state as a checkpoint (a copy, safe to transfer): taken after the current step
+   * while a run trains; the one taken at the pause (or the end) otherwise.
+   */
+  async exportState(): Promise<Checkpoint> {
+    if (this.checkpoints.running && !this.control.isPaused) return this.checkpoints.nextCheckpoint();
+    const last = this.checkpoints.last;
+    if (!last) throw new Error('there is no training state to export yet: run a stage first');
+    return copyCheckpoint(last);
+  }
+
+  /** Sets the base learning rate of the run in progress (e.g. lower, after a non-finite pause). */
+  setLearningRate(lr: number): void {
+    if (!(Number.isFinite(lr) && lr >= 0)) throw new Error(`the learning rate must be a finite number ≥ 0, got ${lr}`);
+    if (!this.live) throw new Error('no run is in progress: the learning rate is set in the stage settings');
+    this.live.trainer.baseLr = lr;
+  }
+
+  /** Test hook: the next step's task loss becomes NaN inside the graph (the real non-finite path). */
+  injectNonFinite(): void {
+    if (!this.live) throw new Error('no run is in progress to inject a non-finite loss into');
+    this.live.trainer.poisonNext = true;
+  }
+
+  /** Test hook: destroys the webgpu device, as a driver reset would. */
+  loseDevice(): void {
+    if (!this.device.destroy()) throw new Error(`the backend is ${tf.getBackend()}, not webgpu: there is no device to lose`);
+  }
+
+  /** The stored checkpoint, summarised; an unreadable one is discarded with a warning. */
+  async findCheckpoint(): Promise<CheckpointInfo | null> {
+    if (!this.sink) return null;
+    try {
+      const c = await this.sink.load();
+      return c ? checkpointInfo(c) : null;
+    } catch (err) {
+      await this.sink.clear().catch(() => {});
+      this.post({ type: 'warning', message: `a stored checkpoint could not be read and was discarded (${errorText(err)})` });
+      return null;
+    }
+  }
+
+  async discardCheckpoint(): Promise<void> {
+    await this.checkpoints.clearStored();
+  }
+
+  /** Continues the stored run: loads its demo if another one is loaded, then its stage from its step. */
+  async resumeStored(id: number, base: string): Promise<ResumeResult> {
+    const stored = this.sink ? await this.sink.load() : null;
+    if (!stored) throw new Error('there is no stored checkpoint to resume');
+    const from = validateCheckpoint(stored);
+    const demo = this.demo;
+    if (!demo || demo.task !== from.task || demo.inputShape[0] !== from.inputSize) {
+      await this.loadDemo(from.task, base, { inputSize: from.inputSize });
+    }
+    if (from.kind === 'masks') return { kind: 'masks', result: await this.learnMasks(id, from.config, from) };
+    return { kind: 'distill', result: await this.distill(id, from.config, from) };
+  }
+
+  /**
+   * Runs `body`; when the GPU device is lost under it, moves to the next backend, loads the
+   * demo there and runs `body` again from the run's latest in-memory checkpoint.
+   */
+  private async recoverable<R>(
+    kind: Checkpoint['kind'],
+    from: Checkpoint | undefined,
+    body: (from: Checkpoint | undefined) => Promise<R>,
+  ): Promise<R> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await body(from);
+      } catch (err) {
+        const loss = await this.device.explains(err);
+        if (!loss || attempt >= 2) throw err;
+        // The run's own latest checkpoint (taken at its start, then at intervals and pauses).
+        const last = this.checkpoints.last;
+        if (last?.kind === kind) from = last;
+        await this.moveOffLostDevice(loss, from);
+      }
+    }
+  }
+
+  /**
+   * A loss while nothing trains (a run recovers by itself): move the demo to the next backend at
+   * once, with the last run's tokens and student, and say so. Call after each `device.arm()`.
+   */
+  watchIdleLoss(busy: () => boolean): void {
+    const watched = this.device.lost;
+    void watched.then(async (loss) => {
+      if (busy() || this.live || !this.demo || this.device.lost !== watched) return;
+      try {
+        await this.moveOffLostDevice(loss, undefined, 'idle');
+        this.watchIdleLoss(busy);
+      } catch (err) {
+        this.post({ type: 'error', message: `${errorText(err)}: reload the page` });
+      }
+    });
+  }
+
+  private async moveOffLostDevice(loss: DeviceLoss, from: Checkpoint | undefined, during: 'run' | 'idle' = 'run'): Promise<void> {
+    const moving = this.moveDemo(loss, from, during);
+    this.recovery = moving.catch(() => {});
+    try {
+      await moving;
+    } finally {
+      this.recovery = null;
+    }
+  }
+
+  private async moveDemo(loss: DeviceLoss, from: Checkpoint | undefined, during: 'run' | 'idle'): Promise<void> {
+    const demo = this.requireDemo();
+    const { task, base, options } = demo;
+    if (base === null) {
+      throw new Error(
+        `the WebGPU device was lost (${loss.reason}); a teacher trained in this page cannot be moved to another backend: ` +
+          'reload the page, load the dataset again and retrain it',
+      );
+    }
+    const failed = tf.getBackend() as BackendName;
+    try {
+      this.disposeDemo();
+    } catch {
+      // Its buffers died with the device.
+    }
+    const order = BACKEND_PREFERENCE.slice(BACKEND_PREFERENCE.indexOf(failed) + 1);
+    const status = await initBackend(order.length ? order : ['cpu']);
+    this.device.arm();
+    await this.loadDemo(task, base, options);
+    const last = this.checkpoints.last;
+    if (during === 'idle' && last) {
+      // What the last run left (learnt tokens, a distilled student) comes along.
+      if (last.tokens) this.replaceTokens(last);
+      if (last.kind === 'distill' && last.student) setModelWeights(this.requireDemo().student, last.student, 'student');
+    }
+    const reason = `the WebGPU device was lost (${loss.reason}${loss.message ? `: ${loss.message}` : ''})`;
+    this.post({
+      type: 'warning',
+      message:
+        during === 'run'
+          ? `${reason} at step ${this.control.step}. The engine moved to ${status.backend} and continues the run from its last ` +
+            `checkpoint (step ${from?.step ?? 0}); the history is kept. Training is slower there.`
+          : `${reason} while no run was training. The engine moved to ${status.backend} and reloaded the models there` +
+            `${last ? ' (with the last run’s tokens and student)' : ''}. Training is slower there.`,
+    });
+    this.post({ type: 'backendChanged', status: { ...status, fallbackReason: reason }, reason });
+  }
+
+  /** Stage 2 resumes with the tokens it was run with (not whatever the reloaded demo ships). */
+  private replaceTokens(from: Checkpoint): void {
+    const demo = this.requireDemo();
+    if (!from.tokens) return;
+    const tokens = tokensFromArray(from.tokens);
+    const branch = from.branch ? branchFromArrays(from.branch) : null;
+    demo.tokens?.dispose();
+    demo.branch?.dispose();
+    demo.tokens = tokens;
+    demo.branch = branch;
+  }
+
+  private restoreDistiller(distiller: Distiller, student: tf.LayersModel, from: Checkpoint, curve: [number, number][]): void {
+    if (from.kind !== 'distill' || !from.student || !from.align) throw new Error('the checkpoint is not of a distillation run');
+    setModelWeights(student, from.student, 'student');
+    setModelWeights(distiller.align, from.align, 'align module');
+    distiller.step = from.step;
+    distiller.baseLr = from.lr;
+    if (from.best) {
+      const weights = arraysToTensors(from.best.weights, student.weights.map((w) => w.shape as number[]), 'best student');
+      distiller.restoreBest(from.best.metric, from.best.step, weights);
+    }
+    for (const h of from.history) if (h.metric) curve.push([h.step, h.metric.value]);
+  }
+
+  private async captureDistill(distiller: Distiller, student: tf.LayersModel) {
+    const demo = this.requireDemo();
+    const best = distiller.bestStudentWeights();
+    try {
+      return {
+        step: distiller.step,
+        lr: distiller.baseLr,
+        tokens: demo.tokens ? await tokensToArray(demo.tokens) : null,
+        branch: demo.branch ? await branchToArrays(demo.branch) : null,
+        student: await modelWeightsToArrays(student),
+        align: await modelWeightsToArrays(distiller.align),
+        optimizer: await readOptimizerState(distiller.optimizer),
+        best: best
+          ? {
+              metric: distiller.bestMetric,
+              step: distiller.bestStep,
+              weights: await Promise.all(best.map((t, i) => tensorToArray(student.weights[i].originalName, t))),
+            }
+          : null,
+      };
+    } finally {
+      if (best) tf.dispose(best);
+    }
   }
 
   dispose(): void {
@@ -341,6 +639,8 @@ export class EngineSession {
     method: MethodName,
     params: Readonly<Record<string, number | boolean>>,
     config: Omit<DistillConfig, 'method' | 'params'>,
+    /** Checkpointing (single distillation runs; a comparison has none), resuming `from` when given. */
+    checkpointing: { readonly from: Checkpoint | undefined; readonly config: DistillConfig } | null = null,
   ): Promise<{ row: CompareRow & { steps: number }; student: tf.LayersModel; best: tf.Tensor[] | null; align: ModelArtifactsData }> {
     const demo = this.requireDemo();
     const adapter = taskAdapter(demo.task, demo.source.numClasses);
@@ -376,8 +676,19 @@ export class EngineSession {
     let finalLoss = NaN;
     this.control.begin();
     try {
-      if (demo.tokens && method === 'maskd') await this.sendSnapshot(id, 0, 'distill');
-      while (distiller.step < config.steps && (await this.control.gate())) {
+      const from = checkpointing?.from;
+      if (from) this.restoreDistiller(distiller, student, from, curve);
+      if (from) await loadOptimizerState(distiller.optimizer, from.optimizer);
+      this.live = { trainer: distiller, student };
+      if (checkpointing) {
+        await this.checkpoints.begin(
+          { kind: 'distill', config: checkpointing.config, task: demo.task, inputSize: demo.inputShape[0], total: config.steps, backend: tf.getBackend() },
+          () => this.captureDistill(distiller, student),
+          from?.history,
+        );
+      }
+      if (demo.tokens && method === 'maskd') await this.sendSnapshot(id, distiller.step, 'distill');
+      while (distiller.step < config.steps && (await this.control.gate(() => this.checkpoints.onPause()))) {
         const report = await this.guardedStep(distiller, timer);
         if (!report) continue;
         finalLoss = report.losses.total;
@@ -402,7 +713,9 @@ export class EngineSession {
             metric,
           });
         }
+        await this.checkpoints.afterStep(report.step);
       }
+      await this.checkpoints.end();
       const best = distiller.bestStudentWeights();
       const alignArtifacts = await modelToArtifacts(align);
       return {
@@ -420,9 +733,11 @@ export class EngineSession {
         align: alignArtifacts,
       };
     } catch (err) {
+      this.checkpoints.abandon();
       student.dispose();
       throw err;
     } finally {
+      this.live = null;
       distiller.dispose();
     }
   }
@@ -434,7 +749,8 @@ export class EngineSession {
   ): Promise<R | null> {
     const t0 = performance.now();
     try {
-      const report = await trainer.trainStep();
+      // A read on a lost device may never settle: the watch turns the loss into an error.
+      const report = await this.device.guard(trainer.trainStep());
       timer.add(performance.now() - t0);
       this.control.step = report.step;
       return report;
@@ -451,6 +767,7 @@ export class EngineSession {
   }
 
   private sendProgress(id: number, progress: RunProgress): void {
+    this.checkpoints.record(progress);
     this.post({ type: 'runProgress', id, progress });
   }
 

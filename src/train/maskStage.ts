@@ -50,6 +50,10 @@ export class MaskLearner {
   readonly branch: TokenWeightBranch | null;
   readonly optimizer: tf.AdamOptimizer;
   step = 0;
+  /** Base learning rate of the cosine schedule; the user may lower it after a non-finite pause. */
+  baseLr: number;
+  /** Test hook: the next step's task loss is multiplied by NaN inside the graph (so are its gradients). */
+  poisonNext = false;
   private readonly teacher: SplitModel;
   private readonly adapter: TaskAdapter;
   private readonly scenes: SceneSource;
@@ -61,6 +65,7 @@ export class MaskLearner {
     this.adapter = options.adapter;
     this.scenes = options.scenes;
     this.config = config;
+    this.baseLr = config.lr;
     const channels = teacher.tapShape[2];
     this.tokens = options.tokens ?? ReceptiveTokens.create({ numTokens: config.numTokens, channels, seed: config.seed });
     this.branch =
@@ -80,8 +85,10 @@ export class MaskLearner {
 
   /** One Adam step on the tokens (and branch). Throws NonFiniteStepError (nothing applied) on NaN/∞. */
   async trainStep(): Promise<MaskStepReport> {
-    const { steps, lr, diceWeight } = this.config;
-    setLearningRate(this.optimizer, cosineLr(lr, this.step, steps));
+    const { steps, diceWeight } = this.config;
+    setLearningRate(this.optimizer, cosineLr(this.baseLr, this.step, steps));
+    const poison = this.poisonNext;
+    this.poisonNext = false;
     const batch = this.adapter.makeBatch(this.scenes(this.step));
     const T = this.tokens.numTokens;
     let stats: tf.Tensor | null = null;
@@ -95,7 +102,8 @@ export class MaskLearner {
           const masks = receptiveMasks(feature, this.tokens.tensor);
           const weights = this.branch?.apply(feature);
           const aggregate = maskedAggregate(feature, masks, weights);
-          const task = batch.loss(this.teacher.head.apply(aggregate, { training: false }) as tf.Tensor4D);
+          const taskLoss = batch.loss(this.teacher.head.apply(aggregate, { training: false }) as tf.Tensor4D);
+          const task = poison ? tf.mul(taskLoss, NaN) : taskLoss;
           const dice = diceDiversity(masks);
           const total = tf.add(task, tf.mul(dice, diceWeight)) as tf.Scalar;
           const areas = tf.mean(masks, [0, 1, 2]);
@@ -119,7 +127,8 @@ export class MaskLearner {
         ['total loss', total],
         ['gradient', gradNorm],
       ]);
-      if (bad) throw new NonFiniteStepError(bad[0], this.step, bad[1]);
+      // Numbered like the progress: the step that failed is the (step + 1)-th.
+      if (bad) throw new NonFiniteStepError(bad[0], this.step + 1, bad[1]);
       this.optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
       this.step++;
       const tokenAreas = Array.from(data.subarray(3, 3 + T));

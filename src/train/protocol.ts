@@ -5,6 +5,7 @@ import type { TokenWeightsState } from '../maskd/tokenWeights';
 import type { NamedSerializedTensor } from '../maskd/types';
 import type { Task } from '../models/nets';
 import type { BackendName, BackendStatus } from './backend';
+import type { Checkpoint, CheckpointInfo } from './checkpoint';
 
 /** A LayersModel as plain data: what tf.io save handlers receive, with one weight buffer. */
 export interface ModelArtifactsData {
@@ -81,6 +82,8 @@ export interface MaskStageConfig {
   readonly diceWeight: number;
   readonly tokenWeights: boolean;
   readonly seed: number;
+  /** Steps between checkpoints (IndexedDB); default 25, 0 for none (pauses still checkpoint). */
+  readonly checkpointEvery?: number;
 }
 
 export interface DistillConfig {
@@ -94,6 +97,8 @@ export interface DistillConfig {
   readonly evalEvery: number;
   /** Validation scenes (fixed, seeded); default 64. */
   readonly valCount?: number;
+  /** Steps between checkpoints (IndexedDB); default 25, 0 for none (pauses still checkpoint). */
+  readonly checkpointEvery?: number;
 }
 
 export type Stage = 'teacher' | 'masks' | 'distill';
@@ -249,6 +254,26 @@ export interface StudentExport {
   readonly tapLayer: string;
 }
 
+export type EvaluateTarget = 'student' | 'teacher' | 'both';
+
+export interface MetricValue {
+  readonly name: string;
+  readonly value: number;
+  readonly extra: Readonly<Record<string, number>>;
+}
+
+/** Validation metric on the fixed validation scenes (the current student: the live one during a run). */
+export interface EvaluateResult {
+  readonly valCount: number;
+  readonly student?: MetricValue;
+  readonly teacher?: MetricValue;
+}
+
+/** A stored run resumed after a reload: which stage it was and how it ended. */
+export type ResumeResult =
+  | { readonly kind: 'masks'; readonly result: MasksResult }
+  | { readonly kind: 'distill'; readonly result: DistillResult };
+
 export type EngineCommand =
   | { readonly type: 'init'; readonly backends?: readonly BackendName[]; readonly dataUrl: string }
   | { readonly type: 'trainTeacher'; readonly id: number; readonly request: TrainTeacherRequest }
@@ -265,7 +290,20 @@ export type EngineCommand =
   | { readonly type: 'pause' }
   | { readonly type: 'resume' }
   | { readonly type: 'stepOnce' }
-  | { readonly type: 'stop' };
+  | { readonly type: 'stop' }
+  | { readonly type: 'evaluate'; readonly id: number; readonly target: EvaluateTarget; readonly valCount?: number }
+  /** The run's state as a Checkpoint (plain data, buffers transferred). */
+  | { readonly type: 'exportState'; readonly id: number }
+  /** The stored checkpoint's summary (null when none). */
+  | { readonly type: 'findCheckpoint'; readonly id: number }
+  | { readonly type: 'discardCheckpoint'; readonly id: number }
+  /** Continues the stored run (loading its demo from `base` when another one is loaded). */
+  | { readonly type: 'resumeCheckpoint'; readonly id: number; readonly base: string }
+  /** The base learning rate of the run in progress (lower it after a non-finite pause, then resume). */
+  | { readonly type: 'setLearningRate'; readonly lr: number }
+  /** Test hooks: the next step's loss becomes NaN; the webgpu device is destroyed. */
+  | { readonly type: 'debugInjectNonFinite' }
+  | { readonly type: 'debugLoseDevice' };
 
 export interface TrainProgress {
   readonly id: number;
@@ -306,4 +344,11 @@ export type EngineEvent =
   | { readonly type: 'pauseState'; readonly info: PauseInfo }
   /** Not tied to a request: mask collapse, a NaN pause, a missing shipped file. */
   | { readonly type: 'warning'; readonly message: string }
+  | { readonly type: 'evaluated'; readonly id: number; readonly result: EvaluateResult }
+  | { readonly type: 'stateExported'; readonly id: number; readonly checkpoint: Checkpoint }
+  | { readonly type: 'checkpointFound'; readonly id: number; readonly info: CheckpointInfo | null }
+  | { readonly type: 'checkpointDiscarded'; readonly id: number }
+  | { readonly type: 'resumeDone'; readonly id: number; readonly result: ResumeResult }
+  /** The engine moved to another backend mid-session (the WebGPU device was lost). */
+  | { readonly type: 'backendChanged'; readonly status: BackendStatus; readonly reason: string }
   | { readonly type: 'error'; readonly id?: number; readonly message: string };

@@ -31,3 +31,25 @@ it('pauses, steps once, resumes and stops', async () => {
     { paused: false, step: 3, reason: null },
   ]);
 });
+
+it('runs onBlock once when the gate is about to wait on a pause, and sees a resume sent meanwhile', async () => {
+  const c = new RunControl();
+  let blocks = 0;
+  const onBlock = async () => {
+    blocks++;
+    c.resume();
+  };
+  expect(await c.gate(onBlock)).toBe(true);
+  expect(blocks).toBe(0);
+  c.pause();
+  expect(await c.gate(onBlock)).toBe(true);
+  expect(blocks).toBe(1);
+  c.pause();
+  const waiting = c.gate(async () => {
+    blocks++;
+  });
+  await new Promise((r) => setTimeout(r, 20));
+  expect(blocks).toBe(2);
+  c.stepOnce();
+  expect(await waiting).toBe(true);
+});

@@ -53,17 +53,27 @@ export class RunControl {
     this.release();
   }
 
-  /** Resolves true when the next step may run, false when the run should end. */
-  async gate(): Promise<boolean> {
+  /**
+   * Resolves true when the next step may run, false when the run should end. `onBlock` runs
+   * once, between steps, when the gate is about to wait on a pause (e.g. to checkpoint).
+   */
+  async gate(onBlock?: () => Promise<void>): Promise<boolean> {
     // A macrotask turn, so pause/stop messages get in even when the backend's reads resolve
     // synchronously (cpu): otherwise the loop would never leave the microtask queue.
     await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    let blocked = false;
     for (;;) {
       if (this.stopRequested) return false;
       if (!this.paused) return true;
       if (this.pendingSteps > 0) {
         this.pendingSteps--;
         return true;
+      }
+      if (onBlock && !blocked) {
+        blocked = true;
+        // Resume/step/stop may arrive meanwhile: the checks above run again before waiting.
+        await onBlock();
+        continue;
       }
       await new Promise<void>((resolve) => (this.wake = resolve));
     }

@@ -13,6 +13,8 @@ import { ProgressThrottle } from './throttle';
 import { EngineSession, PREVIEW_COUNT, PREVIEW_SEED } from './engineSession';
 import { digitSource } from './dataSource';
 import { browserImageDecoder } from './imageDecoder';
+import { checkpointTransfer } from './checkpoint';
+import { hasIndexedDb, indexedDbSink } from './checkpointStore';
 
 let stopRequested = false;
 
@@ -20,7 +22,7 @@ function post(event: EngineEvent, transfer: Transferable[] = []): void {
   (self as unknown as Worker).postMessage(event, transfer);
 }
 
-const session = new EngineSession(post);
+const session = new EngineSession(post, hasIndexedDb() ? indexedDbSink : null);
 session.decodeImage = browserImageDecoder;
 /** The request id of the stage run in progress (one at a time). */
 let running: number | null = null;
@@ -43,6 +45,15 @@ async function runExclusive(id: number, what: string, body: () => Promise<Engine
     post({ type: 'error', id, message: errorMessage(err) });
   } finally {
     running = null;
+  }
+}
+
+/** A request answered by one event, or by an error naming it. */
+async function answer(id: number, body: () => Promise<EngineEvent>): Promise<void> {
+  try {
+    post(await body());
+  } catch (err) {
+    post({ type: 'error', id, message: errorMessage(err) });
   }
 }
 
@@ -94,6 +105,8 @@ async function handle(cmd: EngineCommand): Promise<void> {
       // Inits run one after another (two at once would race in tf.setBackend); each gets its reply.
       const run = initChain.then(async () => {
         const status = await initBackend(cmd.backends);
+        session.device.arm();
+        session.watchIdleLoss(() => running !== null);
         session.pools = await loadDigits(cmd.dataUrl);
         post({ type: 'ready', status });
       });
@@ -170,6 +183,35 @@ async function handle(cmd: EngineCommand): Promise<void> {
     case 'stop':
       stopRequested = true;
       session.control.stop();
+      return;
+    case 'evaluate':
+      return answer(cmd.id, async () => ({ type: 'evaluated', id: cmd.id, result: await session.evaluate(cmd.target, cmd.valCount) }));
+    case 'exportState': {
+      try {
+        const checkpoint = await session.exportState();
+        post({ type: 'stateExported', id: cmd.id, checkpoint }, checkpointTransfer(checkpoint));
+      } catch (err) {
+        post({ type: 'error', id: cmd.id, message: errorMessage(err) });
+      }
+      return;
+    }
+    case 'findCheckpoint':
+      return answer(cmd.id, async () => ({ type: 'checkpointFound', id: cmd.id, info: await session.findCheckpoint() }));
+    case 'discardCheckpoint':
+      return answer(cmd.id, async () => {
+        await session.discardCheckpoint();
+        return { type: 'checkpointDiscarded', id: cmd.id };
+      });
+    case 'resumeCheckpoint':
+      return runExclusive(cmd.id, 'the resumed run', async () => ({ type: 'resumeDone', id: cmd.id, result: await session.resumeStored(cmd.id, cmd.base) }));
+    case 'setLearningRate':
+      session.setLearningRate(cmd.lr);
+      return;
+    case 'debugInjectNonFinite':
+      session.injectNonFinite();
+      return;
+    case 'debugLoseDevice':
+      session.loseDevice();
       return;
   }
 }

@@ -18,7 +18,11 @@ import type {
   StudentExport,
   TokensFile,
   TokensSet,
+  EvaluateResult,
+  EvaluateTarget,
+  ResumeResult,
 } from '../../train/protocol';
+import type { Checkpoint, CheckpointInfo } from '../../train/checkpoint';
 import type { CompareHandlers, PlaygroundEngine, RunHandlers } from '../engine';
 import type { TeacherResult } from '../../train/engineClient';
 import type { DatasetFileData, DatasetSummary, LoadDatasetOptions, TrainProgress, TrainTeacherRequest } from '../../train/protocol';
@@ -39,7 +43,12 @@ export class FakeEngine implements PlaygroundEngine {
   onError: (message: string) => void = () => {};
   onWarning: (message: string) => void = () => {};
   onPauseChange: (info: PauseInfo) => void = () => {};
+  onBackendChange: (status: BackendStatus, reason: string) => void = () => {};
   readonly calls: string[] = [];
+  /** What findCheckpoint reports (an interrupted run's checkpoint); resumeCheckpoint continues it. */
+  stored: CheckpointInfo | null = null;
+  /** Base learning rate set on the run in progress. */
+  lr: number | null = null;
   /** Set to make loadDemo report no shipped tokens. */
   shippedTokens = true;
   /** Set to make the next run throw at this step. */
@@ -157,6 +166,44 @@ export class FakeEngine implements PlaygroundEngine {
     return { task: 'segmentation', student: { modelTopology: { class_name: 'Model' }, weightSpecs, weightData: new Float32Array([1, 2]).buffer }, align: null, tapLayer: 'neck' };
   }
 
+  async evaluate(target: EvaluateTarget = 'both', valCount = 64): Promise<EvaluateResult> {
+    this.calls.push(`evaluate:${target}`);
+    const m = (value: number) => ({ name: 'mIoU', value, extra: {} });
+    return { valCount, ...(target !== 'teacher' ? { student: m(0.5) } : {}), ...(target !== 'student' ? { teacher: m(0.8) } : {}) };
+  }
+
+  async exportState(): Promise<Checkpoint> {
+    this.calls.push('exportState');
+    throw new Error('the fake engine has no training state to export');
+  }
+
+  async findCheckpoint(): Promise<CheckpointInfo | null> {
+    this.calls.push('findCheckpoint');
+    return this.stored;
+  }
+
+  async discardCheckpoint(): Promise<void> {
+    this.calls.push('discardCheckpoint');
+    this.stored = null;
+  }
+
+  async resumeCheckpoint(h: RunHandlers = {}): Promise<ResumeResult> {
+    const c = this.stored;
+    if (!c) throw new Error('there is no stored checkpoint to resume');
+    this.calls.push(`resumeCheckpoint:${c.kind}:${c.step}`);
+    this.stored = null;
+    const stage: Stage = c.kind === 'masks' ? 'masks' : 'distill';
+    const step = await this.loop(stage, c.method ?? undefined, c.total, h, c.step);
+    return c.kind === 'masks'
+      ? { kind: 'masks', result: { step, stopped: this.stopped } }
+      : { kind: 'distill', result: { step, metric: 0.5, metricName: 'mIoU', stopped: this.stopped } };
+  }
+
+  setLearningRate(lr: number): void {
+    this.calls.push(`setLearningRate:${lr}`);
+    this.lr = lr;
+  }
+
   /** Simulates the engine pausing itself on a non-finite loss. */
   nanPause(): void {
     this.paused = true;
@@ -174,10 +221,10 @@ export class FakeEngine implements PlaygroundEngine {
     if (this.pendingSteps > 0) this.pendingSteps--;
   }
 
-  private async loop(stage: Stage, method: MethodName | undefined, total: number, h: RunHandlers): Promise<number> {
+  private async loop(stage: Stage, method: MethodName | undefined, total: number, h: RunHandlers, from = 0): Promise<number> {
     this.stopped = false;
-    this.step = 0;
-    for (let step = 1; step <= total; step++) {
+    this.step = from;
+    for (let step = from + 1; step <= total; step++) {
       await new Promise((r) => setTimeout(r, 0));
       await this.gate();
       if (this.stopped) break;

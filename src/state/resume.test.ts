@@ -1,0 +1,89 @@
+import { beforeEach, expect, it } from 'vitest';
+import type { CheckpointInfo } from '../train/checkpoint';
+import { connectEngine, discardStoredRun, learnMasks, resumeStoredRun, setRunLearningRate, startApp } from './actions';
+import { seriesKey } from './series';
+import { useAppStore } from './store';
+import { fakeHost, type FakeEngine } from './testing/fakeEngine';
+
+const initial = useAppStore.getState();
+const s = () => useAppStore.getState();
+const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
+
+let engines: FakeEngine[];
+let host: ReturnType<typeof fakeHost>['host'];
+
+const stored: CheckpointInfo = {
+  kind: 'distill',
+  task: 'segmentation',
+  method: 'fitnet',
+  step: 3,
+  total: 5,
+  savedAt: 0,
+  reason: 'pause',
+  backend: 'webgpu',
+  history: [
+    { step: 1, losses: { task: 1, distill: 0.5, total: 1.5 } },
+    { step: 2, losses: { task: 0.8, distill: 0.4, total: 1.2 }, metric: { name: 'mIoU', value: 0.2 } },
+    { step: 3, losses: { task: 0.7, distill: 0.3, total: 1 } },
+  ],
+};
+
+beforeEach(() => {
+  useAppStore.setState(initial, true);
+  const fh = fakeHost();
+  engines = fh.engines;
+  host = fh.host;
+  connectEngine(host);
+  host.get().stored = stored;
+});
+
+it('offers a stored run after start-up, and resuming restores its curves and continues from its step', async () => {
+  await startApp();
+  expect(s().resumeOffer).toEqual(stored);
+  const done = resumeStoredRun();
+  expect(s().resumeOffer).toBeNull();
+  expect(s().runPhase).toBe('running');
+  // The charts have the checkpoint's history before the first new step arrives.
+  expect(s().losses[seriesKey('distill', 'fitnet', 'total')].points).toEqual([
+    { x: 1, y: 1.5 },
+    { x: 2, y: 1.2 },
+    { x: 3, y: 1 },
+  ]);
+  expect(s().metrics[seriesKey('distill', 'fitnet', 'mIoU')].points).toEqual([{ x: 2, y: 0.2 }]);
+  await done;
+  expect(engines[0].calls).toContain('resumeCheckpoint:distill:3');
+  expect(s().runPhase).toBe('idle');
+  expect(s().losses[seriesKey('distill', 'fitnet', 'total')].points.map((p) => p.x)).toEqual([1, 2, 3, 4, 5]);
+});
+
+it('discard forgets the stored run', async () => {
+  await startApp();
+  await discardStoredRun();
+  expect(s().resumeOffer).toBeNull();
+  expect(engines[0].stored).toBeNull();
+  expect(engines[0].calls).toContain('discardCheckpoint');
+});
+
+it('sets the learning rate of a paused run only, and rejects a non-positive one', async () => {
+  host.get().stored = null;
+  await startApp();
+  expect(s().resumeOffer).toBeNull();
+  setRunLearningRate(0.001);
+  expect(engines[0].lr).toBeNull();
+  s().runStarted('masks', 'masks', [null]);
+  s().pauseChanged(true, 'the task loss became NaN at step 4');
+  setRunLearningRate(-1);
+  expect(engines[0].lr).toBeNull();
+  expect(s().messages.at(-1)?.text).toMatch(/positive/);
+  setRunLearningRate(0.001);
+  expect(engines[0].lr).toBe(0.001);
+  await tick();
+});
+
+it('starting another run withdraws the offer (its checkpoints replace the stored one)', async () => {
+  await startApp();
+  expect(s().resumeOffer).not.toBeNull();
+  s().setMask({ steps: 2 });
+  await learnMasks();
+  expect(s().resumeOffer).toBeNull();
+});

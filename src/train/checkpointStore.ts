@@ -1,0 +1,79 @@
+// The latest training checkpoint in IndexedDB (works in the worker and the page). A thin adapter:
+// one database, one object store, one key; what goes in is checked by validateCheckpoint on the
+// way out. Tested in the browser (e2e/robust.spec.ts); the data logic is in checkpoint.ts.
+import { validateCheckpoint, type Checkpoint } from './checkpoint';
+
+const DB_NAME = 'maskd-playground';
+const STORE = 'checkpoints';
+const KEY = 'latest';
+
+/** Where checkpoints go; the session takes any implementation (Node tests use a Map). */
+export interface CheckpointSink {
+  save(c: Checkpoint): Promise<void>;
+  load(): Promise<Checkpoint | null>;
+  clear(): Promise<void>;
+}
+
+function request<T>(r: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error ?? new Error('IndexedDB request failed'));
+  });
+}
+
+function openDb(): Promise<IDBDatabase> {
+  const r = indexedDB.open(DB_NAME, 1);
+  r.onupgradeneeded = () => r.result.createObjectStore(STORE);
+  return request(r);
+}
+
+async function withStore<T>(mode: IDBTransactionMode, body: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+  const db = await openDb();
+  try {
+    const tx = db.transaction(STORE, mode);
+    const result = await request(body(tx.objectStore(STORE)));
+    await new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
+      tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+    });
+    return result;
+  } finally {
+    db.close();
+  }
+}
+
+/** Whether this context has IndexedDB at all (Node has none). */
+export function hasIndexedDb(): boolean {
+  return typeof indexedDB !== 'undefined';
+}
+
+export const indexedDbSink: CheckpointSink = {
+  async save(c) {
+    await withStore('readwrite', (s) => s.put(c, KEY));
+  },
+  async load() {
+    const raw = await withStore('readonly', (s) => s.get(KEY) as IDBRequest<unknown>);
+    return raw === undefined ? null : validateCheckpoint(raw);
+  },
+  async clear() {
+    await withStore('readwrite', (s) => s.delete(KEY));
+  },
+};
+
+/** In memory only: for Node tests, and where IndexedDB is missing (private windows of some browsers). */
+export function memorySink(): CheckpointSink & { readonly saved: Checkpoint[] } {
+  const saved: Checkpoint[] = [];
+  return {
+    saved,
+    async save(c) {
+      saved.push(c);
+    },
+    async load() {
+      return saved.at(-1) ?? null;
+    },
+    async clear() {
+      saved.length = 0;
+    },
+  };
+}
