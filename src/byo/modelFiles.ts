@@ -188,8 +188,8 @@ export function parseModelFiles(files: readonly ModelFile[], limits: DeviceLimit
     convertedBy: typeof doc.convertedBy === 'string' ? doc.convertedBy : undefined,
     weightSpecs: specs,
     weightData: weightData.buffer,
-    ...(isRecord(doc.signature) ? { signature: doc.signature } : {}),
-    ...(isRecord(doc.userDefinedMetadata) ? { userDefinedMetadata: doc.userDefinedMetadata } : {}),
+    ...(isRecord(doc.signature) ? { signature: doc.signature as object } : {}),
+    ...(isRecord(doc.userDefinedMetadata) ? { userDefinedMetadata: doc.userDefinedMetadata as Record<string, object> } : {}),
   };
   return { format, modelFile: file, artifacts, weightBytes, shardFiles: [...listed] };
 }

@@ -84,7 +84,7 @@ export function layerRows(graph: ModelGraph): LayerRow[] {
     const four = n.shape !== null && n.shape.length === 4 && n.shape.slice(1).every((d) => d !== null);
     const h = four ? (n.shape as number[])[1] : null;
     const stride = side !== null && h !== null && h > 0 && side % h === 0 ? side / h : null;
-    let notTap: string | null = null;
+    let notTap: string | null;
     if (!n.shape) notTap = 'its output shape is unknown';
     else if (n.shape.length !== 4) notTap = `its output is ${n.shape.length}-D [${n.shape.map((d) => d ?? 'N').join(',')}], not a 4-D feature [N,H,W,C]`;
     else if (!four) notTap = `its output shape [${n.shape.map((d) => d ?? '?').join(',')}] is not static`;

@@ -26,6 +26,9 @@ import type {
   MasksResult,
   RunProgress,
   TokensFile,
+  LoadModelsRequest,
+  ModelRole,
+  ModelsLoaded,
 } from './protocol';
 import { RunControl } from './runControl';
 import { reseedKernels } from './seededInit';
@@ -33,6 +36,7 @@ import { maskSnapshot, snapshotTransfer } from './snapshot';
 import { NonFiniteStepError } from './stageCommon';
 import { taskAdapter } from './tasks';
 import { ProgressThrottle } from './throttle';
+import { buildUserDemo, freshUserStudent, releaseUserTeacher, retapDemo, type UserDemo, type UserModels } from './userModels';
 
 export type Post = (event: EngineEvent, transfer?: Transferable[]) => void;
 
@@ -52,6 +56,8 @@ interface Demo {
   branch: TokenWeightBranch | null;
   student: tf.LayersModel;
   bestStudent: tf.Tensor[] | null;
+  /** The user's own teacher/student, when loaded (src/train/userModels.ts). */
+  user?: UserModels;
 }
 
 /** Scene settings scaled to the input side (digits 14–28 px at 64). */
@@ -223,6 +229,30 @@ export class EngineSession {
     this.disposeDemo();
   }
 
+  /** The user's teacher and/or student in place of the current ones (which stay on any error). */
+  async loadModels(request: LoadModelsRequest, seed = 1): Promise<ModelsLoaded> {
+    const current = this.requireDemo();
+    const pools = this.requirePools();
+    const built = await buildUserDemo(current, request, {
+      seed,
+      sceneForSize,
+      previews: (scene) => sceneBatch(pools.val, PREVIEW_SEED, 0, PREVIEW_COUNT, scene),
+    });
+    return this.swapUserDemo(built);
+  }
+
+  /** Splits a loaded user model at another layer. */
+  setTap(role: ModelRole, layer: string): ModelsLoaded {
+    return this.swapUserDemo(retapDemo(this.requireDemo(), role, layer));
+  }
+
+  private swapUserDemo(built: UserDemo): ModelsLoaded {
+    this.demo = built.demo;
+    built.disposeOld();
+    for (const w of built.result.warnings) this.post({ type: 'warning', message: w });
+    return built.result;
+  }
+
   /** One stage-2 run from a student seeded with `config.seed` (same init for every method). */
   private async runDistill(
     id: number,
@@ -233,9 +263,10 @@ export class EngineSession {
     const demo = this.requireDemo();
     const pools = this.requirePools();
     const adapter = taskAdapter(demo.task);
-    const student = buildStudent(demo.task, { inputShape: demo.inputShape });
-    reseedKernels(student, config.seed);
-    const studentTap = splitAtLayer(student, TAP_LAYER).tapShape;
+    const userStudent = demo.user?.student;
+    const student = userStudent ? await freshUserStudent(userStudent) : buildStudent(demo.task, { inputShape: demo.inputShape });
+    if (!userStudent) reseedKernels(student, config.seed);
+    const studentTap = splitAtLayer(student, userStudent?.tap ?? TAP_LAYER).tapShape;
     const teacherTap = demo.teacherSplit.tapShape;
     const align = buildAlign([studentTap[0], studentTap[1], studentTap[2]], [teacherTap[0], teacherTap[1], teacherTap[2]]);
     reseedKernels(align, config.seed + 1);
@@ -244,6 +275,7 @@ export class EngineSession {
       distiller = new Distiller({
         teacher: demo.teacherSplit,
         student,
+        studentTap: userStudent?.tap,
         align,
         adapter,
         method: createMethod(method, params),
@@ -352,6 +384,7 @@ export class EngineSession {
     const d = this.demo;
     if (!d) return;
     d.teacher.dispose();
+    releaseUserTeacher(d.user?.teacher);
     d.student.dispose();
     d.tokens?.dispose();
     d.branch?.dispose();
