@@ -208,3 +208,8 @@ export function stopRun(): void {
 export function newSeed(): void {
   store().setSeed(1 + Math.floor(Math.random() * 2_147_483_646));
 }
+
+/** The connected engine (wired to the store's messages), for actions kept in their own files. */
+export function currentEngine(): PlaygroundEngine {
+  return engine();
+}

@@ -13,6 +13,9 @@ import type {
   MaskStageConfig,
   MasksResult,
   PauseInfo,
+  LoadModelsRequest,
+  ModelRole,
+  ModelsLoaded,
 } from '../train/protocol';
 
 export type { CompareHandlers, RunHandlers };
@@ -32,6 +35,9 @@ export interface PlaygroundEngine {
   onError: (message: string) => void;
   onWarning: (message: string) => void;
   onPauseChange: (info: PauseInfo) => void;
+  /** The user's own teacher and/or student; the loaded ones stay when this rejects. */
+  loadModels(request: LoadModelsRequest): Promise<ModelsLoaded>;
+  setTap(role: ModelRole, layer: string): Promise<ModelsLoaded>;
 }
 
 /** Where actions get the engine: the current one, or a fresh one after `reset` (backend switch). */

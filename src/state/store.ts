@@ -5,8 +5,9 @@ import { createRunSlice, type RunSlice } from './runSlice';
 import { createSetupSlice, type SetupSlice } from './setupSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 import { createVizSlice, type VizSlice } from './vizSlice';
+import { createByoSlice, type ByoSlice } from './byoSlice';
 
-export type AppState = BackendSlice & ModelsSlice & SetupSlice & RunSlice & VizSlice & UiSlice;
+export type AppState = BackendSlice & ModelsSlice & SetupSlice & RunSlice & VizSlice & UiSlice & ByoSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createBackendSlice(...a),
@@ -15,4 +16,5 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createRunSlice(...a),
   ...createVizSlice(...a),
   ...createUiSlice(...a),
+  ...createByoSlice(...a),
 }));

@@ -22,6 +22,9 @@ import type {
   TrainProgress,
   TokensFile,
   TrainTeacherRequest,
+  LoadModelsRequest,
+  ModelRole,
+  ModelsLoaded,
 } from './protocol';
 
 export type { CompareConfig, CompareRow, DemoLoaded, DistillResult, LoadDemoOptions, MasksResult, PauseInfo, TokensFile } from './protocol';
@@ -163,7 +166,28 @@ export class EngineClient {
     this.failAll('the engine was shut down');
   }
 
-  private request<R>(make: (id: number) => EngineCommand, pick: (ev: DoneEvent) => R | undefined, handlers?: CompareHandlers): Promise<R> {
+  /** The user's teacher and/or student (files as bytes, transferred); the current ones stay on error. */
+  loadModels(request: LoadModelsRequest): Promise<ModelsLoaded> {
+    const transfer = [...(request.teacher?.files ?? []), ...(request.student?.files ?? [])].map((f) => f.data);
+    return this.request(
+      (id) => ({ type: 'loadModels', id, request }),
+      (ev) => (ev.type === 'modelsLoaded' ? ev.result : undefined),
+      undefined,
+      transfer,
+    );
+  }
+
+  /** Splits a loaded user model at another layer. */
+  setTap(role: ModelRole, layer: string): Promise<ModelsLoaded> {
+    return this.request((id) => ({ type: 'setTap', id, role, layer }), (ev) => (ev.type === 'modelsLoaded' ? ev.result : undefined));
+  }
+
+  private request<R>(
+    make: (id: number) => EngineCommand,
+    pick: (ev: DoneEvent) => R | undefined,
+    handlers?: CompareHandlers,
+    transfer: Transferable[] = [],
+  ): Promise<R> {
     const id = this.nextId++;
     return new Promise<R>((resolve, reject) => {
       this.pending.set(id, {
@@ -176,7 +200,7 @@ export class EngineClient {
           return true;
         },
       });
-      this.send(make(id));
+      this.send(make(id), transfer);
     });
   }
 
