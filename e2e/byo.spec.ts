@@ -120,7 +120,7 @@ test('a dropped teacher and a picked student load, fit, and stage 1 runs on them
   await learnMasks(page, 2);
 });
 
-test('a graph-model teacher (frozen), picked as files, runs stage 1 through its tap node', async ({ page }, testInfo) => {
+test('a graph-model teacher (frozen), picked as files, and a student from a URL; stage 1 runs through the tap node', async ({ page }, testInfo) => {
   await page.goto('/');
   await expect(page.getByTestId('run-learn-masks')).toBeEnabled({ timeout: 120_000 });
   await dismissAll(page);
@@ -129,6 +129,20 @@ test('a graph-model teacher (frozen), picked as files, runs stage 1 through its 
   await expect(page.getByTestId('byo-tap-teacher')).toHaveValue('feat/Relu');
   await expect(page.getByTestId('byo-layers-teacher')).toContainText('graph-model');
   await expect(page.getByTestId('byo-align')).toHaveText('1×1 conv 32→24');
+  // The student from a URL (served here by a route): model.json, then the shards it lists.
+  const requested: string[] = [];
+  await page.route('https://models.example/**', async (route) => {
+    const url = new URL(route.request().url());
+    requested.push(url.pathname);
+    const file = join(FIXTURES, ...url.pathname.split('/').filter(Boolean));
+    await route.fulfill({ body: readFileSync(file), headers: { 'access-control-allow-origin': '*' } });
+  });
+  await page.getByTestId('byo-url').fill('https://models.example/student-valid/model.json');
+  await page.getByTestId('byo-url-role').selectOption('student');
+  await page.getByTestId('byo-url-load').click();
+  await expect(page.getByTestId('model-student-source')).toContainText(/^student-valid · [0-9a-f]{8}$/, { timeout: 60_000 });
+  expect(requested).toEqual(['/student-valid/model.json', '/student-valid/group1-shard1of2.bin', '/student-valid/group1-shard2of2.bin']);
+  await expect(page.getByTestId('byo-align')).toHaveText('1×1 conv 16→24, bilinear 8×8→16×16');
   await learnMasks(page, 2);
   await shot(page, testInfo, 'graph-teacher');
 });

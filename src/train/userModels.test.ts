@@ -55,6 +55,10 @@ it('a graph-model teacher runs stage 1 by feeding the masked feature at the tap 
   expect(three).not.toEqual(one);
   // The learner's tensors are released (the new tokens replace the old ones).
   expect(tf.memory().numTensors).toBe(before);
+  // Stage 2 distils the built-in student towards the graph's tap feature.
+  const d = await s.distill(3, { method: 'maskd', params: { customMask: false }, steps: 2, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 2, valCount: 2 });
+  expect(d.step).toBe(2);
+  expect(Number.isFinite(d.metric)).toBe(true);
   s.dispose();
 }, 120_000);
 
