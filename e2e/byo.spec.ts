@@ -42,7 +42,8 @@ async function setNumber(page: Page, testId: string, value: number): Promise<voi
   await expect(page.getByTestId(testId)).toHaveValue(String(value));
 }
 
-async function learnMasks(page: Page, steps: number): Promise<void> {
+/** Runs stage 1 for `steps` and returns the ms/step the progress bar reports. */
+async function learnMasks(page: Page, steps: number): Promise<number> {
   await setNumber(page, 'mask-steps', steps);
   await setNumber(page, 'mask-batch', 2);
   await page.getByTestId('run-learn-masks').click();
@@ -50,6 +51,13 @@ async function learnMasks(page: Page, steps: number): Promise<void> {
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'idle', { timeout: 150_000 });
   expect(Number(await page.getByTestId('run-status').getAttribute('data-step'))).toBe(steps);
   await expect(page.locator('[data-testid^="message-"][data-level="error"]')).toHaveCount(0);
+  const text = (await page.getByTestId('run-status').textContent()) ?? '';
+  return Number(/([\d.,]+) ms\/step/.exec(text)?.[1]?.replace(/,/g, '') ?? NaN);
+}
+
+function note(testInfo: TestInfo, type: string, value: number): void {
+  testInfo.annotations.push({ type, description: String(Math.round(value)) });
+  console.log(`${type}: ${Math.round(value)}`);
 }
 
 async function dismissAll(page: Page): Promise<void> {
@@ -64,9 +72,11 @@ test('a dropped teacher and a picked student load, fit, and stage 1 runs on them
   await dismissAll(page);
 
   // Teacher: dropped anywhere on the page (not on a card) → the teacher.
+  const t0 = Date.now();
   await dropFixture(page, page.locator('header'), 'teacher-valid');
   // Loose files carry no folder name: the card names model.json and the content hash.
   await expect(page.getByTestId('model-teacher-source')).toContainText(/^model\.json · [0-9a-f]{8}$/, { timeout: 60_000 });
+  note(testInfo, 'drop to teacher card (ms)', Date.now() - t0);
   const teacherSource = await page.getByTestId('model-teacher-source').textContent();
   await expect(page.getByTestId('byo-tap-teacher')).toHaveValue('feat');
   await expect(page.getByTestId('byo-tap-why-teacher')).toContainText('largest stride ≤ 8 (4)');
@@ -81,7 +91,7 @@ test('a dropped teacher and a picked student load, fit, and stage 1 runs on them
   await expect(page.getByTestId('model-card-student')).toContainText('[8, 8, 16]');
   await shot(page, testInfo, 'user-pair-loaded');
 
-  await learnMasks(page, 3);
+  note(testInfo, 'stage-1 ms/step, layers teacher (64×64, batch 2)', await learnMasks(page, 3));
   await expect(page.getByTestId('mask-gallery')).toHaveAttribute('data-step', '3');
 
   // Broken files, dropped on the teacher card: each its own message; the pair stays.
@@ -98,6 +108,7 @@ test('a dropped teacher and a picked student load, fit, and stage 1 runs on them
     ['broken-gray-input', /takes 1-channel images and the demo scenes are RGB/],
     ['broken-too-large', /too large for this device: weight "huge\/kernel" \[12288,70000\] needs 3\.44 GB, .*WebGPU maxStorageBufferBindingSize/],
   ];
+  const t1 = Date.now();
   for (const [name, text] of broken) {
     await dropFixture(page, page.getByTestId('drop-teacher'), name);
     const msg = page.locator('[data-testid="message-model-file"]');
@@ -109,6 +120,7 @@ test('a dropped teacher and a picked student load, fit, and stage 1 runs on them
     await expect(page.getByTestId('model-student-source'), name).toHaveText(studentSource ?? '');
     await dismissAll(page);
   }
+  note(testInfo, 'mean ms per broken file, drop to message', (Date.now() - t1) / broken.length);
   // A tap whose output is not 4-D, picked in the layer list: refused, the tap stays.
   await page.getByTestId('byo-tap-teacher').selectOption('flat');
   await expect(page.locator('[data-testid="message-model-file"]')).toContainText(/layer "flat" cannot be the tap: its output is 3-D \[N,256,32\], not a 4-D feature/);
@@ -143,6 +155,6 @@ test('a graph-model teacher (frozen), picked as files, and a student from a URL;
   await expect(page.getByTestId('model-student-source')).toContainText(/^student-valid · [0-9a-f]{8}$/, { timeout: 60_000 });
   expect(requested).toEqual(['/student-valid/model.json', '/student-valid/group1-shard1of2.bin', '/student-valid/group1-shard2of2.bin']);
   await expect(page.getByTestId('byo-align')).toHaveText('1×1 conv 16→24, bilinear 8×8→16×16');
-  await learnMasks(page, 2);
+  note(testInfo, 'stage-1 ms/step, graph teacher (64×64, batch 2)', await learnMasks(page, 2));
   await shot(page, testInfo, 'graph-teacher');
 });
