@@ -69,6 +69,10 @@ describe('layers models', () => {
     const small = await layers('teacher-32');
     expect(planInput(small.inputs[0].shape)).toEqual({ size: 32 });
     small.dispose();
+    // A dataset with its own class count (detection: heatmaps + size + offset).
+    expect(outputProblem('segmentation', 64, [[null, 64, 64, 5]], 5)).toBeNull();
+    expect(outputProblem('detection', 64, [[null, 16, 16, 7]], 3)).toBeNull();
+    expect(outputProblem('detection', 64, [[null, 16, 16, 14]], 3)).toMatch(/need \[N,16,16,7\] \(7 CenterNet channels \(3 heatmaps/);
     expect(planInput([null, 30, 30, 3])).toEqual({ problem: expect.stringMatching(/not a multiple of 4/) });
     expect(planInput([null, 64, 48, 3])).toEqual({ problem: expect.stringMatching(/square/) });
   });

@@ -2,7 +2,7 @@
 // decisions made on it: which layers can be the tap (4-D, a clean cut: the head reads nothing
 // else), which one to suggest, whether the input fits the demo data and the output its labels.
 // Pure: built from a LayersModel or GraphModel by the loaders, tested in Node.
-import { DET_CHANNELS, NET_STRIDE, SEG_CLASSES, type Task } from '../models/nets';
+import { DET_HEAT_CHANNELS, NET_STRIDE, SEG_CLASSES, type Task } from '../models/nets';
 
 export interface LayerNode {
   readonly name: string;
@@ -144,14 +144,23 @@ export function planInput(shape: readonly (number | null)[] | null): { size: num
   return { size };
 }
 
-/** The output the demo's labels need for an input side. */
-export function expectedOutput(task: Task, size: number): [number, number, number] {
-  return task === 'segmentation' ? [size, size, SEG_CLASSES] : [size / NET_STRIDE, size / NET_STRIDE, DET_CHANNELS];
+/** Classes of the demo data: segmentation counts the background, detection its heatmaps. */
+export const defaultClasses = (task: Task): number => (task === 'segmentation' ? SEG_CLASSES : DET_HEAT_CHANNELS);
+
+/** Output channels a model needs: class logits, or heatmaps + size (2) + offset (2). */
+export const taskChannels = (task: Task, classes = defaultClasses(task)): number => (task === 'segmentation' ? classes : classes + 4);
+
+/** The output the data's labels need for an input side. */
+export function expectedOutput(task: Task, size: number, classes = defaultClasses(task)): [number, number, number] {
+  return task === 'segmentation' ? [size, size, classes] : [size / NET_STRIDE, size / NET_STRIDE, taskChannels(task, classes)];
 }
 
-export function outputProblem(task: Task, size: number, outputs: readonly (readonly (number | null)[] | null)[]): string | null {
-  const want = expectedOutput(task, size);
-  const what = task === 'segmentation' ? `${SEG_CLASSES} class logits per pixel` : `${DET_CHANNELS} CenterNet channels (10 heatmaps, size, offset) at stride ${NET_STRIDE}`;
+export function outputProblem(task: Task, size: number, outputs: readonly (readonly (number | null)[] | null)[], classes = defaultClasses(task)): string | null {
+  const want = expectedOutput(task, size, classes);
+  const what =
+    task === 'segmentation'
+      ? `${classes} class logits per pixel`
+      : `${want[2]} CenterNet channels (${classes} heatmaps, size, offset) at stride ${NET_STRIDE}`;
   if (outputs.length !== 1) return `it has ${outputs.length} outputs; the ${task} demo needs one, [N,${want.join(',')}] (${what})`;
   const got = outputs[0];
   const ok = got && got.length === 4 && got[1] === want[0] && got[2] === want[1] && got[3] === want[2];

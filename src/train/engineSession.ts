@@ -45,7 +45,7 @@ export const PREVIEW_SEED = 4242;
 export const PREVIEW_COUNT = 4;
 const DEFAULT_VAL_COUNT = 64;
 
-interface Demo {
+export interface Demo {
   readonly task: Task;
   readonly inputShape: readonly [number, number, number];
   readonly scene: Partial<SceneConfig>;
@@ -235,8 +235,10 @@ export class EngineSession {
     const pools = this.requirePools();
     const built = await buildUserDemo(current, request, {
       seed,
-      sceneForSize,
-      previews: (scene) => sceneBatch(pools.val, PREVIEW_SEED, 0, PREVIEW_COUNT, scene),
+      dataForSize: (size) => {
+        const scene = sceneForSize(size);
+        return { scene, previews: sceneBatch(pools.val, PREVIEW_SEED, 0, PREVIEW_COUNT, scene) };
+      },
     });
     return this.swapUserDemo(built);
   }

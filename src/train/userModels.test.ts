@@ -55,6 +55,12 @@ it('a graph-model teacher runs stage 1 by feeding the masked feature at the tap 
   expect(three).not.toEqual(one);
   // The learner's tensors are released (the new tokens replace the old ones).
   expect(tf.memory().numTensors).toBe(before);
+  // Another tap node of the graph: the stride-2 stem.
+  const stem = s.setTap('teacher', 'stem/Relu');
+  expect(stem.teacher.featureShape).toEqual([32, 32, 16]);
+  expect(stem.align).toBe('1×1 conv 32→16, bilinear 16×16→32×32');
+  expect(() => s.setTap('teacher', 'Identity')).toThrow(/teacher-graph\/model\.json: layer "Identity" cannot be the tap: "Identity" is a model output/);
+  expect((await s.learnMasks(4, { ...config, steps: 1 })).step).toBe(1);
   // Stage 2 distils the built-in student towards the graph's tap feature.
   const d = await s.distill(3, { method: 'maskd', params: { customMask: false }, steps: 2, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 2, valCount: 2 });
   expect(d.step).toBe(2);

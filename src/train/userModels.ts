@@ -2,35 +2,23 @@
 // together with the current demo into a new Demo. Everything is built before anything is
 // replaced, so a bad file leaves the loaded models as they were (the caller swaps on success).
 import * as tf from '@tensorflow/tfjs';
-import type { Scene, SceneConfig } from '../data/scenes';
 import { deviceLimits } from '../byo/deviceLimits';
 import { loadGraphFromParsed, splitGraph, type LoadedGraph } from '../byo/graphTeacher';
 import { layersGraph, loadLayersFromParsed } from '../byo/loadLayers';
 import { ModelFileError, parseModelFiles, type ParsedModel } from '../byo/modelFiles';
-import { layerRows, outputProblem, planInput, suggestTap, type ModelGraph } from '../byo/topology';
+import { defaultClasses, layerRows, outputProblem, planInput, suggestTap, taskChannels, type ModelGraph } from '../byo/topology';
 import { modelCost } from '../models/flops';
 import { buildAlign } from '../models/align';
-import { buildStudent, DET_CHANNELS, SEG_CLASSES, TAP_LAYER, type Task } from '../models/nets';
+import { buildStudent, TAP_LAYER, type Task } from '../models/nets';
 import { splitAtLayer, type SplitModel } from '../models/split';
 import { crc32 } from '../share/crc32';
 import { modelCard } from './demoModels';
+import type { Demo } from './engineSession';
 import type { LayerRowData, LoadModelsRequest, ModelCard, ModelRole, ModelsLoaded, UserModelFiles, UserModelInfo } from './protocol';
 import { reseedKernels } from './seededInit';
 
-/** What EngineSession keeps per demo (mirrors its Demo; user models add `user`). */
-export interface DemoLike {
-  readonly task: Task;
-  readonly inputShape: readonly [number, number, number];
-  readonly scene: Partial<SceneConfig>;
-  readonly teacher: tf.LayersModel;
-  readonly teacherSplit: SplitModel;
-  readonly previews: readonly Scene[];
-  tokens: import('../maskd/tokens').ReceptiveTokens | null;
-  branch: import('../maskd/tokenWeights').TokenWeightBranch | null;
-  student: tf.LayersModel;
-  bestStudent: tf.Tensor[] | null;
-  user?: UserModels;
-}
+/** What EngineSession keeps per demo; user models add `user`. */
+type DemoLike = Demo;
 
 interface UserCommon {
   readonly label: string;
@@ -54,9 +42,12 @@ export interface UserModels {
 }
 
 export interface BuildContext {
-  readonly sceneForSize: (size: number) => Partial<SceneConfig>;
-  readonly previews: (scene: Partial<SceneConfig>) => readonly Scene[];
+  /** The demo's data fields (scenes, previews) regenerated at another input side; throws when the data cannot be. */
+  readonly dataForSize: (size: number) => Partial<Demo>;
+  /** Seed of a built-in student rebuilt at another input size. */
   readonly seed: number;
+  /** Classes of the current data (default: the digit demo's). */
+  readonly numClasses?: number;
 }
 
 /** The new demo, what to dispose of the old one once it is swapped in, and the page's summary. */
@@ -66,7 +57,6 @@ export interface UserDemo {
   readonly result: ModelsLoaded;
 }
 
-const outputChannels = (task: Task) => (task === 'segmentation' ? SEG_CLASSES : DET_CHANNELS);
 
 function sourceOf(label: string, parsed: ParsedModel, files: UserModelFiles['files']): string {
   const json = files.find((f) => f.name === parsed.modelFile);
@@ -81,36 +71,36 @@ function rowsData(graph: ModelGraph): LayerRowData[] {
 }
 
 /** The tap to use: the requested one if it qualifies, else the suggestion; or a ModelFileError. */
-function pickTap(file: string, graph: ModelGraph, task: Task, requested?: string): { tap: string; why: string } {
+function pickTap(file: string, graph: ModelGraph, task: Task, classes: number, requested?: string): { tap: string; why: string } {
   if (requested) {
     const row = layerRows(graph).find((r) => r.name === requested);
     if (!row) throw new ModelFileError(file, `has no layer "${requested}" to tap`);
     if (row.notTap) throw new ModelFileError(file, `layer "${requested}" cannot be the tap: ${row.notTap}`);
     return { tap: requested, why: 'chosen' };
   }
-  const { suggestion, firstProblem } = suggestTap(graph, outputChannels(task));
+  const { suggestion, firstProblem } = suggestTap(graph, taskChannels(task, classes));
   if (!suggestion) throw new ModelFileError(file, `has no layer that can be the tap: ${firstProblem}`);
   return { tap: suggestion.tap, why: `suggested: ${suggestion.why}` };
 }
 
-function checkIo(file: string, role: ModelRole, task: Task, graph: ModelGraph): number {
+function checkIo(file: string, role: ModelRole, task: Task, classes: number, graph: ModelGraph): number {
   const input = graph.nodes.find((n) => n.name === graph.inputs[0]);
   const plan = planInput(input?.shape ?? null);
   if ('problem' in plan) throw new ModelFileError(file, `cannot take the demo data: ${plan.problem}`);
   const outputs = graph.outputs.map((o) => graph.nodes.find((n) => n.name === o)?.shape ?? null);
-  const problem = outputProblem(task, plan.size, outputs);
+  const problem = outputProblem(task, plan.size, outputs, classes);
   if (problem) throw new ModelFileError(file, `${role === 'teacher' ? 'this teacher' : 'this student'} does not fit the ${task} demo: ${problem}`);
   return plan.size;
 }
 
-async function loadTeacher(req: UserModelFiles, task: Task): Promise<{ teacher: UserTeacher; split: SplitModel; size: number; card: (c: number) => ModelCard }> {
+async function loadTeacher(req: UserModelFiles, task: Task, classes: number): Promise<{ teacher: UserTeacher; split: SplitModel; size: number; card: (c: number) => ModelCard }> {
   const parsed = parseModelFiles(req.files, deviceLimits());
   const source = sourceOf(req.label, parsed, req.files);
   if (parsed.format === 'graph-model') {
     const loaded = await loadGraphFromParsed(parsed);
     try {
-      const size = checkIo(parsed.modelFile, 'teacher', task, loaded.graph);
-      const { tap, why } = pickTap(parsed.modelFile, loaded.graph, task, req.tap);
+      const size = checkIo(parsed.modelFile, 'teacher', task, classes, loaded.graph);
+      const { tap, why } = pickTap(parsed.modelFile, loaded.graph, task, classes, req.tap);
       const { split, full } = splitGraph(loaded, tap, [size, size, 3]);
       const teacher: UserTeacher = { kind: 'graph', loaded, full, label: req.label, file: parsed.modelFile, source, graph: loaded.graph, tap, tapWhy: why };
       return { teacher, split, size, card: () => graphCard(teacher, split, size) };
@@ -122,8 +112,8 @@ async function loadTeacher(req: UserModelFiles, task: Task): Promise<{ teacher: 
   const model = await loadLayersFromParsed(parsed);
   try {
     const graph = layersGraph(model);
-    const size = checkIo(parsed.modelFile, 'teacher', task, graph);
-    const { tap, why } = pickTap(parsed.modelFile, graph, task, req.tap);
+    const size = checkIo(parsed.modelFile, 'teacher', task, classes, graph);
+    const { tap, why } = pickTap(parsed.modelFile, graph, task, classes, req.tap);
     const split = splitAtLayer(model, tap);
     const teacher: UserTeacher = { kind: 'layers', model, label: req.label, file: parsed.modelFile, source, graph, tap, tapWhy: why };
     return { teacher, split, size, card: () => layersCard(model, split, 'teacher', source, tap) };
@@ -133,7 +123,7 @@ async function loadTeacher(req: UserModelFiles, task: Task): Promise<{ teacher: 
   }
 }
 
-async function loadStudent(req: UserModelFiles, task: Task): Promise<{ student: UserStudent; model: tf.LayersModel; size: number }> {
+async function loadStudent(req: UserModelFiles, task: Task, classes: number): Promise<{ student: UserStudent; model: tf.LayersModel; size: number }> {
   const parsed = parseModelFiles(req.files, deviceLimits());
   if (parsed.format === 'graph-model') {
     throw new ModelFileError(parsed.modelFile, 'is a graph model, which is frozen: a student must be trainable, so give a TensorFlow.js layers model (graph models work as teachers)');
@@ -141,8 +131,8 @@ async function loadStudent(req: UserModelFiles, task: Task): Promise<{ student: 
   const model = await loadLayersFromParsed(parsed);
   try {
     const graph = layersGraph(model);
-    const size = checkIo(parsed.modelFile, 'student', task, graph);
-    const { tap, why } = pickTap(parsed.modelFile, graph, task, req.tap);
+    const size = checkIo(parsed.modelFile, 'student', task, classes, graph);
+    const { tap, why } = pickTap(parsed.modelFile, graph, task, classes, req.tap);
     splitAtLayer(model, tap);
     const student: UserStudent = {
       label: req.label,
@@ -209,9 +199,10 @@ export async function buildUserDemo(current: DemoLike, req: LoadModelsRequest, c
   const warnings: string[] = [];
   const made: { dispose(): void }[] = [];
   try {
-    const t = req.teacher ? await loadTeacher(req.teacher, task) : null;
+    const classes = ctx.numClasses ?? defaultClasses(task);
+    const t = req.teacher ? await loadTeacher(req.teacher, task, classes) : null;
     if (t) made.push({ dispose: () => (t.teacher.kind === 'graph' ? (t.teacher.full.dispose(), t.teacher.loaded.model.dispose()) : t.teacher.model.dispose()) });
-    const s = req.student ? await loadStudent(req.student, task) : null;
+    const s = req.student ? await loadStudent(req.student, task, classes) : null;
     if (s) made.push(s.model);
     const size = t?.size ?? s?.size ?? current.inputShape[0];
     const inputShape = [size, size, 3] as const;
@@ -238,15 +229,14 @@ export async function buildUserDemo(current: DemoLike, req: LoadModelsRequest, c
     const studentSplit = splitAtLayer(studentModel, studentTap);
     const teacherSplit = t?.split ?? current.teacherSplit;
     const align = describeAlign(studentSplit.tapShape, teacherSplit.tapShape);
-    const scene = size === current.inputShape[0] ? current.scene : ctx.sceneForSize(size);
+    const data = size === current.inputShape[0] ? {} : ctx.dataForSize(size);
     const user: UserModels = { teacher: t?.teacher ?? current.user?.teacher ?? null, student: s?.student ?? keptStudent };
     const demo: DemoLike = {
-      task,
+      ...current,
+      ...data,
       inputShape,
-      scene,
       teacher: t ? (t.teacher.kind === 'graph' ? t.teacher.full : t.teacher.model) : current.teacher,
       teacherSplit,
-      previews: size === current.inputShape[0] ? current.previews : ctx.previews(scene),
       // Tokens belong to the teacher's tap: a new teacher starts without them.
       tokens: t ? null : current.tokens,
       branch: t ? null : current.branch,
