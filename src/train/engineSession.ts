@@ -36,7 +36,7 @@ import { maskSnapshot, snapshotTransfer } from './snapshot';
 import { NonFiniteStepError } from './stageCommon';
 import { taskAdapter } from './tasks';
 import { ProgressThrottle } from './throttle';
-import { buildUserDemo, freshUserStudent, releaseUserTeacher, retapDemo, type UserDemo, type UserModels } from './userModels';
+import { buildUserDemo, freshUserStudent, releaseUser, retapDemo, type UserDemo, type UserModels } from './userModels';
 
 export type Post = (event: EngineEvent, transfer?: Transferable[]) => void;
 
@@ -386,8 +386,8 @@ export class EngineSession {
     const d = this.demo;
     if (!d) return;
     d.teacher.dispose();
-    releaseUserTeacher(d.user?.teacher);
     d.student.dispose();
+    releaseUser(d);
     d.tokens?.dispose();
     d.branch?.dispose();
     if (d.bestStudent) tf.dispose(d.bestStudent);

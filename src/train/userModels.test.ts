@@ -29,6 +29,13 @@ it('loads a user teacher + student, sizes the align module, runs stage 1 and sta
   expect(r.align).toBe('1×1 conv 16→32, bilinear 8×8→16×16');
   expect(r.user.teacher?.tapWhy).toMatch(/suggested: deepest 4-D feature at the largest stride ≤ 8 \(4\)/);
   expect(r.user.teacher?.layers.map((l) => l.name)).toContain('flat');
+  // Loading the same pair again replaces it: the old models' tensors are released.
+  const n0 = tf.memory().numTensors;
+  await s.loadModels({ teacher: await files('teacher-valid'), student: await files('student-valid') });
+  expect(tf.memory().numTensors).toBe(n0);
+  await s.loadModels({ teacher: await files('teacher-graph') });
+  await s.loadModels({ teacher: await files('teacher-valid') });
+  expect(tf.memory().numTensors).toBe(n0);
   const m = await s.learnMasks(1, { numTokens: 3, steps: 2, batchSize: 2, lr: 0.01, diceWeight: 1, tokenWeights: false, seed: 1 });
   expect(m.step).toBe(2);
   const d = await s.distill(2, { method: 'maskd', params: { customMask: false }, steps: 2, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 2, valCount: 2 });
@@ -108,8 +115,10 @@ it('a 32×32 teacher regenerates the demo data at 32 with a built-in student of 
   expect(r.inputSize).toBe(32);
   expect(r.student.inputShape).toEqual([32, 32, 3]);
   expect(r.warnings[0]).toMatch(/generated at 32×32, with a fresh built-in student/);
-  // A 64×64 student cannot join a 32×32 teacher.
+  // A 64×64 student cannot join a 32×32 teacher (refused after it was loaded and split: nothing stays).
+  const n0 = tf.memory().numTensors;
   await expect(s.loadModels({ student: await files('student-valid') })).rejects.toThrow(/student-valid\/model\.json: takes 64×64 images, the loaded teacher 32×32/);
+  expect(tf.memory().numTensors).toBe(n0);
   expect((await s.learnMasks(1, { numTokens: 2, steps: 1, batchSize: 2, lr: 0.01, diceWeight: 1, tokenWeights: false, seed: 1 })).step).toBe(1);
   s.dispose();
 }, 120_000);

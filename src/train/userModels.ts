@@ -9,6 +9,7 @@ import { ModelFileError, parseModelFiles, type ParsedModel } from '../byo/modelF
 import { defaultClasses, layerRows, outputProblem, planInput, suggestTap, taskChannels, type ModelGraph } from '../byo/topology';
 import { modelCost } from '../models/flops';
 import { buildAlign } from '../models/align';
+import { disposeModel } from '../models/disposeModel';
 import { buildStudent, TAP_LAYER, type Task } from '../models/nets';
 import { splitAtLayer, type SplitModel } from '../models/split';
 import { crc32 } from '../share/crc32';
@@ -118,7 +119,7 @@ async function loadTeacher(req: UserModelFiles, task: Task, classes: number): Pr
     const teacher: UserTeacher = { kind: 'layers', model, label: req.label, file: parsed.modelFile, source, graph, tap, tapWhy: why };
     return { teacher, split, size, card: () => layersCard(model, split, 'teacher', source, tap) };
   } catch (err) {
-    model.dispose();
+    disposeModel(model);
     throw err;
   }
 }
@@ -145,7 +146,7 @@ async function loadStudent(req: UserModelFiles, task: Task, classes: number): Pr
     };
     return { student, model, size };
   } catch (err) {
-    model.dispose();
+    disposeModel(model);
     throw err;
   }
 }
@@ -157,6 +158,14 @@ export function freshUserStudent(student: UserStudent): Promise<tf.LayersModel> 
 
 export function releaseUserTeacher(teacher: UserTeacher | null | undefined): void {
   if (teacher?.kind === 'graph') teacher.loaded.model.dispose();
+}
+
+/** Frees what a demo's models still hold after `model.dispose()` (split heads keep references). */
+export function releaseUser(demo: DemoLike): void {
+  if (!demo.user) return;
+  disposeModel(demo.teacher);
+  disposeModel(demo.student);
+  releaseUserTeacher(demo.user.teacher);
 }
 
 function layersCard(model: tf.LayersModel, split: SplitModel, role: ModelRole, source: string, tap: string): ModelCard {
@@ -201,9 +210,9 @@ export async function buildUserDemo(current: DemoLike, req: LoadModelsRequest, c
   try {
     const classes = ctx.numClasses ?? defaultClasses(task);
     const t = req.teacher ? await loadTeacher(req.teacher, task, classes) : null;
-    if (t) made.push({ dispose: () => (t.teacher.kind === 'graph' ? (t.teacher.full.dispose(), t.teacher.loaded.model.dispose()) : t.teacher.model.dispose()) });
+    if (t) made.push({ dispose: () => (t.teacher.kind === 'graph' ? (disposeModel(t.teacher.full), t.teacher.loaded.model.dispose()) : disposeModel(t.teacher.model)) });
     const s = req.student ? await loadStudent(req.student, task, classes) : null;
-    if (s) made.push(s.model);
+    if (s) made.push({ dispose: () => disposeModel(s.model) });
     const size = t?.size ?? s?.size ?? current.inputShape[0];
     const inputShape = [size, size, 3] as const;
     if (t && s && t.size !== s.size) {
@@ -221,7 +230,8 @@ export async function buildUserDemo(current: DemoLike, req: LoadModelsRequest, c
     if (!student && size !== current.inputShape[0]) {
       student = buildStudent(task, { inputShape });
       reseedKernels(student, ctx.seed);
-      made.push(student);
+      const built = student;
+      made.push({ dispose: () => disposeModel(built) });
       warnings.push(`the teacher takes ${size}×${size} images: the demo scenes are now generated at ${size}×${size}, with a fresh built-in student of that size`);
     }
     const studentModel = student ?? current.student;
@@ -262,13 +272,13 @@ export async function buildUserDemo(current: DemoLike, req: LoadModelsRequest, c
     };
     const disposeOld = () => {
       if (t) {
-        current.teacher.dispose();
+        disposeModel(current.teacher);
         releaseUserTeacher(current.user?.teacher);
         current.tokens?.dispose();
         current.branch?.dispose();
       }
       if (student) {
-        current.student.dispose();
+        disposeModel(current.student);
         if (current.bestStudent) tf.dispose(current.bestStudent);
       }
     };
