@@ -10,6 +10,7 @@ import type { ReceptiveTokens } from '../maskd/tokens';
 import type { TokenWeightBranch } from '../maskd/tokenWeights';
 import { buildAlign } from '../models/align';
 import { buildStudent, TAP_LAYER, type Task } from '../models/nets';
+import { disposeModel } from '../models/disposeModel';
 import { splitAtLayer, type SplitModel } from '../models/split';
 import { loadShippedTokens, loadTeacher, modelCard } from './demoModels';
 import { Distiller } from './distillStage';
@@ -190,7 +191,7 @@ export class EngineSession {
   async distill(id: number, config: DistillConfig): Promise<DistillResult> {
     const demo = this.requireDemo();
     const { row, student, best } = await this.runDistill(id, config.method, config.params, config);
-    demo.student.dispose();
+    disposeModel(demo.student);
     demo.student = student;
     if (demo.bestStudent) tf.dispose(demo.bestStudent);
     demo.bestStudent = best;
@@ -201,7 +202,7 @@ export class EngineSession {
     const rows: CompareRow[] = [];
     for (const method of methods) {
       const { row, student, best } = await this.runDistill(id, method, config.params?.[method] ?? {}, config);
-      student.dispose();
+      disposeModel(student);
       if (best) tf.dispose(best);
       rows.push(row);
       this.post({ type: 'compareRow', id, row });
@@ -288,7 +289,7 @@ export class EngineSession {
         branch: demo.branch,
       });
     } catch (err) {
-      student.dispose();
+      disposeModel(student);
       align.dispose();
       throw err;
     }
@@ -341,7 +342,7 @@ export class EngineSession {
         best,
       };
     } catch (err) {
-      student.dispose();
+      disposeModel(student);
       throw err;
     } finally {
       distiller.dispose();
@@ -385,8 +386,8 @@ export class EngineSession {
   private disposeDemo(): void {
     const d = this.demo;
     if (!d) return;
-    d.teacher.dispose();
-    d.student.dispose();
+    disposeModel(d.teacher);
+    disposeModel(d.student);
     releaseUser(d);
     d.tokens?.dispose();
     d.branch?.dispose();
