@@ -25,6 +25,9 @@ import type {
   EvaluateResult,
   EvaluateTarget,
   ResumeResult,
+  LoadModelsRequest,
+  ModelRole,
+  ModelsLoaded,
 } from '../train/protocol';
 import type { Checkpoint, CheckpointInfo } from '../train/checkpoint';
 
@@ -65,6 +68,9 @@ export interface PlaygroundEngine {
   setLearningRate(lr: number): void;
   /** The engine moved to another backend mid-session (the WebGPU device was lost). */
   onBackendChange: (status: BackendStatus, reason: string) => void;
+  /** The user's own teacher and/or student; the loaded ones stay when this rejects. */
+  loadModels(request: LoadModelsRequest): Promise<ModelsLoaded>;
+  setTap(role: ModelRole, layer: string): Promise<ModelsLoaded>;
 }
 
 /** Where actions get the engine: the current one, or a fresh one after `reset` (backend switch). */

@@ -1,7 +1,7 @@
 // Engine messages as notices that say what happened and what to do about it.
 
 export type MessageLevel = 'info' | 'warn' | 'error';
-export type MessageKind = 'nan' | 'collapse' | 'device-lost' | 'fallback' | 'missing-file' | 'error' | 'other';
+export type MessageKind = 'nan' | 'collapse' | 'device-lost' | 'fallback' | 'missing-file' | 'error' | 'other' | 'model-file';
 
 export interface AppMessage {
   readonly id: number;
@@ -13,6 +13,13 @@ export interface AppMessage {
 }
 
 const RULES: readonly { test: RegExp; kind: MessageKind; level: MessageLevel; hint: string }[] = [
+  {
+    // A user's model file was refused (src/byo): the message names the file and the problem.
+    test: /^Could not load the (teacher|student)|^Could not use layer/,
+    kind: 'model-file',
+    level: 'error',
+    hint: 'The models loaded before are unchanged and still in use.',
+  },
   {
     test: /non-?finite|\bnan\b|infinit/i,
     kind: 'nan',

@@ -8,8 +8,9 @@ import { createUiSlice, type UiSlice } from './uiSlice';
 import { createVizSlice, type VizSlice } from './vizSlice';
 import { createDatasetSlice, type DatasetSlice } from './datasetSlice';
 import { createCheckpointSlice, type CheckpointSlice } from './checkpointSlice';
+import { createByoSlice, type ByoSlice } from './byoSlice';
 
-export type AppState = BackendSlice & ModelsSlice & SetupSlice & RunSlice & VizSlice & UiSlice & DatasetSlice & ShareSlice & CheckpointSlice;
+export type AppState = BackendSlice & ModelsSlice & SetupSlice & RunSlice & VizSlice & UiSlice & DatasetSlice & ShareSlice & CheckpointSlice & ByoSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createBackendSlice(...a),
@@ -21,4 +22,5 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createDatasetSlice(...a),
   ...createShareSlice(...a),
   ...createCheckpointSlice(...a),
+  ...createByoSlice(...a),
 }));

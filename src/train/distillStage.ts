@@ -33,6 +33,8 @@ export interface DistillerOptions {
   readonly branch?: TokenWeightBranch | null;
   /** The align module; built fresh (1×1 conv + resize) when absent. Owned by the Distiller. */
   readonly align?: tf.LayersModel;
+  /** The student's tap layer (default TAP_LAYER, the built-in nets' `neck`). */
+  readonly studentTap?: string;
 }
 
 function hwc(shape: readonly number[]): FeatureShape {
@@ -57,7 +59,7 @@ export class Distiller {
     if (o.method.name === 'maskd' && !o.tokens) {
       throw new Error('maskd needs receptive tokens: run mask learning (stage 1) or load the shipped tokens first');
     }
-    this.studentSplit = splitAtLayer(o.student, TAP_LAYER);
+    this.studentSplit = splitAtLayer(o.student, o.studentTap ?? TAP_LAYER);
     this.align = o.align ?? buildAlign(hwc(this.studentSplit.tapShape), hwc(o.teacher.tapShape));
     o.tokens?.setTrainable(false);
     o.branch?.setTrainable(false);

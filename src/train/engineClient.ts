@@ -31,6 +31,9 @@ import type {
   EvaluateResult,
   EvaluateTarget,
   ResumeResult,
+  LoadModelsRequest,
+  ModelRole,
+  ModelsLoaded,
 } from './protocol';
 import type { Checkpoint, CheckpointInfo } from './checkpoint';
 
@@ -232,7 +235,28 @@ export class EngineClient {
     this.failAll('the engine was shut down');
   }
 
-  private request<R>(make: (id: number) => EngineCommand, pick: (ev: DoneEvent) => R | undefined, handlers?: CompareHandlers): Promise<R> {
+  /** The user's teacher and/or student (files as bytes, transferred); the current ones stay on error. */
+  loadModels(request: LoadModelsRequest): Promise<ModelsLoaded> {
+    const transfer = [...(request.teacher?.files ?? []), ...(request.student?.files ?? [])].map((f) => f.data);
+    return this.request(
+      (id) => ({ type: 'loadModels', id, request }),
+      (ev) => (ev.type === 'modelsLoaded' ? ev.result : undefined),
+      undefined,
+      transfer,
+    );
+  }
+
+  /** Splits a loaded user model at another layer. */
+  setTap(role: ModelRole, layer: string): Promise<ModelsLoaded> {
+    return this.request((id) => ({ type: 'setTap', id, role, layer }), (ev) => (ev.type === 'modelsLoaded' ? ev.result : undefined));
+  }
+
+  private request<R>(
+    make: (id: number) => EngineCommand,
+    pick: (ev: DoneEvent) => R | undefined,
+    handlers?: CompareHandlers,
+    transfer: Transferable[] = [],
+  ): Promise<R> {
     const id = this.nextId++;
     return new Promise<R>((resolve, reject) => {
       this.pending.set(id, {
@@ -245,7 +269,7 @@ export class EngineClient {
           return true;
         },
       });
-      this.send(make(id));
+      this.send(make(id), transfer);
     });
   }
 

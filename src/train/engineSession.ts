@@ -9,6 +9,7 @@ import { ReceptiveTokens } from '../maskd/tokens';
 import { TokenWeightBranch } from '../maskd/tokenWeights';
 import { buildAlign } from '../models/align';
 import { buildStudent, TAP_LAYER, type Task } from '../models/nets';
+import { disposeModel } from '../models/disposeModel';
 import { splitAtLayer, type SplitModel } from '../models/split';
 import { modelToArtifacts } from './artifacts';
 import { loadShippedTokens, loadTeacher, modelCard } from './demoModels';
@@ -39,6 +40,9 @@ import type {
   TokensFile,
   TrainTeacherRequest,
   TokensSet,
+  LoadModelsRequest,
+  ModelRole,
+  ModelsLoaded,
 } from './protocol';
 import { RunControl } from './runControl';
 import { reseedKernels } from './seededInit';
@@ -64,6 +68,7 @@ import {
 } from './runState';
 import { loadOptimizerState } from './optimizerState';
 import type { EvaluateResult, EvaluateTarget, ResumeResult } from './protocol';
+import { buildUserDemo, freshUserStudent, releaseUser, retapDemo, type UserDemo, type UserModels } from './userModels';
 
 export type Post = (event: EngineEvent, transfer?: Transferable[]) => void;
 
@@ -74,7 +79,7 @@ export const PREVIEW_SEED = 4242;
 export const PREVIEW_COUNT = 4;
 const DEFAULT_VAL_COUNT = 64;
 
-interface Demo {
+export interface Demo {
   readonly task: Task;
   readonly inputShape: readonly [number, number, number];
   readonly source: DataSource;
@@ -90,6 +95,8 @@ interface Demo {
   /** How it was loaded, to load it again on another backend after a device loss; null for a teacher trained in the page. */
   readonly base: string | null;
   readonly options: LoadDemoOptions;
+  /** The user's own teacher/student, when loaded (src/train/userModels.ts). */
+  user?: UserModels;
 }
 
 /** The trainer of the run in progress, for evaluate, the lr change and the NaN test hook. */
@@ -282,7 +289,7 @@ export class EngineSession {
       return this.runDistill(id, config.method, config.params, config, { from: ckpt, config });
     });
     demo.align = align;
-    demo.student.dispose();
+    disposeModel(demo.student);
     demo.student = student;
     if (demo.bestStudent) tf.dispose(demo.bestStudent);
     demo.bestStudent = best;
@@ -293,7 +300,7 @@ export class EngineSession {
     const rows: CompareRow[] = [];
     for (const method of methods) {
       const { row, student, best } = await this.runDistill(id, method, config.params?.[method] ?? {}, config);
-      student.dispose();
+      disposeModel(student);
       if (best) tf.dispose(best);
       rows.push(row);
       this.post({ type: 'compareRow', id, row });
@@ -499,10 +506,10 @@ export class EngineSession {
   private async moveDemo(loss: DeviceLoss, from: Checkpoint | undefined, during: 'run' | 'idle'): Promise<void> {
     const demo = this.requireDemo();
     const { task, base, options } = demo;
-    if (base === null) {
+    if (base === null || demo.user) {
       throw new Error(
-        `the WebGPU device was lost (${loss.reason}); a teacher trained in this page cannot be moved to another backend: ` +
-          'reload the page, load the dataset again and retrain it',
+        `the WebGPU device was lost (${loss.reason}); models trained or loaded in this page cannot be moved to another backend: ` +
+          'reload the page and load them again (a trained teacher must be retrained)',
       );
     }
     const failed = tf.getBackend() as BackendName;
@@ -633,6 +640,34 @@ export class EngineSession {
     return { task: demo.task, student: await modelToArtifacts(demo.student), align: demo.align ?? null, tapLayer: TAP_LAYER };
   }
 
+  /** The user's teacher and/or student in place of the current ones (which stay on any error). */
+  async loadModels(request: LoadModelsRequest, seed = 1): Promise<ModelsLoaded> {
+    const current = this.requireDemo();
+    const pools = this.requirePools();
+    // User models are checked against the digit demos' labels (11 / 10 classes).
+    if (current.source.kind !== 'digits') throw new Error('your own models work with the digit demos for now: pick a digit demo first, then load them');
+    const built = await buildUserDemo(current, request, {
+      seed,
+      dataForSize: (size) => {
+        const source = digitSource(pools, current.task, sceneForSize(size), size, { valSeed: VAL_SEED, previewSeed: PREVIEW_SEED, previewCount: PREVIEW_COUNT });
+        return { source, previews: source.previews() };
+      },
+    });
+    return this.swapUserDemo(built);
+  }
+
+  /** Splits a loaded user model at another layer. */
+  setTap(role: ModelRole, layer: string): ModelsLoaded {
+    return this.swapUserDemo(retapDemo(this.requireDemo(), role, layer));
+  }
+
+  private swapUserDemo(built: UserDemo): ModelsLoaded {
+    this.demo = built.demo;
+    built.disposeOld();
+    for (const w of built.result.warnings) this.post({ type: 'warning', message: w });
+    return built.result;
+  }
+
   /** One stage-2 run from a student seeded with `config.seed` (same init for every method). */
   private async runDistill(
     id: number,
@@ -644,9 +679,12 @@ export class EngineSession {
   ): Promise<{ row: CompareRow & { steps: number }; student: tf.LayersModel; best: tf.Tensor[] | null; align: ModelArtifactsData }> {
     const demo = this.requireDemo();
     const adapter = taskAdapter(demo.task, demo.source.numClasses);
-    const student = buildStudent(demo.task, { inputShape: demo.inputShape, numClasses: demo.source.numClasses });
-    reseedKernels(student, config.seed);
-    const studentTap = splitAtLayer(student, TAP_LAYER).tapShape;
+    const userStudent = demo.user?.student;
+    const student = userStudent
+      ? await freshUserStudent(userStudent)
+      : buildStudent(demo.task, { inputShape: demo.inputShape, numClasses: demo.source.numClasses });
+    if (!userStudent) reseedKernels(student, config.seed);
+    const studentTap = splitAtLayer(student, userStudent?.tap ?? TAP_LAYER).tapShape;
     const teacherTap = demo.teacherSplit.tapShape;
     const align = buildAlign([studentTap[0], studentTap[1], studentTap[2]], [teacherTap[0], teacherTap[1], teacherTap[2]]);
     reseedKernels(align, config.seed + 1);
@@ -655,6 +693,7 @@ export class EngineSession {
       distiller = new Distiller({
         teacher: demo.teacherSplit,
         student,
+        studentTap: userStudent?.tap,
         align,
         adapter,
         method: createMethod(method, params),
@@ -665,7 +704,7 @@ export class EngineSession {
         branch: demo.branch,
       });
     } catch (err) {
-      student.dispose();
+      disposeModel(student);
       align.dispose();
       throw err;
     }
@@ -734,7 +773,7 @@ export class EngineSession {
       };
     } catch (err) {
       this.checkpoints.abandon();
-      student.dispose();
+      disposeModel(student);
       throw err;
     } finally {
       this.live = null;
@@ -781,8 +820,9 @@ export class EngineSession {
   private disposeDemo(): void {
     const d = this.demo;
     if (!d) return;
-    d.teacher.dispose();
-    d.student.dispose();
+    disposeModel(d.teacher);
+    disposeModel(d.student);
+    releaseUser(d);
     d.tokens?.dispose();
     d.branch?.dispose();
     if (d.bestStudent) tf.dispose(d.bestStudent);

@@ -274,6 +274,61 @@ export type ResumeResult =
   | { readonly kind: 'masks'; readonly result: MasksResult }
   | { readonly kind: 'distill'; readonly result: DistillResult };
 
+/** One file of a user's model (a dropped/picked/fetched file), as bytes; `name` may carry a folder path. */
+export interface ModelFileData {
+  readonly name: string;
+  readonly data: ArrayBuffer;
+}
+
+export type ModelRole = 'teacher' | 'student';
+
+/** A user's model for one role: its files, where they came from, and optionally the tap layer. */
+export interface UserModelFiles {
+  readonly files: readonly ModelFileData[];
+  /** Folder, file or URL the user gave, for the card and the messages. */
+  readonly label: string;
+  /** Tap layer (or graph node); the suggested one when absent. */
+  readonly tap?: string;
+}
+
+export interface LoadModelsRequest {
+  readonly teacher?: UserModelFiles;
+  readonly student?: UserModelFiles;
+}
+
+/** One layer (or graph node) of a loaded model, for the layer list and the tap picker. */
+export interface LayerRowData {
+  readonly name: string;
+  readonly kind: string;
+  readonly shape: readonly (number | null)[] | null;
+  readonly stride: number | null;
+  /** Null when it can be the tap; else why not. */
+  readonly notTap: string | null;
+}
+
+export interface UserModelInfo {
+  readonly role: ModelRole;
+  readonly label: string;
+  readonly format: 'layers-model' | 'graph-model';
+  readonly layers: readonly LayerRowData[];
+  readonly tap: string;
+  /** Why this tap: suggested (and by which rule) or chosen. */
+  readonly tapWhy: string;
+}
+
+/** After loading user models (or changing a tap): both cards, the layer lists, and how they fit. */
+export interface ModelsLoaded {
+  readonly teacher: ModelCard;
+  readonly student: ModelCard;
+  readonly tokens: DemoLoaded['tokens'];
+  readonly user: { readonly teacher: UserModelInfo | null; readonly student: UserModelInfo | null };
+  /** Square input side the demo scenes are now generated at. */
+  readonly inputSize: number;
+  /** The align module sized from the two taps, in words, e.g. "1×1 conv 16→32, bilinear 8×8→16×16". */
+  readonly align: string;
+  readonly warnings: readonly string[];
+}
+
 export type EngineCommand =
   | { readonly type: 'init'; readonly backends?: readonly BackendName[]; readonly dataUrl: string }
   | { readonly type: 'trainTeacher'; readonly id: number; readonly request: TrainTeacherRequest }
@@ -303,7 +358,9 @@ export type EngineCommand =
   | { readonly type: 'setLearningRate'; readonly lr: number }
   /** Test hooks: the next step's loss becomes NaN; the webgpu device is destroyed. */
   | { readonly type: 'debugInjectNonFinite' }
-  | { readonly type: 'debugLoseDevice' };
+  | { readonly type: 'debugLoseDevice' }
+  | { readonly type: 'loadModels'; readonly id: number; readonly request: LoadModelsRequest }
+  | { readonly type: 'setTap'; readonly id: number; readonly role: ModelRole; readonly layer: string };
 
 export interface TrainProgress {
   readonly id: number;
@@ -351,4 +408,5 @@ export type EngineEvent =
   | { readonly type: 'resumeDone'; readonly id: number; readonly result: ResumeResult }
   /** The engine moved to another backend mid-session (the WebGPU device was lost). */
   | { readonly type: 'backendChanged'; readonly status: BackendStatus; readonly reason: string }
-  | { readonly type: 'error'; readonly id?: number; readonly message: string };
+  | { readonly type: 'error'; readonly id?: number; readonly message: string }
+  | { readonly type: 'modelsLoaded'; readonly id: number; readonly result: ModelsLoaded };

@@ -213,6 +213,10 @@ async function handle(cmd: EngineCommand): Promise<void> {
     case 'debugLoseDevice':
       session.loseDevice();
       return;
+    case 'loadModels':
+      return runExclusive(cmd.id, 'loading models', async () => ({ type: 'modelsLoaded', id: cmd.id, result: await session.loadModels(cmd.request) }));
+    case 'setTap':
+      return runExclusive(cmd.id, 'changing the tap layer', async () => ({ type: 'modelsLoaded', id: cmd.id, result: session.setTap(cmd.role, cmd.layer) }));
   }
 }
 

@@ -2,7 +2,9 @@ import { useAppStore } from '../state/store';
 import { CompareMethodsPicker } from './CompareMethodsPicker';
 import { DistillSettingsForm } from './DistillSettingsForm';
 import { MaskSettingsForm } from './MaskSettingsForm';
+import { ByoPanel } from './ByoPanel';
 import { ModelCardView } from './ModelCardView';
+import { ModelDropZone } from './ModelDropZone';
 import { SeedAndBackend } from './SeedAndBackend';
 import { TaskPicker } from './TaskPicker';
 import { DatasetCard } from './DatasetCard';
@@ -17,9 +19,14 @@ export function SetupPanel() {
       <TaskPicker />
       <DatasetCard />
       <div className="cards">
-        <ModelCardView title="Teacher" card={teacher} failed={failed} />
-        <ModelCardView title="Student" card={student} failed={failed} />
+        <ModelDropZone role="teacher">
+          <ModelCardView title="Teacher" card={teacher} failed={failed} />
+        </ModelDropZone>
+        <ModelDropZone role="student">
+          <ModelCardView title="Student" card={student} failed={failed} />
+        </ModelDropZone>
       </div>
+      <ByoPanel />
       <MaskSettingsForm />
       <DistillSettingsForm />
       <CompareMethodsPicker />

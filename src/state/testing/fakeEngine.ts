@@ -21,6 +21,10 @@ import type {
   EvaluateResult,
   EvaluateTarget,
   ResumeResult,
+  LoadModelsRequest,
+  ModelRole,
+  ModelsLoaded,
+  UserModelInfo,
 } from '../../train/protocol';
 import type { Checkpoint, CheckpointInfo } from '../../train/checkpoint';
 import type { CompareHandlers, PlaygroundEngine, RunHandlers } from '../engine';
@@ -202,6 +206,48 @@ export class FakeEngine implements PlaygroundEngine {
   setLearningRate(lr: number): void {
     this.calls.push(`setLearningRate:${lr}`);
     this.lr = lr;
+  }
+
+  /** User models: a label containing "broken" is refused, like a bad file in the real engine. */
+  async loadModels(request: LoadModelsRequest): Promise<ModelsLoaded> {
+    const roles = (['teacher', 'student'] as const).filter((r) => request[r]);
+    this.calls.push(`loadModels:${roles.map((r) => `${r}=${request[r]?.label}`).join(',')}`);
+    for (const r of roles) if (request[r]?.label.includes('broken')) throw new Error(`${request[r]?.label}/model.json: is not JSON`);
+    for (const r of roles) this.user[r] = this.userInfo(r, request[r]?.label ?? '', request[r]?.tap ?? 'feat');
+    return this.modelsLoaded();
+  }
+
+  async setTap(role: ModelRole, layer: string): Promise<ModelsLoaded> {
+    this.calls.push(`setTap:${role}:${layer}`);
+    const u = this.user[role];
+    if (!u) throw new Error(`the ${role} is a built-in model`);
+    if (layer === 'flat') throw new Error(`${u.label}/model.json: layer "flat" cannot be the tap: its output is 3-D`);
+    this.user[role] = { ...u, tap: layer, tapWhy: 'chosen' };
+    return this.modelsLoaded();
+  }
+
+  private user: Record<ModelRole, UserModelInfo | null> = { teacher: null, student: null };
+
+  private userInfo(role: ModelRole, label: string, tap: string): UserModelInfo {
+    return {
+      role,
+      label,
+      format: 'layers-model',
+      tap,
+      tapWhy: 'suggested',
+      layers: [
+        { name: 'feat', kind: 'Conv2D', shape: [null, 16, 16, 32], stride: 4, notTap: null },
+        { name: 'flat', kind: 'Reshape', shape: [null, 256, 32], stride: null, notTap: 'its output is 3-D' },
+      ],
+    };
+  }
+
+  private modelsLoaded(): ModelsLoaded {
+    const side = (r: ModelRole): ModelCard => {
+      const u = this.user[r];
+      return u ? { ...card(r, 'segmentation'), source: `${u.label} · 0000abcd`, tapLayer: u.tap } : card(r, 'segmentation');
+    };
+    return { teacher: side('teacher'), student: side('student'), tokens: null, user: { ...this.user }, inputSize: 64, align: '1×1 conv 32→64', warnings: [] };
   }
 
   /** Simulates the engine pausing itself on a non-finite loss. */

@@ -1,0 +1,230 @@
+// Fixture models for the bring-your-own-model tests, generated at test time (nothing is checked
+// in): a valid segmentation teacher + student pair in TensorFlow.js layers format, a teacher in
+// graph-model format (written by hand as a GraphDef in JSON: tfjs-converter is Python-only), and
+// one broken variant per error the loader must name.
+//
+//   node scripts/make-fixtures.mjs [outDir]     (default e2e/.artifacts/fixtures)
+//
+// Each fixture is a folder of files exactly as a user would drop them. `makeFixtures()` returns
+// them in memory too ({ [fixture]: { [fileName]: Uint8Array } }) for the Node tests.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+
+const enc = new TextEncoder();
+const json = (v) => enc.encode(JSON.stringify(v));
+
+/** Seeded glorot init so the fixtures are the same on every run. */
+let seed = 1;
+const init = () => tf.initializers.glorotUniform({ seed: seed++ });
+
+function conv(name, filters, kernelSize, strides = 1, activation = 'relu') {
+  return tf.layers.conv2d({ name, filters, kernelSize, strides, padding: 'same', activation, kernelInitializer: init() });
+}
+
+/** Segmentation teacher, 64×64×3 → 64×64×classes; tap `feat` at stride 4 (32 channels). A
+ * reshape round trip ([256,32] and back) gives it a 3-D layer (`flat`), a tap the picker refuses. */
+function segTeacher({ classes = 11, inputShape = [64, 64, 3], skipFromInput = false } = {}) {
+  const input = tf.input({ shape: inputShape, name: 'image' });
+  let x = conv('stem', 16, 3, 2).apply(input);
+  x = conv('b1', 32, 3, 2).apply(x);
+  const [h, w] = [inputShape[0] / 4, inputShape[1] / 4];
+  x = tf.layers.reshape({ name: 'flat', targetShape: [h * w, 32] }).apply(x);
+  x = tf.layers.reshape({ name: 'unflat', targetShape: [h, w, 32] }).apply(x);
+  x = conv('feat', 32, 3).apply(x);
+  x = conv('logits', classes, 1, 1, 'linear').apply(x);
+  x = tf.layers.upSampling2d({ name: 'up', size: [4, 4], interpolation: 'bilinear' }).apply(x);
+  if (skipFromInput) {
+    // A refinement branch straight from the image: no layer before the head is a clean cut.
+    const skip = conv('skip_conv', classes, 1, 1, 'linear').apply(input);
+    x = tf.layers.add({ name: 'refine' }).apply([x, skip]);
+  }
+  return tf.model({ inputs: input, outputs: x, name: 'fixture_teacher' });
+}
+
+/** Segmentation student: tap `feat` at stride 8 (16 channels), so align must resize and widen. */
+function segStudent() {
+  const input = tf.input({ shape: [64, 64, 3], name: 'image' });
+  let x = conv('s1', 8, 3, 2).apply(input);
+  x = conv('s2', 16, 3, 2).apply(x);
+  x = conv('feat', 16, 3, 2).apply(x);
+  x = conv('logits', 11, 1, 1, 'linear').apply(x);
+  x = tf.layers.upSampling2d({ name: 'up', size: [8, 8], interpolation: 'bilinear' }).apply(x);
+  return tf.model({ inputs: input, outputs: x, name: 'fixture_student' });
+}
+
+/** A LayersModel as the files `model.save('downloads://')` writes, weights split in `shards`. */
+async function layersFiles(model, shards = 2) {
+  let artifacts;
+  await model.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
+  const data = new Uint8Array(artifacts.weightData);
+  const cut = Math.ceil(data.byteLength / shards / 4) * 4;
+  const paths = [];
+  const files = {};
+  for (let i = 0; i < shards; i++) {
+    const name = `group1-shard${i + 1}of${shards}.bin`;
+    paths.push(name);
+    files[name] = data.slice(i * cut, Math.min(data.byteLength, (i + 1) * cut));
+  }
+  const manifest = {
+    format: 'layers-model',
+    generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
+    convertedBy: null,
+    modelTopology: artifacts.modelTopology,
+    weightsManifest: [{ paths, weights: artifacts.weightSpecs }],
+  };
+  model.dispose();
+  return { 'model.json': json(manifest), ...files };
+}
+
+// ---- graph model ------------------------------------------------------------------------------
+
+const b64 = (s) => Buffer.from(s).toString('base64');
+const dims = (shape) => ({ dim: shape.map((d) => ({ size: String(d) })) });
+const FLOAT = { type: 'DT_FLOAT' };
+
+function constNode(name, shape, dtype = 'DT_FLOAT') {
+  return { name, op: 'Const', attr: { dtype: { type: dtype }, value: { tensor: { dtype, tensorShape: dims(shape) } } } };
+}
+
+/** Seeded uniform values in ±limit (a tiny LCG; fixtures need no quality randomness). */
+function uniform(n, limit, s) {
+  const out = new Float32Array(n);
+  let state = s >>> 0;
+  for (let i = 0; i < n; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    out[i] = ((state / 2 ** 32) * 2 - 1) * limit;
+  }
+  return out;
+}
+
+/**
+ * A frozen segmentation teacher as a TF GraphDef in JSON (what tensorflowjs_converter writes):
+ * image → conv3×3/2+ReLU (`stem/Relu`) → conv3×3/2+ReLU (`feat/Relu`, the tap, 16×16×24) →
+ * conv1×1 → 11 logits → ResizeBilinear to 64×64 → Identity.
+ */
+function graphTeacher({ unknownOp = null } = {}) {
+  const nodes = [
+    { name: 'image', op: 'Placeholder', attr: { dtype: FLOAT, shape: { shape: dims([-1, 64, 64, 3]) } } },
+  ];
+  const weights = [];
+  const buffers = [];
+  let s = 7;
+  const convLayer = (name, input, kin, kout, k, stride, relu) => {
+    const kernel = `${name}/kernel`;
+    const bias = `${name}/bias`;
+    nodes.push(constNode(kernel, [k, k, kin, kout]), constNode(bias, [kout]));
+    weights.push({ name: kernel, shape: [k, k, kin, kout], dtype: 'float32' }, { name: bias, shape: [kout], dtype: 'float32' });
+    buffers.push(uniform(k * k * kin * kout, Math.sqrt(6 / (k * k * (kin + kout))), s++), new Float32Array(kout));
+    nodes.push({
+      name: `${name}/Conv2D`,
+      op: 'Conv2D',
+      input: [input, kernel],
+      attr: {
+        T: FLOAT,
+        strides: { list: { i: ['1', String(stride), String(stride), '1'] } },
+        padding: { s: b64('SAME') },
+        data_format: { s: b64('NHWC') },
+        dilations: { list: { i: ['1', '1', '1', '1'] } },
+        explicit_paddings: { list: {} },
+        use_cudnn_on_gpu: { b: true },
+      },
+    });
+    nodes.push({ name: `${name}/BiasAdd`, op: 'BiasAdd', input: [`${name}/Conv2D`, bias], attr: { T: FLOAT, data_format: { s: b64('NHWC') } } });
+    if (!relu) return `${name}/BiasAdd`;
+    nodes.push({ name: `${name}/Relu`, op: unknownOp && name === 'feat' ? unknownOp : 'Relu', input: [`${name}/BiasAdd`], attr: { T: FLOAT } });
+    return `${name}/Relu`;
+  };
+  let x = convLayer('stem', 'image', 3, 16, 3, 2, true);
+  x = convLayer('feat', x, 16, 24, 3, 2, true);
+  x = convLayer('logits', x, 24, 11, 1, 1, false);
+  nodes.push(constNode('up/size', [2], 'DT_INT32'));
+  weights.push({ name: 'up/size', shape: [2], dtype: 'int32' });
+  buffers.push(new Int32Array([64, 64]));
+  nodes.push({
+    name: 'up/ResizeBilinear',
+    op: 'ResizeBilinear',
+    input: [x, 'up/size'],
+    attr: { T: FLOAT, align_corners: { b: false }, half_pixel_centers: { b: true } },
+  });
+  nodes.push({ name: 'Identity', op: 'Identity', input: ['up/ResizeBilinear'], attr: { T: FLOAT } });
+  const total = buffers.reduce((a, b) => a + b.byteLength, 0);
+  const data = new Uint8Array(total);
+  let off = 0;
+  for (const b of buffers) {
+    data.set(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), off);
+    off += b.byteLength;
+  }
+  const manifest = {
+    format: 'graph-model',
+    generatedBy: 'hand-written GraphDef (scripts/make-fixtures.mjs)',
+    convertedBy: 'maskd-playground fixtures',
+    modelTopology: { node: nodes, library: {}, versions: { producer: 1395 } },
+    weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights }],
+  };
+  return { 'model.json': json(manifest), 'group1-shard1of1.bin': data };
+}
+
+// ---- broken variants --------------------------------------------------------------------------
+
+function editJson(files, edit) {
+  const model = JSON.parse(new TextDecoder().decode(files['model.json']));
+  edit(model);
+  return { ...files, 'model.json': json(model) };
+}
+
+function withoutFile(files, name) {
+  const out = { ...files };
+  delete out[name];
+  return out;
+}
+
+/** Every fixture, in memory. */
+export async function makeFixtures() {
+  await tf.setBackend('cpu');
+  seed = 1;
+  const teacher = await layersFiles(segTeacher());
+  const student = await layersFiles(segStudent());
+  const fixtures = {
+    'teacher-valid': teacher,
+    'student-valid': student,
+    'teacher-graph': graphTeacher(),
+    'teacher-32': await layersFiles(segTeacher({ inputShape: [32, 32, 3] })),
+    'broken-not-json': { 'model.json': enc.encode('<!doctype html><title>404</title>') },
+    'broken-not-tfjs': { 'model.json': json({ name: 'my-net', version: 3, layers: ['conv', 'relu'] }) },
+    'broken-missing-shard': withoutFile(teacher, 'group1-shard2of2.bin'),
+    'broken-extra-shard': { ...teacher, 'group1-shard3of2.bin': new Uint8Array(64) },
+    'broken-shard-size': { ...teacher, 'group1-shard2of2.bin': teacher['group1-shard2of2.bin'].slice(0, -8) },
+    'broken-unsupported-layer': editJson(teacher, (m) => {
+      const feat = m.modelTopology.config.layers.find((l) => l.name === 'feat');
+      feat.class_name = 'MultiHeadSelfAttention';
+    }),
+    'broken-unsupported-op': graphTeacher({ unknownOp: 'FancyRelu' }),
+    'broken-head-skip': await layersFiles(segTeacher({ skipFromInput: true })),
+    'broken-wrong-classes': await layersFiles(segTeacher({ classes: 10 })),
+    'broken-gray-input': await layersFiles(segTeacher({ inputShape: [64, 64, 1] })),
+    // The manifest asks for a 12288×70000 float32 kernel (3.4 GB): more than any one GPU binding.
+    'broken-too-large': editJson(teacher, (m) => {
+      m.weightsManifest[0].weights.push({ name: 'huge/kernel', shape: [12288, 70000], dtype: 'float32' });
+    }),
+  };
+  return fixtures;
+}
+
+export async function writeFixtures(outDir) {
+  const fixtures = await makeFixtures();
+  rmSync(outDir, { recursive: true, force: true });
+  for (const [name, files] of Object.entries(fixtures)) {
+    const dir = join(outDir, name);
+    mkdirSync(dir, { recursive: true });
+    for (const [file, bytes] of Object.entries(files)) writeFileSync(join(dir, file), bytes);
+  }
+  return Object.keys(fixtures);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const out = resolve(process.argv[2] ?? fileURLToPath(new URL('../e2e/.artifacts/fixtures', import.meta.url)));
+  const names = await writeFixtures(out);
+  console.log(`wrote ${names.length} fixtures to ${out}: ${names.join(', ')}`);
+}

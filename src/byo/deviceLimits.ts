@@ -1,0 +1,26 @@
+// How much one tensor and all weights together may take on the active backend. WebGPU reports
+// its limits (one storage binding holds one tensor); WebGL packs a tensor into one texture of at
+// most MAX_TEXTURE_SIZE² RGBA float texels; for all of a model's weights together the playground
+// allows 2 GiB (a browser tab's practical budget, not a device limit).
+import * as tf from '@tensorflow/tfjs';
+import type { DeviceLimits } from './modelFiles';
+
+const TOTAL_BUDGET = 2 * 2 ** 30;
+
+export function deviceLimits(): DeviceLimits {
+  const backend = tf.getBackend();
+  if (backend === 'webgpu') {
+    const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
+    if (device) {
+      const binding = device.limits.maxStorageBufferBindingSize;
+      return { maxTensorBytes: binding, maxTotalBytes: TOTAL_BUDGET, source: `WebGPU maxStorageBufferBindingSize ${binding} bytes; 2 GiB in all` };
+    }
+  }
+  if (backend === 'webgl') {
+    const side = tf.env().getNumber('WEBGL_MAX_TEXTURE_SIZE');
+    const bytes = side * side * 4 * 4;
+    return { maxTensorBytes: bytes, maxTotalBytes: TOTAL_BUDGET, source: `WebGL max texture ${side}×${side}; 2 GiB in all` };
+  }
+  // cpu (and anything else): one typed array.
+  return { maxTensorBytes: 2 ** 31 - 1, maxTotalBytes: TOTAL_BUDGET, source: `${backend} typed-array limit; 2 GiB in all` };
+}

@@ -1,0 +1,124 @@
+// Page side of bring-your-own-model: files from a drop (folders included), a file dialog or a URL
+// → per-role byte lists for the worker. `groupByRole` is pure; the rest reads the DOM/network.
+import type { ModelFileData, ModelRole } from '../train/protocol';
+
+export interface PathFile {
+  /** Relative path (folder/…/name) or just the name. */
+  readonly path: string;
+  readonly file: Blob;
+}
+
+const dirOf = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/') + 1) : '');
+const isModelJson = (p: string) => p.slice(p.lastIndexOf('/') + 1) === 'model.json';
+
+export type Grouped<T> = Partial<Record<ModelRole, { files: T[]; label: string }>>;
+
+/**
+ * Which files are the teacher's and which the student's. Dropped on a card (`target`), the
+ * whole drop is that role's model. Dropped elsewhere: one model is the teacher unless its folder
+ * is named like *student*; two models (two folders) need one folder named *student*.
+ */
+export function groupByRole<T extends { readonly path: string }>(files: readonly T[], target: ModelRole | null): Grouped<T> {
+  if (!files.length) throw new Error('nothing was dropped: drop model.json with its .bin weight shards, or the model folder');
+  const jsons = files.filter((f) => isModelJson(f.path));
+  const labelFor = (dir: string, fallback: string) => dir.replace(/\/$/, '').split('/').pop() || fallback;
+  if (jsons.length <= 1) {
+    const dir = jsons.length ? dirOf(jsons[0].path) : dirOf(files[0].path);
+    const role: ModelRole = target ?? (/student/i.test(dir) ? 'student' : 'teacher');
+    return { [role]: { files: [...files], label: labelFor(dir, jsons.length ? 'model.json' : files[0].path) } };
+  }
+  if (target) throw new Error(`${jsons.map((j) => j.path).join(', ')}: ${jsons.length} models dropped on the ${target} card; drop one model there`);
+  if (jsons.length > 2) throw new Error(`${jsons.map((j) => j.path).join(', ')}: ${jsons.length} models dropped; drop a teacher and a student at most`);
+  const dirs = jsons.map((j) => dirOf(j.path));
+  const studentIdx = dirs.map((d) => /student/i.test(d));
+  if (studentIdx.filter(Boolean).length !== 1) {
+    throw new Error(`${jsons.map((j) => j.path).join(', ')}: two models dropped and not exactly one folder is named like "student"; drop each model on its card instead`);
+  }
+  const out: Grouped<T> = {};
+  dirs.forEach((dir, i) => {
+    const role: ModelRole = studentIdx[i] ? 'student' : 'teacher';
+    // Deeper folders first would matter for nested models; sibling folders (the usual case) do not overlap.
+    out[role] = { files: files.filter((f) => dirOf(f.path).startsWith(dir) && !dirs.some((d) => d !== dir && d.startsWith(dir) && dirOf(f.path).startsWith(d))), label: labelFor(dir, 'model') };
+  });
+  return out;
+}
+
+export async function toModelFiles(files: readonly PathFile[]): Promise<ModelFileData[]> {
+  return Promise.all(files.map(async (f) => ({ name: f.path, data: await f.file.arrayBuffer() })));
+}
+
+function readAllEntries(dir: FileSystemDirectoryEntry): Promise<FileSystemEntry[]> {
+  const reader = dir.createReader();
+  const all: FileSystemEntry[] = [];
+  return new Promise((resolve, reject) => {
+    const next = () =>
+      reader.readEntries((batch) => {
+        if (!batch.length) return resolve(all);
+        all.push(...batch);
+        next();
+      }, reject);
+    next();
+  });
+}
+
+async function walk(entry: FileSystemEntry, out: PathFile[]): Promise<void> {
+  if (entry.isFile) {
+    const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
+    out.push({ path: entry.fullPath.replace(/^\//, ''), file });
+  } else if (entry.isDirectory) {
+    for (const child of await readAllEntries(entry as FileSystemDirectoryEntry)) await walk(child, out);
+  }
+}
+
+/** Files of a drop, walking dropped folders; plain files when the browser gives no entries. */
+export async function filesFromDrop(dt: DataTransfer): Promise<PathFile[]> {
+  const entries = Array.from(dt.items ?? [])
+    .filter((i) => i.kind === 'file')
+    .map((i) => i.webkitGetAsEntry?.() ?? null);
+  if (entries.length && entries.every((e) => e !== null)) {
+    const out: PathFile[] = [];
+    for (const e of entries) await walk(e as FileSystemEntry, out);
+    return out;
+  }
+  return Array.from(dt.files).map((file) => ({ path: file.webkitRelativePath || file.name, file }));
+}
+
+export function filesFromInput(list: FileList | null): PathFile[] {
+  return Array.from(list ?? []).map((file) => ({ path: file.webkitRelativePath || file.name, file }));
+}
+
+/** model.json at `url` and the shards its manifest names (relative to it). */
+export async function filesFromUrl(url: string): Promise<{ files: ModelFileData[]; label: string }> {
+  let base: URL;
+  try {
+    base = new URL(url, location.href);
+  } catch {
+    throw new Error(`${url}: not a valid URL`);
+  }
+  const get = async (u: URL): Promise<ArrayBuffer> => {
+    let res: Response;
+    try {
+      res = await fetch(u.href);
+    } catch (err) {
+      throw new Error(`${u.href}: could not be fetched (${err instanceof Error ? err.message : String(err)}; the server must allow cross-origin requests)`, { cause: err });
+    }
+    if (!res.ok) throw new Error(`${u.href}: the server answered ${res.status} ${res.statusText}`);
+    return res.arrayBuffer();
+  };
+  const json = await get(base);
+  const name = base.pathname.split('/').pop() || 'model.json';
+  const files: ModelFileData[] = [{ name: name.endsWith('.json') ? name : 'model.json', data: json }];
+  let manifest: unknown = null;
+  try {
+    manifest = JSON.parse(new TextDecoder().decode(json));
+  } catch {
+    // Not JSON: the worker's parser names the problem with the file.
+  }
+  const groups = (manifest as { weightsManifest?: { paths?: unknown[] }[] } | null)?.weightsManifest;
+  if (Array.isArray(groups)) {
+    const paths = groups.flatMap((g) => (Array.isArray(g?.paths) ? g.paths.filter((p): p is string => typeof p === 'string') : []));
+    for (const p of paths) files.push({ name: p, data: await get(new URL(p, base)) });
+  }
+  const label = base.pathname.split('/').slice(-2, -1)[0] || base.host;
+  return { files, label };
+}

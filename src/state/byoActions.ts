@@ -1,0 +1,101 @@
+// Actions for bring-your-own-model: files from a drop, the file dialog or a URL go to the
+// engine; a refusal becomes a message naming the file and the problem, and the models loaded
+// before stay (the engine only swaps on success).
+import { filesFromDrop, filesFromInput, filesFromUrl, groupByRole, toModelFiles, type Grouped, type PathFile } from '../byo/dropFiles';
+import type { LoadModelsRequest, ModelRole, ModelsLoaded } from '../train/protocol';
+import { currentEngine } from './actions';
+import { useAppStore } from './store';
+
+const store = () => useAppStore.getState();
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+function idle(what: string): boolean {
+  if (store().runPhase === 'idle' && store().demoPhase === 'ready') return true;
+  store().pushMessage(`Cannot ${what} now: ${store().runPhase !== 'idle' ? 'stop the run first' : 'wait until the demo has loaded'}.`, 'warn');
+  return false;
+}
+
+function applied(result: ModelsLoaded, teacherChanged: boolean): void {
+  if (teacherChanged) store().clearSnapshots();
+  store().demoLoaded({ teacher: result.teacher, student: result.student, tokens: result.tokens, warnings: result.warnings });
+  store().byoLoaded(result);
+}
+
+async function send(request: LoadModelsRequest, who: ModelRole | 'both'): Promise<boolean> {
+  store().byoLoading(who);
+  try {
+    applied(await currentEngine().loadModels(request), !!request.teacher);
+    return true;
+  } catch (err) {
+    store().pushMessage(`Could not load the ${who === 'both' ? 'models' : who}: ${errorText(err)}`, 'error');
+    return false;
+  } finally {
+    store().byoDone();
+  }
+}
+
+async function sendGroups(groups: Grouped<PathFile>): Promise<boolean> {
+  const request: { teacher?: LoadModelsRequest['teacher']; student?: LoadModelsRequest['student'] } = {};
+  for (const role of ['teacher', 'student'] as const) {
+    const g = groups[role];
+    if (g) request[role] = { files: await toModelFiles(g.files), label: g.label };
+  }
+  const who = request.teacher && request.student ? 'both' : request.teacher ? 'teacher' : 'student';
+  return send(request, who);
+}
+
+/** A drop on a card (`target`) or anywhere on the page (null: roles from folder names). */
+export async function loadDropped(dt: DataTransfer, target: ModelRole | null): Promise<boolean> {
+  if (!idle('load models')) return false;
+  let groups: Grouped<PathFile>;
+  try {
+    groups = groupByRole(await filesFromDrop(dt), target);
+  } catch (err) {
+    store().pushMessage(`Could not load the ${target ?? 'models'}: ${errorText(err)}`, 'error');
+    return false;
+  }
+  return sendGroups(groups);
+}
+
+/** Files (or a folder) picked in the file dialog for `role`. */
+export async function loadPicked(list: FileList | null, role: ModelRole): Promise<boolean> {
+  if (!idle('load models')) return false;
+  let groups: Grouped<PathFile>;
+  try {
+    groups = groupByRole(filesFromInput(list), role);
+  } catch (err) {
+    store().pushMessage(`Could not load the ${role}: ${errorText(err)}`, 'error');
+    return false;
+  }
+  return sendGroups(groups);
+}
+
+/** model.json at a URL with its shards (only on the user's explicit request). */
+export async function loadFromUrl(url: string, role: ModelRole): Promise<boolean> {
+  if (!idle('load models')) return false;
+  store().byoLoading(role);
+  let fetched: Awaited<ReturnType<typeof filesFromUrl>>;
+  try {
+    fetched = await filesFromUrl(url.trim());
+  } catch (err) {
+    store().byoDone();
+    store().pushMessage(`Could not load the ${role}: ${errorText(err)}`, 'error');
+    return false;
+  }
+  return send({ [role]: { files: fetched.files, label: fetched.label } }, role);
+}
+
+/** Splits a loaded user model at another layer. */
+export async function chooseTap(role: ModelRole, layer: string): Promise<boolean> {
+  if (!idle('change the tap layer')) return false;
+  store().byoLoading(role);
+  try {
+    applied(await currentEngine().setTap(role, layer), role === 'teacher');
+    return true;
+  } catch (err) {
+    store().pushMessage(`Could not use layer "${layer}" as the ${role}'s tap: ${errorText(err)}`, 'error');
+    return false;
+  } finally {
+    store().byoDone();
+  }
+}

@@ -1,0 +1,34 @@
+// The user's own models as the page shows them: layer lists, taps, how the pair fits.
+import type { StateCreator } from 'zustand';
+import type { ModelRole, ModelsLoaded, UserModelInfo } from '../train/protocol';
+
+export interface ByoSlice {
+  /** Per role: the loaded user model and the card source it belongs to (a demo reload replaces the card). */
+  byo: { readonly teacher: { info: UserModelInfo; source: string } | null; readonly student: { info: UserModelInfo; source: string } | null };
+  byoAlign: string | null;
+  byoInputSize: number | null;
+  /** A load or tap change in progress, per role. */
+  byoBusy: ModelRole | 'both' | null;
+  byoLoading: (role: ModelRole | 'both') => void;
+  byoLoaded: (result: ModelsLoaded) => void;
+  byoDone: () => void;
+}
+
+export const createByoSlice: StateCreator<ByoSlice, [], [], ByoSlice> = (set) => ({
+  byo: { teacher: null, student: null },
+  byoAlign: null,
+  byoInputSize: null,
+  byoBusy: null,
+  byoLoading: (role) => set({ byoBusy: role }),
+  byoLoaded: (r) =>
+    set({
+      byo: {
+        teacher: r.user.teacher ? { info: r.user.teacher, source: r.teacher.source } : null,
+        student: r.user.student ? { info: r.user.student, source: r.student.source } : null,
+      },
+      byoAlign: r.align,
+      byoInputSize: r.inputSize,
+      byoBusy: null,
+    }),
+  byoDone: () => set({ byoBusy: null }),
+});

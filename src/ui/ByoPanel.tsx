@@ -1,0 +1,105 @@
+import { useState } from 'react';
+import { loadFromUrl, loadPicked } from '../state/byoActions';
+import { useAppStore } from '../state/store';
+import type { ModelRole } from '../train/protocol';
+import { UserModelLayers } from './UserModelLayers';
+import { usePageDrop } from './usePageDrop';
+
+function PickButtons({ role, disabled }: { role: ModelRole; disabled: boolean }) {
+  return (
+    <span className="byo-pick">
+      <label className={`button-like${disabled ? ' disabled' : ''}`}>
+        {role === 'teacher' ? 'Teacher' : 'Student'} files…
+        <input
+          className="sr-only"
+          type="file"
+          multiple
+          accept=".json,.bin,application/json,application/octet-stream"
+          data-testid={`byo-files-${role}`}
+          aria-label={`Choose the ${role} model files (model.json and .bin shards)`}
+          disabled={disabled}
+          onChange={(e) => {
+            void loadPicked(e.target.files, role);
+            e.target.value = '';
+          }}
+        />
+      </label>
+      <label className={`button-like${disabled ? ' disabled' : ''}`}>
+        folder…
+        <input
+          className="sr-only"
+          type="file"
+          {...{ webkitdirectory: '' }}
+          data-testid={`byo-folder-${role}`}
+          aria-label={`Choose the ${role} model folder`}
+          disabled={disabled}
+          onChange={(e) => {
+            void loadPicked(e.target.files, role);
+            e.target.value = '';
+          }}
+        />
+      </label>
+    </span>
+  );
+}
+
+/** Bring your own model: pick, drop or fetch a teacher/student; their layers, taps and fit. */
+export function ByoPanel() {
+  usePageDrop();
+  const [url, setUrl] = useState('');
+  const [urlRole, setUrlRole] = useState<ModelRole>('teacher');
+  const byo = useAppStore((s) => s.byo);
+  const teacher = useAppStore((s) => s.teacher);
+  const student = useAppStore((s) => s.student);
+  const align = useAppStore((s) => s.byoAlign);
+  const size = useAppStore((s) => s.byoInputSize);
+  const busy = useAppStore((s) => s.byoBusy);
+  const blocked = useAppStore((s) => s.runPhase !== 'idle' || s.demoPhase !== 'ready') || busy !== null;
+  // A demo reload replaces the cards: show user models only while their card is the current one.
+  const t = byo.teacher && teacher?.source === byo.teacher.source ? byo.teacher.info : null;
+  const s = byo.student && student?.source === byo.student.source ? byo.student.info : null;
+  return (
+    <section className="byo" aria-labelledby="byo-title" data-testid="byo-panel">
+      <h3 id="byo-title">Your models</h3>
+      <p className="muted">
+        TensorFlow.js layers models (model.json + .bin shards) as teacher or student, graph models as teacher. Drop them on a card, or
+        anywhere on the page (a folder named like <em>student</em> loads as the student).
+      </p>
+      <div className="byo-row">
+        <PickButtons role="teacher" disabled={blocked} />
+        <PickButtons role="student" disabled={blocked} />
+      </div>
+      <form
+        className="byo-row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (url.trim()) void loadFromUrl(url, urlRole);
+        }}
+      >
+        <label>
+          URL of model.json{' '}
+          <input type="url" value={url} onChange={(e) => setUrl(e.target.value)} data-testid="byo-url" placeholder="https://…/model.json" />
+        </label>
+        <select value={urlRole} onChange={(e) => setUrlRole(e.target.value as ModelRole)} aria-label="Load the URL as" data-testid="byo-url-role">
+          <option value="teacher">as teacher</option>
+          <option value="student">as student</option>
+        </select>
+        <button type="submit" disabled={blocked || !url.trim()} data-testid="byo-url-load">
+          Load
+        </button>
+      </form>
+      {busy && (
+        <p className="muted" role="status" data-testid="byo-busy">
+          Loading the {busy === 'both' ? 'models' : busy}…
+        </p>
+      )}
+      {(t || s) && align && (
+        <p data-testid="byo-fit">
+          Align module: <strong data-testid="byo-align">{align}</strong>. Demo scenes: {size}×{size} RGB.
+        </p>
+      )}
+      {t && <UserModelLayers info={t} busy={blocked} />}
+      {s && <UserModelLayers info={s} busy={blocked} />}
+    </section>
+  );
+}
