@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { sceneBatch } from '../data/batches';
 import type { DigitPools } from '../data/digits';
 import type { Scene, SceneConfig } from '../data/scenes';
-import { createMethod, type MethodName } from '../maskd/methods';
+import { createMethod, customMaskActive, type MaskdParams, type MethodName } from '../maskd/methods';
 import type { ReceptiveTokens } from '../maskd/tokens';
 import type { TokenWeightBranch } from '../maskd/tokenWeights';
 import { buildAlign } from '../models/align';
@@ -29,7 +29,7 @@ import type {
 } from './protocol';
 import { RunControl } from './runControl';
 import { reseedKernels } from './seededInit';
-import { maskSnapshot, snapshotTransfer } from './snapshot';
+import { maskSnapshot, snapshotTransfer, type StudentView } from './snapshot';
 import { NonFiniteStepError } from './stageCommon';
 import { taskAdapter } from './tasks';
 import { ProgressThrottle } from './throttle';
@@ -240,13 +240,14 @@ export class EngineSession {
     const align = buildAlign([studentTap[0], studentTap[1], studentTap[2]], [teacherTap[0], teacherTap[1], teacherTap[2]]);
     reseedKernels(align, config.seed + 1);
     let distiller: Distiller;
+    const distillMethod = createMethod(method, params);
     try {
       distiller = new Distiller({
         teacher: demo.teacherSplit,
         student,
         align,
         adapter,
-        method: createMethod(method, params),
+        method: distillMethod,
         scenes: (k) => sceneBatch(pools.train, config.seed, k, config.batchSize, demo.scene),
         steps: config.steps,
         lr: config.lr,
@@ -260,12 +261,19 @@ export class EngineSession {
     }
     const val = sceneBatch(pools.val, VAL_SEED, 0, config.valCount ?? DEFAULT_VAL_COUNT, demo.scene);
     const progress = new ProgressThrottle(250);
+    const snapshots = new ProgressThrottle(1000);
     const timer = new StepTimer();
     const curve: [number, number][] = [];
+    // MasKD: the teacher's masks and the student's under the same tokens, as the run goes.
+    const studentView = (step: number): StudentView => ({
+      backbone: distiller.studentBackbone,
+      align: distiller.align,
+      customMask: customMaskActive(distillMethod.params as MaskdParams, step),
+    });
     let finalLoss = NaN;
     this.control.begin();
     try {
-      if (demo.tokens && method === 'maskd') await this.sendSnapshot(id, 0, 'distill');
+      if (demo.tokens && method === 'maskd') await this.sendSnapshot(id, 0, 'distill', studentView(0));
       while (distiller.step < config.steps && (await this.control.gate())) {
         const report = await this.guardedStep(distiller, timer);
         if (!report) continue;
@@ -290,6 +298,9 @@ export class EngineSession {
             numTensors: tf.memory().numTensors,
             metric,
           });
+        }
+        if (demo.tokens && method === 'maskd' && (snapshots.ready() || last || this.control.isPaused)) {
+          await this.sendSnapshot(id, report.step, 'distill', studentView(report.step));
         }
       }
       const best = distiller.bestStudentWeights();
@@ -341,10 +352,13 @@ export class EngineSession {
     this.post({ type: 'runProgress', id, progress });
   }
 
-  private async sendSnapshot(id: number, step: number, stage: 'masks' | 'distill'): Promise<void> {
+  private async sendSnapshot(id: number, step: number, stage: 'masks' | 'distill', student?: StudentView): Promise<void> {
     const demo = this.requireDemo();
     if (!demo.tokens) return;
-    const snapshot = await maskSnapshot(demo.teacherSplit.backbone, demo.tokens, demo.branch, demo.previews, step, stage);
+    const snapshot = await maskSnapshot(demo.teacherSplit.backbone, demo.tokens, demo.branch, demo.previews, step, stage, {
+      task: demo.task,
+      student,
+    });
     this.post({ type: 'snapshot', id, snapshot }, snapshotTransfer(snapshot));
   }
 
