@@ -206,19 +206,17 @@ test('Compare none vs MasKD: one row each, and the student masks beside the teac
   await expect(page.getByTestId('gallery-student-row-0')).toBeVisible();
   await expect(page.getByTestId('gallery-legend-student')).toContainText('not in use at this step');
   const tokens = Number(await page.getByTestId('mask-gallery').getAttribute('data-tokens'));
-  const structured: number[] = [];
+  // After 2 steps the student's aligned feature is still small, so its masks sit near 0.5
+  // everywhere, unlike the trained teacher's: every student tile differs from the teacher's.
   let differ = 0;
   for (let t = 0; t < tokens; t++) {
     await drawnCurrent(page, `mask-student-0-${t}`);
     await drawnCurrent(page, `mask-canvas-0-${t}`);
     const s = await canvasStats(page, `mask-student-0-${t}`);
     const te = await canvasStats(page, `mask-canvas-0-${t}`);
-    structured.push(s.distinct);
     if (s.hash !== te.hash) differ++;
   }
-  expect(structured.some((d) => d > 8), `distinct colours per student tile: ${structured.join(', ')}`).toBe(true);
-  // A 2-step student does not see what the trained teacher sees: its masks are its own.
-  expect(differ).toBeGreaterThan(0);
+  expect(differ, 'student tiles that differ from the teacher tile of the same token').toBe(tokens);
   await page.getByTestId('gallery-token-0').click();
   await expect(page.getByTestId('mask-enlarged-student-0')).toBeVisible();
   await shot(page, testInfo, 'student-masks');

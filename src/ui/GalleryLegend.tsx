@@ -24,7 +24,7 @@ export function GalleryLegend({ snapshot, map, showStudent, showTruth }: { snaps
         <span className="muted">0: the token ignores the pixel, 1: it attends to it ({map}, dark to bright).</span>
       </div>
       {showStudent && (
-        <p className="legend-row muted" data-testid="gallery-legend-student">
+        <p className="legend-note muted" data-testid="gallery-legend-student">
           Rows marked <strong>student</strong> show the same tokens on the student’s aligned feature. MasKD’s custom mask multiplies them into the
           teacher’s masks once its warm-up is over
           {snapshot.studentMasks ? (snapshot.customMask ? ' (in use at this step).' : ' (not in use at this step).') : '.'}
