@@ -70,7 +70,8 @@ test('every control has a label and a test id; Tab goes run bar → Setup → ga
   await waitForMasks(page);
   await page.getByTestId('gallery-token-0').click();
   const audit = await page.evaluate(() => {
-    const focusable = [...document.querySelectorAll<HTMLElement>('button, input, select, textarea, a[href], [tabindex]')].filter(
+    // Controls, and anything else Tab reaches (recharts' tabindex="-1" layers are not).
+    const focusable = [...document.querySelectorAll<HTMLElement>('button, input, select, textarea, a[href], [tabindex]:not([tabindex="-1"])')].filter(
       (el) => el.offsetParent !== null || el.getClientRects().length > 0,
     );
     const name = (el: HTMLElement): string => {

@@ -28,19 +28,20 @@ export const LineChartView = memo(function LineChartView({ lines, logScale, test
       <figcaption>{label}</figcaption>
       {points === 0 && <p className="muted chart-empty">No data yet.</p>}
       <ResponsiveContainer width="100%" height={height} initialDimension={{ width: 320, height }}>
-          <LineChart margin={{ top: 4, right: 12, bottom: 4, left: 0 }}>
-            <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
-            <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} allowDuplicatedCategory={false} tickCount={6} label={{ value: 'step', position: 'insideBottomRight', offset: -2 }} />
-            <YAxis scale={logScale ? 'log' : 'auto'} domain={logScale ? ['dataMin', 'dataMax'] : ['auto', 'auto']} allowDataOverflow
-              tickFormatter={(v: number) => formatNumber(v)} width={64} label={{ value: yLabel, angle: -90, position: 'insideLeft' }} />
-            <Tooltip formatter={(v) => formatNumber(typeof v === 'number' ? v : Number(v))} labelFormatter={(x) => `step ${String(x)}`} />
-            <Legend />
-            {lines.map((l, i) => (
-              <Line key={l.id} data={l.points as ChartLine['points'][number][]} dataKey="y" name={l.label} dot={false} isAnimationActive={false}
-                stroke={COLOURS[i % COLOURS.length]} strokeDasharray={DASHES[i % DASHES.length]} strokeWidth={1.5} />
-            ))}
-          </LineChart>
-        </ResponsiveContainer>
+        {/* recharts' keyboard layer makes the chart a Tab stop (arrow keys move the tooltip): name it, give it a test id. */}
+        <LineChart margin={{ top: 4, right: 12, bottom: 4, left: 0 }} title={`${label} (arrow keys read the values)`} data-testid={`${testId}-surface`}>
+          <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
+          <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} allowDuplicatedCategory={false} tickCount={6} label={{ value: 'step', position: 'insideBottomRight', offset: -2 }} />
+          <YAxis scale={logScale ? 'log' : 'auto'} domain={logScale ? ['dataMin', 'dataMax'] : ['auto', 'auto']} allowDataOverflow
+            tickFormatter={(v: number) => formatNumber(v)} width={64} label={{ value: yLabel, angle: -90, position: 'insideLeft' }} />
+          <Tooltip formatter={(v) => formatNumber(typeof v === 'number' ? v : Number(v))} labelFormatter={(x) => `step ${String(x)}`} />
+          <Legend />
+          {lines.map((l, i) => (
+            <Line key={l.id} data={l.points as ChartLine['points'][number][]} dataKey="y" name={l.label} dot={false} isAnimationActive={false}
+              stroke={COLOURS[i % COLOURS.length]} strokeDasharray={DASHES[i % DASHES.length]} strokeWidth={1.5} />
+          ))}
+        </LineChart>
+      </ResponsiveContainer>
     </figure>
   );
 });
