@@ -18,10 +18,15 @@ export async function canvasStats(page: Page, testId: string): Promise<{ distinc
   });
 }
 
-/** A screenshot of the viewport (the app scrolls its columns itself at desktop sizes) as a test artifact. */
+/**
+ * A screenshot of the viewport (the app scrolls its columns itself at desktop sizes) as a test
+ * artifact: a file in the test's output folder (`--output`), kept for passing tests, and an
+ * attachment in the HTML report.
+ */
 export async function shot(page: Page, testInfo: TestInfo, name: string, fullPage = false): Promise<void> {
-  const body = await page.screenshot({ fullPage });
-  await testInfo.attach(name, { body, contentType: 'image/png' });
+  const path = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ fullPage, path });
+  await testInfo.attach(name, { path, contentType: 'image/png' });
 }
 
 export const runStep = async (page: Page) => Number(await page.getByTestId('run-status').getAttribute('data-step'));
