@@ -140,7 +140,8 @@ test('no main-thread task over 100 ms while Learn masks runs (and Pause holds)',
   await setNumber(page, 'mask-steps', 6);
   await setNumber(page, 'mask-batch', 2);
   await observeLongTasks(page);
-  // The same run in Chrome's trace, for each task's main-thread CPU time beside its wall time.
+  // The same run in Chrome's trace, for each task's main-thread CPU time beside its wall time
+  // (MASKD_TRACE_DETAIL=1 adds the devtools.timeline category: the report then names what ran inside).
   await browser.startTracing(page, { categories: ['toplevel', 'blink.user_timing', ...(process.env.MASKD_TRACE_DETAIL ? ['devtools.timeline'] : [])] });
   const load0 = loadavg()[0];
   // Screenshots rasterise the page on its main thread: their windows are left out of the count.

@@ -1,8 +1,9 @@
 // Canvas drawing spread over animation frames. A new mask snapshot repaints every gallery tile
-// (4 scenes × (image + 8 tokens) + the student and ground-truth views); painting them all in
-// the commit that brought the snapshot made one main-thread task of 70–130 ms on the software
-// adapter machine. The queue paints tiles frame by frame until a time budget is spent, and a
-// tile queued again before it was painted is painted once, with its newest content.
+// (4 scenes × (image + T tokens), plus the student and ground-truth views when shown); painting
+// them all in the commit that brought the snapshot added ~30 ms of drawing to that one task
+// (CPU profile on the 2-core test machine), growing with T and the views. The queue paints tiles
+// frame by frame until a time budget is spent, and a tile queued again before it was painted is
+// painted once, with its newest content.
 
 export interface FrameScheduler {
   request(cb: () => void): void;
