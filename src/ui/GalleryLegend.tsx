@@ -13,7 +13,7 @@ export function GalleryLegend({ snapshot, map, showStudent, showTruth }: { snaps
   }, [map]);
   const truth = truthKind(snapshot);
   return (
-    <div className="gallery-legend" data-testid="gallery-legend" aria-label="Legend">
+    <div className="gallery-legend" data-testid="gallery-legend" role="group" aria-label="Legend">
       <div className="legend-row">
         <span className="legend-title">Mask value</span>
         <span className="legend-scale">

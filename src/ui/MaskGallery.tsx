@@ -145,7 +145,7 @@ export function MaskGallery() {
                 ))}
               </div>
               {student && (
-                <div className="enlarged-row" aria-label="Student">
+                <div className="enlarged-row" role="group" aria-label="Student masks, enlarged">
                   {previews.map((p) => (
                     <MaskCanvas key={p} {...common} preview={p} token={selected} layer="student" size={BIG}
                       label={`Scene ${p + 1}, token ${selected + 1}, student, enlarged`} testId={`mask-enlarged-student-${p}`} />
