@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { MaskSnapshot } from '../train/protocol';
 import type { ColormapName } from '../ui/colormap';
+import { checkSnapshotFields } from './snapshotFields';
 import { addSnapshot } from './snapshots';
 
 export interface VizSlice {
@@ -18,6 +19,12 @@ export interface VizSlice {
   selectToken: (t: number | null) => void;
   setOpacity: (o: number) => void;
   setColormap: (c: ColormapName) => void;
+  /** Gallery: a row of the student's masks under each scene (snapshots of stage 2 with MasKD). */
+  showStudent: boolean;
+  /** Gallery: a ground-truth column beside each scene. */
+  showTruth: boolean;
+  setShowStudent: (on: boolean) => void;
+  setShowTruth: (on: boolean) => void;
 }
 
 export const createVizSlice: StateCreator<VizSlice, [], [], VizSlice> = (set) => ({
@@ -28,7 +35,7 @@ export const createVizSlice: StateCreator<VizSlice, [], [], VizSlice> = (set) =>
   colormap: 'viridis',
   snapshotReceived: (snap) =>
     set((s) => ({
-      snapshots: addSnapshot(s.snapshots, snap),
+      snapshots: addSnapshot(s.snapshots, checkSnapshotFields(snap)),
       selectedToken: s.selectedToken !== null && s.selectedToken >= snap.numTokens ? null : s.selectedToken,
     })),
   clearSnapshots: () => set({ snapshots: [], timelineIndex: null }),
@@ -36,6 +43,10 @@ export const createVizSlice: StateCreator<VizSlice, [], [], VizSlice> = (set) =>
   selectToken: (t) => set((s) => ({ selectedToken: s.selectedToken === t ? null : t })),
   setOpacity: (o) => set({ opacity: Math.min(1, Math.max(0, o)) }),
   setColormap: (colormap) => set({ colormap }),
+  showStudent: false,
+  showTruth: false,
+  setShowStudent: (showStudent) => set({ showStudent }),
+  setShowTruth: (showTruth) => set({ showTruth }),
 });
 
 /** The snapshot the gallery draws. */

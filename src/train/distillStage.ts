@@ -72,6 +72,11 @@ export class Distiller {
     return this.o.student;
   }
 
+  /** The student up to the tap layer (weights shared with `student`), for mask snapshots. */
+  get studentBackbone(): tf.LayersModel {
+    return this.studentSplit.backbone;
+  }
+
   /** One optimiser step of student + align. Throws NonFiniteStepError (nothing applied) on NaN/∞. */
   async trainStep(): Promise<DistillStepReport> {
     const { teacher, method, adapter, tokens, branch } = this.o;

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DigitPools } from '../data/digits';
 import { generateScene, type Scene, type SceneConfig } from '../data/scenes';
-import { createMethod, type MethodName } from '../maskd/methods';
+import { createMethod, customMaskActive, type MaskdParams, type MethodName } from '../maskd/methods';
 import { ReceptiveTokens } from '../maskd/tokens';
 import { TokenWeightBranch } from '../maskd/tokenWeights';
 import { buildAlign } from '../models/align';
@@ -46,7 +46,7 @@ import type {
 } from './protocol';
 import { RunControl } from './runControl';
 import { reseedKernels } from './seededInit';
-import { maskSnapshot, snapshotTransfer } from './snapshot';
+import { maskSnapshot, snapshotTransfer, type StudentView } from './snapshot';
 import { NonFiniteStepError } from './stageCommon';
 import { taskAdapter } from './tasks';
 import { ProgressThrottle } from './throttle';
@@ -689,6 +689,7 @@ export class EngineSession {
     const align = buildAlign([studentTap[0], studentTap[1], studentTap[2]], [teacherTap[0], teacherTap[1], teacherTap[2]]);
     reseedKernels(align, config.seed + 1);
     let distiller: Distiller;
+    const distillMethod = createMethod(method, params);
     try {
       distiller = new Distiller({
         teacher: demo.teacherSplit,
@@ -696,7 +697,7 @@ export class EngineSession {
         studentTap: userStudent?.tap,
         align,
         adapter,
-        method: createMethod(method, params),
+        method: distillMethod,
         scenes: (k) => demo.source.trainBatch(config.seed, k, config.batchSize),
         steps: config.steps,
         lr: config.lr,
@@ -710,8 +711,15 @@ export class EngineSession {
     }
     const val = demo.source.valSet(config.valCount ?? DEFAULT_VAL_COUNT);
     const progress = new ProgressThrottle(250);
+    const snapshots = new ProgressThrottle(1000);
     const timer = new StepTimer();
     const curve: [number, number][] = [];
+    // MasKD: the teacher's masks and the student's under the same tokens, as the run goes.
+    const studentView = (step: number): StudentView => ({
+      backbone: distiller.studentBackbone,
+      align: distiller.align,
+      customMask: customMaskActive(distillMethod.params as MaskdParams, step),
+    });
     let finalLoss = NaN;
     this.control.begin();
     try {
@@ -726,7 +734,7 @@ export class EngineSession {
           from?.history,
         );
       }
-      if (demo.tokens && method === 'maskd') await this.sendSnapshot(id, distiller.step, 'distill');
+      if (demo.tokens && method === 'maskd') await this.sendSnapshot(id, distiller.step, 'distill', studentView(distiller.step));
       while (distiller.step < config.steps && (await this.control.gate(() => this.checkpoints.onPause()))) {
         const report = await this.guardedStep(distiller, timer);
         if (!report) continue;
@@ -753,6 +761,9 @@ export class EngineSession {
           });
         }
         await this.checkpoints.afterStep(report.step);
+        if (demo.tokens && method === 'maskd' && (snapshots.ready() || last || this.control.isPaused)) {
+          await this.sendSnapshot(id, report.step, 'distill', studentView(report.step));
+        }
       }
       await this.checkpoints.end();
       const best = distiller.bestStudentWeights();
@@ -810,10 +821,13 @@ export class EngineSession {
     this.post({ type: 'runProgress', id, progress });
   }
 
-  private async sendSnapshot(id: number, step: number, stage: 'masks' | 'distill'): Promise<void> {
+  private async sendSnapshot(id: number, step: number, stage: 'masks' | 'distill', student?: StudentView): Promise<void> {
     const demo = this.requireDemo();
     if (!demo.tokens) return;
-    const snapshot = await maskSnapshot(demo.teacherSplit.backbone, demo.tokens, demo.branch, demo.previews, step, stage);
+    const snapshot = await maskSnapshot(demo.teacherSplit.backbone, demo.tokens, demo.branch, demo.previews, step, stage, {
+      task: demo.task,
+      student,
+    });
     this.post({ type: 'snapshot', id, snapshot }, snapshotTransfer(snapshot));
   }
 

@@ -131,6 +131,26 @@ export interface MaskSnapshot {
   readonly images: Float32Array;
   readonly masks: Float32Array;
   readonly tokenWeights?: Float32Array;
+  /**
+   * Stage 2 with MasKD: the same tokens on the student's aligned feature, [P,h,w,T] like `masks`
+   * (what the custom mask multiplies into the teacher's masks, gradient-free).
+   */
+  readonly studentMasks?: Float32Array;
+  /** With `studentMasks`: whether the custom mask is in use at this step (on, and past its warm-up). */
+  readonly customMask?: boolean;
+  /** Ground truth of the previews (segmentation): class per pixel [P,H,W], 0 background, 1 + d for digit d. */
+  readonly labels?: Uint8Array;
+  /** Ground truth of the previews (detection): each preview's digit boxes in image pixels. */
+  readonly boxes?: readonly (readonly SnapshotBox[])[];
+}
+
+/** A ground-truth box of a preview: pixels x0 ≤ x < x1, y0 ≤ y < y1; `cls` is the digit 0..9. */
+export interface SnapshotBox {
+  readonly x0: number;
+  readonly y0: number;
+  readonly x1: number;
+  readonly y1: number;
+  readonly cls: number;
 }
 
 /** Stage-2 settings shared by every method of a comparison (same init, data order, budget). */

@@ -1,4 +1,6 @@
+import { anyStudentMasks } from '../state/snapshotFields';
 import { useAppStore } from '../state/store';
+import { CheckField } from './CheckField';
 import type { ColormapName } from './colormap';
 
 export function GalleryControls() {
@@ -10,6 +12,11 @@ export function GalleryControls() {
   const index = useAppStore((s) => s.timelineIndex);
   const setIndex = useAppStore((s) => s.setTimelineIndex);
   const shownStep = useAppStore((s) => s.snapshots[s.timelineIndex ?? s.snapshots.length - 1]?.step ?? 0);
+  const showStudent = useAppStore((s) => s.showStudent);
+  const setShowStudent = useAppStore((s) => s.setShowStudent);
+  const showTruth = useAppStore((s) => s.showTruth);
+  const setShowTruth = useAppStore((s) => s.setShowTruth);
+  const haveStudent = useAppStore((s) => anyStudentMasks(s.snapshots));
   const at = index ?? Math.max(0, count - 1);
   return (
     <div className="gallery-controls">
@@ -34,6 +41,11 @@ export function GalleryControls() {
         <button type="button" data-testid="gallery-live" disabled={index === null} onClick={() => setIndex(null)}>
           Follow live
         </button>
+      </div>
+      <div className="check-row">
+        <CheckField id="gallery-show-student" label="Student masks" checked={showStudent} onChange={setShowStudent}
+          help={haveStudent ? undefined : 'Appear once Distill or Compare runs MasKD.'} />
+        <CheckField id="gallery-show-truth" label="Ground truth" checked={showTruth} onChange={setShowTruth} />
       </div>
     </div>
   );

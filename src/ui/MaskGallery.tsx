@@ -1,10 +1,12 @@
-import { useMemo } from 'react';
+import { Fragment, useMemo } from 'react';
 import { loadDemo } from '../state/actions';
 import { tokenStats } from '../state/snapshots';
 import { useAppStore } from '../state/store';
 import { shownSnapshot } from '../state/vizSlice';
 import { formatNumber } from './format';
 import { GalleryControls } from './GalleryControls';
+import { GalleryLegend } from './GalleryLegend';
+import { describeDigits, digitsIn, truthKind } from './groundTruth';
 import { MaskCanvas } from './MaskCanvas';
 
 const TILE = 72;
@@ -25,6 +27,14 @@ export function MaskGallery() {
   const previews = snapshot ? Array.from({ length: snapshot.previews }, (_, p) => p) : [];
   const tokens = snapshot ? Array.from({ length: snapshot.numTokens }, (_, t) => t) : [];
   const common = snapshot ? { snapshot, opacity, colormap } : null;
+  const showStudent = useAppStore((s) => s.showStudent);
+  const showTruth = useAppStore((s) => s.showTruth);
+  const student = showStudent && !!snapshot?.studentMasks;
+  const truth = showTruth && !!snapshot && truthKind(snapshot) !== null;
+  const digits = useMemo(
+    () => (snapshot && truth ? Array.from({ length: snapshot.previews }, (_, p) => describeDigits(digitsIn(snapshot, p))) : []),
+    [snapshot, truth],
+  );
 
   return (
     <section className="panel gallery" aria-labelledby="gallery-title" data-testid="mask-gallery"
@@ -56,12 +66,20 @@ export function MaskGallery() {
         </p>
       ) : (
         <>
+          <GalleryLegend snapshot={snapshot} map={colormap} showStudent={showStudent} showTruth={showTruth} />
+          {showStudent && !snapshot.studentMasks && (
+            <p className="muted" data-testid="gallery-student-missing">
+              This snapshot has no student masks: they are recorded while Distill or Compare runs MasKD (step {snapshot.step} is from{' '}
+              {snapshot.stage === 'masks' ? 'mask learning' : 'another method'}).
+            </p>
+          )}
           <div className="gallery-scroll">
             <table className="gallery-grid">
               <caption className="sr-only">Each row is a preview scene; each column one receptive token’s mask over it. Step {snapshot.step}.</caption>
               <thead>
                 <tr>
                   <th scope="col">Scene</th>
+                  {truth && <th scope="col" data-testid="gallery-truth-header">Ground truth</th>}
                   {tokens.map((t) => (
                     <th scope="col" key={t}>
                       <button type="button" className="token-btn" data-testid={`gallery-token-${t}`} aria-pressed={selected === t}
@@ -76,16 +94,40 @@ export function MaskGallery() {
               </thead>
               <tbody>
                 {previews.map((p) => (
-                  <tr key={p}>
-                    <th scope="row">
-                      <MaskCanvas {...common} preview={p} token={null} size={TILE} label={`Scene ${p + 1}`} testId={`mask-canvas-${p}-img`} />
-                    </th>
-                    {tokens.map((t) => (
-                      <td key={t} className={selected === t ? 'selected' : undefined}>
-                        <MaskCanvas {...common} preview={p} token={t} size={TILE} label={`Scene ${p + 1}, token ${t + 1}`} testId={`mask-canvas-${p}-${t}`} />
-                      </td>
-                    ))}
-                  </tr>
+                  <Fragment key={p}>
+                    <tr>
+                      <th scope="row">
+                        <MaskCanvas {...common} preview={p} token={null} size={TILE} label={`Scene ${p + 1}`} testId={`mask-canvas-${p}-img`} />
+                        <span className="row-name">Scene {p + 1}{student ? ' · teacher' : ''}</span>
+                      </th>
+                      {truth && (
+                        <td rowSpan={student ? 2 : 1}>
+                          <MaskCanvas {...common} preview={p} token={null} layer="truth" size={TILE} label={`Scene ${p + 1}, ground truth: ${digits[p]}`}
+                            testId={`mask-truth-${p}`} />
+                          <span className="row-name" data-testid={`mask-truth-digits-${p}`}>{digits[p]}</span>
+                        </td>
+                      )}
+                      {tokens.map((t) => (
+                        <td key={t} className={selected === t ? 'selected' : undefined}>
+                          <MaskCanvas {...common} preview={p} token={t} size={TILE} label={`Scene ${p + 1}, token ${t + 1}${student ? ', teacher' : ''}`}
+                            testId={`mask-canvas-${p}-${t}`} />
+                        </td>
+                      ))}
+                    </tr>
+                    {student && (
+                      <tr className="student-row" data-testid={`gallery-student-row-${p}`}>
+                        <th scope="row">
+                          <span className="row-name">Scene {p + 1} · student</span>
+                        </th>
+                        {tokens.map((t) => (
+                          <td key={t} className={selected === t ? 'selected' : undefined}>
+                            <MaskCanvas {...common} preview={p} token={t} layer="student" size={TILE} label={`Scene ${p + 1}, token ${t + 1}, student`}
+                              testId={`mask-student-${p}-${t}`} />
+                          </td>
+                        ))}
+                      </tr>
+                    )}
+                  </Fragment>
                 ))}
               </tbody>
             </table>
@@ -102,6 +144,14 @@ export function MaskGallery() {
                     testId={`mask-enlarged-${p}`} />
                 ))}
               </div>
+              {student && (
+                <div className="enlarged-row" role="group" aria-label="Student masks, enlarged">
+                  {previews.map((p) => (
+                    <MaskCanvas key={p} {...common} preview={p} token={selected} layer="student" size={BIG}
+                      label={`Scene ${p + 1}, token ${selected + 1}, student, enlarged`} testId={`mask-enlarged-student-${p}`} />
+                  ))}
+                </div>
+              )}
             </div>
           )}
         </>
