@@ -60,7 +60,7 @@ describe('buildLinkState', () => {
     expect(state.masks).toBeUndefined();
     expect(state.models.teacher).toEqual({ kind: 'builtin', id: 'segmentation-teacher' });
     expect(state.previews).toEqual(previewSceneSeeds());
-    expect(state.hyper).toMatchObject({ method: 'maskd', lossWeight: 1, factor: 0.5, customMask: false, maskLr: 0.02, maskIterations: 300, tapLayer: 'neck', tokenWeights: true });
+    expect(state.hyper).toMatchObject({ method: 'maskd', lossWeight: 1, factor: 0.5, customMask: false, maskLr: 0.02, maskIterations: 300, tapLayer: 'neck', tokenWeights: false });
     const enc = encodeLink(state);
     if (!enc.ok) throw new Error(enc.error);
     const dec = decodeLink(`http://127.0.0.1/#${enc.hash.slice(1)}`);
@@ -102,7 +102,7 @@ describe('setupFromLink', () => {
     const s = setupFromLink(buildLinkState(src));
     expect(s.task).toBe('segmentation');
     expect(s.seed).toBe(1234);
-    expect(s.mask).toEqual({ numTokens: T, lr: 0.02, steps: 300, diceWeight: 1, tokenWeights: true });
+    expect(s.mask).toEqual({ numTokens: T, lr: 0.02, steps: 300, diceWeight: 1, tokenWeights: false });
     expect(s.distill).toEqual({ method: 'maskd', lr: src.distill.lr, steps: src.distill.steps, batchSize: src.distill.batchSize });
     expect(s.params).toEqual(src.distill.params.maskd);
   });
