@@ -13,6 +13,16 @@ import { useFileDrop } from './ui/useFileDrop';
 import { useAppStore } from './state/store';
 import { useKeyboardShortcuts } from './ui/useKeyboardShortcuts';
 
+function AppHeader() {
+  return (
+    <header className="app-header">
+      <h1>MasKD Playground</h1>
+      <p className="tagline">Masked distillation with receptive tokens, on your GPU.</p>
+      <BackendBadge />
+    </header>
+  );
+}
+
 export function App() {
   useKeyboardShortcuts();
   useFileDrop();
@@ -21,11 +31,7 @@ export function App() {
     // A share link open read-only: its masks and a way back, no controls that train.
     return (
       <div className="app">
-        <header className="app-header">
-          <h1>MasKD Playground</h1>
-          <p className="tagline">Masked distillation with receptive tokens, on your GPU.</p>
-          <BackendBadge />
-        </header>
+        <AppHeader />
         <Messages />
         <SharedViewBanner />
         {shared.phase === 'ready' && <MaskGallery />}
@@ -34,11 +40,7 @@ export function App() {
   }
   return (
     <div className="app">
-      <header className="app-header">
-        <h1>MasKD Playground</h1>
-        <p className="tagline">Masked distillation with receptive tokens, on your GPU.</p>
-        <BackendBadge />
-      </header>
+      <AppHeader />
       <BackendNotice />
       <Messages />
       <ResumeBanner />
