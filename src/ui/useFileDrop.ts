@@ -1,16 +1,28 @@
 import { useEffect } from 'react';
 import { openFile } from '../state/exportActions';
 
-/** A file dropped anywhere on the page opens as a run (.json) or tokens (.safetensors). */
+/**
+ * One file dropped anywhere on the page opens as a run (.json) or tokens (.safetensors). Drops a
+ * zone already took (a model or dataset card) and model files (model.json, shards, folders) are
+ * left alone: the page-wide model drop (usePageDrop) gets those.
+ */
+export function isRunOrTokensDrop(names: readonly string[]): boolean {
+  if (names.length !== 1) return false;
+  const name = names[0];
+  return /\.safetensors$/i.test(name) || (/\.json$/i.test(name) && !/(^|\/)model\.json$/i.test(name));
+}
+
 export function useFileDrop(): void {
   useEffect(() => {
     const over = (e: DragEvent) => {
       if (e.dataTransfer?.types.includes('Files')) e.preventDefault();
     };
     const drop = async (e: DragEvent) => {
-      const file = e.dataTransfer?.files[0];
-      if (!file) return;
+      if (e.defaultPrevented) return;
+      const files = Array.from(e.dataTransfer?.files ?? []);
+      if (!isRunOrTokensDrop(files.map((f) => f.name))) return;
       e.preventDefault();
+      const file = files[0];
       await openFile({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
     };
     document.addEventListener('dragover', over);
