@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { writeFixtures } from '../scripts/make-fixtures.mjs';
+import { setNumber, shot } from './pageHelpers';
 
 const FIXTURES = fileURLToPath(new URL('./.artifacts/fixtures', import.meta.url));
 
@@ -31,15 +32,6 @@ async function dropFixture(page: Page, target: Locator, name: string): Promise<v
   await target.dispatchEvent('dragover', { dataTransfer: dt });
   await target.dispatchEvent('drop', { dataTransfer: dt });
   await dt.dispose();
-}
-
-async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  await testInfo.attach(name, { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
-}
-
-async function setNumber(page: Page, testId: string, value: number): Promise<void> {
-  await page.getByTestId(testId).fill(String(value));
-  await expect(page.getByTestId(testId)).toHaveValue(String(value));
 }
 
 /** Runs stage 1 for `steps` and returns the ms/step the progress bar reports. */

@@ -3,17 +3,12 @@
 // fixture's message, and a teacher trained for a few steps on the dropped set. Fixtures are made
 // by scripts/make-dataset-fixtures.mjs when the spec starts.
 import { fileURLToPath } from 'node:url';
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { writeDatasetFixtures } from '../scripts/make-dataset-fixtures.mjs';
+import { shot } from './pageHelpers';
 
 const outDir = fileURLToPath(new URL('./.artifacts/datasets', import.meta.url));
 const sets = writeDatasetFixtures(outDir);
-
-async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const path = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ fullPage: true, path });
-  await testInfo.attach(name, { path, contentType: 'image/png' });
-}
 
 /** Drops a fixture set on the drop zone as the browser would: File objects with folder-relative paths. */
 async function dropSet(page: Page, name: string): Promise<void> {

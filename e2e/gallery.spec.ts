@@ -4,7 +4,7 @@
 // the main states are attached to each test (the HTML report and --output keep them).
 import { cpus, loadavg } from 'node:os';
 import { expect, test, type Page } from '@playwright/test';
-import { canvasStats, longTasks, mainThreadTasks, observeLongTasks, runStep, setNumber, shot, waitForMasks } from './galleryHelpers';
+import { canvasStats, longTasks, mainThreadTasks, observeLongTasks, runStep, setNumber, shot, waitForMasks } from './pageHelpers';
 
 test.describe.configure({ mode: 'serial' });
 // Trace recording snapshots the DOM on every test action, on the page's main thread, which
@@ -37,7 +37,7 @@ test('opens at 1280×720 with masks drawn; run bar and gallery in view, Setup sc
   // Setup is longer than the window: it scrolls on its own, and the run bar stays put.
   const setup = page.getByTestId('setup-panel');
   expect(await setup.evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true);
-  await shot(page, testInfo, 'opened');
+  await shot(page, testInfo, 'opened', false);
   await page.getByTestId('backend-select').scrollIntoViewIfNeeded();
   expect(await inViewport(page, 'backend-select')).toBe(true);
   expect(await inViewport(page, 'run-learn-masks')).toBe(true);
@@ -59,7 +59,7 @@ test('opens at 1280×720 with masks drawn; run bar and gallery in view, Setup sc
   const img = await canvasStats(page, 'mask-canvas-0-img');
   const truth = await canvasStats(page, 'mask-truth-0');
   expect(truth.hash).not.toBe(img.hash);
-  await shot(page, testInfo, 'ground-truth');
+  await shot(page, testInfo, 'ground-truth', false);
   // The student toggle says when the snapshot has no student masks yet.
   await page.getByTestId('gallery-show-student').check();
   await expect(page.getByTestId('gallery-student-missing')).toBeVisible();
@@ -129,7 +129,7 @@ test('a narrow window (600 px) gets one column and no sideways page scroll', asy
   // The run bar stays at the top while the page scrolls.
   await page.getByTestId('charts-panel').scrollIntoViewIfNeeded();
   expect((await page.getByTestId('run-bar').boundingBox())!.y).toBeLessThan(20);
-  await shot(page, testInfo, 'narrow-600px', true);
+  await shot(page, testInfo, 'narrow-600px');
 });
 
 test('no main-thread task over 100 ms while Learn masks runs (and Pause holds)', async ({ page, browser }, testInfo) => {
@@ -148,7 +148,7 @@ test('no main-thread task over 100 ms while Learn masks runs (and Pause holds)',
   const shots: [number, number][] = [];
   const timedShot = async (name: string) => {
     const t0 = await page.evaluate((n) => performance.mark(`${n}:start`).startTime, name);
-    await shot(page, testInfo, name);
+    await shot(page, testInfo, name, false);
     shots.push([t0, await page.evaluate((n) => performance.mark(`${n}:end`).startTime, name)]);
   };
   await page.getByTestId('run-learn-masks').click();
@@ -198,7 +198,7 @@ test('Compare none vs MasKD: one row each, and the student masks beside the teac
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'idle', { timeout: 170_000 });
   await expect(page.getByTestId('compare-table')).toHaveAttribute('data-rows', '2');
   await page.getByTestId('compare-table').scrollIntoViewIfNeeded();
-  await shot(page, testInfo, 'compare-done');
+  await shot(page, testInfo, 'compare-done', false);
 
   // The last snapshot is MasKD's final step, with the student's masks.
   await expect(page.getByTestId('mask-gallery')).toHaveAttribute('data-step', '2');
@@ -221,5 +221,5 @@ test('Compare none vs MasKD: one row each, and the student masks beside the teac
   expect(differ, 'student tiles that differ from the teacher tile of the same token').toBe(tokens);
   await page.getByTestId('gallery-token-0').click();
   await expect(page.getByTestId('mask-enlarged-student-0')).toBeVisible();
-  await shot(page, testInfo, 'student-masks');
+  await shot(page, testInfo, 'student-masks', false);
 });

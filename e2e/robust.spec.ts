@@ -5,15 +5,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
+import { runStep as step, setNumber } from './pageHelpers';
 
 const shippedTokens = existsSync(fileURLToPath(new URL('../public/models/segmentation-teacher/tokens.json', import.meta.url)));
-
-const step = async (page: Page) => Number(await page.getByTestId('run-status').getAttribute('data-step'));
-
-async function setNumber(page: Page, testId: string, value: number): Promise<void> {
-  await page.getByTestId(testId).fill(String(value));
-  await expect(page.getByTestId(testId)).toHaveValue(String(value));
-}
 
 /** Opens the page and waits until a run can start. */
 async function openDemo(page: Page): Promise<void> {

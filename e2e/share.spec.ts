@@ -7,6 +7,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { decodeLink, encodeLink } from '../src/share/linkCodec';
 import { colormapLut } from '../src/ui/colormap';
 import { composeOverlay } from '../src/ui/overlay';
+import { setNumber, waitForMasks } from './pageHelpers';
 
 type Pixels = Record<string, number[]>;
 
@@ -21,30 +22,10 @@ async function galleryPixels(page: Page): Promise<Pixels> {
   });
 }
 
-/** Waits until the first token mask is drawn (not a uniform canvas). */
-async function waitForMasks(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () => {
-      const c = document.querySelector<HTMLCanvasElement>('[data-testid="mask-canvas-0-0"]');
-      if (!c) return false;
-      const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      for (let i = 4; i < px.length; i += 4) if (px[i] !== px[0] || px[i + 1] !== px[1] || px[i + 2] !== px[2]) return true;
-      return false;
-    },
-    null,
-    { timeout: 120_000, polling: 100 },
-  );
-}
-
 async function openDemo(page: Page): Promise<void> {
   await page.goto('/');
   await waitForMasks(page);
   await expect(page.getByTestId('share-button')).toBeEnabled();
-}
-
-async function setNumber(page: Page, testId: string, value: number): Promise<void> {
-  await page.getByTestId(testId).fill(String(value));
-  await expect(page.getByTestId(testId)).toHaveValue(String(value));
 }
 
 async function download(page: Page, testId: string): Promise<{ name: string; bytes: Buffer }> {

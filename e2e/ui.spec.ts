@@ -2,56 +2,14 @@
 // one demo training step takes seconds there.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
+import { canvasStats, runStep as step, setNumber, shot, waitForMasks } from './pageHelpers';
 
 // Shipped tokens are trained offline and land in public/ (then dist/) when ready.
 const shipped = (file: string) => existsSync(fileURLToPath(new URL(`../public/models/segmentation-teacher/${file}`, import.meta.url)));
 const shippedTokens = shipped('tokens.json');
 // A fresh (untrained) teacher gives near-constant features: three steps cannot move its masks visibly.
 const shippedTeacher = shipped('model.json');
-
-/** Stats of a canvas's pixels: distinct RGB values and a cheap hash, read in the page. */
-async function canvasStats(page: Page, testId: string): Promise<{ distinct: number; hash: number }> {
-  return page.getByTestId(testId).evaluate((el) => {
-    const c = el as HTMLCanvasElement;
-    const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    const seen = new Set<number>();
-    let hash = 0;
-    for (let i = 0; i < px.length; i += 4) {
-      const v = (px[i] << 16) | (px[i + 1] << 8) | px[i + 2];
-      seen.add(v);
-      hash = (hash * 31 + v) | 0;
-    }
-    return { distinct: seen.size, hash };
-  });
-}
-
-async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  await testInfo.attach(name, { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
-}
-
-const step = async (page: Page) => Number(await page.getByTestId('run-status').getAttribute('data-step'));
-
-async function setNumber(page: Page, testId: string, value: number): Promise<void> {
-  await page.getByTestId(testId).fill(String(value));
-  await expect(page.getByTestId(testId)).toHaveValue(String(value));
-}
-
-/** Waits until the first token mask is drawn (not a uniform canvas); returns ms since navigation. */
-async function waitForMasks(page: Page, timeout = 120_000): Promise<number> {
-  const handle = await page.waitForFunction(
-    () => {
-      const c = document.querySelector<HTMLCanvasElement>('[data-testid="mask-canvas-0-0"]');
-      if (!c) return null;
-      const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      for (let i = 4; i < px.length; i += 4) if (px[i] !== px[0] || px[i + 1] !== px[1] || px[i + 2] !== px[2]) return performance.now();
-      return null;
-    },
-    null,
-    { timeout, polling: 100 },
-  );
-  return (await handle.jsonValue()) as number;
-}
 
 /** Opens the page and waits for the demo: masks drawn when tokens ship, else the no-tokens note. */
 async function openDemo(page: Page): Promise<void> {

@@ -1,5 +1,4 @@
-// Page helpers for the gallery/layout/responsiveness specs (the built app, WebGPU on the
-// software adapter).
+// Page helpers shared by the specs on the built app (WebGPU on the software adapter).
 import { expect, type Page, type TestInfo } from '@playwright/test';
 
 /** Distinct RGB values of a canvas and a cheap hash, read in the page. */
@@ -23,7 +22,8 @@ export async function canvasStats(page: Page, testId: string): Promise<{ distinc
  * artifact: a file in the test's output folder (`--output`), kept for passing tests, and an
  * attachment in the HTML report.
  */
-export async function shot(page: Page, testInfo: TestInfo, name: string, fullPage = false): Promise<void> {
+/** A screenshot written to the test's output folder (kept for passing tests) and attached. */
+export async function shot(page: Page, testInfo: TestInfo, name: string, fullPage = true): Promise<void> {
   const path = testInfo.outputPath(`${name}.png`);
   await page.screenshot({ fullPage, path });
   await testInfo.attach(name, { path, contentType: 'image/png' });
