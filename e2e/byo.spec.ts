@@ -67,7 +67,7 @@ test('a dropped teacher and a picked student load, fit, and stage 1 runs on them
   const t0 = Date.now();
   await dropFixture(page, page.locator('header'), 'teacher-valid');
   // Loose files carry no folder name: the card names model.json and the content hash.
-  await expect(page.getByTestId('model-teacher-source')).toContainText(/^model\.json · [0-9a-f]{8}$/, { timeout: 60_000 });
+  await expect(page.getByTestId('model-teacher-source')).toContainText(/^model\.json · sha256:[0-9a-f]{12}…$/, { timeout: 60_000 });
   note(testInfo, 'drop to teacher card (ms)', Date.now() - t0);
   const teacherSource = await page.getByTestId('model-teacher-source').textContent();
   await expect(page.getByTestId('byo-tap-teacher')).toHaveValue('feat');
@@ -77,7 +77,7 @@ test('a dropped teacher and a picked student load, fit, and stage 1 runs on them
 
   // Student: the folder dialog (webkitdirectory), so the card names the folder.
   await page.getByTestId('byo-folder-student').setInputFiles(join(FIXTURES, 'student-valid'));
-  await expect(page.getByTestId('model-student-source')).toContainText(/student-valid · [0-9a-f]{8}/, { timeout: 60_000 });
+  await expect(page.getByTestId('model-student-source')).toContainText(/student-valid · sha256:[0-9a-f]{12}…/, { timeout: 60_000 });
   const studentSource = await page.getByTestId('model-student-source').textContent();
   await expect(page.getByTestId('byo-align')).toHaveText('1×1 conv 16→32, bilinear 8×8→16×16');
   await expect(page.getByTestId('model-card-student')).toContainText('[8, 8, 16]');
@@ -129,7 +129,7 @@ test('a graph-model teacher (frozen), picked as files, and a student from a URL;
   await expect(page.getByTestId('run-learn-masks')).toBeEnabled({ timeout: 120_000 });
   await dismissAll(page);
   await page.getByTestId('byo-files-teacher').setInputFiles(filesOf('teacher-graph'));
-  await expect(page.getByTestId('model-teacher-source')).toContainText(/^model\.json · [0-9a-f]{8}$/, { timeout: 60_000 });
+  await expect(page.getByTestId('model-teacher-source')).toContainText(/^model\.json · sha256:[0-9a-f]{12}…$/, { timeout: 60_000 });
   await expect(page.getByTestId('byo-tap-teacher')).toHaveValue('feat/Relu');
   await expect(page.getByTestId('byo-layers-teacher')).toContainText('graph-model');
   await expect(page.getByTestId('byo-align')).toHaveText('1×1 conv 32→24');
@@ -144,7 +144,7 @@ test('a graph-model teacher (frozen), picked as files, and a student from a URL;
   await page.getByTestId('byo-url').fill('https://models.example/student-valid/model.json');
   await page.getByTestId('byo-url-role').selectOption('student');
   await page.getByTestId('byo-url-load').click();
-  await expect(page.getByTestId('model-student-source')).toContainText(/^student-valid · [0-9a-f]{8}$/, { timeout: 60_000 });
+  await expect(page.getByTestId('model-student-source')).toContainText(/^student-valid · sha256:[0-9a-f]{12}…$/, { timeout: 60_000 });
   expect(requested).toEqual(['/student-valid/model.json', '/student-valid/group1-shard1of2.bin', '/student-valid/group1-shard2of2.bin']);
   await expect(page.getByTestId('byo-align')).toHaveText('1×1 conv 16→24, bilinear 8×8→16×16');
   note(testInfo, 'stage-1 ms/step, graph teacher (64×64, batch 2)', await learnMasks(page, 2));

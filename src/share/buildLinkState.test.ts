@@ -48,6 +48,7 @@ describe('model references', () => {
     expect(modelRefFromSource('builtin:detection-teacher')).toEqual({ kind: 'builtin', id: 'detection-teacher' });
     expect(modelRefFromSource('fresh:segmentation-student')).toEqual({ kind: 'builtin', id: 'fresh/segmentation-student' });
     expect(modelRefFromSource(`sha256:${'ab'.repeat(32)}`)).toEqual({ kind: 'sha256', hex: 'ab'.repeat(32) });
+    expect(modelRefFromSource(`my teacher · sha256:${'cd'.repeat(32)}`)).toEqual({ kind: 'sha256', hex: 'cd'.repeat(32) });
     expect(() => modelRefFromSource('https://evil.example/x')).toThrow(/no id or content hash/);
     expect(isShippedTeacher({ kind: 'builtin', id: 'segmentation-teacher' }, 'segmentation')).toBe(true);
     expect(isShippedTeacher({ kind: 'builtin', id: 'fresh/segmentation-teacher' }, 'segmentation')).toBe(false);

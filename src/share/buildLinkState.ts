@@ -11,9 +11,12 @@ import { checkHyperValue, HYPER_PARAM_SPECS, hyperSpecIndex, SAFE_STRING, type L
 
 /**
  * A model card's `source` as a link reference: `builtin:<id>` (a shipped teacher) and
- * `fresh:<id>` (a demo net built in code from the seed) by id, `sha256:<hex>` by content hash.
+ * `fresh:<id>` (a demo net built in code from the seed) by id, `[<label> · ]sha256:<hex>` by content hash.
  */
 export function modelRefFromSource(source: string): ModelRef {
+  // A user's model or one trained in the page: `<label> · sha256:<hex>`.
+  const hashed = /(?:^|\s)sha256:([0-9a-f]{64})$/.exec(source);
+  if (hashed) return { kind: 'sha256', hex: hashed[1] };
   const m = /^(builtin|fresh|sha256):(.+)$/.exec(source);
   if (m?.[1] === 'sha256') return { kind: 'sha256', hex: m[2] };
   const id = m ? (m[1] === 'fresh' ? `fresh/${m[2]}` : m[2]) : '';

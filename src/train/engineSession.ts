@@ -12,6 +12,7 @@ import { buildStudent, TAP_LAYER, type Task } from '../models/nets';
 import { disposeModel } from '../models/disposeModel';
 import { splitAtLayer, type SplitModel } from '../models/split';
 import { modelToArtifacts } from './artifacts';
+import { contentSource } from './contentHash';
 import { loadShippedTokens, loadTeacher, modelCard } from './demoModels';
 import { parseDataset } from '../data/custom/parse';
 import type { ImageDecoder } from '../data/custom/types';
@@ -342,7 +343,8 @@ export class EngineSession {
     const source = this.custom;
     if (!source) throw new Error('no dataset is loaded: drop a dataset folder first');
     const run = await trainTeacherOn(id, source, req, this.control, this.post);
-    const loaded = this.adoptTeacher(run.model, source, `dataset:${source.task}-teacher`, { name: run.metricName, value: run.metric }, req.seed);
+    const label = await contentSource(`dataset:${source.task}-teacher`, new Uint8Array(run.artifacts.weightData));
+    const loaded = this.adoptTeacher(run.model, source, label, { name: run.metricName, value: run.metric }, req.seed);
     return { type: 'teacherDone', id, artifacts: run.artifacts, optimizer: run.optimizer, step: run.step, metric: run.metric, stopped: run.stopped, loaded };
   }
 

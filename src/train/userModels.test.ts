@@ -24,7 +24,7 @@ it('loads a user teacher + student, sizes the align module, runs stage 1 and sta
   const s = await session();
   const r = await s.loadModels({ teacher: await files('teacher-valid'), student: await files('student-valid') });
   expect(r.teacher).toMatchObject({ tapLayer: 'feat', featureShape: [16, 16, 32], inputShape: [64, 64, 3] });
-  expect(r.teacher.source).toMatch(/^teacher-valid · [0-9a-f]{8}$/);
+  expect(r.teacher.source).toMatch(/^teacher-valid · sha256:[0-9a-f]{64}$/);
   expect(r.student).toMatchObject({ tapLayer: 'feat', featureShape: [8, 8, 16] });
   expect(r.align).toBe('1×1 conv 16→32, bilinear 8×8→16×16');
   expect(r.user.teacher?.tapWhy).toMatch(/suggested: deepest 4-D feature at the largest stride ≤ 8 \(4\)/);

@@ -12,11 +12,11 @@ import { buildAlign } from '../models/align';
 import { disposeModel } from '../models/disposeModel';
 import { buildStudent, TAP_LAYER, type Task } from '../models/nets';
 import { splitAtLayer, type SplitModel } from '../models/split';
-import { crc32 } from '../share/crc32';
 import { modelCard } from './demoModels';
 import type { Demo } from './engineSession';
 import type { LayerRowData, LoadModelsRequest, ModelCard, ModelRole, ModelsLoaded, UserModelFiles, UserModelInfo } from './protocol';
 import { reseedKernels } from './seededInit';
+import { contentSource } from './contentHash';
 
 /** What EngineSession keeps per demo; user models add `user`. */
 type DemoLike = Demo;
@@ -59,12 +59,12 @@ export interface UserDemo {
 }
 
 
-function sourceOf(label: string, parsed: ParsedModel, files: UserModelFiles['files']): string {
+async function sourceOf(label: string, parsed: ParsedModel, files: UserModelFiles['files']): Promise<string> {
   const json = files.find((f) => f.name === parsed.modelFile);
   const bytes = new Uint8Array((json?.data.byteLength ?? 0) + parsed.weightBytes);
   if (json) bytes.set(new Uint8Array(json.data), 0);
   bytes.set(new Uint8Array(parsed.artifacts.weightData as ArrayBuffer), json?.data.byteLength ?? 0);
-  return `${label} · ${crc32(bytes).toString(16).padStart(8, '0')}`;
+  return contentSource(label, bytes);
 }
 
 function rowsData(graph: ModelGraph): LayerRowData[] {
@@ -96,7 +96,7 @@ function checkIo(file: string, role: ModelRole, task: Task, classes: number, gra
 
 async function loadTeacher(req: UserModelFiles, task: Task, classes: number): Promise<{ teacher: UserTeacher; split: SplitModel; size: number; card: (c: number) => ModelCard }> {
   const parsed = parseModelFiles(req.files, deviceLimits());
-  const source = sourceOf(req.label, parsed, req.files);
+  const source = await sourceOf(req.label, parsed, req.files);
   if (parsed.format === 'graph-model') {
     const loaded = await loadGraphFromParsed(parsed);
     try {
@@ -138,7 +138,7 @@ async function loadStudent(req: UserModelFiles, task: Task, classes: number): Pr
     const student: UserStudent = {
       label: req.label,
       file: parsed.modelFile,
-      source: sourceOf(req.label, parsed, req.files),
+      source: await sourceOf(req.label, parsed, req.files),
       graph,
       tap,
       tapWhy: why,

@@ -2,7 +2,10 @@ import type { ModelCard } from '../train/protocol';
 import { formatFlops, formatNumber, formatParams, formatShape } from './format';
 
 function sourceLabel(source: string): string {
-  return source.startsWith('builtin:') ? `shipped (${source.slice(8)})` : source.startsWith('fresh:') ? 'fresh init (untrained)' : source;
+  if (source.startsWith('builtin:')) return `shipped (${source.slice(8)})`;
+  if (source.startsWith('fresh:')) return 'fresh init (untrained)';
+  // The full hash is in share links and exports; 12 hex digits tell models apart on a card.
+  return source.replace(/sha256:([0-9a-f]{12})[0-9a-f]{52}$/, 'sha256:$1…');
 }
 
 export function ModelCardView({ card, title, failed }: { card: ModelCard | null; title: string; failed: boolean }) {
