@@ -218,6 +218,51 @@ test('a lost WebGPU device: the run moves to WebGL from its last checkpoint and 
   if (original && original !== redone) expect(Math.abs(redone[1] - original[1]) / Math.abs(original[1])).toBeLessThan(1e-3);
 });
 
+test('a lost WebGPU device during a comparison: the current method resumes on WebGL and the comparison completes', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.goto('/');
+  await page.waitForFunction(() => typeof window.maskd !== 'undefined');
+  const log = await page.evaluate(async () => {
+    window.maskd.engine().terminate();
+    const engine = window.maskd.engine();
+    await engine.init(window.maskd.dataUrl, ['webgpu', 'webgl', 'cpu']);
+    await engine.loadDemo('segmentation');
+    const warnings: string[] = [];
+    const switched: string[] = [];
+    engine.onWarning = (m) => warnings.push(m);
+    engine.onBackendChange = (s) => switched.push(s.backend);
+    const steps: string[] = [];
+    let lost = false;
+    const rows = await engine.compare(
+      ['none', 'fitnet'],
+      { steps: 6, batchSize: 2, lr: 0.002, seed: 1, evalEvery: 6, valCount: 4, checkpointEvery: 2 },
+      {
+        onProgress: (p) => {
+          steps.push(`${p.method}:${p.step}`);
+          if (!lost && p.method === 'fitnet' && p.step >= 3) {
+            lost = true;
+            engine.debugLoseDevice();
+          }
+        },
+      },
+    );
+    const state = await engine.exportState();
+    return { rows: rows.map((r) => [r.method, r.curve.length]), warnings, switched, steps, stateBackend: state.backend, stateMethod: state.kind === 'distill' ? state.config.method : null };
+  });
+  console.log(`[robust.spec] device loss in a comparison: ${JSON.stringify(log)}`);
+  expect(log.switched).toEqual(['webgl']);
+  expect(log.warnings.find((w) => /device was lost/.test(w))).toMatch(/continues the run from its last checkpoint \(step [0-4]\)/);
+  expect(log.rows).toEqual([
+    ['none', 1],
+    ['fitnet', 1],
+  ]);
+  expect(log.stateBackend).toBe('webgl');
+  expect(log.stateMethod).toBe('fitnet');
+  // The first method ran once; the second reached its last step after the move.
+  expect(log.steps.filter((s) => s === 'none:6')).toHaveLength(1);
+  expect(log.steps.at(-1)).toBe('fitnet:6');
+});
+
 test('a device lost while idle: the engine moves to WebGL at once and the models work there', async ({ page }) => {
   test.setTimeout(180_000);
   await page.goto('/');

@@ -240,13 +240,24 @@ export async function resumeStoredRun(): Promise<void> {
   }
   const stage = offer.kind === 'masks' ? 'masks' : 'distill';
   if (stage === 'masks') store().clearSnapshots();
-  store().runResumed(offer.kind, stage, offer.method, offer.history);
+  const compare = offer.compare;
+  if (compare) {
+    // The comparison's table and the curves of its finished methods come back first.
+    store().runStarted('compare', 'distill', compare.methods);
+    for (const m of compare.methods) {
+      const h = compare.histories[m];
+      if (h && m !== offer.method) store().runResumed('compare', 'distill', m, h);
+    }
+    for (const row of compare.rows) store().compareRowReceived(row);
+  }
+  store().runResumed(compare ? 'compare' : offer.kind, stage, offer.method, offer.history);
   await run(async () => {
-    const r = await engine().resumeCheckpoint(handlers());
+    const r = await engine().resumeCheckpoint({ ...handlers(), onMethodDone: store().compareRowReceived });
     if (r.kind === 'masks') {
       store().markMasksTrained();
       store().snapshotReceived(await engine().snapshotMasks());
     }
+    if (r.kind === 'compare') for (const row of r.rows) store().compareRowReceived(row);
   });
 }
 

@@ -63,7 +63,8 @@ export interface PlaygroundEngine {
   findCheckpoint(): Promise<CheckpointInfo | null>;
   discardCheckpoint(): Promise<void>;
   /** Continues the stored run from its checkpoint; resolves when it ends. */
-  resumeCheckpoint(handlers?: RunHandlers): Promise<ResumeResult>;
+  /** Continues the stored run; a comparison's finished methods arrive through `onMethodDone`. */
+  resumeCheckpoint(handlers?: CompareHandlers): Promise<ResumeResult>;
   /** The base learning rate of the run in progress (after a non-finite pause). */
   setLearningRate(lr: number): void;
   /** The engine moved to another backend mid-session (the WebGPU device was lost). */

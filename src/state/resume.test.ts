@@ -26,6 +26,7 @@ const stored: CheckpointInfo = {
     { step: 2, losses: { task: 0.8, distill: 0.4, total: 1.2 }, metric: { name: 'mIoU', value: 0.2 } },
     { step: 3, losses: { task: 0.7, distill: 0.3, total: 1 } },
   ],
+  compare: null,
 };
 
 beforeEach(() => {
@@ -54,6 +55,28 @@ it('offers a stored run after start-up, and resuming restores its curves and con
   expect(engines[0].calls).toContain('resumeCheckpoint:distill:3');
   expect(s().runPhase).toBe('idle');
   expect(s().losses[seriesKey('distill', 'fitnet', 'total')].points.map((p) => p.x)).toEqual([1, 2, 3, 4, 5]);
+});
+
+it('resuming a stored comparison brings back the finished rows and curves, then the rest of it', async () => {
+  const noneRow = { method: 'none', metric: 0.3, metricName: 'mIoU', finalLoss: 2, msPerStep: 5, curve: [[5, 0.3]] } as const;
+  host.get().stored = {
+    ...stored,
+    compare: {
+      methods: ['none', 'fitnet', 'maskd'],
+      rows: [noneRow],
+      histories: { none: [{ step: 5, losses: { task: 2, total: 2 }, metric: { name: 'mIoU', value: 0.3 } }] },
+    },
+  };
+  await startApp();
+  const done = resumeStoredRun();
+  expect(s().runKind).toBe('compare');
+  expect(s().compareRows).toEqual([noneRow]);
+  expect(s().losses[seriesKey('distill', 'none', 'total')].points).toEqual([{ x: 5, y: 2 }]);
+  expect(s().losses[seriesKey('distill', 'fitnet', 'total')].points.map((p) => p.x)).toEqual([1, 2, 3]);
+  await done;
+  expect(engines[0].calls).toContain('resumeCheckpoint:distill:3');
+  expect(s().compareRows.map((r) => r.method)).toEqual(['none', 'fitnet', 'maskd']);
+  expect(s().losses[seriesKey('distill', 'maskd', 'total')].points.length).toBeGreaterThan(0);
 });
 
 it('discard forgets the stored run', async () => {

@@ -8,6 +8,7 @@ import {
   historyUpTo,
   validateCheckpoint,
   type Checkpoint,
+  type CompareProgress,
 } from './checkpoint';
 import { copyCheckpoint } from './runCheckpointer';
 
@@ -56,6 +57,8 @@ describe('checkpoint data', () => {
     expect(bad({ optimizer: [{ name: 'm', shape: [2], data: [1, 2] }] })).toThrow(/not a named Float32Array/);
     expect(bad({ history: [{ step: 7, losses: {} }] })).toThrow(/past the checkpoint step/);
     expect(bad({ config: { steps: 10 } })).toThrow(/config lacks/);
+    expect(bad({ compare: { methods: ['none', 'fitnet'], rows: [], histories: {} } })).toThrow(/do not include the running one \(maskd\)/);
+    expect(bad({ compare: { methods: ['none', 'maskd'], rows: [{ method: 'none' }], histories: {} } })).toThrow(/rows are malformed/);
     expect(() => validateCheckpoint(null)).toThrow(/not an object/);
   });
 
@@ -73,6 +76,11 @@ describe('checkpoint data', () => {
     expect(info).toMatchObject({ kind: 'distill', method: 'maskd', step: 6, total: 10, reason: 'pause' });
     expect(info).not.toHaveProperty('student');
     expect(describeCheckpoint(info)).toBe('distillation with maskd (segmentation), step 6 of 10');
+    const compare: CompareProgress = { methods: ['none', 'maskd'], rows: [], histories: {} };
+    const inCompare = checkpointInfo({ ...distillCheckpoint(), compare } as Checkpoint);
+    expect(inCompare.compare?.methods).toEqual(['none', 'maskd']);
+    expect(describeCheckpoint(inCompare)).toBe('comparison of none, maskd: maskd (segmentation), step 6 of 10');
+    expect(validateCheckpoint({ ...distillCheckpoint(), compare }).kind).toBe('distill');
   });
 });
 

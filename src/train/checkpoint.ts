@@ -2,7 +2,7 @@
 // what a reload (or a lost GPU device) resumes from. No tensors here: pure, tested in Node.
 import type { Task } from '../models/nets';
 import type { MethodName } from '../maskd/methods';
-import type { DistillConfig, MaskStageConfig, NamedArray, RunProgress } from './protocol';
+import type { CompareConfig, CompareRow, DistillConfig, MaskStageConfig, NamedArray, RunProgress } from './protocol';
 
 export const CHECKPOINT_VERSION = 1;
 /** Steps between interval checkpoints when the config does not say. */
@@ -15,9 +15,18 @@ export interface HistoryEntry {
   readonly metric?: { readonly name: string; readonly value: number };
 }
 
+/** A comparison under way: its methods and overrides, and the rows and curves of those already done. */
+export interface CompareProgress {
+  readonly methods: readonly MethodName[];
+  readonly params?: CompareConfig['params'];
+  readonly rows: readonly CompareRow[];
+  readonly histories: Readonly<Partial<Record<MethodName, readonly HistoryEntry[]>>>;
+}
+
 export type CheckpointRun =
   | { readonly kind: 'masks'; readonly config: MaskStageConfig }
-  | { readonly kind: 'distill'; readonly config: DistillConfig };
+  /** `compare`: this distillation is one method of a comparison (`config.method`, the one running). */
+  | { readonly kind: 'distill'; readonly config: DistillConfig; readonly compare?: CompareProgress };
 
 export type CheckpointReason = 'start' | 'interval' | 'pause' | 'end' | 'export';
 
@@ -58,6 +67,7 @@ export interface CheckpointInfo {
   readonly reason: CheckpointReason;
   readonly backend: string;
   readonly history: readonly HistoryEntry[];
+  readonly compare: CompareProgress | null;
 }
 
 export function checkpointInfo(c: Checkpoint): CheckpointInfo {
@@ -71,12 +81,18 @@ export function checkpointInfo(c: Checkpoint): CheckpointInfo {
     reason: c.reason,
     backend: c.backend,
     history: c.history,
+    compare: c.kind === 'distill' ? (c.compare ?? null) : null,
   };
 }
 
 /** "mask learning (segmentation), step 40 of 200" / "distillation with maskd (detection), …". */
-export function describeCheckpoint(c: Pick<CheckpointInfo, 'kind' | 'task' | 'method' | 'step' | 'total'>): string {
-  const what = c.kind === 'masks' ? 'mask learning' : `distillation with ${c.method ?? '?'}`;
+export function describeCheckpoint(c: Pick<CheckpointInfo, 'kind' | 'task' | 'method' | 'step' | 'total'> & { compare?: CompareProgress | null }): string {
+  const what =
+    c.kind === 'masks'
+      ? 'mask learning'
+      : c.compare
+        ? `comparison of ${c.compare.methods.join(', ')}: ${c.method ?? '?'}`
+        : `distillation with ${c.method ?? '?'}`;
   return `${what} (${c.task}), step ${c.step} of ${c.total}`;
 }
 
@@ -135,6 +151,18 @@ function checkArrays(a: unknown, where: string): NamedArray[] {
   return a.map((x, i) => checkArray(x, `${where}[${i}]`));
 }
 
+function checkCompare(c: unknown, method: string): void {
+  if (!isObject(c) || !Array.isArray(c.methods) || !c.methods.every((m) => typeof m === 'string') || !c.methods.includes(method)) {
+    throw new Error(`checkpoint: the comparison's methods do not include the running one (${method})`);
+  }
+  if (!Array.isArray(c.rows) || !c.rows.every((r) => isObject(r) && typeof r.method === 'string' && typeof r.metric === 'number' && Array.isArray(r.curve))) {
+    throw new Error('checkpoint: the comparison rows are malformed');
+  }
+  if (!isObject(c.histories) || !Object.values(c.histories).every((h) => Array.isArray(h) && h.every((e) => isObject(e) && isNum(e.step) && isObject(e.losses)))) {
+    throw new Error('checkpoint: the comparison curves are malformed');
+  }
+}
+
 /**
  * Checks what came out of IndexedDB (or a user's file) before anything is built from it; throws
  * with what is wrong. Returns the same object, typed.
@@ -148,6 +176,7 @@ export function validateCheckpoint(x: unknown): Checkpoint {
     throw new Error('checkpoint: config lacks steps, batchSize or seed');
   }
   if (x.kind === 'distill' && typeof x.config.method !== 'string') throw new Error('checkpoint: distillation config lacks a method');
+  if (x.kind === 'distill' && x.compare !== undefined) checkCompare(x.compare, x.config.method as string);
   for (const k of ['inputSize', 'step', 'total', 'lr', 'savedAt'] as const) {
     if (!isNum(x[k])) throw new Error(`checkpoint: ${k} is not a number`);
   }

@@ -210,7 +210,7 @@ export class EngineClient {
   }
 
   /** Continues the stored run exactly where it was checkpointed; resolves when it ends. */
-  resumeCheckpoint(handlers: RunHandlers = {}, base: string = defaultBase()): Promise<ResumeResult> {
+  resumeCheckpoint(handlers: CompareHandlers = {}, base: string = defaultBase()): Promise<ResumeResult> {
     return this.request((id) => ({ type: 'resumeCheckpoint', id, base }), (ev) => (ev.type === 'resumeDone' ? ev.result : undefined), handlers);
   }
 

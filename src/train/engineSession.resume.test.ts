@@ -100,6 +100,36 @@ it('stage 2 resumed from its step-3 checkpoint ends with the same student, align
   s.dispose();
 }, 120_000);
 
+it('a comparison stored mid-way (second method, step 2) resumes to the same rows as the straight comparison', async () => {
+  const sink = recordingSink();
+  const s = await session(sink);
+  await s.learnMasks(1, { numTokens: 3, steps: 2, batchSize: 2, lr: 0.05, diceWeight: 1, tokenWeights: false, seed: 3, checkpointEvery: 0 });
+  const config = { steps: 4, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 2, valCount: 2, checkpointEvery: 2 };
+  const straight = await s.compare(2, ['none', 'fitnet'], config);
+  // Adam's β powers come back as pow(β, t) rather than t products, so losses agree to ~1e-6, not bit for bit.
+  const key = (rows: readonly { method: string; metric: number; finalLoss: number; curve: readonly (readonly [number, number])[] }[]) =>
+    rows.map((r) => [r.method, r.metric, Math.round(r.finalLoss * 1e4), r.curve]);
+  // The second method is stored from its start (the first row is worth keeping), then at step 2.
+  const stored = sink.all.filter((c) => c.kind === 'distill' && c.config.method === 'fitnet').map((c) => [c.step, c.reason]);
+  expect(stored).toEqual([
+    [0, 'start'],
+    [2, 'interval'],
+    [4, 'interval'],
+  ]);
+  const at2 = sink.all.find((c) => c.kind === 'distill' && c.config.method === 'fitnet' && c.step === 2)!;
+  if (at2.kind !== 'distill' || !at2.compare) throw new Error('no comparison in the checkpoint');
+  expect(at2.compare.methods).toEqual(['none', 'fitnet']);
+  expect(key(at2.compare.rows)).toEqual(key(straight.slice(0, 1)));
+  expect(at2.compare.histories.none?.at(-1)?.step).toBe(4);
+
+  sink.current = at2;
+  const resumed = await s.resumeStored(3, 'http://127.0.0.1:1/');
+  if (resumed.kind !== 'compare') throw new Error(`resumed a ${resumed.kind}`);
+  expect(key(resumed.rows)).toEqual(key(straight));
+  expect(sink.current).toBeNull();
+  s.dispose();
+}, 120_000);
+
 it('an injected NaN skips the step and pauses with the last good state stored; a lower lr resumes it', async () => {
   const sink = recordingSink();
   const events: EngineEvent[] = [];

@@ -52,7 +52,7 @@ import { NonFiniteStepError } from './stageCommon';
 import { taskAdapter } from './tasks';
 import { ProgressThrottle } from './throttle';
 import { BACKEND_PREFERENCE, initBackend, type BackendName } from './backend';
-import { checkpointInfo, validateCheckpoint, type Checkpoint, type CheckpointInfo } from './checkpoint';
+import { checkpointInfo, validateCheckpoint, type Checkpoint, type CheckpointInfo, type CompareProgress, type HistoryEntry } from './checkpoint';
 import type { CheckpointSink } from './checkpointStore';
 import { DeviceWatch, type DeviceLoss } from './deviceWatch';
 import { copyCheckpoint, RunCheckpointer } from './runCheckpointer';
@@ -297,10 +297,28 @@ export class EngineSession {
     return { step: row.steps, metric: row.metric, metricName: row.metricName, stopped: row.steps < config.steps };
   }
 
-  async compare(id: number, methods: readonly MethodName[], config: CompareConfig): Promise<CompareRow[]> {
-    const rows: CompareRow[] = [];
-    for (const method of methods) {
-      const { row, student, best } = await this.runDistill(id, method, config.params?.[method] ?? {}, config);
+  /**
+   * The methods one after another from the same student init, data order and budget. Each run
+   * checkpoints like a single distillation, with the rows and curves of the methods before it, so
+   * a reload or a lost device resumes the comparison; `from` continues one from its checkpoint.
+   */
+  async compare(id: number, methods: readonly MethodName[], config: CompareConfig, from?: Checkpoint): Promise<CompareRow[]> {
+    const done = from?.kind === 'distill' ? from.compare : undefined;
+    const rows: CompareRow[] = [...(done?.rows ?? [])];
+    const histories: Partial<Record<MethodName, readonly HistoryEntry[]>> = { ...(done?.histories ?? {}) };
+    const first = from?.kind === 'distill' ? methods.indexOf(from.config.method) : 0;
+    if (first < 0) throw new Error('the checkpoint belongs to another comparison');
+    const { params: perMethod, ...budget } = config;
+    for (let i = first; i < methods.length; i++) {
+      const method = methods[i];
+      const params = perMethod?.[method] ?? {};
+      const compare: CompareProgress = { methods, ...(perMethod ? { params: perMethod } : {}), rows: [...rows], histories: { ...histories } };
+      const runConfig: DistillConfig = { ...budget, method, params };
+      const { row, student, best } = await this.recoverable('distill', i === first ? from : undefined, (ckpt) => {
+        if (ckpt?.tokens) this.replaceTokens(ckpt);
+        return this.runDistill(id, method, params, budget, { from: ckpt, config: runConfig, compare });
+      });
+      histories[method] = this.checkpoints.last?.history ?? [];
       disposeModel(student);
       if (best) tf.dispose(best);
       rows.push(row);
@@ -452,6 +470,11 @@ export class EngineSession {
       await this.loadDemo(from.task, base, { inputSize: from.inputSize });
     }
     if (from.kind === 'masks') return { kind: 'masks', result: await this.learnMasks(id, from.config, from) };
+    if (from.compare) {
+      const { method: _method, params: _params, ...budget } = from.config;
+      const config: CompareConfig = { ...budget, ...(from.compare.params ? { params: from.compare.params } : {}) };
+      return { kind: 'compare', rows: await this.compare(id, from.compare.methods, config, from) };
+    }
     return { kind: 'distill', result: await this.distill(id, from.config, from) };
   }
 
@@ -677,7 +700,7 @@ export class EngineSession {
     params: Readonly<Record<string, number | boolean>>,
     config: Omit<DistillConfig, 'method' | 'params'>,
     /** Checkpointing (single distillation runs; a comparison has none), resuming `from` when given. */
-    checkpointing: { readonly from: Checkpoint | undefined; readonly config: DistillConfig } | null = null,
+    checkpointing: { readonly from: Checkpoint | undefined; readonly config: DistillConfig; readonly compare?: CompareProgress } | null = null,
   ): Promise<{ row: CompareRow & { steps: number }; student: tf.LayersModel; best: tf.Tensor[] | null; align: ModelArtifactsData }> {
     const demo = this.requireDemo();
     const adapter = taskAdapter(demo.task, demo.source.numClasses);
@@ -731,7 +754,15 @@ export class EngineSession {
       this.live = { trainer: distiller, student };
       if (checkpointing) {
         await this.checkpoints.begin(
-          { kind: 'distill', config: checkpointing.config, task: demo.task, inputSize: demo.inputShape[0], total: config.steps, backend: tf.getBackend() },
+          {
+            kind: 'distill',
+            config: checkpointing.config,
+            ...(checkpointing.compare ? { compare: checkpointing.compare } : {}),
+            task: demo.task,
+            inputSize: demo.inputShape[0],
+            total: config.steps,
+            backend: tf.getBackend(),
+          },
           () => this.captureDistill(distiller, student),
           from?.history,
         );

@@ -292,7 +292,8 @@ export interface EvaluateResult {
 /** A stored run resumed after a reload: which stage it was and how it ended. */
 export type ResumeResult =
   | { readonly kind: 'masks'; readonly result: MasksResult }
-  | { readonly kind: 'distill'; readonly result: DistillResult };
+  | { readonly kind: 'distill'; readonly result: DistillResult }
+  | { readonly kind: 'compare'; readonly rows: readonly CompareRow[] };
 
 /** One file of a user's model (a dropped/picked/fetched file), as bytes; `name` may carry a folder path. */
 export interface ModelFileData {

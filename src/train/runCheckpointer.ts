@@ -73,7 +73,8 @@ export class RunCheckpointer {
     const every = run.config.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
     this.active = { run, capture, every, history: [...history] };
     this.last = null;
-    await this.take('start', false);
+    // A comparison's later methods are stored from their start: the rows before them are worth keeping.
+    await this.take('start', run.kind === 'distill' && (run.compare?.rows.length ?? 0) > 0);
   }
 
   /** A progress event was posted: the charts now have it. */

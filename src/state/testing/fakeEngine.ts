@@ -191,13 +191,24 @@ export class FakeEngine implements PlaygroundEngine {
     this.stored = null;
   }
 
-  async resumeCheckpoint(h: RunHandlers = {}): Promise<ResumeResult> {
+  async resumeCheckpoint(h: CompareHandlers = {}): Promise<ResumeResult> {
     const c = this.stored;
     if (!c) throw new Error('there is no stored checkpoint to resume');
     this.calls.push(`resumeCheckpoint:${c.kind}:${c.step}`);
     this.stored = null;
     const stage: Stage = c.kind === 'masks' ? 'masks' : 'distill';
     const step = await this.loop(stage, c.method ?? undefined, c.total, h, c.step);
+    if (c.compare && c.method) {
+      // The running method ends, then the ones after it run from step 0.
+      const rows = [...c.compare.rows];
+      for (const method of c.compare.methods.slice(c.compare.methods.indexOf(c.method))) {
+        if (method !== c.method) await this.loop('distill', method, c.total, h);
+        const row: CompareRow = { method, metric: 0.5, metricName: 'mIoU', finalLoss: 1, msPerStep: 5, curve: [[c.total, 0.5]] };
+        rows.push(row);
+        h.onMethodDone?.(row);
+      }
+      return { kind: 'compare', rows };
+    }
     return c.kind === 'masks'
       ? { kind: 'masks', result: { step, stopped: this.stopped } }
       : { kind: 'distill', result: { step, metric: 0.5, metricName: 'mIoU', stopped: this.stopped } };
