@@ -17,8 +17,7 @@ export function modelRefFromSource(source: string): ModelRef {
   // A user's model or one trained in the page: `<label> · sha256:<hex>`.
   const hashed = /(?:^|\s)sha256:([0-9a-f]{64})$/.exec(source);
   if (hashed) return { kind: 'sha256', hex: hashed[1] };
-  const m = /^(builtin|fresh|sha256):(.+)$/.exec(source);
-  if (m?.[1] === 'sha256') return { kind: 'sha256', hex: m[2] };
+  const m = /^(builtin|fresh):(.+)$/.exec(source);
   const id = m ? (m[1] === 'fresh' ? `fresh/${m[2]}` : m[2]) : '';
   if (!SAFE_STRING.test(id)) throw new Error(`the model "${source}" has no id or content hash a link can name`);
   return { kind: 'builtin', id };

@@ -112,6 +112,11 @@ export function sceneForSize(size: number): Partial<SceneConfig> {
   return { height: size, width: size, minSize: Math.max(6, Math.round((14 * size) / 64)), maxSize: Math.max(8, Math.round((28 * size) / 64)) };
 }
 
+/** The digit scenes of a demo at input side `size`, with the engine's fixed validation and preview seeds. */
+function demoSource(pools: DigitPools, task: Task, size: number): DataSource {
+  return digitSource(pools, task, sceneForSize(size), size, { valSeed: VAL_SEED, previewSeed: PREVIEW_SEED, previewCount: PREVIEW_COUNT });
+}
+
 /** Running mean of step time, for ms/step and the ETA. */
 class StepTimer {
   private sum = 0;
@@ -170,7 +175,7 @@ export class EngineSession {
     const shipped = loaded.shipped ? await loadShippedTokens(base, task, teacherSplit.tapShape[2], warnings) : null;
     const student = buildStudent(task, { inputShape });
     reseedKernels(student, options.seed ?? 1);
-    const source = digitSource(pools, task, sceneForSize(size), size, { valSeed: VAL_SEED, previewSeed: PREVIEW_SEED, previewCount: PREVIEW_COUNT });
+    const source = demoSource(pools, task, size);
     this.disposeDemo();
     this.demo = {
       task,
@@ -674,7 +679,7 @@ export class EngineSession {
     const built = await buildUserDemo(current, request, {
       seed,
       dataForSize: (size) => {
-        const source = digitSource(pools, current.task, sceneForSize(size), size, { valSeed: VAL_SEED, previewSeed: PREVIEW_SEED, previewCount: PREVIEW_COUNT });
+        const source = demoSource(pools, current.task, size);
         return { source, previews: source.previews() };
       },
     });
