@@ -73,11 +73,27 @@ export async function loadDemo(task: Task): Promise<void> {
     const demo = await engine().loadDemo(task);
     store().demoLoaded(demo);
     for (const w of demo.warnings) store().pushMessage(w, 'info');
-    // Without tokens there is nothing to draw until stage 1 runs; the gallery says so.
-    if (demo.tokens) store().snapshotReceived(await engine().snapshotMasks());
   } catch (err) {
     store().demoFailed(errorText(err));
     store().pushMessage(`Could not load the ${task} demo: ${errorText(err)}`, 'error');
+    return;
+  }
+  // Without tokens there is nothing to draw until stage 1 runs; the gallery says so.
+  if (store().tokens) await drawCurrentMasks();
+}
+
+/**
+ * Draws the current tokens' masks. The snapshot takes seconds on a software adapter; if anything
+ * cleared the gallery meanwhile (a run, a teacher trained on a dataset, another demo), it is stale
+ * and dropped, and so is its failure.
+ */
+async function drawCurrentMasks(): Promise<void> {
+  const epoch = store().snapshotEpoch;
+  try {
+    const snapshot = await engine().snapshotMasks();
+    if (store().snapshotEpoch === epoch) store().snapshotReceived(snapshot);
+  } catch (err) {
+    if (store().snapshotEpoch === epoch) store().pushMessage(`Could not draw the masks: ${errorText(err)}`, 'error');
   }
 }
 

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeDatasetFixtures } from '../../scripts/make-dataset-fixtures.mjs';
 import { connectEngine, startApp, stopRun } from './actions';
 import { chooseTaskOption, loadDatasetFiles, teacherRunProgress, trainDatasetTeacher, type PickedFile } from './datasetActions';
@@ -69,6 +69,25 @@ describe('custom dataset actions', () => {
     expect(s().customTeacher).toBe(false);
     expect(engines[0].calls.filter((c) => c.startsWith('loadDemo'))).toHaveLength(2);
     expect(s().teacher?.source).toBe('builtin:segmentation-teacher');
+  });
+
+  it('the demo masks still being drawn when a dataset teacher replaces the demo are dropped, not shown over it', async () => {
+    useAppStore.setState(initial, true);
+    const fh = fakeHost();
+    let release = () => {};
+    fh.host.get().snapshotGate = new Promise<void>((r) => (release = r));
+    connectEngine(fh.host);
+    const booting = startApp();
+    await vi.waitFor(() => expect(fh.engines[0].calls).toContain('snapshotMasks'));
+    expect(s().demoPhase).toBe('ready');
+    await chooseTaskOption('custom');
+    await loadDatasetFiles(picked('seg-valid'));
+    await trainDatasetTeacher();
+    expect(s().teacher?.source).toBe('dataset:segmentation-teacher');
+    release();
+    await booting;
+    expect(s().snapshots).toHaveLength(0);
+    expect(s().messages.filter((m) => m.level === 'error')).toHaveLength(0);
   });
 
   it('Stop ends the teacher run early', async () => {

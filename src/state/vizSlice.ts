@@ -7,6 +7,8 @@ import { addSnapshot } from './snapshots';
 export interface VizSlice {
   /** Bounded, thinned history for the replay timeline (see snapshots.ts). */
   snapshots: MaskSnapshot[];
+  /** Counts clearSnapshots calls: a snapshot requested before the latest clear is stale. */
+  snapshotEpoch: number;
   /** Index into `snapshots` being shown; null follows the newest. */
   timelineIndex: number | null;
   /** Token enlarged across all previews; null shows every token small. */
@@ -29,6 +31,7 @@ export interface VizSlice {
 
 export const createVizSlice: StateCreator<VizSlice, [], [], VizSlice> = (set) => ({
   snapshots: [],
+  snapshotEpoch: 0,
   timelineIndex: null,
   selectedToken: null,
   opacity: 0.65,
@@ -38,7 +41,7 @@ export const createVizSlice: StateCreator<VizSlice, [], [], VizSlice> = (set) =>
       snapshots: addSnapshot(s.snapshots, checkSnapshotFields(snap)),
       selectedToken: s.selectedToken !== null && s.selectedToken >= snap.numTokens ? null : s.selectedToken,
     })),
-  clearSnapshots: () => set({ snapshots: [], timelineIndex: null }),
+  clearSnapshots: () => set((s) => ({ snapshots: [], timelineIndex: null, snapshotEpoch: s.snapshotEpoch + 1 })),
   setTimelineIndex: (i) => set((s) => ({ timelineIndex: i === null || i >= s.snapshots.length - 1 ? null : Math.max(0, i) })),
   selectToken: (t) => set((s) => ({ selectedToken: s.selectedToken === t ? null : t })),
   setOpacity: (o) => set({ opacity: Math.min(1, Math.max(0, o)) }),

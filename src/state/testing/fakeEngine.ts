@@ -58,6 +58,8 @@ export class FakeEngine implements PlaygroundEngine {
   /** Set to make the next run throw at this step. */
   failAtStep: number | null = null;
   terminated = false;
+  /** While set, snapshotMasks waits for it (a slow snapshot on a software adapter). */
+  snapshotGate: Promise<void> | null = null;
   private learned = false;
   numTokens = 4;
   private paused = false;
@@ -84,6 +86,7 @@ export class FakeEngine implements PlaygroundEngine {
 
   async snapshotMasks(): Promise<MaskSnapshot> {
     this.calls.push('snapshotMasks');
+    if (this.snapshotGate) await this.snapshotGate;
     if (!this.shippedTokens && !this.learned) throw new Error('there are no receptive tokens yet: run mask learning or load shipped tokens');
     return this.snapshot('masks', this.step);
   }
