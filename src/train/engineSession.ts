@@ -3,20 +3,21 @@
 // passes `post`, so the loops can also run in Node.
 import * as tf from '@tensorflow/tfjs';
 import type { DigitPools } from '../data/digits';
-import { generateScene, type Scene, type SceneConfig } from '../data/scenes';
+import { generateScene } from '../data/scenes';
 import { createMethod, customMaskActive, type MaskdParams, type MethodName } from '../maskd/methods';
 import { ReceptiveTokens } from '../maskd/tokens';
 import { TokenWeightBranch } from '../maskd/tokenWeights';
 import { buildAlign } from '../models/align';
 import { buildStudent, TAP_LAYER, type Task } from '../models/nets';
 import { disposeModel } from '../models/disposeModel';
-import { splitAtLayer, type SplitModel } from '../models/split';
+import { splitAtLayer } from '../models/split';
 import { modelToArtifacts } from './artifacts';
 import { contentSource } from './contentHash';
 import { loadShippedTokens, loadTeacher, modelCard } from './demoModels';
 import { parseDataset } from '../data/custom/parse';
 import type { ImageDecoder } from '../data/custom/types';
-import { customSource, digitSource, type DataSource } from './dataSource';
+import { customSource, type DataSource } from './dataSource';
+import { DEFAULT_VAL_COUNT, demoSource, disposeDemo, replaceTokens, sceneForSize, VAL_SEED, type Demo } from './demo';
 import { datasetSummary } from './datasetSummary';
 import { trainTeacherOn } from './customTeacher';
 import { Distiller } from './distillStage';
@@ -69,52 +70,18 @@ import {
 } from './runState';
 import { loadOptimizerState } from './optimizerState';
 import type { EvaluateResult, EvaluateTarget, ResumeResult } from './protocol';
-import { buildUserDemo, freshUserStudent, releaseUser, retapDemo, type UserDemo, type UserModels } from './userModels';
+import { buildUserDemo, freshUserStudent, retapDemo, type UserDemo } from './userModels';
+
+export { PREVIEW_COUNT, PREVIEW_SEED, sceneForSize, VAL_SEED, type Demo } from './demo';
 
 export type Post = (event: EngineEvent, transfer?: Transferable[]) => void;
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-export const VAL_SEED = 20230501;
-export const PREVIEW_SEED = 4242;
-export const PREVIEW_COUNT = 4;
-const DEFAULT_VAL_COUNT = 64;
-
-export interface Demo {
-  readonly task: Task;
-  readonly inputShape: readonly [number, number, number];
-  readonly source: DataSource;
-  readonly teacher: tf.LayersModel;
-  readonly teacherSplit: SplitModel;
-  readonly previews: readonly Scene[];
-  tokens: ReceptiveTokens | null;
-  branch: TokenWeightBranch | null;
-  student: tf.LayersModel;
-  bestStudent: tf.Tensor[] | null;
-  /** The align module trained with `student` (by `distill`), as artifacts for export. */
-  align?: ModelArtifactsData;
-  /** How it was loaded, to load it again on another backend after a device loss; null for a teacher trained in the page. */
-  readonly base: string | null;
-  readonly options: LoadDemoOptions;
-  /** The user's own teacher/student, when loaded (src/train/userModels.ts). */
-  user?: UserModels;
-}
-
 /** The trainer of the run in progress, for evaluate, the lr change and the NaN test hook. */
 interface LiveRun {
   readonly trainer: MaskLearner | Distiller;
   readonly student: tf.LayersModel | null;
-}
-
-/** Scene settings scaled to the input side (digits 14–28 px at 64). */
-export function sceneForSize(size: number): Partial<SceneConfig> {
-  if (size === 64) return {};
-  return { height: size, width: size, minSize: Math.max(6, Math.round((14 * size) / 64)), maxSize: Math.max(8, Math.round((28 * size) / 64)) };
-}
-
-/** The digit scenes of a demo at input side `size`, with the engine's fixed validation and preview seeds. */
-function demoSource(pools: DigitPools, task: Task, size: number): DataSource {
-  return digitSource(pools, task, sceneForSize(size), size, { valSeed: VAL_SEED, previewSeed: PREVIEW_SEED, previewCount: PREVIEW_COUNT });
 }
 
 /** Running mean of step time, for ms/step and the ETA. */
@@ -291,7 +258,7 @@ export class EngineSession {
   async distill(id: number, config: DistillConfig, from?: Checkpoint): Promise<DistillResult> {
     const demo = this.requireDemo();
     const { row, student, best, align } = await this.recoverable('distill', from, (ckpt) => {
-      if (ckpt?.tokens) this.replaceTokens(ckpt);
+      if (ckpt?.tokens) replaceTokens(this.requireDemo(), ckpt);
       return this.runDistill(id, config.method, config.params, config, { from: ckpt, config });
     });
     demo.align = align;
@@ -320,7 +287,7 @@ export class EngineSession {
       const compare: CompareProgress = { methods, ...(perMethod ? { params: perMethod } : {}), rows: [...rows], histories: { ...histories } };
       const runConfig: DistillConfig = { ...budget, method, params };
       const { row, student, best } = await this.recoverable('distill', i === first ? from : undefined, (ckpt) => {
-        if (ckpt?.tokens) this.replaceTokens(ckpt);
+        if (ckpt?.tokens) replaceTokens(this.requireDemo(), ckpt);
         return this.runDistill(id, method, params, budget, { from: ckpt, config: runConfig, compare });
       });
       histories[method] = this.checkpoints.last?.history ?? [];
@@ -555,7 +522,7 @@ export class EngineSession {
     const last = this.checkpoints.last;
     if (during === 'idle' && last) {
       // What the last run left (learnt tokens, a distilled student) comes along.
-      if (last.tokens) this.replaceTokens(last);
+      if (last.tokens) replaceTokens(this.requireDemo(), last);
       if (last.kind === 'distill' && last.student) setModelWeights(this.requireDemo().student, last.student, 'student');
     }
     const reason = `the WebGPU device was lost (${loss.reason}${loss.message ? `: ${loss.message}` : ''})`;
@@ -569,18 +536,6 @@ export class EngineSession {
             `${last ? ' (with the last run’s tokens and student)' : ''}. Training is slower there.`,
     });
     this.post({ type: 'backendChanged', status: { ...status, fallbackReason: reason }, reason });
-  }
-
-  /** Stage 2 resumes with the tokens it was run with (not whatever the reloaded demo ships). */
-  private replaceTokens(from: Checkpoint): void {
-    const demo = this.requireDemo();
-    if (!from.tokens) return;
-    const tokens = tokensFromArray(from.tokens);
-    const branch = from.branch ? branchFromArrays(from.branch) : null;
-    demo.tokens?.dispose();
-    demo.branch?.dispose();
-    demo.tokens = tokens;
-    demo.branch = branch;
   }
 
   private restoreDistiller(distiller: Distiller, student: tf.LayersModel, from: Checkpoint, curve: [number, number][]): void {
@@ -872,12 +827,7 @@ export class EngineSession {
   private disposeDemo(): void {
     const d = this.demo;
     if (!d) return;
-    disposeModel(d.teacher);
-    disposeModel(d.student);
-    releaseUser(d);
-    d.tokens?.dispose();
-    d.branch?.dispose();
-    if (d.bestStudent) tf.dispose(d.bestStudent);
+    disposeDemo(d);
     this.demo = null;
   }
 }
