@@ -48,8 +48,8 @@ import type {
 } from './protocol';
 import { RunControl } from './runControl';
 import { reseedKernels } from './seededInit';
-import { maskSnapshot, snapshotTransfer, type StudentView } from './snapshot';
-import { NonFiniteStepError } from './stageCommon';
+import { guardedStep, sendProgress, sendSnapshot, StepTimer, type LiveRun, type Post, type RunContext } from './runLoop';
+import type { StudentView } from './snapshot';
 import { taskAdapter } from './tasks';
 import { ProgressThrottle } from './throttle';
 import { BACKEND_PREFERENCE, initBackend, type BackendName } from './backend';
@@ -73,29 +73,9 @@ import type { EvaluateResult, EvaluateTarget, ResumeResult } from './protocol';
 import { buildUserDemo, freshUserStudent, retapDemo, type UserDemo } from './userModels';
 
 export { PREVIEW_COUNT, PREVIEW_SEED, sceneForSize, VAL_SEED, type Demo } from './demo';
-
-export type Post = (event: EngineEvent, transfer?: Transferable[]) => void;
+export type { Post } from './runLoop';
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
-/** The trainer of the run in progress, for evaluate, the lr change and the NaN test hook. */
-interface LiveRun {
-  readonly trainer: MaskLearner | Distiller;
-  readonly student: tf.LayersModel | null;
-}
-
-/** Running mean of step time, for ms/step and the ETA. */
-class StepTimer {
-  private sum = 0;
-  private n = 0;
-  add(ms: number): void {
-    this.sum += ms;
-    this.n++;
-  }
-  get mean(): number {
-    return this.n ? this.sum / this.n : 0;
-  }
-}
 
 export class EngineSession {
   pools: DigitPools | null = null;
@@ -110,6 +90,7 @@ export class EngineSession {
   /** The webgpu device, watched for loss (armed by whoever initialises the backend). */
   readonly device = new DeviceWatch();
   private live: LiveRun | null = null;
+  private readonly runContext: RunContext;
   /** Set while the models move to another backend after a device loss; requests wait for it. */
   private recovery: Promise<void> | null = null;
 
@@ -119,6 +100,16 @@ export class EngineSession {
   ) {
     this.control = new RunControl((info) => post({ type: 'pauseState', info }));
     this.checkpoints = new RunCheckpointer(sink, (message) => post({ type: 'warning', message }));
+    this.runContext = {
+      post,
+      control: this.control,
+      checkpoints: this.checkpoints,
+      device: this.device,
+      requireDemo: () => this.requireDemo(),
+      setLive: (live) => {
+        this.live = live;
+      },
+    };
   }
 
   private requireDemo(): Demo {
@@ -214,9 +205,9 @@ export class EngineSession {
         }),
         from?.history,
       );
-      await this.sendSnapshot(id, learner.step, 'masks');
+      await sendSnapshot(this.runContext, id, learner.step, 'masks');
       while (learner.step < config.steps && (await this.control.gate(() => this.checkpoints.onPause()))) {
-        const report = await this.guardedStep(learner, timer);
+        const report = await guardedStep(this.runContext, learner, timer);
         if (!report) continue;
         // Tokens start near zero, so every mask starts at ~0.5 (Dice ≈ 1): judge collapse only
         // after a warm-up of 10% of the run (at least 20 steps, at most the whole run).
@@ -227,7 +218,7 @@ export class EngineSession {
         }
         const last = report.step === config.steps;
         if (progress.ready() || last || this.control.isPaused) {
-          this.sendProgress(id, {
+          sendProgress(this.runContext, id, {
             runId: id,
             stage: 'masks',
             step: report.step,
@@ -240,7 +231,7 @@ export class EngineSession {
             tokenWeights: report.tokenWeights,
           });
         }
-        if (snapshots.ready() || last || this.control.isPaused) await this.sendSnapshot(id, report.step, 'masks');
+        if (snapshots.ready() || last || this.control.isPaused) await sendSnapshot(this.runContext, id, report.step, 'masks');
         await this.checkpoints.afterStep(report.step);
       }
       await this.checkpoints.end();
@@ -304,7 +295,7 @@ export class EngineSession {
     await this.recovery;
     const demo = this.requireDemo();
     if (!demo.tokens) throw new Error('there are no receptive tokens yet: run mask learning or load shipped tokens');
-    await this.sendSnapshot(id, this.control.step, 'masks');
+    await sendSnapshot(this.runContext, id, this.control.step, 'masks');
   }
 
   /** The current tokens (+ branch) as the shipped-file format, with `meta` for the record. */
@@ -727,9 +718,9 @@ export class EngineSession {
           from?.history,
         );
       }
-      if (demo.tokens && method === 'maskd') await this.sendSnapshot(id, distiller.step, 'distill', studentView(distiller.step));
+      if (demo.tokens && method === 'maskd') await sendSnapshot(this.runContext, id, distiller.step, 'distill', studentView(distiller.step));
       while (distiller.step < config.steps && (await this.control.gate(() => this.checkpoints.onPause()))) {
-        const report = await this.guardedStep(distiller, timer);
+        const report = await guardedStep(this.runContext, distiller, timer);
         if (!report) continue;
         finalLoss = report.losses.total;
         const last = report.step === config.steps;
@@ -740,7 +731,7 @@ export class EngineSession {
           metric = { name: adapter.metricName, value: m.primary };
         }
         if (metric || progress.ready() || last || this.control.isPaused) {
-          this.sendProgress(id, {
+          sendProgress(this.runContext, id, {
             runId: id,
             stage: 'distill',
             method,
@@ -755,7 +746,7 @@ export class EngineSession {
         }
         await this.checkpoints.afterStep(report.step);
         if (demo.tokens && method === 'maskd' && (snapshots.ready() || last || this.control.isPaused)) {
-          await this.sendSnapshot(id, report.step, 'distill', studentView(report.step));
+          await sendSnapshot(this.runContext, id, report.step, 'distill', studentView(report.step));
         }
       }
       await this.checkpoints.end();
@@ -783,45 +774,6 @@ export class EngineSession {
       this.live = null;
       distiller.dispose();
     }
-  }
-
-  /** One timed step; a non-finite one is reported, pauses the run and yields null. */
-  private async guardedStep<R extends { step: number }>(
-    trainer: { trainStep(): Promise<R> },
-    timer: StepTimer,
-  ): Promise<R | null> {
-    const t0 = performance.now();
-    try {
-      // A read on a lost device may never settle: the watch turns the loss into an error.
-      const report = await this.device.guard(trainer.trainStep());
-      timer.add(performance.now() - t0);
-      this.control.step = report.step;
-      return report;
-    } catch (err) {
-      if (!(err instanceof NonFiniteStepError)) throw err;
-      this.nonFinite(err);
-      return null;
-    }
-  }
-
-  private nonFinite(err: NonFiniteStepError): void {
-    this.post({ type: 'warning', message: err.message });
-    this.control.pause(err.message);
-  }
-
-  private sendProgress(id: number, progress: RunProgress): void {
-    this.checkpoints.record(progress);
-    this.post({ type: 'runProgress', id, progress });
-  }
-
-  private async sendSnapshot(id: number, step: number, stage: 'masks' | 'distill', student?: StudentView): Promise<void> {
-    const demo = this.requireDemo();
-    if (!demo.tokens) return;
-    const snapshot = await maskSnapshot(demo.teacherSplit.backbone, demo.tokens, demo.branch, demo.previews, step, stage, {
-      task: demo.task,
-      student,
-    });
-    this.post({ type: 'snapshot', id, snapshot }, snapshotTransfer(snapshot));
   }
 
   private disposeDemo(): void {
