@@ -21,7 +21,7 @@ import { DEFAULT_VAL_COUNT, demoSource, disposeDemo, replaceTokens, sceneForSize
 import { datasetSummary } from './datasetSummary';
 import { trainTeacherOn } from './customTeacher';
 import { Distiller } from './distillStage';
-import { MaskLearner } from './maskStage';
+import { runMaskStage } from './maskStageRun';
 import type {
   CompareConfig,
   CompareRow,
@@ -59,13 +59,11 @@ import { DeviceWatch, type DeviceLoss } from './deviceWatch';
 import { copyCheckpoint, RunCheckpointer } from './runCheckpointer';
 import {
   arraysToTensors,
-  branchFromArrays,
   branchToArrays,
   modelWeightsToArrays,
   readOptimizerState,
   tensorToArray,
   setModelWeights,
-  tokensFromArray,
   tokensToArray,
 } from './runState';
 import { loadOptimizerState } from './optimizerState';
@@ -161,88 +159,7 @@ export class EngineSession {
 
   /** Stage 1; `from` resumes a checkpoint of a mask-learning run exactly (step, tokens, Adam, history). */
   async learnMasks(id: number, config: MaskStageConfig, from?: Checkpoint): Promise<MasksResult> {
-    return this.recoverable('masks', from, (ckpt) => this.learnMasksRun(id, config, ckpt));
-  }
-
-  private async learnMasksRun(id: number, config: MaskStageConfig, from: Checkpoint | undefined): Promise<MasksResult> {
-    const demo = this.requireDemo();
-    const learner = new MaskLearner({
-      teacher: demo.teacherSplit,
-      adapter: taskAdapter(demo.task, demo.source.numClasses),
-      scenes: (k) => demo.source.trainBatch(config.seed, k, config.batchSize),
-      config,
-      ...(from?.tokens ? { tokens: tokensFromArray(from.tokens), branch: from.branch ? branchFromArrays(from.branch) : null } : {}),
-    });
-    // The new tokens replace the old ones now, so a snapshot while paused shows them.
-    demo.tokens?.dispose();
-    demo.branch?.dispose();
-    demo.tokens = learner.tokens;
-    demo.branch = learner.branch;
-    const progress = new ProgressThrottle(250);
-    const snapshots = new ProgressThrottle(1000);
-    const timer = new StepTimer();
-    let collapseWarned = false;
-    this.control.begin();
-    try {
-      if (from) {
-        learner.step = from.step;
-        learner.baseLr = from.lr;
-        await loadOptimizerState(learner.optimizer, from.optimizer);
-        this.control.step = from.step;
-      }
-      this.live = { trainer: learner, student: null };
-      await this.checkpoints.begin(
-        { kind: 'masks', config, task: demo.task, inputSize: demo.inputShape[0], total: config.steps, backend: tf.getBackend() },
-        async () => ({
-          step: learner.step,
-          lr: learner.baseLr,
-          tokens: await tokensToArray(learner.tokens),
-          branch: learner.branch ? await branchToArrays(learner.branch) : null,
-          student: null,
-          align: null,
-          optimizer: await readOptimizerState(learner.optimizer),
-          best: null,
-        }),
-        from?.history,
-      );
-      await sendSnapshot(this.runContext, id, learner.step, 'masks');
-      while (learner.step < config.steps && (await this.control.gate(() => this.checkpoints.onPause()))) {
-        const report = await guardedStep(this.runContext, learner, timer);
-        if (!report) continue;
-        // Tokens start near zero, so every mask starts at ~0.5 (Dice ≈ 1): judge collapse only
-        // after a warm-up of 10% of the run (at least 20 steps, at most the whole run).
-        const judged = report.step >= Math.min(config.steps, Math.max(20, Math.round(0.1 * config.steps)));
-        if (report.collapse && judged && !collapseWarned) {
-          collapseWarned = true;
-          this.post({ type: 'warning', message: `mask collapse at step ${report.step}: ${report.collapse}` });
-        }
-        const last = report.step === config.steps;
-        if (progress.ready() || last || this.control.isPaused) {
-          sendProgress(this.runContext, id, {
-            runId: id,
-            stage: 'masks',
-            step: report.step,
-            total: config.steps,
-            losses: report.losses,
-            msPerStep: timer.mean,
-            etaMs: timer.mean * (config.steps - report.step),
-            numTensors: tf.memory().numTensors,
-            tokenAreas: report.tokenAreas,
-            tokenWeights: report.tokenWeights,
-          });
-        }
-        if (snapshots.ready() || last || this.control.isPaused) await sendSnapshot(this.runContext, id, report.step, 'masks');
-        await this.checkpoints.afterStep(report.step);
-      }
-      await this.checkpoints.end();
-      return { step: learner.step, stopped: learner.step < config.steps };
-    } catch (err) {
-      this.checkpoints.abandon();
-      throw err;
-    } finally {
-      this.live = null;
-      learner.dispose();
-    }
+    return this.recoverable('masks', from, (ckpt) => runMaskStage(this.runContext, id, config, ckpt));
   }
 
   /** Stage 2; `from` resumes a checkpoint of a distillation run exactly (weights, Adam, best, history). */
