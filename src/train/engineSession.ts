@@ -4,10 +4,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DigitPools } from '../data/digits';
 import { generateScene } from '../data/scenes';
-import { createMethod, customMaskActive, type MaskdParams, type MethodName } from '../maskd/methods';
+import type { MethodName } from '../maskd/methods';
 import { ReceptiveTokens } from '../maskd/tokens';
 import { TokenWeightBranch } from '../maskd/tokenWeights';
-import { buildAlign } from '../models/align';
 import { buildStudent, TAP_LAYER, type Task } from '../models/nets';
 import { disposeModel } from '../models/disposeModel';
 import { splitAtLayer } from '../models/split';
@@ -20,7 +19,7 @@ import { customSource, type DataSource } from './dataSource';
 import { DEFAULT_VAL_COUNT, demoSource, disposeDemo, replaceTokens, sceneForSize, VAL_SEED, type Demo } from './demo';
 import { datasetSummary } from './datasetSummary';
 import { trainTeacherOn } from './customTeacher';
-import { Distiller } from './distillStage';
+import { runDistill } from './distillRun';
 import { runMaskStage } from './maskStageRun';
 import type {
   CompareConfig,
@@ -35,8 +34,6 @@ import type {
   LoadDemoOptions,
   MaskStageConfig,
   MasksResult,
-  ModelArtifactsData,
-  RunProgress,
   SetTokensRequest,
   StudentExport,
   TokensFile,
@@ -48,27 +45,16 @@ import type {
 } from './protocol';
 import { RunControl } from './runControl';
 import { reseedKernels } from './seededInit';
-import { guardedStep, sendProgress, sendSnapshot, StepTimer, type LiveRun, type Post, type RunContext } from './runLoop';
-import type { StudentView } from './snapshot';
+import { sendSnapshot, type LiveRun, type Post, type RunContext } from './runLoop';
 import { taskAdapter } from './tasks';
-import { ProgressThrottle } from './throttle';
 import { BACKEND_PREFERENCE, initBackend, type BackendName } from './backend';
 import { checkpointInfo, validateCheckpoint, type Checkpoint, type CheckpointInfo, type CompareProgress, type HistoryEntry } from './checkpoint';
 import type { CheckpointSink } from './checkpointStore';
 import { DeviceWatch, type DeviceLoss } from './deviceWatch';
 import { copyCheckpoint, RunCheckpointer } from './runCheckpointer';
-import {
-  arraysToTensors,
-  branchToArrays,
-  modelWeightsToArrays,
-  readOptimizerState,
-  tensorToArray,
-  setModelWeights,
-  tokensToArray,
-} from './runState';
-import { loadOptimizerState } from './optimizerState';
+import { setModelWeights } from './runState';
 import type { EvaluateResult, EvaluateTarget, ResumeResult } from './protocol';
-import { buildUserDemo, freshUserStudent, retapDemo, type UserDemo } from './userModels';
+import { buildUserDemo, retapDemo, type UserDemo } from './userModels';
 
 export { PREVIEW_COUNT, PREVIEW_SEED, sceneForSize, VAL_SEED, type Demo } from './demo';
 export type { Post } from './runLoop';
@@ -167,7 +153,7 @@ export class EngineSession {
     const demo = this.requireDemo();
     const { row, student, best, align } = await this.recoverable('distill', from, (ckpt) => {
       if (ckpt?.tokens) replaceTokens(this.requireDemo(), ckpt);
-      return this.runDistill(id, config.method, config.params, config, { from: ckpt, config });
+      return runDistill(this.runContext, id, config.method, config.params, config, { from: ckpt, config });
     });
     demo.align = align;
     disposeModel(demo.student);
@@ -196,7 +182,7 @@ export class EngineSession {
       const runConfig: DistillConfig = { ...budget, method, params };
       const { row, student, best } = await this.recoverable('distill', i === first ? from : undefined, (ckpt) => {
         if (ckpt?.tokens) replaceTokens(this.requireDemo(), ckpt);
-        return this.runDistill(id, method, params, budget, { from: ckpt, config: runConfig, compare });
+        return runDistill(this.runContext, id, method, params, budget, { from: ckpt, config: runConfig, compare });
       });
       histories[method] = this.checkpoints.last?.history ?? [];
       disposeModel(student);
@@ -446,44 +432,6 @@ export class EngineSession {
     this.post({ type: 'backendChanged', status: { ...status, fallbackReason: reason }, reason });
   }
 
-  private restoreDistiller(distiller: Distiller, student: tf.LayersModel, from: Checkpoint, curve: [number, number][]): void {
-    if (from.kind !== 'distill' || !from.student || !from.align) throw new Error('the checkpoint is not of a distillation run');
-    setModelWeights(student, from.student, 'student');
-    setModelWeights(distiller.align, from.align, 'align module');
-    distiller.step = from.step;
-    distiller.baseLr = from.lr;
-    if (from.best) {
-      const weights = arraysToTensors(from.best.weights, student.weights.map((w) => w.shape as number[]), 'best student');
-      distiller.restoreBest(from.best.metric, from.best.step, weights);
-    }
-    for (const h of from.history) if (h.metric) curve.push([h.step, h.metric.value]);
-  }
-
-  private async captureDistill(distiller: Distiller, student: tf.LayersModel) {
-    const demo = this.requireDemo();
-    const best = distiller.bestStudentWeights();
-    try {
-      return {
-        step: distiller.step,
-        lr: distiller.baseLr,
-        tokens: demo.tokens ? await tokensToArray(demo.tokens) : null,
-        branch: demo.branch ? await branchToArrays(demo.branch) : null,
-        student: await modelWeightsToArrays(student),
-        align: await modelWeightsToArrays(distiller.align),
-        optimizer: await readOptimizerState(distiller.optimizer),
-        best: best
-          ? {
-              metric: distiller.bestMetric,
-              step: distiller.bestStep,
-              weights: await Promise.all(best.map((t, i) => tensorToArray(student.weights[i].originalName, t))),
-            }
-          : null,
-      };
-    } finally {
-      if (best) tf.dispose(best);
-    }
-  }
-
   dispose(): void {
     this.disposeDemo();
   }
@@ -559,138 +507,6 @@ export class EngineSession {
     built.disposeOld();
     for (const w of built.result.warnings) this.post({ type: 'warning', message: w });
     return built.result;
-  }
-
-  /** One stage-2 run from a student seeded with `config.seed` (same init for every method). */
-  private async runDistill(
-    id: number,
-    method: MethodName,
-    params: Readonly<Record<string, number | boolean>>,
-    config: Omit<DistillConfig, 'method' | 'params'>,
-    /** Checkpointing (single distillation runs; a comparison has none), resuming `from` when given. */
-    checkpointing: { readonly from: Checkpoint | undefined; readonly config: DistillConfig; readonly compare?: CompareProgress } | null = null,
-  ): Promise<{ row: CompareRow & { steps: number }; student: tf.LayersModel; best: tf.Tensor[] | null; align: ModelArtifactsData }> {
-    const demo = this.requireDemo();
-    const adapter = taskAdapter(demo.task, demo.source.numClasses);
-    const userStudent = demo.user?.student;
-    const student = userStudent
-      ? await freshUserStudent(userStudent)
-      : buildStudent(demo.task, { inputShape: demo.inputShape, numClasses: demo.source.numClasses });
-    if (!userStudent) reseedKernels(student, config.seed);
-    const studentTap = splitAtLayer(student, userStudent?.tap ?? TAP_LAYER).tapShape;
-    const teacherTap = demo.teacherSplit.tapShape;
-    const align = buildAlign([studentTap[0], studentTap[1], studentTap[2]], [teacherTap[0], teacherTap[1], teacherTap[2]]);
-    reseedKernels(align, config.seed + 1);
-    let distiller: Distiller;
-    const distillMethod = createMethod(method, params);
-    try {
-      distiller = new Distiller({
-        teacher: demo.teacherSplit,
-        student,
-        studentTap: userStudent?.tap,
-        align,
-        adapter,
-        method: distillMethod,
-        scenes: (k) => demo.source.trainBatch(config.seed, k, config.batchSize),
-        steps: config.steps,
-        lr: config.lr,
-        tokens: demo.tokens,
-        branch: demo.branch,
-      });
-    } catch (err) {
-      disposeModel(student);
-      align.dispose();
-      throw err;
-    }
-    const val = demo.source.valSet(config.valCount ?? DEFAULT_VAL_COUNT);
-    const progress = new ProgressThrottle(250);
-    const snapshots = new ProgressThrottle(1000);
-    const timer = new StepTimer();
-    const curve: [number, number][] = [];
-    // MasKD: the teacher's masks and the student's under the same tokens, as the run goes.
-    const studentView = (step: number): StudentView => ({
-      backbone: distiller.studentBackbone,
-      align: distiller.align,
-      customMask: customMaskActive(distillMethod.params as MaskdParams, step),
-    });
-    let finalLoss = NaN;
-    this.control.begin();
-    try {
-      const from = checkpointing?.from;
-      if (from) this.restoreDistiller(distiller, student, from, curve);
-      if (from) await loadOptimizerState(distiller.optimizer, from.optimizer);
-      this.live = { trainer: distiller, student };
-      if (checkpointing) {
-        await this.checkpoints.begin(
-          {
-            kind: 'distill',
-            config: checkpointing.config,
-            ...(checkpointing.compare ? { compare: checkpointing.compare } : {}),
-            task: demo.task,
-            inputSize: demo.inputShape[0],
-            total: config.steps,
-            backend: tf.getBackend(),
-          },
-          () => this.captureDistill(distiller, student),
-          from?.history,
-        );
-      }
-      if (demo.tokens && method === 'maskd') await sendSnapshot(this.runContext, id, distiller.step, 'distill', studentView(distiller.step));
-      while (distiller.step < config.steps && (await this.control.gate(() => this.checkpoints.onPause()))) {
-        const report = await guardedStep(this.runContext, distiller, timer);
-        if (!report) continue;
-        finalLoss = report.losses.total;
-        const last = report.step === config.steps;
-        let metric: RunProgress['metric'];
-        if (report.step % config.evalEvery === 0 || last) {
-          const m = await distiller.evaluate(val);
-          curve.push([report.step, m.primary]);
-          metric = { name: adapter.metricName, value: m.primary };
-        }
-        if (metric || progress.ready() || last || this.control.isPaused) {
-          sendProgress(this.runContext, id, {
-            runId: id,
-            stage: 'distill',
-            method,
-            step: report.step,
-            total: config.steps,
-            losses: report.losses,
-            msPerStep: timer.mean,
-            etaMs: timer.mean * (config.steps - report.step),
-            numTensors: tf.memory().numTensors,
-            metric,
-          });
-        }
-        await this.checkpoints.afterStep(report.step);
-        if (demo.tokens && method === 'maskd' && (snapshots.ready() || last || this.control.isPaused)) {
-          await sendSnapshot(this.runContext, id, report.step, 'distill', studentView(report.step));
-        }
-      }
-      await this.checkpoints.end();
-      const best = distiller.bestStudentWeights();
-      const alignArtifacts = await modelToArtifacts(align);
-      return {
-        row: {
-          method,
-          metric: Number.isFinite(distiller.bestMetric) ? distiller.bestMetric : NaN,
-          metricName: adapter.metricName,
-          finalLoss,
-          msPerStep: timer.mean,
-          curve,
-          steps: distiller.step,
-        },
-        student,
-        best,
-        align: alignArtifacts,
-      };
-    } catch (err) {
-      this.checkpoints.abandon();
-      disposeModel(student);
-      throw err;
-    } finally {
-      this.live = null;
-      distiller.dispose();
-    }
   }
 
   private disposeDemo(): void {
