@@ -47,12 +47,11 @@ import { RunControl } from './runControl';
 import { reseedKernels } from './seededInit';
 import { sendSnapshot, type LiveRun, type Post, type RunContext } from './runLoop';
 import { taskAdapter } from './tasks';
-import { BACKEND_PREFERENCE, initBackend, type BackendName } from './backend';
 import { checkpointInfo, validateCheckpoint, type Checkpoint, type CheckpointInfo, type CompareProgress, type HistoryEntry } from './checkpoint';
 import type { CheckpointSink } from './checkpointStore';
-import { DeviceWatch, type DeviceLoss } from './deviceWatch';
+import { DeviceRecovery } from './deviceRecovery';
+import { DeviceWatch } from './deviceWatch';
 import { copyCheckpoint, RunCheckpointer } from './runCheckpointer';
-import { setModelWeights } from './runState';
 import type { EvaluateResult, EvaluateTarget, ResumeResult } from './protocol';
 import { buildUserDemo, retapDemo, type UserDemo } from './userModels';
 
@@ -75,8 +74,7 @@ export class EngineSession {
   readonly device = new DeviceWatch();
   private live: LiveRun | null = null;
   private readonly runContext: RunContext;
-  /** Set while the models move to another backend after a device loss; requests wait for it. */
-  private recovery: Promise<void> | null = null;
+  private readonly recovery: DeviceRecovery;
 
   constructor(
     private readonly post: Post,
@@ -94,6 +92,12 @@ export class EngineSession {
         this.live = live;
       },
     };
+    this.recovery = new DeviceRecovery({
+      ...this.runContext,
+      idle: () => !this.live && this.demo !== null,
+      disposeDemo: () => this.disposeDemo(),
+      loadDemo: (task, base, options) => this.loadDemo(task, base, options),
+    });
   }
 
   private requireDemo(): Demo {
@@ -145,13 +149,13 @@ export class EngineSession {
 
   /** Stage 1; `from` resumes a checkpoint of a mask-learning run exactly (step, tokens, Adam, history). */
   async learnMasks(id: number, config: MaskStageConfig, from?: Checkpoint): Promise<MasksResult> {
-    return this.recoverable('masks', from, (ckpt) => runMaskStage(this.runContext, id, config, ckpt));
+    return this.recovery.run('masks', from, (ckpt) => runMaskStage(this.runContext, id, config, ckpt));
   }
 
   /** Stage 2; `from` resumes a checkpoint of a distillation run exactly (weights, Adam, best, history). */
   async distill(id: number, config: DistillConfig, from?: Checkpoint): Promise<DistillResult> {
     const demo = this.requireDemo();
-    const { row, student, best, align } = await this.recoverable('distill', from, (ckpt) => {
+    const { row, student, best, align } = await this.recovery.run('distill', from, (ckpt) => {
       if (ckpt?.tokens) replaceTokens(this.requireDemo(), ckpt);
       return runDistill(this.runContext, id, config.method, config.params, config, { from: ckpt, config });
     });
@@ -180,7 +184,7 @@ export class EngineSession {
       const params = perMethod?.[method] ?? {};
       const compare: CompareProgress = { methods, ...(perMethod ? { params: perMethod } : {}), rows: [...rows], histories: { ...histories } };
       const runConfig: DistillConfig = { ...budget, method, params };
-      const { row, student, best } = await this.recoverable('distill', i === first ? from : undefined, (ckpt) => {
+      const { row, student, best } = await this.recovery.run('distill', i === first ? from : undefined, (ckpt) => {
         if (ckpt?.tokens) replaceTokens(this.requireDemo(), ckpt);
         return runDistill(this.runContext, id, method, params, budget, { from: ckpt, config: runConfig, compare });
       });
@@ -195,7 +199,7 @@ export class EngineSession {
   }
 
   async snapshot(id: number): Promise<void> {
-    await this.recovery;
+    await this.recovery.inProgress;
     const demo = this.requireDemo();
     if (!demo.tokens) throw new Error('there are no receptive tokens yet: run mask learning or load shipped tokens');
     await sendSnapshot(this.runContext, id, this.control.step, 'masks');
@@ -263,7 +267,7 @@ export class EngineSession {
 
   /** Validation metric of the current student and/or the teacher on the fixed validation scenes. */
   async evaluate(target: EvaluateTarget, valCount = DEFAULT_VAL_COUNT): Promise<EvaluateResult> {
-    await this.recovery;
+    await this.recovery.inProgress;
     const demo = this.requireDemo();
     if (this.live && !this.control.isPaused) throw new Error('a run is training: pause it before evaluating');
     const adapter = taskAdapter(demo.task, demo.source.numClasses);
@@ -344,92 +348,9 @@ export class EngineSession {
     return { kind: 'distill', result: await this.distill(id, from.config, from) };
   }
 
-  /**
-   * Runs `body`; when the GPU device is lost under it, moves to the next backend, loads the
-   * demo there and runs `body` again from the run's latest in-memory checkpoint.
-   */
-  private async recoverable<R>(
-    kind: Checkpoint['kind'],
-    from: Checkpoint | undefined,
-    body: (from: Checkpoint | undefined) => Promise<R>,
-  ): Promise<R> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await body(from);
-      } catch (err) {
-        const loss = await this.device.explains(err);
-        if (!loss || attempt >= 2) throw err;
-        // The run's own latest checkpoint (taken at its start, then at intervals and pauses).
-        const last = this.checkpoints.last;
-        if (last?.kind === kind) from = last;
-        await this.moveOffLostDevice(loss, from);
-      }
-    }
-  }
-
-  /**
-   * A loss while nothing trains (a run recovers by itself): move the demo to the next backend at
-   * once, with the last run's tokens and student, and say so. Call after each `device.arm()`.
-   */
+  /** Moves the demo to the next backend when the device is lost while nothing trains. Call after each `device.arm()`. */
   watchIdleLoss(busy: () => boolean): void {
-    const watched = this.device.lost;
-    void watched.then(async (loss) => {
-      if (busy() || this.live || !this.demo || this.device.lost !== watched) return;
-      try {
-        await this.moveOffLostDevice(loss, undefined, 'idle');
-        this.watchIdleLoss(busy);
-      } catch (err) {
-        this.post({ type: 'error', message: `${errorText(err)}: reload the page` });
-      }
-    });
-  }
-
-  private async moveOffLostDevice(loss: DeviceLoss, from: Checkpoint | undefined, during: 'run' | 'idle' = 'run'): Promise<void> {
-    const moving = this.moveDemo(loss, from, during);
-    this.recovery = moving.catch(() => {});
-    try {
-      await moving;
-    } finally {
-      this.recovery = null;
-    }
-  }
-
-  private async moveDemo(loss: DeviceLoss, from: Checkpoint | undefined, during: 'run' | 'idle'): Promise<void> {
-    const demo = this.requireDemo();
-    const { task, base, options } = demo;
-    if (base === null || demo.user) {
-      throw new Error(
-        `the WebGPU device was lost (${loss.reason}); models trained or loaded in this page cannot be moved to another backend: ` +
-          'reload the page and load them again (a trained teacher must be retrained)',
-      );
-    }
-    const failed = tf.getBackend() as BackendName;
-    try {
-      this.disposeDemo();
-    } catch {
-      // Its buffers died with the device.
-    }
-    const order = BACKEND_PREFERENCE.slice(BACKEND_PREFERENCE.indexOf(failed) + 1);
-    const status = await initBackend(order.length ? order : ['cpu']);
-    this.device.arm();
-    await this.loadDemo(task, base, options);
-    const last = this.checkpoints.last;
-    if (during === 'idle' && last) {
-      // What the last run left (learnt tokens, a distilled student) comes along.
-      if (last.tokens) replaceTokens(this.requireDemo(), last);
-      if (last.kind === 'distill' && last.student) setModelWeights(this.requireDemo().student, last.student, 'student');
-    }
-    const reason = `the WebGPU device was lost (${loss.reason}${loss.message ? `: ${loss.message}` : ''})`;
-    this.post({
-      type: 'warning',
-      message:
-        during === 'run'
-          ? `${reason} at step ${this.control.step}. The engine moved to ${status.backend} and continues the run from its last ` +
-            `checkpoint (step ${from?.step ?? 0}); the history is kept. Training is slower there.`
-          : `${reason} while no run was training. The engine moved to ${status.backend} and reloaded the models there` +
-            `${last ? ' (with the last run’s tokens and student)' : ''}. Training is slower there.`,
-    });
-    this.post({ type: 'backendChanged', status: { ...status, fallbackReason: reason }, reason });
+    this.recovery.watchIdleLoss(busy);
   }
 
   dispose(): void {
