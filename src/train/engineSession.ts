@@ -5,8 +5,6 @@ import * as tf from '@tensorflow/tfjs';
 import type { DigitPools } from '../data/digits';
 import { generateScene } from '../data/scenes';
 import type { MethodName } from '../maskd/methods';
-import { ReceptiveTokens } from '../maskd/tokens';
-import { TokenWeightBranch } from '../maskd/tokenWeights';
 import { buildStudent, TAP_LAYER, type Task } from '../models/nets';
 import { disposeModel } from '../models/disposeModel';
 import { splitAtLayer } from '../models/split';
@@ -47,6 +45,7 @@ import { RunControl } from './runControl';
 import { reseedKernels } from './seededInit';
 import { sendSnapshot, type LiveRun, type Post, type RunContext } from './runLoop';
 import { taskAdapter } from './tasks';
+import { importTokens } from './tokenImport';
 import { checkpointInfo, validateCheckpoint, type Checkpoint, type CheckpointInfo, type CompareProgress, type HistoryEntry } from './checkpoint';
 import type { CheckpointSink } from './checkpointStore';
 import { DeviceRecovery } from './deviceRecovery';
@@ -360,40 +359,17 @@ export class EngineSession {
   /** Replaces the tokens (+ branch) with imported ones, checked against the teacher; optionally the preview scenes. */
   async setTokens(request: SetTokensRequest): Promise<TokensSet> {
     const demo = this.requireDemo();
-    const channels = demo.teacherSplit.tapShape[2];
-    const [numTokens, width] = request.tokens.shape;
-    if (width !== channels) {
-      throw new Error(`these tokens are C = ${width} wide but the ${demo.task} teacher's feature at the tap layer has ${channels} channels; they belong to another teacher`);
-    }
-    const seeds = request.previewSeeds;
-    if (seeds && (seeds.length === 0 || seeds.length > 16 || !seeds.every((v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff))) {
-      throw new Error('preview seeds must be 1–16 integers in [0, 2^32)');
-    }
-    // Seeds name digit scenes; a custom dataset keeps its own previews.
-    if (seeds && demo.source.kind !== 'digits') throw new Error('preview scenes by seed exist only for the digit demos; load the demo first');
-    const tokens = ReceptiveTokens.deserialize(request.tokens);
-    let branch: TokenWeightBranch | null = null;
-    try {
-      if (request.branch) {
-        branch = TokenWeightBranch.deserialize(request.branch);
-        if (branch.channels !== channels || branch.numTokens !== numTokens) {
-          throw new Error(`the token-weight branch is C = ${branch.channels}, T = ${branch.numTokens}, but the tokens are C = ${channels}, T = ${numTokens}`);
-        }
-      }
-    } catch (err) {
-      tokens.dispose();
-      branch?.dispose();
-      throw err;
-    }
+    const { tokens, branch } = importTokens(demo, request);
     demo.tokens?.dispose();
     demo.branch?.dispose();
     demo.tokens = tokens;
     demo.branch = branch;
+    const seeds = request.previewSeeds;
     if (seeds) {
       const pools = this.requirePools();
       this.demo = { ...demo, previews: seeds.map((s) => generateScene(pools.val, s, sceneForSize(demo.inputShape[0]))) };
     }
-    return { numTokens, channels, tokenWeights: branch !== null };
+    return { numTokens: tokens.numTokens, channels: tokens.channels, tokenWeights: branch !== null };
   }
 
   /** The current student and the align module trained with it, as tfjs model artifacts. */
