@@ -1,57 +1,59 @@
-// What the worker holds between commands (data, teacher, tokens, student) and the two stage
-// loops with their progress, snapshots, pause/stop and non-finite handling. No DOM: the worker
-// passes `post`, so the loops can also run in Node.
+// What the worker holds between commands (data, teacher, tokens, student) and the commands on
+// it. A stage's run is in maskStageRun.ts / distillRun.ts, moving off a lost device in
+// deviceRecovery.ts. No DOM: the worker passes `post`, so the session can also run in Node.
 import * as tf from '@tensorflow/tfjs';
+import { parseDataset } from '../data/custom/parse';
+import type { ImageDecoder } from '../data/custom/types';
 import type { DigitPools } from '../data/digits';
 import { generateScene } from '../data/scenes';
 import type { MethodName } from '../maskd/methods';
-import { buildStudent, TAP_LAYER, type Task } from '../models/nets';
 import { disposeModel } from '../models/disposeModel';
+import { buildStudent, TAP_LAYER, type Task } from '../models/nets';
 import { splitAtLayer } from '../models/split';
 import { modelToArtifacts } from './artifacts';
+import { checkpointInfo, validateCheckpoint, type Checkpoint, type CheckpointInfo, type CompareProgress, type HistoryEntry } from './checkpoint';
+import type { CheckpointSink } from './checkpointStore';
 import { contentSource } from './contentHash';
-import { loadShippedTokens, loadTeacher, modelCard } from './demoModels';
-import { parseDataset } from '../data/custom/parse';
-import type { ImageDecoder } from '../data/custom/types';
-import { customSource, type DataSource } from './dataSource';
-import { DEFAULT_VAL_COUNT, demoSource, disposeDemo, replaceTokens, sceneForSize, VAL_SEED, type Demo } from './demo';
-import { datasetSummary } from './datasetSummary';
 import { trainTeacherOn } from './customTeacher';
+import { customSource, type DataSource } from './dataSource';
+import { datasetSummary } from './datasetSummary';
+import { DEFAULT_VAL_COUNT, demoSource, disposeDemo, replaceTokens, sceneForSize, VAL_SEED, type Demo } from './demo';
+import { loadShippedTokens, loadTeacher, modelCard } from './demoModels';
+import { DeviceRecovery } from './deviceRecovery';
+import { DeviceWatch } from './deviceWatch';
 import { runDistill } from './distillRun';
 import { runMaskStage } from './maskStageRun';
 import type {
   CompareConfig,
   CompareRow,
-  DemoLoaded,
-  DistillConfig,
   DatasetFileData,
   DatasetSummary,
+  DemoLoaded,
+  DistillConfig,
   DistillResult,
   EngineEvent,
+  EvaluateResult,
+  EvaluateTarget,
   LoadDatasetOptions,
   LoadDemoOptions,
+  LoadModelsRequest,
   MaskStageConfig,
   MasksResult,
+  ModelRole,
+  ModelsLoaded,
+  ResumeResult,
   SetTokensRequest,
   StudentExport,
   TokensFile,
-  TrainTeacherRequest,
   TokensSet,
-  LoadModelsRequest,
-  ModelRole,
-  ModelsLoaded,
+  TrainTeacherRequest,
 } from './protocol';
+import { copyCheckpoint, RunCheckpointer } from './runCheckpointer';
 import { RunControl } from './runControl';
-import { reseedKernels } from './seededInit';
 import { sendSnapshot, type LiveRun, type Post, type RunContext } from './runLoop';
+import { reseedKernels } from './seededInit';
 import { taskAdapter } from './tasks';
 import { importTokens } from './tokenImport';
-import { checkpointInfo, validateCheckpoint, type Checkpoint, type CheckpointInfo, type CompareProgress, type HistoryEntry } from './checkpoint';
-import type { CheckpointSink } from './checkpointStore';
-import { DeviceRecovery } from './deviceRecovery';
-import { DeviceWatch } from './deviceWatch';
-import { copyCheckpoint, RunCheckpointer } from './runCheckpointer';
-import type { EvaluateResult, EvaluateTarget, ResumeResult } from './protocol';
 import { buildUserDemo, retapDemo, type UserDemo } from './userModels';
 
 export { PREVIEW_COUNT, PREVIEW_SEED, sceneForSize, VAL_SEED, type Demo } from './demo';
