@@ -1,134 +1,65 @@
-// What the worker holds between commands (data, teacher, tokens, student) and the two stage
-// loops with their progress, snapshots, pause/stop and non-finite handling. No DOM: the worker
-// passes `post`, so the loops can also run in Node.
+// What the worker holds between commands (data, teacher, tokens, student) and the commands on
+// it. A stage's run is in maskStageRun.ts / distillRun.ts, moving off a lost device in
+// deviceRecovery.ts. No DOM: the worker passes `post`, so the session can also run in Node.
 import * as tf from '@tensorflow/tfjs';
-import type { DigitPools } from '../data/digits';
-import { generateScene, type Scene, type SceneConfig } from '../data/scenes';
-import { createMethod, customMaskActive, type MaskdParams, type MethodName } from '../maskd/methods';
-import { ReceptiveTokens } from '../maskd/tokens';
-import { TokenWeightBranch } from '../maskd/tokenWeights';
-import { buildAlign } from '../models/align';
-import { buildStudent, TAP_LAYER, type Task } from '../models/nets';
-import { disposeModel } from '../models/disposeModel';
-import { splitAtLayer, type SplitModel } from '../models/split';
-import { modelToArtifacts } from './artifacts';
-import { contentSource } from './contentHash';
-import { loadShippedTokens, loadTeacher, modelCard } from './demoModels';
 import { parseDataset } from '../data/custom/parse';
 import type { ImageDecoder } from '../data/custom/types';
-import { customSource, digitSource, type DataSource } from './dataSource';
-import { datasetSummary } from './datasetSummary';
+import type { DigitPools } from '../data/digits';
+import { generateScene } from '../data/scenes';
+import type { MethodName } from '../maskd/methods';
+import { disposeModel } from '../models/disposeModel';
+import { buildStudent, TAP_LAYER, type Task } from '../models/nets';
+import { splitAtLayer } from '../models/split';
+import { modelToArtifacts } from './artifacts';
+import { checkpointInfo, validateCheckpoint, type Checkpoint, type CheckpointInfo, type CompareProgress, type HistoryEntry } from './checkpoint';
+import type { CheckpointSink } from './checkpointStore';
+import { contentSource } from './contentHash';
 import { trainTeacherOn } from './customTeacher';
-import { Distiller } from './distillStage';
-import { MaskLearner } from './maskStage';
+import { customSource, type DataSource } from './dataSource';
+import { datasetSummary } from './datasetSummary';
+import { DEFAULT_VAL_COUNT, demoSource, disposeDemo, replaceTokens, sceneForSize, VAL_SEED, type Demo } from './demo';
+import { loadShippedTokens, loadTeacher, modelCard } from './demoModels';
+import { DeviceRecovery } from './deviceRecovery';
+import { DeviceWatch } from './deviceWatch';
+import { runDistill } from './distillRun';
+import { runMaskStage } from './maskStageRun';
 import type {
   CompareConfig,
   CompareRow,
-  DemoLoaded,
-  DistillConfig,
   DatasetFileData,
   DatasetSummary,
+  DemoLoaded,
+  DistillConfig,
   DistillResult,
   EngineEvent,
+  EvaluateResult,
+  EvaluateTarget,
   LoadDatasetOptions,
   LoadDemoOptions,
+  LoadModelsRequest,
   MaskStageConfig,
   MasksResult,
-  ModelArtifactsData,
-  RunProgress,
+  ModelRole,
+  ModelsLoaded,
+  ResumeResult,
   SetTokensRequest,
   StudentExport,
   TokensFile,
-  TrainTeacherRequest,
   TokensSet,
-  LoadModelsRequest,
-  ModelRole,
-  ModelsLoaded,
+  TrainTeacherRequest,
 } from './protocol';
-import { RunControl } from './runControl';
-import { reseedKernels } from './seededInit';
-import { maskSnapshot, snapshotTransfer, type StudentView } from './snapshot';
-import { NonFiniteStepError } from './stageCommon';
-import { taskAdapter } from './tasks';
-import { ProgressThrottle } from './throttle';
-import { BACKEND_PREFERENCE, initBackend, type BackendName } from './backend';
-import { checkpointInfo, validateCheckpoint, type Checkpoint, type CheckpointInfo, type CompareProgress, type HistoryEntry } from './checkpoint';
-import type { CheckpointSink } from './checkpointStore';
-import { DeviceWatch, type DeviceLoss } from './deviceWatch';
 import { copyCheckpoint, RunCheckpointer } from './runCheckpointer';
-import {
-  arraysToTensors,
-  branchFromArrays,
-  branchToArrays,
-  modelWeightsToArrays,
-  readOptimizerState,
-  tensorToArray,
-  setModelWeights,
-  tokensFromArray,
-  tokensToArray,
-} from './runState';
-import { loadOptimizerState } from './optimizerState';
-import type { EvaluateResult, EvaluateTarget, ResumeResult } from './protocol';
-import { buildUserDemo, freshUserStudent, releaseUser, retapDemo, type UserDemo, type UserModels } from './userModels';
+import { RunControl } from './runControl';
+import { sendSnapshot, type LiveRun, type Post, type RunContext } from './runLoop';
+import { reseedKernels } from './seededInit';
+import { taskAdapter } from './tasks';
+import { importTokens } from './tokenImport';
+import { buildUserDemo, retapDemo, type UserDemo } from './userModels';
 
-export type Post = (event: EngineEvent, transfer?: Transferable[]) => void;
+export { PREVIEW_COUNT, PREVIEW_SEED, sceneForSize, VAL_SEED, type Demo } from './demo';
+export type { Post } from './runLoop';
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
-export const VAL_SEED = 20230501;
-export const PREVIEW_SEED = 4242;
-export const PREVIEW_COUNT = 4;
-const DEFAULT_VAL_COUNT = 64;
-
-export interface Demo {
-  readonly task: Task;
-  readonly inputShape: readonly [number, number, number];
-  readonly source: DataSource;
-  readonly teacher: tf.LayersModel;
-  readonly teacherSplit: SplitModel;
-  readonly previews: readonly Scene[];
-  tokens: ReceptiveTokens | null;
-  branch: TokenWeightBranch | null;
-  student: tf.LayersModel;
-  bestStudent: tf.Tensor[] | null;
-  /** The align module trained with `student` (by `distill`), as artifacts for export. */
-  align?: ModelArtifactsData;
-  /** How it was loaded, to load it again on another backend after a device loss; null for a teacher trained in the page. */
-  readonly base: string | null;
-  readonly options: LoadDemoOptions;
-  /** The user's own teacher/student, when loaded (src/train/userModels.ts). */
-  user?: UserModels;
-}
-
-/** The trainer of the run in progress, for evaluate, the lr change and the NaN test hook. */
-interface LiveRun {
-  readonly trainer: MaskLearner | Distiller;
-  readonly student: tf.LayersModel | null;
-}
-
-/** Scene settings scaled to the input side (digits 14–28 px at 64). */
-export function sceneForSize(size: number): Partial<SceneConfig> {
-  if (size === 64) return {};
-  return { height: size, width: size, minSize: Math.max(6, Math.round((14 * size) / 64)), maxSize: Math.max(8, Math.round((28 * size) / 64)) };
-}
-
-/** The digit scenes of a demo at input side `size`, with the engine's fixed validation and preview seeds. */
-function demoSource(pools: DigitPools, task: Task, size: number): DataSource {
-  return digitSource(pools, task, sceneForSize(size), size, { valSeed: VAL_SEED, previewSeed: PREVIEW_SEED, previewCount: PREVIEW_COUNT });
-}
-
-/** Running mean of step time, for ms/step and the ETA. */
-class StepTimer {
-  private sum = 0;
-  private n = 0;
-  add(ms: number): void {
-    this.sum += ms;
-    this.n++;
-  }
-  get mean(): number {
-    return this.n ? this.sum / this.n : 0;
-  }
-}
 
 export class EngineSession {
   pools: DigitPools | null = null;
@@ -143,8 +74,8 @@ export class EngineSession {
   /** The webgpu device, watched for loss (armed by whoever initialises the backend). */
   readonly device = new DeviceWatch();
   private live: LiveRun | null = null;
-  /** Set while the models move to another backend after a device loss; requests wait for it. */
-  private recovery: Promise<void> | null = null;
+  private readonly runContext: RunContext;
+  private readonly recovery: DeviceRecovery;
 
   constructor(
     private readonly post: Post,
@@ -152,6 +83,22 @@ export class EngineSession {
   ) {
     this.control = new RunControl((info) => post({ type: 'pauseState', info }));
     this.checkpoints = new RunCheckpointer(sink, (message) => post({ type: 'warning', message }));
+    this.runContext = {
+      post,
+      control: this.control,
+      checkpoints: this.checkpoints,
+      device: this.device,
+      requireDemo: () => this.requireDemo(),
+      setLive: (live) => {
+        this.live = live;
+      },
+    };
+    this.recovery = new DeviceRecovery({
+      ...this.runContext,
+      idle: () => !this.live && this.demo !== null,
+      disposeDemo: () => this.disposeDemo(),
+      loadDemo: (task, base, options) => this.loadDemo(task, base, options),
+    });
   }
 
   private requireDemo(): Demo {
@@ -203,96 +150,15 @@ export class EngineSession {
 
   /** Stage 1; `from` resumes a checkpoint of a mask-learning run exactly (step, tokens, Adam, history). */
   async learnMasks(id: number, config: MaskStageConfig, from?: Checkpoint): Promise<MasksResult> {
-    return this.recoverable('masks', from, (ckpt) => this.learnMasksRun(id, config, ckpt));
-  }
-
-  private async learnMasksRun(id: number, config: MaskStageConfig, from: Checkpoint | undefined): Promise<MasksResult> {
-    const demo = this.requireDemo();
-    const learner = new MaskLearner({
-      teacher: demo.teacherSplit,
-      adapter: taskAdapter(demo.task, demo.source.numClasses),
-      scenes: (k) => demo.source.trainBatch(config.seed, k, config.batchSize),
-      config,
-      ...(from?.tokens ? { tokens: tokensFromArray(from.tokens), branch: from.branch ? branchFromArrays(from.branch) : null } : {}),
-    });
-    // The new tokens replace the old ones now, so a snapshot while paused shows them.
-    demo.tokens?.dispose();
-    demo.branch?.dispose();
-    demo.tokens = learner.tokens;
-    demo.branch = learner.branch;
-    const progress = new ProgressThrottle(250);
-    const snapshots = new ProgressThrottle(1000);
-    const timer = new StepTimer();
-    let collapseWarned = false;
-    this.control.begin();
-    try {
-      if (from) {
-        learner.step = from.step;
-        learner.baseLr = from.lr;
-        await loadOptimizerState(learner.optimizer, from.optimizer);
-        this.control.step = from.step;
-      }
-      this.live = { trainer: learner, student: null };
-      await this.checkpoints.begin(
-        { kind: 'masks', config, task: demo.task, inputSize: demo.inputShape[0], total: config.steps, backend: tf.getBackend() },
-        async () => ({
-          step: learner.step,
-          lr: learner.baseLr,
-          tokens: await tokensToArray(learner.tokens),
-          branch: learner.branch ? await branchToArrays(learner.branch) : null,
-          student: null,
-          align: null,
-          optimizer: await readOptimizerState(learner.optimizer),
-          best: null,
-        }),
-        from?.history,
-      );
-      await this.sendSnapshot(id, learner.step, 'masks');
-      while (learner.step < config.steps && (await this.control.gate(() => this.checkpoints.onPause()))) {
-        const report = await this.guardedStep(learner, timer);
-        if (!report) continue;
-        // Tokens start near zero, so every mask starts at ~0.5 (Dice ≈ 1): judge collapse only
-        // after a warm-up of 10% of the run (at least 20 steps, at most the whole run).
-        const judged = report.step >= Math.min(config.steps, Math.max(20, Math.round(0.1 * config.steps)));
-        if (report.collapse && judged && !collapseWarned) {
-          collapseWarned = true;
-          this.post({ type: 'warning', message: `mask collapse at step ${report.step}: ${report.collapse}` });
-        }
-        const last = report.step === config.steps;
-        if (progress.ready() || last || this.control.isPaused) {
-          this.sendProgress(id, {
-            runId: id,
-            stage: 'masks',
-            step: report.step,
-            total: config.steps,
-            losses: report.losses,
-            msPerStep: timer.mean,
-            etaMs: timer.mean * (config.steps - report.step),
-            numTensors: tf.memory().numTensors,
-            tokenAreas: report.tokenAreas,
-            tokenWeights: report.tokenWeights,
-          });
-        }
-        if (snapshots.ready() || last || this.control.isPaused) await this.sendSnapshot(id, report.step, 'masks');
-        await this.checkpoints.afterStep(report.step);
-      }
-      await this.checkpoints.end();
-      return { step: learner.step, stopped: learner.step < config.steps };
-    } catch (err) {
-      this.checkpoints.abandon();
-      throw err;
-    } finally {
-      this.live = null;
-      learner.dispose();
-    }
+    return this.recovery.run('masks', from, (ckpt) => runMaskStage(this.runContext, id, config, ckpt));
   }
 
   /** Stage 2; `from` resumes a checkpoint of a distillation run exactly (weights, Adam, best, history). */
   async distill(id: number, config: DistillConfig, from?: Checkpoint): Promise<DistillResult> {
     const demo = this.requireDemo();
-    const { row, student, best, align } = await this.recoverable('distill', from, (ckpt) => {
-      if (ckpt?.tokens) this.replaceTokens(ckpt);
-      return this.runDistill(id, config.method, config.params, config, { from: ckpt, config });
+    const { row, student, best, align } = await this.recovery.run('distill', from, (ckpt) => {
+      if (ckpt?.tokens) replaceTokens(this.requireDemo(), ckpt);
+      return runDistill(this.runContext, id, config.method, config.params, config, { from: ckpt, config });
     });
     demo.align = align;
     disposeModel(demo.student);
@@ -319,9 +185,9 @@ export class EngineSession {
       const params = perMethod?.[method] ?? {};
       const compare: CompareProgress = { methods, ...(perMethod ? { params: perMethod } : {}), rows: [...rows], histories: { ...histories } };
       const runConfig: DistillConfig = { ...budget, method, params };
-      const { row, student, best } = await this.recoverable('distill', i === first ? from : undefined, (ckpt) => {
-        if (ckpt?.tokens) this.replaceTokens(ckpt);
-        return this.runDistill(id, method, params, budget, { from: ckpt, config: runConfig, compare });
+      const { row, student, best } = await this.recovery.run('distill', i === first ? from : undefined, (ckpt) => {
+        if (ckpt?.tokens) replaceTokens(this.requireDemo(), ckpt);
+        return runDistill(this.runContext, id, method, params, budget, { from: ckpt, config: runConfig, compare });
       });
       histories[method] = this.checkpoints.last?.history ?? [];
       disposeModel(student);
@@ -334,10 +200,10 @@ export class EngineSession {
   }
 
   async snapshot(id: number): Promise<void> {
-    await this.recovery;
+    await this.recovery.inProgress;
     const demo = this.requireDemo();
     if (!demo.tokens) throw new Error('there are no receptive tokens yet: run mask learning or load shipped tokens');
-    await this.sendSnapshot(id, this.control.step, 'masks');
+    await sendSnapshot(this.runContext, id, this.control.step, 'masks');
   }
 
   /** The current tokens (+ branch) as the shipped-file format, with `meta` for the record. */
@@ -402,7 +268,7 @@ export class EngineSession {
 
   /** Validation metric of the current student and/or the teacher on the fixed validation scenes. */
   async evaluate(target: EvaluateTarget, valCount = DEFAULT_VAL_COUNT): Promise<EvaluateResult> {
-    await this.recovery;
+    await this.recovery.inProgress;
     const demo = this.requireDemo();
     if (this.live && !this.control.isPaused) throw new Error('a run is training: pause it before evaluating');
     const adapter = taskAdapter(demo.task, demo.source.numClasses);
@@ -483,142 +349,9 @@ export class EngineSession {
     return { kind: 'distill', result: await this.distill(id, from.config, from) };
   }
 
-  /**
-   * Runs `body`; when the GPU device is lost under it, moves to the next backend, loads the
-   * demo there and runs `body` again from the run's latest in-memory checkpoint.
-   */
-  private async recoverable<R>(
-    kind: Checkpoint['kind'],
-    from: Checkpoint | undefined,
-    body: (from: Checkpoint | undefined) => Promise<R>,
-  ): Promise<R> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await body(from);
-      } catch (err) {
-        const loss = await this.device.explains(err);
-        if (!loss || attempt >= 2) throw err;
-        // The run's own latest checkpoint (taken at its start, then at intervals and pauses).
-        const last = this.checkpoints.last;
-        if (last?.kind === kind) from = last;
-        await this.moveOffLostDevice(loss, from);
-      }
-    }
-  }
-
-  /**
-   * A loss while nothing trains (a run recovers by itself): move the demo to the next backend at
-   * once, with the last run's tokens and student, and say so. Call after each `device.arm()`.
-   */
+  /** Moves the demo to the next backend when the device is lost while nothing trains. Call after each `device.arm()`. */
   watchIdleLoss(busy: () => boolean): void {
-    const watched = this.device.lost;
-    void watched.then(async (loss) => {
-      if (busy() || this.live || !this.demo || this.device.lost !== watched) return;
-      try {
-        await this.moveOffLostDevice(loss, undefined, 'idle');
-        this.watchIdleLoss(busy);
-      } catch (err) {
-        this.post({ type: 'error', message: `${errorText(err)}: reload the page` });
-      }
-    });
-  }
-
-  private async moveOffLostDevice(loss: DeviceLoss, from: Checkpoint | undefined, during: 'run' | 'idle' = 'run'): Promise<void> {
-    const moving = this.moveDemo(loss, from, during);
-    this.recovery = moving.catch(() => {});
-    try {
-      await moving;
-    } finally {
-      this.recovery = null;
-    }
-  }
-
-  private async moveDemo(loss: DeviceLoss, from: Checkpoint | undefined, during: 'run' | 'idle'): Promise<void> {
-    const demo = this.requireDemo();
-    const { task, base, options } = demo;
-    if (base === null || demo.user) {
-      throw new Error(
-        `the WebGPU device was lost (${loss.reason}); models trained or loaded in this page cannot be moved to another backend: ` +
-          'reload the page and load them again (a trained teacher must be retrained)',
-      );
-    }
-    const failed = tf.getBackend() as BackendName;
-    try {
-      this.disposeDemo();
-    } catch {
-      // Its buffers died with the device.
-    }
-    const order = BACKEND_PREFERENCE.slice(BACKEND_PREFERENCE.indexOf(failed) + 1);
-    const status = await initBackend(order.length ? order : ['cpu']);
-    this.device.arm();
-    await this.loadDemo(task, base, options);
-    const last = this.checkpoints.last;
-    if (during === 'idle' && last) {
-      // What the last run left (learnt tokens, a distilled student) comes along.
-      if (last.tokens) this.replaceTokens(last);
-      if (last.kind === 'distill' && last.student) setModelWeights(this.requireDemo().student, last.student, 'student');
-    }
-    const reason = `the WebGPU device was lost (${loss.reason}${loss.message ? `: ${loss.message}` : ''})`;
-    this.post({
-      type: 'warning',
-      message:
-        during === 'run'
-          ? `${reason} at step ${this.control.step}. The engine moved to ${status.backend} and continues the run from its last ` +
-            `checkpoint (step ${from?.step ?? 0}); the history is kept. Training is slower there.`
-          : `${reason} while no run was training. The engine moved to ${status.backend} and reloaded the models there` +
-            `${last ? ' (with the last run’s tokens and student)' : ''}. Training is slower there.`,
-    });
-    this.post({ type: 'backendChanged', status: { ...status, fallbackReason: reason }, reason });
-  }
-
-  /** Stage 2 resumes with the tokens it was run with (not whatever the reloaded demo ships). */
-  private replaceTokens(from: Checkpoint): void {
-    const demo = this.requireDemo();
-    if (!from.tokens) return;
-    const tokens = tokensFromArray(from.tokens);
-    const branch = from.branch ? branchFromArrays(from.branch) : null;
-    demo.tokens?.dispose();
-    demo.branch?.dispose();
-    demo.tokens = tokens;
-    demo.branch = branch;
-  }
-
-  private restoreDistiller(distiller: Distiller, student: tf.LayersModel, from: Checkpoint, curve: [number, number][]): void {
-    if (from.kind !== 'distill' || !from.student || !from.align) throw new Error('the checkpoint is not of a distillation run');
-    setModelWeights(student, from.student, 'student');
-    setModelWeights(distiller.align, from.align, 'align module');
-    distiller.step = from.step;
-    distiller.baseLr = from.lr;
-    if (from.best) {
-      const weights = arraysToTensors(from.best.weights, student.weights.map((w) => w.shape as number[]), 'best student');
-      distiller.restoreBest(from.best.metric, from.best.step, weights);
-    }
-    for (const h of from.history) if (h.metric) curve.push([h.step, h.metric.value]);
-  }
-
-  private async captureDistill(distiller: Distiller, student: tf.LayersModel) {
-    const demo = this.requireDemo();
-    const best = distiller.bestStudentWeights();
-    try {
-      return {
-        step: distiller.step,
-        lr: distiller.baseLr,
-        tokens: demo.tokens ? await tokensToArray(demo.tokens) : null,
-        branch: demo.branch ? await branchToArrays(demo.branch) : null,
-        student: await modelWeightsToArrays(student),
-        align: await modelWeightsToArrays(distiller.align),
-        optimizer: await readOptimizerState(distiller.optimizer),
-        best: best
-          ? {
-              metric: distiller.bestMetric,
-              step: distiller.bestStep,
-              weights: await Promise.all(best.map((t, i) => tensorToArray(student.weights[i].originalName, t))),
-            }
-          : null,
-      };
-    } finally {
-      if (best) tf.dispose(best);
-    }
+    this.recovery.watchIdleLoss(busy);
   }
 
   dispose(): void {
@@ -628,40 +361,17 @@ export class EngineSession {
   /** Replaces the tokens (+ branch) with imported ones, checked against the teacher; optionally the preview scenes. */
   async setTokens(request: SetTokensRequest): Promise<TokensSet> {
     const demo = this.requireDemo();
-    const channels = demo.teacherSplit.tapShape[2];
-    const [numTokens, width] = request.tokens.shape;
-    if (width !== channels) {
-      throw new Error(`these tokens are C = ${width} wide but the ${demo.task} teacher's feature at the tap layer has ${channels} channels; they belong to another teacher`);
-    }
-    const seeds = request.previewSeeds;
-    if (seeds && (seeds.length === 0 || seeds.length > 16 || !seeds.every((v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff))) {
-      throw new Error('preview seeds must be 1–16 integers in [0, 2^32)');
-    }
-    // Seeds name digit scenes; a custom dataset keeps its own previews.
-    if (seeds && demo.source.kind !== 'digits') throw new Error('preview scenes by seed exist only for the digit demos; load the demo first');
-    const tokens = ReceptiveTokens.deserialize(request.tokens);
-    let branch: TokenWeightBranch | null = null;
-    try {
-      if (request.branch) {
-        branch = TokenWeightBranch.deserialize(request.branch);
-        if (branch.channels !== channels || branch.numTokens !== numTokens) {
-          throw new Error(`the token-weight branch is C = ${branch.channels}, T = ${branch.numTokens}, but the tokens are C = ${channels}, T = ${numTokens}`);
-        }
-      }
-    } catch (err) {
-      tokens.dispose();
-      branch?.dispose();
-      throw err;
-    }
+    const { tokens, branch } = importTokens(demo, request);
     demo.tokens?.dispose();
     demo.branch?.dispose();
     demo.tokens = tokens;
     demo.branch = branch;
+    const seeds = request.previewSeeds;
     if (seeds) {
       const pools = this.requirePools();
       this.demo = { ...demo, previews: seeds.map((s) => generateScene(pools.val, s, sceneForSize(demo.inputShape[0]))) };
     }
-    return { numTokens, channels, tokenWeights: branch !== null };
+    return { numTokens: tokens.numTokens, channels: tokens.channels, tokenWeights: branch !== null };
   }
 
   /** The current student and the align module trained with it, as tfjs model artifacts. */
@@ -698,186 +408,10 @@ export class EngineSession {
     return built.result;
   }
 
-  /** One stage-2 run from a student seeded with `config.seed` (same init for every method). */
-  private async runDistill(
-    id: number,
-    method: MethodName,
-    params: Readonly<Record<string, number | boolean>>,
-    config: Omit<DistillConfig, 'method' | 'params'>,
-    /** Checkpointing (single distillation runs; a comparison has none), resuming `from` when given. */
-    checkpointing: { readonly from: Checkpoint | undefined; readonly config: DistillConfig; readonly compare?: CompareProgress } | null = null,
-  ): Promise<{ row: CompareRow & { steps: number }; student: tf.LayersModel; best: tf.Tensor[] | null; align: ModelArtifactsData }> {
-    const demo = this.requireDemo();
-    const adapter = taskAdapter(demo.task, demo.source.numClasses);
-    const userStudent = demo.user?.student;
-    const student = userStudent
-      ? await freshUserStudent(userStudent)
-      : buildStudent(demo.task, { inputShape: demo.inputShape, numClasses: demo.source.numClasses });
-    if (!userStudent) reseedKernels(student, config.seed);
-    const studentTap = splitAtLayer(student, userStudent?.tap ?? TAP_LAYER).tapShape;
-    const teacherTap = demo.teacherSplit.tapShape;
-    const align = buildAlign([studentTap[0], studentTap[1], studentTap[2]], [teacherTap[0], teacherTap[1], teacherTap[2]]);
-    reseedKernels(align, config.seed + 1);
-    let distiller: Distiller;
-    const distillMethod = createMethod(method, params);
-    try {
-      distiller = new Distiller({
-        teacher: demo.teacherSplit,
-        student,
-        studentTap: userStudent?.tap,
-        align,
-        adapter,
-        method: distillMethod,
-        scenes: (k) => demo.source.trainBatch(config.seed, k, config.batchSize),
-        steps: config.steps,
-        lr: config.lr,
-        tokens: demo.tokens,
-        branch: demo.branch,
-      });
-    } catch (err) {
-      disposeModel(student);
-      align.dispose();
-      throw err;
-    }
-    const val = demo.source.valSet(config.valCount ?? DEFAULT_VAL_COUNT);
-    const progress = new ProgressThrottle(250);
-    const snapshots = new ProgressThrottle(1000);
-    const timer = new StepTimer();
-    const curve: [number, number][] = [];
-    // MasKD: the teacher's masks and the student's under the same tokens, as the run goes.
-    const studentView = (step: number): StudentView => ({
-      backbone: distiller.studentBackbone,
-      align: distiller.align,
-      customMask: customMaskActive(distillMethod.params as MaskdParams, step),
-    });
-    let finalLoss = NaN;
-    this.control.begin();
-    try {
-      const from = checkpointing?.from;
-      if (from) this.restoreDistiller(distiller, student, from, curve);
-      if (from) await loadOptimizerState(distiller.optimizer, from.optimizer);
-      this.live = { trainer: distiller, student };
-      if (checkpointing) {
-        await this.checkpoints.begin(
-          {
-            kind: 'distill',
-            config: checkpointing.config,
-            ...(checkpointing.compare ? { compare: checkpointing.compare } : {}),
-            task: demo.task,
-            inputSize: demo.inputShape[0],
-            total: config.steps,
-            backend: tf.getBackend(),
-          },
-          () => this.captureDistill(distiller, student),
-          from?.history,
-        );
-      }
-      if (demo.tokens && method === 'maskd') await this.sendSnapshot(id, distiller.step, 'distill', studentView(distiller.step));
-      while (distiller.step < config.steps && (await this.control.gate(() => this.checkpoints.onPause()))) {
-        const report = await this.guardedStep(distiller, timer);
-        if (!report) continue;
-        finalLoss = report.losses.total;
-        const last = report.step === config.steps;
-        let metric: RunProgress['metric'];
-        if (report.step % config.evalEvery === 0 || last) {
-          const m = await distiller.evaluate(val);
-          curve.push([report.step, m.primary]);
-          metric = { name: adapter.metricName, value: m.primary };
-        }
-        if (metric || progress.ready() || last || this.control.isPaused) {
-          this.sendProgress(id, {
-            runId: id,
-            stage: 'distill',
-            method,
-            step: report.step,
-            total: config.steps,
-            losses: report.losses,
-            msPerStep: timer.mean,
-            etaMs: timer.mean * (config.steps - report.step),
-            numTensors: tf.memory().numTensors,
-            metric,
-          });
-        }
-        await this.checkpoints.afterStep(report.step);
-        if (demo.tokens && method === 'maskd' && (snapshots.ready() || last || this.control.isPaused)) {
-          await this.sendSnapshot(id, report.step, 'distill', studentView(report.step));
-        }
-      }
-      await this.checkpoints.end();
-      const best = distiller.bestStudentWeights();
-      const alignArtifacts = await modelToArtifacts(align);
-      return {
-        row: {
-          method,
-          metric: Number.isFinite(distiller.bestMetric) ? distiller.bestMetric : NaN,
-          metricName: adapter.metricName,
-          finalLoss,
-          msPerStep: timer.mean,
-          curve,
-          steps: distiller.step,
-        },
-        student,
-        best,
-        align: alignArtifacts,
-      };
-    } catch (err) {
-      this.checkpoints.abandon();
-      disposeModel(student);
-      throw err;
-    } finally {
-      this.live = null;
-      distiller.dispose();
-    }
-  }
-
-  /** One timed step; a non-finite one is reported, pauses the run and yields null. */
-  private async guardedStep<R extends { step: number }>(
-    trainer: { trainStep(): Promise<R> },
-    timer: StepTimer,
-  ): Promise<R | null> {
-    const t0 = performance.now();
-    try {
-      // A read on a lost device may never settle: the watch turns the loss into an error.
-      const report = await this.device.guard(trainer.trainStep());
-      timer.add(performance.now() - t0);
-      this.control.step = report.step;
-      return report;
-    } catch (err) {
-      if (!(err instanceof NonFiniteStepError)) throw err;
-      this.nonFinite(err);
-      return null;
-    }
-  }
-
-  private nonFinite(err: NonFiniteStepError): void {
-    this.post({ type: 'warning', message: err.message });
-    this.control.pause(err.message);
-  }
-
-  private sendProgress(id: number, progress: RunProgress): void {
-    this.checkpoints.record(progress);
-    this.post({ type: 'runProgress', id, progress });
-  }
-
-  private async sendSnapshot(id: number, step: number, stage: 'masks' | 'distill', student?: StudentView): Promise<void> {
-    const demo = this.requireDemo();
-    if (!demo.tokens) return;
-    const snapshot = await maskSnapshot(demo.teacherSplit.backbone, demo.tokens, demo.branch, demo.previews, step, stage, {
-      task: demo.task,
-      student,
-    });
-    this.post({ type: 'snapshot', id, snapshot }, snapshotTransfer(snapshot));
-  }
-
   private disposeDemo(): void {
     const d = this.demo;
     if (!d) return;
-    disposeModel(d.teacher);
-    disposeModel(d.student);
-    releaseUser(d);
-    d.tokens?.dispose();
-    d.branch?.dispose();
-    if (d.bestStudent) tf.dispose(d.bestStudent);
+    disposeDemo(d);
     this.demo = null;
   }
 }

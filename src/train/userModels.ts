@@ -13,7 +13,7 @@ import { disposeModel } from '../models/disposeModel';
 import { buildStudent, TAP_LAYER, type Task } from '../models/nets';
 import { splitAtLayer, type SplitModel } from '../models/split';
 import { modelCard } from './demoModels';
-import type { Demo } from './engineSession';
+import type { Demo } from './demo';
 import type { LayerRowData, LoadModelsRequest, ModelCard, ModelRole, ModelsLoaded, UserModelFiles, UserModelInfo } from './protocol';
 import { reseedKernels } from './seededInit';
 import { contentSource } from './contentHash';

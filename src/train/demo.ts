@@ -1,0 +1,71 @@
+// The models and data the session holds for the loaded demo, the digit scenes it draws them
+// from, and what disposing of it releases.
+import * as tf from '@tensorflow/tfjs';
+import type { DigitPools } from '../data/digits';
+import type { Scene, SceneConfig } from '../data/scenes';
+import type { ReceptiveTokens } from '../maskd/tokens';
+import type { TokenWeightBranch } from '../maskd/tokenWeights';
+import type { Task } from '../models/nets';
+import { disposeModel } from '../models/disposeModel';
+import type { SplitModel } from '../models/split';
+import type { Checkpoint } from './checkpoint';
+import { digitSource, type DataSource } from './dataSource';
+import type { LoadDemoOptions, ModelArtifactsData } from './protocol';
+import { branchFromArrays, tokensFromArray } from './runState';
+import { releaseUser, type UserModels } from './userModels';
+
+export const VAL_SEED = 20230501;
+export const PREVIEW_SEED = 4242;
+export const PREVIEW_COUNT = 4;
+export const DEFAULT_VAL_COUNT = 64;
+
+export interface Demo {
+  readonly task: Task;
+  readonly inputShape: readonly [number, number, number];
+  readonly source: DataSource;
+  readonly teacher: tf.LayersModel;
+  readonly teacherSplit: SplitModel;
+  readonly previews: readonly Scene[];
+  tokens: ReceptiveTokens | null;
+  branch: TokenWeightBranch | null;
+  student: tf.LayersModel;
+  bestStudent: tf.Tensor[] | null;
+  /** The align module trained with `student` (by `distill`), as artifacts for export. */
+  align?: ModelArtifactsData;
+  /** How it was loaded, to load it again on another backend after a device loss; null for a teacher trained in the page. */
+  readonly base: string | null;
+  readonly options: LoadDemoOptions;
+  /** The user's own teacher/student, when loaded (src/train/userModels.ts). */
+  user?: UserModels;
+}
+
+/** Scene settings scaled to the input side (digits 14–28 px at 64). */
+export function sceneForSize(size: number): Partial<SceneConfig> {
+  if (size === 64) return {};
+  return { height: size, width: size, minSize: Math.max(6, Math.round((14 * size) / 64)), maxSize: Math.max(8, Math.round((28 * size) / 64)) };
+}
+
+/** The digit scenes of a demo at input side `size`, with the engine's fixed validation and preview seeds. */
+export function demoSource(pools: DigitPools, task: Task, size: number): DataSource {
+  return digitSource(pools, task, sceneForSize(size), size, { valSeed: VAL_SEED, previewSeed: PREVIEW_SEED, previewCount: PREVIEW_COUNT });
+}
+
+/** Stage 2 resumes with the tokens it was run with (not whatever the reloaded demo ships). */
+export function replaceTokens(demo: Demo, from: Checkpoint): void {
+  if (!from.tokens) return;
+  const tokens = tokensFromArray(from.tokens);
+  const branch = from.branch ? branchFromArrays(from.branch) : null;
+  demo.tokens?.dispose();
+  demo.branch?.dispose();
+  demo.tokens = tokens;
+  demo.branch = branch;
+}
+
+export function disposeDemo(d: Demo): void {
+  disposeModel(d.teacher);
+  disposeModel(d.student);
+  releaseUser(d);
+  d.tokens?.dispose();
+  d.branch?.dispose();
+  if (d.bestStudent) tf.dispose(d.bestStudent);
+}

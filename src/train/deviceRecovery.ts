@@ -1,0 +1,115 @@
+// When the WebGPU device is lost, the session moves to the next backend, loads its demo there
+// and, during a run, runs it again from the run's latest checkpoint.
+import * as tf from '@tensorflow/tfjs';
+import type { Task } from '../models/nets';
+import { BACKEND_PREFERENCE, initBackend, type BackendName } from './backend';
+import type { Checkpoint } from './checkpoint';
+import { replaceTokens } from './demo';
+import type { DeviceLoss } from './deviceWatch';
+import type { LoadDemoOptions } from './protocol';
+import type { RunContext } from './runLoop';
+import { setModelWeights } from './runState';
+
+export interface RecoveryHost extends Omit<RunContext, 'setLive'> {
+  /** A demo is loaded and no run trains. */
+  idle(): boolean;
+  disposeDemo(): void;
+  loadDemo(task: Task, base: string, options: LoadDemoOptions): Promise<unknown>;
+}
+
+export class DeviceRecovery {
+  private moving: Promise<void> | null = null;
+
+  constructor(private readonly host: RecoveryHost) {}
+
+  /** Set while the models move to another backend after a device loss; requests wait for it. */
+  get inProgress(): Promise<void> | null {
+    return this.moving;
+  }
+
+  /**
+   * Runs `body`; when the GPU device is lost under it, moves to the next backend, loads the
+   * demo there and runs `body` again from the run's latest in-memory checkpoint.
+   */
+  async run<R>(kind: Checkpoint['kind'], from: Checkpoint | undefined, body: (from: Checkpoint | undefined) => Promise<R>): Promise<R> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await body(from);
+      } catch (err) {
+        const loss = await this.host.device.explains(err);
+        if (!loss || attempt >= 2) throw err;
+        // The run's own latest checkpoint (taken at its start, then at intervals and pauses).
+        const last = this.host.checkpoints.last;
+        if (last?.kind === kind) from = last;
+        await this.moveOffLostDevice(loss, from);
+      }
+    }
+  }
+
+  /**
+   * A loss while nothing trains (a run recovers by itself): move the demo to the next backend at
+   * once, with the last run's tokens and student, and say so. Call after each `device.arm()`.
+   */
+  watchIdleLoss(busy: () => boolean): void {
+    const { device, post } = this.host;
+    const watched = device.lost;
+    void watched.then(async (loss) => {
+      if (busy() || !this.host.idle() || device.lost !== watched) return;
+      try {
+        await this.moveOffLostDevice(loss, undefined, 'idle');
+        this.watchIdleLoss(busy);
+      } catch (err) {
+        post({ type: 'error', message: `${err instanceof Error ? err.message : String(err)}: reload the page` });
+      }
+    });
+  }
+
+  private async moveOffLostDevice(loss: DeviceLoss, from: Checkpoint | undefined, during: 'run' | 'idle' = 'run'): Promise<void> {
+    const moving = this.moveDemo(loss, from, during);
+    this.moving = moving.catch(() => {});
+    try {
+      await moving;
+    } finally {
+      this.moving = null;
+    }
+  }
+
+  private async moveDemo(loss: DeviceLoss, from: Checkpoint | undefined, during: 'run' | 'idle'): Promise<void> {
+    const host = this.host;
+    const demo = host.requireDemo();
+    const { task, base, options } = demo;
+    if (base === null || demo.user) {
+      throw new Error(
+        `the WebGPU device was lost (${loss.reason}); models trained or loaded in this page cannot be moved to another backend: ` +
+          'reload the page and load them again (a trained teacher must be retrained)',
+      );
+    }
+    const failed = tf.getBackend() as BackendName;
+    try {
+      host.disposeDemo();
+    } catch {
+      // Its buffers died with the device.
+    }
+    const order = BACKEND_PREFERENCE.slice(BACKEND_PREFERENCE.indexOf(failed) + 1);
+    const status = await initBackend(order.length ? order : ['cpu']);
+    host.device.arm();
+    await host.loadDemo(task, base, options);
+    const last = host.checkpoints.last;
+    if (during === 'idle' && last) {
+      // What the last run left (learnt tokens, a distilled student) comes along.
+      if (last.tokens) replaceTokens(host.requireDemo(), last);
+      if (last.kind === 'distill' && last.student) setModelWeights(host.requireDemo().student, last.student, 'student');
+    }
+    const reason = `the WebGPU device was lost (${loss.reason}${loss.message ? `: ${loss.message}` : ''})`;
+    host.post({
+      type: 'warning',
+      message:
+        during === 'run'
+          ? `${reason} at step ${host.control.step}. The engine moved to ${status.backend} and continues the run from its last ` +
+            `checkpoint (step ${from?.step ?? 0}); the history is kept. Training is slower there.`
+          : `${reason} while no run was training. The engine moved to ${status.backend} and reloaded the models there` +
+            `${last ? ' (with the last run’s tokens and student)' : ''}. Training is slower there.`,
+    });
+    host.post({ type: 'backendChanged', status: { ...status, fallbackReason: reason }, reason });
+  }
+}

@@ -1,0 +1,214 @@
+// One stage-2 run: a fresh seeded student (and align module) distilled from the demo's teacher
+// with one method, evaluated as it goes, checkpointed when asked, resumable from a checkpoint.
+import * as tf from '@tensorflow/tfjs';
+import { createMethod, customMaskActive, type MaskdParams, type MethodName } from '../maskd/methods';
+import { buildAlign } from '../models/align';
+import { disposeModel } from '../models/disposeModel';
+import { buildStudent, TAP_LAYER } from '../models/nets';
+import { splitAtLayer } from '../models/split';
+import { modelToArtifacts } from './artifacts';
+import type { Checkpoint, CompareProgress } from './checkpoint';
+import { DEFAULT_VAL_COUNT } from './demo';
+import { Distiller } from './distillStage';
+import { loadOptimizerState } from './optimizerState';
+import type { CompareRow, DistillConfig, ModelArtifactsData, RunProgress } from './protocol';
+import { guardedStep, sendProgress, sendSnapshot, StepTimer, type RunContext } from './runLoop';
+import {
+  arraysToTensors,
+  branchToArrays,
+  modelWeightsToArrays,
+  readOptimizerState,
+  setModelWeights,
+  tensorToArray,
+  tokensToArray,
+} from './runState';
+import { reseedKernels } from './seededInit';
+import type { StudentView } from './snapshot';
+import { taskAdapter } from './tasks';
+import { ProgressThrottle } from './throttle';
+import { freshUserStudent } from './userModels';
+
+/** Checkpointing (single distillation runs and each method of a comparison), resuming `from` when given. */
+export interface DistillCheckpointing {
+  readonly from: Checkpoint | undefined;
+  readonly config: DistillConfig;
+  readonly compare?: CompareProgress;
+}
+
+export interface DistillRun {
+  readonly row: CompareRow & { steps: number };
+  readonly student: tf.LayersModel;
+  readonly best: tf.Tensor[] | null;
+  readonly align: ModelArtifactsData;
+}
+
+/** One stage-2 run from a student seeded with `config.seed` (same init for every method). */
+export async function runDistill(
+  ctx: RunContext,
+  id: number,
+  method: MethodName,
+  params: Readonly<Record<string, number | boolean>>,
+  config: Omit<DistillConfig, 'method' | 'params'>,
+  checkpointing: DistillCheckpointing | null = null,
+): Promise<DistillRun> {
+  const { control, checkpoints } = ctx;
+  const demo = ctx.requireDemo();
+  const adapter = taskAdapter(demo.task, demo.source.numClasses);
+  const userStudent = demo.user?.student;
+  const student = userStudent
+    ? await freshUserStudent(userStudent)
+    : buildStudent(demo.task, { inputShape: demo.inputShape, numClasses: demo.source.numClasses });
+  if (!userStudent) reseedKernels(student, config.seed);
+  const studentTap = splitAtLayer(student, userStudent?.tap ?? TAP_LAYER).tapShape;
+  const teacherTap = demo.teacherSplit.tapShape;
+  const align = buildAlign([studentTap[0], studentTap[1], studentTap[2]], [teacherTap[0], teacherTap[1], teacherTap[2]]);
+  reseedKernels(align, config.seed + 1);
+  let distiller: Distiller;
+  const distillMethod = createMethod(method, params);
+  try {
+    distiller = new Distiller({
+      teacher: demo.teacherSplit,
+      student,
+      studentTap: userStudent?.tap,
+      align,
+      adapter,
+      method: distillMethod,
+      scenes: (k) => demo.source.trainBatch(config.seed, k, config.batchSize),
+      steps: config.steps,
+      lr: config.lr,
+      tokens: demo.tokens,
+      branch: demo.branch,
+    });
+  } catch (err) {
+    disposeModel(student);
+    align.dispose();
+    throw err;
+  }
+  const val = demo.source.valSet(config.valCount ?? DEFAULT_VAL_COUNT);
+  const progress = new ProgressThrottle(250);
+  const snapshots = new ProgressThrottle(1000);
+  const timer = new StepTimer();
+  const curve: [number, number][] = [];
+  // MasKD: the teacher's masks and the student's under the same tokens, as the run goes.
+  const studentView = (step: number): StudentView => ({
+    backbone: distiller.studentBackbone,
+    align: distiller.align,
+    customMask: customMaskActive(distillMethod.params as MaskdParams, step),
+  });
+  let finalLoss = NaN;
+  control.begin();
+  try {
+    const from = checkpointing?.from;
+    if (from) restoreDistiller(distiller, student, from, curve);
+    if (from) await loadOptimizerState(distiller.optimizer, from.optimizer);
+    ctx.setLive({ trainer: distiller, student });
+    if (checkpointing) {
+      await checkpoints.begin(
+        {
+          kind: 'distill',
+          config: checkpointing.config,
+          ...(checkpointing.compare ? { compare: checkpointing.compare } : {}),
+          task: demo.task,
+          inputSize: demo.inputShape[0],
+          total: config.steps,
+          backend: tf.getBackend(),
+        },
+        () => captureDistill(ctx, distiller, student),
+        from?.history,
+      );
+    }
+    if (demo.tokens && method === 'maskd') await sendSnapshot(ctx, id, distiller.step, 'distill', studentView(distiller.step));
+    while (distiller.step < config.steps && (await control.gate(() => checkpoints.onPause()))) {
+      const report = await guardedStep(ctx, distiller, timer);
+      if (!report) continue;
+      finalLoss = report.losses.total;
+      const last = report.step === config.steps;
+      let metric: RunProgress['metric'];
+      if (report.step % config.evalEvery === 0 || last) {
+        const m = await distiller.evaluate(val);
+        curve.push([report.step, m.primary]);
+        metric = { name: adapter.metricName, value: m.primary };
+      }
+      if (metric || progress.ready() || last || control.isPaused) {
+        sendProgress(ctx, id, {
+          runId: id,
+          stage: 'distill',
+          method,
+          step: report.step,
+          total: config.steps,
+          losses: report.losses,
+          msPerStep: timer.mean,
+          etaMs: timer.mean * (config.steps - report.step),
+          numTensors: tf.memory().numTensors,
+          metric,
+        });
+      }
+      await checkpoints.afterStep(report.step);
+      if (demo.tokens && method === 'maskd' && (snapshots.ready() || last || control.isPaused)) {
+        await sendSnapshot(ctx, id, report.step, 'distill', studentView(report.step));
+      }
+    }
+    await checkpoints.end();
+    const best = distiller.bestStudentWeights();
+    const alignArtifacts = await modelToArtifacts(align);
+    return {
+      row: {
+        method,
+        metric: Number.isFinite(distiller.bestMetric) ? distiller.bestMetric : NaN,
+        metricName: adapter.metricName,
+        finalLoss,
+        msPerStep: timer.mean,
+        curve,
+        steps: distiller.step,
+      },
+      student,
+      best,
+      align: alignArtifacts,
+    };
+  } catch (err) {
+    checkpoints.abandon();
+    disposeModel(student);
+    throw err;
+  } finally {
+    ctx.setLive(null);
+    distiller.dispose();
+  }
+}
+
+function restoreDistiller(distiller: Distiller, student: tf.LayersModel, from: Checkpoint, curve: [number, number][]): void {
+  if (from.kind !== 'distill' || !from.student || !from.align) throw new Error('the checkpoint is not of a distillation run');
+  setModelWeights(student, from.student, 'student');
+  setModelWeights(distiller.align, from.align, 'align module');
+  distiller.step = from.step;
+  distiller.baseLr = from.lr;
+  if (from.best) {
+    const weights = arraysToTensors(from.best.weights, student.weights.map((w) => w.shape as number[]), 'best student');
+    distiller.restoreBest(from.best.metric, from.best.step, weights);
+  }
+  for (const h of from.history) if (h.metric) curve.push([h.step, h.metric.value]);
+}
+
+async function captureDistill(ctx: RunContext, distiller: Distiller, student: tf.LayersModel) {
+  const demo = ctx.requireDemo();
+  const best = distiller.bestStudentWeights();
+  try {
+    return {
+      step: distiller.step,
+      lr: distiller.baseLr,
+      tokens: demo.tokens ? await tokensToArray(demo.tokens) : null,
+      branch: demo.branch ? await branchToArrays(demo.branch) : null,
+      student: await modelWeightsToArrays(student),
+      align: await modelWeightsToArrays(distiller.align),
+      optimizer: await readOptimizerState(distiller.optimizer),
+      best: best
+        ? {
+            metric: distiller.bestMetric,
+            step: distiller.bestStep,
+            weights: await Promise.all(best.map((t, i) => tensorToArray(student.weights[i].originalName, t))),
+          }
+        : null,
+    };
+  } finally {
+    if (best) tf.dispose(best);
+  }
+}

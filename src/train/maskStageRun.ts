@@ -1,0 +1,94 @@
+// One stage-1 run: receptive tokens learnt on the demo's teacher, with progress, snapshots,
+// checkpoints, pause/stop and collapse warnings.
+import * as tf from '@tensorflow/tfjs';
+import type { Checkpoint } from './checkpoint';
+import { MaskLearner } from './maskStage';
+import { loadOptimizerState } from './optimizerState';
+import type { MaskStageConfig, MasksResult } from './protocol';
+import { guardedStep, sendProgress, sendSnapshot, StepTimer, type RunContext } from './runLoop';
+import { branchFromArrays, branchToArrays, readOptimizerState, tokensFromArray, tokensToArray } from './runState';
+import { taskAdapter } from './tasks';
+import { ProgressThrottle } from './throttle';
+
+/** `from` resumes a checkpoint of a mask-learning run exactly (step, tokens, Adam, history). */
+export async function runMaskStage(ctx: RunContext, id: number, config: MaskStageConfig, from: Checkpoint | undefined): Promise<MasksResult> {
+  const { control, checkpoints } = ctx;
+  const demo = ctx.requireDemo();
+  const learner = new MaskLearner({
+    teacher: demo.teacherSplit,
+    adapter: taskAdapter(demo.task, demo.source.numClasses),
+    scenes: (k) => demo.source.trainBatch(config.seed, k, config.batchSize),
+    config,
+    ...(from?.tokens ? { tokens: tokensFromArray(from.tokens), branch: from.branch ? branchFromArrays(from.branch) : null } : {}),
+  });
+  // The new tokens replace the old ones now, so a snapshot while paused shows them.
+  demo.tokens?.dispose();
+  demo.branch?.dispose();
+  demo.tokens = learner.tokens;
+  demo.branch = learner.branch;
+  const progress = new ProgressThrottle(250);
+  const snapshots = new ProgressThrottle(1000);
+  const timer = new StepTimer();
+  let collapseWarned = false;
+  control.begin();
+  try {
+    if (from) {
+      learner.step = from.step;
+      learner.baseLr = from.lr;
+      await loadOptimizerState(learner.optimizer, from.optimizer);
+      control.step = from.step;
+    }
+    ctx.setLive({ trainer: learner, student: null });
+    await checkpoints.begin(
+      { kind: 'masks', config, task: demo.task, inputSize: demo.inputShape[0], total: config.steps, backend: tf.getBackend() },
+      async () => ({
+        step: learner.step,
+        lr: learner.baseLr,
+        tokens: await tokensToArray(learner.tokens),
+        branch: learner.branch ? await branchToArrays(learner.branch) : null,
+        student: null,
+        align: null,
+        optimizer: await readOptimizerState(learner.optimizer),
+        best: null,
+      }),
+      from?.history,
+    );
+    await sendSnapshot(ctx, id, learner.step, 'masks');
+    while (learner.step < config.steps && (await control.gate(() => checkpoints.onPause()))) {
+      const report = await guardedStep(ctx, learner, timer);
+      if (!report) continue;
+      // Tokens start near zero, so every mask starts at ~0.5 (Dice ≈ 1): judge collapse only
+      // after a warm-up of 10% of the run (at least 20 steps, at most the whole run).
+      const judged = report.step >= Math.min(config.steps, Math.max(20, Math.round(0.1 * config.steps)));
+      if (report.collapse && judged && !collapseWarned) {
+        collapseWarned = true;
+        ctx.post({ type: 'warning', message: `mask collapse at step ${report.step}: ${report.collapse}` });
+      }
+      const last = report.step === config.steps;
+      if (progress.ready() || last || control.isPaused) {
+        sendProgress(ctx, id, {
+          runId: id,
+          stage: 'masks',
+          step: report.step,
+          total: config.steps,
+          losses: report.losses,
+          msPerStep: timer.mean,
+          etaMs: timer.mean * (config.steps - report.step),
+          numTensors: tf.memory().numTensors,
+          tokenAreas: report.tokenAreas,
+          tokenWeights: report.tokenWeights,
+        });
+      }
+      if (snapshots.ready() || last || control.isPaused) await sendSnapshot(ctx, id, report.step, 'masks');
+      await checkpoints.afterStep(report.step);
+    }
+    await checkpoints.end();
+    return { step: learner.step, stopped: learner.step < config.steps };
+  } catch (err) {
+    checkpoints.abandon();
+    throw err;
+  } finally {
+    ctx.setLive(null);
+    learner.dispose();
+  }
+}

@@ -1,0 +1,85 @@
+// What a stage's run needs of the session, and the pieces of a run's loop both stages share:
+// the timed step with its non-finite guard, progress, and mask snapshots.
+import type * as tf from '@tensorflow/tfjs';
+import type { Demo } from './demo';
+import type { DeviceWatch } from './deviceWatch';
+import type { Distiller } from './distillStage';
+import type { MaskLearner } from './maskStage';
+import type { EngineEvent, RunProgress } from './protocol';
+import type { RunCheckpointer } from './runCheckpointer';
+import type { RunControl } from './runControl';
+import { maskSnapshot, snapshotTransfer, type StudentView } from './snapshot';
+import { NonFiniteStepError } from './stageCommon';
+
+export type Post = (event: EngineEvent, transfer?: Transferable[]) => void;
+
+/** The trainer of the run in progress, for evaluate, the lr change and the NaN test hook. */
+export interface LiveRun {
+  readonly trainer: MaskLearner | Distiller;
+  readonly student: tf.LayersModel | null;
+}
+
+export interface RunContext {
+  readonly post: Post;
+  readonly control: RunControl;
+  readonly checkpoints: RunCheckpointer;
+  readonly device: DeviceWatch;
+  /** The loaded demo, looked up at each use (it may be another one than at the run's start); throws when none is. */
+  requireDemo(): Demo;
+  setLive(live: LiveRun | null): void;
+}
+
+/** Running mean of step time, for ms/step and the ETA. */
+export class StepTimer {
+  private sum = 0;
+  private n = 0;
+  add(ms: number): void {
+    this.sum += ms;
+    this.n++;
+  }
+  get mean(): number {
+    return this.n ? this.sum / this.n : 0;
+  }
+}
+
+/** One timed step; a non-finite one is reported, pauses the run and yields null. */
+export async function guardedStep<R extends { step: number }>(
+  ctx: RunContext,
+  trainer: { trainStep(): Promise<R> },
+  timer: StepTimer,
+): Promise<R | null> {
+  const t0 = performance.now();
+  try {
+    // A read on a lost device may never settle: the watch turns the loss into an error.
+    const report = await ctx.device.guard(trainer.trainStep());
+    timer.add(performance.now() - t0);
+    ctx.control.step = report.step;
+    return report;
+  } catch (err) {
+    if (!(err instanceof NonFiniteStepError)) throw err;
+    ctx.post({ type: 'warning', message: err.message });
+    ctx.control.pause(err.message);
+    return null;
+  }
+}
+
+export function sendProgress(ctx: RunContext, id: number, progress: RunProgress): void {
+  ctx.checkpoints.record(progress);
+  ctx.post({ type: 'runProgress', id, progress });
+}
+
+export async function sendSnapshot(
+  ctx: Pick<RunContext, 'post' | 'requireDemo'>,
+  id: number,
+  step: number,
+  stage: 'masks' | 'distill',
+  student?: StudentView,
+): Promise<void> {
+  const demo = ctx.requireDemo();
+  if (!demo.tokens) return;
+  const snapshot = await maskSnapshot(demo.teacherSplit.backbone, demo.tokens, demo.branch, demo.previews, step, stage, {
+    task: demo.task,
+    student,
+  });
+  ctx.post({ type: 'snapshot', id, snapshot }, snapshotTransfer(snapshot));
+}
