@@ -44,12 +44,12 @@ function segTeacher({ classes = 11, inputShape = [64, 64, 3], skipFromInput = fa
 }
 
 /** Segmentation student: tap `feat` at stride 8 (16 channels), so align must resize and widen. */
-function segStudent() {
-  const input = tf.input({ shape: [64, 64, 3], name: 'image' });
+function segStudent({ classes = 11, inputShape = [64, 64, 3] } = {}) {
+  const input = tf.input({ shape: inputShape, name: 'image' });
   let x = conv('s1', 8, 3, 2).apply(input);
   x = conv('s2', 16, 3, 2).apply(x);
   x = conv('feat', 16, 3, 2).apply(x);
-  x = conv('logits', 11, 1, 1, 'linear').apply(x);
+  x = conv('logits', classes, 1, 1, 'linear').apply(x);
   x = tf.layers.upSampling2d({ name: 'up', size: [8, 8], interpolation: 'bilinear' }).apply(x);
   return tf.model({ inputs: input, outputs: x, name: 'fixture_student' });
 }
@@ -208,6 +208,9 @@ export async function makeFixtures() {
     'broken-too-large': editJson(teacher, (m) => {
       m.weightsManifest[0].weights.push({ name: 'huge/kernel', shape: [12288, 70000], dtype: 'float32' });
     }),
+    // For the 3-class segmentation dataset fixture (scripts/make-dataset-fixtures.mjs) loaded at 32×32.
+    'teacher-3class-32': await layersFiles(segTeacher({ classes: 3, inputShape: [32, 32, 3] })),
+    'student-3class-32': await layersFiles(segStudent({ classes: 3, inputShape: [32, 32, 3] })),
   };
   return fixtures;
 }

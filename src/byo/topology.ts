@@ -126,21 +126,21 @@ function graphIo(graph: ModelGraph, name: string): boolean {
   return graph.inputs.includes(name) || graph.outputs.includes(name);
 }
 
-/** The square input side the demo scenes are generated at, or why the model cannot take them. */
-export function planInput(shape: readonly (number | null)[] | null): { size: number } | { problem: string } {
+/** The square input side the demo scenes are generated at, or why the model cannot take them (`images`: what the data is called). */
+export function planInput(shape: readonly (number | null)[] | null, images = 'the demo scenes'): { size: number } | { problem: string } {
   if (!shape || shape.length !== 4) return { problem: `its input is [${(shape ?? []).map((d) => d ?? 'N').join(',')}], not an image batch [N,H,W,C]` };
   const [, h, w, c] = shape;
   if (c !== 3) {
     return {
       problem:
         c === null
-          ? 'its input channel count is not fixed; the demo scenes are RGB: export the model with 3 input channels'
-          : `it takes ${c}-channel images and the demo scenes are RGB (3 channels); no rule converts them: export the model with a 3-channel input`,
+          ? `its input channel count is not fixed; ${images} are RGB: export the model with 3 input channels`
+          : `it takes ${c}-channel images and ${images} are RGB (3 channels); no rule converts them: export the model with a 3-channel input`,
     };
   }
   const size = h ?? w ?? 64;
-  if ((h !== null && w !== null && h !== w) || (h === null) !== (w === null)) return { problem: `it takes ${h ?? '?'}×${w ?? '?'} images; the demo scenes are square` };
-  if (size < 8 || size % NET_STRIDE !== 0) return { problem: `its input side ${size} is not a multiple of ${NET_STRIDE} (≥ 8), which the demo's stride-${NET_STRIDE} labels need` };
+  if ((h !== null && w !== null && h !== w) || (h === null) !== (w === null)) return { problem: `it takes ${h ?? '?'}×${w ?? '?'} images; ${images} are square` };
+  if (size < 8 || size % NET_STRIDE !== 0) return { problem: `its input side ${size} is not a multiple of ${NET_STRIDE} (≥ 8), which the stride-${NET_STRIDE} labels need` };
   return { size };
 }
 
@@ -155,15 +155,21 @@ export function expectedOutput(task: Task, size: number, classes = defaultClasse
   return task === 'segmentation' ? [size, size, classes] : [size / NET_STRIDE, size / NET_STRIDE, taskChannels(task, classes)];
 }
 
-export function outputProblem(task: Task, size: number, outputs: readonly (readonly (number | null)[] | null)[], classes = defaultClasses(task)): string | null {
+export function outputProblem(
+  task: Task,
+  size: number,
+  outputs: readonly (readonly (number | null)[] | null)[],
+  classes = defaultClasses(task),
+  dataName = `${task} demo`,
+): string | null {
   const want = expectedOutput(task, size, classes);
   const what =
     task === 'segmentation'
       ? `${classes} class logits per pixel`
       : `${want[2]} CenterNet channels (${classes} heatmaps, size, offset) at stride ${NET_STRIDE}`;
-  if (outputs.length !== 1) return `it has ${outputs.length} outputs; the ${task} demo needs one, [N,${want.join(',')}] (${what})`;
+  if (outputs.length !== 1) return `it has ${outputs.length} outputs; the ${dataName} needs one, [N,${want.join(',')}] (${what})`;
   const got = outputs[0];
   const ok = got && got.length === 4 && got[1] === want[0] && got[2] === want[1] && got[3] === want[2];
   if (ok) return null;
-  return `its output [${(got ?? []).map((d) => d ?? 'N').join(',')}] does not match the ${task} demo's labels: they need [N,${want.join(',')}] (${what})`;
+  return `its output [${(got ?? []).map((d) => d ?? 'N').join(',')}] does not match the ${dataName}'s labels: they need [N,${want.join(',')}] (${what})`;
 }

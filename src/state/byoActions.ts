@@ -21,10 +21,17 @@ function applied(result: ModelsLoaded, teacherChanged: boolean): void {
   store().byoLoaded(result);
 }
 
+/** With a custom dataset loaded and picked, models are checked against its labels and run on it. */
+function dataFor(): LoadModelsRequest['data'] {
+  return store().dataMode === 'custom' && store().dataset ? 'custom' : 'demo';
+}
+
 async function send(request: LoadModelsRequest, who: ModelRole | 'both'): Promise<boolean> {
   store().byoLoading(who);
+  const data = dataFor();
   try {
-    applied(await currentEngine().loadModels(request), !!request.teacher);
+    applied(await currentEngine().loadModels({ ...request, data }), !!request.teacher);
+    if (data === 'custom') store().setCustomTeacher(true);
     return true;
   } catch (err) {
     store().pushMessage(`Could not load the ${who === 'both' ? 'models' : who}: ${errorText(err)}`, 'error');

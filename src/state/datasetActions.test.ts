@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeDatasetFixtures } from '../../scripts/make-dataset-fixtures.mjs';
 import { connectEngine, startApp, stopRun } from './actions';
+import { loadPicked } from './byoActions';
 import { chooseTaskOption, loadDatasetFiles, teacherRunProgress, trainDatasetTeacher, type PickedFile } from './datasetActions';
 import { useAppStore } from './store';
 import { fakeHost, type FakeEngine } from './testing/fakeEngine';
@@ -62,7 +63,7 @@ describe('custom dataset actions', () => {
     expect(s().customTeacher).toBe(true);
     expect(s().runPhase).toBe('idle');
     await loadDatasetFiles(picked('det-valid'));
-    expect(s().messages.at(-1)?.text).toMatch(/trained on the previous dataset.*Train teacher/);
+    expect(s().messages.at(-1)?.text).toMatch(/run on the previous dataset.*Train teacher.*load your models again/);
     // Back to the digit demo: it is loaded again (the engine's teacher was the custom one).
     await chooseTaskOption('segmentation');
     expect(s().dataMode).toBe('demo');
@@ -88,6 +89,27 @@ describe('custom dataset actions', () => {
     await booting;
     expect(s().snapshots).toHaveLength(0);
     expect(s().messages.filter((m) => m.level === 'error')).toHaveLength(0);
+  });
+
+  it('own models load on the picked dataset; on the digit demo or with no dataset they load on the demo', async () => {
+    const teacherFiles = () => {
+      const f = new File([new Uint8Array(4)], 'model.json');
+      Object.defineProperty(f, 'webkitRelativePath', { value: 'my-teacher/model.json' });
+      return [f] as unknown as FileList;
+    };
+    await chooseTaskOption('custom');
+    await loadPicked(teacherFiles(), 'teacher');
+    expect(engines[0].calls.at(-1)).toBe('loadModels:teacher=my-teacher');
+    expect(s().customTeacher).toBe(false);
+    await loadDatasetFiles(picked('seg-valid'));
+    await loadPicked(teacherFiles(), 'teacher');
+    expect(engines[0].calls.at(-1)).toBe('loadModels:teacher=my-teacher@custom');
+    expect(s().customTeacher).toBe(true);
+    // Back on a digit demo the engine's models are not the demo's: it is loaded again.
+    await chooseTaskOption('segmentation');
+    expect(engines[0].calls.filter((c) => c.startsWith('loadDemo'))).toHaveLength(2);
+    await loadPicked(teacherFiles(), 'teacher');
+    expect(engines[0].calls.at(-1)).toBe('loadModels:teacher=my-teacher');
   });
 
   it('Stop ends the teacher run early', async () => {

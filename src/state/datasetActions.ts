@@ -56,7 +56,7 @@ export async function loadDatasetFiles(files: readonly PickedFile[]): Promise<vo
     store().datasetLoaded(summary);
     for (const w of summary.warnings) store().pushMessage(`Dataset: ${w}`, 'info');
     if (store().customTeacher) {
-      store().pushMessage('The teacher in use was trained on the previous dataset, and runs still use that one: press “Train teacher” to switch to this dataset.', 'info');
+      store().pushMessage('The models in use run on the previous dataset, and runs still use that one: press “Train teacher” or load your models again to switch to this dataset.', 'info');
     }
   } catch (err) {
     store().datasetLoadFailed();

@@ -21,7 +21,7 @@ export interface DatasetSlice {
   datasetLoading: boolean;
   /** The last dataset that loaded; a failed load leaves it in place. */
   dataset: DatasetSummary | null;
-  /** The models in the engine were trained on the custom dataset (the demo is not loaded). */
+  /** The models in the engine run on the custom dataset (trained on it, or the user's loaded for it): the demo is not loaded. */
   customTeacher: boolean;
   teacherSettings: TeacherSettings;
   datasetSettings: DatasetSettings;

@@ -55,6 +55,7 @@ import { reseedKernels } from './seededInit';
 import { taskAdapter } from './tasks';
 import { importTokens } from './tokenImport';
 import { buildUserDemo, retapDemo, type UserDemo } from './userModels';
+import { buildUserDemoOnDataset } from './userModelsOnDataset';
 
 export { PREVIEW_COUNT, PREVIEW_SEED, sceneForSize, VAL_SEED, type Demo } from './demo';
 export type { Post } from './runLoop';
@@ -383,9 +384,12 @@ export class EngineSession {
   /** The user's teacher and/or student in place of the current ones (which stay on any error). */
   async loadModels(request: LoadModelsRequest, seed = 1): Promise<ModelsLoaded> {
     const current = this.requireDemo();
+    if (request.data === 'custom') {
+      if (!this.custom) throw new Error('no dataset is loaded: drop a dataset folder first, or pick a digit demo');
+      return this.swapUserDemo(await buildUserDemoOnDataset(current, this.custom, request, seed));
+    }
     const pools = this.requirePools();
-    // User models are checked against the digit demos' labels (11 / 10 classes).
-    if (current.source.kind !== 'digits') throw new Error('your own models work with the digit demos for now: pick a digit demo first, then load them');
+    if (current.source.kind !== 'digits') throw new Error('the models in use run on your dataset: pick a digit demo first (it loads again), then load your models');
     const built = await buildUserDemo(current, request, {
       seed,
       dataForSize: (size) => {

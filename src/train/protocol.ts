@@ -315,6 +315,8 @@ export interface UserModelFiles {
 export interface LoadModelsRequest {
   readonly teacher?: UserModelFiles;
   readonly student?: UserModelFiles;
+  /** The data the models are checked against and trained on: the digit demo's (default) or the loaded custom dataset. */
+  readonly data?: 'demo' | 'custom';
 }
 
 /** One layer (or graph node) of a loaded model, for the layer list and the tap picker. */

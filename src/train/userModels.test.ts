@@ -88,7 +88,7 @@ it('each bad file leaves the loaded models in place with a message naming the fi
     ['broken-unsupported-op', /model\.json: uses op "FancyRelu"/],
     ['broken-head-skip', /model\.json: has no layer that can be the tap: layer "feat": the head reads "skip_conv"/],
     ['broken-wrong-classes', /model\.json: this teacher does not fit the segmentation demo: its output \[N,64,64,10\]/],
-    ['broken-gray-input', /model\.json: cannot take the demo data: it takes 1-channel images/],
+    ['broken-gray-input', /model\.json: cannot take the segmentation demo's data: it takes 1-channel images/],
     ['broken-too-large', /model\.json: is too large for this device: weight "huge\/kernel"/],
   ];
   const n0 = tf.memory().numTensors;

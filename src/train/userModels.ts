@@ -49,6 +49,8 @@ export interface BuildContext {
   readonly seed: number;
   /** Classes of the current data (default: the digit demo's). */
   readonly numClasses?: number;
+  /** What the data is called in messages (default: "<task> demo"). */
+  readonly dataName?: string;
 }
 
 /** The new demo, what to dispose of the old one once it is swapped in, and the page's summary. */
@@ -84,24 +86,31 @@ function pickTap(file: string, graph: ModelGraph, task: Task, classes: number, r
   return { tap: suggestion.tap, why: `suggested: ${suggestion.why}` };
 }
 
-function checkIo(file: string, role: ModelRole, task: Task, classes: number, graph: ModelGraph): number {
+/** The data the models are checked against: its task, classes and name in messages. */
+interface DataSpec {
+  readonly task: Task;
+  readonly classes: number;
+  readonly name: string;
+}
+
+function checkIo(file: string, role: ModelRole, data: DataSpec, graph: ModelGraph): number {
   const input = graph.nodes.find((n) => n.name === graph.inputs[0]);
-  const plan = planInput(input?.shape ?? null);
-  if ('problem' in plan) throw new ModelFileError(file, `cannot take the demo data: ${plan.problem}`);
+  const plan = planInput(input?.shape ?? null, `the ${data.name}'s images`);
+  if ('problem' in plan) throw new ModelFileError(file, `cannot take the ${data.name}'s data: ${plan.problem}`);
   const outputs = graph.outputs.map((o) => graph.nodes.find((n) => n.name === o)?.shape ?? null);
-  const problem = outputProblem(task, plan.size, outputs, classes);
-  if (problem) throw new ModelFileError(file, `${role === 'teacher' ? 'this teacher' : 'this student'} does not fit the ${task} demo: ${problem}`);
+  const problem = outputProblem(data.task, plan.size, outputs, data.classes, data.name);
+  if (problem) throw new ModelFileError(file, `${role === 'teacher' ? 'this teacher' : 'this student'} does not fit the ${data.name}: ${problem}`);
   return plan.size;
 }
 
-async function loadTeacher(req: UserModelFiles, task: Task, classes: number): Promise<{ teacher: UserTeacher; split: SplitModel; size: number; card: (c: number) => ModelCard }> {
+async function loadTeacher(req: UserModelFiles, data: DataSpec): Promise<{ teacher: UserTeacher; split: SplitModel; size: number; card: (c: number) => ModelCard }> {
   const parsed = parseModelFiles(req.files, deviceLimits());
   const source = await sourceOf(req.label, parsed, req.files);
   if (parsed.format === 'graph-model') {
     const loaded = await loadGraphFromParsed(parsed);
     try {
-      const size = checkIo(parsed.modelFile, 'teacher', task, classes, loaded.graph);
-      const { tap, why } = pickTap(parsed.modelFile, loaded.graph, task, classes, req.tap);
+      const size = checkIo(parsed.modelFile, 'teacher', data, loaded.graph);
+      const { tap, why } = pickTap(parsed.modelFile, loaded.graph, data.task, data.classes, req.tap);
       const { split, full } = splitGraph(loaded, tap, [size, size, 3]);
       const teacher: UserTeacher = { kind: 'graph', loaded, full, label: req.label, file: parsed.modelFile, source, graph: loaded.graph, tap, tapWhy: why };
       return { teacher, split, size, card: () => graphCard(teacher, split, size) };
@@ -113,8 +122,8 @@ async function loadTeacher(req: UserModelFiles, task: Task, classes: number): Pr
   const model = await loadLayersFromParsed(parsed);
   try {
     const graph = layersGraph(model);
-    const size = checkIo(parsed.modelFile, 'teacher', task, classes, graph);
-    const { tap, why } = pickTap(parsed.modelFile, graph, task, classes, req.tap);
+    const size = checkIo(parsed.modelFile, 'teacher', data, graph);
+    const { tap, why } = pickTap(parsed.modelFile, graph, data.task, data.classes, req.tap);
     const split = splitAtLayer(model, tap);
     const teacher: UserTeacher = { kind: 'layers', model, label: req.label, file: parsed.modelFile, source, graph, tap, tapWhy: why };
     return { teacher, split, size, card: () => layersCard(model, split, 'teacher', source, tap) };
@@ -124,7 +133,7 @@ async function loadTeacher(req: UserModelFiles, task: Task, classes: number): Pr
   }
 }
 
-async function loadStudent(req: UserModelFiles, task: Task, classes: number): Promise<{ student: UserStudent; model: tf.LayersModel; size: number }> {
+async function loadStudent(req: UserModelFiles, data: DataSpec): Promise<{ student: UserStudent; model: tf.LayersModel; size: number }> {
   const parsed = parseModelFiles(req.files, deviceLimits());
   if (parsed.format === 'graph-model') {
     throw new ModelFileError(parsed.modelFile, 'is a graph model, which is frozen: a student must be trainable, so give a TensorFlow.js layers model (graph models work as teachers)');
@@ -132,8 +141,8 @@ async function loadStudent(req: UserModelFiles, task: Task, classes: number): Pr
   const model = await loadLayersFromParsed(parsed);
   try {
     const graph = layersGraph(model);
-    const size = checkIo(parsed.modelFile, 'student', task, classes, graph);
-    const { tap, why } = pickTap(parsed.modelFile, graph, task, classes, req.tap);
+    const size = checkIo(parsed.modelFile, 'student', data, graph);
+    const { tap, why } = pickTap(parsed.modelFile, graph, data.task, data.classes, req.tap);
     splitAtLayer(model, tap);
     const student: UserStudent = {
       label: req.label,
@@ -209,9 +218,10 @@ export async function buildUserDemo(current: DemoLike, req: LoadModelsRequest, c
   const made: { dispose(): void }[] = [];
   try {
     const classes = ctx.numClasses ?? defaultClasses(task);
-    const t = req.teacher ? await loadTeacher(req.teacher, task, classes) : null;
+    const data: DataSpec = { task, classes, name: ctx.dataName ?? `${task} demo` };
+    const t = req.teacher ? await loadTeacher(req.teacher, data) : null;
     if (t) made.push({ dispose: () => (t.teacher.kind === 'graph' ? (disposeModel(t.teacher.full), t.teacher.loaded.model.dispose()) : disposeModel(t.teacher.model)) });
-    const s = req.student ? await loadStudent(req.student, task, classes) : null;
+    const s = req.student ? await loadStudent(req.student, data) : null;
     if (s) made.push({ dispose: () => disposeModel(s.model) });
     const size = t?.size ?? s?.size ?? current.inputShape[0];
     const inputShape = [size, size, 3] as const;
@@ -228,7 +238,7 @@ export async function buildUserDemo(current: DemoLike, req: LoadModelsRequest, c
     // The student: the new one, the current one when it still fits, or a fresh built-in one.
     let student = s?.model ?? null;
     if (!student && size !== current.inputShape[0]) {
-      student = buildStudent(task, { inputShape });
+      student = buildStudent(task, { inputShape, numClasses: classes });
       reseedKernels(student, ctx.seed);
       const built = student;
       made.push({ dispose: () => disposeModel(built) });
@@ -239,11 +249,11 @@ export async function buildUserDemo(current: DemoLike, req: LoadModelsRequest, c
     const studentSplit = splitAtLayer(studentModel, studentTap);
     const teacherSplit = t?.split ?? current.teacherSplit;
     const align = describeAlign(studentSplit.tapShape, teacherSplit.tapShape);
-    const data = size === current.inputShape[0] ? {} : ctx.dataForSize(size);
+    const resized = size === current.inputShape[0] ? {} : dataForSize(ctx, size, (t?.teacher ?? s?.student)?.file ?? '');
     const user: UserModels = { teacher: t?.teacher ?? current.user?.teacher ?? null, student: s?.student ?? keptStudent };
     const demo: DemoLike = {
       ...current,
-      ...data,
+      ...resized,
       inputShape,
       teacher: t ? (t.teacher.kind === 'graph' ? t.teacher.full : t.teacher.model) : current.teacher,
       teacherSplit,
@@ -286,6 +296,15 @@ export async function buildUserDemo(current: DemoLike, req: LoadModelsRequest, c
   } catch (err) {
     for (const m of made) m.dispose();
     throw err;
+  }
+}
+
+/** The data regenerated at another input side; a refusal names the model file that asked for it. */
+function dataForSize(ctx: BuildContext, size: number, file: string): Partial<Demo> {
+  try {
+    return ctx.dataForSize(size);
+  } catch (err) {
+    throw new ModelFileError(file, err instanceof Error ? err.message : String(err));
   }
 }
 

@@ -225,7 +225,7 @@ export class FakeEngine implements PlaygroundEngine {
   /** User models: a label containing "broken" is refused, like a bad file in the real engine. */
   async loadModels(request: LoadModelsRequest): Promise<ModelsLoaded> {
     const roles = (['teacher', 'student'] as const).filter((r) => request[r]);
-    this.calls.push(`loadModels:${roles.map((r) => `${r}=${request[r]?.label}`).join(',')}`);
+    this.calls.push(`loadModels:${roles.map((r) => `${r}=${request[r]?.label}`).join(',')}${request.data === 'custom' ? '@custom' : ''}`);
     for (const r of roles) if (request[r]?.label.includes('broken')) throw new Error(`${request[r]?.label}/model.json: is not JSON`);
     for (const r of roles) this.user[r] = this.userInfo(r, request[r]?.label ?? '', request[r]?.tap ?? 'feat');
     return this.modelsLoaded();
