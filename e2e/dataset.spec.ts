@@ -2,13 +2,16 @@
 // DataTransfer of File objects in a dispatched drop event), the folder dialog, each broken
 // fixture's message, and a teacher trained for a few steps on the dropped set. Fixtures are made
 // by scripts/make-dataset-fixtures.mjs when the spec starts.
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { writeDatasetFixtures } from '../scripts/make-dataset-fixtures.mjs';
+import { writeFixtures } from '../scripts/make-fixtures.mjs';
 import { shot } from './pageHelpers';
 
 const outDir = fileURLToPath(new URL('./.artifacts/datasets', import.meta.url));
 const sets = writeDatasetFixtures(outDir);
+const modelsDir = fileURLToPath(new URL('./.artifacts/dataset-models', import.meta.url));
 
 /** Drops a fixture set on the drop zone as the browser would: File objects with folder-relative paths. */
 async function dropSet(page: Page, name: string): Promise<void> {
@@ -170,4 +173,42 @@ test('JPEG images decode with the browser decoder in the worker', async ({ page 
   await expect(page.getByTestId('dataset-summary-text')).toContainText('10 images');
   expect(await distinctColours(page, 'dataset-preview-0')).toBeGreaterThan(8);
   await expect(page.locator('[data-testid^="message-"][data-level="error"]')).toHaveCount(0);
+});
+
+test('your own teacher and student on the dataset: checked against its labels, stage 1 on its images', async ({ page }, testInfo) => {
+  await writeFixtures(modelsDir);
+  await openCustom(page);
+  await page.getByTestId('dataset-input-size').fill('32');
+  await dropSet(page, 'seg-valid');
+  await expect(page.getByTestId('dataset-summary')).toHaveAttribute('data-classes', '3', { timeout: 30_000 });
+  await expect(page.getByTestId('byo-data')).toContainText('your segmentation dataset (3 classes, 32×32)');
+
+  // The digit demo's 11-class teacher does not fit the 3-class dataset: refused by file, nothing changes.
+  const demoTeacher = await page.getByTestId('model-teacher-source').textContent();
+  await page.getByTestId('byo-folder-teacher').setInputFiles(join(modelsDir, 'teacher-valid'));
+  const refusal = page.locator('[data-testid="message-model-file"]');
+  await expect(refusal).toContainText(/teacher-valid\/model\.json: this teacher does not fit the segmentation dataset: its output \[N,64,64,11\] does not match the segmentation dataset's labels: they need \[N,64,64,3\]/, { timeout: 60_000 });
+  await expect(page.getByTestId('model-teacher-source')).toHaveText(demoTeacher ?? '');
+  await page.locator('[data-testid^="message-dismiss-"]').first().click();
+
+  await page.getByTestId('byo-folder-teacher').setInputFiles(join(modelsDir, 'teacher-3class-32'));
+  await expect(page.getByTestId('model-teacher-source')).toContainText(/^teacher-3class-32 · sha256:[0-9a-f]{12}…$/, { timeout: 60_000 });
+  await page.getByTestId('byo-folder-student').setInputFiles(join(modelsDir, 'student-3class-32'));
+  await expect(page.getByTestId('model-student-source')).toContainText(/^student-3class-32 · sha256:[0-9a-f]{12}…$/, { timeout: 60_000 });
+  await expect(page.getByTestId('byo-align')).toHaveText('1×1 conv 16→32, bilinear 4×4→8×8');
+  await expect(page.getByTestId('model-card-teacher')).toContainText('[8, 8, 32]');
+  await expect(page.getByTestId('dataset-teacher-status')).toContainText('Your models run on this dataset');
+  await expect(page.getByTestId('gallery-no-tokens')).toBeVisible();
+  await expect(page.locator('[data-testid^="message-"][data-level="error"]')).toHaveCount(0);
+
+  await page.getByTestId('mask-steps').fill('2');
+  await page.getByTestId('mask-batch').fill('2');
+  await page.getByTestId('run-learn-masks').click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-stage', 'masks', { timeout: 60_000 });
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'idle', { timeout: 150_000 });
+  await expect(page.getByTestId('mask-gallery')).toHaveAttribute('data-step', '2');
+  const size = await page.getByTestId('mask-canvas-0-img').evaluate((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]);
+  expect(size).toEqual([32, 32]);
+  await expect(page.locator('[data-testid^="message-"][data-level="error"]')).toHaveCount(0);
+  await shot(page, testInfo, 'own-models-on-dataset');
 });

@@ -55,6 +55,8 @@ export function ByoPanel() {
   const size = useAppStore((s) => s.byoInputSize);
   const busy = useAppStore((s) => s.byoBusy);
   const blocked = useAppStore((s) => s.runPhase !== 'idle' || s.demoPhase !== 'ready') || busy !== null;
+  const task = useAppStore((s) => s.task);
+  const dataset = useAppStore((s) => (s.dataMode === 'custom' ? s.dataset : null));
   // A demo reload replaces the cards: show user models only while their card is the current one.
   const t = byo.teacher && teacher?.source === byo.teacher.source ? byo.teacher.info : null;
   const s = byo.student && student?.source === byo.student.source ? byo.student.info : null;
@@ -64,6 +66,11 @@ export function ByoPanel() {
       <p className="muted">
         TensorFlow.js layers models (model.json + .bin shards) as teacher or student, graph models as teacher. Drop them on a card, or
         anywhere on the page (a folder named like <em>student</em> loads as the student).
+      </p>
+      <p className="muted" data-testid="byo-data">
+        {dataset
+          ? `They are checked against your ${dataset.task} dataset (${dataset.numClasses} classes, ${dataset.inputSize}×${dataset.inputSize}) and run on it.`
+          : `They are checked against the ${task} digit demo's labels and run on its scenes.`}
       </p>
       <div className="byo-row">
         <PickButtons role="teacher" disabled={blocked} />
@@ -95,7 +102,7 @@ export function ByoPanel() {
       )}
       {(t || s) && align && (
         <p data-testid="byo-fit">
-          Align module: <strong data-testid="byo-align">{align}</strong>. Demo scenes: {size}×{size} RGB.
+          Align module: <strong data-testid="byo-align">{align}</strong>. {dataset ? 'Images' : 'Demo scenes'}: {size}×{size} RGB.
         </p>
       )}
       {t && <UserModelLayers info={t} busy={blocked} />}

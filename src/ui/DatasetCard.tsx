@@ -99,7 +99,9 @@ export function DatasetCard() {
             ? `Training: step ${progress.step} / ${progress.total} · loss ${progress.losses.total.toFixed(4)}${progress.metric ? ` · ${progress.metric.name} ${progress.metric.value.toFixed(3)}` : ''}`
             : training
               ? 'Training: starting…'
-              : customTeacher && teacherCard
+              : customTeacher && teacherCard && !teacherCard.source.startsWith('dataset:')
+                ? 'Your models run on this dataset: learn masks and distill with the run bar, or train a teacher here instead.'
+                : customTeacher && teacherCard
                 ? `The teacher was trained on this dataset${teacherCard.metric ? ` (${teacherCard.metric.name} ${teacherCard.metric.value.toFixed(3)})` : ''}: learn masks and distill with the run bar.`
                 : 'A fresh teacher is trained on the training split, then used for mask learning and distillation. Pause and Stop in the run bar apply.'}
         </p>
