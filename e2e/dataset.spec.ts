@@ -41,6 +41,18 @@ async function openCustom(page: Page): Promise<void> {
   await expect(page.getByTestId('dataset-empty')).toBeVisible();
 }
 
+/** Stage 1 for two steps; the gallery then draws the dataset's validation images at their input `size`. */
+async function learnMasksOnDataset(page: Page, size: number): Promise<void> {
+  await page.getByTestId('mask-steps').fill('2');
+  await page.getByTestId('mask-batch').fill('2');
+  await page.getByTestId('run-learn-masks').click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-stage', 'masks', { timeout: 60_000 });
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'idle', { timeout: 150_000 });
+  await expect(page.getByTestId('mask-gallery')).toHaveAttribute('data-step', '2');
+  const drawn = await page.getByTestId('mask-canvas-0-img').evaluate((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]);
+  expect(drawn).toEqual([size, size]);
+}
+
 async function distinctColours(page: Page, testId: string): Promise<number> {
   return page.getByTestId(testId).evaluate((el) => {
     const c = el as HTMLCanvasElement;
@@ -116,14 +128,7 @@ test('drop a segmentation folder, reject each broken one by name, train a teache
   await shot(page, testInfo, 'teacher-trained');
 
   // Stage 1 now runs on the dataset: the gallery draws its validation samples.
-  await page.getByTestId('mask-steps').fill('2');
-  await page.getByTestId('mask-batch').fill('2');
-  await page.getByTestId('run-learn-masks').click();
-  await expect(page.getByTestId('run-status')).toHaveAttribute('data-stage', 'masks', { timeout: 60_000 });
-  await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'idle', { timeout: 150_000 });
-  await expect(page.getByTestId('mask-gallery')).toHaveAttribute('data-step', '2');
-  const size = await page.getByTestId('mask-canvas-0-img').evaluate((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]);
-  expect(size).toEqual([32, 32]);
+  await learnMasksOnDataset(page, 32);
   await shot(page, testInfo, 'masks-on-dataset');
 });
 
@@ -201,14 +206,7 @@ test('your own teacher and student on the dataset: checked against its labels, s
   await expect(page.getByTestId('gallery-no-tokens')).toBeVisible();
   await expect(page.locator('[data-testid^="message-"][data-level="error"]')).toHaveCount(0);
 
-  await page.getByTestId('mask-steps').fill('2');
-  await page.getByTestId('mask-batch').fill('2');
-  await page.getByTestId('run-learn-masks').click();
-  await expect(page.getByTestId('run-status')).toHaveAttribute('data-stage', 'masks', { timeout: 60_000 });
-  await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'idle', { timeout: 150_000 });
-  await expect(page.getByTestId('mask-gallery')).toHaveAttribute('data-step', '2');
-  const size = await page.getByTestId('mask-canvas-0-img').evaluate((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]);
-  expect(size).toEqual([32, 32]);
+  await learnMasksOnDataset(page, 32);
   await expect(page.locator('[data-testid^="message-"][data-level="error"]')).toHaveCount(0);
   await shot(page, testInfo, 'own-models-on-dataset');
 });

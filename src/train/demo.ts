@@ -39,6 +39,24 @@ export interface Demo {
   user?: UserModels;
 }
 
+/** A demo on `source` (a custom dataset) without tokens; nothing to reload it from after a device loss. */
+export function demoOnSource(source: DataSource, teacher: tf.LayersModel, teacherSplit: SplitModel, student: tf.LayersModel): Demo {
+  return {
+    task: source.task,
+    inputShape: source.inputShape,
+    source,
+    teacher,
+    teacherSplit,
+    previews: source.previews(),
+    tokens: null,
+    branch: null,
+    student,
+    bestStudent: null,
+    base: null,
+    options: {},
+  };
+}
+
 /** Scene settings scaled to the input side (digits 14–28 px at 64). */
 export function sceneForSize(size: number): Partial<SceneConfig> {
   if (size === 64) return {};

@@ -17,7 +17,7 @@ import { contentSource } from './contentHash';
 import { trainTeacherOn } from './customTeacher';
 import { customSource, type DataSource } from './dataSource';
 import { datasetSummary } from './datasetSummary';
-import { DEFAULT_VAL_COUNT, demoSource, disposeDemo, replaceTokens, sceneForSize, VAL_SEED, type Demo } from './demo';
+import { DEFAULT_VAL_COUNT, demoOnSource, demoSource, disposeDemo, replaceTokens, sceneForSize, VAL_SEED, type Demo } from './demo';
 import { loadShippedTokens, loadTeacher, modelCard } from './demoModels';
 import { DeviceRecovery } from './deviceRecovery';
 import { DeviceWatch } from './deviceWatch';
@@ -244,20 +244,7 @@ export class EngineSession {
     const student = buildStudent(source.task, { inputShape: source.inputShape, numClasses: source.numClasses });
     reseedKernels(student, seed);
     this.disposeDemo();
-    this.demo = {
-      task: source.task,
-      inputShape: source.inputShape,
-      source,
-      teacher,
-      teacherSplit,
-      previews: source.previews(),
-      tokens: null,
-      branch: null,
-      student,
-      bestStudent: null,
-      base: null,
-      options: {},
-    };
+    this.demo = demoOnSource(source, teacher, teacherSplit, student);
     const studentSplit = splitAtLayer(student, TAP_LAYER);
     return {
       teacher: modelCard(teacher, teacherSplit, 'teacher', label, metric),

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { disposeModel } from '../models/disposeModel';
 import { buildStudent } from '../models/nets';
 import type { DataSource } from './dataSource';
-import type { Demo } from './demo';
+import { demoOnSource, type Demo } from './demo';
 import type { LoadModelsRequest } from './protocol';
 import { reseedKernels } from './seededInit';
 import { buildUserDemo, releaseUserTeacher, type BuildContext, type UserDemo } from './userModels';
@@ -36,20 +36,7 @@ export async function buildUserDemoOnDataset(current: Demo, source: DataSource, 
   const student = buildStudent(source.task, { inputShape: source.inputShape, numClasses: source.numClasses });
   reseedKernels(student, seed);
   // The current teacher only holds the place until buildUserDemo puts the user's in it.
-  const start: Demo = {
-    task: source.task,
-    inputShape: source.inputShape,
-    source,
-    teacher: current.teacher,
-    teacherSplit: current.teacherSplit,
-    previews: source.previews(),
-    tokens: null,
-    branch: null,
-    student,
-    bestStudent: null,
-    base: null,
-    options: {},
-  };
+  const start = demoOnSource(source, current.teacher, current.teacherSplit, student);
   let built: UserDemo;
   try {
     built = await buildUserDemo(start, req, ctx);
