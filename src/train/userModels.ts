@@ -91,11 +91,13 @@ interface DataSpec {
   readonly task: Task;
   readonly classes: number;
   readonly name: string;
+  /** Its images in messages: "the demo scenes", "the segmentation dataset's images". */
+  readonly images: string;
 }
 
 function checkIo(file: string, role: ModelRole, data: DataSpec, graph: ModelGraph): number {
   const input = graph.nodes.find((n) => n.name === graph.inputs[0]);
-  const plan = planInput(input?.shape ?? null, `the ${data.name}'s images`);
+  const plan = planInput(input?.shape ?? null, data.images);
   if ('problem' in plan) throw new ModelFileError(file, `cannot take the ${data.name}'s data: ${plan.problem}`);
   const outputs = graph.outputs.map((o) => graph.nodes.find((n) => n.name === o)?.shape ?? null);
   const problem = outputProblem(data.task, plan.size, outputs, data.classes, data.name);
@@ -218,7 +220,9 @@ export async function buildUserDemo(current: DemoLike, req: LoadModelsRequest, c
   const made: { dispose(): void }[] = [];
   try {
     const classes = ctx.numClasses ?? defaultClasses(task);
-    const data: DataSpec = { task, classes, name: ctx.dataName ?? `${task} demo` };
+    const data: DataSpec = ctx.dataName
+      ? { task, classes, name: ctx.dataName, images: `the ${ctx.dataName}'s images` }
+      : { task, classes, name: `${task} demo`, images: 'the demo scenes' };
     const t = req.teacher ? await loadTeacher(req.teacher, data) : null;
     if (t) made.push({ dispose: () => (t.teacher.kind === 'graph' ? (disposeModel(t.teacher.full), t.teacher.loaded.model.dispose()) : disposeModel(t.teacher.model)) });
     const s = req.student ? await loadStudent(req.student, data) : null;
