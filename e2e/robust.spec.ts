@@ -2,18 +2,27 @@
 // survives a reload (IndexedDB checkpoint, Resume banner, same step and chart history), an
 // injected NaN pauses cleanly and a lower learning rate lets the run go on, and a lost WebGPU
 // device moves the run to WebGL from its last checkpoint with its history.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { runStep as step, setNumber } from './pageHelpers';
-
-const shippedTokens = existsSync(fileURLToPath(new URL('../public/models/segmentation-teacher/tokens.json', import.meta.url)));
 
 /** Opens the page and waits until a run can start. */
 async function openDemo(page: Page): Promise<void> {
   await page.goto('/');
   await expect(page.getByTestId('run-learn-masks')).toBeEnabled({ timeout: 120_000 });
-  if (shippedTokens) await expect(page.getByTestId('mask-gallery')).toBeVisible();
+  await expect(page.getByTestId('mask-gallery')).toBeVisible();
+}
+
+/** Opens the page and gives the test an engine of its own (the page's UI starts the shared one on load), on the segmentation demo. */
+async function ownEngine(page: Page): Promise<{ backend: string; shippedTokens: boolean }> {
+  await page.goto('/');
+  await page.waitForFunction(() => typeof window.maskd !== 'undefined');
+  return page.evaluate(async () => {
+    window.maskd.engine().terminate();
+    const engine = window.maskd.engine();
+    const status = await engine.init(window.maskd.dataUrl, ['webgpu', 'webgl', 'cpu']);
+    const demo = await engine.loadDemo('segmentation');
+    return { backend: status.backend, shippedTokens: demo.tokens !== null };
+  });
 }
 
 /** Starts a tiny stage-1 run from the Setup panel. */
@@ -144,14 +153,9 @@ test('an injected NaN pauses the run with a message naming the loss and step; a 
 
 test('a lost WebGPU device: the run moves to WebGL from its last checkpoint and keeps its history', async ({ page }) => {
   test.setTimeout(300_000);
-  await page.goto('/');
-  await page.waitForFunction(() => typeof window.maskd !== 'undefined');
+  const { backend } = await ownEngine(page);
   const log = await page.evaluate(async () => {
-    // A fresh engine of the test's own (the page's UI starts the shared one on load).
-    window.maskd.engine().terminate();
     const engine = window.maskd.engine();
-    const status = await engine.init(window.maskd.dataUrl, ['webgpu', 'webgl', 'cpu']);
-    await engine.loadDemo('segmentation');
     const warnings: string[] = [];
     const switched: string[] = [];
     engine.onWarning = (m) => warnings.push(m);
@@ -173,7 +177,6 @@ test('a lost WebGPU device: the run moves to WebGL from its last checkpoint and 
     );
     const state = await engine.exportState();
     return {
-      backend: status.backend,
       result,
       warnings,
       switched,
@@ -183,8 +186,8 @@ test('a lost WebGPU device: the run moves to WebGL from its last checkpoint and 
       stateBackend: state.backend,
     };
   });
-  console.log(`[robust.spec] device loss: ${JSON.stringify({ ...log, history: log.history.map(([s]) => s), progress: log.progress.map(([s]) => s) })}`);
-  expect(log.backend).toBe('webgpu');
+  console.log(`[robust.spec] device loss: ${JSON.stringify({ backend, ...log, history: log.history.map(([s]) => s), progress: log.progress.map(([s]) => s) })}`);
+  expect(backend).toBe('webgpu');
   expect(log.switched).toHaveLength(1);
   expect(log.switched[0]).toMatch(/^webgl: the WebGPU device was lost \(destroyed/);
   const lostWarning = log.warnings.find((w) => /device was lost/.test(w));
@@ -220,13 +223,9 @@ test('a lost WebGPU device: the run moves to WebGL from its last checkpoint and 
 
 test('a lost WebGPU device during a comparison: the current method resumes on WebGL and the comparison completes', async ({ page }) => {
   test.setTimeout(300_000);
-  await page.goto('/');
-  await page.waitForFunction(() => typeof window.maskd !== 'undefined');
+  await ownEngine(page);
   const log = await page.evaluate(async () => {
-    window.maskd.engine().terminate();
     const engine = window.maskd.engine();
-    await engine.init(window.maskd.dataUrl, ['webgpu', 'webgl', 'cpu']);
-    await engine.loadDemo('segmentation');
     const warnings: string[] = [];
     const switched: string[] = [];
     engine.onWarning = (m) => warnings.push(m);
@@ -265,22 +264,18 @@ test('a lost WebGPU device during a comparison: the current method resumes on We
 
 test('a device lost while idle: the engine moves to WebGL at once and the models work there', async ({ page }) => {
   test.setTimeout(180_000);
-  await page.goto('/');
-  await page.waitForFunction(() => typeof window.maskd !== 'undefined');
+  const { shippedTokens } = await ownEngine(page);
   const log = await page.evaluate(async () => {
-    window.maskd.engine().terminate();
     const engine = window.maskd.engine();
-    await engine.init(window.maskd.dataUrl, ['webgpu', 'webgl', 'cpu']);
-    const demo = await engine.loadDemo('segmentation');
     const warnings: string[] = [];
     const switched = new Promise<string>((resolve) => (engine.onBackendChange = (s) => resolve(s.backend)));
     engine.onWarning = (m) => warnings.push(m);
     engine.debugLoseDevice();
     const backend = await switched;
     const evaluated = await engine.evaluate('teacher', 8);
-    return { backend, warnings, shippedTokens: demo.tokens !== null, teacher: evaluated.teacher };
+    return { backend, warnings, teacher: evaluated.teacher };
   });
-  console.log(`[robust.spec] idle device loss: ${JSON.stringify(log)}`);
+  console.log(`[robust.spec] idle device loss: ${JSON.stringify({ ...log, shippedTokens })}`);
   expect(log.backend).toBe('webgl');
   expect(log.warnings.join('\n')).toMatch(/device was lost \(destroyed.*while no run was training\. The engine moved to webgl/);
   expect(log.teacher?.name).toBe('mIoU');
