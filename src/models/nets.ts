@@ -1,10 +1,14 @@
 // The demo conv family: a stride-4 backbone of depthwise-separable blocks ending in the layer
-// `neck` (the feature MasKD distils), and a task head that reads `neck` alone.
+// `neck` (the feature MasKD distils), and a task head that reads `neck` alone. `neck` is the last
+// block's residual sum before its ReLU: signed, as the reference's FPN outputs are. On the ReLU
+// output the learned masks collapsed (one token all ones, the rest dark); before it, stage 1 on
+// the segmentation teacher gives a digit token (mean mask 0.88 on digits, 0.14 on background)
+// and a background token.
 //
 //   stem   conv3×3/2 → BN → ReLU                                   H/2
 //   block  dw3×3 → BN → ReLU → pw1×1 → BN → ReLU                   H/2
 //   block  dw3×3/2 → BN → ReLU → pw1×1 → BN → ReLU                 H/4
-//   neck blocks  dw5×5 → BN → ReLU → pw1×1 → BN (+ residual) → ReLU, the last ReLU is `neck`
+//   neck blocks  dw5×5 → BN → ReLU → pw1×1 → BN (+ residual) → ReLU; the last block's sum is `neck`, its ReLU `neck_relu`
 //   segmentation head  dw3×3 → BN → ReLU → pw1×1 → BN → ReLU → conv1×1 → 11 logits (H/4),
 //                      bilinear ×4 → H. (A head that upsampled through 16 channels first never
 //                      learned the digit classes: val mIoU stayed at 0.0875, all background,
@@ -86,7 +90,7 @@ function bnRelu(x: Sym, name: string, reluName = `${name}_relu`): Sym {
   return tf.layers.reLU({ name: reluName }).apply(bn) as Sym;
 }
 
-function sepBlock(x: Sym, name: string, width: number, kernel: number, stride: number, outName?: string): Sym {
+function sepBlock(x: Sym, name: string, width: number, kernel: number, stride: number, tapName?: string): Sym {
   const inWidth = x.shape[3];
   let y = tf.layers
     .depthwiseConv2d({ name: `${name}_dw`, kernelSize: kernel, strides: stride, padding: 'same', useBias: false })
@@ -94,8 +98,11 @@ function sepBlock(x: Sym, name: string, width: number, kernel: number, stride: n
   y = bnRelu(y, `${name}_dw`);
   y = tf.layers.conv2d({ name: `${name}_pw`, filters: width, kernelSize: 1, useBias: false }).apply(y) as Sym;
   y = tf.layers.batchNormalization({ name: `${name}_pw_bn`, momentum: BN_MOMENTUM }).apply(y) as Sym;
-  if (stride === 1 && inWidth === width) y = tf.layers.add({ name: `${name}_add` }).apply([x, y]) as Sym;
-  return tf.layers.reLU({ name: outName ?? `${name}_relu` }).apply(y) as Sym;
+  const residual = stride === 1 && inWidth === width;
+  // The tap is the block's pre-activation sum (signed, like the reference's FPN outputs); its ReLU follows.
+  if (residual) y = tf.layers.add({ name: tapName ?? `${name}_add` }).apply([x, y]) as Sym;
+  else if (tapName) y = tf.layers.activation({ name: tapName, activation: 'linear' }).apply(y) as Sym;
+  return tf.layers.reLU({ name: tapName ? `${tapName}_relu` : `${name}_relu` }).apply(y) as Sym;
 }
 
 export function buildNet(spec: NetSpec): tf.LayersModel {
