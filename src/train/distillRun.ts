@@ -12,7 +12,7 @@ import { DEFAULT_VAL_COUNT } from './demo';
 import { Distiller } from './distillStage';
 import { loadOptimizerState } from './optimizerState';
 import type { CompareRow, DistillConfig, ModelArtifactsData, RunProgress } from './protocol';
-import { guardedStep, sendProgress, sendSnapshot, StepTimer, type RunContext } from './runLoop';
+import { guardedStep, sendProgress, sendSnapshot, StepTimer, stepProgress, type RunContext } from './runLoop';
 import {
   arraysToTensors,
   branchToArrays,
@@ -130,18 +130,7 @@ export async function runDistill(
         metric = { name: adapter.metricName, value: m.primary };
       }
       if (metric || progress.ready() || last || control.isPaused) {
-        sendProgress(ctx, id, {
-          runId: id,
-          stage: 'distill',
-          method,
-          step: report.step,
-          total: config.steps,
-          losses: report.losses,
-          msPerStep: timer.mean,
-          etaMs: timer.mean * (config.steps - report.step),
-          numTensors: tf.memory().numTensors,
-          metric,
-        });
+        sendProgress(ctx, id, { ...stepProgress(id, report.step, config.steps, report.losses, timer), stage: 'distill', method, metric });
       }
       await checkpoints.afterStep(report.step);
       if (demo.tokens && method === 'maskd' && (snapshots.ready() || last || control.isPaused)) {

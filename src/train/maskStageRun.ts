@@ -5,7 +5,7 @@ import type { Checkpoint } from './checkpoint';
 import { MaskLearner } from './maskStage';
 import { loadOptimizerState } from './optimizerState';
 import type { MaskStageConfig, MasksResult } from './protocol';
-import { guardedStep, sendProgress, sendSnapshot, StepTimer, type RunContext } from './runLoop';
+import { guardedStep, sendProgress, sendSnapshot, StepTimer, stepProgress, type RunContext } from './runLoop';
 import { branchFromArrays, branchToArrays, readOptimizerState, tokensFromArray, tokensToArray } from './runState';
 import { taskAdapter } from './tasks';
 import { ProgressThrottle } from './throttle';
@@ -67,14 +67,8 @@ export async function runMaskStage(ctx: RunContext, id: number, config: MaskStag
       const last = report.step === config.steps;
       if (progress.ready() || last || control.isPaused) {
         sendProgress(ctx, id, {
-          runId: id,
+          ...stepProgress(id, report.step, config.steps, report.losses, timer),
           stage: 'masks',
-          step: report.step,
-          total: config.steps,
-          losses: report.losses,
-          msPerStep: timer.mean,
-          etaMs: timer.mean * (config.steps - report.step),
-          numTensors: tf.memory().numTensors,
           tokenAreas: report.tokenAreas,
           tokenWeights: report.tokenWeights,
         });

@@ -1,6 +1,6 @@
 // What a stage's run needs of the session, and the pieces of a run's loop both stages share:
 // the timed step with its non-finite guard, progress, and mask snapshots.
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import type { Demo } from './demo';
 import type { DeviceWatch } from './deviceWatch';
 import type { Distiller } from './distillStage';
@@ -61,6 +61,11 @@ export async function guardedStep<R extends { step: number }>(
     ctx.control.pause(err.message);
     return null;
   }
+}
+
+/** What every step's progress carries, whatever the stage: step, losses, timing, ETA, tensor count. */
+export function stepProgress(id: number, step: number, total: number, losses: RunProgress['losses'], timer: StepTimer) {
+  return { runId: id, step, total, losses, msPerStep: timer.mean, etaMs: timer.mean * (total - step), numTensors: tf.memory().numTensors };
 }
 
 export function sendProgress(ctx: RunContext, id: number, progress: RunProgress): void {
