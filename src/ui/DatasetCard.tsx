@@ -1,9 +1,27 @@
 import { useState, type DragEvent } from 'react';
+import type { ModelCard, RunProgress } from '../train/protocol';
 import { loadDatasetFiles, trainDatasetTeacher } from '../state/datasetActions';
 import { useAppStore } from '../state/store';
 import { pickedFromDrop, pickedFromList } from './droppedFiles';
 import { DatasetSummaryView } from './DatasetSummaryView';
 import { NumberField } from './NumberField';
+
+/** The line under “Train teacher”: the run's progress, or which teacher the dataset runs with. */
+function teacherStatus(training: boolean, progress: RunProgress | null, datasetTeacher: ModelCard | null): string {
+  if (training && progress) {
+    const metric = progress.metric ? ` · ${progress.metric.name} ${progress.metric.value.toFixed(3)}` : '';
+    return `Training: step ${progress.step} / ${progress.total} · loss ${progress.losses.total.toFixed(4)}${metric}`;
+  }
+  if (training) return 'Training: starting…';
+  if (datasetTeacher && !datasetTeacher.source.startsWith('dataset:')) {
+    return 'Your models run on this dataset: learn masks and distill with the run bar, or train a teacher here instead.';
+  }
+  if (datasetTeacher) {
+    const metric = datasetTeacher.metric ? ` (${datasetTeacher.metric.name} ${datasetTeacher.metric.value.toFixed(3)})` : '';
+    return `The teacher was trained on this dataset${metric}: learn masks and distill with the run bar.`;
+  }
+  return 'A fresh teacher is trained on the training split, then used for mask learning and distillation. Pause and Stop in the run bar apply.';
+}
 
 /** The Setup card of the custom data source: drop zone, folder dialog, summary, teacher training. */
 export function DatasetCard() {
@@ -95,15 +113,7 @@ export function DatasetCard() {
         </button>
         <p className="field-help" aria-live="polite" data-testid="dataset-teacher-status" data-step={progress?.step ?? 0}
           data-loss={progress ? progress.losses.total : ''} data-tensors={progress?.numTensors ?? ''}>
-          {training && progress
-            ? `Training: step ${progress.step} / ${progress.total} · loss ${progress.losses.total.toFixed(4)}${progress.metric ? ` · ${progress.metric.name} ${progress.metric.value.toFixed(3)}` : ''}`
-            : training
-              ? 'Training: starting…'
-              : customTeacher && teacherCard && !teacherCard.source.startsWith('dataset:')
-                ? 'Your models run on this dataset: learn masks and distill with the run bar, or train a teacher here instead.'
-                : customTeacher && teacherCard
-                ? `The teacher was trained on this dataset${teacherCard.metric ? ` (${teacherCard.metric.name} ${teacherCard.metric.value.toFixed(3)})` : ''}: learn masks and distill with the run bar.`
-                : 'A fresh teacher is trained on the training split, then used for mask learning and distillation. Pause and Stop in the run bar apply.'}
+          {teacherStatus(training, progress, customTeacher ? teacherCard : null)}
         </p>
       </fieldset>
     </section>
