@@ -1,18 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../data/rng';
 
 // Test-only helpers: independent plain-JS versions of the MasKD math (loops over explicit
 // channels-last indices, no tf), a seeded RNG, and a central finite-difference gradient check.
 
-/** Deterministic uniform [0,1) generator (mulberry32). */
+/** Deterministic uniform [0,1) generator (the scenes' mulberry32). */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.uniform();
 }
 
 export function randomArray(n: number, seed: number, lo = -1, hi = 1): number[] {

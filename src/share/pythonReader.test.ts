@@ -1,29 +1,19 @@
 // The token export read by scripts/read-token-export.py (Python standard library only): names,
 // shapes and PyTorch's OIHW order as the reference MaskModule's load_state_dict expects them.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { TokensFile } from '../train/protocol';
-import { exportTokens } from './tokenExport';
+import { exportToTemp } from './tokenExport.testkit';
 
 const script = fileURLToPath(new URL('../../scripts/read-token-export.py', import.meta.url));
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 const values = (n: number, k: number) => Array.from({ length: n }, (_, i) => Math.fround(Math.sin(i * k) * 3));
 
-function run(file: TokensFile): { status: number | null; stdout: string; stderr: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'maskd-py-'));
-  const out = exportTokens({
-    tokens: file.tokens,
-    branch: file.branch,
-    config: { task: 'detection', tapLayer: 'neck', teacher: 'builtin:detection-teacher', hyperParameters: {} },
-    provenance: { app: 'test', appVersion: '0', createdAt: '2026-11-29T00:00:00Z', seed: 1, backend: 'cpu' },
-  });
-  writeFileSync(join(dir, out.fileNames.weights), out.safetensors);
-  writeFileSync(join(dir, 'source.json'), JSON.stringify(file));
-  const r = spawnSync('python3', [script, join(dir, out.fileNames.weights), '--check-hwio', join(dir, 'source.json')], { encoding: 'utf8' });
+/** Exports `exported`, then checks it against `source` (the app's own HWIO copy). */
+function runAgainst(exported: TokensFile, source: TokensFile): { status: number | null; stdout: string; stderr: string } {
+  const paths = exportToTemp(exported, 'source.json', source);
+  const r = spawnSync('python3', [script, paths.weights, '--check-hwio', paths.sidecar], { encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -43,7 +33,7 @@ describe.skipIf(!hasPython)('scripts/read-token-export.py', () => {
   };
 
   it('reads the reference names and shapes and confirms OIHW order element by element', () => {
-    const r = run(file);
+    const r = runAgainst(file, file);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const summary = JSON.parse(r.stdout.split('\n')[0]);
@@ -68,18 +58,3 @@ describe.skipIf(!hasPython)('scripts/read-token-export.py', () => {
     expect(spawnSync('python3', [script, '/dev/null'], { encoding: 'utf8' }).status).not.toBe(0);
   });
 });
-
-/** Exports `exported`, then checks it against `source`. */
-function runAgainst(exported: TokensFile, source: TokensFile): { status: number | null; stderr: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'maskd-py-'));
-  const out = exportTokens({
-    tokens: exported.tokens,
-    branch: exported.branch,
-    config: { task: 'detection', tapLayer: 'neck', teacher: 'x', hyperParameters: {} },
-    provenance: { app: 'test', appVersion: '0', createdAt: '', seed: 1, backend: 'cpu' },
-  });
-  writeFileSync(join(dir, 'a.safetensors'), out.safetensors);
-  writeFileSync(join(dir, 'source.json'), JSON.stringify(source));
-  const r = spawnSync('python3', [script, join(dir, 'a.safetensors'), '--check-hwio', join(dir, 'source.json')], { encoding: 'utf8' });
-  return { status: r.status, stderr: r.stderr };
-}

@@ -5,14 +5,12 @@
 // Runs where python3 can import torch (Debian: apt-get install python3-torch); skipped elsewhere.
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { diceDiversity, maskedDistillLoss, receptiveMasks, ReceptiveTokens, TokenWeightBranch } from '../maskd';
 import type { TokensFile } from '../train/protocol';
-import { exportTokens } from './tokenExport';
+import { exportToTemp } from './tokenExport.testkit';
 
 await tf.setBackend('cpu');
 
@@ -50,17 +48,9 @@ async function appCase(file: TokensFile): Promise<Record<string, unknown>> {
   return values;
 }
 
-function check(file: TokensFile, exported: TokensFile, caseJson: Record<string, unknown>) {
-  const dir = mkdtempSync(join(tmpdir(), 'maskd-torch-'));
-  const out = exportTokens({
-    tokens: exported.tokens,
-    branch: exported.branch,
-    config: { task: file.task, tapLayer: 'neck', teacher: `builtin:${file.task}-teacher`, hyperParameters: {} },
-    provenance: { app: 'test', appVersion: '0', createdAt: '2026-11-29T00:00:00Z', seed: 1, backend: 'cpu' },
-  });
-  writeFileSync(join(dir, out.fileNames.weights), out.safetensors);
-  writeFileSync(join(dir, 'case.json'), JSON.stringify(caseJson));
-  const r = spawnSync(python!, [script, join(dir, out.fileNames.weights), join(dir, 'case.json')], { encoding: 'utf8' });
+function check(exported: TokensFile, caseJson: Record<string, unknown>) {
+  const paths = exportToTemp(exported, 'case.json', caseJson);
+  const r = spawnSync(python!, [script, paths.weights, paths.sidecar], { encoding: 'utf8' });
   return { status: r.status, stderr: r.stderr, result: r.stdout ? JSON.parse(r.stdout) : null };
 }
 
@@ -68,7 +58,7 @@ describe.skipIf(!python)('token export in PyTorch (reference MaskModule names an
   for (const task of ['detection', 'segmentation'] as const) {
     it(`${task}: load_state_dict(strict=True) and the same masks, weights, Dice and loss`, async () => {
       const file = shipped(task);
-      const r = check(file, file, await appCase(file));
+      const r = check(file, await appCase(file));
       console.log(`[pytorch] ${task}: ${JSON.stringify(r.result)}`);
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
@@ -83,7 +73,7 @@ describe.skipIf(!python)('token export in PyTorch (reference MaskModule names an
     const tampered = structuredClone(file);
     const k = tampered.branch!['prob.0.weight'].data;
     [k[1], k[64]] = [k[64], k[1]]; // two input channels of one kernel tap swapped
-    const r = check(file, tampered, await appCase(file));
+    const r = check(tampered, await appCase(file));
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/over tolerance.*"weights"/);
   }, 60_000);
