@@ -1,0 +1,34 @@
+// Kernels for training conv nets on tfjs-backend-wasm 4.22: the gradients it lacks, and faster
+// versions of two it has (its Conv2DBackpropInput and Tile run outside XNNPACK).
+import { getKernel, registerKernel, Tile, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
+import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter';
+import { conv2DBackpropInputConfig } from './conv2DBackpropInput';
+import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter';
+import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput';
+import { makeTileConfig } from './tile';
+
+/** The kernels 4.22 does not have. */
+export const MISSING_WASM_KERNELS: readonly KernelConfig[] = [
+  conv2DBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropInputConfig,
+];
+
+let registered = false;
+
+/** Registers the kernels once; a later tfjs that ships its own missing kernels keeps them. */
+export function registerWasmTrainingKernels(): void {
+  if (registered) return;
+  registered = true;
+  for (const config of MISSING_WASM_KERNELS) {
+    if (!getKernel(config.kernelName, 'wasm')) registerKernel(config);
+  }
+  replace(conv2DBackpropInputConfig);
+  const tile = getKernel(Tile, 'wasm');
+  if (tile) replace(makeTileConfig(tile));
+}
+
+function replace(config: KernelConfig): void {
+  if (getKernel(config.kernelName, 'wasm')) unregisterKernel(config.kernelName, 'wasm');
+  registerKernel(config);
+}
