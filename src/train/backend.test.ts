@@ -11,7 +11,15 @@ describe('backend selection', () => {
 
   it('reports no fallback when the first choice works', async () => {
     const status = await initBackend(['cpu']);
-    expect(status).toEqual({ backend: 'cpu', adapter: null, fallbackReason: null });
+    expect(status).toEqual({ backend: 'cpu', adapter: null, wasm: null, fallbackReason: null });
+  });
+
+  it('starts wasm with the training kernels and says how it runs (Node: SIMD, no threads)', async () => {
+    const status = await initBackend(['wasm']);
+    expect(status).toEqual({ backend: 'wasm', adapter: null, wasm: { simd: true, multithread: false, threads: 1 }, fallbackReason: null });
+    expect(backendLabel(status)).toBe('WASM · SIMD · 1 thread');
+    expect(backendLabel({ ...status, wasm: { simd: true, multithread: true, threads: 4 } })).toBe('WASM · SIMD · 4 threads');
+    await expect(selfCheck()).resolves.toEqual({ ok: true, values: [19, 22, 43, 50] });
   });
 
   it('labels a WebGPU adapter by architecture, then vendor', () => {

@@ -1,10 +1,20 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { registerWasmTrainingKernels } from '../backends/wasm/register';
 
-export type BackendName = 'webgpu' | 'webgl' | 'cpu';
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+/** What the user picks: a backend, or the fastest one measured on this device. */
+export type BackendChoice = 'auto' | BackendName;
 
-/** Try order when nothing is forced: the first that initialises wins. */
-export const BACKEND_PREFERENCE: readonly BackendName[] = ['webgpu', 'webgl', 'cpu'];
+export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+/** Try order when nothing was measured or forced: the first that initialises wins. */
+export const BACKEND_PREFERENCE: readonly BackendName[] = ['webgpu', 'wasm', 'webgl', 'cpu'];
+
+export function isBackendName(value: unknown): value is BackendName {
+  return typeof value === 'string' && (BACKEND_NAMES as readonly string[]).includes(value);
+}
 
 export interface AdapterSummary {
   vendor: string;
@@ -12,9 +22,19 @@ export interface AdapterSummary {
   description: string;
 }
 
+/** How the wasm backend runs: the SIMD build, and XNNPACK's thread count (1 without threads). */
+export interface WasmSummary {
+  simd: boolean;
+  /** The threaded build loaded (needs a cross-origin isolated page). */
+  multithread: boolean;
+  threads: number;
+}
+
 export interface BackendStatus {
   backend: BackendName;
   adapter: AdapterSummary | null;
+  /** Set on wasm. */
+  wasm?: WasmSummary | null;
   /** Why the preferred backend was not used; null when it was. */
   fallbackReason: string | null;
 }
@@ -42,6 +62,7 @@ function webgpuUnavailableReason(): string | null {
 
 async function trySetBackend(name: BackendName): Promise<string | null> {
   try {
+    if (name === 'wasm') registerWasmTrainingKernels();
     const ok = await tf.setBackend(name);
     if (!ok) return `${name} failed to initialise`;
     await tf.ready();
@@ -51,9 +72,15 @@ async function trySetBackend(name: BackendName): Promise<string | null> {
   }
 }
 
+async function describeWasm(): Promise<WasmSummary> {
+  const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+  const multithread = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
+  return { simd, multithread, threads: getThreadsCount() };
+}
+
 /**
- * Picks the backend: the forced one (when given), else webgpu → webgl → cpu.
- * The reason for every skipped backend is kept so the page can say why it fell back.
+ * Starts the first backend of `order` that initialises. The reason for every skipped backend is
+ * kept so the page can say why it fell back.
  */
 export async function initBackend(order: readonly BackendName[] = BACKEND_PREFERENCE): Promise<BackendStatus> {
   const reasons: string[] = [];
@@ -71,17 +98,28 @@ export async function initBackend(order: readonly BackendName[] = BACKEND_PREFER
       continue;
     }
     const adapter = name === 'webgpu' ? await describeWebGPUAdapter() : null;
-    return { backend: name, adapter, fallbackReason: reasons.length ? reasons.join('; ') : null };
+    const wasm = name === 'wasm' ? await describeWasm() : null;
+    return { backend: name, adapter, wasm, fallbackReason: reasons.length ? reasons.join('; ') : null };
   }
   throw new Error(`No TensorFlow.js backend could start: ${reasons.join('; ')}`);
 }
 
-/** Human label for the badge, e.g. "WebGPU · swiftshader". */
+export const BACKEND_TITLES: Readonly<Record<BackendName, string>> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
+
+/** What runs the backend, e.g. "swiftshader" for WebGPU or "SIMD · 2 threads" for WASM; '' if nothing is known. */
+export function backendDetail(status: Pick<BackendStatus, 'adapter' | 'wasm'>): string {
+  if (status.wasm) {
+    const threads = status.wasm.threads > 1 ? `${status.wasm.threads} threads` : '1 thread';
+    return [status.wasm.simd ? 'SIMD' : '', threads].filter(Boolean).join(' · ');
+  }
+  if (!status.adapter) return '';
+  return status.adapter.architecture || status.adapter.vendor || status.adapter.description;
+}
+
+/** Human label for the badge, e.g. "WebGPU · swiftshader" or "WASM · SIMD · 2 threads". */
 export function backendLabel(status: BackendStatus): string {
-  const names: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', cpu: 'CPU' };
-  const base = names[status.backend];
-  if (!status.adapter) return base;
-  const detail = status.adapter.architecture || status.adapter.vendor || status.adapter.description;
+  const detail = backendDetail(status);
+  const base = BACKEND_TITLES[status.backend];
   return detail ? `${base} · ${detail}` : base;
 }
 

@@ -1,6 +1,7 @@
 // The training worker: owns TensorFlow.js, the models and the loops. The page talks to it only
 // through the messages in protocol.ts.
 import * as tf from '@tensorflow/tfjs';
+import { configureWasmAssets } from '../backends/wasm/browserAssets';
 import { loadDigits } from '../data/digits';
 import { buildStudent, buildTeacher } from '../models/nets';
 import { artifactsToModel, modelToArtifacts } from './artifacts';
@@ -15,6 +16,8 @@ import { digitSource } from './dataSource';
 import { browserImageDecoder } from './imageDecoder';
 import { checkpointTransfer } from './checkpoint';
 import { hasIndexedDb, indexedDbSink } from './checkpointStore';
+
+configureWasmAssets();
 
 let stopRequested = false;
 
