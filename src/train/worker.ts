@@ -1,18 +1,11 @@
 // The training worker: owns TensorFlow.js, the models and the loops. The page talks to it only
 // through the messages in protocol.ts.
-import * as tf from '@tensorflow/tfjs';
 import { configureWasmAssets } from '../backends/wasm/browserAssets';
 import { loadDigits } from '../data/digits';
-import { buildStudent, buildTeacher } from '../models/nets';
-import { artifactsToModel, modelToArtifacts } from './artifacts';
 import { initBackend } from './backend';
 import type { EngineCommand, EngineEvent, TrainTeacherRequest } from './protocol';
-import { loadOptimizerState, saveOptimizerState } from './optimizerState';
-import { SupervisedTrainer } from './supervisedTrainer';
-import { taskAdapter } from './tasks';
-import { ProgressThrottle } from './throttle';
-import { EngineSession, PREVIEW_COUNT, PREVIEW_SEED } from './engineSession';
-import { digitSource } from './dataSource';
+import { trainDigitTeacher } from './digitTeacher';
+import { EngineSession } from './engineSession';
 import { browserImageDecoder } from './imageDecoder';
 import { checkpointTransfer } from './checkpoint';
 import { hasIndexedDb, indexedDbSink } from './checkpointStore';
@@ -64,42 +57,8 @@ async function trainTeacher(id: number, req: TrainTeacherRequest): Promise<void>
   const pools = session.pools;
   if (!pools) throw new Error('the engine has no data yet: send init first');
   stopRequested = false;
-  const build = req.model === 'student' ? buildStudent : buildTeacher;
-  const model = req.initial ? await artifactsToModel(req.initial) : build(req.task);
-  const adapter = taskAdapter(req.task);
-  const source = digitSource(pools, req.task, {}, 64, { valSeed: req.valSeed, previewSeed: PREVIEW_SEED, previewCount: PREVIEW_COUNT });
-  const trainer = new SupervisedTrainer(model, adapter, source, req);
-  trainer.step = req.startStep ?? 0;
-  if (req.optimizer) await loadOptimizerState(trainer.optimizer, req.optimizer);
-  const until = Math.min(req.untilStep ?? req.steps, req.steps);
-  const throttle = new ProgressThrottle(250);
-  let metric = NaN;
-  try {
-    while (trainer.step < until && !stopRequested) {
-      const t0 = performance.now();
-      const loss = await trainer.trainStep();
-      const msPerStep = performance.now() - t0;
-      const evalNow = trainer.step % req.evalEvery === 0 || trainer.step === until;
-      const base = { id, step: trainer.step, total: req.steps, loss, msPerStep, numTensors: tf.memory().numTensors };
-      if (evalNow) {
-        const m = await trainer.evaluate(req.valSeed, req.valCount);
-        metric = m.primary;
-        post({ type: 'progress', progress: { ...base, metric: { name: adapter.metricName, value: m.primary, extra: m.extra } } });
-      } else if (throttle.ready()) {
-        post({ type: 'progress', progress: base });
-      }
-    }
-    if (Number.isNaN(metric)) metric = (await trainer.evaluate(req.valSeed, req.valCount)).primary;
-    const artifacts = await modelToArtifacts(model);
-    const optimizer = await saveOptimizerState(trainer.optimizer);
-    post(
-      { type: 'teacherDone', id, artifacts, optimizer, step: trainer.step, metric, stopped: stopRequested },
-      [artifacts.weightData, ...optimizer.map((o) => o.data.buffer as ArrayBuffer)],
-    );
-  } finally {
-    trainer.dispose();
-    model.dispose();
-  }
+  const run = await trainDigitTeacher(id, pools, req, (progress) => post({ type: 'progress', progress }), () => stopRequested);
+  post({ type: 'teacherDone', id, ...run }, [run.artifacts.weightData, ...run.optimizer.map((o) => o.data.buffer as ArrayBuffer)]);
 }
 
 async function handle(cmd: EngineCommand): Promise<void> {
