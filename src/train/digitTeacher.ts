@@ -10,9 +10,17 @@ import { digitSource } from './dataSource';
 import { PREVIEW_COUNT, PREVIEW_SEED } from './demo';
 import { loadOptimizerState, saveOptimizerState } from './optimizerState';
 import type { ModelArtifactsData, NamedArray, TrainProgress, TrainTeacherRequest } from './protocol';
+import { reseedKernels } from './seededInit';
 import { SupervisedTrainer } from './supervisedTrainer';
 import { taskAdapter } from './tasks';
 import { ProgressThrottle } from './throttle';
+
+/** A fresh demo net whose kernels are drawn from `req.seed`, as every fresh model in the engine. */
+function freshNet(req: TrainTeacherRequest): tf.LayersModel {
+  const model = (req.model === 'student' ? buildStudent : buildTeacher)(req.task);
+  reseedKernels(model, req.seed);
+  return model;
+}
 
 export interface DigitTeacherRun {
   readonly artifacts: ModelArtifactsData;
@@ -34,8 +42,7 @@ export async function trainDigitTeacher(
   onProgress: (progress: TrainProgress) => void,
   shouldStop: () => boolean = () => false,
 ): Promise<DigitTeacherRun> {
-  const build = req.model === 'student' ? buildStudent : buildTeacher;
-  const model = req.initial ? await artifactsToModel(req.initial) : build(req.task);
+  const model = req.initial ? await artifactsToModel(req.initial) : freshNet(req);
   const adapter = taskAdapter(req.task);
   const source = digitSource(pools, req.task, {}, 64, { valSeed: req.valSeed, previewSeed: PREVIEW_SEED, previewCount: PREVIEW_COUNT });
   const trainer = new SupervisedTrainer(model, adapter, source, req);
