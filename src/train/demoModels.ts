@@ -1,5 +1,6 @@
 // Loading the demo: the shipped teacher (or a fresh one, with a warning), its shipped receptive
-// tokens when present, and a fresh seeded student. Used by the worker.
+// tokens when present, and a fresh seeded student. Used by the worker, and in Node by the scripts
+// with a `fetchFunc` that reads files (fileFetch.ts).
 import * as tf from '@tensorflow/tfjs';
 import { ReceptiveTokens } from '../maskd/tokens';
 import { TokenWeightBranch } from '../maskd/tokenWeights';
@@ -8,14 +9,16 @@ import { buildTeacher, TAP_LAYER, type Task } from '../models/nets';
 import type { SplitModel } from '../models/split';
 import type { ModelCard, TokensFile } from './protocol';
 
+/** Fetches a shipped file (a `fetch` of its own, e.g. one that reads files in Node); the platform's `fetch` when none is given. */
+export type FetchFunc = typeof fetch;
 
 export function teacherUrl(base: string, task: Task): string {
   return new URL(`models/${task}-teacher/`, base).href;
 }
 
-async function fetchJson(url: string): Promise<unknown | null> {
+async function fetchJson(url: string, fetchFunc?: FetchFunc): Promise<unknown | null> {
   try {
-    const res = await fetch(url);
+    const res = fetchFunc ? await fetchFunc(url) : await fetch(url);
     if (!res.ok) return null;
     const type = res.headers.get('content-type') ?? '';
     // A dev server's SPA fallback answers missing files with index.html.
@@ -32,13 +35,20 @@ export interface LoadedTeacher {
   readonly metric?: { readonly name: string; readonly value: number };
 }
 
-export async function loadTeacher(base: string, task: Task, inputShape: readonly [number, number, number], warnings: string[]): Promise<LoadedTeacher> {
+export async function loadTeacher(
+  base: string,
+  task: Task,
+  inputShape: readonly [number, number, number],
+  warnings: string[],
+  fetchFunc?: FetchFunc,
+): Promise<LoadedTeacher> {
   const dir = teacherUrl(base, task);
   if (inputShape[0] === 64 && inputShape[1] === 64) {
-    const modelJson = await fetchJson(`${dir}model.json`);
+    const modelJson = await fetchJson(`${dir}model.json`, fetchFunc);
     if (modelJson) {
-      const model = await tf.loadLayersModel(`${dir}model.json`);
-      const meta = (await fetchJson(`${dir}meta.json`)) as { metricName?: unknown; metric?: unknown } | null;
+      // tfjs routes only http(s) URLs by itself; with a fetchFunc its http loader takes any URL that function reads.
+      const model = await tf.loadLayersModel(fetchFunc ? tf.io.http(`${dir}model.json`, { fetchFunc }) : `${dir}model.json`);
+      const meta = (await fetchJson(`${dir}meta.json`, fetchFunc)) as { metricName?: unknown; metric?: unknown } | null;
       const metric =
         meta && typeof meta.metricName === 'string' && typeof meta.metric === 'number' ? { name: meta.metricName, value: meta.metric } : undefined;
       return { model, shipped: true, metric };
@@ -56,8 +66,9 @@ export async function loadShippedTokens(
   task: Task,
   channels: number,
   warnings: string[],
+  fetchFunc?: FetchFunc,
 ): Promise<{ tokens: ReceptiveTokens; branch: TokenWeightBranch | null } | null> {
-  const file = (await fetchJson(`${teacherUrl(base, task)}tokens.json`)) as TokensFile | null;
+  const file = (await fetchJson(`${teacherUrl(base, task)}tokens.json`, fetchFunc)) as TokensFile | null;
   if (!file) return null;
   try {
     const tokens = ReceptiveTokens.deserialize(file.tokens);

@@ -18,7 +18,7 @@ import { trainTeacherOn } from './customTeacher';
 import { customSource, type DataSource } from './dataSource';
 import { datasetSummary } from './datasetSummary';
 import { DEFAULT_VAL_COUNT, demoOnSource, demoSource, disposeDemo, replaceTokens, sceneForSize, VAL_SEED, type Demo } from './demo';
-import { loadShippedTokens, loadTeacher, modelCard } from './demoModels';
+import { loadShippedTokens, loadTeacher, modelCard, type FetchFunc } from './demoModels';
 import { DeviceRecovery } from './deviceRecovery';
 import { DeviceWatch } from './deviceWatch';
 import { runDistill } from './distillRun';
@@ -66,6 +66,8 @@ export class EngineSession {
   pools: DigitPools | null = null;
   /** Decoder for non-PNG dataset images (the worker sets the browser's). */
   decodeImage: ImageDecoder | undefined;
+  /** Fetches the shipped teacher and tokens; unset, the platform's `fetch` (Node sets fileFetch.ts's). */
+  fetchFunc: FetchFunc | undefined;
   readonly control: RunControl;
   private demo: Demo | null = null;
   /** The last dataset that loaded without errors (a failed load keeps it). */
@@ -118,9 +120,9 @@ export class EngineSession {
     if (!Number.isInteger(size) || size < 8 || size % 4 !== 0) throw new Error(`input size must be a multiple of 4, at least 8; got ${size}`);
     const inputShape = [size, size, 3] as const;
     const warnings: string[] = [];
-    const loaded = await loadTeacher(base, task, inputShape, warnings);
+    const loaded = await loadTeacher(base, task, inputShape, warnings, this.fetchFunc);
     const teacherSplit = splitAtLayer(loaded.model, TAP_LAYER);
-    const shipped = loaded.shipped ? await loadShippedTokens(base, task, teacherSplit.tapShape[2], warnings) : null;
+    const shipped = loaded.shipped ? await loadShippedTokens(base, task, teacherSplit.tapShape[2], warnings, this.fetchFunc) : null;
     const student = buildStudent(task, { inputShape });
     reseedKernels(student, options.seed ?? 1);
     const source = demoSource(pools, task, size);
