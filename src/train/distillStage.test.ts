@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { useWasmBackend } from '../backends/wasm/node';
 import { createMethod, type MethodName } from '../maskd/methods';
 import { ReceptiveTokens } from '../maskd/tokens';
 import { buildStudent, buildTeacher, TAP_LAYER } from '../models/nets';
@@ -10,7 +11,7 @@ import { TINY_INPUT, tinyScenes } from './stage.testkit';
 import { taskAdapter } from './tasks';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await useWasmBackend();
 });
 
 function setup(method: MethodName, steps: number, fixed = true) {

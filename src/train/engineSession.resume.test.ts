@@ -1,9 +1,9 @@
-// Checkpoints in the session (Node, cpu backend, 16×16 demo): a run resumed from a stored
+// Checkpoints in the session (Node, wasm backend, 16×16 demo): a run resumed from a stored
 // checkpoint ends bit-for-bit where the uninterrupted run ended (same step, weights, Adam state,
 // best student and history); a non-finite loss pauses with the last good state stored, and a
 // lower learning rate lets it go on; the tensor count stays flat over 100+ checkpointed steps.
-import * as tf from '@tensorflow/tfjs';
 import { beforeAll, expect, it } from 'vitest';
+import { useWasmBackend } from '../backends/wasm/node';
 import { loadDigitsNode } from '../data/digitsNode';
 import type { Checkpoint } from './checkpoint';
 import type { CheckpointSink } from './checkpointStore';
@@ -11,7 +11,7 @@ import { EngineSession } from './engineSession';
 import type { DistillConfig, EngineEvent, MaskStageConfig, RunProgress } from './protocol';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await useWasmBackend();
 });
 
 /** Keeps the latest checkpoint like IndexedDB does (structured clone), and every save in `all`. */

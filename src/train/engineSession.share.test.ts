@@ -2,6 +2,7 @@
 // seed) and exportStudent (student + the align module of the last distillation).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, expect, it } from 'vitest';
+import { useWasmBackend } from '../backends/wasm/node';
 import { loadDigitsNode } from '../data/digitsNode';
 import { generateScene } from '../data/scenes';
 import { previewSceneSeeds } from '../share/previewSeeds';
@@ -10,7 +11,7 @@ import { EngineSession, sceneForSize } from './engineSession';
 import type { EngineEvent, MaskSnapshot } from './protocol';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await useWasmBackend();
 });
 
 const snapOf = async (s: EngineSession, events: EngineEvent[]): Promise<MaskSnapshot> => {

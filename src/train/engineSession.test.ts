@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, expect, it } from 'vitest';
+import { useWasmBackend } from '../backends/wasm/node';
 import { loadDigitsNode } from '../data/digitsNode';
 import { EngineSession } from './engineSession';
 import type { EngineEvent } from './protocol';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await useWasmBackend();
 });
 
 it('loads a tiny demo, learns masks, distills and compares, posting progress and snapshots', async () => {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { useWasmBackend } from '../backends/wasm/node';
 import { buildTeacher, TAP_LAYER } from '../models/nets';
 import { splitAtLayer } from '../models/split';
 import { collapseReason, MaskLearner } from './maskStage';
@@ -10,7 +11,7 @@ import { TINY_INPUT, tinyScenes } from './stage.testkit';
 import { taskAdapter } from './tasks';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await useWasmBackend();
 });
 
 const config: MaskStageConfig = { numTokens: 4, steps: 15, batchSize: 2, lr: 0.5, diceWeight: 1, tokenWeights: false, seed: 3 };

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { useWasmBackend } from '../backends/wasm/node';
 import { loadOptimizerState, saveOptimizerState } from './optimizerState';
 
 describe('optimizer state', () => {
-  beforeAll(() => tf.setBackend('cpu'));
+  beforeAll(() => useWasmBackend());
 
   it('resuming from saved Adam state continues exactly like an uninterrupted run', async () => {
     const loss = (v: tf.Variable) => () => tf.sum(tf.square(tf.sub(v, tf.tensor1d([3, -1])))) as tf.Scalar;

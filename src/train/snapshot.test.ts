@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { useWasmBackend } from '../backends/wasm/node';
 import { sceneBatch } from '../data/batches';
 import { loadDigitsNode } from '../data/digitsNode';
 import { receptiveMasks } from '../maskd/ops';
@@ -9,7 +10,7 @@ import type { EngineEvent, MaskSnapshot } from './protocol';
 import { groundTruth, maskSnapshot, snapshotTransfer } from './snapshot';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await useWasmBackend();
 });
 
 const pools = loadDigitsNode();

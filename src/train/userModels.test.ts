@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, expect, it } from 'vitest';
+import { useWasmBackend } from '../backends/wasm/node';
 import { fixture } from '../byo/fixtures.testkit';
 import { loadDigitsNode } from '../data/digitsNode';
 import { EngineSession } from './engineSession';
 import type { EngineEvent, UserModelFiles } from './protocol';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await useWasmBackend();
 });
 
 async function files(name: string, tap?: string): Promise<UserModelFiles> {

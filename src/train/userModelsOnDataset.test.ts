@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, expect, it } from 'vitest';
+import { useWasmBackend } from '../backends/wasm/node';
 import { makeDatasetFixtures } from '../../scripts/make-dataset-fixtures.mjs';
 import { fixture } from '../byo/fixtures.testkit';
 import { loadDigitsNode } from '../data/digitsNode';
@@ -7,7 +8,7 @@ import { EngineSession } from './engineSession';
 import type { UserModelFiles } from './protocol';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await useWasmBackend();
 });
 
 const sets = makeDatasetFixtures();
