@@ -180,9 +180,21 @@ function withoutFile(files, name) {
   return out;
 }
 
-/** Every fixture, in memory. */
+/**
+ * Every fixture, in memory. The models are built and saved on the cpu backend; the caller's
+ * backend (wasm in the training tests) is active again afterwards.
+ */
 export async function makeFixtures() {
+  const previous = tf.getBackend();
   await tf.setBackend('cpu');
+  try {
+    return await buildFixtures();
+  } finally {
+    if (previous && previous !== 'cpu') await tf.setBackend(previous);
+  }
+}
+
+async function buildFixtures() {
   seed = 1;
   const teacher = await layersFiles(segTeacher());
   const student = await layersFiles(segStudent());

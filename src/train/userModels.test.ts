@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, expect, it } from 'vitest';
+import { afterEach, beforeAll, expect, it } from 'vitest';
 import { useWasmBackend } from '../backends/wasm/node';
 import { fixture } from '../byo/fixtures.testkit';
 import { loadDigitsNode } from '../data/digitsNode';
@@ -8,6 +8,10 @@ import type { EngineEvent, UserModelFiles } from './protocol';
 
 beforeAll(async () => {
   await useWasmBackend();
+});
+// The fixtures are made on cpu (scripts/make-fixtures.mjs); the runs here stay on wasm.
+afterEach(() => {
+  expect(tf.getBackend()).toBe('wasm');
 });
 
 async function files(name: string, tap?: string): Promise<UserModelFiles> {

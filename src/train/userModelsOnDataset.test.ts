@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, expect, it } from 'vitest';
+import { afterEach, beforeAll, expect, it } from 'vitest';
 import { useWasmBackend } from '../backends/wasm/node';
 import { makeDatasetFixtures } from '../../scripts/make-dataset-fixtures.mjs';
 import { fixture } from '../byo/fixtures.testkit';
@@ -9,6 +9,10 @@ import type { UserModelFiles } from './protocol';
 
 beforeAll(async () => {
   await useWasmBackend();
+});
+// The fixtures are made on cpu (scripts/make-fixtures.mjs); the runs here stay on wasm.
+afterEach(() => {
+  expect(tf.getBackend()).toBe('wasm');
 });
 
 const sets = makeDatasetFixtures();
