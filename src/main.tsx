@@ -9,8 +9,8 @@ import { startFromHash } from './state/shareActions';
 import { useAppStore, type AppState } from './state/store';
 import { browserExportEnv } from './ui/browserExport';
 import { digitsUrl } from './data/digits';
-import { initBackend, selfCheck } from './train/backend';
 import { EngineClient } from './train/engineClient';
+import { isBackendChoice } from './backends/types';
 import { defaultDistillSettings } from './state/setupSlice';
 import './styles.css';
 
@@ -30,6 +30,10 @@ declare global {
     };
   }
 }
+// The page's own TensorFlow.js (the console's `maskd.tf`) computes nothing for the app: training
+// runs in the worker. The cpu backend starts at once and takes no GPU device of its own.
+void tf.setBackend('cpu');
+
 let engine: EngineClient | null = null;
 window.maskd = {
   tf,
@@ -40,22 +44,17 @@ window.maskd = {
   state: () => useAppStore.getState(),
 };
 
-connectEngine(
-  {
-    get: () => window.maskd.engine(),
-    reset: () => engine?.terminate(),
-    dataUrl: window.maskd.dataUrl,
-  },
-  {
-    // The same tiny readback on the page's TensorFlow.js, on the worker's backend and adapter.
-    selfCheck: async (backend) => {
-      await initBackend([backend]);
-      return (await selfCheck()).ok;
-    },
-  },
-);
+connectEngine({
+  get: () => window.maskd.engine(),
+  reset: () => engine?.terminate(),
+  dataUrl: window.maskd.dataUrl,
+});
 
 setExportEnv(browserExportEnv());
+
+// `?backend=wasm` (or webgpu, webgl, cpu, auto) opens on that backend instead of Auto's pick.
+const askedBackend = new URLSearchParams(window.location.search).get('backend');
+if (isBackendChoice(askedBackend)) useAppStore.getState().setBackendChoice(askedBackend);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -1,5 +1,6 @@
 // How much one tensor and all weights together may take on the active backend. WebGPU reports
-// its limits (one storage binding holds one tensor); WebGL packs a tensor into one texture of at
+// its limits (one storage binding holds one tensor); wasm keeps every tensor in one 32-bit
+// memory; WebGL packs a tensor into one texture of at
 // most MAX_TEXTURE_SIZE² RGBA float texels; for all of a model's weights together the playground
 // allows 2 GiB (a browser tab's practical budget, not a device limit).
 import * as tf from '@tensorflow/tfjs';
@@ -20,6 +21,10 @@ export function deviceLimits(): DeviceLimits {
     const side = tf.env().getNumber('WEBGL_MAX_TEXTURE_SIZE');
     const bytes = side * side * 4 * 4;
     return { maxTensorBytes: bytes, maxTotalBytes: TOTAL_BUDGET, source: `WebGL max texture ${side}×${side}; 2 GiB in all` };
+  }
+  if (backend === 'wasm') {
+    // All tensors live in one wasm32 memory (4 GiB at most, less where the browser caps it).
+    return { maxTensorBytes: 2 ** 31 - 1, maxTotalBytes: TOTAL_BUDGET, source: 'WebAssembly memory (wasm32, 4 GiB at most for all tensors); 2 GiB in all' };
   }
   // cpu (and anything else): one typed array.
   return { maxTensorBytes: 2 ** 31 - 1, maxTotalBytes: TOTAL_BUDGET, source: `${backend} typed-array limit; 2 GiB in all` };

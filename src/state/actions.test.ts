@@ -6,6 +6,7 @@ import {
   distill,
   learnMasks,
   newSeed,
+  remeasureBackends,
   startApp,
   stepOnce,
   stopRun,
@@ -27,33 +28,33 @@ async function until(cond: () => boolean, ms = 2000): Promise<void> {
 }
 
 let engines: FakeEngine[];
-let selfChecks: string[];
 
 beforeEach(async () => {
   useAppStore.setState(initial, true);
   const fh = fakeHost();
   engines = fh.engines;
-  selfChecks = [];
-  connectEngine(fh.host, {
-    selfCheck: async (b) => {
-      selfChecks.push(b);
-      return true;
-    },
-  });
+  connectEngine(fh.host);
 });
 
 describe('startApp', () => {
-  it('inits the engine, loads the segmentation demo and draws its masks, then self-checks', async () => {
+  it('inits the engine on Auto, loads the segmentation demo and draws its masks, with the worker’s self-check', async () => {
+    const heard: (string | null)[] = [];
+    const unsubscribe = useAppStore.subscribe((st, prev) => {
+      if (st.calibrating !== prev.calibrating && st.calibrating) heard.push(st.calibrating.measuring);
+    });
     await startApp();
-    await until(() => s().selfCheckOk !== null);
+    unsubscribe();
     expect(engines[0].calls.slice(0, 3)).toEqual(['init:auto', 'loadDemo:segmentation', 'snapshotMasks']);
+    // The calibration's progress reached the store while it ran, and was cleared when ready.
+    expect(heard).toEqual(['wasm', 'webgpu', 'webgl', null]);
+    expect(s().calibrating).toBeNull();
     expect(s().backendPhase).toBe('ready');
-    expect(s().backendStatus?.backend).toBe('webgpu');
+    expect(s().backendStatus?.backend).toBe('wasm');
+    expect(s().backendStatus?.calibration?.fastest).toBe('wasm');
     expect(s().demoPhase).toBe('ready');
     expect(s().teacher?.role).toBe('teacher');
     expect(s().snapshots).toHaveLength(1);
     expect(s().masksTrained).toBe(true);
-    expect(selfChecks).toEqual(['webgpu']);
     expect(s().selfCheckOk).toBe(true);
   });
 
@@ -189,11 +190,39 @@ describe('runs', () => {
     expect(s().distill.params.maskd.lossWeight).toBe(7);
   });
 
-  it('switching backend restarts the engine forced to that backend', async () => {
+  it('switching backend restarts the engine forced to that backend, still showing the remembered figures', async () => {
     await switchBackend('webgl');
     expect(engines[0].terminated).toBe(true);
     expect(engines[1].calls[0]).toBe('init:webgl');
     expect(s().backendStatus?.backend).toBe('webgl');
+    expect(s().backendStatus?.calibration).toMatchObject({ remembered: true, fastest: 'wasm' });
+    // WebGPU keeps a fallback chain; back to Auto reuses the remembered calibration without measuring.
+    await switchBackend('webgpu');
+    expect(engines[2].calls[0]).toBe('init:webgpu,wasm,webgl,cpu');
+    await switchBackend('auto');
+    expect(engines[3].calls[0]).toBe('init:auto');
+    expect(s().backendStatus).toMatchObject({ backend: 'wasm', calibration: { remembered: true } });
+  });
+
+  it('re-measure times the backends again and goes back to Auto', async () => {
+    await switchBackend('webgl');
+    const before = s().backendStatus?.calibration?.measuredAt;
+    await remeasureBackends();
+    expect(s().backendChoice).toBe('auto');
+    expect(engines.at(-1)?.calls[0]).toBe('init:auto:remeasure');
+    expect(s().backendStatus).toMatchObject({ backend: 'wasm', calibration: { remembered: false } });
+    expect(before).toBeDefined();
+  });
+
+  it('re-measure waits for an idle engine', async () => {
+    s().setMask({ steps: 50 });
+    const run = learnMasks();
+    await until(() => s().runPhase === 'running');
+    const count = engines.length;
+    await remeasureBackends();
+    expect(engines.length).toBe(count);
+    stopRun();
+    await run;
   });
 
   it('new seed changes the seed to a positive integer', () => {

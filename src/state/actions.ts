@@ -1,26 +1,20 @@
 // Store actions that drive the engine. Components call these; nothing here touches a tensor.
 import { isMethodName, METHODS, type MethodName } from '../maskd/methods';
 import type { Task } from '../models/nets';
-import type { BackendName } from '../train/backend';
+import { BACKEND_PREFERENCE } from '../train/backend';
+import type { BackendChoice, BackendName } from '../backends/types';
 import type { CompareConfig, DistillConfig, MaskStageConfig } from '../train/protocol';
 import type { EngineHost, PlaygroundEngine } from './engine';
 import { useAppStore } from './store';
 
-export interface ConnectOptions {
-  /** A cheap readback check of the backend in use; its result fills the badge's self-check. */
-  selfCheck?: (backend: BackendName) => Promise<boolean>;
-}
-
 let host: EngineHost | null = null;
-let options: ConnectOptions = {};
 const wired = new WeakSet<PlaygroundEngine>();
 
 const store = () => useAppStore.getState();
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-export function connectEngine(h: EngineHost, opts: ConnectOptions = {}): void {
+export function connectEngine(h: EngineHost): void {
   host = h;
-  options = opts;
 }
 
 function engine(): PlaygroundEngine {
@@ -34,28 +28,25 @@ function engine(): PlaygroundEngine {
       store().pauseChanged(info.paused, info.reason);
       if (info.reason) store().pushMessage(info.reason, 'warn');
     };
-    e.onBackendChange = (status) => store().backendReady(status, store().selfCheckOk);
+    e.onBackendChange = (status) => store().backendReady(status);
+    e.onCalibrating = (timings, measuring) => store().calibrationProgress(timings, measuring);
   }
   return e;
 }
 
-function backendOrder(choice: BackendName): readonly BackendName[] | undefined {
-  // webgpu keeps the automatic fallback chain; the others are forced on purpose.
-  return choice === 'webgpu' ? undefined : [choice];
+/** Auto measures (no forced order); WebGPU keeps a fallback chain; the others are forced on purpose. */
+function backendOrder(choice: BackendChoice): readonly BackendName[] | undefined {
+  if (choice === 'auto') return undefined;
+  return choice === 'webgpu' ? BACKEND_PREFERENCE : [choice];
 }
 
-/** Starts the engine, loads the chosen demo and draws its masks. */
-export async function startApp(): Promise<void> {
+/** Starts the engine (Auto: measuring the backends, or using this device's remembered figures), loads the chosen demo and draws its masks. */
+export async function startApp(remeasure = false): Promise<void> {
   if (!host) throw new Error('no engine connected');
   store().backendStarting();
   try {
-    const status = await engine().init(host.dataUrl, backendOrder(store().backendChoice));
-    store().backendReady(status, options.selfCheck ? null : true);
-    // In parallel with the demo load: one tiny matmul, so it costs the first mask little.
-    options.selfCheck?.(status.backend).then(
-      (ok) => store().selfCheckDone(ok),
-      () => store().selfCheckDone(false),
-    );
+    const status = await engine().init(host.dataUrl, backendOrder(store().backendChoice), { task: store().task, remeasure });
+    store().backendReady(status);
   } catch (err) {
     store().backendFailed(errorText(err));
     return;
@@ -103,12 +94,20 @@ export async function changeTask(task: Task): Promise<void> {
   await loadDemo(task);
 }
 
-/** Restarts the engine on another backend (models reload there). */
-export async function switchBackend(choice: BackendName): Promise<void> {
+/** Restarts the engine on another backend, or on Auto's pick (models reload there). */
+export async function switchBackend(choice: BackendChoice): Promise<void> {
   if (!host || store().runPhase !== 'idle') return;
   store().setBackendChoice(choice);
   host.reset();
   await startApp();
+}
+
+/** Times every backend again (the remembered figures are replaced), then restarts on Auto's pick. */
+export async function remeasureBackends(): Promise<void> {
+  if (!host || store().runPhase !== 'idle' || store().backendPhase === 'starting') return;
+  store().setBackendChoice('auto');
+  host.reset();
+  await startApp(true);
 }
 
 /** Token-based methods need tokens: say so instead of starting a run that fails. */

@@ -1,8 +1,8 @@
 // The slice of the training engine the page drives. EngineClient implements it; tests use a fake.
 import type { MethodName } from '../maskd/methods';
 import type { Task } from '../models/nets';
-import type { BackendName, BackendStatus } from '../train/backend';
-import type { CompareHandlers, RunHandlers, TeacherResult } from '../train/engineClient';
+import type { BackendName, BackendStatus, BackendTiming } from '../backends/types';
+import type { AutoOptions, CompareHandlers, RunHandlers, TeacherResult } from '../train/engineClient';
 import type {
   CompareConfig,
   CompareRow,
@@ -34,7 +34,8 @@ import type { Checkpoint, CheckpointInfo } from '../train/checkpoint';
 export type { CompareHandlers, RunHandlers };
 
 export interface PlaygroundEngine {
-  init(dataUrl: string, backends?: readonly BackendName[]): Promise<BackendStatus>;
+  /** `backends` forces a try order; without it Auto picks the fastest measured on this device. */
+  init(dataUrl: string, backends?: readonly BackendName[], auto?: AutoOptions): Promise<BackendStatus>;
   loadDemo(task: Task): Promise<DemoLoaded>;
   learnMasks(config: MaskStageConfig, handlers?: RunHandlers): Promise<MasksResult>;
   distill(config: DistillConfig, handlers?: RunHandlers): Promise<DistillResult>;
@@ -69,6 +70,8 @@ export interface PlaygroundEngine {
   setLearningRate(lr: number): void;
   /** The engine moved to another backend mid-session (the WebGPU device was lost). */
   onBackendChange: (status: BackendStatus, reason: string) => void;
+  /** Auto's calibration under way: the figures so far and the backend being timed (null when done). */
+  onCalibrating: (timings: readonly BackendTiming[], measuring: BackendName | null) => void;
   /** The user's own teacher and/or student; the loaded ones stay when this rejects. */
   loadModels(request: LoadModelsRequest): Promise<ModelsLoaded>;
   setTap(role: ModelRole, layer: string): Promise<ModelsLoaded>;

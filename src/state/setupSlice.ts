@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand';
 import { MASKD_PRESETS, METHODS, METHOD_NAMES, type MethodName } from '../maskd/methods';
 import type { Task } from '../models/nets';
-import type { BackendName } from '../train/backend';
+import type { BackendChoice } from '../backends/types';
 
 export type ParamValue = number | boolean;
 
@@ -33,14 +33,15 @@ export interface SetupSlice {
   distill: DistillSettings;
   compareMethods: MethodName[];
   seed: number;
-  backendChoice: BackendName;
+  /** Auto: the fastest backend measured on this device. */
+  backendChoice: BackendChoice;
   setTask: (task: Task) => void;
   setMask: (patch: Partial<MaskSettings>) => void;
   setDistill: (patch: Partial<Omit<DistillSettings, 'params'>>) => void;
   setMethodParam: (method: MethodName, key: string, value: ParamValue) => void;
   toggleCompareMethod: (method: MethodName) => void;
   setSeed: (seed: number) => void;
-  setBackendChoice: (backend: BackendName) => void;
+  setBackendChoice: (backend: BackendChoice) => void;
 }
 
 /**
@@ -69,7 +70,7 @@ export const createSetupSlice: StateCreator<SetupSlice, [], [], SetupSlice> = (s
   distill: defaultDistillSettings('segmentation'),
   compareMethods: [...METHOD_NAMES],
   seed: 1,
-  backendChoice: 'webgpu',
+  backendChoice: 'auto',
   setTask: (task) =>
     set((s) => ({
       task,

@@ -25,7 +25,7 @@ describe('backend slice', () => {
   it('records a ready backend and clears an old error', () => {
     const s = useAppStore.getState();
     s.backendFailed('boom');
-    s.backendReady({ backend: 'webgl', adapter: null, fallbackReason: 'WebGPU unavailable: x' }, true);
+    s.backendReady({ backend: 'webgl', adapter: null, fallbackReason: 'WebGPU unavailable: x', selfCheck: true });
     const after = useAppStore.getState();
     expect(after.backendPhase).toBe('ready');
     expect(after.backendError).toBeNull();

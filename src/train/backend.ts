@@ -1,45 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { BACKEND_TITLES, type AdapterSummary, type BackendName, type BackendStatus, type WasmSummary } from '../backends/types';
 import { registerWasmTrainingKernels } from '../backends/wasm/register';
 
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-/** What the user picks: a backend, or the fastest one measured on this device. */
-export type BackendChoice = 'auto' | BackendName;
-
-export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+export type { AdapterSummary, BackendChoice, BackendName, BackendStatus, WasmSummary } from '../backends/types';
+export { BACKEND_NAMES, BACKEND_TITLES, isBackendChoice, isBackendName } from '../backends/types';
 
 /** Try order when nothing was measured or forced: the first that initialises wins. */
 export const BACKEND_PREFERENCE: readonly BackendName[] = ['webgpu', 'wasm', 'webgl', 'cpu'];
 
-export function isBackendName(value: unknown): value is BackendName {
-  return typeof value === 'string' && (BACKEND_NAMES as readonly string[]).includes(value);
-}
-
-export interface AdapterSummary {
-  vendor: string;
-  architecture: string;
-  description: string;
-}
-
-/** How the wasm backend runs: the SIMD build, and XNNPACK's thread count (1 without threads). */
-export interface WasmSummary {
-  simd: boolean;
-  /** The threaded build loaded (needs a cross-origin isolated page). */
-  multithread: boolean;
-  threads: number;
-}
-
-export interface BackendStatus {
-  backend: BackendName;
-  adapter: AdapterSummary | null;
-  /** Set on wasm. */
-  wasm?: WasmSummary | null;
-  /** Why the preferred backend was not used; null when it was. */
-  fallbackReason: string | null;
-}
-
-async function describeWebGPUAdapter(): Promise<AdapterSummary | null> {
+export async function describeWebGPUAdapter(): Promise<AdapterSummary | null> {
   if (typeof navigator === 'undefined' || !('gpu' in navigator) || !navigator.gpu) return null;
   const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) return null;
@@ -103,8 +74,6 @@ export async function initBackend(order: readonly BackendName[] = BACKEND_PREFER
   }
   throw new Error(`No TensorFlow.js backend could start: ${reasons.join('; ')}`);
 }
-
-export const BACKEND_TITLES: Readonly<Record<BackendName, string>> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
 
 /** What runs the backend, e.g. "swiftshader" for WebGPU or "SIMD · 2 threads" for WASM; '' if nothing is known. */
 export function backendDetail(status: Pick<BackendStatus, 'adapter' | 'wasm'>): string {

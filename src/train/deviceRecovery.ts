@@ -2,7 +2,7 @@
 // and, during a run, runs it again from the run's latest checkpoint.
 import * as tf from '@tensorflow/tfjs';
 import type { Task } from '../models/nets';
-import { BACKEND_PREFERENCE, initBackend, type BackendName } from './backend';
+import { initBackend, selfCheck, type BackendName } from './backend';
 import type { Checkpoint } from './checkpoint';
 import { replaceTokens } from './demo';
 import type { DeviceLoss } from './deviceWatch';
@@ -11,6 +11,8 @@ import type { RunContext } from './runLoop';
 import { setModelWeights } from './runState';
 
 export interface RecoveryHost extends Omit<RunContext, 'setLive'> {
+  /** Backends to move to, best first (Auto's measured order, else the fixed preference). */
+  fallbackOrder(): readonly BackendName[];
   /** A demo is loaded and no run trains. */
   idle(): boolean;
   disposeDemo(): void;
@@ -90,8 +92,9 @@ export class DeviceRecovery {
     } catch {
       // Its buffers died with the device.
     }
-    const order = BACKEND_PREFERENCE.slice(BACKEND_PREFERENCE.indexOf(failed) + 1);
+    const order = host.fallbackOrder().filter((b) => b !== failed);
     const status = await initBackend(order.length ? order : ['cpu']);
+    status.selfCheck = (await selfCheck()).ok;
     host.device.arm();
     await host.loadDemo(task, base, options);
     const last = host.checkpoints.last;

@@ -2,7 +2,7 @@
 // progress callbacks. Holds no tensors.
 import type { MethodName } from '../maskd/methods';
 import type { Task } from '../models/nets';
-import type { BackendName, BackendStatus } from './backend';
+import type { BackendName, BackendStatus, BackendTiming } from '../backends/types';
 import type {
   CompareConfig,
   CompareRow,
@@ -61,6 +61,12 @@ export interface CompareHandlers extends RunHandlers {
   onMethodDone?(row: CompareRow): void;
 }
 
+/** Auto's calibration: the demo whose step is timed, and whether to measure again. */
+export interface AutoOptions {
+  readonly task?: Task;
+  readonly remeasure?: boolean;
+}
+
 type DoneEvent = Extract<EngineEvent, { id: number }>;
 
 interface Pending {
@@ -92,6 +98,8 @@ export class EngineClient {
   onPauseChange: (info: PauseInfo) => void = () => {};
   /** The engine moved to another backend mid-session (the WebGPU device was lost). */
   onBackendChange: (status: BackendStatus, reason: string) => void = () => {};
+  /** Auto's calibration: the figures so far and the backend being timed (null when done). */
+  onCalibrating: (timings: readonly BackendTiming[], measuring: BackendName | null) => void = () => {};
 
   constructor(worker?: Worker) {
     this.worker = worker ?? new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'maskd-engine' });
@@ -99,10 +107,14 @@ export class EngineClient {
     this.worker.onerror = (e) => this.failAll(`the training worker crashed: ${e.message}`);
   }
 
-  init(dataUrl: string, backends?: readonly BackendName[]): Promise<BackendStatus> {
+  /**
+   * Starts the backend: `backends` forces a try order; without it Auto picks the fastest measured
+   * on this device (timing `auto.task`'s step, or remembered from an earlier visit).
+   */
+  init(dataUrl: string, backends?: readonly BackendName[], auto: AutoOptions = {}): Promise<BackendStatus> {
     return new Promise((resolve, reject) => {
       this.readyWaiters.push({ resolve, reject });
-      this.send({ type: 'init', dataUrl, backends });
+      this.send({ type: 'init', dataUrl, backends, task: auto.task, remeasure: auto.remeasure });
     });
   }
 
@@ -279,6 +291,9 @@ export class EngineClient {
 
   private receive(ev: EngineEvent): void {
     switch (ev.type) {
+      case 'calibrating':
+        this.onCalibrating(ev.timings, ev.measuring);
+        return;
       case 'ready':
         this.readyWaiters.shift()?.resolve(ev.status);
         return;

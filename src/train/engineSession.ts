@@ -11,6 +11,7 @@ import { disposeModel } from '../models/disposeModel';
 import { buildStudent, TAP_LAYER, type Task } from '../models/nets';
 import { splitAtLayer } from '../models/split';
 import { modelToArtifacts } from './artifacts';
+import { BACKEND_PREFERENCE, type BackendName } from './backend';
 import { checkpointInfo, validateCheckpoint, type Checkpoint, type CheckpointInfo, type CompareProgress, type HistoryEntry } from './checkpoint';
 import type { CheckpointSink } from './checkpointStore';
 import { contentSource } from './contentHash';
@@ -79,6 +80,8 @@ export class EngineSession {
   private live: LiveRun | null = null;
   private readonly runContext: RunContext;
   private readonly recovery: DeviceRecovery;
+  /** Where a lost WebGPU device sends the models (set by whoever starts the backend). */
+  fallbackOrder: readonly BackendName[] = BACKEND_PREFERENCE.filter((b) => b !== 'webgpu');
 
   constructor(
     private readonly post: Post,
@@ -99,6 +102,7 @@ export class EngineSession {
     this.recovery = new DeviceRecovery({
       ...this.runContext,
       idle: () => !this.live && this.demo !== null,
+      fallbackOrder: () => this.fallbackOrder,
       disposeDemo: () => this.disposeDemo(),
       loadDemo: (task, base, options) => this.loadDemo(task, base, options),
     });

@@ -4,7 +4,7 @@ import type { MethodName } from '../maskd/methods';
 import type { TokenWeightsState } from '../maskd/tokenWeights';
 import type { NamedSerializedTensor } from '../maskd/types';
 import type { Task } from '../models/nets';
-import type { BackendName, BackendStatus } from './backend';
+import type { BackendName, BackendStatus, BackendTiming } from '../backends/types';
 import type { Checkpoint, CheckpointInfo } from './checkpoint';
 
 /** A LayersModel as plain data: what tf.io save handlers receive, with one weight buffer. */
@@ -353,7 +353,11 @@ export interface ModelsLoaded {
 }
 
 export type EngineCommand =
-  | { readonly type: 'init'; readonly backends?: readonly BackendName[]; readonly dataUrl: string }
+  /**
+   * Starts the backend: `backends` forces a try order; without it, Auto times every available
+   * backend on `task`'s step (or uses this device's remembered figures unless `remeasure`).
+   */
+  | { readonly type: 'init'; readonly dataUrl: string; readonly backends?: readonly BackendName[]; readonly task?: Task; readonly remeasure?: boolean }
   | { readonly type: 'trainTeacher'; readonly id: number; readonly request: TrainTeacherRequest }
   /** `base`: absolute URL of the app root; models load from `${base}models/<task>-teacher/`. */
   | { readonly type: 'loadDemo'; readonly id: number; readonly task: Task; readonly base: string; readonly options?: LoadDemoOptions }
@@ -398,6 +402,8 @@ export interface TrainProgress {
 
 export type EngineEvent =
   | { readonly type: 'ready'; readonly status: BackendStatus }
+  /** Auto's calibration under way: the figures so far and the backend being timed (null: done). */
+  | { readonly type: 'calibrating'; readonly timings: readonly BackendTiming[]; readonly measuring: BackendName | null }
   | { readonly type: 'progress'; readonly progress: TrainProgress }
   | {
       readonly type: 'teacherDone';

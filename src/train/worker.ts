@@ -2,7 +2,8 @@
 // through the messages in protocol.ts.
 import { configureWasmAssets } from '../backends/wasm/browserAssets';
 import { loadDigits } from '../data/digits';
-import { initBackend } from './backend';
+import { browserCalibrationHost } from '../backends/calibration/browserHost';
+import { startEngineBackend } from './engineBackend';
 import type { EngineCommand, EngineEvent, TrainTeacherRequest } from './protocol';
 import { trainDigitTeacher } from './digitTeacher';
 import { EngineSession } from './engineSession';
@@ -66,7 +67,11 @@ async function handle(cmd: EngineCommand): Promise<void> {
     case 'init': {
       // Inits run one after another (two at once would race in tf.setBackend); each gets its reply.
       const run = initChain.then(async () => {
-        const status = await initBackend(cmd.backends);
+        const host = typeof navigator !== 'undefined'
+          ? browserCalibrationHost(cmd.task ?? 'segmentation', (timings, measuring) => post({ type: 'calibrating', timings, measuring }))
+          : null;
+        const { status, fallbackOrder } = await startEngineBackend(cmd, host);
+        session.fallbackOrder = fallbackOrder;
         session.device.arm();
         session.watchIdleLoss(() => running !== null);
         session.pools = await loadDigits(cmd.dataUrl);

@@ -1,6 +1,8 @@
-import { newSeed, switchBackend } from '../state/actions';
+import { pickerLabel } from '../backends/calibration/describe';
+import { BACKEND_NAMES, BACKEND_TITLES, isBackendChoice } from '../backends/types';
+import { newSeed, remeasureBackends, switchBackend } from '../state/actions';
 import { useAppStore } from '../state/store';
-import type { BackendName } from '../train/backend';
+import { backendDetail } from '../train/backend';
 import { NumberField } from './NumberField';
 
 export function SeedAndBackend() {
@@ -10,11 +12,9 @@ export function SeedAndBackend() {
   const status = useAppStore((s) => s.backendStatus);
   const busy = useAppStore((s) => s.runPhase !== 'idle');
   const loading = useAppStore((s) => s.demoPhase === 'loading' || s.backendPhase === 'starting');
-  const adapter = status?.adapter
-    ? [status.adapter.vendor, status.adapter.architecture, status.adapter.description].filter(Boolean).join(' · ')
-    : status
-      ? 'no GPU adapter'
-      : 'starting…';
+  const calibration = status?.calibration ?? null;
+  const detail = status ? backendDetail(status) || 'no GPU adapter' : 'starting…';
+  const autoLabel = calibration ? `Auto — fastest here: ${BACKEND_TITLES[calibration.fastest]}` : 'Auto — the fastest, measured here';
   return (
     <fieldset className="settings" disabled={busy}>
       <legend>Seed and backend</legend>
@@ -27,14 +27,23 @@ export function SeedAndBackend() {
       </div>
       <div className="field">
         <label htmlFor="backend-select">Backend</label>
-        <select id="backend-select" data-testid="backend-select" value={choice} aria-describedby="backend-adapter" disabled={loading}
-          onChange={(e) => void switchBackend(e.target.value as BackendName)}>
-          <option value="webgpu">WebGPU (fused MasKD kernels)</option>
-          <option value="webgl">WebGL</option>
-          <option value="cpu">CPU (slow)</option>
-        </select>
+        <div className="seed-row">
+          <select id="backend-select" data-testid="backend-select" value={choice} aria-describedby="backend-adapter" disabled={loading}
+            onChange={(e) => isBackendChoice(e.target.value) && void switchBackend(e.target.value)}>
+            <option value="auto">{autoLabel}</option>
+            {BACKEND_NAMES.map((b) => (
+              <option key={b} value={b}>{pickerLabel(b, calibration)}</option>
+            ))}
+          </select>
+          <button type="button" data-testid="backend-remeasure" disabled={loading} onClick={() => void remeasureBackends()}
+            title="Time one training step on every backend again (about 10 s) and switch to the fastest">
+            Re-measure
+          </button>
+        </div>
         <span className="field-help" id="backend-adapter" data-testid="backend-adapter">
-          Active: {status?.backend ?? '—'} · {adapter}. Switching restarts the engine and reloads the models.
+          Active: {status ? BACKEND_TITLES[status.backend] : '—'} · {detail}
+          {calibration ? ` · ms per MasKD step at batch ${calibration.batchSize}, ${calibration.remembered ? `measured ${calibration.measuredAt.slice(0, 10)}` : 'measured now'}` : ''}.
+          Switching restarts the engine and reloads the models.
         </span>
       </div>
     </fieldset>

@@ -1,7 +1,7 @@
 // A deterministic in-memory engine with the PlaygroundEngine interface, for store/action tests.
 import type { MethodName } from '../../maskd/methods';
 import type { Task } from '../../models/nets';
-import type { BackendName, BackendStatus } from '../../train/backend';
+import type { BackendName, BackendStatus, BackendTiming, Calibration } from '../../backends/types';
 import type {
   CompareConfig,
   CompareRow,
@@ -28,7 +28,7 @@ import type {
 } from '../../train/protocol';
 import type { Checkpoint, CheckpointInfo } from '../../train/checkpoint';
 import type { CompareHandlers, PlaygroundEngine, RunHandlers } from '../engine';
-import type { TeacherResult } from '../../train/engineClient';
+import type { AutoOptions, TeacherResult } from '../../train/engineClient';
 import type { DatasetFileData, DatasetSummary, LoadDatasetOptions, TrainProgress, TrainTeacherRequest } from '../../train/protocol';
 import { fakeLoadDataset, fakeTrainTeacher, type FakeDatasetState } from './fakeDataset';
 
@@ -48,7 +48,17 @@ export class FakeEngine implements PlaygroundEngine {
   onWarning: (message: string) => void = () => {};
   onPauseChange: (info: PauseInfo) => void = () => {};
   onBackendChange: (status: BackendStatus, reason: string) => void = () => {};
+  onCalibrating: (timings: readonly BackendTiming[], measuring: BackendName | null) => void = () => {};
   readonly calls: string[] = [];
+  /** Auto's figures: WASM fastest, as on a machine whose WebGPU is a software adapter. */
+  timings: BackendTiming[] = [
+    { backend: 'wasm', msPerStep: 90, detail: 'SIMD · 1 thread' },
+    { backend: 'webgpu', msPerStep: null, limitMs: 4000, detail: 'swiftshader' },
+    { backend: 'webgl', msPerStep: 3800, detail: '' },
+  ];
+
+  /** `device` outlives engines, as the worker's IndexedDB does: a measuring init fills it, later ones reuse it. */
+  constructor(private readonly device: { calibration: Calibration | null } = { calibration: null }) {}
   /** What findCheckpoint reports (an interrupted run's checkpoint); resumeCheckpoint continues it. */
   stored: CheckpointInfo | null = null;
   /** Base learning rate set on the run in progress. */
@@ -68,10 +78,26 @@ export class FakeEngine implements PlaygroundEngine {
   private step = 0;
   private wake: (() => void) | null = null;
 
-  async init(_dataUrl: string, backends?: readonly BackendName[]): Promise<BackendStatus> {
-    this.calls.push(`init:${backends?.join(',') ?? 'auto'}`);
-    const backend = backends?.[0] ?? 'webgpu';
-    return { backend, adapter: backend === 'webgpu' ? { vendor: 'fake', architecture: 'swiftshader', description: '' } : null, fallbackReason: null };
+  async init(_dataUrl: string, backends?: readonly BackendName[], auto: AutoOptions = {}): Promise<BackendStatus> {
+    this.calls.push(`init:${backends?.join(',') ?? `auto${auto.remeasure ? ':remeasure' : ''}`}`);
+    const device = this.device;
+    let calibration = device.calibration ? { ...device.calibration, remembered: true } : null;
+    if (!backends && (auto.remeasure || !calibration)) {
+      for (let i = 0; i <= this.timings.length; i++) this.onCalibrating(this.timings.slice(0, i), this.timings[i]?.backend ?? null);
+      calibration = device.calibration = {
+        deviceKey: 'fake', task: auto.task ?? 'segmentation', batchSize: 8, timings: this.timings, fastest: 'wasm',
+        measuredAt: '2026-11-30T00:00:00.000Z', wallMs: 5000, remembered: false,
+      };
+    }
+    const backend = backends?.[0] ?? calibration?.fastest ?? 'wasm';
+    return {
+      backend,
+      adapter: backend === 'webgpu' ? { vendor: 'fake', architecture: 'swiftshader', description: '' } : null,
+      wasm: backend === 'wasm' ? { simd: true, multithread: false, threads: 1 } : null,
+      fallbackReason: null,
+      calibration,
+      selfCheck: true,
+    };
   }
 
   async loadDemo(task: Task): Promise<DemoLoaded> {
@@ -321,12 +347,13 @@ export class FakeEngine implements PlaygroundEngine {
 /** An EngineHost around fresh FakeEngines; `engines` lists every one created. */
 export function fakeHost(): { host: { get(): FakeEngine; reset(): void; dataUrl: string }; engines: FakeEngine[] } {
   const engines: FakeEngine[] = [];
+  const device: { calibration: Calibration | null } = { calibration: null };
   let current: FakeEngine | null = null;
   const host = {
     dataUrl: 'http://test/data/digits.bin',
     get(): FakeEngine {
       if (!current) {
-        current = new FakeEngine();
+        current = new FakeEngine(device);
         engines.push(current);
       }
       return current;

@@ -1,0 +1,25 @@
+// A throwaway worker that times one backend and is then terminated: a backend that is too slow
+// (a software WebGPU adapter compiling its shaders, say) can be stopped mid-step this way, which
+// no code running on the same thread could do.
+import { configureWasmAssets } from '../wasm/browserAssets';
+import { backendDetail, initBackend } from '../../train/backend';
+import type { CalibrationJob, CalibrationReply } from './messages';
+import { timeDistillSteps } from './timeSteps';
+
+configureWasmAssets();
+
+function reply(message: CalibrationReply): void {
+  (self as unknown as Worker).postMessage(message);
+}
+
+self.onmessage = async (e: MessageEvent<CalibrationJob>) => {
+  const job = e.data;
+  try {
+    const status = await initBackend([job.backend]);
+    reply({ type: 'started', detail: backendDetail(status) });
+    const { msPerStep } = await timeDistillSteps({ task: job.task, batchSize: job.batchSize, steps: job.steps });
+    reply({ type: 'done', msPerStep });
+  } catch (err) {
+    reply({ type: 'failed', error: err instanceof Error ? err.message : String(err) });
+  }
+};
