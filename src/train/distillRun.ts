@@ -12,7 +12,7 @@ import { DEFAULT_VAL_COUNT } from './demo';
 import { Distiller } from './distillStage';
 import { loadOptimizerState } from './optimizerState';
 import type { CompareRow, DistillConfig, ModelArtifactsData, RunProgress } from './protocol';
-import { guardedStep, sendProgress, sendSnapshot, StepTimer, stepProgress, type RunContext } from './runLoop';
+import { guardedStep, RunProgressSender, sendSnapshot, StepTimer, stepProgress, type RunContext } from './runLoop';
 import {
   arraysToTensors,
   branchToArrays,
@@ -85,7 +85,7 @@ export async function runDistill(
     throw err;
   }
   const val = demo.source.valSet(config.valCount ?? DEFAULT_VAL_COUNT);
-  const progress = new ProgressThrottle(250);
+  const progress = new RunProgressSender(ctx, id);
   const snapshots = new ProgressThrottle(1000);
   const timer = new StepTimer();
   const curve: [number, number][] = [];
@@ -95,6 +95,18 @@ export async function runDistill(
     align: distiller.align,
     customMask: customMaskActive(distillMethod.params as MaskdParams, step),
   });
+  const showsMasks = demo.tokens !== null && method === 'maskd';
+  let snapshotStep = -1;
+  const snapshot = async (step: number) => {
+    snapshotStep = step;
+    await sendSnapshot(ctx, id, step, 'distill', studentView(step));
+  };
+  // Before waiting on a pause: the page gets the step it paused at (masks too), then the checkpoint.
+  const onPause = async () => {
+    progress.flush();
+    if (showsMasks && snapshotStep !== distiller.step) await snapshot(distiller.step);
+    await checkpoints.onPause();
+  };
   let finalLoss = NaN;
   control.begin();
   try {
@@ -117,8 +129,8 @@ export async function runDistill(
         from?.history,
       );
     }
-    if (demo.tokens && method === 'maskd') await sendSnapshot(ctx, id, distiller.step, 'distill', studentView(distiller.step));
-    while (distiller.step < config.steps && (await control.gate(() => checkpoints.onPause()))) {
+    if (showsMasks) await snapshot(distiller.step);
+    while (distiller.step < config.steps && (await control.gate(onPause))) {
       const report = await guardedStep(ctx, distiller, timer);
       if (!report) continue;
       finalLoss = report.losses.total;
@@ -129,13 +141,12 @@ export async function runDistill(
         curve.push([report.step, m.primary]);
         metric = { name: adapter.metricName, value: m.primary };
       }
-      if (metric || progress.ready() || last || control.isPaused) {
-        sendProgress(ctx, id, { ...stepProgress(id, report.step, config.steps, report.losses, timer), stage: 'distill', method, metric });
-      }
+      progress.offer(
+        { ...stepProgress(id, report.step, config.steps, report.losses, timer), stage: 'distill', method, metric },
+        metric !== undefined || last || control.isPaused,
+      );
       await checkpoints.afterStep(report.step);
-      if (demo.tokens && method === 'maskd' && (snapshots.ready() || last || control.isPaused)) {
-        await sendSnapshot(ctx, id, report.step, 'distill', studentView(report.step));
-      }
+      if (showsMasks && (snapshots.ready() || last || control.isPaused)) await snapshot(report.step);
     }
     await checkpoints.end();
     const best = distiller.bestStudentWeights();

@@ -5,7 +5,7 @@ import type { Checkpoint } from './checkpoint';
 import { MaskLearner } from './maskStage';
 import { loadOptimizerState } from './optimizerState';
 import type { MaskStageConfig, MasksResult } from './protocol';
-import { guardedStep, sendProgress, sendSnapshot, StepTimer, stepProgress, type RunContext } from './runLoop';
+import { guardedStep, RunProgressSender, sendSnapshot, StepTimer, stepProgress, type RunContext } from './runLoop';
 import { branchFromArrays, branchToArrays, readOptimizerState, tokensFromArray, tokensToArray } from './runState';
 import { taskAdapter } from './tasks';
 import { ProgressThrottle } from './throttle';
@@ -26,8 +26,19 @@ export async function runMaskStage(ctx: RunContext, id: number, config: MaskStag
   demo.branch?.dispose();
   demo.tokens = learner.tokens;
   demo.branch = learner.branch;
-  const progress = new ProgressThrottle(250);
+  const progress = new RunProgressSender(ctx, id);
   const snapshots = new ProgressThrottle(1000);
+  let snapshotStep = -1;
+  const snapshot = async (step: number) => {
+    snapshotStep = step;
+    await sendSnapshot(ctx, id, step, 'masks');
+  };
+  // Before waiting on a pause: the page gets the step it paused at, masks included, then the checkpoint.
+  const onPause = async () => {
+    progress.flush();
+    if (snapshotStep !== learner.step) await snapshot(learner.step);
+    await checkpoints.onPause();
+  };
   const timer = new StepTimer();
   let collapseWarned = false;
   control.begin();
@@ -53,8 +64,8 @@ export async function runMaskStage(ctx: RunContext, id: number, config: MaskStag
       }),
       from?.history,
     );
-    await sendSnapshot(ctx, id, learner.step, 'masks');
-    while (learner.step < config.steps && (await control.gate(() => checkpoints.onPause()))) {
+    await snapshot(learner.step);
+    while (learner.step < config.steps && (await control.gate(onPause))) {
       const report = await guardedStep(ctx, learner, timer);
       if (!report) continue;
       // Tokens start near zero, so every mask starts at ~0.5 (Dice ≈ 1): judge collapse only
@@ -65,15 +76,16 @@ export async function runMaskStage(ctx: RunContext, id: number, config: MaskStag
         ctx.post({ type: 'warning', message: `mask collapse at step ${report.step}: ${report.collapse}` });
       }
       const last = report.step === config.steps;
-      if (progress.ready() || last || control.isPaused) {
-        sendProgress(ctx, id, {
+      progress.offer(
+        {
           ...stepProgress(id, report.step, config.steps, report.losses, timer),
           stage: 'masks',
           tokenAreas: report.tokenAreas,
           tokenWeights: report.tokenWeights,
-        });
-      }
-      if (snapshots.ready() || last || control.isPaused) await sendSnapshot(ctx, id, report.step, 'masks');
+        },
+        last || control.isPaused,
+      );
+      if (snapshots.ready() || last || control.isPaused) await snapshot(report.step);
       await checkpoints.afterStep(report.step);
     }
     await checkpoints.end();

@@ -10,6 +10,7 @@ import type { RunCheckpointer } from './runCheckpointer';
 import type { RunControl } from './runControl';
 import { maskSnapshot, snapshotTransfer, type StudentView } from './snapshot';
 import { NonFiniteStepError } from './stageCommon';
+import { ProgressThrottle } from './throttle';
 
 export type Post = (event: EngineEvent, transfer?: Transferable[]) => void;
 
@@ -71,6 +72,42 @@ export function stepProgress(id: number, step: number, total: number, losses: Ru
 export function sendProgress(ctx: RunContext, id: number, progress: RunProgress): void {
   ctx.checkpoints.record(progress);
   ctx.post({ type: 'runProgress', id, progress });
+}
+
+/**
+ * A run's progress, at most one message per interval, except that the latest step is never left
+ * unsent when the run stops to wait on a pause: then `flush` sends it, so the page's step counter,
+ * its charts and the pause checkpoint all end at the same step (fast steps made them differ).
+ */
+export class RunProgressSender {
+  private readonly throttle: ProgressThrottle;
+  private unsent: RunProgress | null = null;
+
+  constructor(
+    private readonly ctx: RunContext,
+    private readonly id: number,
+    intervalMs = 250,
+  ) {
+    this.throttle = new ProgressThrottle(intervalMs);
+  }
+
+  /** Sends `progress` now when forced (or the interval has passed); otherwise keeps it for `flush`. */
+  offer(progress: RunProgress, force: boolean): void {
+    if (force || this.throttle.ready()) {
+      sendProgress(this.ctx, this.id, progress);
+      this.unsent = null;
+    } else {
+      this.unsent = progress;
+    }
+  }
+
+  /** Sends the step kept back, if any; true when one was sent. */
+  flush(): boolean {
+    if (!this.unsent) return false;
+    sendProgress(this.ctx, this.id, this.unsent);
+    this.unsent = null;
+    return true;
+  }
 }
 
 export async function sendSnapshot(
