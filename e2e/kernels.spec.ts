@@ -2,8 +2,9 @@ import { expect, test } from '@playwright/test';
 import type { Tensor4D } from '@tensorflow/tfjs';
 import type { Report, Shape } from './harness/compare';
 
-// Fused WGSL kernels vs the composed ops, on the webgpu backend (SwiftShader here), through
-// the harness page built as a second Vite input (e2e/harness/kernels.html).
+// Fused WGSL kernels vs the composed ops, on the webgpu backend (SwiftShader here), and vs the
+// composed ops on wasm, through the harness page built as a second Vite input
+// (e2e/harness/kernels.html).
 
 const TOLERANCE = 1e-4;
 
@@ -34,6 +35,20 @@ test('fused and composed agree on values and every gradient', async ({ page }) =
   }
   test.info().annotations.push({ type: 'max relative error', description: JSON.stringify(worst) });
   console.log('max relative error per check:', JSON.stringify(worst));
+});
+
+test('on wasm the public entry (composed ops) matches the fused WebGPU kernels on values and every gradient', async ({ page }) => {
+  const worst: Record<string, number> = {};
+  for (const shape of [SHAPES[0], SHAPES[1], SHAPES[3], { n: 8, h: 16, w: 16, c: 64, t: 8 }]) {
+    const report: Report = await page.evaluate((s) => window.maskdKernels.compareWasmWithFused(s), shape);
+    expect(Object.keys(report)).toHaveLength(14);
+    for (const [name, { rel }] of Object.entries(report)) {
+      expect.soft(rel, `${name} at ${JSON.stringify(shape)}`).toBeLessThan(TOLERANCE);
+      worst[name] = Math.max(worst[name] ?? 0, rel);
+    }
+  }
+  test.info().annotations.push({ type: 'max relative error wasm vs fused', description: JSON.stringify(worst) });
+  console.log('wasm (composed) vs webgpu (fused), max relative error per check:', JSON.stringify(worst));
 });
 
 test('no tensor leaks over 50 forward+backward passes through the public entry', async ({ page }) => {

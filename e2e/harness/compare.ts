@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Scalar, Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
 import { diceDiversityFused, maskedDistillLossFused, receptiveMasksFused } from '../../src/maskd/kernels/fused';
+import * as maskdEntry from '../../src/maskd/index';
 import * as ops from '../../src/maskd/ops';
 
 export interface Shape {
@@ -109,4 +110,61 @@ export async function leakCheck(
   const after = tf.memory().numTensors;
   tf.dispose([feat, student, tokens, weights]);
   return { before, after, loss };
+}
+
+/** Value and gradients of `f` on `backend`, with inputs rebuilt there from the same seeds. */
+async function valueAndGradsOn(backend: string, f: Fn, build: () => Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const xs = build();
+  const { value, grads } = tf.valueAndGrads(f)(xs);
+  const out = await Promise.all([value, ...grads].map((t) => t.data() as Promise<Float32Array>));
+  tf.dispose([value, ...grads, ...xs]);
+  return out;
+}
+
+function relArrays(a: Float32Array, b: Float32Array): { rel: number; scale: number } {
+  let diff = a.length === b.length ? 0 : Infinity;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return { rel: diff / Math.max(scale, 1e-20), scale };
+}
+
+/**
+ * The public entry on wasm (the composed ops) against the fused kernels on webgpu, on the same
+ * inputs: masks, loss (with and without weights) and Dice, values and every gradient.
+ */
+export async function compareWasmWithFused(s: Shape, seed = 1): Promise<Report> {
+  const k = 2 / Math.sqrt(s.c);
+  const inputs = {
+    feat: () => uniform([s.n, s.h, s.w, s.c], seed, -1, 1),
+    student: () => uniform([s.n, s.h, s.w, s.c], seed + 1, -1, 1),
+    tokens: () => uniform([s.t, s.c], seed + 2, -k, k),
+    masks: () => uniform([s.n, s.h, s.w, s.t], seed + 3, 0.01, 1),
+    weights: () => uniform([s.n, s.t], seed + 4, 0, 1),
+  };
+  const probeData = () => uniform([s.n, s.h, s.w, s.t], seed + 5, -1, 1);
+  const cases: [string, Fn, Fn, () => Tensor[], string[]][] = [
+    ['masks', (f, t) => tf.tidy(() => tf.sum(tf.mul(receptiveMasksFused(f as Tensor4D, t as Tensor2D), probeData()))),
+      (f, t) => tf.tidy(() => tf.sum(tf.mul(maskdEntry.receptiveMasks(f as Tensor4D, t as Tensor2D), probeData()))),
+      () => [inputs.feat(), inputs.tokens()], ['dFeatures', 'dTokens']],
+    ['loss', (a, b, m) => maskedDistillLossFused(a as Tensor4D, b as Tensor4D, m as Tensor4D, 1e-5),
+      (a, b, m) => maskdEntry.maskedDistillLoss(a as Tensor4D, b as Tensor4D, m as Tensor4D),
+      () => [inputs.student(), inputs.feat(), inputs.masks()], ['dStudent', 'dTeacher', 'dMasks']],
+    ['lossWeighted', (a, b, m, w) => maskedDistillLossFused(a as Tensor4D, b as Tensor4D, m as Tensor4D, 1e-5, w as Tensor2D),
+      (a, b, m, w) => maskdEntry.maskedDistillLoss(a as Tensor4D, b as Tensor4D, m as Tensor4D, { weights: w as Tensor2D }),
+      () => [inputs.student(), inputs.feat(), inputs.masks(), inputs.weights()], ['dStudent', 'dTeacher', 'dMasks', 'dWeights']],
+    ['dice', (m) => diceDiversityFused(m as Tensor4D), (m) => maskdEntry.diceDiversity(m as Tensor4D), () => [inputs.masks()], ['dMasks']],
+  ];
+  const out: Report = {};
+  const previous = tf.getBackend();
+  for (const [name, fused, composed, build, labels] of cases) {
+    const gpu = await valueAndGradsOn('webgpu', fused, build);
+    const wasm = await valueAndGradsOn('wasm', composed, build);
+    ['value', ...labels].forEach((label, i) => (out[`${name}.${label}`] = relArrays(wasm[i], gpu[i])));
+  }
+  await tf.setBackend(previous);
+  return out;
 }

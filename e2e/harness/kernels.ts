@@ -2,12 +2,16 @@
 // scripts/bench-kernels.mjs). Not linked from the app; built as a second Vite input.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { configureWasmAssets } from '../../src/backends/wasm/browserAssets';
 import * as maskd from '../../src/maskd/index';
 import * as ops from '../../src/maskd/ops';
 import { diceDiversityFused, maskedDistillLossFused, receptiveMasksFused } from '../../src/maskd/kernels/fused';
 import { adapterInfo, benchDice, benchPipeline } from './bench';
-import { compareShape, leakCheck } from './compare';
+import { compareShape, compareWasmWithFused, leakCheck } from './compare';
 import { maskedDistillLossReduced } from './reducedComposed';
+
+configureWasmAssets();
 
 const harness = {
   tf,
@@ -19,6 +23,7 @@ const harness = {
   fused: { receptiveMasks: receptiveMasksFused, maskedDistillLoss: maskedDistillLossFused, diceDiversity: diceDiversityFused },
   maskedDistillLossReduced,
   compareShape,
+  compareWasmWithFused,
   leakCheck,
   benchPipeline,
   benchDice,
