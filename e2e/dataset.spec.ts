@@ -1,4 +1,4 @@
-// Bring your own dataset, in the built app on WebGPU (software adapter): real drops (a
+// Bring your own dataset, in the built app on the wasm backend (`?backend=wasm`): real drops (a
 // DataTransfer of File objects in a dispatched drop event), the folder dialog, each broken
 // fixture's message, and a teacher trained for a few steps on the dropped set. Fixtures are made
 // by scripts/make-dataset-fixtures.mjs when the spec starts.
@@ -34,8 +34,8 @@ async function dropSet(page: Page, name: string): Promise<void> {
 }
 
 async function openCustom(page: Page): Promise<void> {
-  await page.goto('/');
-  await expect(page.getByTestId('run-learn-masks')).toBeEnabled({ timeout: 120_000 });
+  await page.goto('/?backend=wasm');
+  await expect(page.getByTestId('run-learn-masks')).toBeEnabled({ timeout: 60_000 });
   await page.getByTestId('setup-task').selectOption('custom');
   await expect(page.getByTestId('dataset-card')).toBeVisible();
   await expect(page.getByTestId('dataset-empty')).toBeVisible();
@@ -47,7 +47,7 @@ async function learnMasksOnDataset(page: Page, size: number): Promise<void> {
   await page.getByTestId('mask-batch').fill('2');
   await page.getByTestId('run-learn-masks').click();
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-stage', 'masks', { timeout: 60_000 });
-  await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'idle', { timeout: 150_000 });
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'idle', { timeout: 60_000 });
   await expect(page.getByTestId('mask-gallery')).toHaveAttribute('data-step', '2');
   const drawn = await page.getByTestId('mask-canvas-0-img').evaluate((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]);
   expect(drawn).toEqual([size, size]);
@@ -95,8 +95,9 @@ test('drop a segmentation folder, reject each broken one by name, train a teache
   }
   await shot(page, testInfo, 'after-broken');
 
-  // Train a teacher on the dataset that stayed loaded, with a tiny budget.
-  await page.getByTestId('dataset-teacher-steps').fill('4');
+  // Train a teacher on the dataset that stayed loaded, with a small budget: long enough (a few
+  // seconds on wasm) for several throttled progress reports.
+  await page.getByTestId('dataset-teacher-steps').fill('200');
   await page.getByTestId('dataset-teacher-batch').fill('2');
   // Record the engine's tensor count at every reported step.
   await page.getByTestId('dataset-teacher-status').evaluate((el) => {
@@ -110,8 +111,8 @@ test('drop a segmentation folder, reject each broken one by name, train a teache
   });
   await page.getByTestId('dataset-train-teacher').click();
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-stage', 'teacher', { timeout: 60_000 });
-  await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'idle', { timeout: 150_000 });
-  await expect(page.getByTestId('run-status')).toHaveAttribute('data-step', '4');
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'idle', { timeout: 60_000 });
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-step', '200');
   const loss = Number(await page.getByTestId('dataset-teacher-status').getAttribute('data-loss'));
   expect(Number.isFinite(loss) && loss > 0).toBe(true);
   await expect(page.getByTestId('run-status')).toContainText('loss');

@@ -1,8 +1,10 @@
 import { expect, test, type Page } from '@playwright/test';
 
-// The training engine through `window.maskd.engine()` on the software WebGPU adapter, with tiny
-// configs (batch 2, 30 steps per stage): stage 1 learns non-uniform masks, stage 2 with MasKD lowers
-// the distillation loss, pause holds the step counter, and the tensor count stays flat.
+// The training engine (the worker) through `window.maskd.engine()` on the wasm backend, the
+// fastest here, with small configs (batch 2, 120 steps per stage: progress is throttled to ~4/s,
+// so a stage must last a few seconds to report enough steps): stage 1 learns non-uniform masks,
+// stage 2 with MasKD lowers the distillation loss, pause holds the step counter, and the tensor
+// count stays flat. The WebGPU path trains in robust.spec.ts (up to a lost device).
 
 interface StageLog {
   steps: number[];
@@ -16,13 +18,13 @@ interface StageLog {
 }
 
 async function boot(page: Page): Promise<{ backend: string; reason: string | null; warnings: string[]; shipped: boolean }> {
-  await page.goto('/');
+  await page.goto('/?backend=wasm');
   await page.waitForFunction(() => typeof window.maskd !== 'undefined');
   return page.evaluate(async () => {
     // The page's own UI starts the shared engine on load; the test takes a fresh one of its own.
     window.maskd.engine().terminate();
     const engine = window.maskd.engine();
-    const status = await engine.init(window.maskd.dataUrl, ['webgpu']);
+    const status = await engine.init(window.maskd.dataUrl, ['wasm']);
     let demo = await engine.loadDemo('segmentation');
     const shipped = demo.teacher.source.startsWith('builtin:');
     // Without a shipped teacher the masks mean little anyway: run the mechanics at 32×32.
@@ -31,13 +33,12 @@ async function boot(page: Page): Promise<{ backend: string; reason: string | nul
   });
 }
 
-const STAGE_STEPS = 30;
+const STAGE_STEPS = 120;
 
 test('stage 1 learns masks, stage 2 with maskd lowers the distill loss, pause holds, tensors stay flat', async ({ page }) => {
-  test.setTimeout(300_000);
   const booted = await boot(page);
   console.log('[engine.spec] boot:', JSON.stringify(booted));
-  expect(booted.backend).toBe('webgpu');
+  expect(booted.backend).toBe('wasm');
 
   const learnMasks = (lr: number): Promise<StageLog> => page.evaluate(async ({ lr, steps }) => {
     const engine = window.maskd.engine();
@@ -77,11 +78,12 @@ test('stage 1 learns masks, stage 2 with maskd lowers the distill loss, pause ho
   const stage1 = await learnMasks(0.01);
   console.log('[engine.spec] stage 1:', JSON.stringify({ ...stage1, msPerStep: Math.round(stage1.msPerStep) }));
   expect(stage1.result).toEqual({ step: STAGE_STEPS, stopped: false });
-  // Pair the second half's steps present in both logs (progress is throttled).
+  // Pair the second half's steps present in both logs (progress is throttled by time, so only
+  // some steps, the last one always, are in both).
   const frozenAt = new Map(frozen.steps.map((step, i) => [step, frozen.totals[i]]));
   const paired = stage1.steps.map((step, i) => [step, stage1.totals[i], frozenAt.get(step)] as const)
     .filter(([step, , f]) => step > STAGE_STEPS / 2 && f !== undefined);
-  expect(paired.length).toBeGreaterThanOrEqual(4);
+  expect(paired.map(([step]) => step)).toContain(STAGE_STEPS);
   const learnedSum = paired.reduce((a, [, l]) => a + l, 0);
   const frozenSum = paired.reduce((a, [, , f]) => a + (f ?? 0), 0);
   console.log(`[engine.spec] stage 1 paired loss, steps ${STAGE_STEPS / 2 + 1}-${STAGE_STEPS}: learned ${learnedSum.toFixed(3)} vs lr 0 ${frozenSum.toFixed(3)}`);
@@ -115,7 +117,7 @@ test('stage 1 learns masks, stage 2 with maskd lowers the distill loss, pause ho
   expect(late.length).toBeGreaterThanOrEqual(2);
   expect(late.reduce((a, b) => a + b, 0) / late.length).toBeLessThan(0.8 * stage2.distill[0]);
   // Every evaluated step (5, 10, …) holds one best-student copy: the same count at each.
-  const evaluated = [5, 10, 20, STAGE_STEPS].map((s) => stage2.numTensors[stage2.steps.indexOf(s)]);
+  const evaluated = [5, 10, 60, STAGE_STEPS].map((s) => stage2.numTensors[stage2.steps.indexOf(s)]);
   expect(new Set(evaluated).size, JSON.stringify(evaluated)).toBe(1);
 
   // Pause: the step counter stops; resume: it moves on; stop ends the run.
@@ -124,7 +126,7 @@ test('stage 1 learns masks, stage 2 with maskd lowers the distill loss, pause ho
     let step = 0;
     const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
     const run = engine.learnMasks(
-      { numTokens: 4, steps: 200, batchSize: 2, lr: 0.01, diceWeight: 1, tokenWeights: false, seed: 2 },
+      { numTokens: 4, steps: 2000, batchSize: 2, lr: 0.01, diceWeight: 1, tokenWeights: false, seed: 2 },
       { onProgress: (p) => (step = p.step) },
     );
     while (step < 2) await wait(50);

@@ -1,6 +1,6 @@
 // The gallery's student and ground-truth views, the layout at 1280×720 and 600 px, control
 // labels and focus order, time to first mask, and the main thread staying responsive while
-// training runs. The built app, WebGPU on the software adapter: budgets are tiny. Screenshots of
+// training runs. The built app on the wasm backend (`?backend=wasm`): budgets are tiny. Screenshots of
 // the main states are attached to each test (the HTML report and --output keep them).
 import { cpus, loadavg } from 'node:os';
 import { expect, test, type Page } from '@playwright/test';
@@ -24,9 +24,9 @@ async function inViewport(page: Page, testId: string): Promise<boolean> {
 }
 
 test('opens at 1280×720 with masks drawn; run bar and gallery in view, Setup scrolls in its column; ground truth view', async ({ page }, testInfo) => {
-  await page.goto('/');
+  await page.goto('/?backend=wasm');
   const firstMaskMs = await waitForMasks(page);
-  console.log(`first mask drawn ${Math.round(firstMaskMs)} ms after navigation (1280×720, software WebGPU adapter)`);
+  console.log(`first mask drawn ${Math.round(firstMaskMs)} ms after navigation (1280×720, wasm backend)`);
   testInfo.annotations.push({ type: 'first-mask-ms', description: String(Math.round(firstMaskMs)) });
   await expect(page.getByTestId('run-learn-masks')).toBeEnabled();
   await expect(page.getByTestId('gallery-legend')).toContainText('Mask value');
@@ -66,7 +66,7 @@ test('opens at 1280×720 with masks drawn; run bar and gallery in view, Setup sc
 });
 
 test('every control has a label and a test id; Tab goes run bar → Setup → gallery → charts', async ({ page }) => {
-  await page.goto('/');
+  await page.goto('/?backend=wasm');
   await waitForMasks(page);
   await page.getByTestId('gallery-token-0').click();
   const audit = await page.evaluate(() => {
@@ -117,7 +117,7 @@ test('every control has a label and a test id; Tab goes run bar → Setup → ga
 
 test('a narrow window (600 px) gets one column and no sideways page scroll', async ({ page }, testInfo) => {
   await page.setViewportSize({ width: 600, height: 900 });
-  await page.goto('/');
+  await page.goto('/?backend=wasm');
   await waitForMasks(page);
   expect(await page.evaluate(() => document.scrollingElement!.scrollWidth)).toBeLessThanOrEqual(600);
   const setup = (await page.getByTestId('setup-panel').boundingBox())!;
@@ -133,11 +133,12 @@ test('a narrow window (600 px) gets one column and no sideways page scroll', asy
 });
 
 test('no main-thread task over 100 ms while Learn masks runs (and Pause holds)', async ({ page, browser }, testInfo) => {
-  await page.goto('/');
+  await page.goto('/?backend=wasm');
   await waitForMasks(page);
   await expect(page.getByTestId('run-learn-masks')).toBeEnabled();
   await page.getByTestId('gallery-show-truth').check();
-  await setNumber(page, 'mask-steps', 6);
+  // Long enough to pause mid-run (wasm steps take tens of ms at batch 2).
+  await setNumber(page, 'mask-steps', 200);
   await setNumber(page, 'mask-batch', 2);
   await observeLongTasks(page);
   // The same run in Chrome's trace, for each task's main-thread CPU time beside its wall time
@@ -161,7 +162,7 @@ test('no main-thread task over 100 ms while Learn masks runs (and Pause holds)',
   expect(await runStep(page)).toBeLessThanOrEqual(held + 1);
   await timedShot('paused');
   await page.getByTestId('run-pause').click();
-  await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'idle', { timeout: 150_000 });
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'idle', { timeout: 60_000 });
   await drawnCurrent(page, 'mask-canvas-3-0');
   await page.waitForTimeout(500);
   const trace = mainThreadTasks(await browser.stopTracing(), ['learning', 'paused']);
@@ -187,7 +188,7 @@ test('no main-thread task over 100 ms while Learn masks runs (and Pause holds)',
 });
 
 test('Compare none vs MasKD: one row each, and the student masks beside the teacher’s', async ({ page }, testInfo) => {
-  await page.goto('/');
+  await page.goto('/?backend=wasm');
   await waitForMasks(page);
   for (const m of ['fitnet', 'cwd']) await page.getByTestId(`compare-method-${m}`).uncheck();
   await setNumber(page, 'distill-steps', 2);
@@ -195,7 +196,7 @@ test('Compare none vs MasKD: one row each, and the student masks beside the teac
   await setNumber(page, 'distill-eval-every', 2);
   await setNumber(page, 'distill-val-count', 8);
   await page.getByTestId('run-compare').click();
-  await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'idle', { timeout: 170_000 });
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'idle', { timeout: 60_000 });
   await expect(page.getByTestId('compare-table')).toHaveAttribute('data-rows', '2');
   await page.getByTestId('compare-table').scrollIntoViewIfNeeded();
   await shot(page, testInfo, 'compare-done', false);

@@ -1,4 +1,4 @@
-// Share links and exports on the built app (WebGPU on the software adapter): a link opens the
+// Share links and exports on the built app (wasm backend; the link keeps `?backend=wasm`): a link opens the
 // same masks in a fresh page, a tampered one falls back with a message, and every export
 // downloads under its name and parses.
 import { readFileSync } from 'node:fs';
@@ -23,7 +23,7 @@ async function galleryPixels(page: Page): Promise<Pixels> {
 }
 
 async function openDemo(page: Page): Promise<void> {
-  await page.goto('/');
+  await page.goto('/?backend=wasm');
   await waitForMasks(page);
   await expect(page.getByTestId('share-button')).toBeEnabled();
 }
@@ -64,7 +64,7 @@ test('Share on the demo, open the link in a fresh page: the same masks within th
   const fresh = await (await browser.newContext()).newPage();
   await fresh.goto(url);
   await expect(fresh.getByTestId('shared-banner')).toBeVisible();
-  await expect(fresh.getByTestId('shared-banner')).toHaveAttribute('data-phase', 'ready', { timeout: 150_000 });
+  await expect(fresh.getByTestId('shared-banner')).toHaveAttribute('data-phase', 'ready', { timeout: 60_000 });
   await expect(fresh.getByTestId('run-learn-masks')).toHaveCount(0);
   await waitForMasks(fresh);
   const shared = await galleryPixels(fresh);
@@ -123,7 +123,7 @@ test('a refused clipboard leaves the link in a field; a tampered link shows the 
   await expect(fresh.getByTestId('message-error')).toContainText('This share link cannot be opened');
   await expect(fresh.getByTestId('message-error')).toContainText('normal playground');
   await expect(fresh.getByTestId('shared-banner')).toHaveCount(0);
-  await expect(fresh.getByTestId('run-learn-masks')).toBeEnabled({ timeout: 120_000 });
+  await expect(fresh.getByTestId('run-learn-masks')).toBeEnabled({ timeout: 60_000 });
   await waitForMasks(fresh);
   expect(new URL(fresh.url()).hash).toBe('');
 });
@@ -147,7 +147,7 @@ test('a link with embedded mask images draws them at once; Continue says when it
   const decoded = dec.state.masks.data;
   expect(Math.max(...Array.from(decoded, (v, i) => Math.abs(v - masks[i])))).toBeLessThanOrEqual(1 / 510 + 1e-7);
 
-  await page.goto(`/${enc.hash}`);
+  await page.goto(`/?backend=wasm${enc.hash}`);
   await expect(page.getByTestId('shared-banner')).toHaveAttribute('data-source', 'images');
   await expect(page.getByTestId('shared-banner')).toHaveAttribute('data-phase', 'ready');
   await expect(page.getByTestId('mask-gallery')).toHaveAttribute('data-tokens', String(T));
@@ -158,7 +158,7 @@ test('a link with embedded mask images draws them at once; Continue says when it
   for (let p = 0; p < P; p++) for (let t = 0; t < T; t++) expect(drawn[`mask-canvas-${p}-${t}`]).toEqual(Array.from(composeOverlay(snapshot, p, t, 0.65, lut)));
 
   await page.getByTestId('shared-continue').click();
-  await expect(page.getByTestId('messages')).toContainText('do not fit the segmentation teacher', { timeout: 150_000 });
+  await expect(page.getByTestId('messages')).toContainText('do not fit the segmentation teacher', { timeout: 60_000 });
   await expect(page.getByTestId('run-learn-masks')).toBeEnabled();
   await waitForMasks(page);
 });
@@ -173,7 +173,7 @@ test('every export downloads under its name and parses; the run file restores by
   await setNumber(page, 'distill-eval-every', 2);
   await setNumber(page, 'distill-val-count', 8);
   await page.getByTestId('run-distill').click();
-  await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'idle', { timeout: 150_000 });
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'idle', { timeout: 60_000 });
   const T = Number(await page.getByTestId('mask-gallery').getAttribute('data-tokens'));
 
   const tokens = await download(page, 'export-tokens');

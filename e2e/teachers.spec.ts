@@ -22,7 +22,7 @@ const readMeta = (task: string): TeacherMeta =>
 for (const task of ['segmentation', 'detection'] as const) {
   test(`the shipped ${task} teacher reproduces its recorded metric on webgpu and trains without leaks`, async ({ page }) => {
     const meta = readMeta(task);
-    await page.goto('/');
+    await page.goto('/?backend=webgpu');
     const result = await page.evaluate(async (m) => {
       const base = new URL('models/', window.location.href).href;
       const modelJson = await (await fetch(`${base}${m.task}-teacher/model.json`)).json();
