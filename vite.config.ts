@@ -14,9 +14,10 @@ export default defineConfig({
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 4096,
-    // Test pages beside the app: kernels (tests and benchmark) and scenes (cross-runtime determinism).
+    // Test pages beside the app: kernels (tests and benchmark), scenes (cross-runtime determinism) and
+    // train (the training-step benchmark).
     rolldownOptions: {
-      input: { main: 'index.html', kernels: 'e2e/harness/kernels.html', scenes: 'e2e/harness/scenes.html' },
+      input: { main: 'index.html', kernels: 'e2e/harness/kernels.html', scenes: 'e2e/harness/scenes.html', train: 'e2e/harness/train.html' },
     },
   },
   test: {
