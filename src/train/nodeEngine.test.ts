@@ -10,6 +10,7 @@ afterAll(() => engine.dispose());
 it('starts wasm, loads the shipped teacher and tokens from public/ on disk, and trains a teacher chunk', async () => {
   const status = await engine.init(['wasm']);
   expect(status.backend).toBe('wasm');
+  expect(status.selfCheck).toBe(true);
   expect(tf.getBackend()).toBe('wasm');
   const warnings: string[] = [];
   engine.onWarning = (m) => warnings.push(m);

@@ -5,8 +5,9 @@
 import type { MethodName } from '../maskd/methods';
 import type { Task } from '../models/nets';
 import { loadDigitsNode } from '../data/digitsNode';
-import { initBackend, type BackendName, type BackendStatus } from './backend';
+import type { BackendName, BackendStatus } from './backend';
 import { trainDigitTeacher, type DigitTeacherRun } from './digitTeacher';
+import { startEngineBackend } from './engineBackend';
 import { EngineSession } from './engineSession';
 import { fileFetch, PUBLIC_URL } from './fileFetch';
 import type {
@@ -45,9 +46,10 @@ export class NodeEngine {
     this.session.fetchFunc = fileFetch;
   }
 
-  /** Starts the first backend of `backends` that initialises (wasm or cpu in Node) and loads the digits. */
+  /** Starts the first backend of `backends` that initialises (wasm or cpu in Node) as the worker's init does, and loads the digits. */
   async init(backends: readonly BackendName[]): Promise<BackendStatus> {
-    const status = await initBackend(backends);
+    const { status, fallbackOrder } = await startEngineBackend({ backends }, null);
+    this.session.fallbackOrder = fallbackOrder;
     this.session.pools ??= loadDigitsNode();
     return status;
   }
