@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { BACKEND_TITLES, type AdapterSummary, type BackendName, type BackendStatus, type WasmSummary } from '../backends/types';
 import { registerWasmTrainingKernels } from '../backends/wasm/register';
+import { requestedThreads } from '../backends/wasm/threads';
 
 export type { AdapterSummary, BackendChoice, BackendName, BackendStatus, WasmSummary } from '../backends/types';
 export { BACKEND_NAMES, BACKEND_TITLES, isBackendChoice, isBackendName } from '../backends/types';
@@ -46,7 +47,7 @@ async function trySetBackend(name: BackendName): Promise<string | null> {
 async function describeWasm(): Promise<WasmSummary> {
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   const multithread = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
-  return { simd, multithread, threads: getThreadsCount() };
+  return { simd, multithread, threads: multithread ? Math.max(getThreadsCount(), requestedThreads()) : 1 };
 }
 
 /**
