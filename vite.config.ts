@@ -24,6 +24,7 @@ export default defineConfig({
     environment: 'node',
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
     testTimeout: 60_000,
+    reporters: ['default', './scripts/slowest-vitest-reporter.ts'],
     pool: 'forks',
   },
 });
