@@ -1,0 +1,323 @@
+// Every limit on untrusted input, stated once: its value, its unit, what it caps and why. The
+// parsers import their numbers from here and check them *before* they allocate what the input
+// declares (pixels from an image header, parameters from a model topology, elements from a
+// tensor header, bytes from a file's size). README "Limits" lists the same table; a unit test
+// (src/limits.test.ts) keeps the two in agreement.
+//
+// Pure: no imports, so the page, the worker, Node scripts and tests can all read it.
+
+export interface LimitSpec {
+  /** The number the code compares against. */
+  readonly value: number;
+  /** What the number counts. */
+  readonly unit: string;
+  /** The value as README writes it (e.g. "64 MiB"). */
+  readonly display: string;
+  /** What is capped, in README's words. */
+  readonly what: string;
+  /** Why this value. */
+  readonly why: string;
+}
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+
+export const LIMITS = {
+  // ---- Datasets dropped on the Custom dataset card ----
+  datasetFiles: {
+    value: 20_000,
+    unit: 'files',
+    display: '20 000 files',
+    what: 'files in one dataset drop (hidden files included)',
+    why: 'every file is read into memory and posted to the worker; 10 000 images with their labels is far beyond what a tab trains on',
+  },
+  datasetFileBytes: {
+    value: 64 * MiB,
+    unit: 'bytes',
+    display: '64 MiB',
+    what: 'bytes of one dataset file (image, label PNG or boxes JSON)',
+    why: 'an uncompressed 4096×4096 RGBA PNG is 64 MiB; a bigger file cannot be an image the pixel cap lets through',
+  },
+  datasetTotalBytes: {
+    value: 1 * GiB,
+    unit: 'bytes',
+    display: '1 GiB',
+    what: 'bytes of all files of one dataset drop together',
+    why: 'the page holds the dropped bytes while the worker parses them; more than 1 GiB risks the tab',
+  },
+  datasetSampleBytes: {
+    value: 1 * GiB,
+    unit: 'bytes',
+    display: '1 GiB',
+    what: 'decoded samples kept in the worker: images × input side² × 13 bytes (float32 RGB + one label byte)',
+    why: 'checked from the image count and the input size before the first image is decoded: 20 000 images at 64 px, 1 260 at 256 px, 315 at 512 px',
+  },
+  imagePixels: {
+    value: 4096 * 4096,
+    unit: 'pixels',
+    display: '16 777 216 pixels (4096²)',
+    what: 'pixels of one image or label map, read from its header (PNG IHDR, JPEG SOF, WebP, GIF, BMP) before decoding',
+    why: 'a 4096×4096 16-bit RGBA PNG decodes to 128 MiB plus its 128 MiB of inflated rows; every image is resized to at most 512×512, so larger sources only cost memory',
+  },
+  imageSide: {
+    value: 16_384,
+    unit: 'pixels',
+    display: '16 384 pixels',
+    what: 'width or height of one image or label map, from its header',
+    why: 'the largest canvas side browsers draw; also refuses 1×16M strips the pixel cap alone would pass',
+  },
+  pngInflateSlack: {
+    value: 64 * 1024,
+    unit: 'bytes',
+    display: '64 KiB',
+    what: 'compressed PNG data beyond what its header’s width × height needs (inflated in 1 KiB steps and stopped there)',
+    why: 'a small header over a deflate bomb (1 MB inflating to 1 GB) is refused after inflating at most its own rows plus this much',
+  },
+  classes: {
+    value: 64,
+    unit: 'classes',
+    display: '64 classes',
+    what: 'classes of a dataset: largest label id + 1 (segmentation) or entries of "classes" (detection)',
+    why: 'more is almost surely not a class map (a photo saved as a label, an ignore value 255); the heads and the class table stay small',
+  },
+  classNameChars: {
+    value: 200,
+    unit: 'characters',
+    display: '200 characters',
+    what: 'length of one class name in a boxes JSON',
+    why: 'names are shown in the page; longer ones are not names',
+  },
+  boxesJsonBytes: {
+    value: 32 * MiB,
+    unit: 'bytes',
+    display: '32 MiB',
+    what: 'bytes of the boxes JSON of a detection dataset',
+    why: 'about 600 000 boxes; JSON.parse needs several times the text in memory',
+  },
+  boxesPerImage: {
+    value: 1000,
+    unit: 'boxes',
+    display: '1 000 boxes',
+    what: 'boxes of one image in the boxes JSON',
+    why: 'each box is drawn into the CenterNet targets of every batch; the digit demo has at most 4',
+  },
+
+  // ---- Your own models (model.json + shards, dropped, picked or fetched) ----
+  modelJsonBytes: {
+    value: 32 * MiB,
+    unit: 'bytes',
+    display: '32 MiB',
+    what: 'bytes of a model.json (topology and manifest, without weights)',
+    why: 'a graph model of several thousand nodes is a few MB; the JSON is parsed whole',
+  },
+  modelShards: {
+    value: 256,
+    unit: 'files',
+    display: '256 shards',
+    what: 'weight shard files listed by one model.json',
+    why: 'tfjs writes 4 MB shards, so 256 hold 1 GiB; each one is a file read or a fetch',
+  },
+  modelWeightBytes: {
+    value: 2 * GiB,
+    unit: 'bytes',
+    display: '2 GiB',
+    what: 'bytes of all of a model’s weights on the device (from the manifest, before any weight is read)',
+    why: 'a browser tab’s practical budget; one tensor is further capped by the backend (WebGPU maxStorageBufferBindingSize, WebGL texture size)',
+  },
+  modelParams: {
+    value: (2 * GiB) / 4,
+    unit: 'parameters',
+    display: '536 870 912 parameters (2 GiB of float32)',
+    what: 'parameters a layers-model topology declares, estimated from model.json before tf.loadLayersModel builds (and zero-fills) them',
+    why: 'the weight budget in float32 elements; tfjs allocates every declared weight before it reads the manifest, so the topology is sized first (and must not declare more than the manifest holds)',
+  },
+  modelActivationBytes: {
+    value: 256 * MiB,
+    unit: 'bytes',
+    display: '256 MiB',
+    what: 'float32 outputs of all layers for one image, estimated from the topology',
+    why: 'training keeps every activation of a batch of 8 for backprop: 2 GiB at this cap',
+  },
+  modelInputSide: {
+    value: 512,
+    unit: 'pixels',
+    display: '512 pixels',
+    what: 'input height or width a model declares (layers and graph models), checked before any test input is made',
+    why: 'the largest input size a dataset can be resized to; the demo scenes are generated at the model’s size',
+  },
+  modelLayers: {
+    value: 4096,
+    unit: 'layers',
+    display: '4 096 layers or nodes',
+    what: 'layers of a layers model, or nodes of a graph model',
+    why: 'ResNet-152 has about 500 layers and large converted graphs a few thousand nodes; the layer list and the tap checks walk them all',
+  },
+  modelFetchSeconds: {
+    value: 60,
+    unit: 'seconds',
+    display: '60 s',
+    what: 'time to fetch a model.json and its shards from a URL',
+    why: 'a server that never answers must not hold the page; the user can also abort',
+  },
+
+  // ---- Token files (.safetensors) ----
+  tokenFileBytes: {
+    value: 64 * MiB,
+    unit: 'bytes',
+    display: '64 MiB',
+    what: 'bytes of a .safetensors token file, checked from the file size before it is read',
+    why: 'tokens and the token-weight branch at C = 1 024 take 38 MB; the file is read whole',
+  },
+  tokens: {
+    value: 64,
+    unit: 'tokens',
+    display: '64 tokens',
+    what: 'receptive tokens T in a token file, run file or link (mask_token [T, C])',
+    why: 'the reference uses 6–8; every token is a mask drawn per scene and a row of the Dice Gram matrix',
+  },
+  tokenChannels: {
+    value: 2048,
+    unit: 'channels',
+    display: '2 048 channels',
+    what: 'token width C (the teacher feature’s channels) in a token file, run file or link',
+    why: 'the widest common backbone feature (ResNet C5); the branch’s 3×3 kernel is 9·C² values',
+  },
+  safetensorsTensors: {
+    value: 10_000,
+    unit: 'tensors',
+    display: '10 000 tensors',
+    what: 'tensor entries in a .safetensors header',
+    why: 'a token file holds 1 or 5; a whole model’s state dict some hundreds',
+  },
+  safetensorsHeaderBytes: {
+    value: 100_000_000,
+    unit: 'bytes',
+    display: '100 000 000 bytes',
+    what: 'the JSON header of a .safetensors file',
+    why: 'what the reference reader refuses above',
+  },
+
+  // ---- Run files (.json from Export run) ----
+  runFileBytes: {
+    value: 64 * MiB,
+    unit: 'bytes',
+    display: '64 MiB',
+    what: 'bytes of a run file, checked from the file size before it is read',
+    why: 'a demo run with the branch is about 1 MB; the file is parsed whole as JSON',
+  },
+
+  // ---- Share links (#mkd1.…) ----
+  linkHashChars: {
+    value: 32 * 1024,
+    unit: 'characters',
+    display: '32 768 characters',
+    what: 'characters of a share link’s fragment',
+    why: 'what browsers and chat apps carry reliably; checked before decoding',
+  },
+  linkPayloadBytes: {
+    value: 2 * MiB,
+    unit: 'bytes',
+    display: '2 MiB',
+    what: 'decompressed payload of a share link (inflated into a fixed buffer of this size + 1)',
+    why: 'a deflate bomb in 32 KB cannot allocate more',
+  },
+  linkPreviews: {
+    value: 16,
+    unit: 'scenes',
+    display: '16 scenes',
+    what: 'preview scenes in a link',
+    why: 'the gallery shows 4; 16 leaves room for custom previews',
+  },
+  linkMaskSide: {
+    value: 128,
+    unit: 'pixels',
+    display: '128 pixels',
+    what: 'side of a mask image embedded in a link',
+    why: 'masks are drawn over 64–128 px scenes',
+  },
+  linkAbsValue: {
+    value: 1e6,
+    unit: 'magnitude',
+    display: 'magnitude ≤ 10⁶',
+    what: 'every float in a link or run file (tokens, branch weights)',
+    why: 'trained tokens are of order 1; beyond this a value is damage, and 16-bit quantisation would lose it',
+  },
+  linkStringChars: {
+    value: 64,
+    unit: 'characters',
+    display: '64 characters',
+    what: 'identifiers in a link (model ids, tap layer)',
+    why: 'plain identifiers only, never URLs or markup',
+  },
+} as const satisfies Record<string, LimitSpec>;
+
+export type LimitKey = keyof typeof LIMITS;
+
+/** "the 64 MiB limit on bytes of a run file, …": how messages name a limit. */
+export function limitText(key: LimitKey): string {
+  return `the ${LIMITS[key].display} limit`;
+}
+
+/** A number with thin grouping for messages: 1600000000 → "1 600 000 000". */
+export function groupDigits(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  const [int, frac] = String(Math.round(n * 1000) / 1000).split('.');
+  const sign = int.startsWith('-') ? '-' : '';
+  const digits = sign ? int.slice(1) : int;
+  return sign + digits.replace(/\B(?=(\d{3})+(?!\d))/g, ' ') + (frac ? `.${frac}` : '');
+}
+
+/** Bytes for messages: "1.50 GB" style, decimal units (as file managers show). */
+export function formatByteCount(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} GB`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} MB`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} kB`;
+  return `${n} bytes`;
+}
+
+// ---- Setup ranges: what the Setup fields accept, and what links and run files are clamped to ----
+
+export interface SettingRange {
+  readonly min: number;
+  readonly max: number;
+  readonly integer: boolean;
+  /** The field's label in Setup, for the clamping note. */
+  readonly label: string;
+}
+
+/**
+ * The ranges of the Setup fields. A share link or run file may carry any value its own format
+ * allows (the link format takes batch sizes up to 4096 and 10⁷ steps); applying it to Setup clamps
+ * to these, with a note naming each clamped setting. The page's fields are to read these too.
+ * `maskTokens` is 1–64 like every token reader (the field said 1–32 before the limits were
+ * stated here: tokens from a link or file may have up to 64).
+ */
+export const SETTING_RANGES = {
+  maskTokens: { min: 1, max: LIMITS.tokens.value, integer: true, label: 'Learn masks: tokens T' },
+  maskSteps: { min: 1, max: 100_000, integer: true, label: 'Learn masks: steps' },
+  maskBatch: { min: 1, max: 128, integer: true, label: 'Learn masks: batch size' },
+  maskLr: { min: 0, max: 1, integer: false, label: 'Learn masks: learning rate' },
+  diceWeight: { min: 0, max: 10_000, integer: false, label: 'Learn masks: Dice weight' },
+  distillSteps: { min: 1, max: 100_000, integer: true, label: 'Distill: steps' },
+  distillBatch: { min: 1, max: 128, integer: true, label: 'Distill: batch size' },
+  distillLr: { min: 0, max: 1, integer: false, label: 'Distill: student learning rate' },
+  evalEvery: { min: 1, max: 100_000, integer: true, label: 'Distill: validate every' },
+  valCount: { min: 1, max: 1024, integer: true, label: 'Distill: validation scenes' },
+  lossWeight: { min: 0, max: 10_000, integer: false, label: 'λ' },
+  factor: { min: 0, max: 100, integer: false, label: 'Factor' },
+  tau: { min: 0.05, max: 100, integer: false, label: 'τ' },
+  customMaskWarmup: { min: 0, max: 100_000, integer: true, label: 'Custom-mask warm-up' },
+  eps: { min: 0, max: 1, integer: false, label: 'ε' },
+} as const satisfies Record<string, SettingRange>;
+
+export type SettingKey = keyof typeof SETTING_RANGES;
+
+/** `value` clamped into the setting's range (rounded when the setting is an integer), and whether it changed. */
+export function clampSetting(key: SettingKey, value: number): { value: number; note: string | null } {
+  const r: SettingRange = SETTING_RANGES[key];
+  if (!Number.isFinite(value)) return { value: r.min, note: `${r.label} ${String(value)} is outside ${groupDigits(r.min)}–${groupDigits(r.max)}; set to ${groupDigits(r.min)}` };
+  let v = Math.min(r.max, Math.max(r.min, value));
+  if (r.integer) v = Math.min(r.max, Math.max(r.min, Math.round(v)));
+  if (v === value) return { value, note: null };
+  return { value: v, note: `${r.label} ${groupDigits(value)} is outside ${groupDigits(r.min)}–${groupDigits(r.max)}; set to ${groupDigits(v)}` };
+}
