@@ -14,6 +14,7 @@
 // "classes" or one of its names. Keys are image paths relative to the JSON's folder (or bare file
 // names when those are unique). Every image must have an entry ([] for no objects).
 import type { Box } from '../boxes';
+import { LIMITS, formatByteCount, groupDigits, limitText } from '../../limits';
 import { DatasetError } from './types';
 
 export interface BoxesFile {
@@ -22,9 +23,15 @@ export interface BoxesFile {
   readonly images: ReadonlyMap<string, readonly Box[]>;
 }
 
+/** A key as messages quote it: long keys are cut (a key is a file name, not a paragraph). */
+const shortKey = (key: string): string => (key.length > 80 ? `${key.slice(0, 77)}…` : key);
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function parseBoxesJson(path: string, data: ArrayBuffer): BoxesFile {
+  if (data.byteLength > LIMITS.boxesJsonBytes.value) {
+    throw new DatasetError(path, `is ${formatByteCount(data.byteLength)}, over ${limitText('boxesJsonBytes')} on ${LIMITS.boxesJsonBytes.what}; it was not parsed`);
+  }
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data));
@@ -33,29 +40,48 @@ export function parseBoxesJson(path: string, data: ArrayBuffer): BoxesFile {
   }
   if (!isObject(json)) throw new DatasetError(path, 'must be a JSON object with "classes" and "images"');
   const { classes, images } = json;
-  if (!Array.isArray(classes) || classes.length === 0 || !classes.every((c) => typeof c === 'string' && c.length > 0)) {
+  if (!Array.isArray(classes) || classes.length === 0) {
     throw new DatasetError(path, '"classes" must be a non-empty array of class names (strings)');
   }
-  const dup = classes.find((c, i) => classes.indexOf(c) !== i);
-  if (dup !== undefined) throw new DatasetError(path, `"classes" names "${dup}" twice`);
+  // Counted before anything looks at the names: every later step is linear in them.
+  if (classes.length > LIMITS.classes.value) {
+    throw new DatasetError(path, `"classes" lists ${groupDigits(classes.length)} names, over ${limitText('classes')} on ${LIMITS.classes.what}`);
+  }
+  const index = new Map<string, number>();
+  classes.forEach((c: unknown, i) => {
+    if (typeof c !== 'string' || c.length === 0) throw new DatasetError(path, '"classes" must be a non-empty array of class names (strings)');
+    if (c.length > LIMITS.classNameChars.value) {
+      throw new DatasetError(path, `"classes"[${i}] is ${groupDigits(c.length)} characters long, over ${limitText('classNameChars')} on ${LIMITS.classNameChars.what}`);
+    }
+    if (index.has(c)) throw new DatasetError(path, `"classes" names "${shortKey(c)}" twice`);
+    index.set(c, i);
+  });
   if (!isObject(images)) throw new DatasetError(path, '"images" must be an object mapping image file names to arrays of boxes');
+  const keys = Object.keys(images);
+  if (keys.length > LIMITS.datasetFiles.value) {
+    throw new DatasetError(path, `"images" lists ${groupDigits(keys.length)} entries, more than a drop may hold files (${limitText('datasetFiles')})`);
+  }
   const out = new Map<string, Box[]>();
-  for (const [key, list] of Object.entries(images)) {
-    if (!Array.isArray(list)) throw new DatasetError(path, `images["${key}"] must be an array of boxes ([] for an image without objects)`);
+  for (const key of keys) {
+    const list = images[key];
+    if (!Array.isArray(list)) throw new DatasetError(path, `images["${shortKey(key)}"] must be an array of boxes ([] for an image without objects)`);
+    if (list.length > LIMITS.boxesPerImage.value) {
+      throw new DatasetError(path, `images["${shortKey(key)}"] lists ${groupDigits(list.length)} boxes, over ${limitText('boxesPerImage')} on ${LIMITS.boxesPerImage.what}`);
+    }
     out.set(
       key,
-      list.map((b, i) => parseBox(path, key, i, b, classes as string[])),
+      list.map((b, i) => parseBox(path, key, i, b, index)),
     );
   }
   return { classes: classes as string[], images: out };
 }
 
-function parseBox(path: string, key: string, i: number, b: unknown, classes: readonly string[]): Box {
-  const where = `images["${key}"][${i}]`;
+function parseBox(path: string, key: string, i: number, b: unknown, classes: ReadonlyMap<string, number>): Box {
+  const where = `images["${shortKey(key)}"][${i}]`;
   if (!isObject(b)) throw new DatasetError(path, `${where} must be an object {x0, y0, x1, y1, class}`);
   const num = (k: string): number => {
     const v = b[k];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new DatasetError(path, `${where}.${k} must be a finite number, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new DatasetError(path, `${where}.${k} must be a finite number, got ${JSON.stringify(v)?.slice(0, 40)}`);
     return v;
   };
   const x0 = num('x0');
@@ -65,9 +91,9 @@ function parseBox(path: string, key: string, i: number, b: unknown, classes: rea
   if (!(x1 > x0 && y1 > y0)) throw new DatasetError(path, `${where} is empty or inverted (x0 ${x0}, x1 ${x1}, y0 ${y0}, y1 ${y1}): need x0 < x1 and y0 < y1`);
   const c = b.class;
   let cls: number;
-  if (typeof c === 'number' && Number.isInteger(c) && c >= 0 && c < classes.length) cls = c;
-  else if (typeof c === 'string' && classes.includes(c)) cls = classes.indexOf(c);
-  else throw new DatasetError(path, `${where}.class ${JSON.stringify(c)} is not one of "classes" (an index 0..${classes.length - 1} or a name)`);
+  if (typeof c === 'number' && Number.isInteger(c) && c >= 0 && c < classes.size) cls = c;
+  else if (typeof c === 'string' && classes.has(c)) cls = classes.get(c) as number;
+  else throw new DatasetError(path, `${where}.class ${JSON.stringify(c)?.slice(0, 40)} is not one of "classes" (an index 0..${classes.size - 1} or a name)`);
   return { x0, y0, x1, y1, cls };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_CLASSES, FIXTURE_IMAGES, FIXTURE_SIZE, makeDatasetFixtures, makeScene } from '../../../scripts/make-dataset-fixtures.mjs';
+import { jpegHeader } from './hostile.testkit';
 import { parseDataset } from './parse';
 import { DatasetError } from './types';
 
@@ -82,7 +83,8 @@ describe('parseDataset on the generated fixtures', () => {
   });
 
   it('JPEGs need the browser decoder; its failure names the file', async () => {
-    const files = [...sets['seg-valid'].files.filter((f) => !f.path.endsWith('images/img00.png')), { path: 'seg-valid/images/img00.jpg', data: new ArrayBuffer(4) }];
+    // A JPEG header of the fixture's size: the header is read (and checked) before the decoder runs.
+    const files = [...sets['seg-valid'].files.filter((f) => !f.path.endsWith('images/img00.png')), { path: 'seg-valid/images/img00.jpg', data: jpegHeader(FIXTURE_SIZE, FIXTURE_SIZE).slice().buffer }];
     await expect(parseDataset(files)).rejects.toThrow(/images\/img00\.jpg: is a \.jpg image, and only PNG images can be decoded here/);
     await expect(parseDataset(files, { decodeImage: async () => Promise.reject(new Error('bad JPEG marker')) })).rejects.toThrow(
       /images\/img00\.jpg: cannot be decoded as an image \(bad JPEG marker\)/,

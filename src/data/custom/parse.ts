@@ -3,11 +3,17 @@
 import type { Box } from '../boxes';
 import type { Scene } from '../scenes';
 import { checkBoxesInside, matchBoxes, parseBoxesJson } from './boxesJson';
+import { checkDatasetFiles, checkSampleBudget } from './budget';
+import { checkImageSize, checkedImageHeader } from './imageHeader';
 import { classifyFiles, extension, type Layout } from './layout';
 import { decodeLabelPng, decodePngImage, isPng } from './png';
 import { resizeBilinearRgb, resizeNearestLabels, scaleBoxes } from './resize';
 import { splitTrainVal } from './split';
-import { DatasetError, MAX_CLASSES, type CustomDataset, type DatasetFile, type ParseOptions, type RgbImage } from './types';
+import { DatasetError, type CustomDataset, type DatasetFile, type ParseOptions, type RgbImage } from './types';
+
+import { LIMITS } from '../../limits';
+
+const MAX_CLASSES = LIMITS.classes.value;
 
 export const DEFAULT_INPUT_SIZE = 64;
 export const DEFAULT_VAL_FRACTION = 0.2;
@@ -18,6 +24,8 @@ export async function decodeAnyImage(file: DatasetFile, options: ParseOptions): 
   if (!options.decodeImage) {
     throw new DatasetError(file.path, `is a .${extension(file.path)} image, and only PNG images can be decoded here (no browser image decoder)`);
   }
+  // The browser's decoder allocates what the header declares: read and check it first.
+  const header = checkedImageHeader(file.path, file.data, 'image');
   let img: RgbImage;
   try {
     img = await options.decodeImage(file);
@@ -25,6 +33,8 @@ export async function decodeAnyImage(file: DatasetFile, options: ParseOptions): 
     throw new DatasetError(file.path, `cannot be decoded as an image (${err instanceof Error ? err.message : String(err)})`);
   }
   if (img.width * img.height === 0) throw new DatasetError(file.path, 'is an empty (0-pixel) image');
+  // EXIF orientation may swap the sides; anything else means the header lied.
+  checkImageSize(file.path, { format: header.format, width: img.width, height: img.height }, 'image', true);
   return img;
 }
 
@@ -40,7 +50,9 @@ export async function parseDataset(files: readonly DatasetFile[], options: Parse
   if (!Number.isInteger(size) || size < 8 || size > 512 || size % 4 !== 0) {
     throw new DatasetError(null, `the input size must be a multiple of 4 between 8 and 512, got ${size}`);
   }
+  checkDatasetFiles(files.map((f) => ({ path: f.path, size: f.data.byteLength })));
   const layout = classifyFiles(files);
+  checkSampleBudget(layout.images.length, size);
   const warnings: string[] = [];
   if (layout.ignored.length) {
     const list = layout.ignored.slice(0, 3).join(', ') + (layout.ignored.length > 3 ? `, … (${layout.ignored.length} in all)` : '');

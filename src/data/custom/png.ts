@@ -1,18 +1,131 @@
 // PNG decoding with fast-png (pure JS, so label values are exact and Node tests run): images to
 // 8-bit RGB, label maps to one class id per pixel.
+//
+// fast-png allocates what the IHDR declares and inflates every IDAT byte into one buffer, so
+// before it runs: the header's size is checked against the pixel caps (src/limits.ts); the
+// compressed data is inflated in 1 KiB steps (at most ~1 MB of output each, nothing kept) and
+// stopped as soon as it exceeds what the header's rows need (a deflate bomb under a small
+// header); and only the chunks fast-png needs (IHDR, PLTE, tRNS, IDAT, IEND) are passed on, so no
+// ancillary chunk such as iCCP is inflated unbounded.
+import { Unzlib } from 'fflate';
 import { convertIndexedToRgb, decode, hasPngSignature, type DecodedPng } from 'fast-png';
+import { LIMITS, formatByteCount, groupDigits, limitText } from '../../limits';
+import { checkImageSize, readPngHeader, type PngHeader } from './imageHeader';
 import { DatasetError, type DatasetFile, type RgbImage } from './types';
 
 export function isPng(data: ArrayBuffer): boolean {
   return data.byteLength >= 8 && hasPngSignature(new Uint8Array(data, 0, 8));
 }
 
-function decodeOrThrow(file: DatasetFile, what: string): DecodedPng {
+/** The decoder fast-png provides; an object so tests can watch what it is asked to decode. */
+export const pngDecoder = { decode: (bytes: Uint8Array): DecodedPng => decode(bytes) };
+
+const CHANNELS: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+const DEPTHS: Readonly<Record<number, readonly number[]>> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
+// Adam7 passes: x start, y start, x step, y step.
+const ADAM7 = [
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
+] as const;
+
+/** Bytes the inflated IDAT stream of this header holds: per row a filter byte and the packed samples. */
+export function pngRawBytes(h: Pick<PngHeader, 'width' | 'height' | 'depth' | 'colorType' | 'interlace'>): number {
+  const bits = h.depth * (CHANNELS[h.colorType] ?? 4);
+  const rows = (w: number, n: number) => (w > 0 && n > 0 ? n * (1 + Math.ceil((w * bits) / 8)) : 0);
+  if (h.interlace !== 1) return rows(h.width, h.height);
+  return ADAM7.reduce((sum, [xs, ys, dx, dy]) => sum + rows(Math.ceil((h.width - xs) / dx), Math.ceil((h.height - ys) / dy)), 0);
+}
+
+const INFLATE_STEP = 1024;
+const KEPT_CHUNKS = new Set(['IHDR', 'PLTE', 'tRNS', 'IDAT', 'IEND']);
+
+/**
+ * The PNG's IHDR after the size checks, and a copy holding only the chunks fast-png needs, once
+ * its compressed data is known to inflate to no more than the rows need (+ slack).
+ */
+export function checkedPng(file: DatasetFile, what: string): { header: PngHeader; bytes: Uint8Array } {
+  const b = new Uint8Array(file.data);
+  const header = readPngHeader(b);
+  if (!header) throw new DatasetError(file.path, `cannot be read as a PNG ${what} (its first chunk is not a valid IHDR header)`);
+  checkImageSize(file.path, header, what);
+  if (!(DEPTHS[header.colorType] ?? []).includes(header.depth)) {
+    throw new DatasetError(file.path, `cannot be read as a PNG ${what} (colour type ${header.colorType} with bit depth ${header.depth} is not a PNG format)`);
+  }
+  // Walk the chunks: each one must lie inside the file; keep the ones fast-png reads.
+  const kept: Uint8Array[] = [b.subarray(0, 8)];
+  const idat: Uint8Array[] = [];
+  let at = 8;
+  let ended = false;
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  while (at + 12 <= b.length && !ended) {
+    const length = view.getUint32(at);
+    const type = String.fromCharCode(b[at + 4], b[at + 5], b[at + 6], b[at + 7]);
+    const end = at + 12 + length;
+    if (end > b.length) throw new DatasetError(file.path, `cannot be read as a PNG ${what} (chunk "${type.replace(/[^ -~]/g, '?')}" runs past the end of the file: truncated?)`);
+    if (KEPT_CHUNKS.has(type)) kept.push(b.subarray(at, end));
+    if (type === 'IDAT') idat.push(b.subarray(at + 8, at + 8 + length));
+    if (type === 'IEND') ended = true;
+    at = end;
+  }
+  if (!ended) throw new DatasetError(file.path, `cannot be read as a PNG ${what} (no IEND chunk: the file is truncated)`);
+  if (idat.length === 0) throw new DatasetError(file.path, `cannot be read as a PNG ${what} (it has no image data, IDAT)`);
+
+  // Inflate step by step, counting, and stop at the budget (nothing is kept).
+  const need = pngRawBytes(header);
+  const budget = need + LIMITS.pngInflateSlack.value;
+  let inflated = 0;
+  let failed: string | null = null;
+  const inflater = new Unzlib((chunk) => {
+    inflated += chunk.length;
+  });
   try {
-    return decode(new Uint8Array(file.data));
+    outer: for (let i = 0; i < idat.length; i++) {
+      const part = idat[i];
+      for (let off = 0; off < part.length; off += INFLATE_STEP) {
+        inflater.push(part.subarray(off, Math.min(part.length, off + INFLATE_STEP)), i === idat.length - 1 && off + INFLATE_STEP >= part.length);
+        if (inflated > budget) break outer;
+      }
+    }
+  } catch (err) {
+    failed = err instanceof Error ? err.message : String(err);
+  }
+  if (inflated > budget) {
+    throw new DatasetError(
+      file.path,
+      `cannot be read as a PNG ${what}: its compressed data inflates to more than ${formatByteCount(budget)}, while its ${groupDigits(header.width)}×${groupDigits(header.height)} header needs ${formatByteCount(need)} (${limitText('pngInflateSlack')} of extra data; a decompression bomb?). It was not decoded`,
+    );
+  }
+  if (failed !== null) throw new DatasetError(file.path, `cannot be read as a PNG ${what} (its compressed data is damaged: ${failed})`);
+  const total = kept.reduce((n, c) => n + c.length, 0);
+  const bytes = new Uint8Array(total);
+  let off = 0;
+  for (const c of kept) {
+    bytes.set(c, off);
+    off += c.length;
+  }
+  return { header, bytes };
+}
+
+function decodeOrThrow(file: DatasetFile, what: string): DecodedPng {
+  const { header, bytes } = checkedPng(file, what);
+  let png: DecodedPng;
+  try {
+    png = pngDecoder.decode(bytes);
   } catch (err) {
     throw new DatasetError(file.path, `cannot be read as a PNG ${what} (${err instanceof Error ? err.message : String(err)})`);
   }
+  if (png.width !== header.width || png.height !== header.height) {
+    throw new DatasetError(file.path, `cannot be read as a PNG ${what} (decoded ${png.width}×${png.height}, header ${header.width}×${header.height})`);
+  }
+  const samples = png.width * png.height * (png.palette ? 1 : png.channels);
+  const packed = png.depth < 8 ? Math.ceil((png.width * png.depth * (png.palette ? 1 : png.channels)) / 8) * png.height : samples;
+  if (png.data.length < packed) throw new DatasetError(file.path, `cannot be read as a PNG ${what} (its image data is cut short)`);
+  return png;
 }
 
 /** Samples of a 1/2/4-bit channel unpacked to one byte each (rows are byte-aligned in PNG). */
@@ -42,7 +155,11 @@ export function decodePngImage(file: DatasetFile): RgbImage {
   let shift = 0;
   if (png.palette) {
     const expanded = png.depth < 8 ? { ...png, data: unpackBits(png.data, width, height, png.depth), depth: 8 as const } : png;
-    src = convertIndexedToRgb(expanded);
+    try {
+      src = convertIndexedToRgb(expanded);
+    } catch (err) {
+      throw new DatasetError(file.path, `cannot be read as a PNG image (${err instanceof Error ? err.message : String(err)})`);
+    }
     channels = src.length / n;
   } else if (png.depth < 8) {
     const scale = 255 / ((1 << png.depth) - 1);

@@ -1,5 +1,6 @@
 // Types of a user dataset dropped on the page: the files as they arrive, decoded images, and the
 // parsed dataset as Scenes (the digit demo's sample type), so batches and task adapters apply as is.
+import { LIMITS } from '../../limits';
 import type { Scene } from '../scenes';
 
 export type DatasetTask = 'segmentation' | 'detection';
@@ -64,7 +65,7 @@ export interface CustomDataset {
   readonly warnings: readonly string[];
 }
 
-/** Limits: more classes than this is almost surely not a class map (e.g. a photo saved as label). */
-export const MAX_CLASSES = 64;
+/** Limits: more classes than this is almost surely not a class map (e.g. a photo saved as label). Stated in src/limits.ts. */
+export const MAX_CLASSES = LIMITS.classes.value;
 /** At least one training and one validation image. */
 export const MIN_IMAGES = 2;
