@@ -9,6 +9,12 @@
 // descending enum order (≈ alignment) and then by name (UTF-8 byte order), offsets assigned in
 // that order, header keys in that order after `__metadata__`, compact JSON, space padding.
 // Metadata keys are sorted (the reference uses a HashMap, so any order is valid there).
+//
+// The reader allocates nothing the file does not hold: every tensor's byte span is checked
+// against its dtype and shape and the spans must tile the data section exactly, so the copies it
+// makes add up to the file's own size. The header is capped (LIMITS.safetensorsHeaderBytes), and
+// so is the number of tensors (LIMITS.safetensorsTensors).
+import { LIMITS, groupDigits, limitText } from '../limits';
 
 export type SafetensorsDtype = 'U8' | 'I32' | 'F32' | 'F64' | 'I64';
 
@@ -49,8 +55,8 @@ const DTYPES: Record<SafetensorsDtype, DtypeInfo> = {
   I64: { size: 8, rank: 13, make: (b) => new BigInt64Array(b), matches: (d) => d instanceof BigInt64Array },
 };
 
-/** The reference reader refuses headers above 100 MB; so do we. */
-export const MAX_HEADER_BYTES = 100_000_000;
+/** The reference reader refuses headers above 100 MB; so do we (src/limits.ts). */
+export const MAX_HEADER_BYTES = LIMITS.safetensorsHeaderBytes.value;
 
 function isDtype(v: unknown): v is SafetensorsDtype {
   return typeof v === 'string' && Object.prototype.hasOwnProperty.call(DTYPES, v);
@@ -161,8 +167,22 @@ function parseEntry(name: string, v: unknown): HeaderEntry {
   return { name, dtype, shape, begin, end };
 }
 
+/** A tensor as its header entry declares it, before any data is read. */
+export interface SafetensorsEntry {
+  readonly dtype: SafetensorsDtype;
+  readonly shape: readonly number[];
+}
+
+export interface ReadSafetensorsOptions {
+  /**
+   * Called with every tensor's declared dtype and shape once the header is parsed, before the
+   * data section is checked or copied: throw from it to refuse a file by what it declares.
+   */
+  readonly inspect?: (entries: ReadonlyMap<string, SafetensorsEntry>) => void;
+}
+
 /** Parses and fully validates a .safetensors file; throws SafetensorsError saying what is wrong. */
-export function readSafetensors(bytes: Uint8Array): SafetensorsFile {
+export function readSafetensors(bytes: Uint8Array, options: ReadSafetensorsOptions = {}): SafetensorsFile {
   assertLittleEndian();
   if (bytes.length < 8) throw new SafetensorsError(`safetensors: file is ${bytes.length} bytes, too short for the 8-byte header length`);
   const n64 = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
@@ -182,10 +202,16 @@ export function readSafetensors(bytes: Uint8Array): SafetensorsFile {
     throw new SafetensorsError('safetensors: header is not valid JSON');
   }
   if (!isPlainObject(header)) throw new SafetensorsError('safetensors: header must be a JSON object');
+  const keys = Object.keys(header);
+  const tensorCount = keys.length - (Object.prototype.hasOwnProperty.call(header, '__metadata__') ? 1 : 0);
+  if (tensorCount > LIMITS.safetensorsTensors.value) {
+    throw new SafetensorsError(`safetensors: the header lists ${groupDigits(tensorCount)} tensors, over ${limitText('safetensorsTensors')} on ${LIMITS.safetensorsTensors.what}`);
+  }
 
   const metadata = new Map<string, string>();
   const entries: HeaderEntry[] = [];
-  for (const [key, value] of Object.entries(header)) {
+  for (const key of keys) {
+    const value = header[key];
     if (key === '__metadata__') {
       if (!isPlainObject(value)) throw new SafetensorsError('safetensors: "__metadata__" must be an object of strings');
       for (const [mk, mv] of Object.entries(value)) {
@@ -196,6 +222,7 @@ export function readSafetensors(bytes: Uint8Array): SafetensorsFile {
       entries.push(parseEntry(key, value));
     }
   }
+  options.inspect?.(new Map(entries.map((e) => [e.name, { dtype: e.dtype, shape: e.shape }])));
   // Like the reference: the entries, by offset, must tile the data section exactly.
   entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
   const dataStart = 8 + n;

@@ -1,9 +1,35 @@
 // Reads a reference `MaskModule` state dict from .safetensors back into the app's plain forms:
 // tokens {name, shape:[T,C], data} and the token-weight branch with HWIO kernels.
+//
+// Limits (src/limits.ts), each checked before the values are converted: the file's bytes
+// (checkTokenFileSize, from File.size, before reading), T ≤ LIMITS.tokens and C ≤
+// LIMITS.tokenChannels from the header's shape, and every value inside float32's range (an F64
+// value beyond it would become ±Infinity in the engine's float32 tensors).
+import { LIMITS, formatByteCount, groupDigits, limitText } from '../limits';
 import { REFERENCE_PARAM_NAMES } from '../maskd/tokens';
 import { oihwToHwio, type TokenWeightsState } from '../maskd/tokenWeights';
 import type { NamedSerializedTensor } from '../maskd/types';
-import { readSafetensors, type SafetensorsTensor } from './safetensors';
+import { readSafetensors, SafetensorsError, type SafetensorsEntry, type SafetensorsTensor } from './safetensors';
+
+/** Why a token file cannot be imported; the message says what is wrong and what to do. */
+export class TokenImportError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TokenImportError';
+  }
+}
+
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * Throws a TokenImportError naming the file and the limit when a token file is too large to read.
+ * Call it with File.size before reading the file; importTokens checks the bytes again.
+ */
+export function checkTokenFileSize(name: string, size: number): void {
+  if (!(Number.isSafeInteger(size) && size >= 0) || size > LIMITS.tokenFileBytes.value) {
+    throw new TokenImportError(`${name}: ${formatByteCount(size)} is over ${limitText('tokenFileBytes')} on ${LIMITS.tokenFileBytes.what}; it was not read`);
+  }
+}
 
 export interface TokenImportExpectations {
   /** The current teacher's feature width at the tap layer; a different C is refused. */
@@ -35,45 +61,83 @@ function listNames(names: string[]): string {
 function findPrefix(names: string[], wanted: string | undefined): string {
   const token = REFERENCE_PARAM_NAMES.maskToken;
   if (wanted !== undefined) {
-    if (!names.includes(wanted + token)) throw new Error(`token import: no "${wanted}${token}" in this file; it holds ${listNames(names)}`);
+    if (!names.includes(wanted + token)) throw new TokenImportError(`token import: no "${wanted}${token}" in this file; it holds ${listNames(names)}`);
     return wanted;
   }
   const prefixes = names.filter((n) => n === token || n.endsWith(`.${token}`)).map((n) => n.slice(0, n.length - token.length));
   if (prefixes.length === 0) {
-    throw new Error(`token import: no "${token}" tensor in this file (it holds ${listNames(names)}); export the MaskModule state dict of the reference code`);
+    throw new TokenImportError(`token import: no "${token}" tensor in this file (it holds ${listNames(names)}); export the MaskModule state dict of the reference code`);
   }
   if (prefixes.length > 1) {
-    throw new Error(`token import: the file holds ${prefixes.length} mask modules (${prefixes.map((p) => `"${p}"`).join(', ')}); choose one`);
+    throw new TokenImportError(`token import: the file holds ${prefixes.length} mask modules (${prefixes.map((p) => `"${p}"`).join(', ')}); choose one`);
   }
   return prefixes[0];
 }
 
 function floats(name: string, t: SafetensorsTensor, shape: readonly number[], what: string): number[] {
-  if (t.dtype !== 'F32' && t.dtype !== 'F64') throw new Error(`token import: "${name}" must be a float tensor (F32), got ${t.dtype}`);
+  if (t.dtype !== 'F32' && t.dtype !== 'F64') throw new TokenImportError(`token import: "${name}" must be a float tensor (F32), got ${t.dtype}`);
   if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
-    throw new Error(`token import: "${name}" has shape [${t.shape.join(',')}], expected [${shape.join(',')}] (${what})`);
+    throw new TokenImportError(`token import: "${name}" has shape [${t.shape.join(',')}], expected [${shape.join(',')}] (${what})`);
   }
-  const data = Array.from(t.data as Float32Array | Float64Array);
-  if (!data.every((v) => Number.isFinite(v))) throw new Error(`token import: "${name}" contains NaN or infinite values`);
-  return data;
+  const values = t.data as Float32Array | Float64Array;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) throw new TokenImportError(`token import: "${name}" contains NaN or infinite values`);
+    if (Math.abs(v) > FLOAT32_MAX) {
+      throw new TokenImportError(`token import: "${name}" holds ${v} (value ${i}), beyond float32's range (±3.4e38): it would become infinite in the engine`);
+    }
+  }
+  return Array.from(values);
+}
+
+/**
+ * T and C of every `mask_token` the header declares, before any value is read: a file may hold
+ * at most LIMITS.tokens tokens of at most LIMITS.tokenChannels channels.
+ */
+function checkDeclaredTokens(entries: ReadonlyMap<string, SafetensorsEntry>, prefix: string | undefined): void {
+  const token = REFERENCE_PARAM_NAMES.maskToken;
+  for (const [name, e] of entries) {
+    if (prefix !== undefined ? name !== prefix + token : name !== token && !name.endsWith(`.${token}`)) continue;
+    const [t, c] = e.shape;
+    if (e.shape.length === 2 && t > LIMITS.tokens.value) {
+      throw new TokenImportError(`token import: "${name}" is [${e.shape.join(',')}]: T = ${groupDigits(t)} tokens, over ${limitText('tokens')} on ${LIMITS.tokens.what}`);
+    }
+    if (e.shape.length === 2 && c > LIMITS.tokenChannels.value) {
+      throw new TokenImportError(`token import: "${name}" is [${e.shape.join(',')}]: C = ${groupDigits(c)} channels, over ${limitText('tokenChannels')} on ${LIMITS.tokenChannels.what}`);
+    }
+  }
 }
 
 /** Parses a token .safetensors file; throws an Error whose message says what is wrong and what to do. */
-export function importTokens(bytes: Uint8Array, expect: TokenImportExpectations = {}): ImportedTokens {
-  const file = readSafetensors(bytes);
+export function importTokens(bytes: Uint8Array, expect: TokenImportExpectations = {}, name = 'token file'): ImportedTokens {
+  checkTokenFileSize(name, bytes.length);
+  let file;
+  try {
+    file = readSafetensors(bytes, { inspect: (entries) => checkDeclaredTokens(entries, expect.prefix) });
+  } catch (err) {
+    if (err instanceof TokenImportError) throw err;
+    throw new TokenImportError(`token import: ${err instanceof SafetensorsError ? err.message : `the file could not be read (${err instanceof Error ? err.message : String(err)})`}`);
+  }
   const names = [...file.tensors.keys()];
   const prefix = findPrefix(names, expect.prefix);
   const tokenName = prefix + REFERENCE_PARAM_NAMES.maskToken;
   const tokenTensor = file.tensors.get(tokenName) as SafetensorsTensor;
   if (tokenTensor.shape.length !== 2 || tokenTensor.shape[0] < 1 || tokenTensor.shape[1] < 1) {
-    throw new Error(`token import: "${tokenName}" must be [T,C] with T, C ≥ 1, got [${tokenTensor.shape.join(',')}]`);
+    throw new TokenImportError(`token import: "${tokenName}" must be [T,C] with T, C ≥ 1, got [${tokenTensor.shape.join(',')}]`);
   }
   const [t, c] = tokenTensor.shape;
+  // From the header's shape, before a value is converted.
+  if (t > LIMITS.tokens.value) {
+    throw new TokenImportError(`token import: "${tokenName}" is [${tokenTensor.shape.join(',')}]: T = ${groupDigits(t)} tokens, over ${limitText('tokens')} on ${LIMITS.tokens.what}`);
+  }
+  if (c > LIMITS.tokenChannels.value) {
+    throw new TokenImportError(`token import: "${tokenName}" is [${tokenTensor.shape.join(',')}]: C = ${groupDigits(c)} channels, over ${limitText('tokenChannels')} on ${LIMITS.tokenChannels.what}`);
+  }
   if (expect.channels !== undefined && c !== expect.channels) {
-    throw new Error(`token import: these tokens are C = ${c} wide but the teacher's feature at the tap layer has ${expect.channels} channels; pick the teacher they were trained on`);
+    throw new TokenImportError(`token import: these tokens are C = ${c} wide but the teacher's feature at the tap layer has ${expect.channels} channels; pick the teacher they were trained on`);
   }
   if (expect.numTokens !== undefined && t !== expect.numTokens) {
-    throw new Error(`token import: the file has T = ${t} tokens but ${expect.numTokens} are expected`);
+    throw new TokenImportError(`token import: the file has T = ${t} tokens but ${expect.numTokens} are expected`);
   }
   const tokens: NamedSerializedTensor = { name: REFERENCE_PARAM_NAMES.maskToken, shape: [t, c], data: floats(tokenName, tokenTensor, [t, c], 'T tokens of width C') };
 
@@ -81,7 +145,7 @@ export function importTokens(bytes: Uint8Array, expect: TokenImportExpectations 
   if (present.length === 0) return { tokens, prefix, metadata: file.metadata };
   if (present.length < BRANCH_NAMES.length) {
     const missing = BRANCH_NAMES.filter((n) => !present.includes(n)).map((n) => `"${prefix}${n}"`).join(', ');
-    throw new Error(`token import: the token-weight branch is incomplete (missing ${missing})`);
+    throw new TokenImportError(`token import: the token-weight branch is incomplete (missing ${missing})`);
   }
   const get = (n: string): SafetensorsTensor => file.tensors.get(prefix + n) as SafetensorsTensor;
   const kernel = (n: string, oihw: number[]): { shape: number[]; data: number[] } => {
