@@ -1,17 +1,22 @@
 // A whole run in one JSON file: the Setup (config), the receptive tokens (+ branch) and the loss
 // and metric history. Dropped or opened back onto the page it restores all three. Parsing trusts
 // nothing: every field is checked for type and bounds before anything is applied.
+//
+// Limits (src/limits.ts): the file's bytes (checkRunFileSize / readRunFile, from File.size before
+// the file is read), T and C of the tokens, |value| of every float; settings beyond the Setup
+// fields' ranges (SETTING_RANGES: a batch of 4096, 10⁷ steps) are clamped to them, and each clamp
+// is listed in `clamped` for the page to show.
 import { isMethodName, METHOD_NAMES, METHODS, type MethodName } from '../maskd/methods';
 import type { TokenWeightsState } from '../maskd/tokenWeights';
 import type { NamedSerializedTensor } from '../maskd/types';
 import type { SeriesMap } from '../state/series';
 import type { DistillSettings, MaskSettings, ParamValue } from '../state/setupSlice';
 import { historyToJsonObject, seriesMapsFromJson, type SeriesJson } from './history';
-import { LINK_LIMITS } from './linkSchema';
+import { LIMITS, clampSetting, formatByteCount, limitText, type SettingKey } from '../limits';
 
 export const RUN_FORMAT = 'maskd-playground.run';
-/** Far above a demo run (≈1 MB with the branch); a bigger file is refused before parsing. */
-export const MAX_RUN_FILE_BYTES = 64 * 1024 * 1024;
+/** Far above a demo run (≈1 MB with the branch); a bigger file is refused before reading (src/limits.ts). */
+export const MAX_RUN_FILE_BYTES = LIMITS.runFileBytes.value;
 
 export type RunTask = 'segmentation' | 'detection';
 
@@ -51,7 +56,13 @@ export function buildRunFile(run: RunContents, createdAt: string, app = 'maskd-p
   return `${JSON.stringify(file)}\n`;
 }
 
-class RunFileError extends Error {}
+/** Why a run file cannot be opened; the message says what is wrong. */
+export class RunFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunFileError';
+  }
+}
 const fail = (msg: string): never => {
   throw new RunFileError(`run file: ${msg}`);
 };
@@ -66,19 +77,28 @@ function number(v: unknown, what: string, lo: number, hi: number, integer = fals
 }
 const bool = (v: unknown, what: string): boolean => (typeof v === 'boolean' ? v : fail(`${what} must be true or false`));
 
-function readMask(v: unknown): MaskSettings {
+/** `value` clamped to the Setup field's range; a note goes into `notes` when it changed. */
+function clamp(notes: string[], key: SettingKey, value: number): number {
+  const r = clampSetting(key, value);
+  if (r.note) notes.push(r.note);
+  return r.value;
+}
+
+function readMask(v: unknown, notes: string[]): MaskSettings {
   const m = obj(v, 'config.mask');
   return {
-    numTokens: number(m.numTokens, 'config.mask.numTokens', 1, LINK_LIMITS.maxTokens, true),
-    steps: number(m.steps, 'config.mask.steps', 1, 1e7, true),
-    batchSize: number(m.batchSize, 'config.mask.batchSize', 1, 4096, true),
-    lr: number(m.lr, 'config.mask.lr', 0, 10),
-    diceWeight: number(m.diceWeight, 'config.mask.diceWeight', 0, 1e4),
+    numTokens: number(m.numTokens, 'config.mask.numTokens', 1, LIMITS.tokens.value, true),
+    steps: clamp(notes, 'maskSteps', number(m.steps, 'config.mask.steps', 1, 1e7, true)),
+    batchSize: clamp(notes, 'maskBatch', number(m.batchSize, 'config.mask.batchSize', 1, 4096, true)),
+    lr: clamp(notes, 'maskLr', number(m.lr, 'config.mask.lr', 0, 10)),
+    diceWeight: clamp(notes, 'diceWeight', number(m.diceWeight, 'config.mask.diceWeight', 0, 1e4)),
     tokenWeights: bool(m.tokenWeights, 'config.mask.tokenWeights'),
   };
 }
 
-function readParams(v: unknown): Record<MethodName, Record<string, ParamValue>> {
+const PARAM_RANGES: Readonly<Record<string, SettingKey>> = { lossWeight: 'lossWeight', factor: 'factor', tau: 'tau', customMaskWarmup: 'customMaskWarmup', eps: 'eps' };
+
+function readParams(v: unknown, notes: string[]): Record<MethodName, Record<string, ParamValue>> {
   const all = obj(v, 'config.distill.params');
   const out = {} as Record<MethodName, Record<string, ParamValue>>;
   for (const name of METHOD_NAMES) {
@@ -88,28 +108,33 @@ function readParams(v: unknown): Record<MethodName, Record<string, ParamValue>> 
       const spec = METHODS[name].params.find((p) => p.key === key);
       if (!spec) fail(`config.distill.params.${name} has an unknown parameter "${key}"`);
       const what = `config.distill.params.${name}.${key}`;
-      params[key] = spec!.kind === 'boolean' ? bool(value, what) : number(value, what, spec!.min ?? 0, spec!.max ?? 1e7, spec!.kind === 'integer');
+      if (spec!.kind === 'boolean') params[key] = bool(value, what);
+      else {
+        const n = number(value, what, spec!.min ?? 0, spec!.max ?? 1e7, spec!.kind === 'integer');
+        const range = Object.prototype.hasOwnProperty.call(PARAM_RANGES, key) ? PARAM_RANGES[key] : null;
+        params[key] = range ? clamp(notes, range, n) : n;
+      }
     }
     out[name] = params;
   }
   return out;
 }
 
-function readDistill(v: unknown): DistillSettings {
+function readDistill(v: unknown, notes: string[]): DistillSettings {
   const d = obj(v, 'config.distill');
   if (!isMethodName(d.method)) fail(`config.distill.method must be one of ${METHOD_NAMES.join(', ')}`);
   return {
     method: d.method as MethodName,
-    params: readParams(d.params),
-    steps: number(d.steps, 'config.distill.steps', 1, 1e7, true),
-    batchSize: number(d.batchSize, 'config.distill.batchSize', 1, 4096, true),
-    lr: number(d.lr, 'config.distill.lr', 0, 10),
-    evalEvery: number(d.evalEvery, 'config.distill.evalEvery', 1, 1e7, true),
-    valCount: number(d.valCount, 'config.distill.valCount', 1, 100_000, true),
+    params: readParams(d.params, notes),
+    steps: clamp(notes, 'distillSteps', number(d.steps, 'config.distill.steps', 1, 1e7, true)),
+    batchSize: clamp(notes, 'distillBatch', number(d.batchSize, 'config.distill.batchSize', 1, 4096, true)),
+    lr: clamp(notes, 'distillLr', number(d.lr, 'config.distill.lr', 0, 10)),
+    evalEvery: clamp(notes, 'evalEvery', number(d.evalEvery, 'config.distill.evalEvery', 1, 1e7, true)),
+    valCount: clamp(notes, 'valCount', number(d.valCount, 'config.distill.valCount', 1, 100_000, true)),
   };
 }
 
-function readConfig(v: unknown): RunConfig {
+function readConfig(v: unknown, notes: string[]): RunConfig {
   const c = obj(v, 'config');
   if (c.task !== 'segmentation' && c.task !== 'detection') fail('config.task must be segmentation or detection');
   const compare = Array.isArray(c.compareMethods) ? c.compareMethods : fail('config.compareMethods must be a list');
@@ -117,8 +142,8 @@ function readConfig(v: unknown): RunConfig {
   return {
     task: c.task as RunTask,
     seed: number(c.seed, 'config.seed', 0, 0xffffffff, true),
-    mask: readMask(c.mask),
-    distill: readDistill(c.distill),
+    mask: readMask(c.mask, notes),
+    distill: readDistill(c.distill, notes),
     compareMethods: METHOD_NAMES.filter((m) => (compare as MethodName[]).includes(m)),
   };
 }
@@ -130,7 +155,7 @@ function readTensor(v: unknown, what: string, shape: number[]): { shape: number[
   const size = shape.reduce((a, b) => a * b, 1);
   const data = t.data;
   if (!Array.isArray(data) || data.length !== size) fail(`${what} needs ${size} values`);
-  for (const x of data as unknown[]) if (typeof x !== 'number' || !(Math.abs(x) <= LINK_LIMITS.maxAbsValue)) fail(`${what} holds a value that is not a finite number`);
+  for (const x of data as unknown[]) if (typeof x !== 'number' || !(Math.abs(x) <= LIMITS.linkAbsValue.value)) fail(`${what} holds a value that is not a finite number`);
   return { shape: [...shape], data: data as number[] };
 }
 
@@ -139,8 +164,8 @@ function readTokens(v: unknown): RunTokens | null {
   const r = obj(v, 'tokens');
   const t = obj(r.tokens, 'tokens.tokens');
   const shape = Array.isArray(t.shape) ? t.shape : fail('tokens.tokens.shape must be [T, C]');
-  const T = number(shape[0], 'tokens: T', 1, LINK_LIMITS.maxTokens, true);
-  const C = number(shape[1], 'tokens: C', 1, LINK_LIMITS.maxChannels, true);
+  const T = number(shape[0], 'tokens: T', 1, LIMITS.tokens.value, true);
+  const C = number(shape[1], 'tokens: C', 1, LIMITS.tokenChannels.value, true);
   const tokens: NamedSerializedTensor = { name: 'mask_token', ...readTensor(t, 'tokens.tokens', [T, C]) };
   if (r.branch === undefined || r.branch === null) return { tokens };
   const b = obj(r.branch, 'tokens.branch');
@@ -152,9 +177,31 @@ function readTokens(v: unknown): RunTokens | null {
   return { tokens, branch };
 }
 
-/** Parses and validates a run file; throws an Error that says what is wrong. */
-export function parseRunFile(text: string): RunContents & { createdAt: string } {
-  if (text.length > MAX_RUN_FILE_BYTES) fail(`larger than ${MAX_RUN_FILE_BYTES / 1024 / 1024} MB`);
+/**
+ * Throws a RunFileError naming the file and the limit when a run file is too large to read. Call
+ * it with File.size before reading the file (readRunFile does).
+ */
+export function checkRunFileSize(name: string, size: number): void {
+  if (!(Number.isSafeInteger(size) && size >= 0) || size > LIMITS.runFileBytes.value) {
+    throw new RunFileError(`${name}: ${formatByteCount(size)} is over ${limitText('runFileBytes')} on ${LIMITS.runFileBytes.what}; it was not read`);
+  }
+}
+
+export type ParsedRunFile = RunContents & {
+  createdAt: string;
+  /** One note per setting clamped to its Setup field's range (empty when none was). */
+  clamped: string[];
+};
+
+/** A run file from the page: its size checked first, then read, then parsed. */
+export async function readRunFile(file: { readonly name: string; readonly size: number; text(): Promise<string> }): Promise<ParsedRunFile> {
+  checkRunFileSize(file.name, file.size);
+  return parseRunFile(await file.text());
+}
+
+/** Parses and validates a run file; throws a RunFileError that says what is wrong. */
+export function parseRunFile(text: string): ParsedRunFile {
+  if (text.length > MAX_RUN_FILE_BYTES) fail(`larger than ${limitText('runFileBytes')} on ${LIMITS.runFileBytes.what}`);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -164,8 +211,9 @@ export function parseRunFile(text: string): RunContents & { createdAt: string } 
   const f = obj(value, 'the file');
   if (f.format === 'maskd-playground.tokens') fail('this is the JSON sidecar of a token export; open the .safetensors file it names to import the tokens');
   if (f.format !== RUN_FORMAT) fail('not a MasKD Playground run (its "format" is not maskd-playground.run)');
-  if (f.formatVersion !== 1) fail(`format version ${String(f.formatVersion)}; this page reads version 1`);
-  const config = readConfig(f.config);
+  if (f.formatVersion !== 1) fail(`format version ${String(f.formatVersion).slice(0, 20)}; this page reads version 1`);
+  const clamped: string[] = [];
+  const config = readConfig(f.config, clamped);
   const tokens = readTokens(f.tokens);
   let history: { losses: SeriesMap; metrics: SeriesMap };
   try {
@@ -173,5 +221,5 @@ export function parseRunFile(text: string): RunContents & { createdAt: string } 
   } catch (e) {
     throw new RunFileError(e instanceof Error ? e.message : String(e));
   }
-  return { config, tokens, ...history, createdAt: typeof f.createdAt === 'string' ? f.createdAt.slice(0, 40) : '' };
+  return { config, tokens, ...history, createdAt: typeof f.createdAt === 'string' ? f.createdAt.slice(0, 40) : '', clamped };
 }
