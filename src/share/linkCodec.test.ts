@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { describeDegradation, decodeLink, encodeLink, isShareHash, linkErrorBounds } from './linkCodec';
 import { assertInBounds, linkStateArb } from './linkCodec.testkit';
-import type { LinkState } from './linkSchema';
+import { clampLinkSettings, type LinkState } from './linkSchema';
 import { UNIT_ERROR_BOUND, quantizationErrorBound, type QuantBits } from './quantize';
 
 function rng(seed: number): () => number {
@@ -37,7 +37,8 @@ function expectWithinBounds(decoded: LinkState, encoded: LinkState, bits: QuantB
   expect(decoded.task).toBe(encoded.task);
   expect(decoded.models).toEqual(encoded.models);
   expect(decoded.seed).toBe(encoded.seed);
-  expect(decoded.hyper).toEqual(Object.fromEntries(Object.entries(encoded.hyper).filter(([, v]) => v !== undefined)));
+  // Settings come back clamped to the Setup fields' ranges (src/limits.ts SETTING_RANGES).
+  expect(decoded.hyper).toEqual(Object.fromEntries(Object.entries(clampLinkSettings(encoded).state.hyper).filter(([, v]) => v !== undefined)));
   expect(decoded.previews).toEqual(encoded.previews);
   const { numTokens: t, channels: c, data } = encoded.tokens;
   expect([decoded.tokens.numTokens, decoded.tokens.channels]).toEqual([t, c]);

@@ -15,13 +15,14 @@
 //
 // Decoding trusts nothing: length and alphabet first, version, then inflate into a fixed buffer of
 // maxPayloadBytes + 1 bytes (a bigger result is refused, so a deflate bomb cannot allocate more),
-// checksum, bounds-checked parse, and finally the same validator the encoder uses.
+// checksum, bounds-checked parse, and finally the same validator the encoder uses. A valid link's
+// settings are then clamped to the Setup fields' ranges (clampLinkSettings), each clamp noted.
 // decodeLink and encodeLink never throw.
 import { deflateSync, inflateSync } from 'fflate';
 import { decodeBase64Url, encodeBase64Url } from './base64url';
 import { PayloadError } from './bytes';
 import { readLinkPayload, writeLinkPayload } from './linkBinary';
-import { LINK_FORMAT_VERSION, LINK_LIMITS, validateLinkState, type LinkState } from './linkSchema';
+import { clampLinkSettings, LINK_FORMAT_VERSION, LINK_LIMITS, validateLinkState, type LinkState } from './linkSchema';
 import { halveMasks } from './maskResample';
 import { quantizationErrorBound, UNIT_ERROR_BOUND, type QuantBits } from './quantize';
 
@@ -54,7 +55,16 @@ export type EncodeLinkResult =
     }
   | { ok: false; error: string };
 
-export type DecodeLinkResult = { ok: true; state: LinkState; tokenBits: QuantBits } | { ok: false; error: string };
+export type DecodeLinkResult =
+  | {
+      ok: true;
+      /** The link's state, its settings clamped to the Setup fields' ranges (src/limits.ts SETTING_RANGES). */
+      state: LinkState;
+      tokenBits: QuantBits;
+      /** One note per clamped setting, for the page to show ("Distill: batch size 4 096 is outside 1–128; set to 128"). */
+      clamped: string[];
+    }
+  | { ok: false; error: string };
 
 /** Whether a location hash looks like a share link (decode it to know whether it is a valid one). */
 export function isShareHash(hash: string): boolean {
@@ -203,7 +213,7 @@ export function encodeLink(state: LinkState, options: EncodeLinkOptions = {}): E
   }
 }
 
-function decodeOrThrow(input: unknown): { state: LinkState; tokenBits: QuantBits } {
+function decodeOrThrow(input: unknown): { state: LinkState; tokenBits: QuantBits; clamped: string[] } {
   if (typeof input !== 'string') throw new PayloadError('there is no link text');
   const at = input.indexOf('#');
   const body = at >= 0 ? input.slice(at + 1) : input;
@@ -232,7 +242,8 @@ function decodeOrThrow(input: unknown): { state: LinkState; tokenBits: QuantBits
   const { state, bits } = readLinkPayload(payload);
   const problem = validateLinkState(state);
   if (problem) throw new PayloadError(problem);
-  return { state, tokenBits: bits };
+  const clamped = clampLinkSettings(state);
+  return { state: clamped.state, tokenBits: bits, clamped: clamped.clamped };
 }
 
 /** Decodes a fragment (or a whole URL, or the fragment without '#'). Never throws. */

@@ -2,20 +2,23 @@
 // Strings in a link are restricted to short, plain identifiers: nothing in a link is ever
 // executed, rendered as HTML or used as a URL.
 
+import { LIMITS, clampSetting, type SettingKey } from '../limits';
+
 export const LINK_FORMAT_VERSION = 1;
 
+/** The link's limits, as stated in src/limits.ts. */
 export const LINK_LIMITS = {
   /** The whole fragment, '#' included. */
-  maxHashChars: 32 * 1024,
+  maxHashChars: LIMITS.linkHashChars.value,
   /** Decompressed payload; the inflater's output buffer is this size + 1, never more. */
-  maxPayloadBytes: 2 * 1024 * 1024,
-  maxTokens: 64,
-  maxChannels: 2048,
-  maxPreviews: 16,
-  maxMaskSide: 128,
+  maxPayloadBytes: LIMITS.linkPayloadBytes.value,
+  maxTokens: LIMITS.tokens.value,
+  maxChannels: LIMITS.tokenChannels.value,
+  maxPreviews: LIMITS.linkPreviews.value,
+  maxMaskSide: LIMITS.linkMaskSide.value,
   /** Every float parameter (tokens, branch weights) must satisfy |v| ≤ this. */
-  maxAbsValue: 1e6,
-  maxStringChars: 64,
+  maxAbsValue: LIMITS.linkAbsValue.value,
+  maxStringChars: LIMITS.linkStringChars.value,
 } as const;
 
 export type LinkTask = 'segmentation' | 'detection' | 'custom';
@@ -189,4 +192,41 @@ export function validateLinkState(state: LinkState): string | null {
     for (let i = 0; i < data.length; i++) if (!(data[i] >= 0 && data[i] <= 1)) return 'mask values must lie in [0, 1]';
   }
   return null;
+}
+
+/** Which Setup field (SETTING_RANGES) each numeric hyper-parameter of a link fills. */
+const HYPER_SETTING: Readonly<Partial<Record<HyperKey, SettingKey>>> = {
+  lossWeight: 'lossWeight',
+  factor: 'factor',
+  tau: 'tau',
+  customMaskWarmup: 'customMaskWarmup',
+  eps: 'eps',
+  maskLr: 'maskLr',
+  maskIterations: 'maskSteps',
+  diceWeight: 'diceWeight',
+  distillLr: 'distillLr',
+  distillIterations: 'distillSteps',
+  batchSize: 'distillBatch',
+};
+
+/**
+ * A valid link state with its settings clamped to the Setup fields' ranges (the link format
+ * allows e.g. batch 4096 and 10⁷ steps; the page's fields do not), and one note per clamped
+ * setting. Iteration counts of 0 mean "not set" in a link and stay 0. Returns the same state
+ * object when nothing changed.
+ */
+export function clampLinkSettings(state: LinkState): { state: LinkState; clamped: string[] } {
+  const clamped: string[] = [];
+  const hyper: Record<string, unknown> = { ...state.hyper };
+  for (const [key, setting] of Object.entries(HYPER_SETTING) as [HyperKey, SettingKey][]) {
+    const v = hyper[key];
+    if (typeof v !== 'number') continue;
+    if ((key === 'maskIterations' || key === 'distillIterations') && v === 0) continue;
+    const r = clampSetting(setting, v);
+    if (r.note) {
+      clamped.push(r.note);
+      hyper[key] = r.value;
+    }
+  }
+  return clamped.length ? { state: { ...state, hyper: hyper as LinkHyperParams }, clamped } : { state, clamped };
 }
