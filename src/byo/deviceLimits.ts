@@ -4,9 +4,11 @@
 // most MAX_TEXTURE_SIZE² RGBA float texels; for all of a model's weights together the playground
 // allows 2 GiB (a browser tab's practical budget, not a device limit).
 import * as tf from '@tensorflow/tfjs';
+import { LIMITS } from '../limits';
 import type { DeviceLimits } from './modelFiles';
 
-const TOTAL_BUDGET = 2 * 2 ** 30;
+/** All of a model's weights together (src/limits.ts). */
+const TOTAL_BUDGET = LIMITS.modelWeightBytes.value;
 
 export function deviceLimits(): DeviceLimits {
   const backend = tf.getBackend();

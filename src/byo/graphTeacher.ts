@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { SplitModel } from '../models/split';
 import { ModelFileError, type ParsedModel } from './modelFiles';
+import { checkGraphTopology, checkProbeShape } from './graphTopology';
 import type { LayerNode, ModelGraph } from './topology';
 
 /** A layer that runs part of a graph model: feeds node `feed`, returns node `fetch`. */
@@ -55,8 +56,13 @@ function rawNodes(parsed: ParsedModel): RawNode[] {
   return topo.node ?? [];
 }
 
-/** Loads the graph and runs it once on zeros, which both proves every op runs here and gives each node's shape. */
+/**
+ * Loads the graph and runs it once on zeros, which both proves every op runs here and gives each
+ * node's shape. The topology's node count and input shape are checked before either (src/limits.ts).
+ */
 export async function loadGraphFromParsed(parsed: ParsedModel): Promise<LoadedGraph> {
+  // Node count and declared input shapes, before tfjs loads the graph and before the probe below.
+  checkGraphTopology(parsed.modelFile, parsed.artifacts.modelTopology);
   let model: tf.GraphModel;
   try {
     model = await tf.loadGraphModel(tf.io.fromMemory(parsed.artifacts));
@@ -71,6 +77,8 @@ export async function loadGraphFromParsed(parsed: ParsedModel): Promise<LoadedGr
     const inputShape = (input.shape ?? []).map((d) => (d < 0 ? null : d));
     const raw = rawNodes(parsed).filter((n) => n.op !== 'Const');
     const names = raw.map((n) => n.name).filter((n) => n !== input.name);
+    // The probe is made from the declared shape: check it first (as tfjs reports it after loading).
+    checkProbeShape(parsed.modelFile, input.name, inputShape);
     const probeShape = inputShape.map((d, i) => (i === 0 ? 1 : (d ?? 64)));
     const shapes = new Map<string, number[]>();
     const zeros = tf.zeros(probeShape, input.dtype);
@@ -91,11 +99,12 @@ export async function loadGraphFromParsed(parsed: ParsedModel): Promise<LoadedGr
     } finally {
       zeros.dispose();
     }
+    const rawNames = new Set(raw.map((n) => n.name));
     const nodes: LayerNode[] = raw.map((n) => ({
       name: n.name,
       kind: n.op,
       shape: n.name === input.name ? inputShape : (shapes.get(n.name) ?? null)?.map((d, i) => (i === 0 ? null : d)) ?? null,
-      inputs: (n.input ?? []).map(nodeName).filter((x) => raw.some((r) => r.name === x)),
+      inputs: (n.input ?? []).map(nodeName).filter((x) => rawNames.has(x)),
     }));
     const outputName = nodeName(model.outputs[0].name);
     const { params, flops } = graphCost(parsed, nodes);

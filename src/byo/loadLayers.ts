@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import '../models/resizeLayer';
 import { ModelFileError, type ParsedModel } from './modelFiles';
 import type { ModelGraph } from './topology';
+import { checkLayersTopology } from './topologyEstimate';
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -46,15 +47,36 @@ export function layersGraph(model: tf.LayersModel): ModelGraph {
   };
 }
 
+/** Elements of every weight the manifest lists. */
+export function manifestValues(parsed: ParsedModel): number {
+  return (parsed.artifacts.weightSpecs ?? []).reduce((a, w) => a + w.shape.reduce((x, d) => x * d, 1), 0);
+}
+
+/**
+ * Builds the layers model. Before tfjs builds (and zero-fills) any weight, the topology is sized
+ * from the JSON (checkLayersTopology: layers, input side, parameters, activations, and no more
+ * weights than the manifest holds). A build that fails part-way disposes the variables it made.
+ */
 export async function loadLayersFromParsed(parsed: ParsedModel): Promise<tf.LayersModel> {
   const unknown = unknownLayerClasses(parsed.artifacts.modelTopology);
   if (unknown.length) {
     const list = unknown.map((u) => `"${u.name}" (${u.className})`).join(', ');
     throw new ModelFileError(parsed.modelFile, `uses layer classes TensorFlow.js ${tf.version.tfjs} does not know: ${list}. Replace them with built-in layers or convert the model to a graph model`);
   }
+  checkLayersTopology(parsed.modelFile, parsed.artifacts.modelTopology, manifestValues(parsed));
+  const before = new Set(Object.keys(tf.engine().registeredVariables));
+  // A scope collects the plain tensors the load makes (the decoded weights): tfjs disposes them
+  // itself on success, not when loadWeights fails. Variables outlive scopes; a failure disposes
+  // the ones it made. loadLayersModel on an in-memory handler runs in one chain of microtasks, so
+  // no other worker message can put tensors into this scope.
+  tf.engine().startScope();
   try {
     return await tf.loadLayersModel(tf.io.fromMemory(parsed.artifacts));
   } catch (err) {
+    // The layers built before the failure hold variables nobody can reach any more.
+    for (const [name, v] of Object.entries(tf.engine().registeredVariables)) if (!before.has(name)) v.dispose();
     throw new ModelFileError(parsed.modelFile, `could not be built as a layers model: ${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    tf.engine().endScope();
   }
 }

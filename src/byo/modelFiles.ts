@@ -3,6 +3,7 @@
 // in: is there a model.json, is it JSON, is it a tfjs model, does it fit the device, are all its
 // shards there (and no stray ones), do the shard sizes match the manifest.
 import type * as tf from '@tensorflow/tfjs';
+import { LIMITS, formatByteCount, groupDigits, limitText } from '../limits';
 
 /** One dropped/picked/fetched file; `name` may carry a folder path (`teacher/model.json`). */
 export interface ModelFile {
@@ -90,13 +91,52 @@ function checkSpec(file: string, spec: unknown, index: number): WeightSpec {
     throw new ModelFileError(file, `weight "${spec.name}" has an invalid shape [${spec.shape.join(',')}]`);
   }
   const s = spec as unknown as WeightSpec;
+  if (!Number.isSafeInteger((spec.shape as number[]).reduce((a, d) => a * d, 1))) {
+    throw new ModelFileError(file, `weight "${spec.name.slice(0, 80)}" has a shape [${spec.shape.join(',').slice(0, 80)}] too large for any device`);
+  }
   if (!Number.isFinite(storedBytes(s))) throw new ModelFileError(file, `weight "${spec.name}" has dtype "${s.quantization?.dtype ?? s.dtype}", which TensorFlow.js weights cannot hold`);
   return s;
+}
+
+/** A file of a model as the page sees it before reading: its name and File.size (or a fetch's Content-Length). */
+export interface SizedModelFile {
+  readonly name: string;
+  readonly size: number;
+}
+
+/**
+ * Throws a ModelFileError naming the file and the limit when a set of model files cannot be a
+ * model the playground loads: a model.json over its byte limit, more shard files than the shard
+ * limit, or more bytes in all than the weight budget plus one model.json. Call it with File.size
+ * values before reading any file; parseModelFiles checks the bytes again.
+ */
+export function checkModelFileSizes(files: readonly SizedModelFile[]): void {
+  let total = 0;
+  let shards = 0;
+  for (const f of files) {
+    if (!(Number.isSafeInteger(f.size) && f.size >= 0)) throw new ModelFileError(f.name, `has no valid size (${String(f.size)})`);
+    if (f.name.toLowerCase().endsWith('.json')) {
+      if (f.size > LIMITS.modelJsonBytes.value) {
+        throw new ModelFileError(f.name, `is ${formatByteCount(f.size)}, over ${limitText('modelJsonBytes')} on ${LIMITS.modelJsonBytes.what}; it was not read`);
+      }
+    } else shards++;
+    total += f.size;
+  }
+  if (shards > LIMITS.modelShards.value + 8) {
+    throw new ModelFileError('(dropped files)', `${groupDigits(shards)} files besides model.json, over ${limitText('modelShards')} on ${LIMITS.modelShards.what}: drop one model folder`);
+  }
+  const budget = LIMITS.modelWeightBytes.value + LIMITS.modelJsonBytes.value;
+  if (total > budget) {
+    throw new ModelFileError('(dropped files)', `${formatByteCount(total)} in all, over ${limitText('modelWeightBytes')} on ${LIMITS.modelWeightBytes.what} (plus one model.json); nothing was read`);
+  }
 }
 
 export function parseModelFiles(files: readonly ModelFile[], limits: DeviceLimits): ParsedModel {
   const jsonFile = pickModelJson(files);
   const file = jsonFile.name;
+  if (jsonFile.data.byteLength > LIMITS.modelJsonBytes.value) {
+    throw new ModelFileError(file, `is ${formatByteCount(jsonFile.data.byteLength)}, over ${limitText('modelJsonBytes')} on ${LIMITS.modelJsonBytes.what}; it was not parsed`);
+  }
   let doc: unknown;
   try {
     doc = JSON.parse(new TextDecoder('utf-8', { fatal: false }).decode(jsonFile.data));
@@ -122,7 +162,18 @@ export function parseModelFiles(files: readonly ModelFile[], limits: DeviceLimit
   if (!format) throw new ModelFileError(file, `has a modelTopology that is neither a layers model (class_name/config) nor a graph model (node list)`);
   if (format === 'graph-model' && !Array.isArray(topo.node)) throw new ModelFileError(file, 'says format "graph-model" but its modelTopology has no node list');
 
-  // Weight groups: specs and shard paths.
+  // Weight groups: specs and shard paths (counted before they are read).
+  if (doc.weightsManifest.length > LIMITS.modelShards.value) {
+    throw new ModelFileError(file, `lists ${groupDigits(doc.weightsManifest.length)} weight groups, over ${limitText('modelShards')} on ${LIMITS.modelShards.what}`);
+  }
+  const shardCount = doc.weightsManifest.reduce<number>((n, g) => n + (isRecord(g) && Array.isArray(g.paths) ? g.paths.length : 0), 0);
+  if (shardCount > LIMITS.modelShards.value) {
+    throw new ModelFileError(file, `lists ${groupDigits(shardCount)} weight shards, over ${limitText('modelShards')} on ${LIMITS.modelShards.what}`);
+  }
+  const weightCount = doc.weightsManifest.reduce<number>((n, g) => n + (isRecord(g) && Array.isArray(g.weights) ? g.weights.length : 0), 0);
+  if (weightCount > LIMITS.modelLayers.value * 8) {
+    throw new ModelFileError(file, `lists ${groupDigits(weightCount)} weights, more than ${groupDigits(LIMITS.modelLayers.value * 8)} (8 per layer at ${limitText('modelLayers')} on layers)`);
+  }
   const groups = doc.weightsManifest.map((g, gi) => {
     if (!isRecord(g) || !Array.isArray(g.paths) || !Array.isArray(g.weights) || !g.paths.every((p) => typeof p === 'string')) {
       throw new ModelFileError(file, `weightsManifest group ${gi + 1} needs "paths" and "weights" lists`);
