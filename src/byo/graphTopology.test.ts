@@ -58,7 +58,7 @@ describe('graph input shapes are checked before any probe tensor', () => {
       attr: fc.oneof(fc.record({ shape: fc.record({ shape: fc.record({ dim: fc.array(dim, { maxLength: 5 }), unknownRank: fc.boolean() }, { requiredKeys: [] }) }) }), fc.anything({ maxDepth: 2 })),
     });
     const topo = fc.oneof(fc.record({ node: fc.array(fc.oneof(placeholder, fc.anything({ maxDepth: 1 })), { maxLength: 6 }) }), fc.anything({ maxDepth: 2 }));
-    const stats = assertBounded(topo, (t) => checkGraphTopology('g.json', t), ModelFileError, { numRuns: 500, maxMs: 20 });
+    const stats = assertBounded(topo, (t) => checkGraphTopology('g.json', t), ModelFileError, { numRuns: 500 });
     expect(stats.accepted).toBeGreaterThan(20);
     expect(stats.refused).toBeGreaterThan(20);
   });

@@ -469,6 +469,7 @@ function layerCall(className: string, cfg: Config, inputs: readonly Shape[], dep
       const inner = wrapped(cfg, inputs, depth);
       const mode = get(cfg, 'merge_mode') === undefined ? 'concat' : get(cfg, 'merge_mode');
       const o = inner.outputs[0];
+      if (!o || o.length === 0) fail('the layer it wraps has no output of rank ≥ 1');
       const outputs: Shape[] =
         mode === null ? [o, o] : mode === 'concat' ? [[...o.slice(0, -1), o[o.length - 1] === null ? null : (o[o.length - 1] as number) * 2]] : [o];
       return { outputs, params: 2 * inner.params, inner: 2 * inner.inner + 2 * inner.outputs.reduce((a, s) => a + elements(s), 0), layers: 1 + 2 * inner.layers };
@@ -515,9 +516,18 @@ function layerSpec(v: unknown, i: number): LayerSpec {
 const MAX_DEPTH = 16;
 const MODEL_CLASSES = new Set(['Sequential', 'Functional', 'Model']);
 
+/** Every output dimension open or a positive integer, parameters a non-negative integer: else the layer's config is not one tfjs could build. */
+function checkResult(r: LayerResult): LayerResult {
+  for (const s of r.outputs) {
+    for (const d of s) if (d !== null && !(Number.isSafeInteger(d) && d >= 1)) fail(`its output shape [${s.map((x) => x ?? '?').join(',')}] is not a shape`);
+  }
+  if (!(Number.isFinite(r.params) && r.params >= 0) || !(Number.isFinite(r.inner) && r.inner >= 0)) fail('its size is not a number');
+  return r;
+}
+
 function counted(name: string, className: string, fn: () => LayerResult): LayerResult {
   try {
-    return fn();
+    return checkResult(fn());
   } catch (err) {
     if (err instanceof EstimateError && !err.message.startsWith('layer "')) throw new EstimateError(`layer "${name.slice(0, 80)}" (${className.slice(0, 40)}): ${err.message}`);
     throw err;
@@ -696,7 +706,7 @@ export function estimateTopology(file: string, topology: unknown): TopologyEstim
  */
 export function checkLayersTopology(file: string, topology: unknown, manifestValues: number): TopologyEstimate {
   const est = estimateTopology(file, topology);
-  if (est.layers > LIMITS.modelLayers.value) {
+  if (!(est.layers <= LIMITS.modelLayers.value)) {
     throw new ModelFileError(file, `has ${groupDigits(est.layers)} layers, over ${limitText('modelLayers')} on ${LIMITS.modelLayers.what}`);
   }
   for (const s of est.inputs) {
@@ -707,19 +717,19 @@ export function checkLayersTopology(file: string, topology: unknown, manifestVal
       );
     }
   }
-  if (est.params > LIMITS.modelParams.value) {
+  if (!(est.params <= LIMITS.modelParams.value)) {
     throw new ModelFileError(
       file,
       `declares ${groupDigits(est.params)} parameters (${formatByteCount(est.params * 4)} as float32), over ${limitText('modelParams')} on ${LIMITS.modelParams.what}; nothing was built`,
     );
   }
-  if (est.params > manifestValues) {
+  if (!(est.params <= manifestValues)) {
     throw new ModelFileError(
       file,
       `declares ${groupDigits(est.params)} parameters in its layers, but its weightsManifest holds ${groupDigits(manifestValues)} values: the weights are missing or belong to another model. Nothing was built; export the model again`,
     );
   }
-  if (est.activationBytes > LIMITS.modelActivationBytes.value) {
+  if (!(est.activationBytes <= LIMITS.modelActivationBytes.value)) {
     throw new ModelFileError(
       file,
       `would produce ${formatByteCount(est.activationBytes)} of activations for one image, over ${limitText('modelActivationBytes')} on ${LIMITS.modelActivationBytes.what}`,
