@@ -135,7 +135,8 @@ export function checkpointTransfer(c: Checkpoint): ArrayBuffer[] {
 }
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
-const isNum = (x: unknown): x is number => typeof x === 'number' && !Number.isNaN(x);
+/** A finite number: NaN and ±Infinity are refused (a step or total of Infinity would make any step valid). */
+const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
 function checkArray(a: unknown, where: string): NamedArray {
   if (!isObject(a) || typeof a.name !== 'string' || !Array.isArray(a.shape) || !(a.data instanceof Float32Array)) {
@@ -173,12 +174,12 @@ export function validateCheckpoint(x: unknown): Checkpoint {
   if (x.kind !== 'masks' && x.kind !== 'distill') throw new Error(`checkpoint: unknown run kind ${String(x.kind)}`);
   if (x.task !== 'segmentation' && x.task !== 'detection') throw new Error(`checkpoint: unknown task ${String(x.task)}`);
   if (!isObject(x.config) || !isNum(x.config.steps) || !isNum(x.config.batchSize) || !isNum(x.config.seed)) {
-    throw new Error('checkpoint: config lacks steps, batchSize or seed');
+    throw new Error('checkpoint: config lacks steps, batchSize or seed (finite numbers)');
   }
   if (x.kind === 'distill' && typeof x.config.method !== 'string') throw new Error('checkpoint: distillation config lacks a method');
   if (x.kind === 'distill' && x.compare !== undefined) checkCompare(x.compare, x.config.method as string);
   for (const k of ['inputSize', 'step', 'total', 'lr', 'savedAt'] as const) {
-    if (!isNum(x[k])) throw new Error(`checkpoint: ${k} is not a number`);
+    if (!isNum(x[k])) throw new Error(`checkpoint: ${k} is not a finite number`);
   }
   const step = x.step as number;
   if (!Number.isInteger(step) || step < 0 || step > (x.total as number)) throw new Error(`checkpoint: step ${step} is outside 0…${String(x.total)}`);
