@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Box } from './boxes';
-import { decodeCenterNet, encodeCenterNet, gaussianRadius } from './centernet';
+import { DEFAULT_DECODE, decodeCenterNet, encodeCenterNet, gaussianRadius } from './centernet';
 import { loadDigitsNode } from './digitsNode';
 import { generateScenes } from './scenes';
 
@@ -47,12 +47,25 @@ describe('CenterNet targets', () => {
     heat[5] = 0.9; // (1,1)
     heat[6] = 0.5; // neighbour, suppressed
     heat[15] = 0.6; // (3,3) separate peak
-    heat[12] = 0.05; // below threshold
+    heat[12] = 0.04; // below the default threshold 0.05
     const zeros = new Float32Array(32);
     const out = decodeCenterNet(heat, zeros, zeros, 4, 4, { numClasses: 1, stride: 2 });
     expect(out.map((b) => b.score)).toEqual([Math.fround(0.9), Math.fround(0.6)]);
     expect(out[0]).toMatchObject({ x0: 2, y0: 2, cls: 0 });
     expect(decodeCenterNet(heat, zeros, zeros, 4, 4, { numClasses: 1, topK: 1 })).toHaveLength(1);
+    expect(decodeCenterNet(heat, zeros, zeros, 4, 4, { numClasses: 1, threshold: 0.7 })).toHaveLength(1);
+  });
+
+  it('defaults to the standard decode: up to 100 peaks with score ≥ 0.05', () => {
+    expect(DEFAULT_DECODE).toMatchObject({ topK: 100, threshold: 0.05 });
+    // 16×16 grid, 10 classes: an isolated peak every other cell in every class gives 640 peaks.
+    const heat = new Float32Array(16 * 16 * 10);
+    for (let y = 0; y < 16; y += 2) for (let x = 0; x < 16; x += 2) for (let c = 0; c < 10; c++) heat[(y * 16 + x) * 10 + c] = 0.06 + 0.001 * c;
+    const zeros = new Float32Array(16 * 16 * 2);
+    const out = decodeCenterNet(heat, zeros, zeros, 16, 16);
+    expect(out).toHaveLength(100);
+    expect(out.every((b) => b.score >= 0.05)).toBe(true);
+    expect(out[0].cls).toBe(9);
   });
 
   it('rejects mis-sized inputs', () => {
