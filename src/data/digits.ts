@@ -1,7 +1,7 @@
 // Parser and browser loader for public/data/digits.bin (layout in scripts/prepare-data.mjs).
 
 export const DIGITS_MAGIC = 'MKDG';
-export const DIGITS_VERSION = 1;
+export const DIGITS_VERSION = 2;
 const HEADER_BYTES = 32;
 
 /** A set of same-sized grey digit images: pixels[i*rows*cols + y*cols + x], 0..255. */
@@ -14,9 +14,14 @@ export interface DigitPool {
   readonly labels: Uint8Array;
 }
 
+/**
+ * The three digit pools; no image is in two of them. `val` picks schedules and checkpoints, `test`
+ * is for reported numbers only (scripts/prepare-data.mjs documents the split).
+ */
 export interface DigitPools {
   readonly train: DigitPool;
   readonly val: DigitPool;
+  readonly test: DigitPool;
 }
 
 export type DigitSplit = keyof DigitPools;
@@ -38,8 +43,9 @@ export function parseDigits(buffer: ArrayBuffer): DigitPools {
   const cols = view.getUint32(12, true);
   const nTrain = view.getUint32(16, true);
   const nVal = view.getUint32(20, true);
+  const nTest = view.getUint32(24, true);
   const px = rows * cols;
-  const n = nTrain + nVal;
+  const n = nTrain + nVal + nTest;
   const expected = HEADER_BYTES + n * px + n;
   if (buffer.byteLength !== expected) {
     throw new Error(`digits.bin: ${buffer.byteLength} bytes, the header promises ${expected}; the file is truncated or corrupt`);
@@ -56,7 +62,7 @@ export function parseDigits(buffer: ArrayBuffer): DigitPools {
     pixels: pixels.subarray(start * px, (start + count) * px),
     labels: labels.subarray(start, start + count),
   });
-  return { train: pool(0, nTrain), val: pool(nTrain, nVal) };
+  return { train: pool(0, nTrain), val: pool(nTrain, nVal), test: pool(nTrain + nVal, nTest) };
 }
 
 /** URL of the shipped file, relative to the app's base (works under any deploy path). */

@@ -60,6 +60,11 @@ describe('scene generator', () => {
     `);
   });
 
+  it('the first validation and test scenes are pinned too (the splits the reported metrics use)', () => {
+    expect(sceneHash(generateSceneAt(pools.val, 20230501, 0))).toBe('1bd542ef');
+    expect(sceneHash(generateSceneAt(pools.test, 20240917, 0))).toBe('3343b7b5');
+  });
+
   it('labels lie on ink of a digit of that class and boxes are the tight ink boxes', () => {
     for (const s of generateScenes(pools.train, 7, 0, 40)) {
       const inkOf = s.digits.map((d) => resampleDigit(pools.train, d.index, d.size));

@@ -3,7 +3,7 @@ import { makeDatasetFixtures } from '../../scripts/make-dataset-fixtures.mjs';
 import { sceneBatch } from '../data/batches';
 import { parseDataset } from '../data/custom/parse';
 import { loadDigitsNode } from '../data/digitsNode';
-import { customSource, digitSource, epochOrder } from './dataSource';
+import { customSource, digitSource, epochOrder, TEST_SEED } from './dataSource';
 
 describe('digit source', () => {
   it('gives bit for bit the scenes the stages drew with sceneBatch', () => {
@@ -18,6 +18,9 @@ describe('digit source', () => {
     expect(a.map((s) => Array.from(s.labels))).toEqual(b.map((s) => Array.from(s.labels)));
     expect(src.valSet(6).map((s) => s.boxes)).toEqual(sceneBatch(pools.val, 11, 0, 6, scene).map((s) => s.boxes));
     expect(src.valSet(2, 99).map((s) => s.boxes)).toEqual(sceneBatch(pools.val, 99, 0, 2, scene).map((s) => s.boxes));
+    expect(src.testSet(3).map((s) => s.boxes)).toEqual(sceneBatch(pools.test, TEST_SEED, 0, 3, scene).map((s) => s.boxes));
+    expect(src.testSet(2, 99).map((s) => s.boxes)).toEqual(sceneBatch(pools.test, 99, 0, 2, scene).map((s) => s.boxes));
+    expect(src.hasTestSplit).toBe(true);
     expect(src.previews()).toBe(src.previews());
     expect(src.previews().map((s) => s.boxes)).toEqual(sceneBatch(pools.val, 12, 0, 3, scene).map((s) => s.boxes));
     expect(digitSource(pools, 'detection', {}, 64, { valSeed: 1, previewSeed: 2, previewCount: 1 }).numClasses).toBe(10);
@@ -51,6 +54,8 @@ describe('custom source', () => {
     expect(src.trainBatch(8, 0, 8)).not.toEqual(src.trainBatch(7, 0, 8));
     expect(src.valSet(64)).toEqual(d.val);
     expect(src.valSet(1)).toHaveLength(1);
+    expect(src.testSet(64)).toEqual(d.val);
+    expect(src.hasTestSplit).toBe(false);
     expect(src.previews()).toEqual(d.val.slice(0, 4));
   });
 });

@@ -1,6 +1,8 @@
 // Where a run's samples come from: the seeded digit scenes of the demos, or a user's dataset.
 // Stages and trainers ask a source for batch `step` (always the same samples for the same seed
-// and step, so a run resumes exactly), the validation set and the preview samples.
+// and step, so a run resumes exactly), the validation set, the test set and the preview samples.
+// The digit scenes have three splits with disjoint digits (public/data/digits.bin): training,
+// validation (schedules, checkpoint choice, the page's live metric) and test (reported numbers).
 import { sceneBatch } from '../data/batches';
 import type { CustomDataset } from '../data/custom/types';
 import type { DigitPools } from '../data/digits';
@@ -19,6 +21,14 @@ export interface DataSource {
   trainBatch(seed: number, step: number, n: number): readonly Scene[];
   /** Held-out samples: `count` seeded scenes for the digits; the whole val split (capped at `count`) for a dataset. */
   valSet(count: number, seed?: number): readonly Scene[];
+  /**
+   * Samples for reported numbers only (never for choosing a checkpoint or a schedule): `count`
+   * seeded scenes of the test digits for the digit demos. A dataset has no test split: its val
+   * split (check `hasTestSplit`).
+   */
+  testSet(count: number, seed?: number): readonly Scene[];
+  /** True when `testSet` is a split of its own, disjoint from training and validation. */
+  readonly hasTestSplit: boolean;
   /** The fixed samples the mask gallery draws. */
   previews(): readonly Scene[];
 }
@@ -27,7 +37,12 @@ export interface DigitSourceSeeds {
   readonly valSeed: number;
   readonly previewSeed: number;
   readonly previewCount: number;
+  /** Default seed of `testSet` (TEST_SEED when absent). */
+  readonly testSeed?: number;
 }
+
+/** The default stream of test scenes (the digits of the test pool). */
+export const TEST_SEED = 20240917;
 
 /** The demo's digit scenes: exactly the sceneBatch calls the stages made before sources existed. */
 export function digitSource(pools: DigitPools, task: Task, scene: Partial<SceneConfig>, size: number, seeds: DigitSourceSeeds): DataSource {
@@ -39,6 +54,8 @@ export function digitSource(pools: DigitPools, task: Task, scene: Partial<SceneC
     inputShape: [size, size, 3],
     trainBatch: (seed, step, n) => sceneBatch(pools.train, seed, step, n, scene),
     valSet: (count, seed = seeds.valSeed) => sceneBatch(pools.val, seed, 0, count, scene),
+    testSet: (count, seed = seeds.testSeed ?? TEST_SEED) => sceneBatch(pools.test, seed, 0, count, scene),
+    hasTestSplit: true,
     previews: () => (previews ??= sceneBatch(pools.val, seeds.previewSeed, 0, seeds.previewCount, scene)),
   };
 }
@@ -97,6 +114,8 @@ export function customSource(dataset: CustomDataset): DataSource {
       return out;
     },
     valSet: (count) => val.slice(0, Math.max(1, count)),
+    testSet: (count) => val.slice(0, Math.max(1, count)),
+    hasTestSplit: false,
     previews: () => previews,
   };
 }
