@@ -162,8 +162,8 @@ test('a lost WebGPU device: the run moves to WASM from its last checkpoint and k
     const engine = window.maskd.engine();
     const warnings: string[] = [];
     const switched: string[] = [];
-    engine.onWarning = (m) => warnings.push(m);
-    engine.onBackendChange = (s, reason) => switched.push(`${s.backend}: ${reason}`);
+    engine.onWarning = (w) => warnings.push(w.text);
+    engine.onBackendChanged = ({ status, reason }) => switched.push(`${status.backend}: ${reason}`);
     const progress: [number, number][] = [];
     let lostAt = -1;
     const steps = 12;
@@ -232,8 +232,8 @@ test('a lost WebGPU device during a comparison: the current method resumes on WA
     const engine = window.maskd.engine();
     const warnings: string[] = [];
     const switched: string[] = [];
-    engine.onWarning = (m) => warnings.push(m);
-    engine.onBackendChange = (s) => switched.push(s.backend);
+    engine.onWarning = (w) => warnings.push(w.text);
+    engine.onBackendChanged = ({ status }) => switched.push(status.backend);
     const steps: string[] = [];
     let lost = false;
     const rows = await engine.compare(
@@ -272,8 +272,8 @@ test('a device lost while idle: the engine moves to WASM at once and the models 
   const log = await page.evaluate(async () => {
     const engine = window.maskd.engine();
     const warnings: string[] = [];
-    const switched = new Promise<string>((resolve) => (engine.onBackendChange = (s) => resolve(s.backend)));
-    engine.onWarning = (m) => warnings.push(m);
+    const switched = new Promise<string>((resolve) => (engine.onBackendChanged = ({ status }) => resolve(status.backend)));
+    engine.onWarning = (w) => warnings.push(w.text);
     engine.debugLoseDevice();
     const backend = await switched;
     const evaluated = await engine.evaluate('teacher', 8);

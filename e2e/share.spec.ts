@@ -29,6 +29,8 @@ async function openDemo(page: Page): Promise<void> {
 }
 
 async function download(page: Page, testId: string): Promise<{ name: string; bytes: Buffer }> {
+  // The exports sit in the gallery header's Export menu, which a click elsewhere closes.
+  if (!(await page.getByTestId(testId).isVisible())) await page.getByTestId('export-menu-button').click();
   const [d] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
   return { name: (d as Download).suggestedFilename(), bytes: readFileSync((await d.path())!) };
 }

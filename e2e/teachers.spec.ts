@@ -37,7 +37,7 @@ for (const task of ['segmentation', 'detection'] as const) {
       const counts: number[] = [];
       await engine.trainTeacher(
         { ...common, steps: m.step + 2, startStep: m.step, evalEvery: 1000, valCount: 2, initial: { ...initial, weightData: weights.slice(0) } },
-        (p) => counts.push(p.numTensors),
+        { onProgress: (p) => counts.push(p.numTensors) },
       );
       return { backend: status.backend, metric: evaluated.metric, counts };
     }, meta);

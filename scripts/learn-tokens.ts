@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Task } from '../src/models/nets';
-import type { MaskStageConfig, RunProgress } from '../src/train/protocol';
+import type { MaskStageConfig, RunProgress } from '../src/engine/types';
 import { Engines, parseBackend } from './script-engine';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -18,7 +18,7 @@ import { METHOD_NAMES, type MethodName } from '../src/maskd/methods';
 import type { Task } from '../src/models/nets';
 import { defaultDistillSettings } from '../src/state/setupSlice';
 import type { BackendStatus } from '../src/train/backend';
-import type { CompareConfig, CompareRow } from '../src/train/protocol';
+import type { CompareConfig, CompareRow } from '../src/engine/types';
 import { Engines, parseBackend, type ScriptBackend } from './script-engine';
 
 const { values: args } = parseArgs({

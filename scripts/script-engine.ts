@@ -1,6 +1,6 @@
 // One engine for the training scripts (train-teachers, learn-tokens, reproduce), wherever it runs:
-// - wasm, cpu: in this Node process (src/train/nodeEngine.ts: the worker's own EngineSession and
-//   teacher loop, no browser; the shipped files are read from public/ on disk);
+// - wasm, cpu: in this Node process (src/train/localEngine.ts: the page's client on the worker's
+//   own dispatcher and session, no browser; the shipped files are read from public/ on disk);
 // - webgpu, webgl: in headless Chromium, the built page's training worker (window.maskd.engine()).
 // Both take the same requests and give the same results (weights as ArrayBuffers), so each script
 // is written once against `ScriptEngine`.
@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import type { MethodName } from '../src/maskd/methods';
 import type { Task } from '../src/models/nets';
 import type { BackendStatus } from '../src/train/backend';
-import { NodeEngine } from '../src/train/nodeEngine';
+import type { EngineClient } from '../src/engine/client';
+import { localEngine } from '../src/train/localEngine';
 import type {
   CompareConfig,
   CompareRow,
@@ -20,9 +21,8 @@ import type {
   NamedArray,
   RunProgress,
   TokensFile,
-  TrainProgress,
   TrainTeacherRequest,
-} from '../src/train/protocol';
+} from '../src/engine/types';
 import { openAppPage, type AppPage } from './app-session.mjs';
 
 export const NODE_BACKENDS = ['wasm', 'cpu'] as const;
@@ -60,24 +60,24 @@ export interface ScriptEngine {
   learnMasks(config: MaskStageConfig, onProgress?: (p: RunProgress) => void): Promise<MasksResult>;
   compare(methods: readonly MethodName[], config: CompareConfig, onMethodDone?: (row: CompareRow) => void): Promise<CompareRow[]>;
   exportTokens(): Promise<TokensFile>;
-  trainTeacher(request: TrainTeacherRequest, onProgress?: (p: TrainProgress) => void): Promise<TeacherRun>;
+  trainTeacher(request: TrainTeacherRequest, onProgress?: (p: RunProgress) => void): Promise<TeacherRun>;
   close(): Promise<void>;
 }
 
 class NodeScriptEngine implements ScriptEngine {
   readonly runtime = `Node ${process.version}`;
   onWarning: (message: string) => void = () => {};
-  private current: NodeEngine | null = null;
+  private current: EngineClient | null = null;
 
   async start(backend: ScriptBackend): Promise<BackendStatus> {
-    this.current?.dispose();
-    const engine = new NodeEngine();
-    engine.onWarning = (m) => this.onWarning(m);
+    this.current?.terminate();
+    const engine = localEngine();
+    engine.onWarning = (w) => this.onWarning(w.text);
     this.current = engine;
-    return engine.init([backend]);
+    return engine.init('', [backend]);
   }
 
-  private get engine(): NodeEngine {
+  private get engine(): EngineClient {
     if (!this.current) throw new Error('start the engine on a backend first');
     return this.current;
   }
@@ -91,19 +91,19 @@ class NodeScriptEngine implements ScriptEngine {
   }
 
   compare(methods: readonly MethodName[], config: CompareConfig, onMethodDone?: (row: CompareRow) => void): Promise<CompareRow[]> {
-    return this.engine.compare(methods, config, { onMethodDone });
+    return this.engine.compare(methods, config, { onCompareRow: onMethodDone });
   }
 
   exportTokens(): Promise<TokensFile> {
     return this.engine.exportTokens();
   }
 
-  trainTeacher(request: TrainTeacherRequest, onProgress?: (p: TrainProgress) => void): Promise<TeacherRun> {
-    return this.engine.trainTeacher(request, onProgress);
+  trainTeacher(request: TrainTeacherRequest, onProgress?: (p: RunProgress) => void): Promise<TeacherRun> {
+    return this.engine.trainTeacher(request, { onProgress });
   }
 
   async close(): Promise<void> {
-    this.current?.dispose();
+    this.current?.terminate();
     this.current = null;
   }
 }
@@ -160,7 +160,7 @@ class PageScriptEngine implements ScriptEngine {
       // A fresh engine of our own (the page's UI starts the shared one on load).
       window.maskd.engine().terminate();
       const engine = window.maskd.engine();
-      engine.onWarning = (m) => void page.__maskdScript('warning', m);
+      engine.onWarning = (w) => void page.__maskdScript('warning', w.text);
       return engine.init(window.maskd.dataUrl, [backend]);
     }, backend);
   }
@@ -183,7 +183,7 @@ class PageScriptEngine implements ScriptEngine {
       this.app.page.evaluate(
         async ({ methods, config }) => {
           const page = window as unknown as ScriptWindow;
-          return window.maskd.engine().compare(methods, config, { onMethodDone: (row) => void page.__maskdScript('progress', row) });
+          return window.maskd.engine().compare(methods, config, { onCompareRow: (row) => void page.__maskdScript('progress', row) });
         },
         { methods, config },
       ),
@@ -194,7 +194,7 @@ class PageScriptEngine implements ScriptEngine {
     return this.app.page.evaluate(() => window.maskd.engine().exportTokens());
   }
 
-  async trainTeacher(request: TrainTeacherRequest, onProgress?: (p: TrainProgress) => void): Promise<TeacherRun> {
+  async trainTeacher(request: TrainTeacherRequest, onProgress?: (p: RunProgress) => void): Promise<TeacherRun> {
     // ArrayBuffers cross page.evaluate as base64.
     const { initial, optimizer, ...rest } = request;
     const arg = {
@@ -217,7 +217,7 @@ class PageScriptEngine implements ScriptEngine {
             initial: initial ? { ...initial, weightData: decode(initial.weightData) } : undefined,
             optimizer: optimizer ? optimizer.map((o) => ({ ...o, data: new Float32Array(decode(o.data)) })) : undefined,
           },
-          (p) => void page.__maskdScript('progress', p),
+          { onProgress: (p) => void page.__maskdScript('progress', p) },
         );
         return {
           step: r.step,

@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Task } from '../src/models/nets';
 import type { BackendStatus } from '../src/train/backend';
-import type { NamedArray, TrainProgress } from '../src/train/protocol';
+import type { NamedArray, RunProgress } from '../src/engine/types';
 import { Engines, parseBackend, type ScriptEngine, type TeacherRun } from './script-engine';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -126,9 +126,9 @@ function readCheckpoint(task: Task): Checkpoint | null {
   };
 }
 
-function printProgress(p: TrainProgress): void {
+function printProgress(p: RunProgress): void {
   const metric = p.metric ? `  val ${p.metric.name} ${p.metric.value.toFixed(4)}` : '';
-  console.log(`  step ${p.step}/${p.total}  loss ${p.loss.toFixed(4)}  ${Math.round(p.msPerStep)} ms/step  tensors ${p.numTensors}${metric}`);
+  console.log(`  step ${p.step}/${p.total}  loss ${p.losses.task.toFixed(4)}  ${Math.round(p.msPerStep)} ms/step  tensors ${p.numTensors}${metric}`);
 }
 
 /** Trains the student alone with the teacher's recorded budget; records the result in meta.json. */

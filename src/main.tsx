@@ -9,7 +9,7 @@ import { startFromHash } from './state/shareActions';
 import { useAppStore, type AppState } from './state/store';
 import { browserExportEnv } from './ui/browserExport';
 import { digitsUrl } from './data/digits';
-import { EngineClient } from './train/engineClient';
+import { createEngineClient, type EngineClient } from './engine/client';
 import { isBackendChoice } from './backends/types';
 import { defaultDistillSettings } from './state/setupSlice';
 import './styles.css';
@@ -37,7 +37,10 @@ void tf.setBackend('cpu');
 let engine: EngineClient | null = null;
 window.maskd = {
   tf,
-  engine: () => (engine && !engine.terminated ? engine : (engine = new EngineClient())),
+  engine: () =>
+    engine && !engine.terminated
+      ? engine
+      : (engine = createEngineClient(new Worker(new URL('./train/worker.ts', import.meta.url), { type: 'module', name: 'maskd-engine' }))),
   dataUrl: new URL(digitsUrl(), window.location.href).href,
   distillDefaults: defaultDistillSettings,
   /** The page's store, read-only by convention (tests compare chart history across a reload). */

@@ -1,6 +1,7 @@
 // Page side of bring-your-own-model: files from a drop (folders included), a file dialog or a URL
 // → per-role byte lists for the worker. `groupByRole` is pure; the rest reads the DOM/network.
-import type { ModelFileData, ModelRole } from '../train/protocol';
+import type { ModelFileData, ModelRole } from './files';
+import { errorText } from '../errorText';
 
 export interface PathFile {
   /** Relative path (folder/…/name) or just the name. */
@@ -100,7 +101,7 @@ export async function filesFromUrl(url: string): Promise<{ files: ModelFileData[
     try {
       res = await fetch(u.href);
     } catch (err) {
-      throw new Error(`${u.href}: could not be fetched (${err instanceof Error ? err.message : String(err)}; the server must allow cross-origin requests)`, { cause: err });
+      throw new Error(`${u.href}: could not be fetched (${errorText(err)}; the server must allow cross-origin requests)`, { cause: err });
     }
     if (!res.ok) throw new Error(`${u.href}: the server answered ${res.status} ${res.statusText}`);
     return res.arrayBuffer();

@@ -8,6 +8,7 @@ import type { SplitModel } from '../models/split';
 import { ModelFileError, type ParsedModel } from './modelFiles';
 import { checkGraphTopology, checkProbeShape } from './graphTopology';
 import type { LayerNode, ModelGraph } from './topology';
+import { errorText } from '../errorText';
 
 /** A layer that runs part of a graph model: feeds node `feed`, returns node `fetch`. */
 class GraphCall extends tf.layers.Layer {
@@ -67,7 +68,7 @@ export async function loadGraphFromParsed(parsed: ParsedModel): Promise<LoadedGr
   try {
     model = await tf.loadGraphModel(tf.io.fromMemory(parsed.artifacts));
   } catch (err) {
-    throw new ModelFileError(parsed.modelFile, `could not be loaded as a graph model: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ModelFileError(parsed.modelFile, `could not be loaded as a graph model: ${errorText(err)}`);
   }
   try {
     if (model.inputs.length !== 1 || model.outputs.length !== 1) {
@@ -87,7 +88,7 @@ export async function loadGraphFromParsed(parsed: ParsedModel): Promise<LoadedGr
       names.forEach((n, i) => shapes.set(n, outs[i].shape));
       tf.dispose(outs);
     } catch (err) {
-      const msg = err instanceof Error ? err.message : String(err);
+      const msg = errorText(err);
       const op = /Unknown op '([^']+)'/.exec(msg)?.[1];
       const node = op ? raw.find((n) => n.op === op)?.name : undefined;
       throw new ModelFileError(

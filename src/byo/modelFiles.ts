@@ -4,6 +4,7 @@
 // shards there (and no stray ones), do the shard sizes match the manifest.
 import type * as tf from '@tensorflow/tfjs';
 import { LIMITS, formatByteCount, groupDigits, limitText } from '../limits';
+import { errorText } from '../errorText';
 
 /** One dropped/picked/fetched file; `name` may carry a folder path (`teacher/model.json`). */
 export interface ModelFile {
@@ -141,7 +142,7 @@ export function parseModelFiles(files: readonly ModelFile[], limits: DeviceLimit
   try {
     doc = JSON.parse(new TextDecoder('utf-8', { fatal: false }).decode(jsonFile.data));
   } catch (err) {
-    throw new ModelFileError(file, `is not JSON (${err instanceof Error ? err.message : String(err)}): drop the model.json a TensorFlow.js export wrote`);
+    throw new ModelFileError(file, `is not JSON (${errorText(err)}): drop the model.json a TensorFlow.js export wrote`);
   }
   if (!isRecord(doc) || !isRecord(doc.modelTopology) || !Array.isArray(doc.weightsManifest)) {
     const keys = isRecord(doc) ? Object.keys(doc).slice(0, 8).join(', ') || 'none' : Array.isArray(doc) ? 'an array' : typeof doc;

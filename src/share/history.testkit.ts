@@ -1,5 +1,5 @@
 import { appendLosses, appendMetric, type SeriesMap } from '../state/series';
-import type { RunProgress } from '../train/protocol';
+import type { RunProgress } from '../engine/types';
 
 /** A history as the store builds it from progress events. */
 export function sampleHistory(): { losses: SeriesMap; metrics: SeriesMap } {

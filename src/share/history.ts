@@ -3,7 +3,7 @@
 import { isMethodName } from '../maskd/methods';
 import type { Series, SeriesMap } from '../state/series';
 import { seriesKey } from '../state/series';
-import type { Stage } from '../train/protocol';
+import type { Stage } from '../engine/types';
 
 export type HistoryKind = 'loss' | 'metric';
 export const CSV_HEADER = 'kind,stage,method,term,step,value';

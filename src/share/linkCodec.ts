@@ -25,6 +25,7 @@ import { readLinkPayload, writeLinkPayload } from './linkBinary';
 import { clampLinkSettings, LINK_FORMAT_VERSION, LINK_LIMITS, validateLinkState, type LinkState } from './linkSchema';
 import { halveMasks } from './maskResample';
 import { quantizationErrorBound, UNIT_ERROR_BOUND, type QuantBits } from './quantize';
+import { errorText } from '../errorText';
 
 export const LINK_HASH_PREFIX = `#mkd${LINK_FORMAT_VERSION}.`;
 /** Mask images are not halved below this side length. */
@@ -143,7 +144,7 @@ function tryEncode(state: LinkState, bits: QuantBits, maxChars: number): string 
 }
 
 function describeError(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  return errorText(e);
 }
 
 /** Encodes `state` as a fragment within the size cap, degrading in the fixed order above when needed. */

@@ -3,15 +3,14 @@ import { isMethodName, METHODS, type MethodName } from '../maskd/methods';
 import type { Task } from '../models/nets';
 import { BACKEND_PREFERENCE } from '../train/backend';
 import type { BackendChoice, BackendName } from '../backends/types';
-import type { CompareConfig, DistillConfig, MaskStageConfig } from '../train/protocol';
+import type { CompareConfig, DistillConfig, MaskStageConfig } from '../engine/types';
 import type { EngineHost, PlaygroundEngine } from './engine';
-import { useAppStore } from './store';
+import { store } from './store';
+import { errorText } from '../errorText';
+import { WARNING_LEVELS } from './messages';
 
 let host: EngineHost | null = null;
 const wired = new WeakSet<PlaygroundEngine>();
-
-const store = () => useAppStore.getState();
-const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export function connectEngine(h: EngineHost): void {
   host = h;
@@ -23,13 +22,11 @@ function engine(): PlaygroundEngine {
   if (!wired.has(e)) {
     wired.add(e);
     e.onError = (m) => store().pushMessage(m, 'error');
-    e.onWarning = (m) => store().pushMessage(m, 'warn');
-    e.onPauseChange = (info) => {
-      store().pauseChanged(info.paused, info.reason);
-      if (info.reason) store().pushMessage(info.reason, 'warn');
-    };
-    e.onBackendChange = (status) => store().backendReady(status);
-    e.onCalibrating = (timings, measuring) => store().calibrationProgress(timings, measuring);
+    // Said once, with its kind: a non-finite loss is this warning, not also the pause's reason.
+    e.onWarning = (w) => store().pushMessage(w.text, WARNING_LEVELS[w.kind], w.kind);
+    e.onPauseState = (info) => store().pauseChanged(info.paused, info.reason);
+    e.onBackendChanged = ({ status }) => store().backendReady(status);
+    e.onCalibrating = ({ timings, measuring }) => store().calibrationProgress(timings, measuring);
   }
   return e;
 }
@@ -55,36 +52,25 @@ export async function startApp(remeasure = false): Promise<void> {
   await checkForCheckpoint();
 }
 
-/** Loads a demo's teacher, student and tokens, then draws the preview masks. */
+/**
+ * Loads a demo's teacher, student and tokens with the masks of its shipped tokens (without tokens
+ * there is nothing to draw until stage 1 runs; the gallery says so). If anything cleared the
+ * gallery meanwhile (a run, a teacher trained on a dataset, another demo), those masks are stale
+ * and dropped.
+ */
 export async function loadDemo(task: Task): Promise<void> {
   const s = store();
   s.demoLoading();
   s.clearSnapshots();
+  const epoch = store().snapshotEpoch;
   try {
     const demo = await engine().loadDemo(task);
     store().demoLoaded(demo);
-    for (const w of demo.warnings) store().pushMessage(w, 'info');
+    for (const w of demo.warnings) store().pushMessage(w, 'info', 'missing-file');
+    if (demo.snapshot && store().snapshotEpoch === epoch) store().snapshotReceived(demo.snapshot);
   } catch (err) {
     store().demoFailed(errorText(err));
     store().pushMessage(`Could not load the ${task} demo: ${errorText(err)}`, 'error');
-    return;
-  }
-  // Without tokens there is nothing to draw until stage 1 runs; the gallery says so.
-  if (store().tokens) await drawCurrentMasks();
-}
-
-/**
- * Draws the current tokens' masks. The snapshot takes seconds on a software adapter; if anything
- * cleared the gallery meanwhile (a run, a teacher trained on a dataset, another demo), it is stale
- * and dropped, and so is its failure.
- */
-async function drawCurrentMasks(): Promise<void> {
-  const epoch = store().snapshotEpoch;
-  try {
-    const snapshot = await engine().snapshotMasks();
-    if (store().snapshotEpoch === epoch) store().snapshotReceived(snapshot);
-  } catch (err) {
-    if (store().snapshotEpoch === epoch) store().pushMessage(`Could not draw the masks: ${errorText(err)}`, 'error');
   }
 }
 
@@ -123,6 +109,9 @@ function canStart(): boolean {
   const s = store();
   return s.runPhase === 'idle' && s.demoPhase === 'ready' && s.backendPhase === 'ready';
 }
+
+/** An engine request that failed, as an error notice. */
+const report = (err: unknown) => store().pushMessage(errorText(err), 'error');
 
 const handlers = () => ({
   onProgress: store().progressReceived,
@@ -174,9 +163,9 @@ export async function learnMasks(): Promise<void> {
   store().clearSnapshots();
   store().runStarted('masks', 'masks', [null]);
   await run(async () => {
+    // The run's last step comes with its masks (onSnapshot).
     await engine().learnMasks(config, handlers());
     store().markMasksTrained();
-    store().snapshotReceived(await engine().snapshotMasks());
   });
 }
 
@@ -197,7 +186,7 @@ export async function compareMethods(): Promise<void> {
   const config = compareConfig();
   store().runStarted('compare', 'distill', methods);
   await run(async () => {
-    const rows = await engine().compare(methods, config, { ...handlers(), onMethodDone: store().compareRowReceived });
+    const rows = await engine().compare(methods, config, { ...handlers(), onCompareRow: store().compareRowReceived });
     for (const row of rows) store().compareRowReceived(row);
   });
 }
@@ -205,22 +194,22 @@ export async function compareMethods(): Promise<void> {
 export function togglePause(): void {
   const phase = store().runPhase;
   if (phase === 'running') {
-    engine().pause();
+    void engine().pause().catch(report);
     store().pauseChanged(true, null);
   } else if (phase === 'paused') {
-    engine().resume();
+    void engine().resume().catch(report);
     store().pauseChanged(false, null);
   }
 }
 
 /** One step while paused. */
 export function stepOnce(): void {
-  if (store().runPhase === 'paused') engine().stepOnce();
+  if (store().runPhase === 'paused') void engine().stepOnce().catch(report);
 }
 
 export function stopRun(): void {
   if (store().runPhase === 'idle') return;
-  engine().stop();
+  void engine().stop().catch(report);
   store().stopRequested();
 }
 
@@ -267,11 +256,8 @@ export async function resumeStoredRun(): Promise<void> {
   }
   store().runResumed(compare ? 'compare' : offer.kind, stage, offer.method, offer.history);
   await run(async () => {
-    const r = await engine().resumeCheckpoint({ ...handlers(), onMethodDone: store().compareRowReceived });
-    if (r.kind === 'masks') {
-      store().markMasksTrained();
-      store().snapshotReceived(await engine().snapshotMasks());
-    }
+    const r = await engine().resumeCheckpoint(undefined, { ...handlers(), onCompareRow: store().compareRowReceived });
+    if (r.kind === 'masks') store().markMasksTrained();
     if (r.kind === 'compare') for (const row of r.rows) store().compareRowReceived(row);
   });
 }
@@ -293,6 +279,7 @@ export function setRunLearningRate(lr: number): void {
     store().pushMessage(`The learning rate must be a positive number, got ${lr}.`, 'warn');
     return;
   }
-  engine().setLearningRate(lr);
-  store().pushMessage(`The run continues with learning rate ${lr} (cosine schedule from there) when you press Resume.`, 'info');
+  engine()
+    .setLearningRate(lr)
+    .then(() => store().pushMessage(`The run continues with learning rate ${lr} (cosine schedule from there) when you press Resume.`, 'info'), report);
 }

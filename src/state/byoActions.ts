@@ -2,12 +2,10 @@
 // engine; a refusal becomes a message naming the file and the problem, and the models loaded
 // before stay (the engine only swaps on success).
 import { filesFromDrop, filesFromInput, filesFromUrl, groupByRole, toModelFiles, type Grouped, type PathFile } from '../byo/dropFiles';
-import type { LoadModelsRequest, ModelRole, ModelsLoaded } from '../train/protocol';
+import type { LoadModelsRequest, ModelRole, ModelsLoaded } from '../engine/types';
 import { currentEngine } from './actions';
-import { useAppStore } from './store';
-
-const store = () => useAppStore.getState();
-const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+import { store } from './store';
+import { errorText } from '../errorText';
 
 function idle(what: string): boolean {
   if (store().runPhase === 'idle' && store().demoPhase === 'ready') return true;
@@ -17,7 +15,7 @@ function idle(what: string): boolean {
 
 function applied(result: ModelsLoaded, teacherChanged: boolean): void {
   if (teacherChanged) store().clearSnapshots();
-  store().demoLoaded({ teacher: result.teacher, student: result.student, tokens: result.tokens, warnings: result.warnings });
+  store().demoLoaded({ teacher: result.teacher, student: result.student, tokens: result.tokens, warnings: result.warnings, snapshot: null });
   store().byoLoaded(result);
 }
 
@@ -34,7 +32,7 @@ async function send(request: LoadModelsRequest, who: ModelRole | 'both'): Promis
     if (data === 'custom') store().setCustomTeacher(true);
     return true;
   } catch (err) {
-    store().pushMessage(`Could not load the ${who === 'both' ? 'models' : who}: ${errorText(err)}`, 'error');
+    store().pushMessage(`Could not load the ${who === 'both' ? 'models' : who}: ${errorText(err)}`, 'error', 'model-file');
     return false;
   } finally {
     store().byoDone();
@@ -58,7 +56,7 @@ export async function loadDropped(dt: DataTransfer, target: ModelRole | null): P
   try {
     groups = groupByRole(await filesFromDrop(dt), target);
   } catch (err) {
-    store().pushMessage(`Could not load the ${target ?? 'models'}: ${errorText(err)}`, 'error');
+    store().pushMessage(`Could not load the ${target ?? 'models'}: ${errorText(err)}`, 'error', 'model-file');
     return false;
   }
   return sendGroups(groups);
@@ -71,7 +69,7 @@ export async function loadPicked(list: FileList | null, role: ModelRole): Promis
   try {
     groups = groupByRole(filesFromInput(list), role);
   } catch (err) {
-    store().pushMessage(`Could not load the ${role}: ${errorText(err)}`, 'error');
+    store().pushMessage(`Could not load the ${role}: ${errorText(err)}`, 'error', 'model-file');
     return false;
   }
   return sendGroups(groups);
@@ -86,7 +84,7 @@ export async function loadFromUrl(url: string, role: ModelRole): Promise<boolean
     fetched = await filesFromUrl(url.trim());
   } catch (err) {
     store().byoDone();
-    store().pushMessage(`Could not load the ${role}: ${errorText(err)}`, 'error');
+    store().pushMessage(`Could not load the ${role}: ${errorText(err)}`, 'error', 'model-file');
     return false;
   }
   return send({ [role]: { files: fetched.files, label: fetched.label } }, role);
@@ -100,7 +98,7 @@ export async function chooseTap(role: ModelRole, layer: string): Promise<boolean
     applied(await currentEngine().setTap(role, layer), role === 'teacher');
     return true;
   } catch (err) {
-    store().pushMessage(`Could not use layer "${layer}" as the ${role}'s tap: ${errorText(err)}`, 'error');
+    store().pushMessage(`Could not use layer "${layer}" as the ${role}'s tap: ${errorText(err)}`, 'error', 'model-file');
     return false;
   } finally {
     store().byoDone();

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { CheckpointInfo } from '../train/checkpoint';
+import type { CheckpointInfo } from '../engine/checkpoint';
 
 /** An interrupted run found in IndexedDB at start-up, offered for resuming until dismissed. */
 export interface CheckpointSlice {

@@ -1,14 +1,12 @@
 // Actions of the custom-dataset card: choosing the data source, loading dropped files, training a
 // teacher on them. Nothing here touches a tensor; the engine parses and trains in the worker.
 import type { Task } from '../models/nets';
-import type { LoadDatasetOptions, RunProgress, TrainProgress, TrainTeacherRequest } from '../train/protocol';
+import type { LoadDatasetOptions, TrainTeacherRequest } from '../engine/types';
 import { changeTask, currentEngine, loadDemo } from './actions';
-import { useAppStore } from './store';
+import { store } from './store';
+import { errorText } from '../errorText';
 
 export type TaskOption = Task | 'custom';
-
-const store = () => useAppStore.getState();
-const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /** A dropped or picked file with its path relative to the dropped folder. */
 export interface PickedFile {
@@ -65,20 +63,6 @@ export async function loadDatasetFiles(files: readonly PickedFile[]): Promise<vo
   }
 }
 
-/** A teacher-training progress event as a run progress for the run bar and the store's history. */
-export function teacherRunProgress(p: TrainProgress): RunProgress {
-  return {
-    runId: p.id,
-    stage: 'teacher',
-    step: p.step,
-    total: p.total,
-    losses: { task: p.loss, total: p.loss },
-    msPerStep: p.msPerStep,
-    etaMs: p.msPerStep * (p.total - p.step),
-    numTensors: p.numTensors,
-    metric: p.metric ? { name: p.metric.name, value: p.metric.value } : undefined,
-  };
-}
 
 export function teacherRequest(): TrainTeacherRequest | null {
   const s = store();
@@ -109,7 +93,7 @@ export async function trainDatasetTeacher(): Promise<void> {
   s.clearSnapshots();
   s.runStarted('teacher', 'teacher', [null]);
   try {
-    const result = await currentEngine().trainTeacher(request, (p) => store().progressReceived(teacherRunProgress(p)));
+    const result = await currentEngine().trainTeacher(request, { onProgress: store().progressReceived });
     if (result.loaded) {
       store().demoLoaded(result.loaded);
       store().setCustomTeacher(true);

@@ -7,14 +7,12 @@ import { historyToCsv, historyToJson } from '../share/history';
 import { buildRunFile, parseRunFile, type RunConfig } from '../share/runFile';
 import { studentZip } from '../share/tfjsExport';
 import { importTokens } from '../share/tokenImport';
-import type { MaskSnapshot } from '../train/protocol';
+import type { MaskSnapshot } from '../engine/types';
 import { currentEngine, loadDemo } from './actions';
-import { useAppStore } from './store';
+import { store, useAppStore } from './store';
 import { applyTokens, readyForTokens } from './tokenActions';
 import { shownSnapshot } from './vizSlice';
-
-const store = () => useAppStore.getState();
-const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+import { errorText } from '../errorText';
 
 export const APP_NAME = 'maskd-playground';
 export const APP_VERSION = '0.1.0';

@@ -1,24 +1,31 @@
-import { describe, expect, it } from 'vitest';
-import { classifyMessage } from './messages';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useAppStore } from './store';
 
-describe('classifyMessage', () => {
-  it.each([
-    ['the total became NaN at step 12; the step was skipped and the run paused. Lower the learning rate and resume.', 'nan'],
-    ['non-finite gradient in tokens at step 3', 'nan'],
-    ['mask collapse: the masks are nearly identical (Dice overlap 0.970 > 0.95)', 'collapse'],
-    ['token 2 covers almost everything (mean mask 0.990 > 0.95)', 'collapse'],
-    ['token 5 went dark (mean mask 0.0010 < 0.01)', 'collapse'],
-    ['WebGPU device was lost: continuing on webgl from step 40', 'device-lost'],
-    ['no shipped teacher at models/detection-teacher/model.json: using a fresh, untrained teacher', 'missing-file'],
-  ])('%s -> %s', (text, kind) => {
-    const m = classifyMessage(text, 'warn');
-    expect(m.kind).toBe(kind);
-    expect(m.hint).toBeTruthy();
+const initial = useAppStore.getState();
+const s = () => useAppStore.getState();
+beforeEach(() => useAppStore.setState(initial, true));
+
+describe('notices', () => {
+  it('carry the hint of their kind, and default to error/other by level', () => {
+    s().pushMessage('the task loss became NaN at step 8; the step was skipped and the run paused', 'warn', 'nan');
+    s().pushMessage('Could not load the teacher: model.json: is not JSON', 'error', 'model-file');
+    s().pushMessage('Could not draw the masks: boom', 'error');
+    s().pushMessage('Teacher trained on your dataset for 40 steps.', 'info');
+    expect(s().messages.map((m) => [m.kind, m.level])).toEqual([
+      ['nan', 'warn'],
+      ['model-file', 'error'],
+      ['error', 'error'],
+      ['other', 'info'],
+    ]);
+    expect(s().messages[0].hint).toMatch(/Lower the learning rate/);
+    expect(s().messages[1].hint).toMatch(/loaded before are unchanged/);
+    expect(s().messages[2].hint).toBeNull();
   });
 
-  it('keeps unknown messages as they are, and errors as errors', () => {
-    expect(classifyMessage('something odd', 'warn')).toEqual({ level: 'warn', kind: 'other', text: 'something odd', hint: null });
-    expect(classifyMessage('the total became NaN at step 1', 'error').level).toBe('error');
-    expect(classifyMessage('maintenance window', 'info').kind).toBe('other');
+  it('keep the six newest, each once, and go when dismissed', () => {
+    for (let i = 1; i <= 8; i++) s().pushMessage(`note ${i}`, 'info');
+    expect(s().messages.map((m) => m.text)).toEqual(['note 3', 'note 4', 'note 5', 'note 6', 'note 7', 'note 8']);
+    s().dismissMessage(s().messages[0].id);
+    expect(s().messages.map((m) => m.text)[0]).toBe('note 4');
   });
 });

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { DemoLoaded, ModelCard } from '../train/protocol';
+import type { DemoLoaded, ModelCard } from '../engine/types';
 
 export type DemoPhase = 'idle' | 'loading' | 'ready' | 'failed';
 

@@ -1,5 +1,5 @@
 import { beforeEach, expect, it } from 'vitest';
-import type { CheckpointInfo } from '../train/checkpoint';
+import type { CheckpointInfo } from '../engine/checkpoint';
 import { connectEngine, discardStoredRun, learnMasks, resumeStoredRun, setRunLearningRate, startApp } from './actions';
 import { seriesKey } from './series';
 import { useAppStore } from './store';

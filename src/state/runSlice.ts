@@ -1,8 +1,8 @@
 import type { StateCreator } from 'zustand';
 import type { MethodName } from '../maskd/methods';
-import type { CompareRow, RunProgress, Stage } from '../train/protocol';
+import type { CompareRow, RunProgress, Stage } from '../engine/types';
 import { appendLosses, appendMetric, dropRun, seriesFromHistory, type SeriesMap } from './series';
-import type { HistoryEntry } from '../train/checkpoint';
+import type { HistoryEntry } from '../engine/checkpoint';
 
 export type RunKind = 'masks' | 'distill' | 'compare' | 'teacher';
 export type RunPhase = 'idle' | 'running' | 'paused' | 'stopping';

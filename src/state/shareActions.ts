@@ -6,11 +6,9 @@ import { decodeLink, describeDegradation, encodeLink, isShareHash, linkErrorBoun
 import type { LinkState } from '../share/linkSchema';
 import type { QuantBits } from '../share/quantize';
 import { currentEngine, startApp } from './actions';
-import { useAppStore } from './store';
+import { store } from './store';
 import { applyTokens, readyForTokens } from './tokenActions';
-
-const store = () => useAppStore.getState();
-const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+import { errorText } from '../errorText';
 
 /** What sharing needs from the browser; tests pass their own. */
 export interface ShareEnv {

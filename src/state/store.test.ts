@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useAppStore } from './store';
 import { shownSnapshot } from './vizSlice';
-import type { MaskSnapshot } from '../train/protocol';
+import type { MaskSnapshot } from '../engine/types';
 
 const initial = useAppStore.getState();
 const snap = (step: number, numTokens = 4): MaskSnapshot => ({
@@ -70,18 +70,3 @@ describe('viz slice', () => {
   });
 });
 
-describe('ui slice', () => {
-  beforeEach(() => useAppStore.setState(initial, true));
-
-  it('classifies, de-duplicates and dismisses messages', () => {
-    const s = useAppStore.getState();
-    s.pushMessage('mask collapse: tokens 1 and 3 are alike', 'warn');
-    s.pushMessage('mask collapse: tokens 1 and 3 are alike', 'warn');
-    s.pushMessage('WebGPU device lost', 'error');
-    const msgs = useAppStore.getState().messages;
-    expect(msgs.map((m) => m.kind)).toEqual(['collapse', 'device-lost']);
-    expect(msgs.every((m) => m.hint)).toBe(true);
-    s.dismissMessage(msgs[0].id);
-    expect(useAppStore.getState().messages).toHaveLength(1);
-  });
-});

@@ -24,3 +24,6 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createCheckpointSlice(...a),
   ...createByoSlice(...a),
 }));
+
+/** The store's current state, for actions (components subscribe with useAppStore instead). */
+export const store = (): AppState => useAppStore.getState();

@@ -2,19 +2,17 @@
 // drawing their masks. Shared by the share and export actions.
 import type { TokenWeightsState } from '../maskd/tokenWeights';
 import type { NamedSerializedTensor } from '../maskd/types';
-import type { TokensSet } from '../train/protocol';
+import type { TokensSet } from '../engine/types';
 import { currentEngine } from './actions';
-import { useAppStore } from './store';
+import { store, useAppStore } from './store';
 
-const store = () => useAppStore.getState();
 
-/** Replaces the engine's tokens (and preview scenes, when given) and draws the new masks. */
+/** Replaces the engine's tokens (and preview scenes, when given) and draws the new masks, which come with the reply. */
 export async function applyTokens(tokens: NamedSerializedTensor, branch?: TokenWeightsState, previewSeeds?: readonly number[]): Promise<TokensSet> {
-  const engine = currentEngine();
-  const result = await engine.setTokens({ tokens, ...(branch ? { branch } : {}), ...(previewSeeds ? { previewSeeds } : {}) });
+  const result = await currentEngine().setTokens({ tokens, ...(branch ? { branch } : {}), ...(previewSeeds ? { previewSeeds } : {}) });
   if (previewSeeds) store().setPreviewSeeds([...previewSeeds]);
-  useAppStore.setState({ tokens: result, masksTrained: true });
-  const snapshot = await engine.snapshotMasks();
+  const { snapshot, ...set } = result;
+  useAppStore.setState({ tokens: set, masksTrained: true });
   store().clearSnapshots();
   store().snapshotReceived(snapshot);
   return result;

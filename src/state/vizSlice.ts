@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { MaskSnapshot } from '../train/protocol';
+import type { MaskSnapshot } from '../engine/types';
 import type { ColormapName } from '../ui/colormap';
 import { checkSnapshotFields } from './snapshotFields';
 import { addSnapshot } from './snapshots';

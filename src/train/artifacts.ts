@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ModelArtifactsData } from './protocol';
+import type { ModelArtifactsData } from '../engine/types';
 
 export async function modelToArtifacts(model: tf.LayersModel): Promise<ModelArtifactsData> {
   let captured: ModelArtifactsData | null = null;

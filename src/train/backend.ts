@@ -4,6 +4,7 @@ import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { BACKEND_TITLES, type AdapterSummary, type BackendName, type BackendStatus, type WasmSummary } from '../backends/types';
 import { registerWasmTrainingKernels } from '../backends/wasm/register';
 import { requestedThreads } from '../backends/wasm/threads';
+import { errorText } from '../errorText';
 
 export type { AdapterSummary, BackendChoice, BackendName, BackendStatus, WasmSummary } from '../backends/types';
 export { BACKEND_NAMES, BACKEND_TITLES, isBackendChoice, isBackendName } from '../backends/types';
@@ -40,7 +41,7 @@ async function trySetBackend(name: BackendName): Promise<string | null> {
     await tf.ready();
     return null;
   } catch (err) {
-    return `${name} threw: ${err instanceof Error ? err.message : String(err)}`;
+    return `${name} threw: ${errorText(err)}`;
   }
 }
 

@@ -2,7 +2,7 @@
 // checks: a total of Infinity would accept any step, an lr of Infinity would train on it.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { validateCheckpoint, type Checkpoint } from './checkpoint';
+import { validateCheckpoint, type Checkpoint } from '../engine/checkpoint';
 
 const arr = (name: string, shape: number[]) => ({ name, shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)) });
 

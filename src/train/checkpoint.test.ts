@@ -9,7 +9,7 @@ import {
   validateCheckpoint,
   type Checkpoint,
   type CompareProgress,
-} from './checkpoint';
+} from '../engine/checkpoint';
 import { copyCheckpoint } from './runCheckpointer';
 
 const arr = (name: string, shape: number[], fill = 1) => ({ name, shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(fill) });

@@ -1,7 +1,7 @@
 // The latest training checkpoint in IndexedDB (works in the worker and the page). A thin adapter:
 // one database, one object store, one key; what goes in is checked by validateCheckpoint on the
 // way out. Tested in the browser (e2e/robust.spec.ts); the data logic is in checkpoint.ts.
-import { validateCheckpoint, type Checkpoint } from './checkpoint';
+import { validateCheckpoint, type Checkpoint } from '../engine/checkpoint';
 
 const DB_NAME = 'maskd-playground';
 const STORE = 'checkpoints';

@@ -8,9 +8,9 @@ import type { TokenWeightBranch } from '../maskd/tokenWeights';
 import type { Task } from '../models/nets';
 import { disposeModel } from '../models/disposeModel';
 import type { SplitModel } from '../models/split';
-import type { Checkpoint } from './checkpoint';
+import type { Checkpoint } from '../engine/checkpoint';
 import { digitSource, type DataSource } from './dataSource';
-import type { LoadDemoOptions, ModelArtifactsData } from './protocol';
+import type { LoadDemoOptions, ModelArtifactsData } from '../engine/types';
 import { branchFromArrays, tokensFromArray } from './runState';
 import { releaseUser, type UserModels } from './userModels';
 
@@ -68,15 +68,18 @@ export function demoSource(pools: DigitPools, task: Task, size: number): DataSou
   return digitSource(pools, task, sceneForSize(size), size, { valSeed: VAL_SEED, previewSeed: PREVIEW_SEED, previewCount: PREVIEW_COUNT });
 }
 
+/** Puts `tokens` (+ `branch`) in the demo, freeing the ones they replace: the one place tokens change hands. */
+export function installTokens(demo: Demo, tokens: ReceptiveTokens | null, branch: TokenWeightBranch | null): void {
+  if (demo.tokens !== tokens) demo.tokens?.dispose();
+  if (demo.branch !== branch) demo.branch?.dispose();
+  demo.tokens = tokens;
+  demo.branch = branch;
+}
+
 /** Stage 2 resumes with the tokens it was run with (not whatever the reloaded demo ships). */
 export function replaceTokens(demo: Demo, from: Checkpoint): void {
   if (!from.tokens) return;
-  const tokens = tokensFromArray(from.tokens);
-  const branch = from.branch ? branchFromArrays(from.branch) : null;
-  demo.tokens?.dispose();
-  demo.branch?.dispose();
-  demo.tokens = tokens;
-  demo.branch = branch;
+  installTokens(demo, tokensFromArray(from.tokens), from.branch ? branchFromArrays(from.branch) : null);
 }
 
 export function disposeDemo(d: Demo): void {

@@ -7,7 +7,8 @@ import { TokenWeightBranch } from '../maskd/tokenWeights';
 import { modelCost } from '../models/flops';
 import { buildTeacher, TAP_LAYER, type Task } from '../models/nets';
 import type { SplitModel } from '../models/split';
-import type { ModelCard, TokensFile } from './protocol';
+import type { ModelCard, TokensFile } from '../engine/types';
+import { errorText } from '../errorText';
 
 /** Fetches a shipped file (a `fetch` of its own, e.g. one that reads files in Node); the platform's `fetch` when none is given. */
 export type FetchFunc = typeof fetch;
@@ -79,7 +80,7 @@ export async function loadShippedTokens(
     const branch = file.branch ? TokenWeightBranch.deserialize(file.branch) : null;
     return { tokens, branch };
   } catch (err) {
-    warnings.push(`the shipped ${task} tokens could not be used (${err instanceof Error ? err.message : String(err)}): run mask learning`);
+    warnings.push(`the shipped ${task} tokens could not be used (${errorText(err)}): run mask learning`);
     return null;
   }
 }

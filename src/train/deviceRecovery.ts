@@ -2,11 +2,12 @@
 // and, during a run, runs it again from the run's latest checkpoint.
 import * as tf from '@tensorflow/tfjs';
 import type { Task } from '../models/nets';
+import { errorText } from '../errorText';
 import { initBackend, selfCheck, type BackendName } from './backend';
-import type { Checkpoint } from './checkpoint';
+import type { Checkpoint } from '../engine/checkpoint';
 import { replaceTokens } from './demo';
 import type { DeviceLoss } from './deviceWatch';
-import type { LoadDemoOptions } from './protocol';
+import type { LoadDemoOptions } from '../engine/types';
 import type { RunContext } from './runLoop';
 import { setModelWeights } from './runState';
 
@@ -61,7 +62,7 @@ export class DeviceRecovery {
         await this.moveOffLostDevice(loss, undefined, 'idle');
         this.watchIdleLoss(busy);
       } catch (err) {
-        post({ type: 'error', message: `${err instanceof Error ? err.message : String(err)}: reload the page` });
+        post({ type: 'error', message: `${errorText(err)}: reload the page` });
       }
     });
   }
@@ -104,15 +105,13 @@ export class DeviceRecovery {
       if (last.kind === 'distill' && last.student) setModelWeights(host.requireDemo().student, last.student, 'student');
     }
     const reason = `the WebGPU device was lost (${loss.reason}${loss.message ? `: ${loss.message}` : ''})`;
-    host.post({
-      type: 'warning',
-      message:
-        during === 'run'
-          ? `${reason} at step ${host.control.step}. The engine moved to ${status.backend} and continues the run from its last ` +
-            `checkpoint (step ${from?.step ?? 0}); the history is kept. Training is slower there.`
-          : `${reason} while no run was training. The engine moved to ${status.backend} and reloaded the models there` +
-            `${last ? ' (with the last run’s tokens and student)' : ''}. Training is slower there.`,
-    });
+    const text =
+      during === 'run'
+        ? `${reason} at step ${host.control.step}. The engine moved to ${status.backend} and continues the run from its last ` +
+          `checkpoint (step ${from?.step ?? 0}); the history is kept.`
+        : `${reason} while no run was training. The engine moved to ${status.backend} and reloaded the models there` +
+          `${last ? ' (with the last run’s tokens and student)' : ''}.`;
+    host.post({ type: 'warning', warning: { kind: 'device-lost', text, ...(during === 'run' ? { step: host.control.step } : {}) } });
     host.post({ type: 'backendChanged', status: { ...status, fallbackReason: reason }, reason });
   }
 }

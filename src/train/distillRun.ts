@@ -7,12 +7,12 @@ import { disposeModel } from '../models/disposeModel';
 import { buildStudent, TAP_LAYER } from '../models/nets';
 import { splitAtLayer } from '../models/split';
 import { modelToArtifacts } from './artifacts';
-import type { Checkpoint, CompareProgress } from './checkpoint';
+import type { Checkpoint, CompareProgress } from '../engine/checkpoint';
 import { DEFAULT_VAL_COUNT } from './demo';
 import { Distiller } from './distillStage';
 import { loadOptimizerState } from './optimizerState';
-import type { CompareRow, DistillConfig, ModelArtifactsData, RunProgress } from './protocol';
-import { guardedStep, RunProgressSender, sendSnapshot, StepTimer, stepProgress, type RunContext } from './runLoop';
+import type { CompareRow, DistillConfig, ModelArtifactsData, RunProgress } from '../engine/types';
+import { guardedStep, RunProgressSender, sendProgress, sendSnapshot, StepTimer, stepProgress, type RunContext } from './runLoop';
 import {
   arraysToTensors,
   branchToArrays,
@@ -85,7 +85,7 @@ export async function runDistill(
     throw err;
   }
   const val = demo.source.valSet(config.valCount ?? DEFAULT_VAL_COUNT);
-  const progress = new RunProgressSender(ctx, id);
+  const progress = new RunProgressSender((p) => sendProgress(ctx, id, p));
   const snapshots = new ProgressThrottle(1000);
   const timer = new StepTimer();
   const curve: [number, number][] = [];
@@ -125,7 +125,7 @@ export async function runDistill(
           total: config.steps,
           backend: tf.getBackend(),
         },
-        () => captureDistill(ctx, distiller, student),
+        () => ctx.device.guard(captureDistill(ctx, distiller, student)),
         from?.history,
       );
     }
@@ -137,7 +137,7 @@ export async function runDistill(
       const last = report.step === config.steps;
       let metric: RunProgress['metric'];
       if (report.step % config.evalEvery === 0 || last) {
-        const m = await distiller.evaluate(val);
+        const m = await ctx.device.guard(distiller.evaluate(val));
         curve.push([report.step, m.primary]);
         metric = { name: adapter.metricName, value: m.primary };
       }

@@ -5,10 +5,11 @@
 import { beforeAll, expect, it } from 'vitest';
 import { useWasmBackend } from '../backends/wasm/node';
 import { loadDigitsNode } from '../data/digitsNode';
-import type { Checkpoint } from './checkpoint';
+import type { Checkpoint } from '../engine/checkpoint';
 import type { CheckpointSink } from './checkpointStore';
 import { EngineSession } from './engineSession';
-import type { DistillConfig, EngineEvent, MaskStageConfig, RunProgress } from './protocol';
+import type { EngineEvent } from '../engine/contract';
+import type { DistillConfig, MaskStageConfig, RunProgress } from '../engine/types';
 
 beforeAll(async () => {
   await useWasmBackend();
@@ -47,7 +48,7 @@ const values = (c: Checkpoint) =>
     .filter((a) => a !== null)
     .map((a) => [a.name.replace(/_\d+/g, ''), Array.from(a.data)]);
 
-const progressOf = (events: EngineEvent[]): RunProgress[] => events.flatMap((e) => (e.type === 'runProgress' ? [e.progress] : []));
+const progressOf = (events: EngineEvent[]): RunProgress[] => events.flatMap((e) => (e.type === 'progress' ? [e.progress] : []));
 
 it('stage 1 resumed from its step-4 checkpoint ends exactly where the straight run ended', async () => {
   const sink = recordingSink();
@@ -141,8 +142,11 @@ it('an injected NaN skips the step and pauses with the last good state stored; a
   const at = s.control.step;
   await new Promise((r) => setTimeout(r, 100));
   expect(s.control.step).toBe(at);
-  const warning = events.find((e) => e.type === 'warning' && /became/.test(e.message));
-  expect(warning?.type === 'warning' && warning.message).toBe(
+  const warnings = events.flatMap((e) => (e.type === 'warning' ? [e.warning] : []));
+  // Said once, with its kind and step (the pause carries the same text as its reason, not as a second warning).
+  expect(warnings).toHaveLength(1);
+  expect(warnings[0]).toMatchObject({ kind: 'nan', step: at + 1 });
+  expect(warnings[0].text).toBe(
     `the task loss became NaN at step ${at + 1}; the step was skipped and the run paused. Lower the learning rate and resume.`,
   );
   // The pause stored the state before the bad step: same step, all finite.

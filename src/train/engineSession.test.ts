@@ -3,7 +3,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { useWasmBackend } from '../backends/wasm/node';
 import { loadDigitsNode } from '../data/digitsNode';
 import { EngineSession } from './engineSession';
-import type { EngineEvent } from './protocol';
+import type { EngineEvent } from '../engine/contract';
 
 beforeAll(async () => {
   await useWasmBackend();
@@ -24,8 +24,8 @@ it('loads a tiny demo, learns masks, distills and compares, posting progress and
   const snaps = events.flatMap((e) => (e.type === 'snapshot' ? [e.snapshot] : []));
   expect(snaps[0].masks).toHaveLength(4 * 4 * 4 * 3);
   expect(snaps[0].images).toHaveLength(4 * 16 * 16 * 3);
-  const last = events.filter((e) => e.type === 'runProgress').at(-1);
-  expect(last?.type === 'runProgress' && last.progress.step).toBe(3);
+  const last = events.filter((e) => e.type === 'progress').at(-1);
+  expect(last?.type === 'progress' && last.progress.step).toBe(3);
 
   const n0 = tf.memory().numTensors;
   const d = await s.distill(2, { method: 'maskd', params: { customMask: false }, steps: 2, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 2, valCount: 2 });
@@ -96,8 +96,7 @@ it('custom dataset: a failed load keeps the loaded one; a teacher trains on it a
 
   const n0 = tf.memory().numTensors;
   const req = { task: 'segmentation' as const, steps: 3, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 2, valCount: 64, valSeed: 1, source: 'custom' as const };
-  const done = await s.trainDatasetTeacher(5, req);
-  if (done.type !== 'teacherDone') throw new Error(done.type);
+  const done = await s.trainTeacher(5, req);
   expect(done.step).toBe(3);
   expect(done.stopped).toBe(false);
   expect(done.metric).toBeGreaterThanOrEqual(0);
@@ -105,7 +104,7 @@ it('custom dataset: a failed load keeps the loaded one; a teacher trains on it a
   expect(done.loaded?.teacher.source).toMatch(/^dataset:segmentation-teacher · sha256:[0-9a-f]{64}$/);
   const progress = events.flatMap((e) => (e.type === 'progress' ? [e.progress] : []));
   expect(progress.at(-1)?.step).toBe(3);
-  expect(progress.every((p) => Number.isFinite(p.loss))).toBe(true);
+  expect(progress.every((p) => p.stage === 'teacher' && Number.isFinite(p.losses.task))).toBe(true);
   expect(progress.find((p) => p.metric)?.metric?.name).toBe('mIoU');
   // The teacher and a fresh student stay; the trainer left nothing else behind.
   const held = tf.memory().numTensors - n0;
@@ -114,7 +113,7 @@ it('custom dataset: a failed load keeps the loaded one; a teacher trains on it a
   const counts: number[] = [];
   const teacherSession = new EngineSession((e) => e.type === 'progress' && counts.push(e.progress.numTensors));
   await teacherSession.loadDataset(sets['seg-valid'].files, { inputSize: 16 });
-  await teacherSession.trainDatasetTeacher(1, { ...req, steps: 4, evalEvery: 1 });
+  await teacherSession.trainTeacher(1, { ...req, steps: 4, evalEvery: 1 });
   expect(counts).toHaveLength(4);
   expect(new Set(counts.slice(1)).size).toBe(1);
   teacherSession.dispose();
@@ -136,8 +135,7 @@ it('custom detection teacher: classes from the JSON size the head', async () => 
   const summary = await s.loadDataset(makeDatasetFixtures()['det-valid'].files, { inputSize: 16 });
   expect(summary).toMatchObject({ task: 'detection', numClasses: 2, classNames: ['square', 'disc'] });
   expect(summary.previews[0].labels).toBeNull();
-  const done = await s.trainDatasetTeacher(1, { task: 'segmentation', steps: 2, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 2, valCount: 8, valSeed: 1, source: 'custom' });
-  if (done.type !== 'teacherDone') throw new Error(done.type);
+  const done = await s.trainTeacher(1, { task: 'segmentation', steps: 2, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 2, valCount: 8, valSeed: 1, source: 'custom' });
   expect(done.loaded?.teacher.source).toMatch(/^dataset:detection-teacher · sha256:[0-9a-f]{64}$/);
   const d = await s.distill(2, { method: 'fitnet', params: {}, steps: 1, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 1, valCount: 8 });
   expect(d.metricName).toBe('AP@0.5');
@@ -147,7 +145,7 @@ it('custom detection teacher: classes from the JSON size the head', async () => 
 it('training a dataset teacher without a dataset says what to do', async () => {
   const s = new EngineSession(() => {});
   await expect(
-    s.trainDatasetTeacher(1, { task: 'segmentation', steps: 1, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 1, valCount: 1, valSeed: 1, source: 'custom' }),
+    s.trainTeacher(1, { task: 'segmentation', steps: 1, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 1, valCount: 1, valSeed: 1, source: 'custom' }),
   ).rejects.toThrow(/no dataset is loaded: drop a dataset folder first/);
 });
 
@@ -155,7 +153,7 @@ it('dataset teacher training obeys pause and stop (the run bar’s controls)', a
   const { makeDatasetFixtures } = await import('../../scripts/make-dataset-fixtures.mjs');
   const s = new EngineSession(() => {});
   await s.loadDataset(makeDatasetFixtures()['seg-valid'].files, { inputSize: 16 });
-  const run = s.trainDatasetTeacher(1, { task: 'segmentation', steps: 200, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 1000, valCount: 2, valSeed: 1, source: 'custom' });
+  const run = s.trainTeacher(1, { task: 'segmentation', steps: 200, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 1000, valCount: 2, valSeed: 1, source: 'custom' });
   for (let i = 0; i < 400 && s.control.step < 1; i++) await new Promise((r) => setTimeout(r, 10));
   s.control.pause();
   await new Promise((r) => setTimeout(r, 300));
@@ -167,7 +165,6 @@ it('dataset teacher training obeys pause and stop (the run bar’s controls)', a
   expect(s.control.step).toBe(at + 1);
   s.control.stop();
   const done = await run;
-  if (done.type !== 'teacherDone') throw new Error(done.type);
   expect(done.stopped).toBe(true);
   expect(done.step).toBe(at + 1);
   expect(done.loaded?.teacher.source).toMatch(/^dataset:segmentation-teacher · sha256:[0-9a-f]{64}$/);

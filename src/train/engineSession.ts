@@ -8,17 +8,16 @@ import type { DigitPools } from '../data/digits';
 import { generateScene } from '../data/scenes';
 import type { MethodName } from '../maskd/methods';
 import { disposeModel } from '../models/disposeModel';
-import { buildStudent, TAP_LAYER, type Task } from '../models/nets';
+import { buildStudent, buildTeacher, TAP_LAYER, type Task } from '../models/nets';
 import { splitAtLayer } from '../models/split';
-import { modelToArtifacts } from './artifacts';
+import { artifactsToModel, modelToArtifacts } from './artifacts';
 import { BACKEND_PREFERENCE, type BackendName } from './backend';
-import { checkpointInfo, validateCheckpoint, type Checkpoint, type CheckpointInfo, type CompareProgress, type HistoryEntry } from './checkpoint';
+import { checkpointInfo, validateCheckpoint, type Checkpoint, type CheckpointInfo, type CompareProgress, type HistoryEntry } from '../engine/checkpoint';
 import type { CheckpointSink } from './checkpointStore';
 import { contentSource } from './contentHash';
-import { trainTeacherOn } from './customTeacher';
-import { customSource, type DataSource } from './dataSource';
+import { customSource, digitSource, type DataSource } from './dataSource';
 import { datasetSummary } from './datasetSummary';
-import { DEFAULT_VAL_COUNT, demoOnSource, demoSource, disposeDemo, replaceTokens, sceneForSize, VAL_SEED, type Demo } from './demo';
+import { DEFAULT_VAL_COUNT, demoOnSource, demoSource, disposeDemo, installTokens, PREVIEW_COUNT, PREVIEW_SEED, replaceTokens, sceneForSize, VAL_SEED, type Demo } from './demo';
 import { loadShippedTokens, loadTeacher, modelCard, type FetchFunc } from './demoModels';
 import { DeviceRecovery } from './deviceRecovery';
 import { DeviceWatch } from './deviceWatch';
@@ -32,12 +31,12 @@ import type {
   DemoLoaded,
   DistillConfig,
   DistillResult,
-  EngineEvent,
   EvaluateResult,
   EvaluateTarget,
   LoadDatasetOptions,
   LoadDemoOptions,
   LoadModelsRequest,
+  MaskSnapshot,
   MaskStageConfig,
   MasksResult,
   ModelRole,
@@ -45,23 +44,24 @@ import type {
   ResumeResult,
   SetTokensRequest,
   StudentExport,
+  TeacherResult,
   TokensFile,
   TokensSet,
   TrainTeacherRequest,
-} from './protocol';
+} from '../engine/types';
 import { copyCheckpoint, RunCheckpointer } from './runCheckpointer';
 import { RunControl } from './runControl';
-import { sendSnapshot, type LiveRun, type Post, type RunContext } from './runLoop';
+import { demoSnapshot, type LiveRun, type Post, type RunContext } from './runLoop';
+import { runTeacher } from './teacherRun';
 import { reseedKernels } from './seededInit';
 import { taskAdapter } from './tasks';
 import { importTokens } from './tokenImport';
 import { buildUserDemo, retapDemo, type UserDemo } from './userModels';
 import { buildUserDemoOnDataset } from './userModelsOnDataset';
+import { errorText } from '../errorText';
 
 export { PREVIEW_COUNT, PREVIEW_SEED, sceneForSize, VAL_SEED, type Demo } from './demo';
 export type { Post } from './runLoop';
-
-const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export class EngineSession {
   pools: DigitPools | null = null;
@@ -88,7 +88,7 @@ export class EngineSession {
     private readonly sink: CheckpointSink | null = null,
   ) {
     this.control = new RunControl((info) => post({ type: 'pauseState', info }));
-    this.checkpoints = new RunCheckpointer(sink, (message) => post({ type: 'warning', message }));
+    this.checkpoints = new RunCheckpointer(sink, (text) => post({ type: 'warning', warning: { kind: 'checkpoint', text } }));
     this.runContext = {
       post,
       control: this.control,
@@ -145,13 +145,14 @@ export class EngineSession {
       base,
       options,
     };
-    for (const w of warnings) this.post({ type: 'warning', message: w });
     const studentSplit = splitAtLayer(student, TAP_LAYER);
     return {
       teacher: modelCard(loaded.model, teacherSplit, 'teacher', loaded.shipped ? `builtin:${task}-teacher` : `fresh:${task}-teacher`, loaded.metric),
       student: modelCard(student, studentSplit, 'student', `fresh:${task}-student`),
       tokens: shipped ? { numTokens: shipped.tokens.numTokens, channels: shipped.tokens.channels, tokenWeights: shipped.branch !== null } : null,
       warnings,
+      // Not this.snapshot(): a demo reloaded while moving off a lost device must not wait for that move.
+      snapshot: shipped ? await demoSnapshot(this.demo, 0, 'masks') : null,
     };
   }
 
@@ -206,11 +207,10 @@ export class EngineSession {
     return rows;
   }
 
-  async snapshot(id: number): Promise<void> {
+  /** The current tokens' masks on the preview scenes. */
+  async snapshot(): Promise<MaskSnapshot> {
     await this.recovery.inProgress;
-    const demo = this.requireDemo();
-    if (!demo.tokens) throw new Error('there are no receptive tokens yet: run mask learning or load shipped tokens');
-    await sendSnapshot(this.runContext, id, this.control.step, 'masks');
+    return demoSnapshot(this.requireDemo(), this.control.step, 'masks');
   }
 
   /** The current tokens (+ branch) as the shipped-file format, with `meta` for the record. */
@@ -234,14 +234,40 @@ export class EngineSession {
     return this.custom;
   }
 
-  /** Trains a fresh teacher on the custom dataset; it becomes the session's teacher (fresh student, no tokens). */
-  async trainDatasetTeacher(id: number, req: TrainTeacherRequest): Promise<EngineEvent> {
-    const source = this.custom;
-    if (!source) throw new Error('no dataset is loaded: drop a dataset folder first');
-    const run = await trainTeacherOn(id, source, req, this.control, this.post);
-    const label = await contentSource(`dataset:${source.task}-teacher`, new Uint8Array(run.artifacts.weightData));
-    const loaded = this.adoptTeacher(run.model, source, label, { name: run.metricName, value: run.metric }, req.seed);
-    return { type: 'teacherDone', id, artifacts: run.artifacts, optimizer: run.optimizer, step: run.step, metric: run.metric, stopped: run.stopped, loaded };
+  /**
+   * One teacher run: a demo net on the digit scenes (the teacher, or the student alone as the
+   * no-distillation baseline), or with `source: 'custom'` a fresh teacher on the loaded dataset,
+   * which then becomes the session's teacher (fresh student, no tokens).
+   */
+  async trainTeacher(id: number, req: TrainTeacherRequest): Promise<TeacherResult> {
+    if (req.source === 'custom') {
+      const source = this.custom;
+      if (!source) throw new Error('no dataset is loaded: drop a dataset folder first');
+      const model = buildTeacher(source.task, { inputShape: source.inputShape, numClasses: source.numClasses });
+      reseedKernels(model, req.seed);
+      try {
+        const { metricName, ...run } = await runTeacher(this.runContext, id, req, source, model);
+        const label = await contentSource(`dataset:${source.task}-teacher`, new Uint8Array(run.artifacts.weightData));
+        return { ...run, loaded: this.adoptTeacher(model, source, label, { name: metricName, value: run.metric }, req.seed) };
+      } catch (err) {
+        disposeModel(model);
+        throw err;
+      }
+    }
+    const source = digitSource(this.requirePools(), req.task, {}, 64, { valSeed: req.valSeed, previewSeed: PREVIEW_SEED, previewCount: PREVIEW_COUNT });
+    let model: tf.LayersModel;
+    if (req.initial) {
+      model = await artifactsToModel(req.initial);
+    } else {
+      model = (req.model === 'student' ? buildStudent : buildTeacher)(req.task);
+      reseedKernels(model, req.seed);
+    }
+    try {
+      const { metricName: _name, ...run } = await runTeacher(this.runContext, id, req, source, model);
+      return run;
+    } finally {
+      disposeModel(model);
+    }
   }
 
   /** Makes `teacher` (trained on `source`) the session's teacher, with a fresh seeded student and no tokens. */
@@ -257,6 +283,7 @@ export class EngineSession {
       student: modelCard(student, studentSplit, 'student', `fresh:${source.task}-student`),
       tokens: null,
       warnings: [],
+      snapshot: null,
     };
   }
 
@@ -316,7 +343,7 @@ export class EngineSession {
       return c ? checkpointInfo(c) : null;
     } catch (err) {
       await this.sink.clear().catch(() => {});
-      this.post({ type: 'warning', message: `a stored checkpoint could not be read and was discarded (${errorText(err)})` });
+      this.post({ type: 'warning', warning: { kind: 'checkpoint', text: `a stored checkpoint could not be read and was discarded (${errorText(err)})` } });
       return null;
     }
   }
@@ -352,20 +379,27 @@ export class EngineSession {
     this.disposeDemo();
   }
 
-  /** Replaces the tokens (+ branch) with imported ones, checked against the teacher; optionally the preview scenes. */
+  /**
+   * Replaces the tokens (+ branch) with imported ones, checked against the teacher, and optionally
+   * the preview scenes. Their masks are drawn first: only when that worked does anything change
+   * (the old tokens are freed), and the reply carries the masks.
+   */
   async setTokens(request: SetTokensRequest): Promise<TokensSet> {
     const demo = this.requireDemo();
     const { tokens, branch } = importTokens(demo, request);
-    demo.tokens?.dispose();
-    demo.branch?.dispose();
-    demo.tokens = tokens;
-    demo.branch = branch;
     const seeds = request.previewSeeds;
-    if (seeds) {
-      const pools = this.requirePools();
-      this.demo = { ...demo, previews: seeds.map((s) => generateScene(pools.val, s, sceneForSize(demo.inputShape[0]))) };
+    const previews = seeds ? seeds.map((s) => generateScene(this.requirePools().val, s, sceneForSize(demo.inputShape[0]))) : demo.previews;
+    let snapshot: MaskSnapshot;
+    try {
+      snapshot = await demoSnapshot({ ...demo, tokens, branch, previews }, this.control.step, 'masks');
+    } catch (err) {
+      tokens.dispose();
+      branch?.dispose();
+      throw err;
     }
-    return { numTokens: tokens.numTokens, channels: tokens.channels, tokenWeights: branch !== null };
+    installTokens(demo, tokens, branch);
+    if (seeds) this.demo = { ...demo, previews };
+    return { numTokens: tokens.numTokens, channels: tokens.channels, tokenWeights: branch !== null, snapshot };
   }
 
   /** The current student and the align module trained with it, as tfjs model artifacts. */
@@ -401,7 +435,6 @@ export class EngineSession {
   private swapUserDemo(built: UserDemo): ModelsLoaded {
     this.demo = built.demo;
     built.disposeOld();
-    for (const w of built.result.warnings) this.post({ type: 'warning', message: w });
     return built.result;
   }
 

@@ -6,7 +6,7 @@ import { diceDiversity, maskedAggregate, receptiveMasks } from '../maskd/index';
 import { ReceptiveTokens } from '../maskd/tokens';
 import { TokenWeightBranch } from '../maskd/tokenWeights';
 import type { SplitModel } from '../models/split';
-import type { MaskStageConfig } from './protocol';
+import type { MaskStageConfig } from '../engine/types';
 import { cosineLr, setLearningRate } from './schedule';
 import { firstNonFinite, NonFiniteStepError, squaredNorm, type SceneSource } from './stageCommon';
 import type { TaskAdapter } from './tasks';

@@ -1,11 +1,12 @@
 // One stage-1 run: receptive tokens learnt on the demo's teacher, with progress, snapshots,
 // checkpoints, pause/stop and collapse warnings.
 import * as tf from '@tensorflow/tfjs';
-import type { Checkpoint } from './checkpoint';
+import type { Checkpoint } from '../engine/checkpoint';
+import { installTokens } from './demo';
 import { MaskLearner } from './maskStage';
 import { loadOptimizerState } from './optimizerState';
-import type { MaskStageConfig, MasksResult } from './protocol';
-import { guardedStep, RunProgressSender, sendSnapshot, StepTimer, stepProgress, type RunContext } from './runLoop';
+import type { MaskStageConfig, MasksResult } from '../engine/types';
+import { guardedStep, RunProgressSender, sendProgress, sendSnapshot, StepTimer, stepProgress, type RunContext } from './runLoop';
 import { branchFromArrays, branchToArrays, readOptimizerState, tokensFromArray, tokensToArray } from './runState';
 import { taskAdapter } from './tasks';
 import { ProgressThrottle } from './throttle';
@@ -22,11 +23,8 @@ export async function runMaskStage(ctx: RunContext, id: number, config: MaskStag
     ...(from?.tokens ? { tokens: tokensFromArray(from.tokens), branch: from.branch ? branchFromArrays(from.branch) : null } : {}),
   });
   // The new tokens replace the old ones now, so a snapshot while paused shows them.
-  demo.tokens?.dispose();
-  demo.branch?.dispose();
-  demo.tokens = learner.tokens;
-  demo.branch = learner.branch;
-  const progress = new RunProgressSender(ctx, id);
+  installTokens(demo, learner.tokens, learner.branch);
+  const progress = new RunProgressSender((p) => sendProgress(ctx, id, p));
   const snapshots = new ProgressThrottle(1000);
   let snapshotStep = -1;
   const snapshot = async (step: number) => {
@@ -52,16 +50,20 @@ export async function runMaskStage(ctx: RunContext, id: number, config: MaskStag
     ctx.setLive({ trainer: learner, student: null });
     await checkpoints.begin(
       { kind: 'masks', config, task: demo.task, inputSize: demo.inputShape[0], total: config.steps, backend: tf.getBackend() },
-      async () => ({
-        step: learner.step,
-        lr: learner.baseLr,
-        tokens: await tokensToArray(learner.tokens),
-        branch: learner.branch ? await branchToArrays(learner.branch) : null,
-        student: null,
-        align: null,
-        optimizer: await readOptimizerState(learner.optimizer),
-        best: null,
-      }),
+      // Reads, like every read of a run, are guarded: on a lost device they would never settle.
+      () =>
+        ctx.device.guard(
+          (async () => ({
+            step: learner.step,
+            lr: learner.baseLr,
+            tokens: await tokensToArray(learner.tokens),
+            branch: learner.branch ? await branchToArrays(learner.branch) : null,
+            student: null,
+            align: null,
+            optimizer: await readOptimizerState(learner.optimizer),
+            best: null,
+          }))(),
+        ),
       from?.history,
     );
     await snapshot(learner.step);
@@ -73,7 +75,7 @@ export async function runMaskStage(ctx: RunContext, id: number, config: MaskStag
       const judged = report.step >= Math.min(config.steps, Math.max(20, Math.round(0.1 * config.steps)));
       if (report.collapse && judged && !collapseWarned) {
         collapseWarned = true;
-        ctx.post({ type: 'warning', message: `mask collapse at step ${report.step}: ${report.collapse}` });
+        ctx.post({ type: 'warning', warning: { kind: 'collapse', text: `mask collapse at step ${report.step}: ${report.collapse}`, step: report.step } });
       }
       const last = report.step === config.steps;
       progress.offer(
@@ -88,6 +90,8 @@ export async function runMaskStage(ctx: RunContext, id: number, config: MaskStag
       if (snapshots.ready() || last || control.isPaused) await snapshot(report.step);
       await checkpoints.afterStep(report.step);
     }
+    // A stopped run ends with the masks of its last step too.
+    if (snapshotStep !== learner.step) await snapshot(learner.step);
     await checkpoints.end();
     return { step: learner.step, stopped: learner.step < config.steps };
   } catch (err) {

@@ -12,10 +12,11 @@ import {
   type CheckpointReason,
   type CheckpointRun,
   type HistoryEntry,
-} from './checkpoint';
+} from '../engine/checkpoint';
 import type { CheckpointSink } from './checkpointStore';
-import type { RunProgress } from './protocol';
+import type { RunProgress } from '../engine/types';
 import { copyArrays } from './runState';
+import { errorText } from '../errorText';
 
 /** The live part of a checkpoint, read from the run's tensors at a step boundary. */
 export type CheckpointState = Pick<Checkpoint, 'step' | 'lr' | 'tokens' | 'branch' | 'student' | 'align' | 'optimizer' | 'best'>;
@@ -145,6 +146,6 @@ export class RunCheckpointer {
   private enqueue(write: () => Promise<void> | undefined): void {
     this.writes = this.writes
       .then(write)
-      .catch((err: unknown) => this.onError(`the checkpoint could not be stored: ${err instanceof Error ? err.message : String(err)}`));
+      .catch((err: unknown) => this.onError(`the checkpoint could not be stored: ${errorText(err)}`));
   }
 }

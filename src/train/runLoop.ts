@@ -5,10 +5,12 @@ import type { Demo } from './demo';
 import type { DeviceWatch } from './deviceWatch';
 import type { Distiller } from './distillStage';
 import type { MaskLearner } from './maskStage';
-import type { EngineEvent, RunProgress } from './protocol';
+import type { EngineEvent } from '../engine/contract';
+import type { MaskSnapshot, RunProgress } from '../engine/types';
 import type { RunCheckpointer } from './runCheckpointer';
 import type { RunControl } from './runControl';
-import { maskSnapshot, snapshotTransfer, type StudentView } from './snapshot';
+import { snapshotTransfer } from '../engine/transfer';
+import { maskSnapshot, type StudentView } from './snapshot';
 import { NonFiniteStepError } from './stageCommon';
 import { ProgressThrottle } from './throttle';
 
@@ -58,7 +60,7 @@ export async function guardedStep<R extends { step: number }>(
     return report;
   } catch (err) {
     if (!(err instanceof NonFiniteStepError)) throw err;
-    ctx.post({ type: 'warning', message: err.message });
+    ctx.post({ type: 'warning', warning: { kind: 'nan', text: err.message, step: err.step } });
     ctx.control.pause(err.message);
     return null;
   }
@@ -71,7 +73,7 @@ export function stepProgress(id: number, step: number, total: number, losses: Ru
 
 export function sendProgress(ctx: RunContext, id: number, progress: RunProgress): void {
   ctx.checkpoints.record(progress);
-  ctx.post({ type: 'runProgress', id, progress });
+  ctx.post({ type: 'progress', id, progress });
 }
 
 /**
@@ -83,9 +85,9 @@ export class RunProgressSender {
   private readonly throttle: ProgressThrottle;
   private unsent: RunProgress | null = null;
 
+  /** `send` posts one progress (a stage's also records it for its checkpoints: see `sendProgress`). */
   constructor(
-    private readonly ctx: RunContext,
-    private readonly id: number,
+    private readonly send: (progress: RunProgress) => void,
     intervalMs = 250,
   ) {
     this.throttle = new ProgressThrottle(intervalMs);
@@ -94,7 +96,7 @@ export class RunProgressSender {
   /** Sends `progress` now when forced (or the interval has passed); otherwise keeps it for `flush`. */
   offer(progress: RunProgress, force: boolean): void {
     if (force || this.throttle.ready()) {
-      sendProgress(this.ctx, this.id, progress);
+      this.send(progress);
       this.unsent = null;
     } else {
       this.unsent = progress;
@@ -104,14 +106,14 @@ export class RunProgressSender {
   /** Sends the step kept back, if any; true when one was sent. */
   flush(): boolean {
     if (!this.unsent) return false;
-    sendProgress(this.ctx, this.id, this.unsent);
+    this.send(this.unsent);
     this.unsent = null;
     return true;
   }
 }
 
 export async function sendSnapshot(
-  ctx: Pick<RunContext, 'post' | 'requireDemo'>,
+  ctx: Pick<RunContext, 'post' | 'requireDemo' | 'device'>,
   id: number,
   step: number,
   stage: 'masks' | 'distill',
@@ -119,9 +121,12 @@ export async function sendSnapshot(
 ): Promise<void> {
   const demo = ctx.requireDemo();
   if (!demo.tokens) return;
-  const snapshot = await maskSnapshot(demo.teacherSplit.backbone, demo.tokens, demo.branch, demo.previews, step, stage, {
-    task: demo.task,
-    student,
-  });
+  const snapshot = await ctx.device.guard(demoSnapshot(demo, step, stage, student));
   ctx.post({ type: 'snapshot', id, snapshot }, snapshotTransfer(snapshot));
+}
+
+/** The masks of the demo's tokens on its preview scenes (it must have tokens). */
+export function demoSnapshot(demo: Demo, step: number, stage: 'masks' | 'distill', student?: StudentView): Promise<MaskSnapshot> {
+  if (!demo.tokens) throw new Error('there are no receptive tokens yet: run mask learning or load shipped tokens');
+  return maskSnapshot(demo.teacherSplit.backbone, demo.tokens, demo.branch, demo.previews, step, stage, { task: demo.task, student });
 }

@@ -1,12 +1,13 @@
 import { expect, it } from 'vitest';
-import type { EngineEvent, RunProgress } from './protocol';
-import { RunProgressSender, type RunContext } from './runLoop';
+import type { EngineEvent } from '../engine/contract';
+import type { RunProgress } from '../engine/types';
+import { RunProgressSender, sendProgress, type RunContext } from './runLoop';
 
 function fakeContext() {
   const sent: number[] = [];
   const recorded: number[] = [];
   const ctx = {
-    post: (e: EngineEvent) => e.type === 'runProgress' && sent.push(e.progress.step),
+    post: (e: EngineEvent) => e.type === 'progress' && sent.push(e.progress.step),
     checkpoints: { record: (p: RunProgress) => recorded.push(p.step) },
   } as unknown as RunContext;
   return { ctx, sent, recorded };
@@ -16,7 +17,7 @@ const progress = (step: number) => ({ runId: 1, stage: 'masks', step, total: 10,
 
 it('sends at most once per interval, forced steps always, and flushes the step it kept back', () => {
   const { ctx, sent, recorded } = fakeContext();
-  const sender = new RunProgressSender(ctx, 1, 60_000);
+  const sender = new RunProgressSender((p) => sendProgress(ctx, 1, p), 60_000);
   sender.offer(progress(1), false); // the first one goes: no interval has started
   sender.offer(progress(2), false);
   sender.offer(progress(3), false);

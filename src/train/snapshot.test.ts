@@ -6,8 +6,10 @@ import { loadDigitsNode } from '../data/digitsNode';
 import { receptiveMasks } from '../maskd/ops';
 import { ReceptiveTokens } from '../maskd/tokens';
 import { EngineSession } from './engineSession';
-import type { EngineEvent, MaskSnapshot } from './protocol';
-import { groundTruth, maskSnapshot, snapshotTransfer } from './snapshot';
+import type { EngineEvent } from '../engine/contract';
+import type { MaskSnapshot } from '../engine/types';
+import { snapshotTransfer } from '../engine/transfer';
+import { groundTruth, maskSnapshot } from './snapshot';
 
 beforeAll(async () => {
   await useWasmBackend();

@@ -6,7 +6,7 @@ import { receptiveMasks } from '../maskd/index';
 import type { ReceptiveTokens } from '../maskd/tokens';
 import type { TokenWeightBranch } from '../maskd/tokenWeights';
 import type { Task } from '../models/nets';
-import type { MaskSnapshot, Stage } from './protocol';
+import type { MaskSnapshot, Stage } from '../engine/types';
 
 /** Stage 2 with MasKD: the student's side of the snapshot (its masks under the same tokens). */
 export interface StudentView {
@@ -78,13 +78,3 @@ export async function maskSnapshot(
   }
 }
 
-/** The buffers to transfer with a snapshot message. */
-export function snapshotTransfer(s: MaskSnapshot): ArrayBuffer[] {
-  return [
-    s.images.buffer,
-    s.masks.buffer,
-    ...(s.tokenWeights ? [s.tokenWeights.buffer] : []),
-    ...(s.studentMasks ? [s.studentMasks.buffer] : []),
-    ...(s.labels ? [s.labels.buffer] : []),
-  ] as ArrayBuffer[];
-}

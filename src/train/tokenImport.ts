@@ -3,7 +3,7 @@
 import { ReceptiveTokens } from '../maskd/tokens';
 import { TokenWeightBranch } from '../maskd/tokenWeights';
 import type { Demo } from './demo';
-import type { SetTokensRequest } from './protocol';
+import type { SetTokensRequest } from '../engine/types';
 
 export interface ImportedTokens {
   readonly tokens: ReceptiveTokens;

@@ -4,7 +4,8 @@ import { useWasmBackend } from '../backends/wasm/node';
 import { fixture } from '../byo/fixtures.testkit';
 import { loadDigitsNode } from '../data/digitsNode';
 import { EngineSession } from './engineSession';
-import type { EngineEvent, UserModelFiles } from './protocol';
+import type { EngineEvent } from '../engine/contract';
+import type { UserModelFiles } from '../engine/types';
 
 beforeAll(async () => {
   await useWasmBackend();

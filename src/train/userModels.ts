@@ -14,9 +14,10 @@ import { buildStudent, TAP_LAYER, type Task } from '../models/nets';
 import { splitAtLayer, type SplitModel } from '../models/split';
 import { modelCard } from './demoModels';
 import type { Demo } from './demo';
-import type { LayerRowData, LoadModelsRequest, ModelCard, ModelRole, ModelsLoaded, UserModelFiles, UserModelInfo } from './protocol';
+import type { LayerRowData, LoadModelsRequest, ModelCard, ModelRole, ModelsLoaded, UserModelFiles, UserModelInfo } from '../engine/types';
 import { reseedKernels } from './seededInit';
 import { contentSource } from './contentHash';
+import { errorText } from '../errorText';
 
 /** What EngineSession keeps per demo; user models add `user`. */
 type DemoLike = Demo;
@@ -308,7 +309,7 @@ function dataForSize(ctx: BuildContext, size: number, file: string): Partial<Dem
   try {
     return ctx.dataForSize(size);
   } catch (err) {
-    throw new ModelFileError(file, err instanceof Error ? err.message : String(err));
+    throw new ModelFileError(file, errorText(err));
   }
 }
 

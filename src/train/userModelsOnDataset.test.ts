@@ -5,7 +5,7 @@ import { makeDatasetFixtures } from '../../scripts/make-dataset-fixtures.mjs';
 import { fixture } from '../byo/fixtures.testkit';
 import { loadDigitsNode } from '../data/digitsNode';
 import { EngineSession } from './engineSession';
-import type { UserModelFiles } from './protocol';
+import type { UserModelFiles } from '../engine/types';
 
 beforeAll(async () => {
   await useWasmBackend();

@@ -7,7 +7,7 @@ import { disposeModel } from '../models/disposeModel';
 import { buildStudent } from '../models/nets';
 import type { DataSource } from './dataSource';
 import { demoOnSource, type Demo } from './demo';
-import type { LoadModelsRequest } from './protocol';
+import type { LoadModelsRequest } from '../engine/types';
 import { reseedKernels } from './seededInit';
 import { buildUserDemo, releaseUserTeacher, type BuildContext, type UserDemo } from './userModels';
 

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { loadFromUrl, loadPicked } from '../state/byoActions';
 import { useAppStore } from '../state/store';
-import type { ModelRole } from '../train/protocol';
+import type { ModelRole } from '../engine/types';
 import { UserModelLayers } from './UserModelLayers';
 import { usePageDrop } from './usePageDrop';
 

@@ -1,5 +1,5 @@
 import { useState, type DragEvent } from 'react';
-import type { ModelCard, RunProgress } from '../train/protocol';
+import type { ModelCard, RunProgress } from '../engine/types';
 import { loadDatasetFiles, trainDatasetTeacher } from '../state/datasetActions';
 import { useAppStore } from '../state/store';
 import { pickedFromDrop, pickedFromList } from './droppedFiles';

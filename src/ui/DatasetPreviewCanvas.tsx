@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { DatasetPreview } from '../train/protocol';
+import type { DatasetPreview } from '../engine/types';
 import { previewPixels } from './datasetPreview';
 
 export function DatasetPreviewCanvas({ preview, testId, size = 96 }: { preview: DatasetPreview; testId: string; size?: number }) {

@@ -1,4 +1,4 @@
-import type { DatasetSummary } from '../train/protocol';
+import type { DatasetSummary } from '../engine/types';
 import { DatasetPreviewCanvas } from './DatasetPreviewCanvas';
 
 function sizeText(s: DatasetSummary['sourceSize']): string {

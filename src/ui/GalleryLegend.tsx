@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { MaskSnapshot } from '../train/protocol';
+import type { MaskSnapshot } from '../engine/types';
 import { colormap, type ColormapName } from './colormap';
 import { DIGIT_COLOURS, truthKind } from './groundTruth';
 

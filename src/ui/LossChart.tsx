@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { seriesOfStage } from '../state/series';
 import { useAppStore } from '../state/store';
-import type { Stage } from '../train/protocol';
+import type { Stage } from '../engine/types';
 import { chartLines, methodsOf, termsOf } from './chartData';
 import { LineChartView } from './LineChartView';
 

@@ -1,5 +1,5 @@
 import { memo, useEffect, useMemo, useRef } from 'react';
-import type { MaskSnapshot } from '../train/protocol';
+import type { MaskSnapshot } from '../engine/types';
 import { colormapLut, type ColormapName } from './colormap';
 import { tileQueue } from './drawQueue';
 import { composeTruth } from './groundTruth';

@@ -1,6 +1,6 @@
 import { useState, type DragEvent, type ReactNode } from 'react';
 import { loadDropped } from '../state/byoActions';
-import type { ModelRole } from '../train/protocol';
+import type { ModelRole } from '../engine/types';
 
 const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer?.types ?? []).includes('Files');
 

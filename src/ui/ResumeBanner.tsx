@@ -1,6 +1,6 @@
 import { discardStoredRun, resumeStoredRun } from '../state/actions';
 import { useAppStore } from '../state/store';
-import { describeCheckpoint } from '../train/checkpoint';
+import { describeCheckpoint } from '../engine/checkpoint';
 
 /** After a reload: the interrupted run found in IndexedDB, with Resume and Discard. */
 export function ResumeBanner() {

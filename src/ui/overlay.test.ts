@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MaskSnapshot } from '../train/protocol';
+import type { MaskSnapshot } from '../engine/types';
 import { colormapLut } from './colormap';
 import { composeOverlay } from './overlay';
 

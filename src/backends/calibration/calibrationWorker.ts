@@ -5,6 +5,7 @@ import { configureWasmAssets } from '../wasm/browserAssets';
 import { backendDetail, initBackend } from '../../train/backend';
 import type { CalibrationJob, CalibrationReply } from './messages';
 import { timeDistillSteps } from './timeSteps';
+import { errorText } from '../../errorText';
 
 configureWasmAssets();
 
@@ -20,6 +21,6 @@ self.onmessage = async (e: MessageEvent<CalibrationJob>) => {
     const { msPerStep } = await timeDistillSteps({ task: job.task, batchSize: job.batchSize, steps: job.steps });
     reply({ type: 'done', msPerStep });
   } catch (err) {
-    reply({ type: 'failed', error: err instanceof Error ? err.message : String(err) });
+    reply({ type: 'failed', error: errorText(err) });
   }
 };

@@ -3,6 +3,7 @@
 // pure part: order, shares of the budget, and the choice.
 import type { BackendName } from '../types';
 import type { BackendTiming, TimingRunner } from './types';
+import { errorText } from '../../errorText';
 
 export interface MeasureOptions {
   /** The whole calibration, all backends together (ms). */
@@ -31,7 +32,7 @@ export async function measureBackends(candidates: readonly BackendName[], run: T
     try {
       timings.push(await run(candidates[i], share));
     } catch (err) {
-      timings.push({ backend: candidates[i], msPerStep: null, error: err instanceof Error ? err.message : String(err), detail: '' });
+      timings.push({ backend: candidates[i], msPerStep: null, error: errorText(err), detail: '' });
     }
     options.onTiming?.([...timings], candidates[i + 1] ?? null);
   }

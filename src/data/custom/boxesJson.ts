@@ -16,6 +16,7 @@
 import type { Box } from '../boxes';
 import { LIMITS, formatByteCount, groupDigits, limitText } from '../../limits';
 import { DatasetError } from './types';
+import { errorText } from '../../errorText';
 
 export interface BoxesFile {
   readonly classes: readonly string[];
@@ -36,7 +37,7 @@ export function parseBoxesJson(path: string, data: ArrayBuffer): BoxesFile {
   try {
     json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data));
   } catch (err) {
-    throw new DatasetError(path, `is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+    throw new DatasetError(path, `is not valid JSON (${errorText(err)})`);
   }
   if (!isObject(json)) throw new DatasetError(path, 'must be a JSON object with "classes" and "images"');
   const { classes, images } = json;

@@ -10,6 +10,7 @@ import { decodeLabelPng, decodePngImage, isPng } from './png';
 import { resizeBilinearRgb, resizeNearestLabels, scaleBoxes } from './resize';
 import { splitTrainVal } from './split';
 import { DatasetError, type CustomDataset, type DatasetFile, type ParseOptions, type RgbImage } from './types';
+import { errorText } from '../../errorText';
 
 import { LIMITS } from '../../limits';
 
@@ -30,7 +31,7 @@ export async function decodeAnyImage(file: DatasetFile, options: ParseOptions): 
   try {
     img = await options.decodeImage(file);
   } catch (err) {
-    throw new DatasetError(file.path, `cannot be decoded as an image (${err instanceof Error ? err.message : String(err)})`);
+    throw new DatasetError(file.path, `cannot be decoded as an image (${errorText(err)})`);
   }
   if (img.width * img.height === 0) throw new DatasetError(file.path, 'is an empty (0-pixel) image');
   // EXIF orientation may swap the sides; anything else means the header lied.

@@ -12,6 +12,7 @@ import { convertIndexedToRgb, decode, hasPngSignature, type DecodedPng } from 'f
 import { LIMITS, formatByteCount, groupDigits, limitText } from '../../limits';
 import { checkImageSize, readPngHeader, type PngHeader } from './imageHeader';
 import { DatasetError, type DatasetFile, type RgbImage } from './types';
+import { errorText } from '../../errorText';
 
 export function isPng(data: ArrayBuffer): boolean {
   return data.byteLength >= 8 && hasPngSignature(new Uint8Array(data, 0, 8));
@@ -92,7 +93,7 @@ export function checkedPng(file: DatasetFile, what: string): { header: PngHeader
       }
     }
   } catch (err) {
-    failed = err instanceof Error ? err.message : String(err);
+    failed = errorText(err);
   }
   if (inflated > budget) {
     throw new DatasetError(
@@ -117,7 +118,7 @@ function decodeOrThrow(file: DatasetFile, what: string): DecodedPng {
   try {
     png = pngDecoder.decode(bytes);
   } catch (err) {
-    throw new DatasetError(file.path, `cannot be read as a PNG ${what} (${err instanceof Error ? err.message : String(err)})`);
+    throw new DatasetError(file.path, `cannot be read as a PNG ${what} (${errorText(err)})`);
   }
   if (png.width !== header.width || png.height !== header.height) {
     throw new DatasetError(file.path, `cannot be read as a PNG ${what} (decoded ${png.width}×${png.height}, header ${header.width}×${header.height})`);

@@ -1,9 +1,8 @@
 // The fake engine's dataset side: the real parser and summary (pure, Node-safe), and a teacher
 // "training" that only reports progress.
 import { parseDataset } from '../../data/custom/parse';
-import type { TeacherResult } from '../../train/engineClient';
 import { datasetSummary } from '../../train/datasetSummary';
-import type { DatasetFileData, DatasetSummary, LoadDatasetOptions, ModelCard, TrainProgress, TrainTeacherRequest } from '../../train/protocol';
+import type { DatasetFileData, DatasetSummary, LoadDatasetOptions, ModelCard, RunProgress, TeacherResult, TrainTeacherRequest } from '../../engine/types';
 
 export interface FakeDatasetState {
   summary: DatasetSummary | null;
@@ -17,7 +16,7 @@ export async function fakeLoadDataset(state: FakeDatasetState, files: readonly D
 export async function fakeTrainTeacher(
   state: FakeDatasetState,
   req: TrainTeacherRequest,
-  onProgress: ((p: TrainProgress) => void) | undefined,
+  onProgress: ((p: RunProgress) => void) | undefined,
   stopped: () => boolean,
   gate: () => Promise<void>,
 ): Promise<TeacherResult> {
@@ -29,7 +28,17 @@ export async function fakeTrainTeacher(
     await gate();
     if (stopped()) break;
     step++;
-    onProgress?.({ id: 1, step, total: req.steps, loss: 2 / step, msPerStep: 10, numTensors: 42, metric: step === req.steps ? { name: 'mIoU', value: 0.3, extra: {} } : undefined });
+    onProgress?.({
+      runId: 1,
+      stage: 'teacher',
+      step,
+      total: req.steps,
+      losses: { task: 2 / step, total: 2 / step },
+      msPerStep: 10,
+      etaMs: (req.steps - step) * 10,
+      numTensors: 42,
+      metric: step === req.steps ? { name: 'mIoU', value: 0.3 } : undefined,
+    });
   }
   const s = d?.inputSize ?? 64;
   const card = (role: ModelCard['role']): ModelCard => ({
@@ -47,6 +56,6 @@ export async function fakeTrainTeacher(
     step,
     metric: 0.3,
     stopped: step < req.steps,
-    loaded: req.source === 'custom' ? { teacher: card('teacher'), student: card('student'), tokens: null, warnings: [] } : undefined,
+    loaded: req.source === 'custom' ? { teacher: card('teacher'), student: card('student'), tokens: null, warnings: [], snapshot: null } : undefined,
   };
 }

@@ -1,4 +1,6 @@
-// A deterministic in-memory engine with the PlaygroundEngine interface, for store/action tests.
+// A deterministic in-memory engine for store/action tests. It implements PlaygroundEngine, which
+// the contract (src/engine/contract.ts) derives: a new request does not compile here until the
+// fake answers it too.
 import type { MethodName } from '../../maskd/methods';
 import type { Task } from '../../models/nets';
 import type { BackendName, BackendStatus, BackendTiming, Calibration } from '../../backends/types';
@@ -12,7 +14,6 @@ import type {
   MaskStageConfig,
   MasksResult,
   ModelCard,
-  PauseInfo,
   SetTokensRequest,
   Stage,
   StudentExport,
@@ -25,11 +26,11 @@ import type {
   ModelRole,
   ModelsLoaded,
   UserModelInfo,
-} from '../../train/protocol';
-import type { Checkpoint, CheckpointInfo } from '../../train/checkpoint';
-import type { CompareHandlers, PlaygroundEngine, RunHandlers } from '../engine';
-import type { AutoOptions, TeacherResult } from '../../train/engineClient';
-import type { DatasetFileData, DatasetSummary, LoadDatasetOptions, TrainProgress, TrainTeacherRequest } from '../../train/protocol';
+} from '../../engine/types';
+import type { Checkpoint, CheckpointInfo } from '../../engine/checkpoint';
+import type { EngineListeners } from '../../engine/contract';
+import type { PlaygroundEngine, RunHandlers } from '../engine';
+import type { AutoOptions, DatasetFileData, DatasetSummary, LoadDatasetOptions, TeacherResult, TrainTeacherRequest } from '../../engine/types';
 import { fakeLoadDataset, fakeTrainTeacher, type FakeDatasetState } from './fakeDataset';
 
 const card = (role: ModelCard['role'], task: Task): ModelCard => ({
@@ -44,11 +45,11 @@ const card = (role: ModelCard['role'], task: Task): ModelCard => ({
 });
 
 export class FakeEngine implements PlaygroundEngine {
-  onError: (message: string) => void = () => {};
-  onWarning: (message: string) => void = () => {};
-  onPauseChange: (info: PauseInfo) => void = () => {};
-  onBackendChange: (status: BackendStatus, reason: string) => void = () => {};
-  onCalibrating: (timings: readonly BackendTiming[], measuring: BackendName | null) => void = () => {};
+  onError: EngineListeners['onError'] = () => {};
+  onWarning: EngineListeners['onWarning'] = () => {};
+  onPauseState: EngineListeners['onPauseState'] = () => {};
+  onBackendChanged: EngineListeners['onBackendChanged'] = () => {};
+  onCalibrating: EngineListeners['onCalibrating'] = () => {};
   readonly calls: string[] = [];
   /** Auto's figures: WASM fastest, as on a machine whose WebGPU is a software adapter. */
   timings: BackendTiming[] = [
@@ -83,7 +84,7 @@ export class FakeEngine implements PlaygroundEngine {
     const device = this.device;
     let calibration = device.calibration ? { ...device.calibration, remembered: true } : null;
     if (!backends && (auto.remeasure || !calibration)) {
-      for (let i = 0; i <= this.timings.length; i++) this.onCalibrating(this.timings.slice(0, i), this.timings[i]?.backend ?? null);
+      for (let i = 0; i <= this.timings.length; i++) this.onCalibrating({ timings: this.timings.slice(0, i), measuring: this.timings[i]?.backend ?? null });
       calibration = device.calibration = {
         deviceKey: 'fake', task: auto.task ?? 'segmentation', batchSize: 8, timings: this.timings, fastest: 'wasm',
         measuredAt: '2026-11-30T00:00:00.000Z', wallMs: 5000, remembered: false,
@@ -100,21 +101,36 @@ export class FakeEngine implements PlaygroundEngine {
     };
   }
 
+  /** A demo load in progress: runs wait for it, as the real dispatcher makes them. */
+  private loading: Promise<unknown> = Promise.resolve();
+
   async loadDemo(task: Task): Promise<DemoLoaded> {
     this.calls.push(`loadDemo:${task}`);
+    const load = this.demoLoaded(task);
+    this.loading = load.catch(() => {});
+    return load;
+  }
+
+  private async demoLoaded(task: Task): Promise<DemoLoaded> {
     return {
       teacher: card('teacher', task),
       student: card('student', task),
       tokens: this.shippedTokens ? { numTokens: this.numTokens, channels: 64, tokenWeights: true } : null,
       warnings: this.shippedTokens ? [] : [`no shipped tokens for ${task}: masks are untrained`],
+      snapshot: this.shippedTokens ? await this.gatedSnapshot() : null,
     };
+  }
+
+  /** The masks of the current tokens, held back while `snapshotGate` is set (a slow adapter). */
+  private async gatedSnapshot(): Promise<MaskSnapshot> {
+    if (this.snapshotGate) await this.snapshotGate;
+    return this.snapshot('masks', this.step);
   }
 
   async snapshotMasks(): Promise<MaskSnapshot> {
     this.calls.push('snapshotMasks');
-    if (this.snapshotGate) await this.snapshotGate;
     if (!this.shippedTokens && !this.learned) throw new Error('there are no receptive tokens yet: run mask learning or load shipped tokens');
-    return this.snapshot('masks', this.step);
+    return this.gatedSnapshot();
   }
 
   async learnMasks(config: MaskStageConfig, h: RunHandlers = {}): Promise<MasksResult> {
@@ -131,38 +147,38 @@ export class FakeEngine implements PlaygroundEngine {
     return { step, metric: 0.5, metricName: 'mIoU', stopped: this.stopped };
   }
 
-  async compare(methods: readonly MethodName[], config: CompareConfig, h: CompareHandlers = {}): Promise<CompareRow[]> {
+  async compare(methods: readonly MethodName[], config: CompareConfig, h: RunHandlers = {}): Promise<CompareRow[]> {
     this.calls.push(`compare:${methods.join(',')}`);
     const rows: CompareRow[] = [];
     for (const [i, method] of methods.entries()) {
       await this.loop('distill', method, config.steps, h);
       const row: CompareRow = { method, metric: 0.4 + i / 100, metricName: 'mIoU', finalLoss: 1 - i / 10, msPerStep: 5, curve: [[config.steps, 0.4 + i / 100]] };
       rows.push(row);
-      h.onMethodDone?.(row);
+      h.onCompareRow?.(row);
     }
     return rows;
   }
 
-  pause(): void {
+  async pause(): Promise<void> {
     this.calls.push('pause');
     this.paused = true;
-    this.onPauseChange({ paused: true, step: this.step, reason: null });
+    this.onPauseState({ paused: true, step: this.step, reason: null });
   }
 
-  resume(): void {
+  async resume(): Promise<void> {
     this.calls.push('resume');
     this.paused = false;
-    this.onPauseChange({ paused: false, step: this.step, reason: null });
+    this.onPauseState({ paused: false, step: this.step, reason: null });
     this.kick();
   }
 
-  stepOnce(): void {
+  async stepOnce(): Promise<void> {
     this.calls.push('stepOnce');
     this.pendingSteps++;
     this.kick();
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     this.calls.push('stop');
     this.stopped = true;
     this.kick();
@@ -190,7 +206,7 @@ export class FakeEngine implements PlaygroundEngine {
     this.numTokens = numTokens;
     this.learned = true;
     this.tokensFile = { version: 1, task: 'segmentation', tokens: request.tokens, ...(request.branch ? { branch: request.branch } : {}) };
-    return { numTokens, channels, tokenWeights: request.branch !== undefined };
+    return { numTokens, channels, tokenWeights: request.branch !== undefined, snapshot: await this.gatedSnapshot() };
   }
 
   async exportStudent(): Promise<StudentExport> {
@@ -220,7 +236,7 @@ export class FakeEngine implements PlaygroundEngine {
     this.stored = null;
   }
 
-  async resumeCheckpoint(h: CompareHandlers = {}): Promise<ResumeResult> {
+  async resumeCheckpoint(_base?: string, h: RunHandlers = {}): Promise<ResumeResult> {
     const c = this.stored;
     if (!c) throw new Error('there is no stored checkpoint to resume');
     this.calls.push(`resumeCheckpoint:${c.kind}:${c.step}`);
@@ -234,7 +250,7 @@ export class FakeEngine implements PlaygroundEngine {
         if (method !== c.method) await this.loop('distill', method, c.total, h);
         const row: CompareRow = { method, metric: 0.5, metricName: 'mIoU', finalLoss: 1, msPerStep: 5, curve: [[c.total, 0.5]] };
         rows.push(row);
-        h.onMethodDone?.(row);
+        h.onCompareRow?.(row);
       }
       return { kind: 'compare', rows };
     }
@@ -243,9 +259,19 @@ export class FakeEngine implements PlaygroundEngine {
       : { kind: 'distill', result: { step, metric: 0.5, metricName: 'mIoU', stopped: this.stopped } };
   }
 
-  setLearningRate(lr: number): void {
+  async setLearningRate(lr: number): Promise<void> {
     this.calls.push(`setLearningRate:${lr}`);
     this.lr = lr;
+  }
+
+  async debugInjectNonFinite(): Promise<void> {
+    this.calls.push('debugInjectNonFinite');
+    this.nanPause();
+  }
+
+  async debugLoseDevice(): Promise<void> {
+    this.calls.push('debugLoseDevice');
+    throw new Error('the backend is wasm, not webgpu: there is no device to lose');
   }
 
   /** User models: a label containing "broken" is refused, like a bad file in the real engine. */
@@ -290,10 +316,12 @@ export class FakeEngine implements PlaygroundEngine {
     return { teacher: side('teacher'), student: side('student'), tokens: null, user: { ...this.user }, inputSize: 64, align: '1×1 conv 32→64', warnings: [] };
   }
 
-  /** Simulates the engine pausing itself on a non-finite loss. */
+  /** Simulates the engine pausing itself on a non-finite loss: one warning, and the pause with its reason. */
   nanPause(): void {
     this.paused = true;
-    this.onPauseChange({ paused: true, step: this.step, reason: `non-finite task loss at step ${this.step}; the step was skipped` });
+    const text = `the task loss became NaN at step ${this.step + 1}; the step was skipped and the run paused`;
+    this.onWarning({ kind: 'nan', text, step: this.step + 1 });
+    this.onPauseState({ paused: true, step: this.step, reason: text });
   }
 
   private kick(): void {
@@ -331,10 +359,11 @@ export class FakeEngine implements PlaygroundEngine {
     return fakeLoadDataset(this.dataset, files, options);
   }
 
-  async trainTeacher(request: TrainTeacherRequest, onProgress?: (p: TrainProgress) => void): Promise<TeacherResult> {
+  async trainTeacher(request: TrainTeacherRequest, h: RunHandlers = {}): Promise<TeacherResult> {
     this.calls.push(`trainTeacher:${request.source ?? 'digits'}:${request.steps}`);
+    await this.loading;
     this.stopped = false;
-    return fakeTrainTeacher(this.dataset, request, onProgress, () => this.stopped, () => this.gate());
+    return fakeTrainTeacher(this.dataset, request, h.onProgress, () => this.stopped, () => this.gate());
   }
 
   private snapshot(stage: Stage, step: number): MaskSnapshot {

@@ -1,11 +1,13 @@
-// Typed messages between the page and the training worker. Tensors never cross: only plain
-// data and transferable ArrayBuffers.
+// The data the page and the training worker exchange (the requests and events themselves are in
+// ./contract.ts). Plain data and transferable ArrayBuffers only: tensors never cross. Imports
+// nothing from the worker's side (src/train).
 import type { MethodName } from '../maskd/methods';
 import type { TokenWeightsState } from '../maskd/tokenWeights';
 import type { NamedSerializedTensor } from '../maskd/types';
 import type { Task } from '../models/nets';
-import type { BackendName, BackendStatus, BackendTiming } from '../backends/types';
-import type { Checkpoint, CheckpointInfo } from './checkpoint';
+import type { ModelFileData, ModelRole } from '../byo/files';
+
+export type { ModelFileData, ModelRole } from '../byo/files';
 
 /** A LayersModel as plain data: what tf.io save handlers receive, with one weight buffer. */
 export interface ModelArtifactsData {
@@ -39,6 +41,37 @@ export interface TrainTeacherRequest {
    * is ignored) and make it the session's teacher, with a fresh student. Default: digit scenes.
    */
   readonly source?: 'digits' | 'custom';
+}
+
+/** What a teacher run gives back: the trained weights and Adam state (to continue from), and how it ended. */
+export interface TeacherResult {
+  readonly artifacts: ModelArtifactsData;
+  readonly optimizer: readonly NamedArray[];
+  readonly step: number;
+  readonly metric: number;
+  readonly stopped: boolean;
+  /** For `source: 'custom'`: the trained teacher is now the engine's, with a fresh student. */
+  readonly loaded?: DemoLoaded;
+}
+
+/** Auto's calibration: the demo whose step is timed, and whether to measure again. */
+export interface AutoOptions {
+  readonly task?: Task;
+  readonly remeasure?: boolean;
+}
+
+/**
+ * What a warning is about, so the page can say what to do without reading its words:
+ * a non-finite loss that paused the run, collapsing masks, a lost GPU device, a shipped file
+ * missing (untrained parts in use), a checkpoint that could not be stored or read.
+ */
+export type WarningKind = 'nan' | 'collapse' | 'device-lost' | 'missing-file' | 'checkpoint';
+
+export interface EngineWarning {
+  readonly kind: WarningKind;
+  readonly text: string;
+  /** The step it happened at, during a run. */
+  readonly step?: number;
 }
 
 /** A named tensor as plain data (optimizer slots, checkpoints). */
@@ -177,6 +210,8 @@ export interface DemoLoaded {
   readonly tokens: { readonly numTokens: number; readonly channels: number; readonly tokenWeights: boolean } | null;
   /** Why something was not loaded as shipped (e.g. no teacher checkpoint: a fresh one is used). */
   readonly warnings: readonly string[];
+  /** The masks of the shipped tokens on the preview scenes (null without tokens). */
+  readonly snapshot: MaskSnapshot | null;
 }
 
 export interface LoadDemoOptions {
@@ -258,11 +293,12 @@ export interface SetTokensRequest {
   readonly previewSeeds?: readonly number[];
 }
 
-/** The tokens now in the session. */
+/** The tokens now in the session, and their masks on the preview scenes. */
 export interface TokensSet {
   readonly numTokens: number;
   readonly channels: number;
   readonly tokenWeights: boolean;
+  readonly snapshot: MaskSnapshot;
 }
 
 /** The trained student and the align module of the last distillation run, as tfjs artifacts. */
@@ -295,13 +331,6 @@ export type ResumeResult =
   | { readonly kind: 'distill'; readonly result: DistillResult }
   | { readonly kind: 'compare'; readonly rows: readonly CompareRow[] };
 
-/** One file of a user's model (a dropped/picked/fetched file), as bytes; `name` may carry a folder path. */
-export interface ModelFileData {
-  readonly name: string;
-  readonly data: ArrayBuffer;
-}
-
-export type ModelRole = 'teacher' | 'student';
 
 /** A user's model for one role: its files, where they came from, and optionally the tap layer. */
 export interface UserModelFiles {
@@ -352,90 +381,3 @@ export interface ModelsLoaded {
   readonly warnings: readonly string[];
 }
 
-export type EngineCommand =
-  /**
-   * Starts the backend: `backends` forces a try order; without it, Auto times every available
-   * backend on `task`'s step (or uses this device's remembered figures unless `remeasure`).
-   */
-  | { readonly type: 'init'; readonly dataUrl: string; readonly backends?: readonly BackendName[]; readonly task?: Task; readonly remeasure?: boolean }
-  | { readonly type: 'trainTeacher'; readonly id: number; readonly request: TrainTeacherRequest }
-  /** `base`: absolute URL of the app root; models load from `${base}models/<task>-teacher/`. */
-  | { readonly type: 'loadDemo'; readonly id: number; readonly task: Task; readonly base: string; readonly options?: LoadDemoOptions }
-  | { readonly type: 'learnMasks'; readonly id: number; readonly config: MaskStageConfig }
-  | { readonly type: 'distill'; readonly id: number; readonly config: DistillConfig }
-  | { readonly type: 'compare'; readonly id: number; readonly methods: readonly MethodName[]; readonly config: CompareConfig }
-  | { readonly type: 'snapshotMasks'; readonly id: number }
-  | { readonly type: 'exportTokens'; readonly id: number }
-  | { readonly type: 'loadDataset'; readonly id: number; readonly files: readonly DatasetFileData[]; readonly options?: LoadDatasetOptions }
-  | { readonly type: 'setTokens'; readonly id: number; readonly request: SetTokensRequest }
-  | { readonly type: 'exportStudent'; readonly id: number }
-  | { readonly type: 'pause' }
-  | { readonly type: 'resume' }
-  | { readonly type: 'stepOnce' }
-  | { readonly type: 'stop' }
-  | { readonly type: 'evaluate'; readonly id: number; readonly target: EvaluateTarget; readonly valCount?: number }
-  /** The run's state as a Checkpoint (plain data, buffers transferred). */
-  | { readonly type: 'exportState'; readonly id: number }
-  /** The stored checkpoint's summary (null when none). */
-  | { readonly type: 'findCheckpoint'; readonly id: number }
-  | { readonly type: 'discardCheckpoint'; readonly id: number }
-  /** Continues the stored run (loading its demo from `base` when another one is loaded). */
-  | { readonly type: 'resumeCheckpoint'; readonly id: number; readonly base: string }
-  /** The base learning rate of the run in progress (lower it after a non-finite pause, then resume). */
-  | { readonly type: 'setLearningRate'; readonly lr: number }
-  /** Test hooks: the next step's loss becomes NaN; the webgpu device is destroyed. */
-  | { readonly type: 'debugInjectNonFinite' }
-  | { readonly type: 'debugLoseDevice' }
-  | { readonly type: 'loadModels'; readonly id: number; readonly request: LoadModelsRequest }
-  | { readonly type: 'setTap'; readonly id: number; readonly role: ModelRole; readonly layer: string };
-
-export interface TrainProgress {
-  readonly id: number;
-  readonly step: number;
-  readonly total: number;
-  readonly loss: number;
-  readonly msPerStep: number;
-  readonly numTensors: number;
-  /** Present on steps where validation ran. */
-  readonly metric?: { readonly name: string; readonly value: number; readonly extra: Readonly<Record<string, number>> };
-}
-
-export type EngineEvent =
-  | { readonly type: 'ready'; readonly status: BackendStatus }
-  /** Auto's calibration under way: the figures so far and the backend being timed (null: done). */
-  | { readonly type: 'calibrating'; readonly timings: readonly BackendTiming[]; readonly measuring: BackendName | null }
-  | { readonly type: 'progress'; readonly progress: TrainProgress }
-  | {
-      readonly type: 'teacherDone';
-      readonly id: number;
-      readonly artifacts: ModelArtifactsData;
-      readonly optimizer: readonly NamedArray[];
-      readonly step: number;
-      readonly metric: number;
-      readonly stopped: boolean;
-      /** Set for a teacher trained on the custom dataset: it is now the session's teacher. */
-      readonly loaded?: DemoLoaded;
-    }
-  | { readonly type: 'demoLoaded'; readonly id: number; readonly result: DemoLoaded }
-  | { readonly type: 'runProgress'; readonly id: number; readonly progress: RunProgress }
-  | { readonly type: 'snapshot'; readonly id: number; readonly snapshot: MaskSnapshot }
-  | { readonly type: 'masksDone'; readonly id: number; readonly result: MasksResult }
-  | { readonly type: 'distillDone'; readonly id: number; readonly result: DistillResult }
-  | { readonly type: 'compareRow'; readonly id: number; readonly row: CompareRow }
-  | { readonly type: 'compareDone'; readonly id: number; readonly rows: readonly CompareRow[] }
-  | { readonly type: 'tokensExported'; readonly id: number; readonly file: TokensFile }
-  | { readonly type: 'datasetLoaded'; readonly id: number; readonly summary: DatasetSummary }
-  | { readonly type: 'tokensSet'; readonly id: number; readonly result: TokensSet }
-  | { readonly type: 'studentExported'; readonly id: number; readonly result: StudentExport }
-  | { readonly type: 'pauseState'; readonly info: PauseInfo }
-  /** Not tied to a request: mask collapse, a NaN pause, a missing shipped file. */
-  | { readonly type: 'warning'; readonly message: string }
-  | { readonly type: 'evaluated'; readonly id: number; readonly result: EvaluateResult }
-  | { readonly type: 'stateExported'; readonly id: number; readonly checkpoint: Checkpoint }
-  | { readonly type: 'checkpointFound'; readonly id: number; readonly info: CheckpointInfo | null }
-  | { readonly type: 'checkpointDiscarded'; readonly id: number }
-  | { readonly type: 'resumeDone'; readonly id: number; readonly result: ResumeResult }
-  /** The engine moved to another backend mid-session (the WebGPU device was lost). */
-  | { readonly type: 'backendChanged'; readonly status: BackendStatus; readonly reason: string }
-  | { readonly type: 'error'; readonly id?: number; readonly message: string }
-  | { readonly type: 'modelsLoaded'; readonly id: number; readonly result: ModelsLoaded };

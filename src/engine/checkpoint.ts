@@ -2,7 +2,7 @@
 // what a reload (or a lost GPU device) resumes from. No tensors here: pure, tested in Node.
 import type { Task } from '../models/nets';
 import type { MethodName } from '../maskd/methods';
-import type { CompareConfig, CompareRow, DistillConfig, MaskStageConfig, NamedArray, RunProgress } from './protocol';
+import type { CompareConfig, CompareRow, DistillConfig, MaskStageConfig, NamedArray, RunProgress } from './types';
 
 export const CHECKPOINT_VERSION = 1;
 /** Steps between interval checkpoints when the config does not say. */

@@ -1,0 +1,108 @@
+// The page's handle on the training worker, built from the contract: one method per request (a
+// promise of its reply), a streaming request's run events to the handlers passed after its
+// arguments, and the session's own events to the listeners. Holds no tensors.
+import {
+  REQUEST_NAMES,
+  REQUESTS,
+  splitHandlers,
+  type EngineApi,
+  type EngineEvent,
+  type EngineListeners,
+  type RequestMessage,
+  type RequestName,
+  type RunHandlers,
+  type WorkerMessage,
+} from './contract';
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(err: Error): void;
+  handlers: RunHandlers;
+}
+
+/** The methods of EngineApi, one per contract entry, each sending its request. */
+function requestMethods(send: (name: RequestName, args: readonly unknown[]) => Promise<unknown>): EngineApi {
+  return Object.fromEntries(REQUEST_NAMES.map((name) => [name, (...args: unknown[]) => send(name, args)])) as unknown as EngineApi;
+}
+
+/** The worker's end of the wire and the listeners; the request methods are added from the contract. */
+class ClientCore implements EngineListeners {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  terminated = false;
+  onPauseState: EngineListeners['onPauseState'] = () => {};
+  onWarning: EngineListeners['onWarning'] = () => {};
+  onBackendChanged: EngineListeners['onBackendChanged'] = () => {};
+  onCalibrating: EngineListeners['onCalibrating'] = () => {};
+  onError: EngineListeners['onError'] = () => {};
+
+  constructor(private readonly worker: Worker) {
+    worker.onmessage = (e: MessageEvent<WorkerMessage>) => this.receive(e.data);
+    worker.onerror = (e) => this.failAll(`the training worker crashed: ${e.message}`);
+  }
+
+  terminate(): void {
+    this.terminated = true;
+    this.worker.terminate();
+    this.failAll('the engine was shut down');
+  }
+
+  send(name: RequestName, callArgs: readonly unknown[]): Promise<unknown> {
+    if (this.terminated) return Promise.reject(new Error('the engine was shut down'));
+    const { args, handlers } = splitHandlers(name, callArgs);
+    const id = this.nextId++;
+    const spec: { transferArgs?: (a: never) => Transferable[] } = REQUESTS[name];
+    const message: RequestMessage = { type: 'request', id, name, args };
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, handlers });
+      this.worker.postMessage(message, spec.transferArgs?.(args as never) ?? []);
+    });
+  }
+
+  private receive(m: WorkerMessage): void {
+    if (m.type === 'reply' || m.type === 'failed') {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (m.type === 'reply') p.resolve(m.value);
+      else p.reject(new Error(m.message));
+      return;
+    }
+    this.dispatch(m);
+  }
+
+  private dispatch(ev: EngineEvent): void {
+    switch (ev.type) {
+      case 'progress':
+        return this.pending.get(ev.id)?.handlers.onProgress?.(ev.progress);
+      case 'snapshot':
+        return this.pending.get(ev.id)?.handlers.onSnapshot?.(ev.snapshot);
+      case 'compareRow':
+        return this.pending.get(ev.id)?.handlers.onCompareRow?.(ev.row);
+      case 'pauseState':
+        return this.onPauseState(ev.info);
+      case 'warning':
+        return this.onWarning(ev.warning);
+      case 'backendChanged':
+        return this.onBackendChanged(ev);
+      case 'calibrating':
+        return this.onCalibrating(ev);
+      case 'error':
+        return this.onError(ev.message);
+    }
+  }
+
+  private failAll(message: string): void {
+    for (const p of this.pending.values()) p.reject(new Error(message));
+    this.pending.clear();
+    if (!this.terminated) this.onError(message);
+  }
+}
+
+export type EngineClient = ClientCore & EngineApi;
+
+/** A client for `worker` (the training worker, or an in-process port: src/train/localEngine.ts). */
+export function createEngineClient(worker: Worker): EngineClient {
+  const core = new ClientCore(worker);
+  return Object.assign(core, requestMethods((name, args) => core.send(name, args)));
+}
