@@ -1,6 +1,6 @@
 import { METHODS } from '../maskd/methods';
 import { useAppStore } from '../state/store';
-import type { Stage } from '../train/protocol';
+import type { Stage } from '../engine/types';
 import { formatEta, formatNumber } from './format';
 
 const STAGE_LABEL: Record<Stage, string> = { teacher: 'Teacher training', masks: 'Stage 1 · mask learning', distill: 'Stage 2 · distillation' };
