@@ -1,6 +1,6 @@
 import { METHODS } from '../maskd/methods';
 import { useAppStore } from '../state/store';
-import { formatNumber } from './format';
+import { formatReadable, fullPrecision } from './format';
 
 export function CompareTable() {
   const rows = useAppStore((s) => s.compareRows);
@@ -25,12 +25,12 @@ export function CompareTable() {
           return (
             <tr key={m} data-testid={`compare-row-${m}`} data-done={r ? 'true' : 'false'}>
               <th scope="row">{METHODS[m].label}</th>
-              <td>
-                {r ? formatNumber(r.metric) : kind === 'compare' ? 'pending' : 'not run'}
+              <td title={r ? fullPrecision(r.metric) : undefined}>
+                {r ? formatReadable(r.metric, 3) : kind === 'compare' ? 'pending' : 'not run'}
                 {r && r.metric === best && rows.length > 1 ? ' ★ best' : ''}
               </td>
-              <td>{r ? formatNumber(r.finalLoss) : '—'}</td>
-              <td>{r ? formatNumber(r.msPerStep) : '—'}</td>
+              <td title={r ? fullPrecision(r.finalLoss) : undefined}>{r ? formatReadable(r.finalLoss) : '—'}</td>
+              <td title={r ? fullPrecision(r.msPerStep) : undefined}>{r ? formatReadable(r.msPerStep, 3) : '—'}</td>
             </tr>
           );
         })}

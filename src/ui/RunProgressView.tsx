@@ -1,7 +1,7 @@
 import { METHODS } from '../maskd/methods';
 import { useAppStore } from '../state/store';
 import type { Stage } from '../engine/types';
-import { formatEta, formatNumber } from './format';
+import { formatEta, formatReadable, fullPrecision } from './format';
 
 const STAGE_LABEL: Record<Stage, string> = { teacher: 'Teacher training', masks: 'Stage 1 · mask learning', distill: 'Stage 2 · distillation' };
 const PHASE_LABEL = { idle: 'Idle', running: 'Running', paused: 'Paused', stopping: 'Stopping…' } as const;
@@ -22,7 +22,8 @@ export function RunProgressView() {
           <>
             {' '}· {STAGE_LABEL[p.stage]}
             {method} · step <span data-testid="run-step-count">{step}</span> / {total} · ETA {phase === 'running' ? formatEta(p.etaMs) : '—'} ·{' '}
-            {formatNumber(p.msPerStep)} ms/step · loss {formatNumber(p.losses.total)}
+            {formatReadable(p.msPerStep, 3)} ms/step · loss{' '}
+            <span data-testid="run-loss" title={fullPrecision(p.losses.total)}>{formatReadable(p.losses.total)}</span>
           </>
         )}
         {reason && <span className="pause-reason"> · paused: {reason}</span>}
