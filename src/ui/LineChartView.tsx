@@ -1,10 +1,10 @@
 import { memo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { drawnPoints, type ChartLine } from './chartData';
-import { formatNumber } from './format';
+import { drawnPoints, LINE_COLOURS, type ChartLine } from './chartData';
+import { formatNumber, fullPrecision } from './format';
 
 // Colour-blind-safe palette (Okabe–Ito); dashes keep lines apart without colour.
-const COLOURS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#D55E00', '#56B4E9', '#F0E442', '#000000'];
+const COLOURS = LINE_COLOURS;
 const DASHES = [undefined, '6 3', '2 2', '8 3 2 3', '4 4', '1 3'];
 
 export interface LineChartViewProps {
@@ -34,7 +34,8 @@ export const LineChartView = memo(function LineChartView({ lines, logScale, test
           <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} allowDuplicatedCategory={false} tickCount={6} label={{ value: 'step', position: 'insideBottomRight', offset: -2 }} />
           <YAxis scale={logScale ? 'log' : 'auto'} domain={logScale ? ['dataMin', 'dataMax'] : ['auto', 'auto']} allowDataOverflow
             tickFormatter={(v: number) => formatNumber(v)} width={64} label={{ value: yLabel, angle: -90, position: 'insideLeft' }} />
-          <Tooltip formatter={(v) => formatNumber(typeof v === 'number' ? v : Number(v))} labelFormatter={(x) => `step ${String(x)}`} />
+          {/* Axis ticks short; the tooltip gives the value in full. */}
+          <Tooltip formatter={(v) => fullPrecision(typeof v === 'number' ? v : Number(v))} labelFormatter={(x) => `step ${String(x)}`} />
           <Legend />
           {lines.map((l, i) => (
             <Line key={l.id} data={l.points as ChartLine['points'][number][]} dataKey="y" name={l.label} dot={false} isAnimationActive={false}

@@ -5,6 +5,9 @@ import { lttb, positiveOnly, smooth, type XY } from './downsample';
 
 export const MAX_DRAWN_POINTS = 500;
 
+/** Colour-blind-safe palette (Okabe–Ito) for chart lines, in order. */
+export const LINE_COLOURS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#D55E00', '#56B4E9', '#F0E442', '#000000'];
+
 export interface ChartLine {
   readonly id: string;
   readonly label: string;

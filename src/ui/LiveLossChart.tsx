@@ -1,0 +1,66 @@
+import { useMemo } from 'react';
+import { useAppStore } from '../state/store';
+import { LINE_COLOURS } from './chartData';
+import { formatReadable, fullPrecision } from './format';
+import { liveGeometry, liveLines } from './liveChart';
+
+const W = 300;
+const H = 56;
+const STAGE: Record<string, string> = { teacher: 'teacher training', masks: 'stage 1', distill: 'stage 2' };
+
+/**
+ * The loss of the current (or last) run, small, in the run bar: visible with the gallery while a
+ * run is live. The full charts, with every term, stay under the gallery.
+ */
+export function LiveLossChart() {
+  const stage = useAppStore((s) => s.progress?.stage ?? null);
+  const method = useAppStore((s) => s.progress?.method ?? null);
+  const losses = useAppStore((s) => s.losses);
+  const logScale = useAppStore((s) => s.logScale);
+  const smoothing = useAppStore((s) => s.smoothing);
+  const lines = useMemo(() => (stage ? liveLines(losses, stage, { logScale, smoothing }) : []), [losses, stage, logScale, smoothing]);
+  const geo = useMemo(() => liveGeometry(lines, W, H, logScale), [lines, logScale]);
+  const points = lines.reduce((n, l) => n + l.points.length, 0);
+  const current = lines.find((l) => l.id.includes(`:${method ?? '-'}:`)) ?? lines[lines.length - 1];
+  const last = current?.points[current.points.length - 1];
+  const multi = lines.length > 1;
+  return (
+    <figure className="live-chart" data-testid="live-loss-chart" data-points={points} data-lines={lines.length} data-stage={stage ?? ''}
+      aria-label="Loss of the current run">
+      <figcaption>
+        <span className="live-title">Live loss{stage ? ` · ${STAGE[stage] ?? stage}` : ''}</span>
+        {last && (
+          <span className="live-now" data-testid="live-loss-now" title={`step ${last.x}: ${fullPrecision(last.y)}${smoothing > 0 ? ' (smoothed)' : ''}`}>
+            {' '}
+            {formatReadable(last.y)} at step {last.x}
+          </span>
+        )}
+      </figcaption>
+      {geo ? (
+        <div className="live-plot">
+          <svg viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" role="img" width="100%" height={H}
+            aria-label={`${current?.label ?? 'loss'} from ${formatReadable(geo.yMax)} to ${formatReadable(geo.yMin)} (range) over steps ${geo.xMin}–${geo.xMax}`}>
+            {geo.paths.map((d, i) => (
+              <path key={lines[i].id} d={d} fill="none" stroke={LINE_COLOURS[i % LINE_COLOURS.length]} strokeWidth={1.5} vectorEffect="non-scaling-stroke" />
+            ))}
+          </svg>
+          <span className="live-axis live-ymax" title={fullPrecision(geo.yMax)}>{formatReadable(geo.yMax)}</span>
+          <span className="live-axis live-ymin" title={fullPrecision(geo.yMin)}>{formatReadable(geo.yMin)}</span>
+          {logScale && <span className="live-axis live-log">log</span>}
+        </div>
+      ) : (
+        <p className="muted live-empty">{stage ? 'Waiting for the first step…' : 'The loss of a run appears here as it trains.'}</p>
+      )}
+      {multi && (
+        <ul className="live-legend" aria-label="Methods">
+          {lines.map((l, i) => (
+            <li key={l.id}>
+              <span className="live-swatch" style={{ background: LINE_COLOURS[i % LINE_COLOURS.length] }} aria-hidden="true" />
+              {l.label}
+            </li>
+          ))}
+        </ul>
+      )}
+    </figure>
+  );
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type { Series, SeriesMap } from '../state/series';
+import { LIVE_POINTS, liveGeometry, liveLines } from './liveChart';
+
+const series = (stage: Series['stage'], method: Series['method'], term: string, ys: number[]): Series => ({
+  key: `${stage}:${method ?? '-'}:${term}`,
+  stage,
+  method,
+  term,
+  points: ys.map((y, i) => ({ x: i + 1, y })),
+});
+const map = (...s: Series[]): SeriesMap => Object.fromEntries(s.map((x) => [x.key, x]));
+const opts = { logScale: false, smoothing: 0 };
+
+describe('live loss curve', () => {
+  it('draws the total loss of the stage asked for, one line per method', () => {
+    const losses = map(
+      series('masks', null, 'total', [3, 2, 1]),
+      series('masks', null, 'dice', [1, 1, 1]),
+      series('distill', 'none', 'total', [5, 4]),
+      series('distill', 'maskd', 'total', [6, 3]),
+      series('distill', 'maskd', 'distill', [1, 1]),
+    );
+    const masks = liveLines(losses, 'masks', opts);
+    expect(masks.map((l) => l.label)).toEqual(['total loss']);
+    expect(masks[0].points.map((p) => p.y)).toEqual([3, 2, 1]);
+    expect(liveLines(losses, 'distill', opts).length).toBe(2);
+    expect(liveLines(losses, 'teacher', opts)).toEqual([]);
+  });
+
+  it('keeps at most LIVE_POINTS points per line', () => {
+    const long = map(series('masks', null, 'total', Array.from({ length: 5000 }, (_, i) => 1 / (i + 1))));
+    expect(liveLines(long, 'masks', opts)[0].points.length).toBe(LIVE_POINTS);
+  });
+
+  it('scales the lines into the box together, y down', () => {
+    const lines = liveLines(map(series('distill', 'none', 'total', [4, 2]), series('distill', 'maskd', 'total', [3, 1])), 'distill', opts);
+    const g = liveGeometry(lines, 100, 20, false)!;
+    expect(g).toMatchObject({ yMin: 1, yMax: 4, xMin: 1, xMax: 2 });
+    expect(g.paths[0]).toBe('M0.0 2.0 L100.0 12.7');
+    expect(g.paths[1]).toBe('M0.0 7.3 L100.0 18.0');
+    // Log scale: decades are evenly spaced; a single point sits mid-box.
+    expect(liveGeometry([{ id: 'a', label: 'a', points: [{ x: 1, y: 100 }, { x: 2, y: 10 }, { x: 3, y: 1 }] }], 100, 20, true)!.paths[0]).toBe(
+      'M0.0 2.0 L50.0 10.0 L100.0 18.0',
+    );
+    expect(liveGeometry([{ id: 'a', label: 'a', points: [{ x: 5, y: 0.3 }] }], 100, 20, false)!.paths[0]).toBe('M50.0 10.0');
+    expect(liveGeometry([], 100, 20, false)).toBeNull();
+  });
+});
