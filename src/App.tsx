@@ -1,13 +1,13 @@
 import { BackendBadge } from './ui/BackendBadge';
 import { BackendNotice } from './ui/BackendNotice';
 import { ChartsPanel } from './ui/ChartsPanel';
+import { GuideReopen, GuideStrip } from './ui/GuideStrip';
 import { MaskGallery } from './ui/MaskGallery';
 import { Messages } from './ui/Messages';
 import { NonFiniteRecovery } from './ui/NonFiniteRecovery';
 import { ResumeBanner } from './ui/ResumeBanner';
 import { RunBar } from './ui/RunBar';
 import { SetupPanel } from './ui/SetupPanel';
-import { ShareExportPanel } from './ui/ShareExportPanel';
 import { SharedViewBanner } from './ui/SharedViewBanner';
 import { useFileDrop } from './ui/useFileDrop';
 import { useAppStore } from './state/store';
@@ -18,6 +18,7 @@ function AppHeader() {
     <header className="app-header">
       <h1>MasKD Playground</h1>
       <p className="tagline">Masked distillation with receptive tokens, on your GPU.</p>
+      <GuideReopen />
       <BackendBadge />
     </header>
   );
@@ -44,8 +45,8 @@ export function App() {
       <BackendNotice />
       <Messages />
       <ResumeBanner />
+      <GuideStrip />
       <RunBar />
-      <ShareExportPanel />
       <NonFiniteRecovery />
       <main className="app-main">
         <SetupPanel />

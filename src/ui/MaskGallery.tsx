@@ -1,13 +1,14 @@
-import { Fragment, useMemo } from 'react';
+import { Fragment, useMemo, useState } from 'react';
 import { loadDemo } from '../state/actions';
 import { tokenStats } from '../state/snapshots';
 import { useAppStore } from '../state/store';
 import { shownSnapshot } from '../state/vizSlice';
-import { formatNumber } from './format';
+import { formatReadable, fullPrecision } from './format';
 import { GalleryControls } from './GalleryControls';
 import { GalleryLegend } from './GalleryLegend';
 import { describeDigits, digitsIn, truthKind } from './groundTruth';
 import { MaskCanvas } from './MaskCanvas';
+import { ShareExportPanel } from './ShareExportPanel';
 
 const TILE = 72;
 const BIG = 176;
@@ -23,6 +24,8 @@ export function MaskGallery() {
   const task = useAppStore((s) => s.task);
   const running = useAppStore((s) => s.runPhase !== 'idle');
   const hasTokens = useAppStore((s) => s.tokens !== null || s.masksTrained);
+  const sharedView = useAppStore((s) => s.sharedView !== null);
+  const [helpOpen, setHelpOpen] = useState(false);
   const stats = useMemo(() => (snapshot ? tokenStats(snapshot) : null), [snapshot]);
   const previews = snapshot ? Array.from({ length: snapshot.previews }, (_, p) => p) : [];
   const tokens = snapshot ? Array.from({ length: snapshot.numTokens }, (_, t) => t) : [];
@@ -39,7 +42,22 @@ export function MaskGallery() {
   return (
     <section className="panel gallery" aria-labelledby="gallery-title" data-testid="mask-gallery"
       data-step={snapshot?.step ?? -1} data-tokens={snapshot?.numTokens ?? 0}>
-      <h2 id="gallery-title">Receptive-token masks</h2>
+      <div className="gallery-head">
+        <h2 id="gallery-title">Receptive-token masks</h2>
+        <button type="button" className="link-button" data-testid="gallery-help-toggle" aria-expanded={helpOpen} aria-controls="gallery-help"
+          onClick={() => setHelpOpen((o) => !o)}>
+          What am I looking at?
+        </button>
+        {!sharedView && <ShareExportPanel />}
+      </div>
+      <p id="gallery-help" className="gallery-help notice notice-info" data-testid="gallery-help" hidden={!helpOpen}>
+        <span>
+          Each tile is one receptive token’s mask over the scene on its row, coloured from dark (0: the token ignores the pixel) to bright (1:
+          the token looks there). The token’s <em>area</em> is its mask’s mean value over the scenes, so 0.82 covers most of a scene and
+          &lt;0.001 almost nothing.
+        </span>
+        <button type="button" data-testid="gallery-help-close" onClick={() => setHelpOpen(false)}>Close</button>
+      </p>
       <GalleryControls />
       {!trained && demoPhase === 'ready' && snapshot && (
         <p className="notice notice-info" data-testid="gallery-untrained-note">
@@ -85,8 +103,14 @@ export function MaskGallery() {
                       <button type="button" className="token-btn" data-testid={`gallery-token-${t}`} aria-pressed={selected === t}
                         onClick={() => selectToken(t)} title="Enlarge this token across all scenes">
                         <span className="token-name">Token {t + 1}</span>
-                        {stats?.weights && <span className="token-stat">w {formatNumber(stats.weights[t])}</span>}
-                        <span className="token-stat">area {formatNumber(stats?.areas[t] ?? 0)}</span>
+                        {stats?.weights && (
+                          <span className="token-stat" data-testid={`gallery-token-weight-${t}`} title={`mean token weight ${fullPrecision(stats.weights[t])}`}>
+                            w {formatReadable(stats.weights[t])}
+                          </span>
+                        )}
+                        <span className="token-stat" data-testid={`gallery-token-area-${t}`} title={`mean mask area ${fullPrecision(stats?.areas[t] ?? 0)}`}>
+                          area {formatReadable(stats?.areas[t] ?? 0)}
+                        </span>
                       </button>
                     </th>
                   ))}
@@ -97,8 +121,11 @@ export function MaskGallery() {
                   <Fragment key={p}>
                     <tr>
                       <th scope="row">
-                        <MaskCanvas {...common} preview={p} token={null} size={TILE} label={`Scene ${p + 1}`} testId={`mask-canvas-${p}-img`} />
-                        <span className="row-name">Scene {p + 1}{student ? ' · teacher' : ''}</span>
+                        {/* The scene's name runs up its left edge (rows stay one tile high); under it with the student rows. */}
+                        <div className={student ? undefined : 'scene-head'}>
+                          <MaskCanvas {...common} preview={p} token={null} size={TILE} label={`Scene ${p + 1}`} testId={`mask-canvas-${p}-img`} />
+                          <span className="row-name">Scene {p + 1}{student ? ' · teacher' : ''}</span>
+                        </div>
                       </th>
                       {truth && (
                         <td rowSpan={student ? 2 : 1}>
