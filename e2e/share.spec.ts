@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Download, type Page } from '@playwright/test';
 import { strFromU8, unzipSync } from 'fflate';
 import { decodeLink, encodeLink } from '../src/share/linkCodec';
-import { colormapLut } from '../src/ui/colormap';
+import { colormapLut } from '../src/viz/colormap';
 import { composeOverlay } from '../src/ui/overlay';
 import { setNumber, waitForMasks } from './pageHelpers';
 

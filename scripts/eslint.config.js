@@ -4,6 +4,32 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import importX from 'eslint-plugin-import-x';
+
+// Folders only point down (README, "Architecture"): each may import the folders listed for it
+// (and the leaf modules directly in src/), nothing above. train/ is the worker's side: it may use
+// the contract in engine/, but the page (state/, ui/) never imports train/.
+const MAY_IMPORT = {
+  data: [],
+  maskd: [],
+  viz: [],
+  models: ['data'],
+  byo: ['models', 'data', 'maskd'],
+  backends: ['maskd', 'models', 'data'],
+  engine: ['backends', 'byo', 'maskd', 'models', 'data'],
+  train: ['engine', 'backends', 'byo', 'maskd', 'models', 'data'],
+  share: ['engine', 'backends', 'byo', 'maskd', 'models', 'data', 'viz'],
+  state: ['share', 'engine', 'backends', 'byo', 'maskd', 'models', 'data', 'viz'],
+  ui: ['state', 'share', 'engine', 'backends', 'byo', 'maskd', 'models', 'data', 'viz'],
+};
+const FOLDERS = Object.keys(MAY_IMPORT);
+const layerZones = FOLDERS.flatMap((folder) =>
+  FOLDERS.filter((other) => other !== folder && !MAY_IMPORT[folder].includes(other)).map((other) => ({
+    target: `./src/${folder}`,
+    from: `./src/${other}`,
+    message: `src/${folder} sits below src/${other}: folders only import downwards (README, Architecture).`,
+  })),
+);
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'public/**', 'test-results/**', 'playwright-report/**', 'e2e/.artifacts/**'] },
@@ -16,6 +42,17 @@ export default tseslint.config(
     rules: {
       ...reactHooks.configs.recommended.rules,
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Layering and cycles, on the app's own modules (tests may reach across to their fixtures).
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['src/**/*.test.ts', 'src/**/*.testkit.ts', 'src/**/testing/**'],
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [importX.createNodeResolver({ extensions: ['.ts', '.tsx', '.js', '.mjs'] })] },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-restricted-paths': ['error', { zones: layerZones }],
     },
   },
   {

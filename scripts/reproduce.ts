@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { METHOD_NAMES, type MethodName } from '../src/maskd/methods';
 import type { Task } from '../src/models/nets';
 import { defaultDistillSettings } from '../src/state/setupSlice';
-import type { BackendStatus } from '../src/train/backend';
+import type { BackendStatus } from '../src/backends/init';
 import type { CompareConfig, CompareRow } from '../src/engine/types';
 import { Engines, parseBackend, type ScriptBackend } from './script-engine';
 

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { MethodName } from '../src/maskd/methods';
 import type { Task } from '../src/models/nets';
-import type { BackendStatus } from '../src/train/backend';
+import type { BackendStatus } from '../src/backends/init';
 import type { EngineClient } from '../src/engine/client';
 import { localEngine } from '../src/train/localEngine';
 import type {

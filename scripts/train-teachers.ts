@@ -22,7 +22,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Task } from '../src/models/nets';
-import type { BackendStatus } from '../src/train/backend';
+import type { BackendStatus } from '../src/backends/init';
 import type { NamedArray, RunProgress } from '../src/engine/types';
 import { Engines, parseBackend, type ScriptEngine, type TeacherRun } from './script-engine';
 

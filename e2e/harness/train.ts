@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { configureWasmAssets } from '../../src/backends/wasm/browserAssets';
 import { digitsUrl, loadDigits } from '../../src/data/digits';
-import { initBackend, isBackendName, type BackendName, type BackendStatus } from '../../src/train/backend';
+import { initBackend, isBackendName, type BackendName, type BackendStatus } from '../../src/backends/init';
 import { benchRow, benchSettings, type BenchRow, type RowResult } from './trainSteps';
 
 configureWasmAssets();

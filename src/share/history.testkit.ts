@@ -1,4 +1,4 @@
-import { appendLosses, appendMetric, type SeriesMap } from '../state/series';
+import { appendLosses, appendMetric, type SeriesMap } from './series';
 import type { RunProgress } from '../engine/types';
 
 /** A history as the store builds it from progress events. */

@@ -9,8 +9,8 @@
 import { isMethodName, METHOD_NAMES, METHODS, type MethodName } from '../maskd/methods';
 import type { TokenWeightsState } from '../maskd/tokenWeights';
 import type { NamedSerializedTensor } from '../maskd/types';
-import type { SeriesMap } from '../state/series';
-import type { DistillSettings, MaskSettings, ParamValue } from '../state/setupSlice';
+import type { SeriesMap } from './series';
+import type { DistillSettings, MaskSettings, ParamValue } from './settings';
 import { historyToJsonObject, seriesMapsFromJson, type SeriesJson } from './history';
 import { LIMITS, clampSetting, formatByteCount, limitText, type SettingKey } from '../limits';
 

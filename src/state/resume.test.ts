@@ -1,7 +1,7 @@
 import { beforeEach, expect, it } from 'vitest';
 import type { CheckpointInfo } from '../engine/checkpoint';
 import { connectEngine, discardStoredRun, learnMasks, resumeStoredRun, setRunLearningRate, startApp } from './actions';
-import { seriesKey } from './series';
+import { seriesKey } from '../share/series';
 import { useAppStore } from './store';
 import { fakeHost, type FakeEngine } from './testing/fakeEngine';
 

@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { MethodName } from '../maskd/methods';
 import type { CompareRow, RunProgress, Stage } from '../engine/types';
-import { appendLosses, appendMetric, dropRun, seriesFromHistory, type SeriesMap } from './series';
+import { appendLosses, appendMetric, dropRun, seriesFromHistory, type SeriesMap } from '../share/series';
 import type { HistoryEntry } from '../engine/checkpoint';
 
 export type RunKind = 'masks' | 'distill' | 'compare' | 'teacher';

@@ -2,29 +2,9 @@ import type { StateCreator } from 'zustand';
 import { MASKD_PRESETS, METHODS, METHOD_NAMES, type MethodName } from '../maskd/methods';
 import type { Task } from '../models/nets';
 import type { BackendChoice } from '../backends/types';
+import type { DistillSettings, MaskSettings, ParamValue } from '../share/settings';
 
-export type ParamValue = number | boolean;
-
-export interface MaskSettings {
-  numTokens: number;
-  steps: number;
-  batchSize: number;
-  lr: number;
-  diceWeight: number;
-  tokenWeights: boolean;
-}
-
-export interface DistillSettings {
-  method: MethodName;
-  /** Hyper-parameters per method, starting from the method's (task-specific) defaults. */
-  params: Record<MethodName, Record<string, ParamValue>>;
-  steps: number;
-  batchSize: number;
-  lr: number;
-  evalEvery: number;
-  /** Validation scenes per evaluation. */
-  valCount: number;
-}
+export type { DistillSettings, MaskSettings, ParamValue } from '../share/settings';
 
 /** What the Setup panel edits: everything a run is started with. */
 export interface SetupSlice {

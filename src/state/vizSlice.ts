@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { MaskSnapshot } from '../engine/types';
-import type { ColormapName } from '../ui/colormap';
+import type { ColormapName } from '../viz/colormap';
 import { checkSnapshotFields } from './snapshotFields';
 import { addSnapshot } from './snapshots';
 

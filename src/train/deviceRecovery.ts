@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Task } from '../models/nets';
 import { errorText } from '../errorText';
-import { initBackend, selfCheck, type BackendName } from './backend';
+import { initBackend, selfCheck, type BackendName } from '../backends/init';
 import type { Checkpoint } from '../engine/checkpoint';
 import { replaceTokens } from './demo';
 import type { DeviceLoss } from './deviceWatch';

@@ -4,7 +4,7 @@ import { calibrate, rememberedCalibration, type CalibrationHost } from '../backe
 import { CALIBRATION_BATCH } from '../backends/calibration/browserHost';
 import { byMeasuredSpeed } from '../backends/calibration/measure';
 import type { Task } from '../models/nets';
-import { BACKEND_PREFERENCE, BACKEND_TITLES, initBackend, selfCheck, type BackendName, type BackendStatus } from './backend';
+import { BACKEND_PREFERENCE, BACKEND_TITLES, initBackend, selfCheck, type BackendName, type BackendStatus } from '../backends/init';
 
 export interface BackendRequest {
   /** Forced try order (a user's pick, a script); absent: Auto. */

@@ -11,7 +11,7 @@ import { disposeModel } from '../models/disposeModel';
 import { buildStudent, buildTeacher, TAP_LAYER, type Task } from '../models/nets';
 import { splitAtLayer } from '../models/split';
 import { artifactsToModel, modelToArtifacts } from './artifacts';
-import { BACKEND_PREFERENCE, type BackendName } from './backend';
+import { BACKEND_PREFERENCE, type BackendName } from '../backends/init';
 import { checkpointInfo, validateCheckpoint, type Checkpoint, type CheckpointInfo, type CompareProgress, type HistoryEntry } from '../engine/checkpoint';
 import type { CheckpointSink } from './checkpointStore';
 import { contentSource } from './contentHash';

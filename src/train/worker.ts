@@ -21,7 +21,12 @@ session.decodeImage = browserImageDecoder;
 const dispatcher = new EngineDispatcher(
   engineHandlers(session, {
     loadDigits,
-    calibrationHost: (task) => browserCalibrationHost(task, (timings, measuring) => answer({ type: 'calibrating', timings, measuring })),
+    calibrationHost: (task) =>
+      browserCalibrationHost(
+        task,
+        (timings, measuring) => answer({ type: 'calibrating', timings, measuring }),
+        (backend) => new Worker(new URL('./calibrationWorker.ts', import.meta.url), { type: 'module', name: `maskd-calibration-${backend}` }),
+      ),
     // The app root: the worker's script sits in its assets folder (or src/train under the dev server).
     defaultBase: new URL(import.meta.env.BASE_URL ?? '/', self.location.href).href,
     onBackendStarted: () => {

@@ -1,7 +1,7 @@
 import { anyStudentMasks } from '../state/snapshotFields';
 import { useAppStore } from '../state/store';
 import { CheckField } from './CheckField';
-import type { ColormapName } from './colormap';
+import type { ColormapName } from '../viz/colormap';
 
 export function GalleryControls() {
   const opacity = useAppStore((s) => s.opacity);

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { MaskSnapshot } from '../engine/types';
-import { colormap, type ColormapName } from './colormap';
+import { colormap, type ColormapName } from '../viz/colormap';
 import { DIGIT_COLOURS, truthKind } from './groundTruth';
 
 const css = (c: readonly number[]) => `rgb(${c[0]}, ${c[1]}, ${c[2]})`;

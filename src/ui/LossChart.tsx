@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { seriesOfStage } from '../state/series';
+import { seriesOfStage } from '../share/series';
 import { useAppStore } from '../state/store';
 import type { Stage } from '../engine/types';
 import { chartLines, methodsOf, termsOf } from './chartData';

@@ -1,6 +1,6 @@
 import { memo, useEffect, useMemo, useRef } from 'react';
 import type { MaskSnapshot } from '../engine/types';
-import { colormapLut, type ColormapName } from './colormap';
+import { colormapLut, type ColormapName } from '../viz/colormap';
 import { tileQueue } from './drawQueue';
 import { composeTruth } from './groundTruth';
 import { composeOverlay } from './overlay';

@@ -2,7 +2,7 @@
 import type { ExportEnv } from '../state/exportActions';
 import { useAppStore } from '../state/store';
 import type { MaskSnapshot } from '../engine/types';
-import { colormapLut } from './colormap';
+import { colormapLut } from '../viz/colormap';
 import { galleryLayout } from './galleryLayout';
 import { composeOverlay } from './overlay';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Series } from '../state/series';
+import type { Series } from '../share/series';
 import { chartLines, drawnPoints, termsOf } from './chartData';
 
 const mk = (method: Series['method'], term: string, n: number, f = (i: number) => 1 + i): Series => ({

@@ -1,7 +1,7 @@
 // From stored history to what a chart draws: pick series, smooth, log-filter, downsample.
 import { METHODS } from '../maskd/methods';
-import type { Series } from '../state/series';
-import { lttb, positiveOnly, smooth, type XY } from './downsample';
+import type { Series } from '../share/series';
+import { lttb, positiveOnly, smooth, type XY } from '../viz/downsample';
 
 export const MAX_DRAWN_POINTS = 500;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Series } from '../state/series';
+import type { Series } from '../share/series';
 import { guideCurrent, guideDone, type GuideState } from './guide';
 
 const series = (stage: Series['stage'], method: Series['method'], n: number): Series => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Series, SeriesMap } from '../state/series';
+import type { Series, SeriesMap } from '../share/series';
 import { LIVE_POINTS, liveGeometry, liveLines } from './liveChart';
 
 const series = (stage: Series['stage'], method: Series['method'], term: string, ys: number[]): Series => ({

@@ -1,6 +1,6 @@
 // The run bar's live loss curve: the current stage's total loss (one line per method when a
 // comparison runs), as SVG paths in a fixed box. Plain SVG, not recharts: it redraws on every step.
-import type { Series, SeriesMap } from '../state/series';
+import type { Series, SeriesMap } from '../share/series';
 import { chartLines, type ChartLine } from './chartData';
 
 /** Points per line the live curve keeps (LTTB): enough for its ~300 px width. */

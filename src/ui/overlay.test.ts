@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MaskSnapshot } from '../engine/types';
-import { colormapLut } from './colormap';
+import { colormapLut } from '../viz/colormap';
 import { composeOverlay } from './overlay';
 
 // 2 previews of 4x4 images; 2x2 masks with 2 tokens: token 0 lights the top-left cell only.

@@ -1,7 +1,7 @@
 // The calibration as the engine worker runs it in a browser: which backends this browser can
 // start, the facts that identify the device, IndexedDB memory, one throwaway worker per backend.
 import type { Task } from '../../models/nets';
-import { describeWebGPUAdapter } from '../../train/backend';
+import { describeWebGPUAdapter } from '../init';
 import type { AdapterSummary, BackendName, BackendTiming } from '../types';
 import type { CalibrationHost } from './calibrate';
 import { indexedDbCalibrations } from './store';
@@ -32,7 +32,11 @@ export async function browserCandidates(adapter: AdapterSummary | null): Promise
   return out.length ? out : ['cpu'];
 }
 
-export function browserCalibrationHost(task: Task, onProgress: (timings: readonly BackendTiming[], measuring: BackendName | null) => void): CalibrationHost {
+export function browserCalibrationHost(
+  task: Task,
+  onProgress: (timings: readonly BackendTiming[], measuring: BackendName | null) => void,
+  makeWorker: (backend: BackendName) => Worker,
+): CalibrationHost {
   let adapter: Promise<AdapterSummary | null> | null = null;
   const getAdapter = () => (adapter ??= describeWebGPUAdapter().catch(() => null));
   let webgpuDetail = '';
@@ -56,6 +60,7 @@ export function browserCalibrationHost(task: Task, onProgress: (timings: readonl
       batchSize: CALIBRATION_BATCH,
       steps: CALIBRATION_STEPS,
       detailOf: (backend) => (backend === 'webgpu' ? webgpuDetail : ''),
+      makeWorker,
     }),
     onProgress,
   };

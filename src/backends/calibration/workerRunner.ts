@@ -11,12 +11,14 @@ export interface WorkerRunnerOptions {
   readonly steps: number;
   /** Known before the worker says so (e.g. the WebGPU adapter), for a backend that runs out of time. */
   readonly detailOf?: (backend: BackendName) => string;
+  /** A fresh calibration worker (src/train/calibrationWorker.ts: it runs the demo's training code). */
+  readonly makeWorker: (backend: BackendName) => Worker;
 }
 
 export function workerRunner(options: WorkerRunnerOptions): TimingRunner {
   return (backend, limitMs) =>
     new Promise<BackendTiming>((resolve) => {
-      const worker = new Worker(new URL('./calibrationWorker.ts', import.meta.url), { type: 'module', name: `maskd-calibration-${backend}` });
+      const worker = options.makeWorker(backend);
       let detail = options.detailOf?.(backend) ?? '';
       const finish = (timing: Omit<BackendTiming, 'backend' | 'detail'>) => {
         clearTimeout(timer);

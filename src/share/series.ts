@@ -1,6 +1,6 @@
 // Loss and metric history as chart-ready series, keyed by stage, method and term.
 import type { MethodName } from '../maskd/methods';
-import type { XY } from '../ui/downsample';
+import type { XY } from '../viz/downsample';
 import type { RunProgress, Stage } from '../engine/types';
 
 export interface Series {

@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { BACKEND_TITLES, type AdapterSummary, type BackendName, type BackendStatus, type WasmSummary } from '../backends/types';
-import { registerWasmTrainingKernels } from '../backends/wasm/register';
-import { requestedThreads } from '../backends/wasm/threads';
+import { BACKEND_TITLES, type AdapterSummary, type BackendName, type BackendStatus, type WasmSummary } from './types';
+import { registerWasmTrainingKernels } from './wasm/register';
+import { requestedThreads } from './wasm/threads';
 import { errorText } from '../errorText';
 
-export type { AdapterSummary, BackendChoice, BackendName, BackendStatus, WasmSummary } from '../backends/types';
-export { BACKEND_NAMES, BACKEND_TITLES, isBackendChoice, isBackendName } from '../backends/types';
+export type { AdapterSummary, BackendChoice, BackendName, BackendStatus, WasmSummary } from './types';
+export { BACKEND_NAMES, BACKEND_TITLES, isBackendChoice, isBackendName } from './types';
 
 /** Try order when nothing was measured or forced: the first that initialises wins. */
 export const BACKEND_PREFERENCE: readonly BackendName[] = ['webgpu', 'wasm', 'webgl', 'cpu'];

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, expect, it } from 'vitest';
-import { useWasmBackend } from '../wasm/node';
-import { randomScenes, timeDistillSteps } from './timeSteps';
+import { useWasmBackend } from '../backends/wasm/node';
+import { randomScenes, timeDistillSteps } from './calibrationSteps';
 
 beforeAll(useWasmBackend);
 

@@ -1,15 +1,15 @@
 // The step the calibration times: one MasKD distillation step of the demo's nets at the page's
 // batch, on whatever backend is active. The weights and scenes are random — the cost of a step
 // does not depend on them — so it needs no download and no data.
-import type { Scene } from '../../data/scenes';
-import { createMethod, MASKD_PRESETS } from '../../maskd/methods';
-import { ReceptiveTokens } from '../../maskd/tokens';
-import { disposeModel } from '../../models/disposeModel';
-import { buildStudent, buildTeacher, TAP_LAYER, type Task } from '../../models/nets';
-import { splitAtLayer } from '../../models/split';
-import { Distiller } from '../../train/distillStage';
-import { taskAdapter } from '../../train/tasks';
-import { Rng } from '../../data/rng';
+import type { Scene } from '../data/scenes';
+import { createMethod, MASKD_PRESETS } from '../maskd/methods';
+import { ReceptiveTokens } from '../maskd/tokens';
+import { disposeModel } from '../models/disposeModel';
+import { buildStudent, buildTeacher, TAP_LAYER, type Task } from '../models/nets';
+import { splitAtLayer } from '../models/split';
+import { Distiller } from './distillStage';
+import { taskAdapter } from './tasks';
+import { Rng } from '../data/rng';
 
 export interface StepTimingRequest {
   readonly task: Task;

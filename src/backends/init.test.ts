@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backendLabel, initBackend, selfCheck } from './backend';
+import { backendLabel, initBackend, selfCheck } from './init';
 
 describe('backend selection', () => {
   it('falls back past webgpu in Node and says why', async () => {

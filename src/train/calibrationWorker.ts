@@ -1,11 +1,11 @@
 // A throwaway worker that times one backend and is then terminated: a backend that is too slow
 // (a software WebGPU adapter compiling its shaders, say) can be stopped mid-step this way, which
 // no code running on the same thread could do.
-import { configureWasmAssets } from '../wasm/browserAssets';
-import { backendDetail, initBackend } from '../../train/backend';
-import type { CalibrationJob, CalibrationReply } from './messages';
-import { timeDistillSteps } from './timeSteps';
-import { errorText } from '../../errorText';
+import { configureWasmAssets } from '../backends/wasm/browserAssets';
+import { backendDetail, initBackend } from '../backends/init';
+import type { CalibrationJob, CalibrationReply } from '../backends/calibration/messages';
+import { timeDistillSteps } from './calibrationSteps';
+import { errorText } from '../errorText';
 
 configureWasmAssets();
 
