@@ -12,7 +12,7 @@ import type { Checkpoint } from '../engine/checkpoint';
 import { digitSource, type DataSource } from './dataSource';
 import type { LoadDemoOptions, ModelArtifactsData } from '../engine/types';
 import { branchFromArrays, tokensFromArray } from './runState';
-import { releaseUser, type UserModels } from './userModels';
+import { releaseUser, type UserModels } from './userModelParts';
 
 export const VAL_SEED = 20230501;
 export const PREVIEW_SEED = 4242;

@@ -3,7 +3,7 @@
 // replaced, so a bad file leaves the loaded models as they were (the caller swaps on success).
 import * as tf from '@tensorflow/tfjs';
 import { deviceLimits } from '../byo/deviceLimits';
-import { loadGraphFromParsed, splitGraph, type LoadedGraph } from '../byo/graphTeacher';
+import { loadGraphFromParsed, splitGraph } from '../byo/graphTeacher';
 import { layersGraph, loadLayersFromParsed } from '../byo/loadLayers';
 import { ModelFileError, parseModelFiles, type ParsedModel } from '../byo/modelFiles';
 import { defaultClasses, layerRows, outputProblem, planInput, suggestTap, taskChannels, type ModelGraph } from '../byo/topology';
@@ -18,30 +18,12 @@ import type { LayerRowData, LoadModelsRequest, ModelCard, ModelRole, ModelsLoade
 import { reseedKernels } from './seededInit';
 import { contentSource } from './contentHash';
 import { errorText } from '../errorText';
+import { releaseUserTeacher, type UserCommon, type UserModels, type UserStudent, type UserTeacher } from './userModelParts';
+
+export type { UserModels, UserStudent, UserTeacher } from './userModelParts';
 
 /** What EngineSession keeps per demo; user models add `user`. */
 type DemoLike = Demo;
-
-interface UserCommon {
-  readonly label: string;
-  readonly file: string;
-  readonly source: string;
-  readonly graph: ModelGraph;
-  readonly tap: string;
-  readonly tapWhy: string;
-}
-
-export type UserTeacher = UserCommon &
-  ({ readonly kind: 'layers'; readonly model: tf.LayersModel } | { readonly kind: 'graph'; readonly loaded: LoadedGraph; readonly full: tf.LayersModel });
-
-export interface UserStudent extends UserCommon {
-  readonly artifacts: tf.io.ModelArtifacts;
-}
-
-export interface UserModels {
-  readonly teacher: UserTeacher | null;
-  readonly student: UserStudent | null;
-}
 
 export interface BuildContext {
   /** The demo's data fields (scenes, previews) regenerated at another input side; throws when the data cannot be. */
@@ -166,18 +148,6 @@ async function loadStudent(req: UserModelFiles, data: DataSpec): Promise<{ stude
 /** A fresh copy of the user's student at its loaded weights (each stage-2 run starts from them). */
 export function freshUserStudent(student: UserStudent): Promise<tf.LayersModel> {
   return tf.loadLayersModel(tf.io.fromMemory(student.artifacts));
-}
-
-export function releaseUserTeacher(teacher: UserTeacher | null | undefined): void {
-  if (teacher?.kind === 'graph') teacher.loaded.model.dispose();
-}
-
-/** Frees what a demo's models still hold after `model.dispose()` (split heads keep references). */
-export function releaseUser(demo: DemoLike): void {
-  if (!demo.user) return;
-  disposeModel(demo.teacher);
-  disposeModel(demo.student);
-  releaseUserTeacher(demo.user.teacher);
 }
 
 function layersCard(model: tf.LayersModel, split: SplitModel, role: ModelRole, source: string, tap: string): ModelCard {

@@ -9,7 +9,8 @@ import type { DataSource } from './dataSource';
 import { demoOnSource, type Demo } from './demo';
 import type { LoadModelsRequest } from '../engine/types';
 import { reseedKernels } from './seededInit';
-import { buildUserDemo, releaseUserTeacher, type BuildContext, type UserDemo } from './userModels';
+import { buildUserDemo, type BuildContext, type UserDemo } from './userModels';
+import { releaseUserTeacher } from './userModelParts';
 
 function datasetContext(source: DataSource, seed: number): BuildContext {
   const side = source.inputShape[0];
