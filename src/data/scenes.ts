@@ -43,10 +43,6 @@ export const DEFAULT_SCENE_CONFIG: SceneConfig = {
   minContrast: 0.9,
 };
 
-/** Classes of the segmentation map: 0 background, 1 + d for digit d. */
-export const NUM_SEG_CLASSES = 11;
-export const NUM_DIGIT_CLASSES = 10;
-
 export interface PlacedDigit {
   /** Index into the pool the scene was drawn from. */
   readonly index: number;

@@ -24,10 +24,6 @@ export function setFusedKernels(enabled: boolean): void {
   fusedEnabled = enabled;
 }
 
-export function fusedKernelsEnabled(): boolean {
-  return fusedEnabled;
-}
-
 /** True when a call with these tensors would run the fused kernels. */
 export function usesFusedKernels(...tensors: Tensor[]): boolean {
   return fusedEnabled && tf.getBackend() === 'webgpu' && tensors.every((t) => t.dtype === 'float32');

@@ -24,7 +24,14 @@ describe('link adapters', () => {
     const a = Array.from(await tokens.variable.data());
     const b = Array.from(await restored.variable.data());
     a.forEach((v, i) => expect(Math.abs(v - b[i])).toBeLessThan(1e-6));
-    expect(restoredBranch.channels).toBe(4);
+    // Every weight of the branch comes back (within the link's quantisation), in the same layout.
+    const [sent, got] = [await branch.serialize(), await restoredBranch.serialize()];
+    expect(Object.keys(got).sort()).toEqual(Object.keys(sent).sort());
+    for (const key of Object.keys(sent) as (keyof typeof sent)[]) {
+      expect(got[key].shape).toEqual(sent[key].shape);
+      const scale = Math.max(...sent[key].data.map(Math.abs));
+      sent[key].data.forEach((v, i) => expect(Math.abs(v - got[key].data[i])).toBeLessThanOrEqual(1e-3 * scale + 1e-7));
+    }
     for (const d of [tokens, branch, restored, restoredBranch]) d.dispose();
   });
 

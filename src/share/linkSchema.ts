@@ -55,7 +55,7 @@ export const HYPER_PARAM_SPECS = [
 ] as const;
 
 type HyperSpec = (typeof HYPER_PARAM_SPECS)[number];
-export type HyperKey = HyperSpec['key'];
+type HyperKey = HyperSpec['key'];
 type ValueOf<S extends HyperSpec> = S extends { kind: 'boolean' }
   ? boolean
   : S extends { kind: 'number' | 'integer' }

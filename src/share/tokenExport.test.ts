@@ -4,7 +4,7 @@ import { ReceptiveTokens, referencePrefix } from '../maskd/tokens';
 import { TokenWeightBranch, type TokenWeightsState } from '../maskd/tokenWeights';
 import type { NamedSerializedTensor } from '../maskd/types';
 import { readSafetensors, writeSafetensors } from './safetensors';
-import { buildMaskModuleStateDict, exportTokens, type TokenExportInput } from './tokenExport';
+import { buildMaskModuleStateDict, buildTokenExport, type TokenExportInput } from './tokenExport';
 import { importTokens } from './tokenImport';
 
 await tf.setBackend('cpu');
@@ -54,7 +54,7 @@ describe('token export: reference MaskModule state dict', () => {
 
   it('prefixes keys and writes a sidecar with config and provenance', () => {
     const { tokens, branch } = handCase();
-    const out = exportTokens({ tokens, branch, prefix: referencePrefix(0), ...meta() });
+    const out = buildTokenExport({ tokens, branch, prefix: referencePrefix(0), ...meta() });
     const file = readSafetensors(out.safetensors);
     expect([...file.tensors.keys()].sort()).toEqual(['mask_token', 'prob.0.bias', 'prob.0.weight', 'prob.2.bias', 'prob.2.weight'].map((n) => `mask_modules.0.${n}`));
     expect(file.metadata.get('format')).toBe('pt');
@@ -67,7 +67,7 @@ describe('token export: reference MaskModule state dict', () => {
   });
 
   it('without a branch exports mask_token only', () => {
-    const out = exportTokens({ tokens: handCase().tokens, ...meta() });
+    const out = buildTokenExport({ tokens: handCase().tokens, ...meta() });
     expect([...readSafetensors(out.safetensors).tensors.keys()]).toEqual(['mask_token']);
     expect(out.sidecar.config.tokenWeights).toBe(false);
   });
@@ -87,7 +87,7 @@ describe('token import', () => {
     const branch = TokenWeightBranch.create({ channels: 8, numTokens: 4, seed: 5 });
     const tokenState = await tokens.serialize();
     const branchState = await branch.serialize();
-    const out = exportTokens({ tokens: tokenState, branch: branchState, prefix: referencePrefix(2), ...meta() });
+    const out = buildTokenExport({ tokens: tokenState, branch: branchState, prefix: referencePrefix(2), ...meta() });
     const back = importTokens(out.safetensors, { channels: 8 });
     expect(back.prefix).toBe('mask_modules.2.');
     expect(back.tokens).toEqual({ name: 'mask_token', shape: [4, 8], data: tokenState.data });

@@ -3,12 +3,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TokensFile } from '../engine/types';
-import { exportTokens } from './tokenExport';
+import { buildTokenExport } from './tokenExport';
 
 /** Writes `file`'s export and `sidecar` (as `<sidecarName>`) beside it; returns both paths. */
 export function exportToTemp(file: TokensFile, sidecarName: string, sidecar: unknown): { weights: string; sidecar: string } {
   const dir = mkdtempSync(join(tmpdir(), 'maskd-py-'));
-  const out = exportTokens({
+  const out = buildTokenExport({
     tokens: file.tokens,
     branch: file.branch,
     config: { task: file.task, tapLayer: 'neck', teacher: `builtin:${file.task}-teacher`, hyperParameters: {} },

@@ -137,7 +137,7 @@ export function buildMaskModuleStateDict(tokens: NamedSerializedTensor, branch?:
 }
 
 /** The .safetensors bytes, the sidecar and the file names of one token export. */
-export function exportTokens(input: TokenExportInput): TokenExport {
+export function buildTokenExport(input: TokenExportInput): TokenExport {
   const prefix = input.prefix ?? '';
   const entries = stateEntries(input.tokens, input.branch, prefix);
   const [numTokens, channels] = input.tokens.shape;

@@ -1,13 +1,45 @@
-import { describe, expect, it } from 'vitest';
-import { defaultDistillSettings, defaultMaskSettings } from './setupSlice';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { store, useAppStore } from './store';
 
-describe('setup defaults follow the reference code per task', () => {
-  it('segmentation: 8 tokens, no token-weight branch, MasKD without custom mask', () => {
-    expect(defaultMaskSettings('segmentation')).toMatchObject({ numTokens: 8, tokenWeights: false, lr: 0.01 });
-    expect(defaultDistillSettings('segmentation').params.maskd).toMatchObject({ customMask: false, factor: 0.5 });
+const initial = useAppStore.getState();
+beforeEach(() => useAppStore.setState(initial, true));
+
+describe('Setup settings', () => {
+  it('switching the task brings that task’s token count and MasKD preset, and keeps the budget the user set', () => {
+    store().setMask({ steps: 77, lr: 0.05 });
+    store().setDistill({ steps: 333 });
+    store().setMethodParam('cwd', 'tau', 2);
+    store().setTask('detection');
+    expect(store().mask).toMatchObject({ numTokens: 6, steps: 77, lr: 0.05 });
+    expect(store().distill.steps).toBe(333);
+    // Method parameters go back to the task's reference values (the detection preset switches the custom mask on).
+    expect(store().distill.params.maskd).toMatchObject({ lossWeight: 7, customMask: true });
+    expect(store().distill.params.cwd.tau).toBe(4);
+    store().setTask('segmentation');
+    expect(store().mask.numTokens).toBe(8);
+    expect(store().distill.params.maskd).toMatchObject({ lossWeight: 1, factor: 0.5, customMask: false });
   });
-  it('detection: 6 tokens with the token-weight branch', () => {
-    expect(defaultMaskSettings('detection')).toMatchObject({ numTokens: 6, tokenWeights: true });
-    expect(defaultDistillSettings('detection').params.maskd).toMatchObject({ customMask: true });
+
+  it('one method’s parameter changes only that method', () => {
+    const before = store().distill.params;
+    store().setMethodParam('maskd', 'lossWeight', 3);
+    expect(store().distill.params.maskd.lossWeight).toBe(3);
+    expect(store().distill.params.cwd).toEqual(before.cwd);
+    expect(store().distill.params.fitnet).toEqual(before.fitnet);
+  });
+
+  it('the compared methods keep the table’s order whatever order they are ticked in', () => {
+    store().toggleCompareMethod('fitnet');
+    store().toggleCompareMethod('none');
+    expect(store().compareMethods).toEqual(['cwd', 'maskd']);
+    store().toggleCompareMethod('fitnet');
+    store().toggleCompareMethod('none');
+    expect(store().compareMethods).toEqual(['none', 'fitnet', 'cwd', 'maskd']);
+  });
+
+  it('starts on Auto: the fastest backend measured here', () => {
+    expect(store().backendChoice).toBe('auto');
+    store().setBackendChoice('wasm');
+    expect(store().backendChoice).toBe('wasm');
   });
 });

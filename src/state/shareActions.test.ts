@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { encodeLink } from '../share/linkCodec';
 import { readSafetensors } from '../share/safetensors';
-import { exportTokens as buildTokenExport } from '../share/tokenExport';
+import { buildTokenExport } from '../share/tokenExport';
 import { parseHistoryCsv, parseHistoryJson } from '../share/history';
 import { parseRunFile } from '../share/runFile';
 import { readStudentZip } from '../share/tfjsExport';

@@ -60,20 +60,3 @@ export const indexedDbSink: CheckpointSink = {
     await withStore('readwrite', (s) => s.delete(KEY));
   },
 };
-
-/** In memory only: for Node tests, and where IndexedDB is missing (private windows of some browsers). */
-export function memorySink(): CheckpointSink & { readonly saved: Checkpoint[] } {
-  const saved: Checkpoint[] = [];
-  return {
-    saved,
-    async save(c) {
-      saved.push(c);
-    },
-    async load() {
-      return saved.at(-1) ?? null;
-    },
-    async clear() {
-      saved.length = 0;
-    },
-  };
-}

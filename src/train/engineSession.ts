@@ -55,7 +55,7 @@ import { demoSnapshot, type LiveRun, type Post, type RunContext } from './runLoo
 import { runTeacher } from './teacherRun';
 import { reseedKernels } from './seededInit';
 import { taskAdapter } from './tasks';
-import { importTokens } from './tokenImport';
+import { tokensForTeacher } from './tokensForTeacher';
 import { buildUserDemo, retapDemo, type UserDemo } from './userModels';
 import { buildUserDemoOnDataset } from './userModelsOnDataset';
 import { errorText } from '../errorText';
@@ -386,7 +386,7 @@ export class EngineSession {
    */
   async setTokens(request: SetTokensRequest): Promise<TokensSet> {
     const demo = this.requireDemo();
-    const { tokens, branch } = importTokens(demo, request);
+    const { tokens, branch } = tokensForTeacher(demo, request);
     const seeds = request.previewSeeds;
     const previews = seeds ? seeds.map((s) => generateScene(this.requirePools().val, s, sceneForSize(demo.inputShape[0]))) : demo.previews;
     let snapshot: MaskSnapshot;

@@ -5,13 +5,13 @@ import { TokenWeightBranch } from '../maskd/tokenWeights';
 import type { Demo } from './demo';
 import type { SetTokensRequest } from '../engine/types';
 
-export interface ImportedTokens {
+export interface TeacherTokens {
   readonly tokens: ReceptiveTokens;
   readonly branch: TokenWeightBranch | null;
 }
 
 /** The request's tokens and branch for `demo`, or an error saying why they do not fit it (nothing left allocated). */
-export function importTokens(demo: Demo, request: SetTokensRequest): ImportedTokens {
+export function tokensForTeacher(demo: Demo, request: SetTokensRequest): TeacherTokens {
   const channels = demo.teacherSplit.tapShape[2];
   const [numTokens, width] = request.tokens.shape;
   if (width !== channels) {
