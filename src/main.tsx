@@ -18,8 +18,8 @@ declare global {
   interface Window {
     /**
      * Console and script handle: `maskd.tf` is the page's TensorFlow.js, `maskd.engine` the
-     * training worker (scripts/train-teachers.mjs drives it headlessly), `maskd.distillDefaults`
-     * the page's stage-2 defaults per task (scripts/reproduce.mjs runs with them).
+     * training worker (scripts/script-engine.ts drives it for webgpu/webgl runs), `maskd.distillDefaults`
+     * the page's stage-2 defaults per task.
      */
     maskd: {
       tf: typeof tf;
