@@ -288,9 +288,9 @@ export interface SettingRange {
 /**
  * The ranges of the Setup fields. A share link or run file may carry any value its own format
  * allows (the link format takes batch sizes up to 4096 and 10⁷ steps); applying it to Setup clamps
- * to these, with a note naming each clamped setting. The page's fields are to read these too.
- * `maskTokens` is 1–64 like every token reader (the field said 1–32 before the limits were
- * stated here: tokens from a link or file may have up to 64).
+ * to these, with a note naming each clamped setting. The Setup fields read their bounds from here
+ * (src/ui/settingRange.ts). `maskTokens` is 1–64 like every token reader (the field said 1–32
+ * before: tokens from a link or file may have up to 64, and the field must show what they bring).
  */
 export const SETTING_RANGES = {
   maskTokens: { min: 1, max: LIMITS.tokens.value, integer: true, label: 'Learn masks: tokens T' },
@@ -311,6 +311,15 @@ export const SETTING_RANGES = {
 } as const satisfies Record<string, SettingRange>;
 
 export type SettingKey = keyof typeof SETTING_RANGES;
+
+/** The Setup field (SETTING_RANGES) behind each numeric method parameter of Distill (METHODS' `params`). */
+export const METHOD_PARAM_SETTINGS: Readonly<Record<string, SettingKey>> = {
+  lossWeight: 'lossWeight',
+  factor: 'factor',
+  tau: 'tau',
+  customMaskWarmup: 'customMaskWarmup',
+  eps: 'eps',
+};
 
 /** `value` clamped into the setting's range (rounded when the setting is an integer), and whether it changed. */
 export function clampSetting(key: SettingKey, value: number): { value: number; note: string | null } {

@@ -12,7 +12,7 @@ import type { NamedSerializedTensor } from '../maskd/types';
 import type { SeriesMap } from './series';
 import type { DistillSettings, MaskSettings, ParamValue } from './settings';
 import { historyToJsonObject, seriesMapsFromJson, type SeriesJson } from './history';
-import { LIMITS, clampSetting, formatByteCount, limitText, type SettingKey } from '../limits';
+import { LIMITS, METHOD_PARAM_SETTINGS, clampSetting, formatByteCount, limitText, type SettingKey } from '../limits';
 
 export const RUN_FORMAT = 'maskd-playground.run';
 /** Far above a demo run (≈1 MB with the branch); a bigger file is refused before reading (src/limits.ts). */
@@ -96,8 +96,6 @@ function readMask(v: unknown, notes: string[]): MaskSettings {
   };
 }
 
-const PARAM_RANGES: Readonly<Record<string, SettingKey>> = { lossWeight: 'lossWeight', factor: 'factor', tau: 'tau', customMaskWarmup: 'customMaskWarmup', eps: 'eps' };
-
 function readParams(v: unknown, notes: string[]): Record<MethodName, Record<string, ParamValue>> {
   const all = obj(v, 'config.distill.params');
   const out = {} as Record<MethodName, Record<string, ParamValue>>;
@@ -111,7 +109,7 @@ function readParams(v: unknown, notes: string[]): Record<MethodName, Record<stri
       if (spec!.kind === 'boolean') params[key] = bool(value, what);
       else {
         const n = number(value, what, spec!.min ?? 0, spec!.max ?? 1e7, spec!.kind === 'integer');
-        const range = Object.prototype.hasOwnProperty.call(PARAM_RANGES, key) ? PARAM_RANGES[key] : null;
+        const range = Object.prototype.hasOwnProperty.call(METHOD_PARAM_SETTINGS, key) ? METHOD_PARAM_SETTINGS[key] : null;
         params[key] = range ? clamp(notes, range, n) : n;
       }
     }

@@ -2,6 +2,7 @@ import { listMethods, METHODS, type MethodName } from '../maskd/methods';
 import { useAppStore } from '../state/store';
 import { CheckField } from './CheckField';
 import { NumberField } from './NumberField';
+import { paramRange, rangeOf } from './settingRange';
 
 const METHOD_LIST = listMethods();
 
@@ -31,17 +32,17 @@ export function DistillSettingsForm() {
         return spec.kind === 'boolean' ? (
           <CheckField key={id} id={id} label={spec.label} help={spec.help} checked={v === true} onChange={(b) => setParam(distill.method, spec.key, b)} />
         ) : (
-          <NumberField key={`${distill.method}-${id}`} id={id} label={spec.label} help={spec.help} min={spec.min} max={spec.max}
-            integer={spec.kind === 'integer'} value={typeof v === 'number' ? v : 0} onCommit={(n) => setParam(distill.method, spec.key, n)} />
+          <NumberField key={`${distill.method}-${id}`} id={id} label={spec.label} help={spec.help} {...paramRange(spec.key, spec)}
+            value={typeof v === 'number' ? v : 0} onCommit={(n) => setParam(distill.method, spec.key, n)} />
         );
       })}
-      <NumberField id="distill-lr" label="Student learning rate" min={0} max={1} value={distill.lr} onCommit={(v) => setDistill({ lr: v })}
+      <NumberField id="distill-lr" label="Student learning rate" {...rangeOf('distillLr')} value={distill.lr} onCommit={(v) => setDistill({ lr: v })}
         help="Adam with cosine decay, for the student and the align module." />
-      <NumberField id="distill-steps" label="Steps" integer min={1} max={100000} value={distill.steps} onCommit={(v) => setDistill({ steps: v })} />
-      <NumberField id="distill-batch" label="Batch size" integer min={1} max={128} value={distill.batchSize} onCommit={(v) => setDistill({ batchSize: v })} />
-      <NumberField id="distill-eval-every" label="Validate every" integer min={1} value={distill.evalEvery} onCommit={(v) => setDistill({ evalEvery: v })}
+      <NumberField id="distill-steps" label="Steps" {...rangeOf('distillSteps')} value={distill.steps} onCommit={(v) => setDistill({ steps: v })} />
+      <NumberField id="distill-batch" label="Batch size" {...rangeOf('distillBatch')} value={distill.batchSize} onCommit={(v) => setDistill({ batchSize: v })} />
+      <NumberField id="distill-eval-every" label="Validate every" {...rangeOf('evalEvery')} value={distill.evalEvery} onCommit={(v) => setDistill({ evalEvery: v })}
         help="Steps between validation passes (and at the end)." />
-      <NumberField id="distill-val-count" label="Validation scenes" integer min={1} max={1024} value={distill.valCount} onCommit={(v) => setDistill({ valCount: v })}
+      <NumberField id="distill-val-count" label="Validation scenes" {...rangeOf('valCount')} value={distill.valCount} onCommit={(v) => setDistill({ valCount: v })}
         help="Fixed, seeded held-out scenes per validation pass." />
     </fieldset>
   );
