@@ -17,6 +17,7 @@ import type {
   DemoLoaded,
   DistillConfig,
   DistillResult,
+  EngineMemory,
   EngineWarning,
   EvaluateResult,
   EvaluateTarget,
@@ -72,7 +73,11 @@ const entry =
 export const REQUESTS = {
   /** Starts the backend (`backends` forces a try order; without it Auto picks the fastest measured) and loads the digits. */
   init: entry<[dataUrl: string, backends?: readonly BackendName[], auto?: AutoOptions], BackendStatus>()({}),
-  /** The shipped teacher (or a fresh one, with a warning), its tokens and their masks when shipped, a fresh student. */
+  /**
+   * The shipped teacher (or a fresh one, with a warning), its tokens and their masks when shipped
+   * (or `options.tokens` in their place), a fresh student. Built beside the current demo, which
+   * stays when anything fails.
+   */
   loadDemo: entry<[task: Task, options?: LoadDemoOptions, base?: string], DemoLoaded>()({
     use: 'load',
     what: 'loading the demo',
@@ -129,6 +134,8 @@ export const REQUESTS = {
   resumeCheckpoint: entry<[base?: string], ResumeResult>()({ use: 'run', what: 'the resumed run', streams: true, handlersAt: 1 }),
   /** The base learning rate of the run in progress (e.g. lowered after a non-finite pause). */
   setLearningRate: entry<[lr: number], void>()({}),
+  /** The worker's tensor count and bytes now: a refused import must leave them where they were. */
+  memory: entry<[], EngineMemory>()({}),
   /** Test hook: the next training step's loss becomes NaN (the run pauses on it). */
   debugInjectNonFinite: entry<[], void>()({}),
   /** Test hook: destroys the WebGPU device mid-run, as a driver reset would. */

@@ -219,6 +219,18 @@ export interface LoadDemoOptions {
   readonly inputSize?: number;
   /** Student init seed (default 1); stage-2 runs re-seed from their own config. */
   readonly seed?: number;
+  /**
+   * Tokens (+ branch) to use instead of the shipped ones (a run file of another task). They are
+   * checked against the new teacher and their masks drawn before the loaded demo is replaced: if
+   * they do not fit, the new demo is released and the current one stays, unchanged.
+   */
+  readonly tokens?: Pick<SetTokensRequest, 'tokens' | 'branch'>;
+}
+
+/** The worker's TensorFlow.js memory (tf.memory()): what tests compare before and after a refused import. */
+export interface EngineMemory {
+  readonly numTensors: number;
+  readonly numBytes: number;
 }
 
 export interface MasksResult {

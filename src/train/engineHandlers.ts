@@ -55,6 +55,7 @@ export function engineHandlers(session: EngineSession, env: EngineEnv): RequestH
     discardCheckpoint: () => session.discardCheckpoint(),
     resumeCheckpoint: ([base], id) => session.resumeStored(id, base ?? env.defaultBase),
     setLearningRate: ([lr]) => session.setLearningRate(lr),
+    memory: () => session.memory(),
     debugInjectNonFinite: () => session.injectNonFinite(),
     debugLoseDevice: () => session.loseDevice(),
     loadModels: ([request]) => session.loadModels(request),

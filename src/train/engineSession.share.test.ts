@@ -73,3 +73,43 @@ it('exportStudent gives the student, and after a distillation its align module t
   student.dispose();
   s.dispose();
 }, 60_000);
+
+it('loadDemo with tokens is all or nothing: tokens that do not fit the new teacher leave the loaded demo, its tokens and the tensor count as they were', async () => {
+  const s = new EngineSession(() => {});
+  s.pools = loadDigitsNode();
+  await s.loadDemo('segmentation', 'http://127.0.0.1:1/', { inputSize: 16 });
+  const T = 3;
+  const C = 64;
+  const tokens = { name: 'mask_token', shape: [T, C], data: Array.from({ length: T * C }, (_, i) => Math.cos(i) * 0.5) };
+  await s.setTokens({ tokens });
+  const before = await s.exportTokens();
+  const n0 = tf.memory().numTensors;
+  const b0 = tf.memory().numBytes;
+
+  // A run file of the other task whose tokens are 32 wide: the detection demo is built, then refused.
+  const narrow = { tokens: { name: 'mask_token', shape: [2, 32], data: new Array(64).fill(0.1) } };
+  await expect(s.loadDemo('detection', 'http://127.0.0.1:1/', { inputSize: 16, tokens: narrow })).rejects.toThrow(/C = 32 wide but the detection teacher's feature at the tap layer has 64 channels/);
+  expect(tf.memory().numTensors).toBe(n0);
+  expect(tf.memory().numBytes).toBe(b0);
+  expect(s.memory()).toEqual({ numTensors: n0, numBytes: b0 });
+  const kept = await s.exportTokens();
+  expect(kept.task).toBe('segmentation');
+  expect(kept.tokens).toEqual(before.tokens);
+  expect((await s.snapshot()).numTokens).toBe(T);
+
+  // More tokens than the limit: refused by the worker too, before anything is drawn.
+  const many = { tokens: { name: 'mask_token', shape: [65, C], data: new Array(65 * C).fill(0) } };
+  await expect(s.loadDemo('detection', 'http://127.0.0.1:1/', { inputSize: 16, tokens: many })).rejects.toThrow(/65 tokens: T must be 1–64/);
+  await expect(s.setTokens(many)).rejects.toThrow(/65 tokens/);
+  expect(tf.memory().numTensors).toBe(n0);
+
+  // Tokens that fit: the other task is loaded with them (not its shipped ones) and their masks.
+  const wide = { tokens: { name: 'mask_token', shape: [5, C], data: Array.from({ length: 5 * C }, (_, i) => Math.sin(i) * 0.3) } };
+  const loaded = await s.loadDemo('detection', 'http://127.0.0.1:1/', { inputSize: 16, tokens: wide });
+  expect(loaded.tokens).toEqual({ numTokens: 5, channels: C, tokenWeights: false });
+  expect(loaded.snapshot?.numTokens).toBe(5);
+  const now = await s.exportTokens();
+  expect(now.task).toBe('detection');
+  expect(now.tokens.data).toEqual(Array.from(Float32Array.from(wide.tokens.data)));
+  s.dispose();
+}, 60_000);

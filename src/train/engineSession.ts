@@ -31,6 +31,7 @@ import type {
   DemoLoaded,
   DistillConfig,
   DistillResult,
+  EngineMemory,
   EvaluateResult,
   EvaluateTarget,
   LoadDatasetOptions,
@@ -118,42 +119,73 @@ export class EngineSession {
     return this.pools;
   }
 
+  /**
+   * Loads a demo beside the current one and only then replaces it. With `options.tokens` those
+   * tokens take the shipped ones' place: checked against the new teacher and their masks drawn
+   * first, so a run file of another task whose tokens do not fit changes nothing (the new models
+   * are released, the current demo stays).
+   */
   async loadDemo(task: Task, base: string, options: LoadDemoOptions = {}): Promise<DemoLoaded> {
     const pools = this.requirePools();
-    const size = options.inputSize ?? 64;
+    const { tokens: given, ...kept } = options;
+    const size = kept.inputSize ?? 64;
     if (!Number.isInteger(size) || size < 8 || size % 4 !== 0) throw new Error(`input size must be a multiple of 4, at least 8; got ${size}`);
     const inputShape = [size, size, 3] as const;
     const warnings: string[] = [];
     const loaded = await loadTeacher(base, task, inputShape, warnings, this.fetchFunc);
-    const teacherSplit = splitAtLayer(loaded.model, TAP_LAYER);
-    const shipped = loaded.shipped ? await loadShippedTokens(base, task, teacherSplit.tapShape[2], warnings, this.fetchFunc) : null;
-    const student = buildStudent(task, { inputShape });
-    reseedKernels(student, options.seed ?? 1);
-    const source = demoSource(pools, task, size);
-    this.disposeDemo();
-    this.demo = {
-      task,
-      inputShape,
-      source,
-      teacher: loaded.model,
-      teacherSplit,
-      previews: source.previews(),
-      tokens: shipped?.tokens ?? null,
-      branch: shipped?.branch ?? null,
-      student,
-      bestStudent: null,
-      base,
-      options,
-    };
-    const studentSplit = splitAtLayer(student, TAP_LAYER);
-    return {
-      teacher: modelCard(loaded.model, teacherSplit, 'teacher', loaded.shipped ? `builtin:${task}-teacher` : `fresh:${task}-teacher`, loaded.metric),
-      student: modelCard(student, studentSplit, 'student', `fresh:${task}-student`),
-      tokens: shipped ? { numTokens: shipped.tokens.numTokens, channels: shipped.tokens.channels, tokenWeights: shipped.branch !== null } : null,
-      warnings,
+    let student: tf.LayersModel | null = null;
+    let next: Demo | null = null;
+    let snapshot: MaskSnapshot | null = null;
+    try {
+      const teacherSplit = splitAtLayer(loaded.model, TAP_LAYER);
+      const shipped = loaded.shipped && !given ? await loadShippedTokens(base, task, teacherSplit.tapShape[2], warnings, this.fetchFunc) : null;
+      student = buildStudent(task, { inputShape });
+      reseedKernels(student, kept.seed ?? 1);
+      const source = demoSource(pools, task, size);
+      next = {
+        task,
+        inputShape,
+        source,
+        teacher: loaded.model,
+        teacherSplit,
+        previews: source.previews(),
+        tokens: shipped?.tokens ?? null,
+        branch: shipped?.branch ?? null,
+        student,
+        bestStudent: null,
+        base,
+        options: kept,
+      };
+      if (given) {
+        const set = tokensForTeacher(next, given);
+        installTokens(next, set.tokens, set.branch);
+      }
       // Not this.snapshot(): a demo reloaded while moving off a lost device must not wait for that move.
-      snapshot: shipped ? await demoSnapshot(this.demo, 0, 'masks') : null,
+      if (next.tokens) snapshot = await demoSnapshot(next, 0, 'masks');
+    } catch (err) {
+      if (next) disposeDemo(next);
+      else {
+        disposeModel(loaded.model);
+        if (student) disposeModel(student);
+      }
+      throw err;
+    }
+    this.disposeDemo();
+    this.demo = next;
+    const studentSplit = splitAtLayer(next.student, TAP_LAYER);
+    return {
+      teacher: modelCard(loaded.model, next.teacherSplit, 'teacher', loaded.shipped ? `builtin:${task}-teacher` : `fresh:${task}-teacher`, loaded.metric),
+      student: modelCard(next.student, studentSplit, 'student', `fresh:${task}-student`),
+      tokens: next.tokens ? { numTokens: next.tokens.numTokens, channels: next.tokens.channels, tokenWeights: next.branch !== null } : null,
+      warnings,
+      snapshot,
     };
+  }
+
+  /** The worker's TensorFlow.js memory now. */
+  memory(): EngineMemory {
+    const m = tf.memory();
+    return { numTensors: m.numTensors, numBytes: m.numBytes };
   }
 
   /** Stage 1; `from` resumes a checkpoint of a mask-learning run exactly (step, tokens, Adam, history). */

@@ -1,5 +1,6 @@
 // Receptive tokens (+ token-weight branch) from a file or a link, checked against the demo's
 // teacher before they replace its own.
+import { LIMITS, limitText } from '../limits';
 import { ReceptiveTokens } from '../maskd/tokens';
 import { TokenWeightBranch } from '../maskd/tokenWeights';
 import type { Demo } from './demo';
@@ -14,6 +15,10 @@ export interface TeacherTokens {
 export function tokensForTeacher(demo: Demo, request: SetTokensRequest): TeacherTokens {
   const channels = demo.teacherSplit.tapShape[2];
   const [numTokens, width] = request.tokens.shape;
+  // The page's readers refuse these already; the worker does not rely on it (a script, a stale page).
+  if (!(Number.isInteger(numTokens) && numTokens >= 1 && numTokens <= LIMITS.tokens.value)) {
+    throw new Error(`${numTokens} tokens: T must be 1–${LIMITS.tokens.value} (${limitText('tokens')} on ${LIMITS.tokens.what})`);
+  }
   if (width !== channels) {
     throw new Error(`these tokens are C = ${width} wide but the ${demo.task} teacher's feature at the tap layer has ${channels} channels; they belong to another teacher`);
   }

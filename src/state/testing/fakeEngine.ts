@@ -10,6 +10,8 @@ import type {
   DemoLoaded,
   DistillConfig,
   DistillResult,
+  EngineMemory,
+  LoadDemoOptions,
   MaskSnapshot,
   MaskStageConfig,
   MasksResult,
@@ -104,11 +106,33 @@ export class FakeEngine implements PlaygroundEngine {
   /** A demo load in progress: runs wait for it, as the real dispatcher makes them. */
   private loading: Promise<unknown> = Promise.resolve();
 
-  async loadDemo(task: Task): Promise<DemoLoaded> {
-    this.calls.push(`loadDemo:${task}`);
-    const load = this.demoLoaded(task);
+  async loadDemo(task: Task, options: LoadDemoOptions = {}): Promise<DemoLoaded> {
+    this.calls.push(`loadDemo:${task}${options.tokens ? `+tokens:${options.tokens.tokens.shape.join('x')}` : ''}`);
+    const load = options.tokens ? this.demoWithTokens(task, options.tokens) : this.demoLoaded(task);
     this.loading = load.catch(() => {});
     return load;
+  }
+
+  /** As the real engine: tokens of another width are refused and the loaded demo (and its tokens) stay. */
+  private async demoWithTokens(task: Task, given: NonNullable<LoadDemoOptions['tokens']>): Promise<DemoLoaded> {
+    const [numTokens, channels] = given.tokens.shape;
+    if (channels !== 64) throw new Error(`these tokens are C = ${channels} wide but the ${task} teacher's feature at the tap layer has 64 channels; they belong to another teacher`);
+    this.numTokens = numTokens;
+    this.learned = true;
+    this.tokensFile = { version: 1, task, tokens: given.tokens, ...(given.branch ? { branch: given.branch } : {}) };
+    return {
+      teacher: card('teacher', task),
+      student: card('student', task),
+      tokens: { numTokens, channels, tokenWeights: given.branch !== undefined },
+      warnings: [],
+      snapshot: await this.gatedSnapshot(),
+    };
+  }
+
+  /** What tf.memory() would say: the fake allocates nothing. */
+  async memory(): Promise<EngineMemory> {
+    this.calls.push('memory');
+    return { numTensors: 0, numBytes: 0 };
   }
 
   private async demoLoaded(task: Task): Promise<DemoLoaded> {
