@@ -221,3 +221,22 @@ test('Export and Share live in the gallery header: the menu opens, closes on Esc
   await page.locator('h1').click();
   await expect(page.getByTestId('export-popover')).toBeHidden();
 });
+
+test('the first clicks are answered, not refused: task and seed changed the moment the page loads', async ({ page }) => {
+  await page.goto('/?backend=wasm');
+  // The engine is still starting: the task picker takes the change and the demo load waits for it.
+  const startedAt = Date.now();
+  await page.getByTestId('setup-task').selectOption('detection');
+  await page.getByTestId('seed-input').fill('7');
+  await page.getByTestId('seed-input').press('Tab');
+  const phaseThen = await page.evaluate(() => window.maskd.state().backendPhase);
+  console.log(`[firstrun.spec] task and seed set ${Date.now() - startedAt} ms after load; backend ${phaseThen}`);
+  await waitForMasks(page);
+  const s = await page.evaluate(() => {
+    const st = window.maskd.state();
+    return { task: st.task, seed: st.seed, demo: st.demoPhase, teacher: st.teacher?.source, backend: st.backendPhase };
+  });
+  expect(s).toMatchObject({ task: 'detection', seed: 7, demo: 'ready', backend: 'ready' });
+  expect(s.teacher).toContain('detection');
+  await expect(page.locator('[data-testid^="message-"][data-level="error"]')).toHaveCount(0);
+});

@@ -207,6 +207,37 @@ describe('runs', () => {
     expect(s().backendStatus).toMatchObject({ backend: 'wasm', calibration: { remembered: true } });
   });
 
+  it('a backend switch while a demo loads drops the old engine’s reply: no error, the new engine’s demo shows', async () => {
+    await startApp();
+    let release = () => {};
+    engines[0].snapshotGate = new Promise<void>((r) => (release = r));
+    const loading = changeTask('detection');
+    await switchBackend('webgl');
+    release();
+    await loading;
+    expect(engines[0].terminated).toBe(true);
+    expect(s().messages.filter((m) => m.level === 'error')).toEqual([]);
+    expect(s().demoPhase).toBe('ready');
+    expect(s().teacher?.source).toBe('builtin:detection-teacher');
+  });
+
+  it('only the latest demo load is shown: the page is never ready with another task’s teacher', async () => {
+    await startApp();
+    const readyWith: string[] = [];
+    const unsubscribe = useAppStore.subscribe((st) => {
+      if (st.demoPhase === 'ready') readyWith.push(`${st.task}:${st.teacher?.source}`);
+    });
+    let release = () => {};
+    engines[0].snapshotGate = new Promise<void>((r) => (release = r));
+    const first = changeTask('detection');
+    const second = changeTask('segmentation');
+    release();
+    await Promise.all([first, second]);
+    unsubscribe();
+    expect(readyWith.length).toBeGreaterThan(0);
+    expect(readyWith.filter((r) => r !== 'segmentation:builtin:segmentation-teacher')).toEqual([]);
+  });
+
   it('re-measure times the backends again and goes back to Auto', async () => {
     await switchBackend('webgl');
     const before = s().backendStatus?.calibration?.measuredAt;

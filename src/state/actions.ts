@@ -11,6 +11,10 @@ import { WARNING_LEVELS } from './messages';
 
 let host: EngineHost | null = null;
 const wired = new WeakSet<PlaygroundEngine>();
+/** Bumped when the engine is replaced: replies and failures from the old one are no longer news. */
+let engineGeneration = 0;
+/** Bumped by every demo load and engine restart: only the latest load's reply is shown. */
+let demoLoadCount = 0;
 
 export function connectEngine(h: EngineHost): void {
   host = h;
@@ -40,16 +44,26 @@ function backendOrder(choice: BackendChoice): readonly BackendName[] | undefined
 /** Starts the engine (Auto: measuring the backends, or using this device's remembered figures), loads the chosen demo and draws its masks. */
 export async function startApp(remeasure = false): Promise<void> {
   if (!host) throw new Error('no engine connected');
+  const generation = engineGeneration;
   store().backendStarting();
   try {
     const status = await engine().init(host.dataUrl, backendOrder(store().backendChoice), { task: store().task, remeasure });
+    if (generation !== engineGeneration) return;
     store().backendReady(status);
   } catch (err) {
-    store().backendFailed(errorText(err));
+    if (generation === engineGeneration) store().backendFailed(errorText(err));
     return;
   }
   await loadDemo(store().task);
-  await checkForCheckpoint();
+  if (generation === engineGeneration) await checkForCheckpoint();
+}
+
+/** Shuts the engine down and starts a new one; whatever the old one still owed is dropped. */
+async function restartEngine(remeasure: boolean): Promise<void> {
+  engineGeneration++;
+  demoLoadCount++;
+  host?.reset();
+  await startApp(remeasure);
 }
 
 /**
@@ -63,12 +77,16 @@ export async function loadDemo(task: Task): Promise<void> {
   s.demoLoading();
   s.clearSnapshots();
   const epoch = store().snapshotEpoch;
+  const load = ++demoLoadCount;
+  const stale = () => load !== demoLoadCount;
   try {
     const demo = await engine().loadDemo(task);
+    if (stale()) return;
     store().demoLoaded(demo);
     for (const w of demo.warnings) store().pushMessage(w, 'info', 'missing-file');
     if (demo.snapshot && store().snapshotEpoch === epoch) store().snapshotReceived(demo.snapshot);
   } catch (err) {
+    if (stale()) return;
     store().demoFailed(errorText(err));
     store().pushMessage(`Could not load the ${task} demo: ${errorText(err)}`, 'error');
   }
@@ -76,6 +94,7 @@ export async function loadDemo(task: Task): Promise<void> {
 
 export async function changeTask(task: Task): Promise<void> {
   if (store().runPhase !== 'idle' || task === store().task) return;
+  store().demoLoading(); // first: never ready with the new task and the old teacher
   store().setTask(task);
   await loadDemo(task);
 }
@@ -84,16 +103,14 @@ export async function changeTask(task: Task): Promise<void> {
 export async function switchBackend(choice: BackendChoice): Promise<void> {
   if (!host || store().runPhase !== 'idle') return;
   store().setBackendChoice(choice);
-  host.reset();
-  await startApp();
+  await restartEngine(false);
 }
 
 /** Times every backend again (the remembered figures are replaced), then restarts on Auto's pick. */
 export async function remeasureBackends(): Promise<void> {
   if (!host || store().runPhase !== 'idle' || store().backendPhase === 'starting') return;
   store().setBackendChoice('auto');
-  host.reset();
-  await startApp(true);
+  await restartEngine(true);
 }
 
 /** Token-based methods need tokens: say so instead of starting a run that fails. */

@@ -136,12 +136,15 @@ export class FakeEngine implements PlaygroundEngine {
   }
 
   private async demoLoaded(task: Task): Promise<DemoLoaded> {
+    const snapshot = this.shippedTokens ? await this.gatedSnapshot() : null;
+    // As the real client does: what a terminated engine still owed fails.
+    if (this.terminated) throw new Error('the engine was shut down');
     return {
       teacher: card('teacher', task),
       student: card('student', task),
       tokens: this.shippedTokens ? { numTokens: this.numTokens, channels: 64, tokenWeights: true } : null,
       warnings: this.shippedTokens ? [] : [`no shipped tokens for ${task}: masks are untrained`],
-      snapshot: this.shippedTokens ? await this.gatedSnapshot() : null,
+      snapshot,
     };
   }
 
@@ -337,7 +340,7 @@ export class FakeEngine implements PlaygroundEngine {
       const u = this.user[r];
       return u ? { ...card(r, 'segmentation'), source: `${u.label} · 0000abcd`, tapLayer: u.tap } : card(r, 'segmentation');
     };
-    return { teacher: side('teacher'), student: side('student'), tokens: null, user: { ...this.user }, inputSize: 64, align: '1×1 conv 32→64', warnings: [] };
+    return { teacher: side('teacher'), student: side('student'), tokens: null, user: { ...this.user }, inputSize: 64, align: '1×1 conv 32→64', warnings: [], labelFree: null };
   }
 
   /** Simulates the engine pausing itself on a non-finite loss: one warning, and the pause with its reason. */
