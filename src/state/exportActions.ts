@@ -4,11 +4,11 @@
 import { buildTokenExport } from '../share/tokenExport';
 import { fileNames } from '../share/fileNames';
 import { historyToCsv, historyToJson } from '../share/history';
-import { buildRunFile, parseRunFile, type RunConfig } from '../share/runFile';
+import { buildRunFile, readRunFile, type ParsedRunFile, type RunConfig } from '../share/runFile';
 import { studentZip } from '../share/tfjsExport';
-import { importTokens } from '../share/tokenImport';
-import type { MaskSnapshot } from '../engine/types';
-import { currentEngine, loadDemo } from './actions';
+import { checkTokenFileSize, importTokens } from '../share/tokenImport';
+import type { DemoLoaded, MaskSnapshot, TokensSet } from '../engine/types';
+import { currentEngine } from './actions';
 import { store, useAppStore } from './store';
 import { applyTokens, readyForTokens } from './tokenActions';
 import { shownSnapshot } from './vizSlice';
@@ -81,17 +81,52 @@ export function exportTokensSidecar(): Promise<void> {
   });
 }
 
-/** Reads a .safetensors MaskModule state dict into the engine (checked against the teacher). */
-export async function importTokensFile(bytes: Uint8Array, name: string): Promise<void> {
+/**
+ * A file the user dropped or picked (a browser File satisfies it). Its size is checked against
+ * the limit for its kind before a byte of it is read.
+ */
+export interface PickedFile {
+  readonly name: string;
+  readonly size: number;
+  arrayBuffer(): Promise<ArrayBuffer>;
+  text(): Promise<string>;
+}
+
+/** A file's contents as a PickedFile (tests, and bytes already in memory). */
+export function pickedFile(name: string, data: Uint8Array | string): PickedFile {
+  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  return {
+    name,
+    size: bytes.length,
+    arrayBuffer: async () => bytes.slice().buffer as ArrayBuffer,
+    text: async () => new TextDecoder().decode(bytes),
+  };
+}
+
+/** "name: message" → "message" (the refusals of the size checks start with the file's name already). */
+function withoutName(text: string, name: string): string {
+  return text.startsWith(`${name}: `) ? text.slice(name.length + 2) : text;
+}
+
+/**
+ * Reads a .safetensors MaskModule state dict into the engine, as one transaction: the size is
+ * checked from the file before it is read, the header (T, C) before any value is converted, and
+ * the new tokens are built and their masks drawn beside the ones in use (engine setTokens), which
+ * are replaced only when all of that worked. A refusal names the file and the limit and changes
+ * nothing: same tokens, same masks, same Setup.
+ */
+export async function importTokensFile(file: PickedFile): Promise<void> {
   if (!readyForTokens('import tokens')) return;
+  const { name } = file;
   const teacher = store().teacher;
   try {
-    const imported = importTokens(bytes, { channels: teacher?.featureShape[2] });
+    checkTokenFileSize(name, file.size);
+    const imported = importTokens(new Uint8Array(await file.arrayBuffer()), { channels: teacher?.featureShape[2] }, name);
     const r = await applyTokens(imported.tokens, imported.branch);
     store().setMask({ numTokens: r.numTokens, tokenWeights: r.tokenWeights });
     store().pushMessage(`Imported ${r.numTokens} tokens (C = ${r.channels}${r.tokenWeights ? ', with the token-weight branch' : ''}) from ${name}.`, 'info');
   } catch (err) {
-    store().pushMessage(`Could not import ${name}: ${errorText(err)}`, 'error');
+    store().pushMessage(`Could not import ${name}: ${withoutName(errorText(err), name)}. The tokens in use are unchanged.`, 'error');
   }
 }
 
@@ -137,37 +172,74 @@ export function exportRun(): Promise<void> {
   });
 }
 
-/** Restores a run file: config into Setup, tokens into the engine, history into the charts. */
-export async function openRunFile(text: string, name: string): Promise<void> {
+/**
+ * Restores a run file: config into Setup, tokens into the engine, history into the charts. The
+ * size is checked from the file before it is read; then the whole file is validated (task,
+ * settings, tokens, history: parseRunFile); then applied all or nothing — see restoreRun.
+ */
+export async function openRunFile(file: PickedFile): Promise<void> {
   if (!readyForTokens('open a run')) return;
-  let run: ReturnType<typeof parseRunFile>;
+  let run: ParsedRunFile;
   try {
-    run = parseRunFile(text);
+    run = await readRunFile(file);
   } catch (err) {
-    store().pushMessage(`Could not open ${name}: ${errorText(err)}`, 'error');
+    store().pushMessage(`Could not open ${file.name}: ${withoutName(errorText(err), file.name)}. Nothing was changed.`, 'error');
     return;
   }
-  const { config } = run;
-  if (config.task !== store().task) {
-    store().setTask(config.task);
-    await loadDemo(config.task);
-    if (store().demoPhase !== 'ready') return;
-  }
-  useAppStore.setState({ seed: config.seed, mask: config.mask, distill: config.distill, compareMethods: config.compareMethods });
-  useAppStore.setState({ losses: run.losses, metrics: run.metrics, compareRows: [], comparedMethods: null, progress: null });
-  try {
-    if (run.tokens) await applyTokens(run.tokens.tokens, run.tokens.branch);
-  } catch (err) {
-    store().pushMessage(`${name}: the settings and history are restored, but its tokens are not: ${errorText(err)}`, 'error');
-    return;
-  }
-  store().pushMessage(`Restored the run from ${name}${run.createdAt ? ` (saved ${run.createdAt})` : ''}: settings, ${run.tokens ? 'tokens, ' : ''}and history.`, 'info');
+  await restoreRun(run, file.name);
 }
 
-/** Routes a dropped or chosen file by its content: a run file (JSON) or tokens (.safetensors). */
-export async function openFile(file: { name: string; bytes: Uint8Array }): Promise<void> {
-  const { name, bytes } = file;
-  if (/\.safetensors$/i.test(name)) return importTokensFile(bytes, name);
-  if (/\.json$/i.test(name)) return openRunFile(new TextDecoder().decode(bytes), name);
-  store().pushMessage(`${name} is neither a run file (.json from “Export run”) nor tokens (.safetensors): nothing was opened.`, 'warn');
+/**
+ * Puts a parsed run in place of the page's, all or nothing. The engine part comes first and is
+ * itself atomic: tokens of the same task replace the current ones only once their masks are
+ * drawn (setTokens); another task's demo is loaded beside the current one with the run's tokens
+ * (loadDemo with tokens) and replaces it only when they fit. Only after the engine said yes does
+ * the page change, in one step: task, Setup, history, tokens and masks together. On a refusal
+ * nothing changes and the message names the source. Returns whether the run was restored.
+ */
+export async function restoreRun(run: ParsedRunFile, name: string): Promise<boolean> {
+  const { config } = run;
+  let demo: DemoLoaded | null = null;
+  let set: TokensSet | null = null;
+  try {
+    if (config.task !== store().task) {
+      demo = await currentEngine().loadDemo(config.task, run.tokens ? { tokens: run.tokens } : undefined);
+    } else if (run.tokens) {
+      set = await currentEngine().setTokens(run.tokens);
+    }
+  } catch (err) {
+    store().pushMessage(`Could not open ${name}: ${errorText(err)}. Nothing was changed: the task, settings, tokens and history in use are the ones from before.`, 'error');
+    return false;
+  }
+  if (demo) {
+    store().setTask(config.task);
+    store().demoLoaded(demo);
+  }
+  const snapshot = demo ? demo.snapshot : set ? set.snapshot : null;
+  useAppStore.setState({
+    seed: config.seed,
+    mask: config.mask,
+    distill: config.distill,
+    compareMethods: config.compareMethods,
+    losses: run.losses,
+    metrics: run.metrics,
+    compareRows: [],
+    comparedMethods: null,
+    progress: null,
+    ...(set ? { tokens: { numTokens: set.numTokens, channels: set.channels, tokenWeights: set.tokenWeights }, masksTrained: true } : {}),
+  });
+  if (demo || set) {
+    store().clearSnapshots();
+    if (snapshot) store().snapshotReceived(snapshot);
+  }
+  store().pushMessage(`Restored the run from ${name}${run.createdAt ? ` (saved ${run.createdAt})` : ''}: ${demo ? `the ${config.task} demo, ` : ''}settings, ${run.tokens ? 'tokens, ' : ''}and history.`, 'info');
+  if (run.clamped.length) store().pushMessage(`${name} holds settings outside the Setup ranges; they were clamped: ${run.clamped.join('; ')}.`, 'info');
+  return true;
+}
+
+/** Routes a dropped or chosen file by its name: a run file (.json) or tokens (.safetensors). */
+export async function openFile(file: PickedFile): Promise<void> {
+  if (/\.safetensors$/i.test(file.name)) return importTokensFile(file);
+  if (/\.json$/i.test(file.name)) return openRunFile(file);
+  store().pushMessage(`${file.name} is neither a run file (.json from “Export run”) nor tokens (.safetensors): nothing was opened.`, 'warn');
 }

@@ -6,7 +6,7 @@ import { parseHistoryCsv, parseHistoryJson } from '../share/history';
 import { parseRunFile } from '../share/runFile';
 import { readStudentZip } from '../share/tfjsExport';
 import { connectEngine, learnMasks } from './actions';
-import { exportGalleryPng, exportHistory, exportRun, exportStudentModel, exportTokensSafetensors, exportTokensSidecar, importTokensFile, openFile, setExportEnv } from './exportActions';
+import { exportGalleryPng, exportHistory, exportRun, exportStudentModel, exportTokensSafetensors, exportTokensSidecar, importTokensFile, openFile, pickedFile, setExportEnv } from './exportActions';
 import { continueFromShared, shareCurrent, startFromHash, type ShareEnv } from './shareActions';
 import { useAppStore } from './store';
 import { fakeHost, type FakeEngine } from './testing/fakeEngine';
@@ -228,14 +228,14 @@ describe('exports and imports', () => {
     useAppStore.setState(initial, true);
     await openPage();
     expect(s().losses).toEqual({});
-    await openFile({ name: saved[0].name, bytes: new TextEncoder().encode(run) });
+    await openFile(pickedFile(saved[0].name, run));
     expect(s().seed).toBe(4321);
     expect(s().mask.lr).toBe(0.03);
     expect(s().losses).toEqual(losses);
     expect(engines[engines.length - 1].calls).toContain('setTokens:8x64');
     expect(s().messages.at(-1)?.text).toMatch(/Restored the run/);
 
-    await openFile({ name: 'broken.json', bytes: new TextEncoder().encode('{"format":"maskd-playground.run","formatVersion":1}') });
+    await openFile(pickedFile('broken.json', '{"format":"maskd-playground.run","formatVersion":1}'));
     expect(s().messages.at(-1)).toMatchObject({ level: 'error', text: expect.stringMatching(/Could not open broken.json: run file: config must be an object/) });
     expect(s().seed).toBe(4321);
   });
@@ -248,10 +248,10 @@ describe('exports and imports', () => {
         config: { task: 'segmentation', tapLayer: 'neck', teacher: 'x', hyperParameters: {} },
         provenance: { app: 'test', appVersion: '0', createdAt: '', seed: 1, backend: 'cpu' },
       }).safetensors;
-    await importTokensFile(make(5, 64), 'good.safetensors');
+    await importTokensFile(pickedFile('good.safetensors', make(5, 64)));
     expect(s().tokens).toEqual({ numTokens: 5, channels: 64, tokenWeights: false });
     expect(s().mask.numTokens).toBe(5);
-    await openFile({ name: 'narrow.safetensors', bytes: make(5, 32) });
+    await openFile(pickedFile('narrow.safetensors', make(5, 32)));
     expect(s().messages.at(-1)).toMatchObject({ level: 'error', text: expect.stringMatching(/C = 32 wide but the teacher's feature at the tap layer has 64 channels/) });
     expect(s().tokens?.numTokens).toBe(5);
   });

@@ -41,7 +41,7 @@ export function ExportMenu() {
           disabled={off || !idle}
           onChange={async (e) => {
             const file = e.currentTarget.files?.[0];
-            if (file) await openFile({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
+            if (file) await openFile(file);
             if (fileInput.current) fileInput.current.value = '';
           }} />
       </label>

@@ -22,8 +22,8 @@ export function useFileDrop(): void {
       const files = Array.from(e.dataTransfer?.files ?? []);
       if (!isRunOrTokensDrop(files.map((f) => f.name))) return;
       e.preventDefault();
-      const file = files[0];
-      await openFile({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
+      // The File itself: its size is checked before it is read.
+      await openFile(files[0]);
     };
     document.addEventListener('dragover', over);
     document.addEventListener('drop', drop);
