@@ -229,8 +229,13 @@ test('the first clicks are answered, not refused: task and seed changed the mome
   await page.getByTestId('setup-task').selectOption('detection');
   await page.getByTestId('seed-input').fill('7');
   await page.getByTestId('seed-input').press('Tab');
-  const phaseThen = await page.evaluate(() => window.maskd.state().backendPhase);
-  console.log(`[firstrun.spec] task and seed set ${Date.now() - startedAt} ms after load; backend ${phaseThen}`);
+  // The backend picker cannot send a switch the engine would refuse: it waits, disabled, until the engine is up.
+  const then = await page.evaluate(() => ({
+    phase: window.maskd.state().backendPhase,
+    pickerDisabled: (document.getElementById('backend-select') as HTMLSelectElement).disabled,
+  }));
+  console.log(`[firstrun.spec] task and seed set ${Date.now() - startedAt} ms after load; backend ${then.phase}`);
+  if (then.phase !== 'ready') expect(then.pickerDisabled).toBe(true);
   await waitForMasks(page);
   const s = await page.evaluate(() => {
     const st = window.maskd.state();
@@ -238,5 +243,10 @@ test('the first clicks are answered, not refused: task and seed changed the mome
   });
   expect(s).toMatchObject({ task: 'detection', seed: 7, demo: 'ready', backend: 'ready' });
   expect(s.teacher).toContain('detection');
+  // Once up, a backend switch reloads the detection demo on the new engine, again without an error.
+  await page.getByTestId('backend-select').selectOption('cpu');
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'cpu', { timeout: 60_000 });
+  await expect.poll(() => page.evaluate(() => window.maskd.state().demoPhase), { timeout: 60_000 }).toBe('ready');
+  expect(await page.evaluate(() => window.maskd.state().teacher?.source)).toContain('detection');
   await expect(page.locator('[data-testid^="message-"][data-level="error"]')).toHaveCount(0);
 });
