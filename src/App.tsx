@@ -2,6 +2,7 @@ import { BackendBadge } from './ui/BackendBadge';
 import { BackendNotice } from './ui/BackendNotice';
 import { ChartsPanel } from './ui/ChartsPanel';
 import { GuideReopen, GuideStrip } from './ui/GuideStrip';
+import { LinkConfirmDialog } from './ui/LinkConfirmDialog';
 import { MaskGallery } from './ui/MaskGallery';
 import { Messages } from './ui/Messages';
 import { NonFiniteRecovery } from './ui/NonFiniteRecovery';
@@ -34,6 +35,7 @@ export function App() {
       <div className="app">
         <AppHeader />
         <Messages />
+        <LinkConfirmDialog />
         <SharedViewBanner />
         {shared.phase === 'ready' && <MaskGallery />}
       </div>
@@ -44,6 +46,7 @@ export function App() {
       <AppHeader />
       <BackendNotice />
       <Messages />
+      <LinkConfirmDialog />
       <ResumeBanner />
       <GuideStrip />
       <RunBar />

@@ -4,8 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { App } from './App';
 import { connectEngine } from './state/actions';
 import { setExportEnv } from './state/exportActions';
-import { isShareHash } from './share/linkCodec';
-import { startFromHash } from './state/shareActions';
+import { linkPasted, shouldWarnBeforeUnload, startFromHash } from './state/shareActions';
 import { useAppStore, type AppState } from './state/store';
 import { browserExportEnv } from './ui/browserExport';
 import { digitsUrl } from './data/digits';
@@ -66,7 +65,12 @@ createRoot(document.getElementById('root')!).render(
 );
 // A share link in the fragment opens read-only; anything else starts the playground as usual.
 void startFromHash(window.location.hash);
-// A share link pasted over this page's address changes only the fragment: start afresh for it.
-window.addEventListener('hashchange', () => {
-  if (isShareHash(window.location.hash)) window.location.reload();
+// A share link pasted over this page's address changes only the fragment: the page reloads for
+// it, after asking when the tab holds work; an invalid link never reloads (shareActions.linkPasted).
+window.addEventListener('hashchange', (e) => linkPasted(e.newURL, e.oldURL));
+// Closing or reloading while a run is active or results are unsaved: the browser asks first.
+window.addEventListener('beforeunload', (e) => {
+  if (!shouldWarnBeforeUnload()) return;
+  e.preventDefault();
+  e.returnValue = '';
 });

@@ -169,6 +169,8 @@ export function exportRun(): Promise<void> {
       `${APP_NAME} ${APP_VERSION}`,
     );
     requireEnv().save(fileNames.run(s.task, s.seed), text, 'application/json');
+    // These results are in a file now: not work a reload or a link would lose.
+    useAppStore.setState({ savedHistory: { losses: s.losses, metrics: s.metrics } });
   });
 }
 
@@ -197,7 +199,7 @@ export async function openRunFile(file: PickedFile): Promise<void> {
  * the page change, in one step: task, Setup, history, tokens and masks together. On a refusal
  * nothing changes and the message names the source. Returns whether the run was restored.
  */
-export async function restoreRun(run: ParsedRunFile, name: string): Promise<boolean> {
+export async function restoreRun(run: ParsedRunFile, name: string, from: 'file' | 'storage' = 'file'): Promise<boolean> {
   const { config } = run;
   let demo: DemoLoaded | null = null;
   let set: TokensSet | null = null;
@@ -226,14 +228,17 @@ export async function restoreRun(run: ParsedRunFile, name: string): Promise<bool
     compareRows: [],
     comparedMethods: null,
     progress: null,
+    // Read from a file the user has: saved. Brought back from this browser's storage: not in a file yet.
+    savedHistory: from === 'file' ? { losses: run.losses, metrics: run.metrics } : null,
     ...(set ? { tokens: { numTokens: set.numTokens, channels: set.channels, tokenWeights: set.tokenWeights }, masksTrained: true } : {}),
+    ...(set || (demo && run.tokens) ? { ownTokens: true } : {}),
   });
   if (demo || set) {
     store().clearSnapshots();
     if (snapshot) store().snapshotReceived(snapshot);
   }
   store().pushMessage(`Restored the run from ${name}${run.createdAt ? ` (saved ${run.createdAt})` : ''}: ${demo ? `the ${config.task} demo, ` : ''}settings, ${run.tokens ? 'tokens, ' : ''}and history.`, 'info');
-  if (run.clamped.length) store().pushMessage(`${name} holds settings outside the Setup ranges; they were clamped: ${run.clamped.join('; ')}.`, 'info');
+  if (run.clamped.length) store().pushMessage(`${name} holds settings outside the Setup ranges; they were clamped. ${run.clamped.join('. ')}.`, 'info');
   return true;
 }
 

@@ -177,7 +177,7 @@ describe('run files', () => {
     expect(texts).toContain('Restored the run from other-task.json (saved 2026-12-01T00:00:00.000Z): the detection demo, settings, tokens, and history.');
     expect(s().messages.at(-1)).toMatchObject({
       level: 'info',
-      text: 'other-task.json holds settings outside the Setup ranges; they were clamped: Learn masks: batch size 4 096 is outside 1–128; set to 128; Distill: steps 10 000 000 is outside 1–100 000; set to 100 000.',
+      text: 'other-task.json holds settings outside the Setup ranges; they were clamped. Learn masks: batch size 4 096 is outside 1–128; set to 128. Distill: steps 10 000 000 is outside 1–100 000; set to 100 000.',
     });
   });
 });

@@ -18,6 +18,13 @@ export interface RunSlice {
   metrics: SeriesMap;
   compareRows: CompareRow[];
   comparedMethods: MethodName[] | null;
+  /**
+   * The history as last written to a run file (Export run) or read from one: while the charts hold
+   * these very objects the results are saved; any step after it makes them unsaved again.
+   */
+  savedHistory: { readonly losses: SeriesMap; readonly metrics: SeriesMap } | null;
+  /** Marks the history now in the charts as saved in a run file. */
+  historySaved: () => void;
   runStarted: (kind: RunKind, stage: Stage, methods: readonly (MethodName | null)[]) => void;
   progressReceived: (p: RunProgress) => void;
   pauseChanged: (paused: boolean, reason: string | null) => void;
@@ -37,6 +44,8 @@ export const createRunSlice: StateCreator<RunSlice, [], [], RunSlice> = (set) =>
   metrics: {},
   compareRows: [],
   comparedMethods: null,
+  savedHistory: null,
+  historySaved: () => set((s) => ({ savedHistory: { losses: s.losses, metrics: s.metrics } })),
   runStarted: (kind, stage, methods) =>
     set((s) => ({
       runPhase: 'running',

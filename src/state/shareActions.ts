@@ -8,6 +8,7 @@ import type { QuantBits } from '../share/quantize';
 import { currentEngine, startApp } from './actions';
 import { store } from './store';
 import { applyTokens, readyForTokens } from './tokenActions';
+import { warnBeforeLeaving, workInTab } from './work';
 import { errorText } from '../errorText';
 
 /** What sharing needs from the browser; tests pass their own. */
@@ -36,7 +37,78 @@ export async function startFromHash(hash: string, env: ShareEnv = browserShareEn
     store().pushMessage(`${decoded.error} The normal playground is open instead; ask for a fresh link.`, 'error');
     return startApp();
   }
+  if (decoded.clamped.length) {
+    store().pushMessage(`This link holds settings outside the Setup ranges; they were clamped. ${decoded.clamped.join('. ')}.`, 'info');
+  }
   return openSharedLink(decoded.state, decoded.tokenBits, env);
+}
+
+/** How the page leaves or rewrites its address; tests pass their own. */
+export interface PageNav {
+  /** Loads the page again at its current address. */
+  reload(): void;
+  /** Puts `url` in the address bar in place of the current entry (no reload, no hashchange). */
+  replaceUrl(url: string): void;
+}
+
+export function browserNav(): PageNav {
+  return {
+    reload: () => location.reload(),
+    replaceUrl: (url) => history.replaceState(history.state, '', url),
+  };
+}
+
+/** Set once the user chose to leave (opening a pasted link): beforeunload no longer asks again. */
+let leaving = false;
+
+function leave(nav: PageNav): void {
+  leaving = true;
+  nav.reload();
+}
+
+/**
+ * The address bar's fragment changed (a link pasted over this page's address). An ordinary
+ * fragment is left alone. An invalid share link never reloads: the decoder's refusal is shown and
+ * the previous address put back. A valid one reloads the page to open it — at once when the tab
+ * holds no work, else only after the user says so (pendingLink, answered by openPendingLink or
+ * keepWorkForLink).
+ */
+export function linkPasted(url: string, previousUrl: string, nav: PageNav = browserNav()): void {
+  const at = url.indexOf('#');
+  const hash = at < 0 ? '' : url.slice(at);
+  if (!isShareHash(hash)) return;
+  const decoded = decodeLink(hash);
+  if (!decoded.ok) {
+    nav.replaceUrl(store().pendingLink?.previousUrl ?? previousUrl);
+    store().pushMessage(`${decoded.error} The page was not reloaded: everything in it is as it was.`, 'error');
+    return;
+  }
+  const work = workInTab(store());
+  if (work.length === 0) return leave(nav);
+  // A second link pasted while the question is open replaces the first; the address to go back to stays.
+  store().setPendingLink({ url, previousUrl: store().pendingLink?.previousUrl ?? previousUrl, work });
+}
+
+/** "Open the shared masks": the page reloads at the link's address (the work in it is given up). */
+export function openPendingLink(nav: PageNav = browserNav()): void {
+  const pending = store().pendingLink;
+  if (!pending) return;
+  store().setPendingLink(null);
+  nav.replaceUrl(pending.url);
+  leave(nav);
+}
+
+/** "Keep my work": the link is not opened and the address it replaced comes back; nothing else changes. */
+export function keepWorkForLink(nav: PageNav = browserNav()): void {
+  const pending = store().pendingLink;
+  if (!pending) return;
+  store().setPendingLink(null);
+  nav.replaceUrl(pending.previousUrl);
+}
+
+/** Whether `beforeunload` should ask: a run is active or results are unsaved, and the user has not already chosen to leave. */
+export function shouldWarnBeforeUnload(): boolean {
+  return !leaving && warnBeforeLeaving(store());
 }
 
 function applySetup(state: LinkState): void {

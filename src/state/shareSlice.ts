@@ -29,8 +29,19 @@ export type ShareOutcome =
     }
   | { ok: false; error: string };
 
+/** A valid share link pasted into the address bar of a tab with work: waiting for the user's answer. */
+export interface PendingLink {
+  /** The address with the link, and the one before it (restored when the user keeps their work). */
+  readonly url: string;
+  readonly previousUrl: string;
+  /** What opening it would replace, in words (workInTab). */
+  readonly work: readonly string[];
+}
+
 export interface ShareSlice {
   sharedView: SharedView | null;
+  pendingLink: PendingLink | null;
+  setPendingLink: (p: PendingLink | null) => void;
   shareOutcome: ShareOutcome | null;
   /** Seeds of the preview scenes the engine shows now (a link replaces them). */
   previewSeeds: number[];
@@ -44,6 +55,8 @@ export interface ShareSlice {
 
 export const createShareSlice: StateCreator<ShareSlice, [], [], ShareSlice> = (set) => ({
   sharedView: null,
+  pendingLink: null,
+  setPendingLink: (pendingLink) => set({ pendingLink }),
   shareOutcome: null,
   previewSeeds: previewSceneSeeds(),
   exportBusy: null,

@@ -12,7 +12,7 @@ export async function applyTokens(tokens: NamedSerializedTensor, branch?: TokenW
   const result = await currentEngine().setTokens({ tokens, ...(branch ? { branch } : {}), ...(previewSeeds ? { previewSeeds } : {}) });
   if (previewSeeds) store().setPreviewSeeds([...previewSeeds]);
   const { snapshot, ...set } = result;
-  useAppStore.setState({ tokens: set, masksTrained: true });
+  useAppStore.setState({ tokens: set, masksTrained: true, ownTokens: true });
   store().clearSnapshots();
   store().snapshotReceived(snapshot);
   return result;
