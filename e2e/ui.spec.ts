@@ -140,6 +140,15 @@ test('Compare methods with a tiny budget yields one row per method', async ({ pa
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'idle', { timeout: 60_000 });
   await expect(page.getByTestId('compare-table')).toHaveAttribute('data-rows', '2');
   for (const m of methods) await expect(page.getByTestId(`compare-row-${m}`)).toHaveAttribute('data-done', 'true');
+  // The reported column is the final student on the test scenes; the best-on-validation one sits beside it, with its step.
+  await expect(page.getByTestId('compare-table').locator('thead')).toContainText('Test mIoU (final)');
+  const rows = await page.evaluate(() => window.maskd.state().compareRows);
+  for (const r of rows) {
+    expect(r.scored).toEqual({ split: 'test', scenes: 128 });
+    expect(r.metric).toBeGreaterThanOrEqual(0);
+    expect(r.bestVal?.step).toBe(2);
+    await expect(page.getByTestId(`compare-bestval-${r.method}`)).toHaveText(/\(2\)$/);
+  }
   expect(Number(await page.getByTestId('loss-chart-distill').getAttribute('data-lines'))).toBe(2);
   await shot(page, testInfo, 'compare');
 });

@@ -130,6 +130,8 @@ export interface DistillConfig {
   readonly evalEvery: number;
   /** Validation scenes (fixed, seeded); default 64. */
   readonly valCount?: number;
+  /** Test scenes the final student is scored on (fixed, seeded, disjoint from training and validation); default 128. */
+  readonly testCount?: number;
   /** Steps between checkpoints (IndexedDB); default 25, 0 for none (pauses still checkpoint). */
   readonly checkpointEvery?: number;
 }
@@ -194,8 +196,12 @@ export type CompareConfig = Omit<DistillConfig, 'method' | 'params'> & {
 
 export interface CompareRow {
   readonly method: MethodName;
-  /** Best validation metric of the run (mIoU or AP@0.5). */
+  /** The final student's metric (mIoU or AP@0.5) on the scenes `scored` names: the reported number. */
   readonly metric: number;
+  /** What `metric` was measured on: a test split of its own, or the validation scenes when the data has none. */
+  readonly scored: { readonly split: 'test' | 'val'; readonly scenes: number };
+  /** The best validation metric during the run and its step (chosen on validation: shown beside, labelled so). */
+  readonly bestVal: { readonly metric: number; readonly step: number } | null;
   readonly metricName: string;
   readonly finalLoss: number;
   readonly msPerStep: number;
@@ -240,7 +246,7 @@ export interface MasksResult {
 
 export interface DistillResult {
   readonly step: number;
-  /** Best validation metric (NaN if never evaluated). */
+  /** The final student's metric on the test scenes (as CompareRow.metric). */
   readonly metric: number;
   readonly metricName: string;
   readonly stopped: boolean;

@@ -58,7 +58,7 @@ it('offers a stored run after start-up, and resuming restores its curves and con
 });
 
 it('resuming a stored comparison brings back the finished rows and curves, then the rest of it', async () => {
-  const noneRow = { method: 'none', metric: 0.3, metricName: 'mIoU', finalLoss: 2, msPerStep: 5, curve: [[5, 0.3]] } as const;
+  const noneRow = { method: 'none', metric: 0.3, scored: { split: 'test', scenes: 128 }, bestVal: { metric: 0.3, step: 5 }, metricName: 'mIoU', finalLoss: 2, msPerStep: 5, curve: [[5, 0.3]] } as const;
   host.get().stored = {
     ...stored,
     compare: {

@@ -28,6 +28,9 @@ import { taskAdapter } from './tasks';
 import { ProgressThrottle } from './throttle';
 import { freshUserStudent } from './userModels';
 
+/** Test scenes the final student is scored on, unless the config says otherwise. */
+export const DEFAULT_TEST_COUNT = 128;
+
 /** Checkpointing (single distillation runs and each method of a comparison), resuming `from` when given. */
 export interface DistillCheckpointing {
   readonly from: Checkpoint | undefined;
@@ -149,12 +152,17 @@ export async function runDistill(
       if (showsMasks && (snapshots.ready() || last || control.isPaused)) await snapshot(report.step);
     }
     await checkpoints.end();
+    // The reported number: the student as the run left it, on scenes no choice was made on.
+    const test = demo.source.testSet(config.testCount ?? DEFAULT_TEST_COUNT);
+    const final = await ctx.device.guard(distiller.score(test));
     const best = distiller.bestStudentWeights();
     const alignArtifacts = await modelToArtifacts(align);
     return {
       row: {
         method,
-        metric: Number.isFinite(distiller.bestMetric) ? distiller.bestMetric : NaN,
+        metric: final.primary,
+        scored: { split: demo.source.hasTestSplit ? 'test' : 'val', scenes: test.length },
+        bestVal: Number.isFinite(distiller.bestMetric) ? { metric: distiller.bestMetric, step: distiller.bestStep } : null,
         metricName: adapter.metricName,
         finalLoss,
         msPerStep: timer.mean,

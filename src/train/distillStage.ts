@@ -138,9 +138,14 @@ export class Distiller {
     }
   }
 
+  /** The current student's metrics on `scenes`, nothing recorded (test scenes). */
+  score(scenes: readonly Scene[], batchSize = 8): Promise<TaskMetrics> {
+    return this.o.adapter.evaluate((x) => this.o.student.predict(x) as tf.Tensor4D, scenes, batchSize);
+  }
+
   /** Validation metric of the current student; keeps a copy of its weights when it is the best. */
   async evaluate(scenes: readonly Scene[], batchSize = 8): Promise<TaskMetrics> {
-    const m = await this.o.adapter.evaluate((x) => this.o.student.predict(x) as tf.Tensor4D, scenes, batchSize);
+    const m = await this.score(scenes, batchSize);
     if (m.primary > this.bestMetric) {
       this.bestMetric = m.primary;
       this.bestStep = this.step;

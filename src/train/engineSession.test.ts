@@ -3,6 +3,8 @@ import { beforeAll, expect, it } from 'vitest';
 import { useWasmBackend } from '../backends/wasm/node';
 import { loadDigitsNode } from '../data/digitsNode';
 import { EngineSession } from './engineSession';
+import { DEFAULT_TEST_COUNT } from './distillRun';
+import { taskAdapter } from './tasks';
 import type { EngineEvent } from '../engine/contract';
 
 beforeAll(async () => {
@@ -32,13 +34,24 @@ it('loads a tiny demo, learns masks, distills and compares, posting progress and
   expect(d.step).toBe(2);
   expect(d.metricName).toBe('mIoU');
   expect(Number.isFinite(d.metric)).toBe(true);
+  // d.metric is the distilled student as the run left it, scored on the test scenes (not the validation ones).
+  const kept = s['requireDemo']();
+  const onTest = await taskAdapter('segmentation').evaluate((x) => kept.student.predict(x) as tf.Tensor4D, kept.source.testSet(DEFAULT_TEST_COUNT), 8);
+  expect(d.metric).toBeCloseTo(onTest.primary, 6);
+  const onVal = await taskAdapter('segmentation').evaluate((x) => kept.student.predict(x) as tf.Tensor4D, kept.source.valSet(2), 8);
+  expect(onVal.primary).not.toBeCloseTo(onTest.primary, 6);
 
   const file = await s.exportTokens({ steps: 3 });
   expect(file.tokens.shape).toEqual([3, 64]);
   expect(file.branch && Object.keys(file.branch)).toHaveLength(4);
 
-  const rows = await s.compare(3, ['none', 'fitnet'], { steps: 2, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 2, valCount: 2 });
+  const rows = await s.compare(3, ['none', 'fitnet'], { steps: 2, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 2, valCount: 2, testCount: 6 });
   expect(rows.map((r) => r.method)).toEqual(['none', 'fitnet']);
+  // Reported: the final student on the test scenes; the best-on-validation one beside it, with its step.
+  for (const r of rows) {
+    expect(r.scored).toEqual({ split: 'test', scenes: 6 });
+    expect(r.bestVal?.step).toBe(2);
+  }
   expect(events.filter((e) => e.type === 'compareRow')).toHaveLength(2);
   // The distilled student (and its best copy) stay; the compare runs leave nothing behind.
   expect(tf.memory().numTensors - n0).toBeLessThan(200);

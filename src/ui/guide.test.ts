@@ -11,7 +11,7 @@ const series = (stage: Series['stage'], method: Series['method'], n: number): Se
 });
 
 const state = (over: Partial<GuideState> = {}): GuideState => ({ losses: {}, runKind: null, comparedMethods: null, compareRows: [], ...over });
-const row = (method: 'none' | 'maskd') => ({ method, metric: 0.5, metricName: 'mIoU', finalLoss: 0.1, msPerStep: 30, curve: [] }) as GuideState['compareRows'][number];
+const row = (method: 'none' | 'maskd') => ({ method, metric: 0.5, scored: { split: 'test', scenes: 128 }, bestVal: null, metricName: 'mIoU', finalLoss: 0.1, msPerStep: 30, curve: [] }) as GuideState['compareRows'][number];
 
 describe('first-run guide', () => {
   it('starts at step 1 on a fresh page (shipped tokens do not count as learnt here)', () => {

@@ -179,7 +179,10 @@ export class FakeEngine implements PlaygroundEngine {
     const rows: CompareRow[] = [];
     for (const [i, method] of methods.entries()) {
       await this.loop('distill', method, config.steps, h);
-      const row: CompareRow = { method, metric: 0.4 + i / 100, metricName: 'mIoU', finalLoss: 1 - i / 10, msPerStep: 5, curve: [[config.steps, 0.4 + i / 100]] };
+      const row: CompareRow = {
+        method, metric: 0.4 + i / 100, scored: { split: 'test', scenes: 128 }, bestVal: { metric: 0.42 + i / 100, step: config.steps },
+        metricName: 'mIoU', finalLoss: 1 - i / 10, msPerStep: 5, curve: [[config.steps, 0.4 + i / 100]],
+      };
       rows.push(row);
       h.onCompareRow?.(row);
     }
@@ -275,7 +278,10 @@ export class FakeEngine implements PlaygroundEngine {
       const rows = [...c.compare.rows];
       for (const method of c.compare.methods.slice(c.compare.methods.indexOf(c.method))) {
         if (method !== c.method) await this.loop('distill', method, c.total, h);
-        const row: CompareRow = { method, metric: 0.5, metricName: 'mIoU', finalLoss: 1, msPerStep: 5, curve: [[c.total, 0.5]] };
+        const row: CompareRow = {
+          method, metric: 0.5, scored: { split: 'test', scenes: 128 }, bestVal: { metric: 0.5, step: c.total },
+          metricName: 'mIoU', finalLoss: 1, msPerStep: 5, curve: [[c.total, 0.5]],
+        };
         rows.push(row);
         h.onCompareRow?.(row);
       }
