@@ -2,6 +2,7 @@ import { BackendBadge } from './ui/BackendBadge';
 import { BackendNotice } from './ui/BackendNotice';
 import { ChartsPanel } from './ui/ChartsPanel';
 import { GuideReopen, GuideStrip } from './ui/GuideStrip';
+import { LastResultsBanner } from './ui/LastResultsBanner';
 import { LinkConfirmDialog } from './ui/LinkConfirmDialog';
 import { MaskGallery } from './ui/MaskGallery';
 import { Messages } from './ui/Messages';
@@ -48,6 +49,7 @@ export function App() {
       <Messages />
       <LinkConfirmDialog />
       <ResumeBanner />
+      <LastResultsBanner />
       <GuideStrip />
       <RunBar />
       <NonFiniteRecovery />

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { App } from './App';
 import { connectEngine } from './state/actions';
 import { setExportEnv } from './state/exportActions';
+import { indexedDbResults, keepLastResults } from './state/lastResults';
 import { linkPasted, shouldWarnBeforeUnload, startFromHash } from './state/shareActions';
 import { useAppStore, type AppState } from './state/store';
 import { browserExportEnv } from './ui/browserExport';
@@ -63,6 +64,8 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
+// A finished run's results are kept in IndexedDB until the next run's replace them, and offered after a reload.
+keepLastResults(indexedDbResults());
 // A share link in the fragment opens read-only; anything else starts the playground as usual.
 void startFromHash(window.location.hash);
 // A share link pasted over this page's address changes only the fragment: the page reloads for

@@ -8,6 +8,7 @@ import { buildRunFile, readRunFile, type ParsedRunFile, type RunConfig } from '.
 import { studentZip } from '../share/tfjsExport';
 import { checkTokenFileSize, importTokens } from '../share/tokenImport';
 import type { DemoLoaded, MaskSnapshot, TokensSet } from '../engine/types';
+import type { SeriesMap } from '../share/series';
 import { currentEngine } from './actions';
 import { store, useAppStore } from './store';
 import { applyTokens, readyForTokens } from './tokenActions';
@@ -158,19 +159,29 @@ function runConfig(): RunConfig {
   return { task: s.task, seed: s.seed, mask: s.mask, distill: s.distill, compareMethods: s.compareMethods };
 }
 
+/**
+ * The page's run as a run file: Setup, the engine's tokens (+ branch) and the history in the
+ * charts. What Export run saves and what the last results in this browser's storage hold.
+ */
+export async function currentRunFile(createdAt: Date): Promise<{ text: string; losses: SeriesMap; metrics: SeriesMap }> {
+  const s = store();
+  // A teacher without tokens is still a run worth saving: its config and history.
+  const tokens = s.tokens !== null || s.masksTrained ? await currentEngine().exportTokens() : null;
+  const text = buildRunFile(
+    { config: runConfig(), tokens: tokens ? { tokens: tokens.tokens, ...(tokens.branch ? { branch: tokens.branch } : {}) } : null, losses: s.losses, metrics: s.metrics },
+    createdAt.toISOString(),
+    `${APP_NAME} ${APP_VERSION}`,
+  );
+  return { text, losses: s.losses, metrics: s.metrics };
+}
+
 export function exportRun(): Promise<void> {
   return exporting('Export run', async () => {
-    const s = store();
-    // A teacher without tokens is still a run worth saving: its config and history.
-    const tokens = s.tokens !== null || s.masksTrained ? await currentEngine().exportTokens() : null;
-    const text = buildRunFile(
-      { config: runConfig(), tokens: tokens ? { tokens: tokens.tokens, ...(tokens.branch ? { branch: tokens.branch } : {}) } : null, losses: s.losses, metrics: s.metrics },
-      requireEnv().now().toISOString(),
-      `${APP_NAME} ${APP_VERSION}`,
-    );
-    requireEnv().save(fileNames.run(s.task, s.seed), text, 'application/json');
+    const { task, seed } = store();
+    const run = await currentRunFile(requireEnv().now());
+    requireEnv().save(fileNames.run(task, seed), run.text, 'application/json');
     // These results are in a file now: not work a reload or a link would lose.
-    useAppStore.setState({ savedHistory: { losses: s.losses, metrics: s.metrics } });
+    useAppStore.setState({ savedHistory: { losses: run.losses, metrics: run.metrics } });
   });
 }
 

@@ -7,6 +7,7 @@ import type { LinkState } from '../share/linkSchema';
 import type { QuantBits } from '../share/quantize';
 import { currentEngine, startApp } from './actions';
 import { store } from './store';
+import { offerLastResults } from './lastResults';
 import { applyTokens, readyForTokens } from './tokenActions';
 import { warnBeforeLeaving, workInTab } from './work';
 import { errorText } from '../errorText';
@@ -30,17 +31,23 @@ export function browserShareEnv(): ShareEnv {
 
 /** Page start: a share link in the fragment opens the read-only view, anything else the playground. */
 export async function startFromHash(hash: string, env: ShareEnv = browserShareEnv()): Promise<void> {
-  if (!isShareHash(hash)) return startApp();
+  if (!isShareHash(hash)) return startPlayground();
   const decoded = decodeLink(hash);
   if (!decoded.ok) {
     env.clearHash();
     store().pushMessage(`${decoded.error} The normal playground is open instead; ask for a fresh link.`, 'error');
-    return startApp();
+    return startPlayground();
   }
   if (decoded.clamped.length) {
     store().pushMessage(`This link holds settings outside the Setup ranges; they were clamped. ${decoded.clamped.join('. ')}.`, 'info');
   }
   return openSharedLink(decoded.state, decoded.tokenBits, env);
+}
+
+/** The normal playground: the engine and demo, then the last run's results when this browser kept some. */
+async function startPlayground(): Promise<void> {
+  await startApp();
+  await offerLastResults();
 }
 
 /** How the page leaves or rewrites its address; tests pass their own. */
@@ -168,7 +175,7 @@ export async function continueFromShared(env: ShareEnv = browserShareEnv()): Pro
   if (!view || view.phase !== 'ready') return;
   store().setSharedView(null);
   env.clearHash();
-  if (view.source === 'tokens') return; // the engine already holds the tokens and draws their masks
+  if (view.source === 'tokens') return offerLastResults(); // the engine already holds the tokens and draws their masks
   await startApp();
   if (store().demoPhase !== 'ready') return;
   try {
@@ -177,6 +184,7 @@ export async function continueFromShared(env: ShareEnv = browserShareEnv()): Pro
   } catch (err) {
     store().pushMessage(`The shared tokens do not fit the ${store().task} teacher (${errorText(err)}); its own tokens are shown instead.`, 'warn');
   }
+  await offerLastResults();
 }
 
 /** Builds, encodes and copies a link to the current masks; the outcome is shown by SharePanel. */
