@@ -166,6 +166,94 @@ function graphTeacher({ unknownOp = null } = {}) {
   return { 'model.json': json(manifest), 'group1-shard1of1.bin': data };
 }
 
+/**
+ * A label-free teacher as real converted graph models come: named `seg.json` + `seg.bin` (not
+ * model.json), a batch fixed at 1, three outputs (a sigmoid mask [1,32,32,1], a box map
+ * [1,8,8,2], a pooled score [1,2] that is not a dense map), optionally channels-first
+ * ([1,3,32,32] in, [1,C,H,W] out, through Transpose nodes as tensorflowjs_converter writes them).
+ * image → conv3×3/2+ReLU (`stem/Relu`) → conv3×3/2+ReLU (`feat/Relu`, 8×8×24, the tap) →
+ * conv1×1 → ResizeBilinear → Sigmoid (`mask`); conv1×1 (`boxes`); Mean over H, W (`score`).
+ */
+function graphLabelFree({ nchw = false } = {}) {
+  const nodes = [
+    { name: 'input_1', op: 'Placeholder', attr: { dtype: FLOAT, shape: { shape: dims(nchw ? [1, 3, 32, 32] : [1, 32, 32, 3]) } } },
+  ];
+  const weights = [];
+  const buffers = [];
+  let s = 31;
+  const konst = (name, shape, values, dtype = 'float32') => {
+    nodes.push(constNode(name, shape, dtype === 'int32' ? 'DT_INT32' : 'DT_FLOAT'));
+    weights.push({ name, shape, dtype });
+    buffers.push(values);
+  };
+  const conv = (name, input, kin, kout, k, stride, relu) => {
+    konst(`${name}/kernel`, [k, k, kin, kout], uniform(k * k * kin * kout, Math.sqrt(6 / (k * k * (kin + kout))), s++));
+    konst(`${name}/bias`, [kout], uniform(kout, 0.1, s++));
+    nodes.push({
+      name: `${name}/Conv2D`,
+      op: 'Conv2D',
+      input: [input, `${name}/kernel`],
+      attr: {
+        T: FLOAT,
+        strides: { list: { i: ['1', String(stride), String(stride), '1'] } },
+        padding: { s: b64('SAME') },
+        data_format: { s: b64('NHWC') },
+        dilations: { list: { i: ['1', '1', '1', '1'] } },
+        explicit_paddings: { list: {} },
+        use_cudnn_on_gpu: { b: true },
+      },
+    });
+    nodes.push({ name: `${name}/BiasAdd`, op: 'BiasAdd', input: [`${name}/Conv2D`, `${name}/bias`], attr: { T: FLOAT, data_format: { s: b64('NHWC') } } });
+    if (!relu) return `${name}/BiasAdd`;
+    nodes.push({ name: `${name}/Relu`, op: 'Relu', input: [`${name}/BiasAdd`], attr: { T: FLOAT } });
+    return `${name}/Relu`;
+  };
+  const transpose = (name, input, perm) => {
+    konst(`${name}/perm`, [4], new Int32Array(perm), 'int32');
+    nodes.push({ name, op: 'Transpose', input: [input, `${name}/perm`], attr: { T: FLOAT, Tperm: { type: 'DT_INT32' } } });
+    return name;
+  };
+  let x = nchw ? transpose('to_nhwc', 'input_1', [0, 2, 3, 1]) : 'input_1';
+  x = conv('stem', x, 3, 16, 3, 2, true);
+  const feat = conv('feat', x, 16, 24, 3, 2, true);
+  const logit = conv('mask_logit', feat, 24, 1, 1, 1, false);
+  konst('mask_up/size', [2], new Int32Array([32, 32]), 'int32');
+  nodes.push({ name: 'mask_up', op: 'ResizeBilinear', input: [logit, 'mask_up/size'], attr: { T: FLOAT, align_corners: { b: false }, half_pixel_centers: { b: true } } });
+  nodes.push({ name: 'mask_sigmoid', op: 'Sigmoid', input: ['mask_up'], attr: { T: FLOAT } });
+  const boxes = conv('box', feat, 24, 2, 1, 1, false);
+  konst('score/axes', [2], new Int32Array([1, 2]), 'int32');
+  nodes.push({ name: 'score', op: 'Mean', input: [boxes, 'score/axes'], attr: { T: FLOAT, Tidx: { type: 'DT_INT32' }, keep_dims: { b: false } } });
+  const maskOut = nchw ? transpose('mask_nchw', 'mask_sigmoid', [0, 3, 1, 2]) : 'mask_sigmoid';
+  const boxOut = nchw ? transpose('boxes_nchw', boxes, [0, 3, 1, 2]) : boxes;
+  nodes.push({ name: 'mask', op: 'Identity', input: [maskOut], attr: { T: FLOAT } });
+  nodes.push({ name: 'boxes', op: 'Identity', input: [boxOut], attr: { T: FLOAT } });
+  const total = buffers.reduce((a, b) => a + b.byteLength, 0);
+  const data = new Uint8Array(total);
+  let off = 0;
+  for (const b of buffers) {
+    data.set(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), off);
+    off += b.byteLength;
+  }
+  const name = nchw ? 'segnchw' : 'seg';
+  const shape = (d) => ({ dim: d.map((v) => ({ size: String(v) })) });
+  const manifest = {
+    format: 'graph-model',
+    generatedBy: 'hand-written GraphDef (scripts/make-fixtures.mjs)',
+    convertedBy: 'maskd-playground fixtures',
+    signature: {
+      inputs: { 'input_1:0': { name: 'input_1:0', dtype: 'DT_FLOAT', tensorShape: shape(nchw ? [1, 3, 32, 32] : [1, 32, 32, 3]) } },
+      outputs: {
+        'mask:0': { name: 'mask:0', dtype: 'DT_FLOAT', tensorShape: shape(nchw ? [1, 1, 32, 32] : [1, 32, 32, 1]) },
+        'boxes:0': { name: 'boxes:0', dtype: 'DT_FLOAT', tensorShape: shape(nchw ? [1, 2, 8, 8] : [1, 8, 8, 2]) },
+        'score:0': { name: 'score:0', dtype: 'DT_FLOAT', tensorShape: shape([1, 2]) },
+      },
+    },
+    modelTopology: { node: nodes, library: {}, versions: { producer: 1395 } },
+    weightsManifest: [{ paths: [`${name}.bin`], weights }],
+  };
+  return { [`${name}.json`]: json(manifest), [`${name}.bin`]: data };
+}
+
 // ---- broken variants --------------------------------------------------------------------------
 
 function editJson(files, edit) {
@@ -202,6 +290,8 @@ async function buildFixtures() {
     'teacher-valid': teacher,
     'student-valid': student,
     'teacher-graph': graphTeacher(),
+    'teacher-graph-labelfree': graphLabelFree(),
+    'teacher-graph-nchw': graphLabelFree({ nchw: true }),
     'teacher-32': await layersFiles(segTeacher({ inputShape: [32, 32, 3] })),
     'broken-not-json': { 'model.json': enc.encode('<!doctype html><title>404</title>') },
     'broken-not-tfjs': { 'model.json': json({ name: 'my-net', version: 3, layers: ['conv', 'relu'] }) },

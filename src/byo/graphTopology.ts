@@ -40,8 +40,8 @@ export function checkGraphTopology(file: string, topology: unknown): void {
 
 /**
  * Throws a ModelFileError when an input of this shape (sizes, null or negative for open ones)
- * cannot be a teacher's image input of at most the input-side limit: call it before making a
- * probe tensor of the shape.
+ * cannot be a teacher's image input of at most the input-side limit ([N,H,W,C], or [N,C,H,W] when
+ * the last axis is wider than an image's channels): call it before making a probe tensor of the shape.
  */
 export function checkProbeShape(file: string, input: string, shape: readonly (number | null)[]): void {
   const dims = shape.map((d) => (d === null || d < 0 ? null : d));
@@ -50,7 +50,9 @@ export function checkProbeShape(file: string, input: string, shape: readonly (nu
   if (dims.length !== 4) {
     throw new ModelFileError(file, `has an input "${name}" of shape ${show}, not an image batch [N,H,W,C]: a teacher takes images. Nothing was run`);
   }
-  const [, h, w, c] = dims;
+  // Channels first ([N,3,H,W]) when the last axis is far wider than any image's channels.
+  const nchw = dims[3] !== null && dims[3] > MAX_PROBE_CHANNELS && dims[1] !== null && dims[1] >= 1 && dims[1] <= 4;
+  const [h, w, c] = nchw ? [dims[2], dims[3], dims[1]] : [dims[1], dims[2], dims[3]];
   const side = LIMITS.modelInputSide.value;
   if ((h !== null && h > side) || (w !== null && w > side)) {
     throw new ModelFileError(file, `takes ${h ?? '?'}×${w ?? '?'} images (input "${name}" ${show}), over ${limitText('modelInputSide')} on ${LIMITS.modelInputSide.what}. Nothing was run`);

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import '../models/resizeLayer';
 import { ModelFileError, type ParsedModel } from './modelFiles';
 import type { ModelGraph } from './topology';
+import { outputKind, type TeacherOutput } from './teacherIo';
 import { checkLayersTopology } from './topologyEstimate';
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -79,4 +80,15 @@ export async function loadLayersFromParsed(parsed: ParsedModel): Promise<tf.Laye
   } finally {
     tf.engine().endScope();
   }
+}
+
+/** A layers model's outputs, read by their final activation (sigmoid, softmax, or values). */
+export function layersOutputs(model: tf.LayersModel): TeacherOutput[] {
+  return model.outputs.map((o, i) => {
+    const layer = model.outputLayers[i];
+    const config = layer.getConfig() as { activation?: unknown };
+    const activation = typeof config.activation === 'string' ? config.activation : '';
+    const shape = o.shape.slice(1);
+    return outputKind(layer.name, shape.every((d) => d !== null) ? (shape as number[]) : null, activation);
+  });
 }

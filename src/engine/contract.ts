@@ -38,6 +38,7 @@ import type {
   TokensFile,
   TokensSet,
   TrainTeacherRequest,
+  UserModelFiles,
 } from './types';
 
 /** How a request uses the session: a run trains (one at a time), a load replaces models or data. */
@@ -148,6 +149,8 @@ export const REQUESTS = {
   }),
   /** Splits a loaded user model at another layer. */
   setTap: entry<[role: ModelRole, layer: string], ModelsLoaded>()({ use: 'load', what: 'changing the tap layer' }),
+  /** Loads the user's graph teacher again with another input value range or layout (its tap kept when it still qualifies). */
+  setTeacherInput: entry<[input: NonNullable<UserModelFiles['input']>], ModelsLoaded>()({ use: 'load', what: 'changing the teacher’s input' }),
 } as const;
 
 export type Requests = typeof REQUESTS;

@@ -6,8 +6,10 @@ import type { TokenWeightsState } from '../maskd/tokenWeights';
 import type { NamedSerializedTensor } from '../maskd/types';
 import type { Task } from '../models/nets';
 import type { ModelFileData, ModelRole } from '../byo/files';
+import type { InputLayout, InputPlan, InputRange, TeacherOutput } from '../byo/teacherIo';
 
 export type { ModelFileData, ModelRole } from '../byo/files';
+export type { InputLayout, InputPlan, InputRange, TeacherOutput } from '../byo/teacherIo';
 
 /** A LayersModel as plain data: what tf.io save handlers receive, with one weight buffer. */
 export interface ModelArtifactsData {
@@ -107,6 +109,12 @@ export interface ModelCard {
   readonly metric?: { readonly name: string; readonly value: number };
 }
 
+/**
+ * What stage 1 learns the tokens for: the task loss against the data's labels, or the teacher's
+ * own output on the full feature (no labels; the engine uses it whenever no labels fit).
+ */
+export type MaskObjective = 'task' | 'teacher';
+
 export interface MaskStageConfig {
   readonly numTokens: number;
   readonly steps: number;
@@ -117,6 +125,8 @@ export interface MaskStageConfig {
   readonly seed: number;
   /** Steps between checkpoints (IndexedDB); default 25, 0 for none (pauses still checkpoint). */
   readonly checkpointEvery?: number;
+  /** Default 'task'; 'teacher' whenever no labels fit the teacher, whatever is asked. */
+  readonly objective?: MaskObjective;
 }
 
 export interface DistillConfig {
@@ -153,6 +163,15 @@ export interface RunProgress {
   /** Stage 1: mean mask value per token, and token weights (mean over the batch) when used. */
   readonly tokenAreas?: readonly number[];
   readonly tokenWeights?: readonly number[];
+  /**
+   * Work inside the next step, sent while a slow step runs (a large teacher, images one at a
+   * time): `done` of `of` images through `what` ('teacher': its outputs; 'step': the gradients;
+   * 'validation': the agreement with the teacher). Such a progress repeats the last step's
+   * numbers and is not a new point of any curve.
+   */
+  readonly within?: { readonly done: number; readonly of: number; readonly what: 'teacher' | 'step' | 'validation' };
+  /** The stage's objective, when it is not the task loss: 'teacher' (label-free). */
+  readonly objective?: MaskObjective;
 }
 
 /** Masks of the fixed preview scenes: images [P,H,W,3], masks [P,h,w,T] (h,w at the tap's stride). */
@@ -288,7 +307,10 @@ export interface DatasetPreview {
 }
 
 export interface DatasetSummary {
+  /** The labels' task; an images-only dataset (no labels) says 'segmentation' here and `labelled: false`. */
   readonly task: Task;
+  /** False for a folder of images without labels: used label-free only. */
+  readonly labelled: boolean;
   readonly numClasses: number;
   readonly classNames: readonly string[];
   /** Pixels (segmentation, after resizing) or boxes (detection) per class. */
@@ -357,6 +379,8 @@ export interface UserModelFiles {
   readonly label: string;
   /** Tap layer (or graph node); the suggested one when absent. */
   readonly tap?: string;
+  /** The input's value range and layout (graph models), when not the ones read from the model. */
+  readonly input?: { readonly range?: InputRange; readonly layout?: InputLayout };
 }
 
 export interface LoadModelsRequest {
@@ -384,6 +408,10 @@ export interface UserModelInfo {
   readonly tap: string;
   /** Why this tap: suggested (and by which rule) or chosen. */
   readonly tapWhy: string;
+  /** A teacher's outputs and how each is used (compared and imitated, or left out). */
+  readonly outputs?: readonly TeacherOutput[];
+  /** A graph teacher's input: side, layout and value range, read or asked, with the reasons. */
+  readonly input?: InputPlan;
 }
 
 /** After loading user models (or changing a tap): both cards, the layer lists, and how they fit. */
@@ -397,5 +425,11 @@ export interface ModelsLoaded {
   /** The align module sized from the two taps, in words, e.g. "1×1 conv 16→32, bilinear 8×8→16×16". */
   readonly align: string;
   readonly warnings: readonly string[];
+  /**
+   * Why no labels fit the teacher (its outputs are not the data's labels, or the data has none):
+   * stage 1 then learns from the teacher's own output and stage 2 distils into a built-in student
+   * that produces the teacher's outputs. Null when the labels fit.
+   */
+  readonly labelFree: string | null;
 }
 

@@ -12,7 +12,10 @@ import { DET_HEAT_CHANNELS, SEG_CLASSES, type Task } from '../models/nets';
 
 export interface DataSource {
   readonly kind: 'digits' | 'custom';
+  /** The labels' task (an images-only dataset has none: `labelled` is false). */
   readonly task: Task;
+  /** False for images without labels: only the label-free objectives apply. */
+  readonly labelled: boolean;
   /** Segmentation classes incl. background, or detection classes. */
   readonly numClasses: number;
   /** [H, W, 3] of every sample. */
@@ -50,6 +53,7 @@ export function digitSource(pools: DigitPools, task: Task, scene: Partial<SceneC
   return {
     kind: 'digits',
     task,
+    labelled: true,
     numClasses: task === 'segmentation' ? SEG_CLASSES : DET_HEAT_CHANNELS,
     inputShape: [size, size, 3],
     trainBatch: (seed, step, n) => sceneBatch(pools.train, seed, step, n, scene),
@@ -102,6 +106,7 @@ export function customSource(dataset: CustomDataset): DataSource {
   return {
     kind: 'custom',
     task: dataset.task,
+    labelled: dataset.labelled,
     numClasses: dataset.numClasses,
     inputShape: [dataset.inputSize, dataset.inputSize, 3],
     trainBatch(seed, step, n) {

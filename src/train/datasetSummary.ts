@@ -10,6 +10,7 @@ export function datasetSummary(d: CustomDataset, files: number): DatasetSummary 
   const samples = [...d.val.map((s, i) => ({ s, f: d.valFiles[i] })), ...d.train.map((s, i) => ({ s, f: d.trainFiles[i] }))].slice(0, n);
   return {
     task: d.task,
+    labelled: d.labelled,
     numClasses: d.numClasses,
     classNames: d.classNames,
     classCounts: d.classCounts,
@@ -24,7 +25,7 @@ export function datasetSummary(d: CustomDataset, files: number): DatasetSummary 
       height: s.height,
       width: s.width,
       image: s.image.slice(),
-      labels: d.task === 'segmentation' ? s.labels.slice() : null,
+      labels: d.task === 'segmentation' && d.labelled ? s.labels.slice() : null,
       boxes: s.boxes.map((b) => ({ x0: b.x0, y0: b.y0, x1: b.x1, y1: b.y1, cls: b.cls })),
     })),
   };

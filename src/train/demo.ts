@@ -9,6 +9,8 @@ import type { Task } from '../models/nets';
 import { disposeModel } from '../models/disposeModel';
 import type { SplitModel } from '../models/split';
 import type { Checkpoint } from '../engine/checkpoint';
+import type { OutputSpec } from '../maskd/consistency';
+import type { MimicOutput } from '../models/mimicStudent';
 import { digitSource, type DataSource } from './dataSource';
 import type { LoadDemoOptions, ModelArtifactsData } from '../engine/types';
 import { branchFromArrays, tokensFromArray } from './runState';
@@ -37,6 +39,14 @@ export interface Demo {
   readonly options: LoadDemoOptions;
   /** The user's own teacher/student, when loaded (src/train/userModels.ts). */
   user?: UserModels;
+  /** How the label-free objective reads the teacher's outputs (a user's teacher); the task's heads when absent. */
+  readonly outputSpecs?: readonly OutputSpec[];
+  /** Why no labels fit the teacher (its outputs are not the data's labels); null or absent when they fit. */
+  readonly labelFree?: string | null;
+  /** The built-in student of a label-free teacher produces these outputs (src/models/mimicStudent.ts). */
+  readonly mimic?: readonly MimicOutput[];
+  /** Images per stage-1 micro-batch: a large teacher's head keeps the activations of this many at once. */
+  readonly microBatch?: number;
 }
 
 /** A demo on `source` (a custom dataset) without tokens; nothing to reload it from after a device loss. */

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createMethod, customMaskActive, type MaskdParams, type MethodName } from '../maskd/methods';
 import { buildAlign } from '../models/align';
 import { disposeModel } from '../models/disposeModel';
+import { buildMimicStudent } from '../models/mimicStudent';
 import { buildStudent, TAP_LAYER } from '../models/nets';
 import { splitAtLayer } from '../models/split';
 import { modelToArtifacts } from './artifacts';
@@ -12,7 +13,7 @@ import { DEFAULT_VAL_COUNT } from './demo';
 import { Distiller } from './distillStage';
 import { loadOptimizerState } from './optimizerState';
 import type { CompareRow, DistillConfig, ModelArtifactsData, RunProgress } from '../engine/types';
-import { guardedStep, RunProgressSender, sendProgress, sendSnapshot, StepTimer, stepProgress, type RunContext } from './runLoop';
+import { guardedStep, RunProgressSender, sendProgress, sendSnapshot, StepTimer, stepProgress, WorkReporter, type RunContext } from './runLoop';
 import {
   arraysToTensors,
   branchToArrays,
@@ -24,7 +25,7 @@ import {
 } from './runState';
 import { reseedKernels } from './seededInit';
 import type { StudentView } from './snapshot';
-import { taskAdapter } from './tasks';
+import { isConsistency, stageAdapter } from './objective';
 import { ProgressThrottle } from './throttle';
 import { freshUserStudent } from './userModels';
 
@@ -56,11 +57,16 @@ export async function runDistill(
 ): Promise<DistillRun> {
   const { control, checkpoints } = ctx;
   const demo = ctx.requireDemo();
-  const adapter = taskAdapter(demo.task, demo.source.numClasses);
+  // Label-free (no labels fit the teacher): the teacher's outputs are the soft targets, the metric the agreement with them.
+  const adapter = stageAdapter(demo, false, demo.microBatch);
+  const work = new WorkReporter(ctx, id, 'distill', config.steps);
+  if (isConsistency(adapter)) adapter.onWork = (done, total, what) => work.report(done, total, what === 'validation' ? 'validation' : 'teacher');
   const userStudent = demo.user?.student;
   const student = userStudent
     ? await freshUserStudent(userStudent)
-    : buildStudent(demo.task, { inputShape: demo.inputShape, numClasses: demo.source.numClasses });
+    : demo.mimic
+      ? buildMimicStudent(demo.mimic, demo.inputShape)
+      : buildStudent(demo.task, { inputShape: demo.inputShape, numClasses: demo.source.numClasses });
   if (!userStudent) reseedKernels(student, config.seed);
   const studentTap = splitAtLayer(student, userStudent?.tap ?? TAP_LAYER).tapShape;
   const teacherTap = demo.teacherSplit.tapShape;
@@ -88,7 +94,10 @@ export async function runDistill(
     throw err;
   }
   const val = demo.source.valSet(config.valCount ?? DEFAULT_VAL_COUNT);
-  const progress = new RunProgressSender((p) => sendProgress(ctx, id, p));
+  const progress = new RunProgressSender((p) => {
+    work.last = p;
+    sendProgress(ctx, id, p);
+  });
   const snapshots = new ProgressThrottle(1000);
   const timer = new StepTimer();
   const curve: [number, number][] = [];

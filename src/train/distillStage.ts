@@ -86,8 +86,10 @@ export class Distiller {
     const batch = adapter.makeBatch(this.o.scenes(this.step));
     let stats: tf.Tensor | null = null;
     let grads: tf.NamedTensorMap = {};
+    // A label-free batch brings the teacher's feature (computed with its outputs); else it is computed here.
+    const given = batch.teacherFeature;
     const frozen = tf.tidy(() => {
-      const feature = teacher.backbone.apply(batch.images, { training: false }) as tf.Tensor4D;
+      const feature = given ?? (teacher.backbone.apply(batch.images, { training: false }) as tf.Tensor4D);
       const needMasks = method.name === 'maskd' && tokens;
       return {
         feature,
@@ -100,7 +102,7 @@ export class Distiller {
       const step = this.step;
       const result = tf.variableGrads(() => {
         const feature = this.studentSplit.backbone.apply(batch.images, { training: true }) as tf.Tensor4D;
-        const out = this.studentSplit.head.apply(feature, { training: true }) as tf.Tensor4D;
+        const out = this.studentSplit.head.apply(feature, { training: true }) as tf.Tensor | tf.Tensor[];
         const taskLoss = batch.loss(out);
         const task = poison ? tf.mul(taskLoss, NaN) : taskLoss;
         const aligned = this.align.apply(feature, { training: true }) as tf.Tensor4D;
@@ -132,7 +134,7 @@ export class Distiller {
       this.step++;
       return { step: this.step, losses: { task, distill, total } };
     } finally {
-      tf.dispose([frozen.feature, ...(frozen.masks ? [frozen.masks] : []), ...(frozen.weights ? [frozen.weights] : [])]);
+      tf.dispose([...(given ? [] : [frozen.feature]), ...(frozen.masks ? [frozen.masks] : []), ...(frozen.weights ? [frozen.weights] : [])]);
       tf.dispose([...(stats ? [stats] : []), ...Object.values(grads)]);
       batch.dispose();
     }

@@ -60,6 +60,7 @@ export function engineHandlers(session: EngineSession, env: EngineEnv): RequestH
     debugLoseDevice: () => session.loseDevice(),
     loadModels: ([request]) => session.loadModels(request),
     setTap: ([role, layer]) => session.setTap(role, layer),
+    setTeacherInput: ([input]) => session.setTeacherInput(input),
   };
 }
 

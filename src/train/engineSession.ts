@@ -43,6 +43,7 @@ import type {
   ModelRole,
   ModelsLoaded,
   ResumeResult,
+  UserModelFiles,
   SetTokensRequest,
   StudentExport,
   TeacherResult,
@@ -55,7 +56,7 @@ import { RunControl } from './runControl';
 import { demoSnapshot, type LiveRun, type Post, type RunContext } from './runLoop';
 import { runTeacher } from './teacherRun';
 import { reseedKernels } from './seededInit';
-import { taskAdapter } from './tasks';
+import { stageAdapter } from './objective';
 import { tokensForTeacher } from './tokensForTeacher';
 import { buildUserDemo, retapDemo, type UserDemo } from './userModels';
 import { buildUserDemoOnDataset } from './userModelsOnDataset';
@@ -275,6 +276,7 @@ export class EngineSession {
     if (req.source === 'custom') {
       const source = this.custom;
       if (!source) throw new Error('no dataset is loaded: drop a dataset folder first');
+      if (!source.labelled) throw new Error('the dataset has images only, no labels to train a teacher on: load your own teacher for it (its own outputs are the targets)');
       const model = buildTeacher(source.task, { inputShape: source.inputShape, numClasses: source.numClasses });
       reseedKernels(model, req.seed);
       try {
@@ -324,7 +326,7 @@ export class EngineSession {
     await this.recovery.inProgress;
     const demo = this.requireDemo();
     if (this.live && !this.control.isPaused) throw new Error('a run is training: pause it before evaluating');
-    const adapter = taskAdapter(demo.task, demo.source.numClasses);
+    const adapter = stageAdapter(demo, false);
     const val = demo.source.valSet(valCount, VAL_SEED);
     const score = async (model: tf.LayersModel) => {
       const m = await this.device.guard(adapter.evaluate((x) => model.predict(x) as tf.Tensor4D, val, 8));
@@ -462,6 +464,16 @@ export class EngineSession {
   /** Splits a loaded user model at another layer. */
   setTap(role: ModelRole, layer: string): ModelsLoaded {
     return this.swapUserDemo(retapDemo(this.requireDemo(), role, layer));
+  }
+
+  /** The user's teacher loaded again from its files with another input range or layout; the current one stays on any error. */
+  async setTeacherInput(input: NonNullable<UserModelFiles['input']>): Promise<ModelsLoaded> {
+    const current = this.requireDemo();
+    const t = current.user?.teacher;
+    if (!t) throw new Error('the teacher is a built-in model: its input is the demo scenes as they are');
+    if (t.kind !== 'graph') throw new Error(`${t.file} is a layers model: it takes the images as the playground makes them ([0, 1], NHWC)`);
+    const request: LoadModelsRequest = { teacher: { files: t.files, label: t.label, tap: t.tap, input }, data: current.source.kind === 'custom' ? 'custom' : 'demo' };
+    return this.loadModels(request);
   }
 
   private swapUserDemo(built: UserDemo): ModelsLoaded {

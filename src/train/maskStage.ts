@@ -1,6 +1,10 @@
 // Stage 1, mask learning: the teacher is frozen (backbone and head in inference mode); its tap
 // feature F is replaced by the masked aggregate Σ_t w_t·m_t·F and run through the head. Loss =
 // task loss + diceWeight·Dice diversity; only the tokens (and the token-weight branch) learn.
+// The "task loss" is the adapter's: the labels' loss, or (label-free, src/train/objective.ts) the
+// head's output on the aggregate against the teacher's own output on F. A large teacher's step
+// runs in micro-batches whose gradients add up to the batch's exactly (every term is a mean over
+// images), so its head keeps the activations of a few images at a time.
 import * as tf from '@tensorflow/tfjs';
 import { diceDiversity, maskedAggregate, receptiveMasks } from '../maskd/index';
 import { ReceptiveTokens } from '../maskd/tokens';
@@ -43,6 +47,10 @@ export interface MaskLearnerOptions {
   /** Continue from these (e.g. after a pause or from shipped tokens); else fresh seeded ones. */
   readonly tokens?: ReceptiveTokens;
   readonly branch?: TokenWeightBranch | null;
+  /** Images per micro-batch (default: the whole batch); used when the adapter's batches split exactly. */
+  readonly microBatch?: number;
+  /** Told after each micro-batch of a split step: `done` of `total` images. */
+  readonly onWork?: (done: number, total: number) => void;
 }
 
 export class MaskLearner {
@@ -58,6 +66,8 @@ export class MaskLearner {
   private readonly adapter: TaskAdapter;
   private readonly scenes: SceneSource;
   private readonly config: MaskStageConfig;
+  private readonly microBatch: number;
+  private readonly onWork?: (done: number, total: number) => void;
 
   constructor(options: MaskLearnerOptions) {
     const { teacher, config } = options;
@@ -65,6 +75,8 @@ export class MaskLearner {
     this.adapter = options.adapter;
     this.scenes = options.scenes;
     this.config = config;
+    this.microBatch = Math.max(1, Math.floor(options.microBatch ?? Infinity));
+    this.onWork = options.onWork;
     this.baseLr = config.lr;
     const channels = teacher.tapShape[2];
     this.tokens = options.tokens ?? ReceptiveTokens.create({ numTokens: config.numTokens, channels, seed: config.seed });
@@ -91,32 +103,60 @@ export class MaskLearner {
     this.poisonNext = false;
     const batch = this.adapter.makeBatch(this.scenes(this.step));
     const T = this.tokens.numTokens;
+    const n = batch.images.shape[0];
+    // Micro-batches only where the loss splits exactly (the label-free objective's batches).
+    const m = batch.sliceLoss && this.microBatch < n ? this.microBatch : n;
     let stats: tf.Tensor | null = null;
     let grads: tf.NamedTensorMap = {};
     try {
       // The teacher is a constant here: its feature is computed outside the gradient tape.
-      const feature = tf.tidy(() => this.teacher.backbone.apply(batch.images, { training: false }) as tf.Tensor4D);
+      const ownFeature = !batch.teacherFeature;
+      const feature = batch.teacherFeature ?? tf.tidy(() => this.teacher.backbone.apply(batch.images, { training: false }) as tf.Tensor4D);
+      let kept: tf.Tensor | null = null;
       try {
-        const kept: tf.Tensor[] = [];
-        const result = tf.variableGrads(() => {
-          const masks = receptiveMasks(feature, this.tokens.tensor);
-          const weights = this.branch?.apply(feature);
-          const aggregate = maskedAggregate(feature, masks, weights);
-          const taskLoss = batch.loss(this.teacher.head.apply(aggregate, { training: false }) as tf.Tensor4D);
-          const task = poison ? tf.mul(taskLoss, NaN) : taskLoss;
-          const dice = diceDiversity(masks);
-          const total = tf.add(task, tf.mul(dice, diceWeight)) as tf.Scalar;
-          const areas = tf.mean(masks, [0, 1, 2]);
-          const w = weights ? tf.mean(weights, 0) : tf.zeros([0]);
-          kept.push(tf.keep(tf.concat([tf.stack([task, dice, total]), areas, w])));
-          return total;
-        }, this.variables);
-        grads = result.grads;
+        for (let from = 0; from < n; from += m) {
+          const count = Math.min(m, n - from);
+          const share = count / n;
+          const part: tf.Tensor[] = [];
+          const result = tf.variableGrads(() => {
+            const f = count === n ? feature : (tf.slice(feature, [from, 0, 0, 0], [count, -1, -1, -1]) as tf.Tensor4D);
+            const masks = receptiveMasks(f, this.tokens.tensor);
+            const weights = this.branch?.apply(f);
+            const aggregate = maskedAggregate(f, masks, weights);
+            const out = this.teacher.head.apply(aggregate, { training: false }) as tf.Tensor | tf.Tensor[];
+            const taskLoss = count === n ? batch.loss(out) : (batch.sliceLoss as NonNullable<typeof batch.sliceLoss>)(from, count, out);
+            const task = poison && from === 0 ? tf.mul(taskLoss, NaN) : taskLoss;
+            const dice = diceDiversity(masks);
+            const total = tf.add(task, tf.mul(dice, diceWeight)) as tf.Scalar;
+            const areas = tf.mean(masks, [0, 1, 2]);
+            const w = weights ? tf.mean(weights, 0) : tf.zeros([0]);
+            const row = tf.concat([tf.stack([task, dice, total]), areas, w]);
+            // Each micro-batch adds its share of the batch mean (every term is a mean over images).
+            part.push(tf.keep(count === n ? row : tf.mul(row, share)));
+            return count === n ? total : (tf.mul(total, share) as tf.Scalar);
+          }, this.variables);
+          tf.dispose(result.value);
+          if (count === n) {
+            grads = result.grads;
+            kept = part[0];
+          } else {
+            for (const [name, g] of Object.entries(result.grads)) {
+              const prev = grads[name];
+              grads[name] = prev ? tf.add(prev, g) : g;
+              if (prev) tf.dispose([prev, g]);
+            }
+            const prevKept: tf.Tensor | null = kept;
+            kept = prevKept ? tf.add(prevKept, part[0]) : part[0];
+            if (prevKept) tf.dispose([prevKept, part[0]]);
+            this.onWork?.(from + count, n);
+          }
+        }
         // One read per step: the losses, areas, weights and the squared gradient norm together.
-        stats = tf.tidy(() => tf.concat([kept[0], tf.reshape(squaredNorm(Object.values(grads)), [1])]));
-        tf.dispose([result.value, ...kept]);
+        const row = kept as tf.Tensor;
+        stats = tf.tidy(() => tf.concat([row, tf.reshape(squaredNorm(Object.values(grads)), [1])]));
       } finally {
-        feature.dispose();
+        kept?.dispose();
+        if (ownFeature) feature.dispose();
       }
       const data = await stats.data();
       const [task, dice, total] = [data[0], data[1], data[2]];

@@ -6,31 +6,47 @@ import { installTokens } from './demo';
 import { MaskLearner } from './maskStage';
 import { loadOptimizerState } from './optimizerState';
 import type { MaskStageConfig, MasksResult } from '../engine/types';
-import { guardedStep, RunProgressSender, sendProgress, sendSnapshot, StepTimer, stepProgress, type RunContext } from './runLoop';
+import { guardedStep, RunProgressSender, sendProgress, sendSnapshot, StepTimer, stepProgress, WorkReporter, type RunContext } from './runLoop';
 import { branchFromArrays, branchToArrays, readOptimizerState, tokensFromArray, tokensToArray } from './runState';
-import { taskAdapter } from './tasks';
+import { isConsistency, maskObjective, stageAdapter } from './objective';
 import { ProgressThrottle } from './throttle';
 
 /** `from` resumes a checkpoint of a mask-learning run exactly (step, tokens, Adam, history). */
 export async function runMaskStage(ctx: RunContext, id: number, config: MaskStageConfig, from: Checkpoint | undefined): Promise<MasksResult> {
   const { control, checkpoints } = ctx;
   const demo = ctx.requireDemo();
+  const objective = maskObjective(demo, config.objective);
+  const adapter = stageAdapter(demo, objective === 'teacher', demo.microBatch);
+  const work = new WorkReporter(ctx, id, 'masks', config.steps);
+  if (isConsistency(adapter)) adapter.onWork = (done, total) => work.report(done, total, 'teacher');
   const learner = new MaskLearner({
     teacher: demo.teacherSplit,
-    adapter: taskAdapter(demo.task, demo.source.numClasses),
+    adapter,
     scenes: (k) => demo.source.trainBatch(config.seed, k, config.batchSize),
     config,
+    microBatch: demo.microBatch,
+    onWork: (done, total) => work.report(done, total, 'step'),
     ...(from?.tokens ? { tokens: tokensFromArray(from.tokens), branch: from.branch ? branchFromArrays(from.branch) : null } : {}),
   });
   // The new tokens replace the old ones now, so a snapshot while paused shows them.
   installTokens(demo, learner.tokens, learner.branch);
-  const progress = new RunProgressSender((p) => sendProgress(ctx, id, p));
+  const progress = new RunProgressSender((p) => {
+    work.last = p;
+    sendProgress(ctx, id, p);
+  });
   const snapshots = new ProgressThrottle(1000);
   let snapshotStep = -1;
+  // A slow teacher's snapshot is slow too: at most a fifth of the time goes to them.
+  let snapshotMs = 0;
+  let snapshotEnd = 0;
   const snapshot = async (step: number) => {
     snapshotStep = step;
+    const t0 = performance.now();
     await sendSnapshot(ctx, id, step, 'masks');
+    snapshotEnd = performance.now();
+    snapshotMs = snapshotEnd - t0;
   };
+  const snapshotDue = () => performance.now() - snapshotEnd >= 4 * snapshotMs && snapshots.ready();
   // Before waiting on a pause: the page gets the step it paused at, masks included, then the checkpoint.
   const onPause = async () => {
     progress.flush();
@@ -84,10 +100,11 @@ export async function runMaskStage(ctx: RunContext, id: number, config: MaskStag
           stage: 'masks',
           tokenAreas: report.tokenAreas,
           tokenWeights: report.tokenWeights,
+          ...(objective === 'teacher' ? { objective } : {}),
         },
         last || control.isPaused,
       );
-      if (snapshots.ready() || last || control.isPaused) await snapshot(report.step);
+      if (snapshotDue() || last || control.isPaused) await snapshot(report.step);
       await checkpoints.afterStep(report.step);
     }
     // A stopped run ends with the masks of its last step too.

@@ -71,6 +71,41 @@ export function stepProgress(id: number, step: number, total: number, losses: Ru
   return { runId: id, step, total, losses, msPerStep: timer.mean, etaMs: timer.mean * (total - step), numTensors: tf.memory().numTensors };
 }
 
+export type WorkKind = NonNullable<RunProgress['within']>['what'];
+
+/**
+ * Progress inside a slow step (a large teacher's images, a step's micro-batches): the last step's
+ * progress again with `within`, at most one message per 250 ms, never recorded in the history.
+ */
+export class WorkReporter {
+  /** The last progress the run sent. */
+  last: RunProgress | null = null;
+  private readonly throttle = new ProgressThrottle(250);
+  private readonly started = performance.now();
+
+  constructor(
+    private readonly ctx: Pick<RunContext, 'post' | 'control'>,
+    private readonly id: number,
+    private readonly stage: RunProgress['stage'],
+    private readonly total: number,
+  ) {}
+
+  report(done: number, of: number, what: WorkKind): void {
+    if (!this.throttle.ready()) return;
+    const base: RunProgress = this.last ?? {
+      runId: this.id,
+      stage: this.stage,
+      step: this.ctx.control.step,
+      total: this.total,
+      losses: {},
+      msPerStep: performance.now() - this.started,
+      etaMs: 0,
+      numTensors: tf.memory().numTensors,
+    };
+    this.ctx.post({ type: 'progress', id: this.id, progress: { ...base, within: { done, of, what } } });
+  }
+}
+
 export function sendProgress(ctx: RunContext, id: number, progress: RunProgress): void {
   ctx.checkpoints.record(progress);
   ctx.post({ type: 'progress', id, progress });

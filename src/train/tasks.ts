@@ -11,7 +11,12 @@ import { DET_HEAT_CHANNELS, NET_STRIDE, SEG_CLASSES, type Task } from '../models
 /** A batch on the device plus the task loss of a prediction on it. Owns its tensors. */
 export interface TaskBatch {
   readonly images: tf.Tensor4D;
-  loss(output: tf.Tensor4D): tf.Scalar;
+  /** The teacher's tap feature of `images`, when the batch computed it (label-free batches). */
+  readonly teacherFeature?: tf.Tensor4D;
+  /** The model's output (several for a multi-output model) → the loss. */
+  loss(output: tf.Tensor | tf.Tensor[]): tf.Scalar;
+  /** The loss of images [from, from + count) alone, for a batch that splits into micro-batches exactly. */
+  sliceLoss?(from: number, count: number, output: tf.Tensor | tf.Tensor[]): tf.Scalar;
   dispose(): void;
 }
 
@@ -21,8 +26,10 @@ export interface TaskMetrics {
   readonly extra: Readonly<Record<string, number>>;
 }
 
-/** Maps images to the task output; the caller decides training mode. */
-export type Predictor = (images: tf.Tensor4D) => tf.Tensor4D;
+/** Maps images to the model's output (one per output of a multi-output model); the caller decides training mode. */
+export type Predictor = (images: tf.Tensor4D) => tf.Tensor | tf.Tensor[];
+
+const single = (out: tf.Tensor | tf.Tensor[]): tf.Tensor4D => (Array.isArray(out) ? out[0] : out) as tf.Tensor4D;
 
 export interface TaskAdapter {
   readonly task: Task;
@@ -45,13 +52,13 @@ const segmentationAdapter = (numClasses: number): TaskAdapter => ({
   metricName: 'mIoU',
   makeBatch(scenes) {
     const b = segmentationBatch(scenes);
-    return { images: b.images, loss: (out) => segmentationLoss(out, b.labels, SEG_FOREGROUND_WEIGHT), dispose: () => disposeBatch(b) };
+    return { images: b.images, loss: (out) => segmentationLoss(single(out), b.labels, SEG_FOREGROUND_WEIGHT), dispose: () => disposeBatch(b) };
   },
   async evaluate(predict, scenes, batchSize) {
     const conf = createConfusion(numClasses);
     for (const part of chunks(scenes, batchSize)) {
       const images = imagesTensor(part);
-      const logits = tf.tidy(() => predict(images));
+      const logits = tf.tidy(() => single(predict(images)));
       const data = await logits.data();
       tf.dispose([images, logits]);
       const pred = argmaxLabels(data, numClasses);
@@ -68,7 +75,7 @@ const detectionAdapter = (numClasses: number): TaskAdapter => ({
   metricName: 'AP@0.5',
   makeBatch(scenes) {
     const b = detectionBatch(scenes, { numClasses });
-    return { images: b.images, loss: (out) => detectionLoss(out, b), dispose: () => disposeBatch(b) };
+    return { images: b.images, loss: (out) => detectionLoss(single(out), b), dispose: () => disposeBatch(b) };
   },
   async evaluate(predict, scenes, batchSize) {
     const detections: ScoredBox[][] = [];
@@ -76,7 +83,7 @@ const detectionAdapter = (numClasses: number): TaskAdapter => ({
     for (const part of chunks(scenes, batchSize)) {
       const images = imagesTensor(part);
       const [heat, size, offset] = tf.tidy(() => {
-        const out = predict(images);
+        const out = single(predict(images));
         const [h, s, o] = tf.split(out, [numClasses, 2, 2], 3);
         return [tf.sigmoid(h), s, o];
       });

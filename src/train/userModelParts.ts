@@ -1,7 +1,9 @@
 // What a demo holds of the user's own models (src/train/userModels.ts builds them), and how it is
 // freed: kept apart so the Demo record (./demo.ts) and the builder do not import each other.
 import type * as tf from '@tensorflow/tfjs';
+import type { ModelFileData } from '../byo/files';
 import type { LoadedGraph } from '../byo/graphTeacher';
+import type { TeacherOutput } from '../byo/teacherIo';
 import type { ModelGraph } from '../byo/topology';
 import { disposeModel } from '../models/disposeModel';
 
@@ -14,8 +16,12 @@ export interface UserCommon {
   readonly tapWhy: string;
 }
 
-export type UserTeacher = UserCommon &
-  ({ readonly kind: 'layers'; readonly model: tf.LayersModel } | { readonly kind: 'graph'; readonly loaded: LoadedGraph; readonly full: tf.LayersModel });
+export type UserTeacher = UserCommon & {
+  /** The files it was loaded from, to load it again with another input range or layout. */
+  readonly files: readonly ModelFileData[];
+  /** Every output and how the label-free objective reads it. */
+  readonly outputs: readonly TeacherOutput[];
+} & ({ readonly kind: 'layers'; readonly model: tf.LayersModel } | { readonly kind: 'graph'; readonly loaded: LoadedGraph; readonly full: tf.LayersModel });
 
 export interface UserStudent extends UserCommon {
   readonly artifacts: tf.io.ModelArtifacts;

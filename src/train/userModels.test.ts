@@ -93,7 +93,8 @@ it('each bad file leaves the loaded models in place with a message naming the fi
     ['broken-unsupported-layer', /model\.json: uses layer classes .* "feat" \(MultiHeadSelfAttention\)/],
     ['broken-unsupported-op', /model\.json: uses op "FancyRelu"/],
     ['broken-head-skip', /model\.json: has no layer that can be the tap: layer "feat": the head reads "skip_conv"/],
-    ['broken-wrong-classes', /model\.json: this teacher does not fit the segmentation demo: its output \[N,64,64,10\]/],
+    // Its 10 logits are not the labels' 11: a label-free teacher, whose student must produce its output, which the loaded one does not.
+    ['broken-wrong-classes', /model\.json: does not fit the loaded student \(student-valid\): its outputs \[N,64,64,11\] are not the teacher's \[N,64,64,10\]/],
     ['broken-gray-input', /model\.json: cannot take the segmentation demo's data: it takes 1-channel images/],
     ['broken-too-large', /model\.json: is too large for this device: weight "huge\/kernel"/],
   ];

@@ -3,13 +3,15 @@
 // replaced, so a bad file leaves the loaded models as they were (the caller swaps on success).
 import * as tf from '@tensorflow/tfjs';
 import { deviceLimits } from '../byo/deviceLimits';
-import { loadGraphFromParsed, splitGraph } from '../byo/graphTeacher';
-import { layersGraph, loadLayersFromParsed } from '../byo/loadLayers';
+import { headBytes, loadGraphFromParsed, splitGraph, type LoadedGraph } from '../byo/graphTeacher';
+import { layersGraph, layersOutputs, loadLayersFromParsed } from '../byo/loadLayers';
 import { ModelFileError, parseModelFiles, type ParsedModel } from '../byo/modelFiles';
+import { outputSpecs, type TeacherOutput } from '../byo/teacherIo';
 import { defaultClasses, layerRows, outputProblem, planInput, suggestTap, taskChannels, type ModelGraph } from '../byo/topology';
 import { modelCost } from '../models/flops';
 import { buildAlign } from '../models/align';
 import { disposeModel } from '../models/disposeModel';
+import { buildMimicStudent, type MimicOutput } from '../models/mimicStudent';
 import { buildStudent, TAP_LAYER, type Task } from '../models/nets';
 import { splitAtLayer, type SplitModel } from '../models/split';
 import { modelCard } from './demoModels';
@@ -34,6 +36,8 @@ export interface BuildContext {
   readonly numClasses?: number;
   /** What the data is called in messages (default: "<task> demo"). */
   readonly dataName?: string;
+  /** False when the data has no labels (an images-only dataset). Default true. */
+  readonly labelled?: boolean;
 }
 
 /** The new demo, what to dispose of the old one once it is swapped in, and the page's summary. */
@@ -57,14 +61,14 @@ function rowsData(graph: ModelGraph): LayerRowData[] {
 }
 
 /** The tap to use: the requested one if it qualifies, else the suggestion; or a ModelFileError. */
-function pickTap(file: string, graph: ModelGraph, task: Task, classes: number, requested?: string): { tap: string; why: string } {
+function pickTap(file: string, graph: ModelGraph, outputChannels: number, requested?: string): { tap: string; why: string } {
   if (requested) {
     const row = layerRows(graph).find((r) => r.name === requested);
     if (!row) throw new ModelFileError(file, `has no layer "${requested}" to tap`);
     if (row.notTap) throw new ModelFileError(file, `layer "${requested}" cannot be the tap: ${row.notTap}`);
     return { tap: requested, why: 'chosen' };
   }
-  const { suggestion, firstProblem } = suggestTap(graph, taskChannels(task, classes));
+  const { suggestion, firstProblem } = suggestTap(graph, outputChannels);
   if (!suggestion) throw new ModelFileError(file, `has no layer that can be the tap: ${firstProblem}`);
   return { tap: suggestion.tap, why: `suggested: ${suggestion.why}` };
 }
@@ -76,29 +80,105 @@ interface DataSpec {
   readonly name: string;
   /** Its images in messages: "the demo scenes", "the segmentation dataset's images". */
   readonly images: string;
+  /** False for images without labels. */
+  readonly labelled: boolean;
 }
 
-function checkIo(file: string, role: ModelRole, data: DataSpec, graph: ModelGraph): number {
+/** The input side the data is made at for this model, or a ModelFileError. */
+function inputSize(file: string, data: DataSpec, graph: ModelGraph): number {
   const input = graph.nodes.find((n) => n.name === graph.inputs[0]);
   const plan = planInput(input?.shape ?? null, data.images);
   if ('problem' in plan) throw new ModelFileError(file, `cannot take the ${data.name}'s data: ${plan.problem}`);
-  const outputs = graph.outputs.map((o) => graph.nodes.find((n) => n.name === o)?.shape ?? null);
-  const problem = outputProblem(data.task, plan.size, outputs, data.classes, data.name);
-  if (problem) throw new ModelFileError(file, `${role === 'teacher' ? 'this teacher' : 'this student'} does not fit the ${data.name}: ${problem}`);
   return plan.size;
 }
 
-async function loadTeacher(req: UserModelFiles, data: DataSpec): Promise<{ teacher: UserTeacher; split: SplitModel; size: number; card: (c: number) => ModelCard }> {
+function outputShapes(graph: ModelGraph): (readonly (number | null)[] | null)[] {
+  return graph.outputs.map((o) => graph.nodes.find((n) => n.name === o)?.shape ?? null);
+}
+
+/** A student checked against the labels: its input side. */
+function checkIo(file: string, data: DataSpec, graph: ModelGraph): number {
+  const size = inputSize(file, data, graph);
+  const problem = outputProblem(data.task, size, outputShapes(graph), data.classes, data.name);
+  if (problem) throw new ModelFileError(file, `this student does not fit the ${data.name}: ${problem}`);
+  return size;
+}
+
+/** How a teacher fits the data: its input side, and why no labels fit it (null when they do). */
+interface TeacherFit {
+  readonly size: number;
+  readonly labelFree: string | null;
+  /** Every output, and how the label-free objective reads each. */
+  readonly outputs: readonly TeacherOutput[];
+}
+
+function fitTeacher(file: string, data: DataSpec, graph: ModelGraph, outputs: readonly TeacherOutput[]): TeacherFit {
+  const size = inputSize(file, data, graph);
+  const problem = data.labelled ? outputProblem(data.task, size, outputShapes(graph), data.classes, data.name) : `the ${data.name} has images only, no labels`;
+  if (problem && !outputs.some((o) => o.dense)) {
+    throw new ModelFileError(
+      file,
+      `no labels fit this teacher (${problem}), and none of its outputs is a dense map [N,H,W,C] whose own values stage 1 could learn from: ${outputs.map((o) => `${o.name} ${o.use}`).join('; ')}`,
+    );
+  }
+  return { size, labelFree: problem, outputs };
+}
+
+/** Output channels a tap must exceed: the task head's, or a label-free teacher's widest dense output. */
+function outputWidth(fit: TeacherFit, data: DataSpec): number {
+  if (!fit.labelFree) return taskChannels(data.task, data.classes);
+  return Math.max(...fit.outputs.filter((o) => o.dense).map((o) => o.shape?.[2] ?? 0));
+}
+
+/** Images per stage-1 micro-batch for a graph teacher: a step keeps the head's activations of that many images (≈ 3× forward). */
+export const MICRO_BATCH_BYTES = 192 * 2 ** 20;
+
+function graphMicroBatch(loaded: LoadedGraph, tap: string): number | undefined {
+  const perImage = 3 * headBytes(loaded, tap);
+  return perImage > 0 ? Math.max(1, Math.floor(MICRO_BATCH_BYTES / perImage)) : undefined;
+}
+
+/** A layers head that returns the dense outputs only (what the objective compares), in model order. */
+function denseHead(split: SplitModel, outputs: readonly TeacherOutput[]): SplitModel {
+  if (outputs.every((o) => o.dense)) return split;
+  const keep = split.head.outputs.filter((_, i) => outputs[i]?.dense);
+  const head = tf.model({ inputs: split.head.inputs, outputs: keep.length === 1 ? keep[0] : keep, name: `${split.head.name}_dense` });
+  return { ...split, head };
+}
+
+interface LoadedTeacher {
+  readonly teacher: UserTeacher;
+  readonly split: SplitModel;
+  readonly size: number;
+  readonly fit: TeacherFit;
+  readonly microBatch?: number;
+  readonly card: () => ModelCard;
+}
+
+async function loadTeacher(req: UserModelFiles, data: DataSpec): Promise<LoadedTeacher> {
   const parsed = parseModelFiles(req.files, deviceLimits());
   const source = await sourceOf(req.label, parsed, req.files);
   if (parsed.format === 'graph-model') {
-    const loaded = await loadGraphFromParsed(parsed);
+    const loaded = await loadGraphFromParsed(parsed, req.input);
     try {
-      const size = checkIo(parsed.modelFile, 'teacher', data, loaded.graph);
-      const { tap, why } = pickTap(parsed.modelFile, loaded.graph, data.task, data.classes, req.tap);
+      const fit = fitTeacher(parsed.modelFile, data, loaded.graph, loaded.outputs);
+      const size = fit.size;
+      const { tap, why } = pickTap(parsed.modelFile, loaded.graph, outputWidth(fit, data), req.tap);
       const { split, full } = splitGraph(loaded, tap, [size, size, 3]);
-      const teacher: UserTeacher = { kind: 'graph', loaded, full, label: req.label, file: parsed.modelFile, source, graph: loaded.graph, tap, tapWhy: why };
-      return { teacher, split, size, card: () => graphCard(teacher, split, size) };
+      const teacher: UserTeacher = {
+        kind: 'graph',
+        loaded,
+        full,
+        label: req.label,
+        file: parsed.modelFile,
+        source,
+        graph: loaded.graph,
+        tap,
+        tapWhy: why,
+        files: req.files,
+        outputs: loaded.outputs,
+      };
+      return { teacher, split, size, fit, microBatch: graphMicroBatch(loaded, tap), card: () => graphCard(teacher, split, size) };
     } catch (err) {
       loaded.model.dispose();
       throw err;
@@ -107,18 +187,34 @@ async function loadTeacher(req: UserModelFiles, data: DataSpec): Promise<{ teach
   const model = await loadLayersFromParsed(parsed);
   try {
     const graph = layersGraph(model);
-    const size = checkIo(parsed.modelFile, 'teacher', data, graph);
-    const { tap, why } = pickTap(parsed.modelFile, graph, data.task, data.classes, req.tap);
-    const split = splitAtLayer(model, tap);
-    const teacher: UserTeacher = { kind: 'layers', model, label: req.label, file: parsed.modelFile, source, graph, tap, tapWhy: why };
-    return { teacher, split, size, card: () => layersCard(model, split, 'teacher', source, tap) };
+    const fit = fitTeacher(parsed.modelFile, data, graph, layersOutputs(model));
+    const { tap, why } = pickTap(parsed.modelFile, graph, outputWidth(fit, data), req.tap);
+    const whole = splitAtLayer(model, tap);
+    const split = fit.labelFree ? denseHead(whole, fit.outputs) : whole;
+    const teacher: UserTeacher = { kind: 'layers', model, label: req.label, file: parsed.modelFile, source, graph, tap, tapWhy: why, files: req.files, outputs: fit.outputs };
+    return { teacher, split, size: fit.size, fit, card: () => layersCard(model, split, 'teacher', source, tap) };
   } catch (err) {
     disposeModel(model);
     throw err;
   }
 }
 
-async function loadStudent(req: UserModelFiles, data: DataSpec): Promise<{ student: UserStudent; model: tf.LayersModel; size: number }> {
+/** The dense outputs a label-free teacher's student must produce. */
+function mimicOutputs(outputs: readonly TeacherOutput[]): MimicOutput[] {
+  const activation = (o: TeacherOutput): MimicOutput['activation'] => (o.kind === 'sigmoid' ? 'sigmoid' : o.kind === 'softmax' ? 'softmax' : 'linear');
+  return outputs.filter((o) => o.dense).map((o) => ({ name: o.name, shape: o.shape as number[], activation: activation(o) }));
+}
+
+/** Null when a student's outputs are the label-free teacher's dense outputs (same shapes, same order); else why not. */
+function mimicProblem(graph: ModelGraph, mimic: readonly MimicOutput[]): string | null {
+  const got = outputShapes(graph);
+  const show = (s: readonly (number | null)[] | null) => `[${(s ?? []).map((d) => d ?? 'N').join(',')}]`;
+  const want = mimic.map((m) => [null, ...m.shape]);
+  const same = got.length === want.length && got.every((g, i) => g && g.length === want[i].length && g.every((d, k) => k === 0 || d === want[i][k]));
+  return same ? null : `its outputs ${got.map(show).join(', ')} are not the teacher's ${want.map(show).join(', ')}, which a student of a label-free teacher must produce`;
+}
+
+async function loadStudent(req: UserModelFiles, data: DataSpec, mimic: readonly MimicOutput[] | null): Promise<{ student: UserStudent; model: tf.LayersModel; size: number }> {
   const parsed = parseModelFiles(req.files, deviceLimits());
   if (parsed.format === 'graph-model') {
     throw new ModelFileError(parsed.modelFile, 'is a graph model, which is frozen: a student must be trainable, so give a TensorFlow.js layers model (graph models work as teachers)');
@@ -126,8 +222,16 @@ async function loadStudent(req: UserModelFiles, data: DataSpec): Promise<{ stude
   const model = await loadLayersFromParsed(parsed);
   try {
     const graph = layersGraph(model);
-    const size = checkIo(parsed.modelFile, 'student', data, graph);
-    const { tap, why } = pickTap(parsed.modelFile, graph, data.task, data.classes, req.tap);
+    let size: number;
+    if (mimic) {
+      size = inputSize(parsed.modelFile, data, graph);
+      const problem = mimicProblem(graph, mimic);
+      if (problem) throw new ModelFileError(parsed.modelFile, `this student does not fit the teacher: ${problem}`);
+    } else {
+      size = checkIo(parsed.modelFile, data, graph);
+    }
+    const width = mimic ? Math.max(...mimic.map((m) => m.shape[2])) : taskChannels(data.task, data.classes);
+    const { tap, why } = pickTap(parsed.modelFile, graph, width, req.tap);
     splitAtLayer(model, tap);
     const student: UserStudent = {
       label: req.label,
@@ -167,8 +271,10 @@ function graphCard(teacher: Extract<UserTeacher, { kind: 'graph' }>, split: Spli
   };
 }
 
-function info(role: ModelRole, u: UserCommon, format: UserModelInfo['format']): UserModelInfo {
-  return { role, label: u.label, format, layers: rowsData(u.graph), tap: u.tap, tapWhy: u.tapWhy };
+function info(role: ModelRole, u: UserCommon | UserTeacher, format: UserModelInfo['format']): UserModelInfo {
+  const base: UserModelInfo = { role, label: u.label, format, layers: rowsData(u.graph), tap: u.tap, tapWhy: u.tapWhy };
+  if (!('outputs' in u)) return base;
+  return { ...base, outputs: u.outputs, ...(u.kind === 'graph' ? { input: u.loaded.input } : {}) };
 }
 
 /** "1×1 conv 16→32, bilinear 8×8→16×16" (and checks the align module builds). */
@@ -191,12 +297,16 @@ export async function buildUserDemo(current: DemoLike, req: LoadModelsRequest, c
   const made: { dispose(): void }[] = [];
   try {
     const classes = ctx.numClasses ?? defaultClasses(task);
+    const labelled = ctx.labelled ?? true;
     const data: DataSpec = ctx.dataName
-      ? { task, classes, name: ctx.dataName, images: `the ${ctx.dataName}'s images` }
-      : { task, classes, name: `${task} demo`, images: 'the demo scenes' };
+      ? { task, classes, name: ctx.dataName, images: `the ${ctx.dataName}'s images`, labelled }
+      : { task, classes, name: `${task} demo`, images: 'the demo scenes', labelled };
     const t = req.teacher ? await loadTeacher(req.teacher, data) : null;
     if (t) made.push({ dispose: () => (t.teacher.kind === 'graph' ? (disposeModel(t.teacher.full), t.teacher.loaded.model.dispose()) : disposeModel(t.teacher.model)) });
-    const s = req.student ? await loadStudent(req.student, data) : null;
+    // A label-free teacher (no labels fit it) needs a student that produces its outputs.
+    const labelFree = t ? t.fit.labelFree : (current.labelFree ?? null);
+    const mimic = t ? (t.fit.labelFree ? mimicOutputs(t.fit.outputs) : null) : (current.labelFree ? (current.mimic ?? null) : null);
+    const s = req.student ? await loadStudent(req.student, data, mimic) : null;
     if (s) made.push({ dispose: () => disposeModel(s.model) });
     const size = t?.size ?? s?.size ?? current.inputShape[0];
     const inputShape = [size, size, 3] as const;
@@ -210,14 +320,25 @@ export async function buildUserDemo(current: DemoLike, req: LoadModelsRequest, c
     if (t && !s && keptStudent && t.size !== current.inputShape[0]) {
       throw new ModelFileError(t.teacher.file, `takes ${t.size}×${t.size} images, the loaded student (${keptStudent.label}) ${current.inputShape[0]}×${current.inputShape[0]}: load a student for ${t.size}×${t.size} with it`);
     }
-    // The student: the new one, the current one when it still fits, or a fresh built-in one.
+    if (t && !s && keptStudent) {
+      const problem = mimic ? mimicProblem(layersGraph(current.student), mimic) : current.labelFree ? 'it was loaded for a label-free teacher' : null;
+      if (problem) throw new ModelFileError(t.teacher.file, `does not fit the loaded student (${keptStudent.label}): ${problem}. Load a student for this teacher with it, or choose the demo again for a built-in student`);
+    }
+    // The student: the new one, the current one when it still fits, or a fresh built-in one
+    // (of the new size; for a label-free teacher, one that produces its outputs).
     let student = s?.model ?? null;
-    if (!student && size !== current.inputShape[0]) {
-      student = buildStudent(task, { inputShape, numClasses: classes });
+    const changedKind = t !== null && !keptStudent && (mimic !== null || current.mimic !== undefined);
+    if (!student && (size !== current.inputShape[0] || changedKind)) {
+      student = mimic ? buildMimicStudent(mimic, inputShape) : buildStudent(task, { inputShape, numClasses: classes });
       reseedKernels(student, ctx.seed);
       const built = student;
       made.push({ dispose: () => disposeModel(built) });
-      warnings.push(`the teacher takes ${size}×${size} images: the demo scenes are now generated at ${size}×${size}, with a fresh built-in student of that size`);
+      if (mimic) {
+        warnings.push(`no labels fit this teacher (${labelFree}): stage 1 learns the tokens from the teacher’s own output, and Distill trains a built-in student that produces its ${mimic.length} output${mimic.length > 1 ? 's' : ''} (${mimic.map((m) => `[${m.shape.join(',')}]`).join(', ')})`);
+      }
+      if (size !== current.inputShape[0]) {
+        warnings.push(`the teacher takes ${size}×${size} images: ${ctx.dataName ? 'the dataset' : `the demo scenes are now generated at ${size}×${size}`}, with a fresh built-in student of that size`);
+      }
     }
     const studentModel = student ?? current.student;
     const studentTap = s?.student.tap ?? keptStudent?.tap ?? TAP_LAYER;
@@ -238,11 +359,16 @@ export async function buildUserDemo(current: DemoLike, req: LoadModelsRequest, c
       student: studentModel,
       bestStudent: student ? null : current.bestStudent,
       user,
+      outputSpecs: t ? (t.fit.labelFree ? outputSpecs(t.fit.outputs) : undefined) : current.outputSpecs,
+      labelFree,
+      mimic: s ? undefined : student ? (mimic ?? undefined) : current.mimic,
+      microBatch: t ? t.microBatch : current.microBatch,
     };
-    const teacherCard = t ? t.card(0) : currentTeacherCard(current);
+    const teacherCard = t ? t.card() : currentTeacherCard(current);
+    const freshSource = demo.mimic ? 'fresh:mimic-student' : `fresh:${task}-student`;
     const studentCard = s
       ? layersCard(s.model, studentSplit, 'student', s.student.source, studentTap)
-      : layersCard(studentModel, studentSplit, 'student', keptStudent?.source ?? `fresh:${task}-student`, studentTap);
+      : layersCard(studentModel, studentSplit, 'student', keptStudent?.source ?? freshSource, studentTap);
     const result: ModelsLoaded = {
       teacher: teacherCard,
       student: studentCard,
@@ -254,6 +380,7 @@ export async function buildUserDemo(current: DemoLike, req: LoadModelsRequest, c
       inputSize: size,
       align,
       warnings,
+      labelFree,
     };
     const disposeOld = () => {
       if (t) {
@@ -311,9 +438,11 @@ export function retapDemo(current: DemoLike, role: ModelRole, layer: string): Us
   if (role === 'teacher') {
     const t = u as UserTeacher;
     const next: UserTeacher = { ...t, tap: layer, tapWhy: 'chosen' };
-    const teacherSplit = t.kind === 'graph' ? splitGraph(t.loaded, layer, [size, size, 3]).split : splitAtLayer(t.model, layer);
+    const whole = t.kind === 'graph' ? splitGraph(t.loaded, layer, [size, size, 3]).split : splitAtLayer(t.model, layer);
+    const teacherSplit = t.kind === 'layers' && current.labelFree ? denseHead(whole, t.outputs) : whole;
     describeAlign(splitAtLayer(current.student, current.user.student?.tap ?? TAP_LAYER).tapShape, teacherSplit.tapShape);
-    demo = { ...current, teacherSplit, tokens: null, branch: null, user: { ...current.user, teacher: next } };
+    const microBatch = t.kind === 'graph' ? graphMicroBatch(t.loaded, layer) : current.microBatch;
+    demo = { ...current, teacherSplit, tokens: null, branch: null, user: { ...current.user, teacher: next }, microBatch };
   } else {
     const next: UserStudent = { ...(u as UserStudent), tap: layer, tapWhy: 'chosen' };
     splitAtLayer(current.student, layer);
@@ -334,6 +463,7 @@ export function retapDemo(current: DemoLike, role: ModelRole, layer: string): Us
     inputSize: size,
     align: describeAlign(studentSplit.tapShape, demo.teacherSplit.tapShape),
     warnings: role === 'teacher' && current.tokens ? ['the teacher tap changed: its receptive tokens were dropped; run Learn masks'] : [],
+    labelFree: demo.labelFree ?? null,
   };
   const disposeOld = () => {
     if (role === 'teacher') {

@@ -51,7 +51,7 @@ it('models that do not fit the dataset are refused by file and problem, and noth
   const s = await sessionWithDataset(16);
   const n0 = tf.memory().numTensors;
   await expect(s.loadModels({ teacher: await files('teacher-valid'), data: 'custom' })).rejects.toThrow(
-    /^teacher-valid\/model\.json: this teacher does not fit the segmentation dataset: its output \[N,64,64,11\] does not match the segmentation dataset's labels: they need \[N,64,64,3\]/,
+    /^teacher-valid\/model\.json: takes 64×64 images and the dataset is loaded at 16×16: set the dataset card's input size to 64/,
   );
   await expect(s.loadModels({ teacher: await files('teacher-3class-32'), data: 'custom' })).rejects.toThrow(
     /^teacher-3class-32\/model\.json: takes 32×32 images and the dataset is loaded at 16×16: set the dataset card's input size to 32/,

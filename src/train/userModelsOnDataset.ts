@@ -17,7 +17,8 @@ function datasetContext(source: DataSource, seed: number): BuildContext {
   return {
     seed,
     numClasses: source.numClasses,
-    dataName: `${source.task} dataset`,
+    labelled: source.labelled,
+    dataName: source.labelled ? `${source.task} dataset` : 'images-only dataset',
     dataForSize: (size) => {
       throw new Error(
         `takes ${size}×${size} images and the dataset is loaded at ${side}×${side}: set the dataset card's input size to ${size}, load the dataset again, then this model`,

@@ -4,6 +4,7 @@
 //   or gt/ (any depth), or PNGs named <base>_label.png / <base>_mask.png; an image and its label
 //   share the base name (file name without extension and suffix);
 // - detection: exactly one .json file of boxes next to the images (format in boxesJson.ts);
+// - images only: neither label PNGs nor a JSON (a label-free dataset);
 // - hidden files (.DS_Store, ._x) are skipped; anything else is listed in a warning.
 import { DatasetError, type DatasetFile } from './types';
 
@@ -18,7 +19,8 @@ export interface Sample {
 }
 
 export interface Layout {
-  readonly task: 'segmentation' | 'detection';
+  /** 'images': images without labels (no label PNGs, no boxes JSON). */
+  readonly task: 'segmentation' | 'detection' | 'images';
   /** Images sorted by path. */
   readonly images: readonly Sample[];
   /** Segmentation: label file per key. */
@@ -90,12 +92,6 @@ export function classifyFiles(input: readonly DatasetFile[]): Layout {
   if (imageFiles.length === 0) {
     throw new DatasetError(null, `the dataset is empty: no images (.png, .jpg, .jpeg, .webp, .bmp, .gif) among the ${files.length} dropped files`);
   }
-  if (jsons.length === 0 && labelFiles.length === 0) {
-    throw new DatasetError(
-      null,
-      'no labels found: put label PNGs in a folder named labels/ (or masks/) with the same base names as the images for segmentation, or add one JSON of boxes for detection',
-    );
-  }
 
   const images: Sample[] = [];
   const seen = new Map<string, string>();
@@ -120,5 +116,6 @@ export function classifyFiles(input: readonly DatasetFile[]): Layout {
       if (!labels.has(s.key)) throw new DatasetError(s.image.path, `has no label PNG: expected labels/${s.key}.png (same base name)`);
     }
   }
-  return { task: jsons.length ? 'detection' : 'segmentation', images, labels, boxes: jsons[0] ?? null, ignored };
+  const task = jsons.length ? 'detection' : labelFiles.length ? 'segmentation' : 'images';
+  return { task, images, labels, boxes: jsons[0] ?? null, ignored };
 }

@@ -59,7 +59,12 @@ export async function parseDataset(files: readonly DatasetFile[], options: Parse
     const list = layout.ignored.slice(0, 3).join(', ') + (layout.ignored.length > 3 ? `, … (${layout.ignored.length} in all)` : '');
     warnings.push(`ignored files that are neither images nor labels: ${list}`);
   }
-  const parsed = layout.task === 'segmentation' ? await parseSegmentation(layout, size, options) : await parseDetection(layout, size, options);
+  const parsed =
+    layout.task === 'segmentation'
+      ? await parseSegmentation(layout, size, options)
+      : layout.task === 'detection'
+        ? await parseDetection(layout, size, options)
+        : await parseImagesOnly(layout, size, options);
   const { decoded, numClasses, classNames, classCounts } = parsed;
   warnings.push(...parsed.warnings);
   const split = splitTrainVal(decoded.length, options.valFraction ?? DEFAULT_VAL_FRACTION, options.seed ?? 1);
@@ -67,7 +72,8 @@ export async function parseDataset(files: readonly DatasetFile[], options: Parse
   const hs = decoded.map((d) => d.height);
   const ws = decoded.map((d) => d.width);
   return {
-    task: layout.task,
+    task: layout.task === 'images' ? 'segmentation' : layout.task,
+    labelled: layout.task !== 'images',
     numClasses,
     classNames,
     inputSize: size,
@@ -126,6 +132,18 @@ async function parseSegmentation(layout: Layout, size: number, options: ParseOpt
   if (absent.length) warnings.push(`class id${absent.length > 1 ? 's' : ''} ${absent.join(', ')} never occur${absent.length > 1 ? '' : 's'} in the labels (after resizing to ${size}×${size}); the model still has ${numClasses} classes`);
   const classNames = Array.from({ length: numClasses }, (_, i) => (i === 0 ? 'background' : `class ${i}`));
   return { decoded, numClasses, classNames, classCounts, warnings };
+}
+
+/** Images without labels: scenes with all-background labels and no boxes, used label-free only. */
+async function parseImagesOnly(layout: Layout, size: number, options: ParseOptions): Promise<Parsed> {
+  const decoded: Decoded[] = [];
+  for (const { image } of layout.images) {
+    const img = await decodeAnyImage(image, options);
+    const scene: Scene = { height: size, width: size, image: resizeBilinearRgb(img, size, size), labels: new Uint8Array(size * size), boxes: [], digits: [] };
+    decoded.push({ path: image.path, height: img.height, width: img.width, scene });
+  }
+  const warnings = ['no labels (no labels/ folder of PNGs, no boxes JSON): images only, for label-free mask learning and distillation with a teacher’s own outputs'];
+  return { decoded, numClasses: 1, classNames: ['(no labels)'], classCounts: [0], warnings };
 }
 
 async function parseDetection(layout: Layout, size: number, options: ParseOptions): Promise<Parsed> {

@@ -47,7 +47,10 @@ export interface ParseOptions {
 }
 
 export interface CustomDataset {
+  /** The labels' task; 'segmentation' (with all-background labels) for an images-only dataset. */
   readonly task: DatasetTask;
+  /** False for a folder of images without labels (used label-free only). */
+  readonly labelled: boolean;
   /** Segmentation: classes incl. background 0 (max label + 1). Detection: entries of `classes`. */
   readonly numClasses: number;
   readonly classNames: readonly string[];

@@ -27,6 +27,7 @@ import type {
   LoadModelsRequest,
   ModelRole,
   ModelsLoaded,
+  UserModelFiles,
   UserModelInfo,
 } from '../../engine/types';
 import type { Checkpoint, CheckpointInfo } from '../../engine/checkpoint';
@@ -322,6 +323,12 @@ export class FakeEngine implements PlaygroundEngine {
     if (!u) throw new Error(`the ${role} is a built-in model`);
     if (layer === 'flat') throw new Error(`${u.label}/model.json: layer "flat" cannot be the tap: its output is 3-D`);
     this.user[role] = { ...u, tap: layer, tapWhy: 'chosen' };
+    return this.modelsLoaded();
+  }
+
+  async setTeacherInput(input: NonNullable<UserModelFiles['input']>): Promise<ModelsLoaded> {
+    this.calls.push(`setTeacherInput:${input.range ?? ''}:${input.layout ?? ''}`);
+    if (!this.user.teacher) throw new Error('the teacher is a built-in model');
     return this.modelsLoaded();
   }
 
