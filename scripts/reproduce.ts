@@ -1,159 +1,220 @@
-// Reproduces the paper's comparison at toy scale: the playground's own engine (EngineSession, as
-// in the training worker) distils the shipped teacher into the demo student with none, FitNet, CWD
-// and MasKD (same student init, data order and budget per seed), then prints validation metric
-// mean ± std over seeds and wall time per step on each backend. The page's stage-2 defaults are
-// used unless overridden. wasm (the default) and cpu run in Node with no browser; webgpu and webgl
-// run the built page's worker in headless Chromium.
+// Reproduces the paper's comparison at toy scale: the playground's own engine (as in the training
+// worker) distils the shipped teacher into the demo student with none, FitNet, CWD and MasKD, from
+// the same student init, data order and budget per seed, with the page's stage-2 defaults. Each
+// run reports the final student on the test scenes (disjoint from training and validation); the
+// report gives per method the mean with its 95% confidence interval over seeds, and the paired
+// differences MasKD − FitNet, MasKD − CWD, MasKD − none, FitNet − none (same seed on both sides).
 //
-//   tsx scripts/reproduce.ts [--task segmentation|detection] [--steps 200] [--batch 8] [--lr <page default>]
-//        [--seeds 1,2,3] [--methods none,fitnet,cwd,maskd] [--backend wasm|cpu|webgpu|webgl]
-//        [--time-backends webgpu,webgl,cpu] [--time-steps 4] [--val 64] [--json out.json] [--port 4198] [--skip-build]
+//   tsx scripts/reproduce.ts [--tasks segmentation,detection] [--steps 2000] [--seeds 1,2,3,4,5]
+//        [--methods none,fitnet,cwd,maskd] [--batch <page default>] [--lr <page default>]
+//        [--eval-every <steps/10>] [--val 64] [--test 256] [--backend wasm|cpu|webgpu|webgl]
+//        [--out scripts/results] [--resume] [--report-only] [--port 4198] [--skip-build]
 //
-// Metrics come from the --backend runs; the backends in --time-backends (none by default) run
-// --time-steps steps per method only to time them (a full grid on the software WebGPU adapter
-// would take hours). --port and --skip-build apply to webgpu and webgl.
-import { writeFileSync } from 'node:fs';
+// Results go to <out>/reproduce-<task>.json after every seed; --resume continues a file with the
+// same settings (the seeds in it are skipped), so a long run survives an interrupted session and
+// two tasks can run in two processes. Then (or with --report-only, from the files alone) it writes
+// <out>/reproduce.md (the tables) and <out>/reproduce-curves.png (validation curves: the mean over
+// seeds and the seeds' range).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { METHOD_NAMES, type MethodName } from '../src/maskd/methods';
+import { METHOD_NAMES, METHODS, type MethodName } from '../src/maskd/methods';
 import type { Task } from '../src/models/nets';
 import { defaultDistillSettings } from '../src/state/setupSlice';
-import type { BackendStatus } from '../src/backends/init';
 import type { CompareConfig, CompareRow } from '../src/engine/types';
-import { Engines, parseBackend, type ScriptBackend } from './script-engine';
+import { curvesSvg, type CurvePanel } from './curvesSvg';
+import { Engines, parseBackend } from './script-engine';
+import { ci95, formatInterval, mean, pairedDiff, verdictOf, type Interval } from './stats';
+import { writeSvgPng } from './svgPng';
 
 const { values: args } = parseArgs({
   options: {
-    task: { type: 'string', default: 'segmentation' },
-    steps: { type: 'string', default: '200' },
+    tasks: { type: 'string', default: 'segmentation,detection' },
+    steps: { type: 'string', default: '2000' },
+    seeds: { type: 'string', default: '1,2,3,4,5' },
+    methods: { type: 'string', default: 'none,fitnet,cwd,maskd' },
     batch: { type: 'string' },
     lr: { type: 'string' },
-    seeds: { type: 'string', default: '1,2,3' },
-    methods: { type: 'string', default: 'none,fitnet,cwd,maskd' },
+    'eval-every': { type: 'string' },
+    val: { type: 'string', default: '64' },
+    test: { type: 'string', default: '256' },
     backend: { type: 'string', default: 'wasm' },
-    'time-backends': { type: 'string', default: '' },
-    'time-steps': { type: 'string', default: '4' },
-    val: { type: 'string' },
-    json: { type: 'string' },
+    out: { type: 'string', default: 'scripts/results' },
+    resume: { type: 'boolean', default: false },
+    'report-only': { type: 'boolean', default: false },
     port: { type: 'string', default: '4198' },
     'skip-build': { type: 'boolean', default: false },
   },
 });
-const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
-const seeds = list(args.seeds).map(Number);
-const methods = list(args.methods) as MethodName[];
-const steps = Number(args.steps);
-const timeSteps = Number(args['time-steps']);
-if (args.task !== 'segmentation' && args.task !== 'detection') throw new Error(`--task must be segmentation or detection; got ${args.task}`);
-const task: Task = args.task;
-if (!seeds.length || seeds.some((s) => !Number.isInteger(s))) throw new Error('--seeds: comma-separated integers');
-if (!Number.isInteger(steps) || steps < 1) throw new Error('--steps: a positive integer');
-for (const m of methods) if (!METHOD_NAMES.includes(m)) throw new Error(`--methods: one of ${METHOD_NAMES.join(', ')}; got ${m}`);
-const backend = parseBackend(args.backend);
-const timeBackends = list(args['time-backends'])
-  .map((b) => parseBackend(b, '--time-backends'))
-  .filter((b) => b !== backend);
 
-function num(v: string | undefined): number | undefined {
+const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+function int(name: string, v: string | undefined, min = 1): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isFinite(n)) throw new Error(`not a number: ${v}`);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name}: an integer ≥ ${min}; got ${v}`);
   return n;
 }
-const overrides = { batch: num(args.batch), lr: num(args.lr), val: num(args.val) };
-
-interface CompareRun {
-  rows: CompareRow[];
-  status: BackendStatus;
-  runtime: string;
-  config: CompareConfig;
-  teacherMetric: { name: string; value: number } | null;
+function positive(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!(n > 0)) throw new Error(`--${name}: a positive number; got ${v}`);
+  return n;
 }
 
-const engines = new Engines({ port: Number(args.port), skipBuild: args['skip-build'] });
-engines.onWarning = (m) => console.log(`  [engine warning] ${m}`);
-
-/** Runs one comparison in a fresh engine on `on`; returns its rows. */
-async function compare(on: ScriptBackend, run: { seed: number; steps: number; evalEvery: number; warmup?: boolean }): Promise<CompareRun> {
-  const engine = await engines.on(on);
-  const status = await engine.start(on);
-  const demo = await engine.loadDemo(task);
-  if (!demo.teacher.source.startsWith('builtin:')) throw new Error(`no shipped ${task} teacher: ${demo.warnings.join('; ')}`);
-  if (methods.includes('maskd') && !demo.tokens) throw new Error(`no shipped ${task} tokens: run npm run learn:tokens first`);
-  // The page's stage-2 settings (window.maskd.distillDefaults in the page is this function).
-  const d = defaultDistillSettings(task);
-  const config: CompareConfig = {
-    steps: run.steps,
-    batchSize: overrides.batch ?? d.batchSize,
-    lr: overrides.lr ?? d.lr,
-    seed: run.seed,
-    evalEvery: run.evalEvery,
-    valCount: overrides.val ?? d.valCount,
-    params: d.params,
-  };
-  // Timing runs: one untimed step per method first, so shader compilation is not counted.
-  if (run.warmup) await engine.compare(methods, { ...config, steps: 1, evalEvery: 1e9 });
-  const rows = await engine.compare(methods, config, (r) =>
-    console.log(`  ${r.method}: ${r.metricName} ${r.metric.toFixed(4)}  ${Math.round(r.msPerStep)} ms/step`),
-  );
-  return { rows, status, runtime: engine.runtime, config, teacherMetric: demo.teacher.metric ?? null };
-}
-
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const std = (xs: number[]) => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
-
-const runs: { seed: number; rows: CompareRow[] }[] = [];
-const timing: Record<string, Record<string, number[]>> = {};
-let used: CompareRun | null = null;
-const t0 = Date.now();
-try {
-  for (const seed of seeds) {
-    console.log(`[reproduce] ${task}, seed ${seed}, ${steps} steps per method on ${backend}`);
-    // Evaluate once, at the end: the table reports the final student, not the best checkpoint.
-    const r = await compare(backend, { seed, steps, evalEvery: steps });
-    used = r;
-    runs.push({ seed, rows: r.rows });
-    for (const row of r.rows) ((timing[backend] ??= {})[row.method] ??= []).push(row.msPerStep);
-  }
-  for (const b of timeBackends) {
-    console.log(`[reproduce] timing ${timeSteps} steps per method on ${b}`);
-    const r = await compare(b, { seed: seeds[0], steps: timeSteps, evalEvery: 1e9, warmup: true });
-    for (const row of r.rows) ((timing[b] ??= {})[row.method] ??= []).push(row.msPerStep);
-  }
-} finally {
-  await engines.close();
-}
-if (!used) throw new Error('no comparison ran');
-const ran: CompareRun = used;
-
-const finalsOf = (method: MethodName) => runs.map((x) => x.rows.find((y) => y.method === method)?.curve.at(-1)?.[1] ?? NaN);
-const metricName = runs[0].rows[0].metricName;
-const backends = [backend, ...timeBackends];
-const table = methods.map((method) => {
-  const finals = finalsOf(method);
-  const row: Record<string, string | number> = { method, [`val ${metricName} (mean ± std, n=${finals.length})`]: `${mean(finals).toFixed(4)} ± ${std(finals).toFixed(4)}` };
-  for (const b of backends) row[`ms/step ${b}`] = timing[b]?.[method] ? Math.round(mean(timing[b][method])) : '—';
-  return row;
+const tasks = list(args.tasks).map((t) => {
+  if (t !== 'segmentation' && t !== 'detection') throw new Error(`--tasks: segmentation and/or detection; got ${t}`);
+  return t as Task;
 });
-const where = ran.status.wasm ? `wasm ${JSON.stringify(ran.status.wasm)}` : `adapter ${JSON.stringify(ran.status.adapter)}`;
-console.log(
-  `\n[reproduce] ${task}: ${steps} steps × batch ${ran.config.batchSize}, lr ${ran.config.lr}, seeds ${seeds.join(',')}, ` +
-    `val ${ran.config.valCount} scenes; teacher ${ran.teacherMetric ? `${ran.teacherMetric.name} ${ran.teacherMetric.value.toFixed(3)}` : '?'}; ` +
-    `${ran.runtime}, ${where}; ${Math.round((Date.now() - t0) / 1000)} s in all`,
-);
-console.table(table);
-if ((['maskd', 'fitnet', 'none'] as const).every((m) => methods.includes(m))) {
-  const [maskd, fitnet, none] = (['maskd', 'fitnet', 'none'] as const).map((m) => mean(finalsOf(m)));
-  const holds = maskd >= fitnet && fitnet > none;
-  // A difference smaller than the seeds' spread says nothing either way.
-  const spread = Math.max(...(['maskd', 'fitnet', 'none'] as const).map((m) => std(finalsOf(m))));
-  const separated = Math.min(Math.abs(maskd - fitnet), Math.abs(fitnet - none)) > spread;
-  console.log(
-    `[reproduce] paper's ordering MasKD ≥ FitNet > none: ${holds ? 'holds' : 'does NOT hold'} on the means ` +
-      `(${maskd.toFixed(4)}, ${fitnet.toFixed(4)}, ${none.toFixed(4)}); ` +
-      (separated ? 'the gaps exceed the seeds’ spread.' : `the gaps are within the seeds’ spread (std up to ${spread.toFixed(4)}): not distinguishable at this budget.`),
-  );
+const seeds = list(args.seeds).map((s) => int('seeds', s, 0)!);
+const methods = list(args.methods).map((m) => {
+  if (!(METHOD_NAMES as readonly string[]).includes(m)) throw new Error(`--methods: one of ${METHOD_NAMES.join(', ')}; got ${m}`);
+  return m as MethodName;
+});
+const steps = int('steps', args.steps)!;
+const evalEvery = int('eval-every', args['eval-every']) ?? Math.max(1, Math.round(steps / 10));
+const backend = parseBackend(args.backend);
+
+/** What a results file holds; a resumed run must have the same settings. */
+interface Results {
+  readonly task: Task;
+  readonly settings: {
+    readonly methods: readonly MethodName[];
+    readonly config: Omit<CompareConfig, 'seed'>;
+    readonly backend: string;
+  };
+  teacher: { name: string; value: number } | null;
+  runtime: string;
+  runs: { seed: number; rows: CompareRow[]; wallS: number }[];
 }
-if (args.json) {
-  writeFileSync(args.json, JSON.stringify({ args, config: ran.config, teacherMetric: ran.teacherMetric, runtime: ran.runtime, runs, timing, table }, null, 2) + '\n');
-  console.log(`[reproduce] wrote ${args.json}`);
+
+const fileOf = (task: Task) => join(args.out, `reproduce-${task}.json`);
+
+function settingsFor(task: Task): Results['settings'] {
+  const d = defaultDistillSettings(task);
+  return {
+    methods,
+    backend,
+    config: {
+      steps,
+      batchSize: int('batch', args.batch) ?? d.batchSize,
+      lr: positive('lr', args.lr) ?? d.lr,
+      evalEvery,
+      valCount: int('val', args.val)!,
+      testCount: int('test', args.test)!,
+      params: d.params,
+    },
+  };
 }
+
+function load(task: Task): Results | null {
+  const file = fileOf(task);
+  if (!existsSync(file)) return null;
+  return JSON.parse(readFileSync(file, 'utf8')) as Results;
+}
+
+async function run(task: Task): Promise<void> {
+  const settings = settingsFor(task);
+  let results: Results = { task, settings, teacher: null, runtime: '', runs: [] };
+  const before = load(task);
+  if (before && args.resume) {
+    if (JSON.stringify(before.settings) !== JSON.stringify(settings)) {
+      throw new Error(`${fileOf(task)} was run with other settings: ${JSON.stringify(before.settings)}; remove it or run without --resume`);
+    }
+    results = before;
+  } else if (before) {
+    throw new Error(`${fileOf(task)} exists: --resume continues it, or remove it to start again`);
+  }
+  const todo = seeds.filter((s) => !results.runs.some((r) => r.seed === s));
+  if (!todo.length) return console.log(`[reproduce] ${task}: every seed is done (${results.runs.length})`);
+  const engines = new Engines({ port: Number(args.port), skipBuild: args['skip-build'] });
+  engines.onWarning = (m) => console.log(`  [engine warning] ${m}`);
+  try {
+    for (const seed of todo) {
+      console.log(`[reproduce] ${task}, seed ${seed}: ${methods.join(', ')} × ${steps} steps on ${backend}`);
+      const engine = await engines.on(backend);
+      await engine.start(backend);
+      const demo = await engine.loadDemo(task);
+      if (!demo.teacher.source.startsWith('builtin:')) throw new Error(`no shipped ${task} teacher: ${demo.warnings.join('; ')}`);
+      if (methods.some((m) => METHODS[m].usesTokens) && !demo.tokens) throw new Error(`no shipped ${task} tokens: run npm run learn:tokens first`);
+      const t0 = Date.now();
+      const rows = await engine.compare(methods, { ...settings.config, seed }, (r) =>
+        console.log(`  ${r.method}: ${r.metricName} ${r.metric.toFixed(4)} on ${r.scored.scenes} ${r.scored.split} scenes, ${Math.round(r.msPerStep)} ms/step`),
+      );
+      results.teacher = demo.teacher.metric ?? null;
+      results.runtime = engine.runtime;
+      results.runs.push({ seed, rows, wallS: Math.round((Date.now() - t0) / 1000) });
+      mkdirSync(args.out, { recursive: true });
+      writeFileSync(fileOf(task), JSON.stringify(results, null, 1) + '\n');
+    }
+  } finally {
+    await engines.close();
+  }
+}
+
+const LABEL: Record<MethodName, string> = Object.fromEntries(METHOD_NAMES.map((m) => [m, METHODS[m].label])) as Record<MethodName, string>;
+const COLOUR: Record<string, string> = { none: '#6b7280', fitnet: '#2563eb', cwd: '#16a34a', maskd: '#dc2626' };
+const PAIRS: readonly [MethodName, MethodName][] = [
+  ['maskd', 'fitnet'],
+  ['maskd', 'cwd'],
+  ['maskd', 'none'],
+  ['fitnet', 'none'],
+  ['cwd', 'none'],
+];
+
+const finals = (r: Results, m: MethodName) => r.runs.map((x) => x.rows.find((y) => y.method === m)?.metric ?? NaN);
+
+function report(r: Results): string {
+  const c = r.settings.config;
+  const name = r.runs[0]?.rows[0]?.metricName ?? 'metric';
+  const n = r.runs.length;
+  const lines = [
+    `### ${r.task[0].toUpperCase()}${r.task.slice(1)}: test ${name} of the final student (${n} seeds)`,
+    '',
+    `${c.steps} steps × batch ${c.batchSize}, lr ${c.lr}, ${c.testCount} test scenes, seeds ${r.runs.map((x) => x.seed).join(', ')}; ` +
+      `teacher ${r.teacher ? `${r.teacher.name} ${r.teacher.value.toFixed(3)}` : 'unknown'}; ${r.settings.backend} on ${r.runtime}, ` +
+      `${Math.round(r.runs.reduce((a, x) => a + x.wallS, 0) / 60)} min of runs.`,
+    '',
+    `| method | test ${name}, mean ± 95% CI | ${r.runs.map((x) => `seed ${x.seed}`).join(' | ')} | ms/step |`,
+    `|---|---|${r.runs.map(() => '---:').join('|')}|---:|`,
+  ];
+  for (const m of r.settings.methods) {
+    const xs = finals(r, m);
+    const ms = mean(r.runs.map((x) => x.rows.find((y) => y.method === m)?.msPerStep ?? NaN));
+    lines.push(`| ${LABEL[m]} | ${formatInterval(ci95(xs))} | ${xs.map((x) => x.toFixed(3)).join(' | ')} | ${Math.round(ms)} |`);
+  }
+  const pairs = PAIRS.filter(([a, b]) => r.settings.methods.includes(a) && r.settings.methods.includes(b));
+  if (pairs.length) {
+    lines.push('', '| paired difference (same seed) | mean ± 95% CI | reads |', '|---|---|---|');
+    for (const [a, b] of pairs) {
+      const d: Interval = pairedDiff(finals(r, a), finals(r, b));
+      const v = verdictOf(d);
+      lines.push(`| ${LABEL[a]} − ${LABEL[b]} | ${formatInterval(d, 4)} | ${v === 'not distinguishable' ? 'not distinguishable from 0' : `${LABEL[a]} ${v}`} |`);
+    }
+  }
+  return lines.join('\n');
+}
+
+function panel(r: Results): CurvePanel {
+  const name = r.runs[0]?.rows[0]?.metricName ?? 'metric';
+  return {
+    title: `${r.task[0].toUpperCase()}${r.task.slice(1)} (${r.runs.length} seeds)`,
+    metricName: name,
+    series: r.settings.methods.map((m) => ({
+      label: LABEL[m],
+      colour: COLOUR[m] ?? '#111827',
+      seeds: r.runs.map((x) => x.rows.find((y) => y.method === m)?.curve ?? []),
+    })),
+    references: r.teacher ? [{ label: 'teacher', value: r.teacher.value }] : [],
+  };
+}
+
+if (!args['report-only']) for (const task of tasks) await run(task);
+const done = tasks.map(load).filter((r): r is Results => r !== null && r.runs.length > 0);
+if (!done.length) throw new Error(`no results in ${args.out}`);
+const md = done.map(report).join('\n\n') + '\n';
+console.log(`\n${md}`);
+mkdirSync(args.out, { recursive: true });
+writeFileSync(join(args.out, 'reproduce.md'), md);
+const png = join(args.out, 'reproduce-curves.png');
+const bytes = await writeSvgPng(curvesSvg(done.map(panel)), png);
+console.log(`[reproduce] wrote ${join(args.out, 'reproduce.md')} and ${png} (${Math.round(bytes / 1024)} KB)`);
