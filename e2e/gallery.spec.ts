@@ -227,3 +227,33 @@ test('Compare none vs MasKD: one row each, and the student masks beside the teac
   await expect(page.getByTestId('mask-enlarged-student-0')).toBeVisible();
   await shot(page, testInfo, 'student-masks', false);
 });
+
+test('Measure tokens: a row per token with its mean mask on the background and each digit over 256 test scenes; a run makes it stale', async ({ page }, testInfo) => {
+  await page.goto('/?backend=wasm');
+  await waitForMasks(page);
+  const tokens = Number(await page.getByTestId('mask-gallery').getAttribute('data-tokens'));
+  const started = Date.now();
+  await page.getByTestId('token-report-measure').click();
+  const report = page.getByTestId('token-report');
+  await expect(report).toBeVisible({ timeout: 60_000 });
+  console.log(`[gallery.spec] token report of ${tokens} tokens over 256 test scenes in ${Date.now() - started} ms`);
+  await report.scrollIntoViewIfNeeded();
+  await shot(page, testInfo, 'token-report', false);
+  await expect(report).toHaveAttribute('data-tokens', String(tokens));
+  await expect(page.locator('[data-testid^="token-report-row-"]')).toHaveCount(tokens);
+  const r = await page.evaluate(() => window.maskd.state().tokenReport!);
+  expect(r.scenes).toBe(256);
+  expect(r.labels).toHaveLength(11);
+  // Every value is a mean of sigmoid masks: inside [0, 1].
+  expect(r.perClass.flat().every((v) => v >= 0 && v <= 1)).toBe(true);
+  await expect(page.getByTestId('token-report-summary')).toContainText(`${r.liveCount} of ${tokens} tokens live`);
+  const liveRows = await page.locator('[data-testid^="token-report-row-"][data-live="true"]').count();
+  expect(liveRows).toBe(r.liveCount);
+  // The first row's background cell shows its value.
+  await expect(page.getByTestId('token-report-row-0').locator('td').nth(1)).toHaveAttribute('title', /^background: /);
+  // A run changes the tokens: the report goes until measured again.
+  await setNumber(page, 'mask-steps', 1);
+  await page.getByTestId('run-learn-masks').click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'idle', { timeout: 60_000 });
+  await expect(report).toHaveCount(0);
+});

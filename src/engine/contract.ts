@@ -36,6 +36,7 @@ import type {
   StudentExport,
   TeacherResult,
   TokensFile,
+  TokenReport,
   TokensSet,
   TrainTeacherRequest,
   UserModelFiles,
@@ -126,6 +127,8 @@ export const REQUESTS = {
   stop: entry<[], void>()({}),
   /** Validation metric of the current student and/or teacher on the fixed validation scenes. */
   evaluate: entry<[target?: EvaluateTarget, valCount?: number], EvaluateResult>()({}),
+  /** What each token attends to over `count` test scenes (default 256): mean mask per class, area, live or not, pairwise Dice. */
+  tokenReport: entry<[count?: number], TokenReport>()({}),
   /** The run's state as plain data (after the current step while training; else the latest checkpoint). */
   exportState: entry<[], Checkpoint>()({ transferReply: checkpointTransfer }),
   /** The checkpoint an interrupted run left in IndexedDB, summarised; null when none. */

@@ -228,6 +228,27 @@ export interface CompareRow {
   readonly curve: readonly (readonly [number, number])[];
 }
 
+/** What each token attends to over many scenes (src/train/tokenReport.ts). */
+export interface TokenReport {
+  readonly numTokens: number;
+  readonly scenes: number;
+  readonly split: 'test' | 'val';
+  /** Label names in label-id order: 'background', then the classes. */
+  readonly labels: readonly string[];
+  /** [token][label]: the token's mean mask value over the pixels of that label (NaN: no such pixel). */
+  readonly perClass: readonly (readonly number[])[];
+  /** Mean mask value over all pixels, per token. */
+  readonly area: readonly number[];
+  /** Area strictly between liveArea.min and liveArea.max. */
+  readonly live: readonly boolean[];
+  readonly liveArea: { readonly min: number; readonly max: number };
+  readonly liveCount: number;
+  /** [token][token]: mean over scenes of Dice(m_i, m_j); 1 on the diagonal. */
+  readonly dice: readonly (readonly number[])[];
+  /** Mean over ordered pairs i ≠ j. */
+  readonly meanDice: number;
+}
+
 export interface DemoLoaded {
   readonly teacher: ModelCard;
   readonly student: ModelCard;

@@ -9,8 +9,9 @@ import { createVizSlice, type VizSlice } from './vizSlice';
 import { createDatasetSlice, type DatasetSlice } from './datasetSlice';
 import { createCheckpointSlice, type CheckpointSlice } from './checkpointSlice';
 import { createByoSlice, type ByoSlice } from './byoSlice';
+import { createTokenReportSlice, type TokenReportSlice } from './tokenReportSlice';
 
-export type AppState = BackendSlice & ModelsSlice & SetupSlice & RunSlice & VizSlice & UiSlice & DatasetSlice & ShareSlice & CheckpointSlice & ByoSlice;
+export type AppState = BackendSlice & ModelsSlice & SetupSlice & RunSlice & VizSlice & UiSlice & DatasetSlice & ShareSlice & CheckpointSlice & ByoSlice & TokenReportSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createBackendSlice(...a),
@@ -23,6 +24,7 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createShareSlice(...a),
   ...createCheckpointSlice(...a),
   ...createByoSlice(...a),
+  ...createTokenReportSlice(...a),
 }));
 
 /** The store's current state, for actions (components subscribe with useAppStore instead). */

@@ -50,6 +50,7 @@ export function engineHandlers(session: EngineSession, env: EngineEnv): RequestH
     stepOnce: () => session.control.stepOnce(),
     stop: () => session.control.stop(),
     evaluate: ([target, valCount]) => session.evaluate(target ?? 'both', valCount),
+    tokenReport: ([count]) => session.tokenReport(count),
     exportState: () => session.exportState(),
     findCheckpoint: () => session.findCheckpoint(),
     discardCheckpoint: () => session.discardCheckpoint(),

@@ -28,6 +28,13 @@ it('loads a tiny demo, learns masks, distills and compares, posting progress and
   expect(snaps[0].images).toHaveLength(4 * 16 * 16 * 3);
   const last = events.filter((e) => e.type === 'progress').at(-1);
   expect(last?.type === 'progress' && last.progress.step).toBe(3);
+  // What each learnt token attends to over test scenes; measuring leaves no tensor behind.
+  const beforeReport = tf.memory().numTensors;
+  const report = await s.tokenReport(8);
+  expect(report).toMatchObject({ numTokens: 3, scenes: 8, split: 'test' });
+  expect(report.labels).toEqual(['background', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+  expect(report.perClass.every((row) => row.length === 11)).toBe(true);
+  expect(tf.memory().numTensors).toBe(beforeReport);
 
   const n0 = tf.memory().numTensors;
   const d = await s.distill(2, { method: 'maskd', params: { customMask: false }, steps: 2, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 2, valCount: 2 });

@@ -47,6 +47,7 @@ import type {
   SetTokensRequest,
   StudentExport,
   TeacherResult,
+  TokenReport,
   TokensFile,
   TokensSet,
   TrainTeacherRequest,
@@ -58,6 +59,7 @@ import { runTeacher } from './teacherRun';
 import { reseedKernels } from './seededInit';
 import { stageAdapter } from './objective';
 import { tokensForTeacher } from './tokensForTeacher';
+import { DIGIT_LABELS, tokenReport, TOKEN_REPORT_SCENES } from './tokenReport';
 import { buildUserDemo, retapDemo, type UserDemo } from './userModels';
 import { buildUserDemoOnDataset } from './userModelsOnDataset';
 import { errorText } from '../errorText';
@@ -319,6 +321,19 @@ export class EngineSession {
       warnings: [],
       snapshot: null,
     };
+  }
+
+  /** What each token attends to over the test scenes (src/train/tokenReport.ts); per-class figures need pixel labels. */
+  async tokenReport(count = TOKEN_REPORT_SCENES): Promise<TokenReport> {
+    await this.recovery.inProgress;
+    const demo = this.requireDemo();
+    if (!demo.tokens) throw new Error('there are no receptive tokens yet: learn masks or load tokens first');
+    if (this.live && !this.control.isPaused) throw new Error('a run is training: pause it before measuring the tokens');
+    const source = demo.source;
+    const labels =
+      source.kind === 'digits' ? DIGIT_LABELS : source.task === 'segmentation' ? ['background', ...Array.from({ length: source.numClasses - 1 }, (_, k) => `class ${k + 1}`)] : [];
+    const scenes = source.testSet(count);
+    return this.device.guard(tokenReport(demo.teacherSplit.backbone, demo.tokens, scenes, source.hasTestSplit ? 'test' : 'val', labels));
   }
 
   /** Validation metric of the current student and/or the teacher on the fixed validation scenes. */

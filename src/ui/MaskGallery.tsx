@@ -9,6 +9,8 @@ import { GalleryLegend } from './GalleryLegend';
 import { describeDigits, digitsIn, truthKind } from './groundTruth';
 import { MaskCanvas } from './MaskCanvas';
 import { ShareExportPanel } from './ShareExportPanel';
+import { TokenReportView } from './TokenReportView';
+import { measureTokens } from '../state/tokenReportActions';
 
 const TILE = 72;
 const BIG = 176;
@@ -26,6 +28,8 @@ export function MaskGallery() {
   const hasTokens = useAppStore((s) => s.tokens !== null || s.masksTrained);
   const sharedView = useAppStore((s) => s.sharedView !== null);
   const [helpOpen, setHelpOpen] = useState(false);
+  const measuring = useAppStore((s) => s.tokenReportPhase === 'measuring');
+  const training = useAppStore((s) => s.runPhase === 'running' || s.runPhase === 'stopping');
   const stats = useMemo(() => (snapshot ? tokenStats(snapshot) : null), [snapshot]);
   const previews = snapshot ? Array.from({ length: snapshot.previews }, (_, p) => p) : [];
   const tokens = snapshot ? Array.from({ length: snapshot.numTokens }, (_, t) => t) : [];
@@ -47,6 +51,10 @@ export function MaskGallery() {
         <button type="button" className="link-button" data-testid="gallery-help-toggle" aria-expanded={helpOpen} aria-controls="gallery-help"
           onClick={() => setHelpOpen((o) => !o)}>
           What am I looking at?
+        </button>
+        <button type="button" className="link-button" data-testid="token-report-measure" disabled={!snapshot || !hasTokens || training || measuring || sharedView}
+          onClick={() => void measureTokens()} title="Each token's mean mask on the background and on each digit over 256 test scenes, and how much the tokens overlap">
+          {measuring ? 'Measuring tokens…' : 'Measure tokens'}
         </button>
         {!sharedView && <ShareExportPanel />}
       </div>
@@ -159,6 +167,7 @@ export function MaskGallery() {
               </tbody>
             </table>
           </div>
+          <TokenReportView />
           {selected !== null && selected < snapshot.numTokens && (
             <div className="enlarged" data-testid="gallery-enlarged" aria-label={`Token ${selected + 1} on every scene`}>
               <h3>

@@ -19,6 +19,7 @@ import type {
   SetTokensRequest,
   Stage,
   StudentExport,
+  TokenReport,
   TokensFile,
   TokensSet,
   EvaluateResult,
@@ -244,6 +245,28 @@ export class FakeEngine implements PlaygroundEngine {
     this.calls.push('exportStudent');
     const weightSpecs = [{ name: 'conv/kernel', shape: [1, 1, 1, 2], dtype: 'float32' }];
     return { task: 'segmentation', student: { modelTopology: { class_name: 'Model' }, weightSpecs, weightData: new Float32Array([1, 2]).buffer }, align: null, tapLayer: 'neck' };
+  }
+
+  /** A report of T tokens on 256 test scenes: token t's area 0.1·(t+1), the first two on the digits. */
+  async tokenReport(count = 256): Promise<TokenReport> {
+    this.calls.push(`tokenReport:${count}`);
+    if (!this.learned && !this.shippedTokens) throw new Error('there are no receptive tokens yet: learn masks or load tokens first');
+    const t = this.numTokens;
+    const labels = ['background', ...Array.from({ length: 10 }, (_, d) => String(d))];
+    const area = Array.from({ length: t }, (_, j) => 0.1 * (j + 1));
+    return {
+      numTokens: t,
+      scenes: count,
+      split: 'test',
+      labels,
+      perClass: area.map((a, j) => labels.map((_, c) => (j < 2 ? (c === 0 ? 0.01 : 0.9) : a))),
+      area,
+      live: area.map((a) => a > 0.02 && a < 0.95),
+      liveArea: { min: 0.02, max: 0.95 },
+      liveCount: area.filter((a) => a > 0.02 && a < 0.95).length,
+      dice: area.map((_, a) => area.map((__, b) => (a === b ? 1 : 0.2))),
+      meanDice: 0.2,
+    };
   }
 
   async evaluate(target: EvaluateTarget = 'both', valCount = 64): Promise<EvaluateResult> {

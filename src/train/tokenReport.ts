@@ -1,0 +1,138 @@
+// What each receptive token attends to, measured over many scenes rather than the four previews:
+// its mean mask on the pixels of each class (background and each digit), its mean area, whether
+// it is live (neither off nor everywhere), and how much the tokens overlap (pairwise Dice, the
+// same coefficient stage 1's diversity loss pushes down).
+import * as tf from '@tensorflow/tfjs';
+import { imagesTensor } from '../data/batches';
+import type { Scene } from '../data/scenes';
+import { receptiveMasks } from '../maskd/index';
+import { DICE_EPS } from '../maskd/ops';
+import type { ReceptiveTokens } from '../maskd/tokens';
+import type { TokenReport } from '../engine/types';
+
+/** A token is live when its mean area lies strictly between these (issue 13's bar for informative masks). */
+export const LIVE_AREA = { min: 0.02, max: 0.95 } as const;
+/** Scenes a report measures unless asked otherwise. */
+export const TOKEN_REPORT_SCENES = 256;
+
+/** Label names of the digit scenes: label 0 is background, label k is digit k − 1. */
+export const DIGIT_LABELS: readonly string[] = ['background', ...Array.from({ length: 10 }, (_, d) => String(d))];
+
+/** Running sums over batches; `summarise` turns them into the report. */
+export class TokenStats {
+  private readonly classSum: Float64Array;
+  private readonly classCount: Float64Array;
+  private readonly areaSum: Float64Array;
+  private readonly diceSum: Float64Array;
+  private images = 0;
+
+  constructor(
+    readonly numTokens: number,
+    readonly labelNames: readonly string[],
+  ) {
+    this.classSum = new Float64Array(numTokens * labelNames.length);
+    this.classCount = new Float64Array(labelNames.length);
+    this.areaSum = new Float64Array(numTokens);
+    this.diceSum = new Float64Array(numTokens * numTokens);
+  }
+
+  /**
+   * Adds one batch: `masks` [N,h,w,T] row-major, `labels` the N scenes' [H,W] label maps; a mask
+   * cell covers an (H/h)×(W/w) block of label pixels (nearest, as the gallery draws it).
+   */
+  add(masks: Float32Array, shape: readonly [number, number, number, number], labels: readonly Uint8Array[], labelSize: readonly [number, number]): void {
+    const [n, h, w, t] = shape;
+    const [H, W] = labelSize;
+    const k = this.labelNames.length;
+    if (t !== this.numTokens) throw new Error(`token report: masks have ${t} tokens, expected ${this.numTokens}`);
+    if (masks.length !== n * h * w * t || labels.length !== n) throw new Error('token report: masks and labels do not match');
+    const p = h * w;
+    for (let i = 0; i < n; i++) {
+      const m = masks.subarray(i * p * t, (i + 1) * p * t);
+      const lab = labels[i];
+      if (lab.length !== H * W) throw new Error(`token report: a label map of ${lab.length} pixels, expected ${H}×${W}`);
+      for (let y = 0; y < H; y++) {
+        const my = Math.min(h - 1, Math.floor((y * h) / H));
+        for (let x = 0; x < W; x++) {
+          const c = lab[y * W + x];
+          if (c >= k) continue;
+          this.classCount[c]++;
+          const cell = (my * w + Math.min(w - 1, Math.floor((x * w) / W))) * t;
+          for (let j = 0; j < t; j++) this.classSum[j * k + c] += m[cell + j];
+        }
+      }
+      const sq = new Float64Array(t);
+      const gram = new Float64Array(t * t);
+      for (let q = 0; q < p; q++) {
+        const row = q * t;
+        for (let a = 0; a < t; a++) {
+          const va = m[row + a];
+          this.areaSum[a] += va / p;
+          sq[a] += va * va;
+          for (let b = a + 1; b < t; b++) gram[a * t + b] += va * m[row + b];
+        }
+      }
+      for (let a = 0; a < t; a++) {
+        for (let b = a + 1; b < t; b++) {
+          const d = (2 * gram[a * t + b]) / (sq[a] + DICE_EPS + sq[b] + DICE_EPS);
+          this.diceSum[a * t + b] += d;
+          this.diceSum[b * t + a] += d;
+        }
+      }
+      this.images++;
+    }
+  }
+
+  summarise(split: TokenReport['split']): TokenReport {
+    const t = this.numTokens;
+    const k = this.labelNames.length;
+    const n = Math.max(this.images, 1);
+    const perClass = Array.from({ length: t }, (_, j) =>
+      Array.from({ length: k }, (_, c) => (this.classCount[c] ? this.classSum[j * k + c] / this.classCount[c] : NaN)),
+    );
+    const area = Array.from(this.areaSum, (s) => s / n);
+    const live = area.map((a) => a > LIVE_AREA.min && a < LIVE_AREA.max);
+    const dice = Array.from({ length: t }, (_, a) => Array.from({ length: t }, (_, b) => (a === b ? 1 : this.diceSum[a * t + b] / n)));
+    let pairSum = 0;
+    for (let a = 0; a < t; a++) for (let b = 0; b < t; b++) if (a !== b) pairSum += dice[a][b];
+    return {
+      numTokens: t,
+      scenes: this.images,
+      split,
+      labels: this.labelNames,
+      perClass,
+      area,
+      live,
+      liveArea: LIVE_AREA,
+      liveCount: live.filter(Boolean).length,
+      dice,
+      meanDice: t > 1 ? pairSum / (t * (t - 1)) : 0,
+    };
+  }
+}
+
+/** The report of `tokens` on the teacher's feature over `scenes`, in batches; leaves no tensor behind. */
+export async function tokenReport(
+  backbone: tf.LayersModel,
+  tokens: ReceptiveTokens,
+  scenes: readonly Scene[],
+  split: TokenReport['split'],
+  labelNames: readonly string[] = DIGIT_LABELS,
+  batchSize = 16,
+): Promise<TokenReport> {
+  const stats = new TokenStats(tokens.numTokens, labelNames);
+  for (let i = 0; i < scenes.length; i += batchSize) {
+    const batch = scenes.slice(i, i + batchSize);
+    const masks = tf.tidy(() => {
+      const images = imagesTensor(batch);
+      return receptiveMasks(backbone.apply(images, { training: false }) as tf.Tensor4D, tokens.tensor);
+    });
+    try {
+      const [n, h, w, t] = masks.shape;
+      stats.add(await masks.data<'float32'>(), [n, h, w, t], batch.map((s) => s.labels), [batch[0].height, batch[0].width]);
+    } finally {
+      masks.dispose();
+    }
+  }
+  return stats.summarise(split);
+}
