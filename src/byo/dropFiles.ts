@@ -1,7 +1,7 @@
-// Page side of bring-your-own-model: files from a drop (folders included), a file dialog or a URL
-// → per-role byte lists for the worker. `groupByRole` is pure; the rest reads the DOM/network.
+// Page side of bring-your-own-model: files from a drop (folders included) or a file dialog →
+// per-role byte lists for the worker (a URL is fetched by ./modelUrl.ts). `groupByRole` is pure;
+// the rest reads the DOM.
 import type { ModelFileData, ModelRole } from './files';
-import { errorText } from '../errorText';
 
 export interface PathFile {
   /** Relative path (folder/…/name) or just the name. */
@@ -26,7 +26,9 @@ export function groupByRole<T extends { readonly path: string }>(files: readonly
   if (jsons.length <= 1) {
     const dir = jsons.length ? dirOf(jsons[0].path) : dirOf(files[0].path);
     const role: ModelRole = target ?? (/student/i.test(dir) ? 'student' : 'teacher');
-    return { [role]: { files: [...files], label: labelFor(dir, jsons.length ? 'model.json' : files[0].path) } };
+    // Loose files are named after their JSON (model.json, or selfie.json as real models come).
+    const anyJson = files.find((f) => /\.json$/i.test(f.path));
+    return { [role]: { files: [...files], label: labelFor(dir, jsons.length ? 'model.json' : (anyJson ?? files[0]).path.split('/').pop() ?? files[0].path) } };
   }
   if (target) throw new Error(`${jsons.map((j) => j.path).join(', ')}: ${jsons.length} models dropped on the ${target} card; drop one model there`);
   if (jsons.length > 2) throw new Error(`${jsons.map((j) => j.path).join(', ')}: ${jsons.length} models dropped; drop a teacher and a student at most`);
@@ -86,40 +88,4 @@ export async function filesFromDrop(dt: DataTransfer): Promise<PathFile[]> {
 
 export function filesFromInput(list: FileList | null): PathFile[] {
   return Array.from(list ?? []).map((file) => ({ path: file.webkitRelativePath || file.name, file }));
-}
-
-/** model.json at `url` and the shards its manifest names (relative to it). */
-export async function filesFromUrl(url: string): Promise<{ files: ModelFileData[]; label: string }> {
-  let base: URL;
-  try {
-    base = new URL(url, location.href);
-  } catch {
-    throw new Error(`${url}: not a valid URL`);
-  }
-  const get = async (u: URL): Promise<ArrayBuffer> => {
-    let res: Response;
-    try {
-      res = await fetch(u.href);
-    } catch (err) {
-      throw new Error(`${u.href}: could not be fetched (${errorText(err)}; the server must allow cross-origin requests)`, { cause: err });
-    }
-    if (!res.ok) throw new Error(`${u.href}: the server answered ${res.status} ${res.statusText}`);
-    return res.arrayBuffer();
-  };
-  const json = await get(base);
-  const name = base.pathname.split('/').pop() || 'model.json';
-  const files: ModelFileData[] = [{ name: name.endsWith('.json') ? name : 'model.json', data: json }];
-  let manifest: unknown = null;
-  try {
-    manifest = JSON.parse(new TextDecoder().decode(json));
-  } catch {
-    // Not JSON: the worker's parser names the problem with the file.
-  }
-  const groups = (manifest as { weightsManifest?: { paths?: unknown[] }[] } | null)?.weightsManifest;
-  if (Array.isArray(groups)) {
-    const paths = groups.flatMap((g) => (Array.isArray(g?.paths) ? g.paths.filter((p): p is string => typeof p === 'string') : []));
-    for (const p of paths) files.push({ name: p, data: await get(new URL(p, base)) });
-  }
-  const label = base.pathname.split('/').slice(-2, -1)[0] || base.host;
-  return { files, label };
 }

@@ -8,6 +8,7 @@ import type { EngineHost, PlaygroundEngine } from './engine';
 import { store } from './store';
 import { errorText } from '../errorText';
 import { WARNING_LEVELS } from './messages';
+import { labelFreeReason } from './objective';
 
 let host: EngineHost | null = null;
 const wired = new WeakSet<PlaygroundEngine>();
@@ -149,7 +150,7 @@ async function run(body: () => Promise<void>): Promise<void> {
 
 export function maskConfig(): MaskStageConfig {
   const s = store();
-  return { ...s.mask, seed: s.seed };
+  return { ...s.mask, seed: s.seed, objective: labelFreeReason(s) ? 'teacher' : s.maskObjective };
 }
 
 /** What a distillation run and a comparison share: the budget, data order and validation. */

@@ -1,8 +1,10 @@
 // Actions for bring-your-own-model: files from a drop, the file dialog or a URL go to the
 // engine; a refusal becomes a message naming the file and the problem, and the models loaded
 // before stay (the engine only swaps on success).
-import { filesFromDrop, filesFromInput, filesFromUrl, groupByRole, toModelFiles, type Grouped, type PathFile } from '../byo/dropFiles';
-import type { LoadModelsRequest, ModelRole, ModelsLoaded } from '../engine/types';
+import { filesFromDrop, filesFromInput, groupByRole, toModelFiles, type Grouped, type PathFile } from '../byo/dropFiles';
+import { checkModelFileSizes } from '../byo/modelFiles';
+import { fetchModelFiles } from '../byo/modelUrl';
+import type { InputLayout, InputRange, LoadModelsRequest, ModelRole, ModelsLoaded } from '../engine/types';
 import { currentEngine } from './actions';
 import { store } from './store';
 import { errorText } from '../errorText';
@@ -40,12 +42,22 @@ async function send(request: LoadModelsRequest, who: ModelRole | 'both'): Promis
 }
 
 async function sendGroups(groups: Grouped<PathFile>): Promise<boolean> {
+  const who = groups.teacher && groups.student ? 'both' : groups.teacher ? 'teacher' : 'student';
+  // Sizes first, from File.size: nothing is read when a file or the drop is over its limit.
+  try {
+    for (const role of ['teacher', 'student'] as const) {
+      const g = groups[role];
+      if (g) checkModelFileSizes(g.files.map((f) => ({ name: f.path, size: f.file.size })));
+    }
+  } catch (err) {
+    store().pushMessage(`Could not load the ${who === 'both' ? 'models' : who}: ${errorText(err)}`, 'error', 'model-file');
+    return false;
+  }
   const request: { teacher?: LoadModelsRequest['teacher']; student?: LoadModelsRequest['student'] } = {};
   for (const role of ['teacher', 'student'] as const) {
     const g = groups[role];
     if (g) request[role] = { files: await toModelFiles(g.files), label: g.label };
   }
-  const who = request.teacher && request.student ? 'both' : request.teacher ? 'teacher' : 'student';
   return send(request, who);
 }
 
@@ -75,19 +87,47 @@ export async function loadPicked(list: FileList | null, role: ModelRole): Promis
   return sendGroups(groups);
 }
 
-/** model.json at a URL with its shards (only on the user's explicit request). */
+/**
+ * model.json at a URL with its shards (only on the user's explicit request): shards only from
+ * model.json's folder on its origin, counted and sized by its manifest, within the fetch timeout;
+ * the Abort button stops it.
+ */
 export async function loadFromUrl(url: string, role: ModelRole): Promise<boolean> {
   if (!idle('load models')) return false;
   store().byoLoading(role);
-  let fetched: Awaited<ReturnType<typeof filesFromUrl>>;
+  const abort = new AbortController();
+  store().byoFetching(abort);
+  let fetched: Awaited<ReturnType<typeof fetchModelFiles>>;
   try {
-    fetched = await filesFromUrl(url.trim());
+    fetched = await fetchModelFiles(url.trim(), { signal: abort.signal });
   } catch (err) {
     store().byoDone();
     store().pushMessage(`Could not load the ${role}: ${errorText(err)}`, 'error', 'model-file');
     return false;
+  } finally {
+    store().byoFetching(null);
   }
   return send({ [role]: { files: fetched.files, label: fetched.label } }, role);
+}
+
+/** Stops the model URL fetch in progress. */
+export function abortModelFetch(): void {
+  store().byoFetch?.abort();
+}
+
+/** Loads the user's graph teacher again with another input value range or layout. */
+export async function setTeacherInput(input: { range?: InputRange; layout?: InputLayout }): Promise<boolean> {
+  if (!idle('change the teacher’s input')) return false;
+  store().byoLoading('teacher');
+  try {
+    applied(await currentEngine().setTeacherInput(input), true);
+    return true;
+  } catch (err) {
+    store().pushMessage(`Could not load the teacher with that input: ${errorText(err)}`, 'error', 'model-file');
+    return false;
+  } finally {
+    store().byoDone();
+  }
 }
 
 /** Splits a loaded user model at another layer. */

@@ -7,6 +7,11 @@ export interface ByoSlice {
   byo: { readonly teacher: { info: UserModelInfo; source: string } | null; readonly student: { info: UserModelInfo; source: string } | null };
   byoAlign: string | null;
   byoInputSize: number | null;
+  /** Why no labels fit the loaded teacher (label-free: its own outputs are the targets), or null. */
+  byoLabelFree: string | null;
+  /** A model URL being fetched: its abort. */
+  byoFetch: AbortController | null;
+  byoFetching: (abort: AbortController | null) => void;
   /** A load or tap change in progress, per role. */
   byoBusy: ModelRole | 'both' | null;
   byoLoading: (role: ModelRole | 'both') => void;
@@ -18,7 +23,10 @@ export const createByoSlice: StateCreator<ByoSlice, [], [], ByoSlice> = (set) =>
   byo: { teacher: null, student: null },
   byoAlign: null,
   byoInputSize: null,
+  byoLabelFree: null,
+  byoFetch: null,
   byoBusy: null,
+  byoFetching: (byoFetch) => set({ byoFetch }),
   byoLoading: (role) => set({ byoBusy: role }),
   byoLoaded: (r) =>
     set({
@@ -28,6 +36,7 @@ export const createByoSlice: StateCreator<ByoSlice, [], [], ByoSlice> = (set) =>
       },
       byoAlign: r.align,
       byoInputSize: r.inputSize,
+      byoLabelFree: r.labelFree,
       byoBusy: null,
     }),
   byoDone: () => set({ byoBusy: null }),

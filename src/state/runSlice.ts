@@ -57,8 +57,9 @@ export const createRunSlice: StateCreator<RunSlice, [], [], RunSlice> = (set) =>
       compareRows: kind === 'compare' ? [] : s.compareRows,
       comparedMethods: kind === 'compare' ? methods.filter((m): m is MethodName => m !== null) : s.comparedMethods,
     })),
+  // Progress within a slow step repeats the last step's numbers: it is not a point of any curve.
   progressReceived: (p) =>
-    set((s) => ({ progress: p, losses: appendLosses(s.losses, p), metrics: appendMetric(s.metrics, p) })),
+    set((s) => (p.within ? { progress: p } : { progress: p, losses: appendLosses(s.losses, p), metrics: appendMetric(s.metrics, p) })),
   pauseChanged: (paused, reason) =>
     set((s) =>
       s.runPhase === 'idle' || s.runPhase === 'stopping'

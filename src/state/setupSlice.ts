@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import { MASKD_PRESETS, METHODS, METHOD_NAMES, type MethodName } from '../maskd/methods';
 import type { Task } from '../models/nets';
 import type { BackendChoice } from '../backends/types';
+import type { MaskObjective } from '../engine/types';
 import type { DistillSettings, MaskSettings, ParamValue } from '../share/settings';
 
 export type { DistillSettings, MaskSettings, ParamValue } from '../share/settings';
@@ -12,6 +13,8 @@ export interface SetupSlice {
   mask: MaskSettings;
   distill: DistillSettings;
   compareMethods: MethodName[];
+  /** Stage 1's objective as chosen (the engine learns from the teacher's own output whenever no labels fit). */
+  maskObjective: MaskObjective;
   seed: number;
   /** Auto: the fastest backend measured on this device. */
   backendChoice: BackendChoice;
@@ -20,6 +23,7 @@ export interface SetupSlice {
   setDistill: (patch: Partial<Omit<DistillSettings, 'params'>>) => void;
   setMethodParam: (method: MethodName, key: string, value: ParamValue) => void;
   toggleCompareMethod: (method: MethodName) => void;
+  setMaskObjective: (objective: MaskObjective) => void;
   setSeed: (seed: number) => void;
   setBackendChoice: (backend: BackendChoice) => void;
 }
@@ -49,6 +53,7 @@ export const createSetupSlice: StateCreator<SetupSlice, [], [], SetupSlice> = (s
   mask: defaultMaskSettings('segmentation'),
   distill: defaultDistillSettings('segmentation'),
   compareMethods: [...METHOD_NAMES],
+  maskObjective: 'task',
   seed: 1,
   backendChoice: 'auto',
   setTask: (task) =>
@@ -69,6 +74,7 @@ export const createSetupSlice: StateCreator<SetupSlice, [], [], SetupSlice> = (s
         ? s.compareMethods.filter((m) => m !== method)
         : METHOD_NAMES.filter((m) => m === method || s.compareMethods.includes(m)),
     })),
+  setMaskObjective: (maskObjective) => set({ maskObjective }),
   setSeed: (seed) => set({ seed }),
   setBackendChoice: (backendChoice) => set({ backendChoice }),
 });

@@ -94,7 +94,7 @@ it('each bad file leaves the loaded models in place with a message naming the fi
     ['broken-unsupported-op', /model\.json: uses op "FancyRelu"/],
     ['broken-head-skip', /model\.json: has no layer that can be the tap: layer "feat": the head reads "skip_conv"/],
     // Its 10 logits are not the labels' 11: a label-free teacher, whose student must produce its output, which the loaded one does not.
-    ['broken-wrong-classes', /model\.json: does not fit the loaded student \(student-valid\): its outputs \[N,64,64,11\] are not the teacher's \[N,64,64,10\]/],
+    ['broken-wrong-classes', /model\.json: no labels fit this teacher \(its output \[N,64,64,10\] does not match the segmentation demo's labels.*\), so its student must produce its outputs, and the loaded student \(student-valid\) does not: its outputs \[N,64,64,11\] are not the teacher's \[N,64,64,10\]/],
     ['broken-gray-input', /model\.json: cannot take the segmentation demo's data: it takes 1-channel images/],
     ['broken-too-large', /model\.json: is too large for this device: weight "huge\/kernel"/],
   ];

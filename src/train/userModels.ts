@@ -321,8 +321,12 @@ export async function buildUserDemo(current: DemoLike, req: LoadModelsRequest, c
       throw new ModelFileError(t.teacher.file, `takes ${t.size}×${t.size} images, the loaded student (${keptStudent.label}) ${current.inputShape[0]}×${current.inputShape[0]}: load a student for ${t.size}×${t.size} with it`);
     }
     if (t && !s && keptStudent) {
-      const problem = mimic ? mimicProblem(layersGraph(current.student), mimic) : current.labelFree ? 'it was loaded for a label-free teacher' : null;
-      if (problem) throw new ModelFileError(t.teacher.file, `does not fit the loaded student (${keptStudent.label}): ${problem}. Load a student for this teacher with it, or choose the demo again for a built-in student`);
+      const how = 'Load a student for this teacher with it, or choose the demo again for a built-in student';
+      const problem = mimic ? mimicProblem(layersGraph(current.student), mimic) : null;
+      if (problem) {
+        throw new ModelFileError(t.teacher.file, `no labels fit this teacher (${labelFree}), so its student must produce its outputs, and the loaded student (${keptStudent.label}) does not: ${problem}. ${how}`);
+      }
+      if (!mimic && current.labelFree) throw new ModelFileError(t.teacher.file, `the loaded student (${keptStudent.label}) was made for a label-free teacher's outputs, not this teacher's labels. ${how}`);
     }
     // The student: the new one, the current one when it still fits, or a fresh built-in one
     // (of the new size; for a label-free teacher, one that produces its outputs).

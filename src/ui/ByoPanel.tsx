@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import { loadFromUrl, loadPicked } from '../state/byoActions';
+import { abortModelFetch, loadFromUrl, loadPicked } from '../state/byoActions';
 import { useAppStore } from '../state/store';
 import type { ModelRole } from '../engine/types';
+import { TeacherIoView } from './TeacherIoView';
 import { UserModelLayers } from './UserModelLayers';
 import { usePageDrop } from './usePageDrop';
 
@@ -54,6 +55,8 @@ export function ByoPanel() {
   const align = useAppStore((s) => s.byoAlign);
   const size = useAppStore((s) => s.byoInputSize);
   const busy = useAppStore((s) => s.byoBusy);
+  const fetching = useAppStore((s) => s.byoFetch !== null);
+  const labelFree = useAppStore((s) => s.byoLabelFree);
   const blocked = useAppStore((s) => s.runPhase !== 'idle' || s.demoPhase !== 'ready') || busy !== null;
   const task = useAppStore((s) => s.task);
   const dataset = useAppStore((s) => (s.dataMode === 'custom' ? s.dataset : null));
@@ -64,13 +67,16 @@ export function ByoPanel() {
     <section className="byo" aria-labelledby="byo-title" data-testid="byo-panel">
       <h3 id="byo-title">Your models</h3>
       <p className="muted">
-        TensorFlow.js layers models (model.json + .bin shards) as teacher or student, graph models as teacher. Drop them on a card, or
-        anywhere on the page (a folder named like <em>student</em> loads as the student).
+        TensorFlow.js layers models (model.json + .bin shards) as teacher or student, graph models as teacher; the JSON may have any name
+        (<code>selfie.json</code> + <code>selfie.bin</code>). Drop them on a card, or anywhere on the page (a folder named like{' '}
+        <em>student</em> loads as the student). A teacher whose outputs are not the labels is used label-free.
       </p>
       <p className="muted" data-testid="byo-data">
-        {dataset
-          ? `They are checked against your ${dataset.task} dataset (${dataset.numClasses} classes, ${dataset.inputSize}×${dataset.inputSize}) and run on it.`
-          : `They are checked against the ${task} digit demo's labels and run on its scenes.`}
+        {dataset && !dataset.labelled
+          ? `Your dataset has images only (${dataset.inputSize}×${dataset.inputSize}): a teacher loaded for it is used label-free, on its images.`
+          : dataset
+            ? `They are checked against your ${dataset.task} dataset (${dataset.numClasses} classes, ${dataset.inputSize}×${dataset.inputSize}) and run on it.`
+            : `They are checked against the ${task} digit demo's labels and run on its scenes (at the teacher's input size).`}
       </p>
       <div className="byo-row">
         <PickButtons role="teacher" disabled={blocked} />
@@ -94,10 +100,15 @@ export function ByoPanel() {
         <button type="submit" disabled={blocked || !url.trim()} data-testid="byo-url-load">
           Load
         </button>
+        {fetching && (
+          <button type="button" data-testid="byo-url-abort" onClick={abortModelFetch}>
+            Abort
+          </button>
+        )}
       </form>
       {busy && (
         <p className="muted" role="status" data-testid="byo-busy">
-          Loading the {busy === 'both' ? 'models' : busy}…
+          {fetching ? 'Downloading' : 'Loading'} the {busy === 'both' ? 'models' : busy}…
         </p>
       )}
       {(t || s) && align && (
@@ -105,6 +116,7 @@ export function ByoPanel() {
           Align module: <strong data-testid="byo-align">{align}</strong>. {dataset ? 'Images' : 'Demo scenes'}: {size}×{size} RGB.
         </p>
       )}
+      {t && <TeacherIoView info={t} labelFree={labelFree} busy={blocked} />}
       {t && <UserModelLayers info={t} busy={blocked} />}
       {s && <UserModelLayers info={s} busy={blocked} />}
     </section>

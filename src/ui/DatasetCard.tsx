@@ -7,12 +7,13 @@ import { DatasetSummaryView } from './DatasetSummaryView';
 import { NumberField } from './NumberField';
 
 /** The line under “Train teacher”: the run's progress, or which teacher the dataset runs with. */
-function teacherStatus(training: boolean, progress: RunProgress | null, datasetTeacher: ModelCard | null): string {
+function teacherStatus(training: boolean, progress: RunProgress | null, datasetTeacher: ModelCard | null, labelled = true): string {
   if (training && progress) {
     const metric = progress.metric ? ` · ${progress.metric.name} ${progress.metric.value.toFixed(3)}` : '';
     return `Training: step ${progress.step} / ${progress.total} · loss ${progress.losses.total.toFixed(4)}${metric}`;
   }
   if (training) return 'Training: starting…';
+  if (!labelled) return 'Images only: there are no labels to train a teacher on. Load your own teacher (Your models) to use it label-free on these images.';
   if (datasetTeacher && !datasetTeacher.source.startsWith('dataset:')) {
     return 'Your models run on this dataset: learn masks and distill with the run bar, or train a teacher here instead.';
   }
@@ -68,8 +69,8 @@ export function DatasetCard() {
         onDrop={onDrop}
       >
         <p>
-          Drop a dataset folder here: images with a <code>labels/</code> folder of class-id PNGs (segmentation), or images with one boxes JSON
-          (detection).
+          Drop a dataset folder here: images with a <code>labels/</code> folder of class-id PNGs (segmentation), images with one boxes JSON
+          (detection), or images alone (no labels: for a teacher’s own outputs).
         </p>
         <label className="file-button">
           Choose folder…
@@ -108,12 +109,14 @@ export function DatasetCard() {
           <NumberField id="dataset-teacher-batch" label="Batch" value={teacher.batchSize} integer min={1} max={256} onCommit={(v) => setTeacher({ batchSize: v })} />
           <NumberField id="dataset-teacher-lr" label="Learning rate" value={teacher.lr} min={1e-6} max={1} onCommit={(v) => setTeacher({ lr: v })} />
         </div>
-        <button type="button" data-testid="dataset-train-teacher" disabled={!dataset || !idle || loading || !backendReady} onClick={() => void trainDatasetTeacher()}>
+        <button type="button" data-testid="dataset-train-teacher" disabled={!dataset || !dataset.labelled || !idle || loading || !backendReady}
+          title={dataset && !dataset.labelled ? 'The dataset has no labels to train a teacher on: load your own teacher' : undefined}
+          onClick={() => void trainDatasetTeacher()}>
           Train teacher
         </button>
         <p className="field-help" aria-live="polite" data-testid="dataset-teacher-status" data-step={progress?.step ?? 0}
           data-loss={progress ? progress.losses.total : ''} data-tensors={progress?.numTensors ?? ''}>
-          {teacherStatus(training, progress, customTeacher ? teacherCard : null)}
+          {teacherStatus(training, progress, customTeacher ? teacherCard : null, dataset?.labelled ?? true)}
         </p>
       </fieldset>
     </section>

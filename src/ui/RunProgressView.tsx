@@ -4,6 +4,7 @@ import type { Stage } from '../engine/types';
 import { formatEta, formatReadable, fullPrecision } from './format';
 
 const STAGE_LABEL: Record<Stage, string> = { teacher: 'Teacher training', masks: 'Stage 1 · mask learning', distill: 'Stage 2 · distillation' };
+const WITHIN_LABEL = { teacher: 'teacher on image', step: 'gradients of image', validation: 'validating image' } as const;
 const PHASE_LABEL = { idle: 'Idle', running: 'Running', paused: 'Paused', stopping: 'Stopping…' } as const;
 
 export function RunProgressView() {
@@ -25,6 +26,12 @@ export function RunProgressView() {
             {formatReadable(p.msPerStep, 3)} ms/step · loss{' '}
             <span data-testid="run-loss" title={fullPrecision(p.losses.total)}>{formatReadable(p.losses.total)}</span>
           </>
+        )}
+        {p?.objective === 'teacher' && <span data-testid="run-objective"> · label-free</span>}
+        {p?.within && phase === 'running' && (
+          <span data-testid="run-within" data-done={p.within.done} data-of={p.within.of}>
+            {' '}· {WITHIN_LABEL[p.within.what]} {p.within.done}/{p.within.of}
+          </span>
         )}
         {reason && <span className="pause-reason"> · paused: {reason}</span>}
       </span>
