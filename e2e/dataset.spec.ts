@@ -189,11 +189,11 @@ test('your own teacher and student on the dataset: checked against its labels, s
   await expect(page.getByTestId('dataset-summary')).toHaveAttribute('data-classes', '3', { timeout: 30_000 });
   await expect(page.getByTestId('byo-data')).toContainText('your segmentation dataset (3 classes, 32×32)');
 
-  // The digit demo's 11-class teacher does not fit the 3-class dataset: refused by file, nothing changes.
+  // A 64×64 teacher does not fit the 32×32 dataset (its 11 classes would make it label-free; its size cannot be): refused by file, nothing changes.
   const demoTeacher = await page.getByTestId('model-teacher-source').textContent();
   await page.getByTestId('byo-folder-teacher').setInputFiles(join(modelsDir, 'teacher-valid'));
   const refusal = page.locator('[data-testid="message-model-file"]');
-  await expect(refusal).toContainText(/teacher-valid\/model\.json: this teacher does not fit the segmentation dataset: its output \[N,64,64,11\] does not match the segmentation dataset's labels: they need \[N,64,64,3\]/, { timeout: 60_000 });
+  await expect(refusal).toContainText(/teacher-valid\/model\.json: takes 64×64 images and the dataset is loaded at 32×32: set the dataset card's input size to 64/, { timeout: 60_000 });
   await expect(page.getByTestId('model-teacher-source')).toHaveText(demoTeacher ?? '');
   await page.locator('[data-testid^="message-dismiss-"]').first().click();
 
@@ -210,4 +210,36 @@ test('your own teacher and student on the dataset: checked against its labels, s
   await learnMasksOnDataset(page, 32);
   await expect(page.locator('[data-testid^="message-"][data-level="error"]')).toHaveCount(0);
   await shot(page, testInfo, 'own-models-on-dataset');
+});
+
+test('a folder of images without labels: shown as images only, a graph teacher loads on it label-free, masks and a distillation run on its images', async ({ page }, testInfo) => {
+  await writeFixtures(modelsDir);
+  await openCustom(page);
+  await page.getByTestId('dataset-input-size').fill('32');
+  await dropSet(page, 'images-only');
+  const summary = page.getByTestId('dataset-summary');
+  await expect(summary).toHaveAttribute('data-task', 'images', { timeout: 30_000 });
+  await expect(page.getByTestId('dataset-summary-text')).toContainText('Images only · 10 images (8 train, 2 validation) · no labels · images 40×40 resized to 32×32');
+  await expect(page.locator('[data-testid^="dataset-preview-"]')).toHaveCount(4);
+  await expect(page.getByTestId('dataset-train-teacher')).toBeDisabled();
+  await expect(page.getByTestId('dataset-teacher-status')).toContainText('no labels to train a teacher on');
+  await expect(page.getByTestId('byo-data')).toContainText('images only');
+
+  // seg.json + seg.bin (a batch fixed at 1, three outputs): its own outputs are the targets.
+  await page.getByTestId('byo-files-teacher').setInputFiles([join(modelsDir, 'teacher-graph-labelfree', 'seg.json'), join(modelsDir, 'teacher-graph-labelfree', 'seg.bin')]);
+  await expect(page.getByTestId('model-teacher-source')).toContainText(/^seg\.json · sha256:[0-9a-f]{12}…$/, { timeout: 60_000 });
+  await expect(page.getByTestId('byo-label-free')).toContainText('images only');
+  await expect(page.getByTestId('mask-objective')).toHaveValue('teacher');
+  await expect(page.getByTestId('mask-objective-help')).toHaveAttribute('data-auto', 'true');
+  await learnMasksOnDataset(page, 32);
+  await expect(page.getByTestId('run-objective')).toBeVisible();
+  await page.getByTestId('distill-steps').fill('2');
+  await page.getByTestId('distill-batch').fill('2');
+  await page.getByTestId('distill-eval-every').fill('2');
+  await page.getByTestId('run-distill').click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-stage', 'distill', { timeout: 60_000 });
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'idle', { timeout: 60_000 });
+  expect(await page.evaluate(() => window.maskd.state().progress?.metric?.name)).toBe('agreement');
+  await expect(page.locator('[data-testid^="message-"][data-level="error"]')).toHaveCount(0);
+  await shot(page, testInfo, 'images-only-label-free');
 });

@@ -102,6 +102,8 @@ export function makeDatasetFixtures() {
   const add = (name, files, expect) => (sets[name] = { files, expect });
   add('seg-valid', segSet('seg-valid'), null);
   add('det-valid', detSet('det-valid'), null);
+  // A folder of images without labels: valid, used label-free.
+  add('images-only', segSet('images-only').filter((f) => !f.path.includes('/labels/')).map((f) => file(f.path.replace('/images/', '/'), f.data)), null);
 
   const grey = new Uint8Array(FIXTURE_SIZE * FIXTURE_SIZE);
   add('seg-missing-label', segSet('seg-missing-label').filter((f) => f.path !== 'seg-missing-label/labels/img03.png'),

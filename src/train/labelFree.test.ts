@@ -206,3 +206,25 @@ it('a labelled teacher learns label-free when asked (its heads read as logits), 
   expect(last.objective).toBe('teacher');
   s.dispose();
 }, 60_000);
+
+it('an images-only dataset: parsed without labels, no teacher training, a graph teacher loads label-free on it and both stages run on its images', async () => {
+  const { makeDatasetFixtures } = await import('../../scripts/make-dataset-fixtures.mjs');
+  const s = await session();
+  const summary = await s.loadDataset(makeDatasetFixtures()['images-only'].files, { inputSize: 32 });
+  expect(summary).toMatchObject({ labelled: false, train: 8, val: 2 });
+  expect(summary.previews[0].labels).toBeNull();
+  expect(summary.warnings.join(' ')).toMatch(/no labels/);
+  await expect(s.trainTeacher(1, { task: 'segmentation', steps: 1, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 1, valCount: 2, valSeed: 1, source: 'custom' })).rejects.toThrow(
+    /images only, no labels to train a teacher on/,
+  );
+  const r = await s.loadModels({ teacher: await files('teacher-graph-labelfree'), data: 'custom' });
+  expect(r.labelFree).toMatch(/images-only dataset has images only, no labels/);
+  expect(r.student.source).toBe('fresh:mimic-student');
+  await s.learnMasks(2, MASKS);
+  const snap = await s.snapshot();
+  // The gallery draws the dataset's validation images (40×40 sources resized to 32×32).
+  expect(snap.imageSize).toEqual([32, 32]);
+  const d = await s.distill(3, { method: 'fitnet', params: {}, steps: 2, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 2, valCount: 2 });
+  expect(d.metricName).toBe('agreement');
+  s.dispose();
+}, 60_000);

@@ -35,7 +35,8 @@ export async function buildUserDemoOnDataset(current: Demo, source: DataSource, 
       `the teacher in use was not made for this ${source.task} dataset: load your teacher with the student, or train one on the dataset (Train teacher) first`,
     );
   }
-  const student = buildStudent(source.task, { inputShape: source.inputShape, numClasses: source.numClasses });
+  // A placeholder until buildUserDemo puts the right one in (an images-only dataset's teacher brings its own kind of student).
+  const student = buildStudent(source.task, { inputShape: source.inputShape, numClasses: source.labelled ? source.numClasses : 2 });
   reseedKernels(student, seed);
   // The current teacher only holds the place until buildUserDemo puts the user's in it.
   const start = demoOnSource(source, current.teacher, current.teacherSplit, student);
