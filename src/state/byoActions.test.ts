@@ -1,6 +1,6 @@
-import { beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { connectEngine, startApp } from './actions';
-import { chooseTap, loadPicked } from './byoActions';
+import { abortModelFetch, chooseTap, loadFromUrl, loadPicked, setTeacherInput } from './byoActions';
 import { useAppStore } from './store';
 import { fakeHost, type FakeEngine } from './testing/fakeEngine';
 
@@ -49,4 +49,54 @@ it('tap changes go to the engine; a refused tap keeps the old one', async () => 
   expect(s().messages.at(-1)?.text).toMatch(/^Could not use layer "flat" as the teacher's tap: .*cannot be the tap/);
   expect(await chooseTap('teacher', 'feat2')).toBe(true);
   expect(s().teacher?.tapLayer).toBe('feat2');
+});
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+it('model files over a limit are refused from File.size: nothing is read, the engine is not called', async () => {
+  const list = picked('big', 'model.json', 'group1-shard1of1.bin');
+  const shard = (list as unknown as File[])[1];
+  Object.defineProperty(shard, 'size', { value: 2 ** 31 + 33 * 2 ** 20 });
+  let reads = 0;
+  shard.arrayBuffer = () => {
+    reads++;
+    return Promise.resolve(new ArrayBuffer(4));
+  };
+  const calls = engines[0].calls.length;
+  expect(await loadPicked(list, 'teacher')).toBe(false);
+  expect(reads).toBe(0);
+  expect(engines[0].calls.length).toBe(calls);
+  expect(s().messages.at(-1)?.text).toMatch(/^Could not load the teacher: \(dropped files\): 2\.18 GB in all, over the 2 GiB limit on bytes of all of a model’s weights/);
+});
+
+it('a model URL whose manifest names a shard on another host is refused before that shard is fetched', async () => {
+  const fetched: string[] = [];
+  const manifest = { modelTopology: { node: [] }, format: 'graph-model', weightsManifest: [{ paths: ['https://evil.example/w.bin'], weights: [{ name: 'w', shape: [1], dtype: 'float32' }] }] };
+  vi.stubGlobal('fetch', (url: string) => {
+    fetched.push(url);
+    return Promise.resolve(new Response(JSON.stringify(manifest), { status: 200 }));
+  });
+  expect(await loadFromUrl('https://models.example/m/model.json', 'teacher')).toBe(false);
+  expect(fetched).toEqual(['https://models.example/m/model.json']);
+  expect(s().messages.at(-1)?.text).toMatch(/^Could not load the teacher: https:\/\/models\.example\/m\/model\.json: lists the shard "https:\/\/evil\.example\/w\.bin", which is not a path relative to model\.json/);
+  expect(s().byoFetch).toBeNull();
+  expect(s().byoBusy).toBeNull();
+});
+
+it('Abort stops a model URL fetch that does not answer', async () => {
+  vi.stubGlobal('fetch', (_url: string, init: RequestInit) => new Promise((_, reject) => init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')))));
+  const load = loadFromUrl('https://models.example/slow/model.json', 'teacher');
+  await vi.waitFor(() => expect(s().byoFetch).not.toBeNull());
+  abortModelFetch();
+  expect(await load).toBe(false);
+  expect(s().messages.at(-1)?.text).toMatch(/model\.json: could not be fetched: the load was aborted/);
+  expect(s().byoFetch).toBeNull();
+});
+
+it('the teacher input range goes to the engine, which loads the teacher again', async () => {
+  await loadPicked(picked('t', 'seg.json', 'seg.bin'), 'teacher');
+  expect(await setTeacherInput({ range: '0-255', layout: 'NHWC' })).toBe(true);
+  expect(engines[0].calls).toContain('setTeacherInput:0-255:NHWC');
 });

@@ -40,6 +40,26 @@ describe('custom dataset actions', () => {
     expect(err?.text).toMatch(/^Could not load the dataset: labels\/img01\.png: is 20×20 but its image images\/img01\.png is 40×40.*still the one in use\.$/);
   });
 
+  it('a drop over a limit is refused from File.size before a byte is read: the message names the file and the limit', async () => {
+    await chooseTaskOption('custom');
+    await loadDatasetFiles(picked('seg-valid'));
+    const loaded = s().dataset;
+    const huge = new Blob(['x']);
+    let reads = 0;
+    Object.defineProperty(huge, 'size', { value: 65 * 2 ** 20 });
+    huge.arrayBuffer = () => {
+      reads++;
+      return Promise.resolve(new ArrayBuffer(1));
+    };
+    const calls = engines[0].calls.length;
+    await loadDatasetFiles([...picked('seg-valid'), { path: 'seg-valid/images/huge.png', file: huge }]);
+    expect(reads).toBe(0);
+    expect(engines[0].calls.length).toBe(calls);
+    expect(s().dataset).toBe(loaded);
+    expect(s().datasetLoading).toBe(false);
+    expect(s().messages.at(-1)?.text).toMatch(/^Could not load the dataset: seg-valid\/images\/huge\.png: is 68\.16 MB, over the 64 MiB limit on bytes of one dataset file.*it was not read\. The dataset loaded before is still the one in use\.$/);
+  });
+
   it('an empty pick asks for a folder instead of calling the engine', async () => {
     await loadDatasetFiles([]);
     expect(engines[0].calls.some((c) => c.startsWith('loadDataset'))).toBe(false);

@@ -5,6 +5,7 @@ import type { LoadDatasetOptions, TrainTeacherRequest } from '../engine/types';
 import { changeTask, currentEngine, loadDemo } from './actions';
 import { store } from './store';
 import { errorText } from '../errorText';
+import { checkDatasetFiles } from '../data/custom/budget';
 
 export type TaskOption = Task | 'custom';
 
@@ -47,6 +48,14 @@ export async function loadDatasetFiles(files: readonly PickedFile[]): Promise<vo
     return;
   }
   const had = s.dataset !== null;
+  const keep = had ? ' The dataset loaded before is still the one in use.' : '';
+  // Count and bytes first, from File.size: nothing is read when the drop is over a limit.
+  try {
+    checkDatasetFiles(files.map((f) => ({ path: f.path, size: f.file.size })));
+  } catch (err) {
+    s.pushMessage(`Could not load the dataset: ${errorText(err)}.${keep}`, 'error');
+    return;
+  }
   s.datasetLoadStarted();
   try {
     const data = await Promise.all(files.map(async (f) => ({ path: f.path, data: await f.file.arrayBuffer() })));
@@ -58,7 +67,6 @@ export async function loadDatasetFiles(files: readonly PickedFile[]): Promise<vo
     }
   } catch (err) {
     store().datasetLoadFailed();
-    const keep = had ? ' The dataset loaded before is still the one in use.' : '';
     store().pushMessage(`Could not load the dataset: ${errorText(err)}.${keep}`, 'error');
   }
 }
