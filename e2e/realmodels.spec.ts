@@ -66,6 +66,8 @@ interface Case {
   readonly skipped: readonly string[];
   readonly maskSize: readonly [number, number];
   readonly batch: number;
+  /** A step takes seconds: the run bar must show progress within it. */
+  readonly slow: boolean;
 }
 
 const CASES: readonly Case[] = [
@@ -78,6 +80,7 @@ const CASES: readonly Case[] = [
     skipped: [],
     maskSize: [128, 128],
     batch: 2,
+    slow: false,
   },
   {
     name: 'centernet',
@@ -87,7 +90,8 @@ const CASES: readonly Case[] = [
     outputs: ['tower_0/wh', 'tower_0/keypoints'],
     skipped: ['tower_0/detections'],
     maskSize: [128, 128],
-    batch: 2,
+    batch: 4,
+    slow: true,
   },
 ];
 
@@ -125,8 +129,20 @@ for (const c of CASES) {
     await setNumber(page, 'mask-steps', 3);
     await setNumber(page, 'mask-batch', c.batch);
     await page.getByTestId('mask-token-weights').uncheck();
+    // Progress within a slow step (the teacher's images one at a time, micro-batches): seen in the run bar.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { withinSeen: string[] }).withinSeen = seen;
+      new MutationObserver(() => {
+        const el = document.querySelector('[data-testid="run-within"]');
+        if (el?.textContent && !seen.includes(el.textContent)) seen.push(el.textContent.trim());
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
     const masksMs = await runStage(page, 'run-learn-masks', 3, 150_000);
     note(testInfo, `${c.name}: stage-1 ms/step (batch ${c.batch}, 4 tokens, wasm)`, masksMs);
+    const within = await page.evaluate(() => (window as unknown as { withinSeen: string[] }).withinSeen);
+    note(testInfo, `${c.name}: progress within steps`, within.slice(0, 6).join(' | ') || '(none: steps too fast)');
+    if (c.slow) expect(within.some((w) => /of image \d+\/\d+/.test(w))).toBe(true);
     expect(await page.evaluate(() => window.maskd.state().progress?.objective)).toBe('teacher');
     await waitForMasks(page, 30_000);
     const snap = await page.evaluate(() => {

@@ -1,7 +1,10 @@
 // The built-in student of a label-free teacher: the demo student's backbone (stride 4, a `neck`
 // tap) with one small head per teacher output, producing that output's shape and kind
 // (sigmoid or softmax probabilities, or plain values), so the teacher's outputs are its soft
-// targets. Heads resize bilinearly to the output's size when it is not the neck's.
+// targets. Heads resize bilinearly to the output's size when it is not the neck's. A large
+// input is average-pooled to at most MIMIC_MAX_SIDE first: training memory grows with the
+// working side squared (the 64×64 demo student keeps ~8 MB per image for backprop; at 512×512 it
+// kept 509 MB, measured), so a 512×512 teacher's student works at 128×128.
 import * as tf from '@tensorflow/tfjs';
 import { BilinearResize } from './resizeLayer';
 import { BN_MOMENTUM, HEAT_PRIOR_BIAS, NET_STRIDE, TAP_LAYER } from './nets';
@@ -18,6 +21,16 @@ type Sym = tf.SymbolicTensor;
 
 /** The student's widths (the demo student's: stem 8, mid 16, neck 32, head 32). */
 export const MIMIC_WIDTHS = { stem: 8, mid: 16, neck: 32, head: 32 } as const;
+
+/** The largest side the student works at; larger inputs are average-pooled down to it. */
+export const MIMIC_MAX_SIDE = 128;
+
+/** The side the student works at for an input side: the input halved until it is at most MIMIC_MAX_SIDE (and stays a multiple of 4). */
+export function mimicWorkSide(side: number): number {
+  let s = side;
+  while (s > MIMIC_MAX_SIDE && s % 8 === 0) s /= 2;
+  return s;
+}
 
 function bnRelu(x: Sym, name: string): Sym {
   const bn = tf.layers.batchNormalization({ name: `${name}_bn`, momentum: BN_MOMENTUM }).apply(x) as Sym;
@@ -40,7 +53,13 @@ export function buildMimicStudent(outputs: readonly MimicOutput[], inputShape: r
   if (h % NET_STRIDE !== 0 || w % NET_STRIDE !== 0) throw new Error(`buildMimicStudent: input ${h}×${w} must be a multiple of ${NET_STRIDE}`);
   if (!outputs.length) throw new Error('buildMimicStudent: the teacher has no dense output to imitate');
   const input = tf.input({ shape: [...inputShape], name: 'image' });
-  let x = tf.layers.conv2d({ name: 'stem_conv', filters: MIMIC_WIDTHS.stem, kernelSize: 3, strides: 2, padding: 'same', useBias: false }).apply(input) as Sym;
+  let x: Sym = input;
+  const work = mimicWorkSide(Math.max(h, w));
+  if (work < Math.max(h, w)) {
+    const f = Math.max(h, w) / work;
+    x = tf.layers.averagePooling2d({ name: 'shrink', poolSize: f, strides: f }).apply(x) as Sym;
+  }
+  x = tf.layers.conv2d({ name: 'stem_conv', filters: MIMIC_WIDTHS.stem, kernelSize: 3, strides: 2, padding: 'same', useBias: false }).apply(x) as Sym;
   x = bnRelu(x, 'stem');
   x = sepBlock(x, 'b1', MIMIC_WIDTHS.mid, 3, 1);
   x = sepBlock(x, 'b2', MIMIC_WIDTHS.neck, 3, 2);

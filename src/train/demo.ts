@@ -47,6 +47,8 @@ export interface Demo {
   readonly mimic?: readonly MimicOutput[];
   /** Images per stage-1 micro-batch: a large teacher's head keeps the activations of this many at once. */
   readonly microBatch?: number;
+  /** Images per stage-2 micro-batch of a label-free teacher (the student, the tap and the outputs of that many at once). */
+  readonly distillMicroBatch?: number;
 }
 
 /** A demo on `source` (a custom dataset) without tokens; nothing to reload it from after a device loss. */

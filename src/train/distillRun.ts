@@ -87,6 +87,8 @@ export async function runDistill(
       lr: config.lr,
       tokens: demo.tokens,
       branch: demo.branch,
+      microBatch: demo.distillMicroBatch,
+      onWork: (done, total) => work.report(done, total, 'step'),
     });
   } catch (err) {
     disposeModel(student);

@@ -35,6 +35,15 @@ export interface DistillerOptions {
   readonly align?: tf.LayersModel;
   /** The student's tap layer (default TAP_LAYER, the built-in nets' `neck`). */
   readonly studentTap?: string;
+  /**
+   * Images per micro-batch (default: the whole batch), for batches whose loss splits exactly (the
+   * label-free objective's): the gradients of the micro-batches add up to the batch's, so a large
+   * teacher's step keeps the activations of a few images at a time. BatchNorm then normalises
+   * each micro-batch on its own statistics.
+   */
+  readonly microBatch?: number;
+  /** Told after each micro-batch of a split step: `done` of `total` images. */
+  readonly onWork?: (done: number, total: number) => void;
 }
 
 function hwc(shape: readonly number[]): FeatureShape {
@@ -97,30 +106,54 @@ export class Distiller {
         weights: needMasks && branch ? branch.apply(feature) : undefined,
       };
     });
+    let kept: tf.Tensor | null = null;
     try {
-      const kept: tf.Tensor[] = [];
       const step = this.step;
-      const result = tf.variableGrads(() => {
-        const feature = this.studentSplit.backbone.apply(batch.images, { training: true }) as tf.Tensor4D;
-        const out = this.studentSplit.head.apply(feature, { training: true }) as tf.Tensor | tf.Tensor[];
-        const taskLoss = batch.loss(out);
-        const task = poison ? tf.mul(taskLoss, NaN) : taskLoss;
-        const aligned = this.align.apply(feature, { training: true }) as tf.Tensor4D;
-        const distill = method.loss({
-          student: aligned,
-          teacher: frozen.feature,
-          masks: frozen.masks,
-          weights: frozen.weights,
-          tokens: tokens?.tensor,
-          step,
-        });
-        const total = tf.add(task, distill) as tf.Scalar;
-        kept.push(tf.keep(tf.stack([task, distill, total])));
-        return total;
-      }, this.variables);
-      grads = result.grads;
-      stats = tf.tidy(() => tf.concat([kept[0], tf.reshape(squaredNorm(Object.values(grads)), [1])]));
-      tf.dispose([result.value, ...kept]);
+      const n = batch.images.shape[0];
+      const m = batch.sliceLoss && (this.o.microBatch ?? Infinity) < n ? Math.max(1, Math.floor(this.o.microBatch as number)) : n;
+      for (let from = 0; from < n; from += m) {
+        const count = Math.min(m, n - from);
+        const share = count / n;
+        const part: tf.Tensor[] = [];
+        const cut = <T extends tf.Tensor>(x: T): T => (count === n ? x : (tf.slice(x, [from], [count]) as T));
+        const result = tf.variableGrads(() => {
+          const feature = this.studentSplit.backbone.apply(cut(batch.images), { training: true }) as tf.Tensor4D;
+          const out = this.studentSplit.head.apply(feature, { training: true }) as tf.Tensor | tf.Tensor[];
+          const taskLoss = count === n ? batch.loss(out) : (batch.sliceLoss as NonNullable<typeof batch.sliceLoss>)(from, count, out);
+          const task = poison && from === 0 ? tf.mul(taskLoss, NaN) : taskLoss;
+          const aligned = this.align.apply(feature, { training: true }) as tf.Tensor4D;
+          const distill = method.loss({
+            student: aligned,
+            teacher: cut(frozen.feature),
+            masks: frozen.masks && cut(frozen.masks),
+            weights: frozen.weights && cut(frozen.weights),
+            tokens: tokens?.tensor,
+            step,
+          });
+          const total = tf.add(task, distill) as tf.Scalar;
+          const row = tf.stack([task, distill, total]);
+          // Each micro-batch adds its share of the batch mean (every term is a mean over images).
+          part.push(tf.keep(count === n ? row : tf.mul(row, share)));
+          return count === n ? total : (tf.mul(total, share) as tf.Scalar);
+        }, this.variables);
+        tf.dispose(result.value);
+        if (count === n) {
+          grads = result.grads;
+          kept = part[0];
+        } else {
+          for (const [name, g] of Object.entries(result.grads)) {
+            const prev = grads[name];
+            grads[name] = prev ? tf.add(prev, g) : g;
+            if (prev) tf.dispose([prev, g]);
+          }
+          const prevKept: tf.Tensor | null = kept;
+          kept = prevKept ? tf.add(prevKept, part[0]) : part[0];
+          if (prevKept) tf.dispose([prevKept, part[0]]);
+          this.o.onWork?.(from + count, n);
+        }
+      }
+      const row = kept as unknown as tf.Tensor;
+      stats = tf.tidy(() => tf.concat([row, tf.reshape(squaredNorm(Object.values(grads)), [1])]));
       const [task, distill, total, gradNorm] = await stats.data();
       const bad = firstNonFinite([
         ['task loss', task],
@@ -134,6 +167,7 @@ export class Distiller {
       this.step++;
       return { step: this.step, losses: { task, distill, total } };
     } finally {
+      kept?.dispose();
       tf.dispose([...(given ? [] : [frozen.feature]), ...(frozen.masks ? [frozen.masks] : []), ...(frozen.weights ? [frozen.weights] : [])]);
       tf.dispose([...(stats ? [stats] : []), ...Object.values(grads)]);
       batch.dispose();

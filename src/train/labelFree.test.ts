@@ -228,3 +228,36 @@ it('an images-only dataset: parsed without labels, no teacher training, a graph 
   expect(d.metricName).toBe('agreement');
   s.dispose();
 }, 60_000);
+
+it('a stage-1 step split into micro-batches of one image gives the whole batch’s gradient (the same tokens after the step), tensors flat', async () => {
+  const { buildTeacher, TAP_LAYER } = await import('../models/nets');
+  const { splitAtLayer } = await import('../models/split');
+  const { MaskLearner } = await import('./maskStage');
+  const { consistencyAdapter, taskOutputSpecs: specsOf } = await import('./objective');
+  const { TINY_INPUT, tinyScenes } = await import('./stage.testkit');
+  const teacher = buildTeacher('segmentation', { inputShape: TINY_INPUT });
+  const split = splitAtLayer(teacher, TAP_LAYER);
+  const scenes = tinyScenes(7, 3);
+  const config = { numTokens: 3, steps: 5, batchSize: 3, lr: 0.05, diceWeight: 1, tokenWeights: true, seed: 2 };
+  const learn = async (microBatch?: number) => {
+    const adapter = consistencyAdapter('segmentation', 11, split, specsOf('segmentation', 11, [16, 16, 11]), microBatch);
+    const parts: number[] = [];
+    const learner = new MaskLearner({ teacher: split, adapter, scenes: () => scenes, config, microBatch, onWork: (done) => parts.push(done) });
+    const report = await learner.trainStep();
+    const n0 = tf.memory().numTensors;
+    await learner.trainStep();
+    expect(tf.memory().numTensors).toBe(n0);
+    const tokens = Array.from(await learner.tokens.variable.data());
+    learner.dispose();
+    learner.tokens.dispose();
+    learner.branch?.dispose();
+    return { tokens, report, parts };
+  };
+  const whole = await learn();
+  const split1 = await learn(1);
+  expect(split1.parts).toEqual([1, 2, 3, 1, 2, 3]);
+  expect(split1.report.losses.total).toBeCloseTo(whole.report.losses.total, 5);
+  split1.report.tokenAreas.forEach((a, i) => expect(a).toBeCloseTo(whole.report.tokenAreas[i], 5));
+  split1.tokens.forEach((v, i) => expect(v).toBeCloseTo(whole.tokens[i], 4));
+  teacher.dispose();
+}, 60_000);

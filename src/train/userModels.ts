@@ -11,7 +11,7 @@ import { defaultClasses, layerRows, outputProblem, planInput, suggestTap, taskCh
 import { modelCost } from '../models/flops';
 import { buildAlign } from '../models/align';
 import { disposeModel } from '../models/disposeModel';
-import { buildMimicStudent, type MimicOutput } from '../models/mimicStudent';
+import { buildMimicStudent, mimicWorkSide, type MimicOutput } from '../models/mimicStudent';
 import { buildStudent, TAP_LAYER, type Task } from '../models/nets';
 import { splitAtLayer, type SplitModel } from '../models/split';
 import { modelCard } from './demoModels';
@@ -136,6 +136,23 @@ export const MICRO_BATCH_BYTES = 192 * 2 ** 20;
 function graphMicroBatch(loaded: LoadedGraph, tap: string): number | undefined {
   const perImage = 3 * headBytes(loaded, tap);
   return perImage > 0 ? Math.max(1, Math.floor(MICRO_BATCH_BYTES / perImage)) : undefined;
+}
+
+/** What a stage-2 step of a label-free teacher may keep for backprop, all micro-batches' images together. */
+export const DISTILL_BATCH_BYTES = 384 * 2 ** 20;
+
+/**
+ * Images per stage-2 micro-batch for a label-free teacher, from what one image keeps: the built-in
+ * student at its working side (≈ 2 000 bytes per pixel: 509 MB at 512×512, measured), the tap
+ * feature through the align module and the distillation term (≈ 12 copies), and the outputs
+ * through the objective (≈ 20 copies).
+ */
+export function distillMicroBatch(size: number, tapShape: readonly number[], mimic: readonly MimicOutput[]): number {
+  const work = mimicWorkSide(size);
+  const tap = 4 * tapShape.reduce((a, d) => a * d, 1);
+  const outputs = mimic.reduce((a, o) => a + 4 * o.shape.reduce((x, d) => x * d, 1), 0);
+  const perImage = 2000 * work * work + 12 * tap + 20 * outputs;
+  return Math.max(1, Math.floor(DISTILL_BATCH_BYTES / perImage));
 }
 
 /** A layers head that returns the dense outputs only (what the objective compares), in model order. */
@@ -367,6 +384,7 @@ export async function buildUserDemo(current: DemoLike, req: LoadModelsRequest, c
       labelFree,
       mimic: s ? undefined : student ? (mimic ?? undefined) : current.mimic,
       microBatch: t ? t.microBatch : current.microBatch,
+      distillMicroBatch: mimic ? distillMicroBatch(size, teacherSplit.tapShape, mimic) : undefined,
     };
     const teacherCard = t ? t.card() : currentTeacherCard(current);
     const freshSource = demo.mimic ? 'fresh:mimic-student' : `fresh:${task}-student`;
@@ -446,7 +464,8 @@ export function retapDemo(current: DemoLike, role: ModelRole, layer: string): Us
     const teacherSplit = t.kind === 'layers' && current.labelFree ? denseHead(whole, t.outputs) : whole;
     describeAlign(splitAtLayer(current.student, current.user.student?.tap ?? TAP_LAYER).tapShape, teacherSplit.tapShape);
     const microBatch = t.kind === 'graph' ? graphMicroBatch(t.loaded, layer) : current.microBatch;
-    demo = { ...current, teacherSplit, tokens: null, branch: null, user: { ...current.user, teacher: next }, microBatch };
+    const distill = current.mimic ? distillMicroBatch(size, teacherSplit.tapShape, current.mimic) : undefined;
+    demo = { ...current, teacherSplit, tokens: null, branch: null, user: { ...current.user, teacher: next }, microBatch, distillMicroBatch: distill };
   } else {
     const next: UserStudent = { ...(u as UserStudent), tap: layer, tapWhy: 'chosen' };
     splitAtLayer(current.student, layer);
