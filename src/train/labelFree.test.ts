@@ -148,6 +148,13 @@ it('a graph teacher named seg.json with three outputs and a batch fixed at 1 loa
     expect(d.metric).toBeGreaterThanOrEqual(0);
     expect(d.metric).toBeLessThanOrEqual(1);
   }
+  // Compare: the same student init and budget per method, each row scored by agreement.
+  const rows = await s.compare(4, ['none', 'fitnet'], { steps: 1, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 1, valCount: 2 });
+  expect(rows.map((r) => [r.method, r.metricName])).toEqual([
+    ['none', 'agreement'],
+    ['fitnet', 'agreement'],
+  ]);
+  rows.forEach((r) => expect(r.metric).toBeGreaterThanOrEqual(0));
   const ev = await s.evaluate('both', 3);
   expect(ev.teacher?.value).toBeCloseTo(1, 5);
   expect(ev.student?.name).toBe('agreement');
@@ -169,22 +176,6 @@ it('channels first: the layout is read from the input, the outputs come back NHW
   expect(again.teacher.tapLayer).toBe('feat/Relu');
   // Loading again replaces the teacher (its tokens go with it) and frees the old one.
   expect(tf.memory().numTensors).toBeLessThanOrEqual(n0);
-  s.dispose();
-}, 60_000);
-
-it('progress within a step: a teacher run one image at a time reports its images, and micro-batches split the gradient exactly', async () => {
-  const events: EngineEvent[] = [];
-  const s = await session(events);
-  await s.loadModels({ teacher: await files('teacher-graph-labelfree') });
-  // Force micro-batches of one image (a large teacher gets them from its head's size).
-  const demo = (s as unknown as { demo: { microBatch?: number } }).demo;
-  (s as unknown as { demo: object }).demo = { ...demo, microBatch: 1 };
-  const t0 = Date.now();
-  await s.learnMasks(1, { ...MASKS, steps: 1 });
-  const within = events.flatMap((e) => (e.type === 'progress' && e.progress.within ? [e.progress.within] : []));
-  // Progress is throttled (250 ms); a 1-step run on this tiny teacher may send none: only check the shape of what came.
-  for (const w of within) expect(w.of).toBe(3);
-  expect(Date.now() - t0).toBeLessThan(30_000);
   s.dispose();
 }, 60_000);
 
