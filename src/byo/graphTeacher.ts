@@ -138,7 +138,7 @@ export async function loadGraphFromParsed(parsed: ParsedModel, options: GraphLoa
     const names = raw.map((n) => n.name).filter((n) => n !== input.name);
     // The probe is made from the declared shape: check it first (as tfjs reports it after loading).
     checkProbeShape(parsed.modelFile, input.name, inputShape);
-    const plan = inputPlan(parsed.modelFile, inputShape, input.dtype, firstOps(parsed, model, input.name), options);
+    const plan = inputPlan(parsed.modelFile, inputShape, input.dtype, await firstOps(parsed, model, input.name), options);
     const probeShape = inputShape.map((d, i) => (i === 0 ? 1 : (d ?? plan.size)));
     const shapes = new Map<string, number[]>();
     const zeros = tf.zeros(probeShape, input.dtype);
@@ -209,17 +209,22 @@ function opBehind(byName: ReadonlyMap<string, RawNode>, name: string): string {
   return node?.op ?? '?';
 }
 
-/** The ops that read the input first, with a scalar constant operand when there is one (how a graph normalises its input itself). */
-function firstOps(parsed: ParsedModel, model: tf.GraphModel, input: string): { op: string; constant: number | null }[] {
+/**
+ * The ops that read the input first, with a scalar constant operand when there is one (how a
+ * graph normalises its input itself). Read asynchronously: a synchronous read can take a WebGPU
+ * device down (shared/BROWSER-TESTING.md).
+ */
+async function firstOps(parsed: ParsedModel, model: tf.GraphModel, input: string): Promise<{ op: string; constant: number | null }[]> {
   const weights = (model as unknown as { weights?: Record<string, tf.Tensor[]> }).weights ?? {};
-  return rawNodes(parsed)
-    .filter((n) => (n.input ?? []).map(nodeName).includes(input))
-    .map((n) => {
+  const readers = rawNodes(parsed).filter((n) => (n.input ?? []).map(nodeName).includes(input));
+  return Promise.all(
+    readers.map(async (n) => {
       const other = (n.input ?? []).map(nodeName).find((x) => x !== input);
       const t = other ? weights[other]?.[0] : undefined;
-      const constant = t && t.size === 1 && t.dtype === 'float32' ? (t.dataSync()[0] ?? null) : null;
+      const constant = t && t.size === 1 && t.dtype === 'float32' ? ((await t.data())[0] ?? null) : null;
       return { op: n.op, constant };
-    });
+    }),
+  );
 }
 
 /** Params (float weights) and FLOPs per image, counting convolutions and matmuls (2 per MAC). */
