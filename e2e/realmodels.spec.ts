@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { fetchTestModels } from '../scripts/fetch-test-models';
-import { setNumber, waitForMasks } from './pageHelpers';
+import { setNumber, shot, waitForMasks } from './pageHelpers';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -159,6 +159,7 @@ for (const c of CASES) {
     });
     expect(snap).toMatchObject({ finite: true, maskSize: [...c.maskSize], imageSize: [c.input, c.input], stage: 'masks', step: 3 });
     note(testInfo, `${c.name}: mask range`, `${snap.min.toFixed(3)}–${snap.max.toFixed(3)}; worker tensors ${snap.tensors}`);
+    await shot(page, testInfo, `${c.name}-masks`, false);
 
     // Stage 2: the built-in student produces the teacher's outputs; its agreement is charted.
     await setNumber(page, 'distill-steps', 2);
@@ -173,5 +174,6 @@ for (const c of CASES) {
     expect(metric!.value).toBeLessThanOrEqual(1);
     note(testInfo, `${c.name}: agreement after 2 steps`, metric!.value.toFixed(3));
     await expect(page.getByTestId('model-student-source')).toContainText('fresh init');
+    await shot(page, testInfo, `${c.name}-distilled`, false);
   });
 }
