@@ -115,6 +115,11 @@ export interface ModelCard {
  */
 export type MaskObjective = 'task' | 'teacher';
 
+/** Stage 1's optimiser: Adam, or SGD with momentum (the reference segmentation recipe). */
+export type MaskOptimizer = 'adam' | 'sgd';
+/** Stage 1's schedule: cosine annealing (to `minLr`) or poly, lr·(1 − step/total)^0.9. */
+export type LrSchedule = 'cosine' | 'poly';
+
 export interface MaskStageConfig {
   readonly numTokens: number;
   readonly steps: number;
@@ -127,6 +132,16 @@ export interface MaskStageConfig {
   readonly checkpointEvery?: number;
   /** Default 'task'; 'teacher' whenever no labels fit the teacher, whatever is asked. */
   readonly objective?: MaskObjective;
+  /** Default 'adam' (what runs and checkpoints before the recipes used). */
+  readonly optimizer?: MaskOptimizer;
+  /** SGD's momentum (no Nesterov), default 0.9; unused by Adam. */
+  readonly momentum?: number;
+  /** L2 weight decay added to each gradient as PyTorch's `weight_decay` does (Adam and SGD); default 0. */
+  readonly weightDecay?: number;
+  /** Default 'cosine'. */
+  readonly schedule?: LrSchedule;
+  /** Cosine's final learning rate (absolute, mmcv's min_lr); default 0. */
+  readonly minLr?: number;
 }
 
 export interface DistillConfig {

@@ -78,6 +78,31 @@ it('stage 1 resumed from its step-4 checkpoint ends exactly where the straight r
   s.dispose();
 }, 120_000);
 
+it('stage 1 with the reference segmentation recipe (SGD momentum 0.9, weight decay, poly) resumes exactly too', async () => {
+  const sink = recordingSink();
+  const s = await session(sink);
+  const config: MaskStageConfig = {
+    numTokens: 3, steps: 8, batchSize: 2, lr: 0.1, diceWeight: 1, tokenWeights: true, seed: 3, checkpointEvery: 4,
+    optimizer: 'sgd', momentum: 0.9, weightDecay: 1e-3, schedule: 'poly',
+  };
+  await s.learnMasks(1, config);
+  const straight = await s.exportState();
+  const at4 = sink.all[0];
+  expect(at4.step).toBe(4);
+  // Momentum's state: its iteration count, then one velocity per variable (tokens + the branch's four).
+  expect(at4.optimizer[0].data[0]).toBe(4);
+  expect(at4.optimizer.length).toBe(1 + 1 + 4);
+  expect(at4.optimizer.slice(1).every((o) => o.name.endsWith('/momentum'))).toBe(true);
+  // A fresh run of the same config from that checkpoint: the same tokens, branch and velocities at step 8.
+  const r = await s.learnMasks(2, at4.config as MaskStageConfig, at4);
+  expect(r).toEqual({ step: 8, stopped: false });
+  expect(values(await s.exportState())).toEqual(values(straight));
+  // …and not those of an Adam run of the same config (the optimiser did come from the checkpoint's config).
+  await s.learnMasks(3, { ...config, optimizer: 'adam', checkpointEvery: 0 });
+  expect(values(await s.exportState())).not.toEqual(values(straight));
+  s.dispose();
+}, 120_000);
+
 it('stage 2 resumed from its step-3 checkpoint ends with the same student, align, Adam state and best', async () => {
   const sink = recordingSink();
   const events: EngineEvent[] = [];

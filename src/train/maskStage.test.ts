@@ -82,6 +82,22 @@ describe('MaskLearner (stage 1)', () => {
     teacher.dispose();
   }, 60_000);
 
+  it('with SGD momentum, weight decay and poly (the reference segmentation recipe) the tensor count stays flat too', async () => {
+    const teacher = buildTeacher('detection', { inputShape: TINY_INPUT });
+    const split = splitAtLayer(teacher, TAP_LAYER);
+    const sgd: MaskStageConfig = { ...config, steps: 31, lr: 0.1, tokenWeights: true, optimizer: 'sgd', momentum: 0.9, weightDecay: 1e-3, schedule: 'poly' };
+    const learner = new MaskLearner({ teacher: split, adapter: taskAdapter('detection'), scenes: (k) => tinyScenes(300 + (k % 4), 2), config: sgd });
+    expect(learner.optimizer.getClassName()).toBe('Momentum');
+    await learner.trainStep();
+    const n0 = tf.memory().numTensors;
+    for (let i = 0; i < 30; i++) await learner.trainStep();
+    expect(tf.memory().numTensors).toBe(n0);
+    learner.dispose();
+    learner.tokens.dispose();
+    learner.branch?.dispose();
+    teacher.dispose();
+  }, 60_000);
+
   it('skips a non-finite step without touching the tokens', async () => {
     const teacher = buildTeacher('segmentation', { inputShape: TINY_INPUT });
     const split = splitAtLayer(teacher, TAP_LAYER);

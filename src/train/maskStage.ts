@@ -5,13 +5,15 @@
 // head's output on the aggregate against the teacher's own output on F. A large teacher's step
 // runs in micro-batches whose gradients add up to the batch's exactly (every term is a mean over
 // images), so its head keeps the activations of a few images at a time.
+// The optimiser, schedule and weight decay are the config's recipe (src/train/lrSchedules.ts):
+// Adam or SGD with momentum, cosine or poly, PyTorch's coupled L2 weight decay.
 import * as tf from '@tensorflow/tfjs';
 import { diceDiversity, maskedAggregate, receptiveMasks } from '../maskd/index';
 import { ReceptiveTokens } from '../maskd/tokens';
 import { TokenWeightBranch } from '../maskd/tokenWeights';
 import type { SplitModel } from '../models/split';
 import type { MaskStageConfig } from '../engine/types';
-import { cosineLr, setLearningRate } from './schedule';
+import { addWeightDecay, makeOptimizer, scheduledLr, setOptimizerLr } from './lrSchedules';
 import { firstNonFinite, NonFiniteStepError, squaredNorm, type SceneSource } from './stageCommon';
 import type { TaskAdapter } from './tasks';
 
@@ -56,9 +58,10 @@ export interface MaskLearnerOptions {
 export class MaskLearner {
   readonly tokens: ReceptiveTokens;
   readonly branch: TokenWeightBranch | null;
-  readonly optimizer: tf.AdamOptimizer;
+  /** Adam, or SGD with momentum (config.optimizer). */
+  readonly optimizer: tf.Optimizer;
   step = 0;
-  /** Base learning rate of the cosine schedule; the user may lower it after a non-finite pause. */
+  /** Base learning rate of the schedule; the user may lower it after a non-finite pause. */
   baseLr: number;
   /** Test hook: the next step's task loss is multiplied by NaN inside the graph (so are its gradients). */
   poisonNext = false;
@@ -88,17 +91,17 @@ export class MaskLearner {
           : null;
     this.tokens.setTrainable(true);
     this.branch?.setTrainable(true);
-    this.optimizer = tf.train.adam(config.lr);
+    this.optimizer = makeOptimizer({ optimizer: config.optimizer ?? 'adam', lr: config.lr, momentum: config.momentum ?? 0.9 });
   }
 
   get variables(): tf.Variable[] {
     return [this.tokens.variable, ...(this.branch?.variables ?? [])];
   }
 
-  /** One Adam step on the tokens (and branch). Throws NonFiniteStepError (nothing applied) on NaN/∞. */
+  /** One optimiser step on the tokens (and branch). Throws NonFiniteStepError (nothing applied) on NaN/∞. */
   async trainStep(): Promise<MaskStepReport> {
     const { steps, diceWeight } = this.config;
-    setLearningRate(this.optimizer, cosineLr(this.baseLr, this.step, steps));
+    setOptimizerLr(this.optimizer, scheduledLr(this.config.schedule ?? 'cosine', this.baseLr, this.step, steps, this.config.minLr ?? 0));
     const poison = this.poisonNext;
     this.poisonNext = false;
     const batch = this.adapter.makeBatch(this.scenes(this.step));
@@ -169,6 +172,7 @@ export class MaskLearner {
       ]);
       // Numbered like the progress: the step that failed is the (step + 1)-th.
       if (bad) throw new NonFiniteStepError(bad[0], this.step + 1, bad[1]);
+      addWeightDecay(grads, this.variables, this.config.weightDecay ?? 0);
       this.optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
       this.step++;
       const tokenAreas = Array.from(data.subarray(3, 3 + T));
