@@ -127,7 +127,7 @@ export const REQUESTS = {
   stop: entry<[], void>()({}),
   /** Validation metric of the current student and/or teacher on the fixed validation scenes. */
   evaluate: entry<[target?: EvaluateTarget, valCount?: number], EvaluateResult>()({}),
-  /** What each token attends to over `count` test scenes (default 256): mean mask per class, area, live or not, pairwise Dice. */
+  /** What each token attends to over `count` test scenes (default 256 at 64×64, fewer for larger inputs): mean mask per class, area, live or not, pairwise Dice. */
   tokenReport: entry<[count?: number], TokenReport>()({}),
   /** The run's state as plain data (after the current step while training; else the latest checkpoint). */
   exportState: entry<[], Checkpoint>()({ transferReply: checkpointTransfer }),

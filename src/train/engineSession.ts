@@ -59,7 +59,7 @@ import { runTeacher } from './teacherRun';
 import { reseedKernels } from './seededInit';
 import { stageAdapter } from './objective';
 import { tokensForTeacher } from './tokensForTeacher';
-import { DIGIT_LABELS, tokenReport, TOKEN_REPORT_SCENES } from './tokenReport';
+import { DIGIT_LABELS, reportBudget, tokenReport } from './tokenReport';
 import { buildUserDemo, retapDemo, type UserDemo } from './userModels';
 import { buildUserDemoOnDataset } from './userModelsOnDataset';
 import { errorText } from '../errorText';
@@ -324,7 +324,7 @@ export class EngineSession {
   }
 
   /** What each token attends to over the test scenes (src/train/tokenReport.ts); per-class figures need pixel labels. */
-  async tokenReport(count = TOKEN_REPORT_SCENES): Promise<TokenReport> {
+  async tokenReport(count?: number): Promise<TokenReport> {
     await this.recovery.inProgress;
     const demo = this.requireDemo();
     if (!demo.tokens) throw new Error('there are no receptive tokens yet: learn masks or load tokens first');
@@ -332,8 +332,9 @@ export class EngineSession {
     const source = demo.source;
     const labels =
       source.kind === 'digits' ? DIGIT_LABELS : source.task === 'segmentation' ? ['background', ...Array.from({ length: source.numClasses - 1 }, (_, k) => `class ${k + 1}`)] : [];
-    const scenes = source.testSet(count);
-    return this.device.guard(tokenReport(demo.teacherSplit.backbone, demo.tokens, scenes, source.hasTestSplit ? 'test' : 'val', labels));
+    const budget = reportBudget(demo.inputShape[0]);
+    const scenes = source.testSet(count ?? budget.scenes);
+    return this.device.guard(tokenReport(demo.teacherSplit.backbone, demo.tokens, scenes, source.hasTestSplit ? 'test' : 'val', labels, budget.batch));
   }
 
   /** Validation metric of the current student and/or the teacher on the fixed validation scenes. */

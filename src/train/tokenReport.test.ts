@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useWasmBackend } from '../backends/wasm/node';
 import { receptiveMasks } from '../maskd/index';
 import { ReceptiveTokens } from '../maskd/tokens';
-import { LIVE_AREA, tokenReport, TokenStats } from './tokenReport';
+import { LIVE_AREA, reportBudget, tokenReport, TokenStats } from './tokenReport';
 
 beforeAll(async () => {
   await useWasmBackend();
@@ -56,6 +56,16 @@ describe('TokenStats', () => {
   it('refuses masks that do not match', () => {
     const stats = new TokenStats(3, ['background']);
     expect(() => stats.add(new Float32Array(8), [1, 2, 2, 2], [new Uint8Array(4)], [2, 2])).toThrow(/2 tokens, expected 3/);
+  });
+});
+
+describe('reportBudget', () => {
+  it('keeps the pixels of 256 scenes at 64×64, at least 16 scenes, batches that shrink with the input', () => {
+    expect(reportBudget(64)).toEqual({ scenes: 256, batch: 16 });
+    expect(reportBudget(128)).toEqual({ scenes: 64, batch: 4 });
+    expect(reportBudget(256)).toEqual({ scenes: 16, batch: 1 });
+    expect(reportBudget(512)).toEqual({ scenes: 16, batch: 1 });
+    expect(reportBudget(32)).toEqual({ scenes: 256, batch: 16 });
   });
 });
 

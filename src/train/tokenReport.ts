@@ -12,8 +12,17 @@ import type { TokenReport } from '../engine/types';
 
 /** A token is live when its mean area lies strictly between these (issue 13's bar for informative masks). */
 export const LIVE_AREA = { min: 0.02, max: 0.95 } as const;
-/** Scenes a report measures unless asked otherwise. */
+/** Scenes a report measures at the demos' 64×64 unless asked otherwise. */
 export const TOKEN_REPORT_SCENES = 256;
+
+/**
+ * Scenes and batch for an input of `side` pixels: the same pixel budget as 256 scenes at 64×64,
+ * at least 16 scenes (a 512×512 teacher measures 16, one at a time).
+ */
+export function reportBudget(side: number): { scenes: number; batch: number } {
+  const share = (64 / Math.max(side, 1)) ** 2;
+  return { scenes: Math.max(16, Math.min(TOKEN_REPORT_SCENES, Math.round(TOKEN_REPORT_SCENES * share))), batch: Math.max(1, Math.min(16, Math.round(16 * share))) };
+}
 
 /** Label names of the digit scenes: label 0 is background, label k is digit k − 1. */
 export const DIGIT_LABELS: readonly string[] = ['background', ...Array.from({ length: 10 }, (_, d) => String(d))];

@@ -53,7 +53,7 @@ export function MaskGallery() {
           What am I looking at?
         </button>
         <button type="button" className="link-button" data-testid="token-report-measure" disabled={!snapshot || !hasTokens || training || measuring || sharedView}
-          onClick={() => void measureTokens()} title="Each token's mean mask on the background and on each digit over 256 test scenes, and how much the tokens overlap">
+          onClick={() => void measureTokens()} title="Each token's mean mask on the background and on each digit over the test scenes (256 at 64×64, fewer for larger inputs), and how much the tokens overlap">
           {measuring ? 'Measuring tokens…' : 'Measure tokens'}
         </button>
         {!sharedView && <ShareExportPanel />}
