@@ -298,15 +298,19 @@ export const SETTING_RANGES = {
   maskBatch: { min: 1, max: 128, integer: true, label: 'Learn masks: batch size' },
   maskLr: { min: 0, max: 1, integer: false, label: 'Learn masks: learning rate' },
   diceWeight: { min: 0, max: 10_000, integer: false, label: 'Learn masks: Dice weight' },
+  maskMomentum: { min: 0, max: 0.999, integer: false, label: 'Learn masks: momentum (SGD)' },
+  maskWeightDecay: { min: 0, max: 1, integer: false, label: 'Learn masks: weight decay' },
+  maskMinLr: { min: 0, max: 1, integer: false, label: 'Learn masks: final learning rate (cosine)' },
   distillSteps: { min: 1, max: 100_000, integer: true, label: 'Distill: steps' },
   distillBatch: { min: 1, max: 128, integer: true, label: 'Distill: batch size' },
   distillLr: { min: 0, max: 1, integer: false, label: 'Distill: student learning rate' },
   evalEvery: { min: 1, max: 100_000, integer: true, label: 'Distill: validate every' },
   valCount: { min: 1, max: 1024, integer: true, label: 'Distill: validation scenes' },
+  compareSeeds: { min: 1, max: 10, integer: true, label: 'Compare: seeds' },
   lossWeight: { min: 0, max: 10_000, integer: false, label: 'λ' },
   factor: { min: 0, max: 100, integer: false, label: 'Factor' },
   tau: { min: 0.05, max: 100, integer: false, label: 'τ' },
-  customMaskWarmup: { min: 0, max: 100_000, integer: true, label: 'Custom-mask warm-up' },
+  customMaskWarmupShare: { min: 0, max: 1, integer: false, label: 'Custom-mask warm-up (share of the run)' },
   eps: { min: 0, max: 1, integer: false, label: 'ε' },
 } as const satisfies Record<string, SettingRange>;
 
@@ -317,7 +321,7 @@ export const METHOD_PARAM_SETTINGS: Readonly<Record<string, SettingKey>> = {
   lossWeight: 'lossWeight',
   factor: 'factor',
   tau: 'tau',
-  customMaskWarmup: 'customMaskWarmup',
+  customMaskWarmupShare: 'customMaskWarmupShare',
   eps: 'eps',
 };
 

@@ -187,6 +187,8 @@ export interface RunProgress {
   readonly within?: { readonly done: number; readonly of: number; readonly what: 'teacher' | 'step' | 'validation' };
   /** The stage's objective, when it is not the task loss: 'teacher' (label-free). */
   readonly objective?: MaskObjective;
+  /** MasKD with the custom mask: the first step (1-based, as `step`) that multiplies in the student's masks. */
+  readonly customMaskFrom?: number;
 }
 
 /** Masks of the fixed preview scenes: images [P,H,W,3], masks [P,h,w,T] (h,w at the tap's stride). */
@@ -226,10 +228,17 @@ export interface SnapshotBox {
 export type CompareConfig = Omit<DistillConfig, 'method' | 'params'> & {
   /** Per-method overrides, e.g. {maskd: {customMask: false}}; methods not named use defaults. */
   readonly params?: Readonly<Partial<Record<MethodName, Readonly<Record<string, number | boolean>>>>>;
+  /**
+   * Run the whole comparison once per seed, in this order (each seed its own student init and
+   * data order, shared by the methods); default `[seed]`. One row per method and seed.
+   */
+  readonly seeds?: readonly number[];
 };
 
 export interface CompareRow {
   readonly method: MethodName;
+  /** The seed of this run (student init and data order); absent in rows stored before comparisons had seeds. */
+  readonly seed?: number;
   /** The final student's metric (mIoU or AP@0.5) on the scenes `scored` names: the reported number. */
   readonly metric: number;
   /** What `metric` was measured on: a test split of its own, or the validation scenes when the data has none. */

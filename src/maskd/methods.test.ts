@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import {
-  MASKD_PRESETS, METHOD_DEFAULTS, METHOD_NAMES, createMethod, customMaskActive, isMethodName, listMethods, resolveParams,
+  MASKD_PRESETS, METHOD_DEFAULTS, METHOD_NAMES, createMethod, customMaskActive, customMaskStart, isMethodName, listMethods, resolveParams,
+  upgradeMaskdParams,
 } from './methods';
 import type { DistillInputs, MethodName } from './methods';
 import { cwdLoss } from './methods.losses';
@@ -31,7 +32,7 @@ describe('method registry', () => {
 
   it('states the reference defaults', () => {
     expect(METHOD_DEFAULTS.cwd).toEqual({ lossWeight: 3, tau: 4 });
-    expect(METHOD_DEFAULTS.maskd).toEqual({ lossWeight: 7, factor: 1, customMask: true, customMaskWarmup: 1000, eps: 1e-5 });
+    expect(METHOD_DEFAULTS.maskd).toEqual({ lossWeight: 7, factor: 1, customMask: true, customMaskWarmupShare: 0.04, eps: 1e-5 });
     expect(MASKD_PRESETS.segmentation).toMatchObject({ lossWeight: 1, factor: 0.5, customMask: false });
   });
 
@@ -40,7 +41,7 @@ describe('method registry', () => {
     expect(isMethodName('kd')).toBe(false);
     expect(() => createMethod('kd' as MethodName)).toThrow(/Unknown distillation method "kd"/);
     expect(() => createMethod('cwd', { tau: 0 })).toThrow(/tau must be ≥ 0.05/);
-    expect(() => createMethod('maskd', { customMaskWarmup: 2.5 })).toThrow(/customMaskWarmup must be an integer/);
+    expect(() => createMethod('maskd', { customMaskWarmupShare: 1.5 })).toThrow(/customMaskWarmupShare must be ≤ 1/);
     expect(() => createMethod('maskd', { customMask: 1 as unknown as boolean })).toThrow(/customMask must be true or false/);
     expect(() => createMethod('fitnet', { lossWeight: NaN })).toThrow(/finite/);
     expect(() => createMethod('fitnet', { tau: 1 } as unknown as { lossWeight: number })).toThrow(/unknown parameter "tau"/);
@@ -121,20 +122,45 @@ describe('maskd', () => {
     expect(await scalar(seg.loss(base))).toBeCloseTo(0.5 * jsDistill(sd, fd, mt, undefined, n, p, c, t), 5);
   });
 
+  it('switches the custom mask on at round(share × steps): 0.04 of 200 is 0-based step 8; never when it would start at the end', () => {
+    const p = (share: number, customMask = true) => resolveParams('maskd', { customMaskWarmupShare: share, customMask });
+    expect(customMaskStart(p(0.04), 200)).toBe(8);
+    expect(customMaskActive(p(0.04), 7, 200)).toBe(false);
+    expect(customMaskActive(p(0.04), 8, 200)).toBe(true);
+    // 0.04 × 2000 = 80 (the reference's 7000 of ~176 000 scaled to a 2000-step run); 0.125 × 20 = 2.5 rounds up to 3.
+    expect(customMaskStart(p(0.04), 2000)).toBe(80);
+    expect(customMaskStart(p(0.125), 20)).toBe(3);
+    expect(customMaskStart(p(0), 200)).toBe(0);
+    expect(customMaskStart(p(1), 200)).toBeNull();
+    expect(customMaskStart(p(0.999), 200)).toBe(null); // round(199.8) = 200: past the last step (199)
+    expect(customMaskStart(p(0.04, false), 200)).toBeNull();
+    expect(customMaskActive(p(0.04, false), 199, 200)).toBe(false);
+  });
+
+  it('reads a warm-up in steps (older files and links) as the share of the run it was', () => {
+    expect(upgradeMaskdParams({ lossWeight: 7, customMaskWarmup: 1000 }, 2000)).toEqual({ params: { lossWeight: 7, customMaskWarmupShare: 0.5 }, clampedFrom: null });
+    expect(upgradeMaskdParams({ customMaskWarmup: 1000 }, 200)).toEqual({ params: { customMaskWarmupShare: 1 }, clampedFrom: 1000 });
+    expect(upgradeMaskdParams({ customMaskWarmupShare: 0.1 }, 200)).toEqual({ params: { customMaskWarmupShare: 0.1 }, clampedFrom: null });
+    expect(() => upgradeMaskdParams({ customMaskWarmup: -1 }, 200)).toThrow(/customMaskWarmup must be a number of steps/);
+  });
+
   it('multiplies in the student masks only from the warm-up step on', async () => {
-    const method = createMethod('maskd', { customMaskWarmup: 10, lossWeight: 1 });
-    expect(customMaskActive(method.params, 9)).toBe(false);
-    expect(customMaskActive(method.params, 10)).toBe(true);
-    const before = await scalar(method.loss({ ...base, weights, step: 9 }));
-    const after = await scalar(method.loss({ ...base, weights, step: 10 }));
+    // 0.1 of a 100-step run: on from 0-based step 10.
+    const method = createMethod('maskd', { customMaskWarmupShare: 0.1, lossWeight: 1 });
+    expect(customMaskActive(method.params, 9, 100)).toBe(false);
+    expect(customMaskActive(method.params, 10, 100)).toBe(true);
+    const before = await scalar(method.loss({ ...base, weights, step: 9, totalSteps: 100 }));
+    const after = await scalar(method.loss({ ...base, weights, step: 10, totalSteps: 100 }));
+    // Without the run's length there is no share to take: the custom mask stays off.
+    expect(await scalar(method.loss({ ...base, weights, step: 10 }))).toBeCloseTo(before, 6);
     expect(before).toBeCloseTo(jsDistill(sd, fd, mt, wd, n, p, c, t), 5);
     expect(after).toBeCloseTo(jsDistill(sd, fd, custom, wd, n, p, c, t), 5);
     expect(Math.abs(after - before)).toBeGreaterThan(1e-3);
   });
 
   it('passes no gradient through the student masks', async () => {
-    const method = createMethod('maskd', { customMaskWarmup: 0, lossWeight: 1 });
-    const gMethod = tf.grad((s) => method.loss({ ...base, student: s as tf.Tensor4D }))(student);
+    const method = createMethod('maskd', { customMaskWarmupShare: 0, lossWeight: 1 });
+    const gMethod = tf.grad((s) => method.loss({ ...base, student: s as tf.Tensor4D, totalSteps: 10 }))(student);
     const frozen = tf.tensor4d(custom, [n, h, w, t]);
     const gFrozen = tf.grad((s) => ops.maskedDistillLoss(s as tf.Tensor4D, teacher, frozen))(student);
     const gThrough = tf.grad((s) =>
@@ -148,7 +174,7 @@ describe('maskd', () => {
   it('needs tokens or masks, and tokens for the custom mask', () => {
     const masks = ops.receptiveMasks(teacher, tokens);
     expect(() => createMethod('maskd').loss({ student, teacher, step: 0 })).toThrow(/needs the teacher masks or the receptive tokens/);
-    expect(() => createMethod('maskd', { customMaskWarmup: 0 }).loss({ student, teacher, masks, step: 0 })).toThrow(/custom mask.*needs the receptive tokens/);
+    expect(() => createMethod('maskd', { customMaskWarmupShare: 0 }).loss({ student, teacher, masks, step: 0, totalSteps: 10 })).toThrow(/custom mask.*needs the receptive tokens/);
     expect(() => createMethod('maskd').loss({ ...base, weights: tf.zeros([n, t + 1]) as tf.Tensor2D })).toThrow(/weights must have shape/);
   });
 
@@ -160,11 +186,11 @@ describe('maskd', () => {
       diceDiversity: (...a) => (calls.push('diceDiversity'), ops.diceDiversity(...a)),
       maskedDistillLoss: (...a) => (calls.push('maskedDistillLoss'), ops.maskedDistillLoss(...a)),
     };
-    const method = createMethod('maskd', { customMaskWarmup: 5 }, spy);
-    await scalar(method.loss({ ...base, step: 0 }));
+    const method = createMethod('maskd', { customMaskWarmupShare: 0.5 }, spy);
+    await scalar(method.loss({ ...base, step: 0, totalSteps: 10 }));
     expect(calls).toEqual(['receptiveMasks', 'maskedDistillLoss']);
     calls.length = 0;
-    await scalar(method.loss({ ...base, step: 5 }));
+    await scalar(method.loss({ ...base, step: 5, totalSteps: 10 }));
     expect(calls).toEqual(['receptiveMasks', 'receptiveMasks', 'maskedDistillLoss']);
   });
 });
@@ -176,12 +202,12 @@ describe('memory', () => {
     const tok = tf.randomNormal([3, 6], 0, 0.5, 'float32', 72) as tf.Tensor2D;
     const wt = tf.softmax(tf.randomNormal([2, 3], 0, 1, 'float32', 73)) as tf.Tensor2D;
     for (const name of METHOD_NAMES) {
-      const method = createMethod(name, name === 'maskd' ? { customMaskWarmup: 25 } : {});
+      const method = createMethod(name, name === 'maskd' ? { customMaskWarmupShare: 0.5 } : {});
       const step = (i: number): void =>
         tf.tidy(() => {
           // Adding the student's mean keeps `none` (a constant) differentiable here.
           const { value, grads } = tf.variableGrads(() =>
-            tf.add(method.loss({ student: s as tf.Tensor4D, teacher: f, tokens: tok, weights: wt, step: i }), tf.mean(s)) as tf.Scalar,
+            tf.add(method.loss({ student: s as tf.Tensor4D, teacher: f, tokens: tok, weights: wt, step: i, totalSteps: 50 }), tf.mean(s)) as tf.Scalar,
           );
           tf.dispose([value, grads]);
         });

@@ -24,7 +24,11 @@ export interface MaskdParams {
   /** Extra multiplier of the reference segmentation code (0.5 there, 1 in detection). */
   factor: number;
   customMask: boolean;
-  customMaskWarmup: number;
+  /**
+   * The custom mask switches on after this share of the run's steps (0–1): at 0-based step
+   * round(share × steps). The reference gives it in iterations (custom_mask_warmup).
+   */
+  customMaskWarmupShare: number;
   eps: number;
 }
 export interface MethodParamsMap {
@@ -40,15 +44,15 @@ export type MethodParams = MethodParamsMap[MethodName];
  * - fitnet: plain MSE, weight 1.
  * - cwd: tau = 4 and weight 3, the CWD paper's semantic-segmentation setting.
  * - maskd: the reference detection config (RetinaNet R101→R50: loss_weight 7, token weights,
- *   custom mask on) with the reference MasKDLoss's own warm-up default of 1000 steps (the COCO
- *   configs use 5000–7000 of ~180k) and the segmentation code's eps 1e-5.
+ *   custom mask on) with its warm-up as a share of the run: custom_mask_warmup=7000 of a 2x
+ *   schedule (24 epochs × 7330 iterations ≈ 176 000) is 4%; and the segmentation code's eps 1e-5.
  *   See MASKD_PRESETS.segmentation for λ = 1 with the 0.5 factor.
  */
 export const METHOD_DEFAULTS: { readonly [K in MethodName]: Readonly<MethodParamsMap[K]> } = {
   none: {},
   fitnet: { lossWeight: 1 },
   cwd: { lossWeight: 3, tau: 4 },
-  maskd: { lossWeight: 7, factor: 1, customMask: true, customMaskWarmup: 1000, eps: 1e-5 },
+  maskd: { lossWeight: 7, factor: 1, customMask: true, customMaskWarmupShare: 0.04, eps: 1e-5 },
 };
 
 /** Reference settings per task; segmentation's reference never switches the custom mask on. */
@@ -71,6 +75,8 @@ export interface DistillInputs {
   tokens?: Tensor2D;
   /** 0-based stage-2 step, for warm-ups. */
   step: number;
+  /** Steps of the whole run (the custom-mask warm-up is a share of it); without it the custom mask stays off. */
+  totalSteps?: number;
 }
 
 export interface DistillMethod<K extends MethodName = MethodName> {
@@ -139,7 +145,16 @@ export const METHODS: { readonly [K in MethodName]: MethodDescriptor<K> } = {
       { key: 'lossWeight', label: 'λ', help: LOSS_WEIGHT_HELP, kind: 'number', min: 0 },
       { key: 'factor', label: 'Factor', help: 'Extra multiplier: 0.5 in the reference segmentation code, 1 in detection.', kind: 'number', min: 0 },
       { key: 'customMask', label: 'Custom mask', help: 'After the warm-up, multiply each teacher mask by the same token’s mask on the student feature (no gradient through it).', kind: 'boolean' },
-      { key: 'customMaskWarmup', label: 'Custom-mask warm-up', help: 'Steps before the custom mask switches on.', kind: 'integer', min: 0 },
+      {
+        key: 'customMaskWarmupShare',
+        label: 'Custom-mask warm-up (share of the run)',
+        help:
+          'The custom mask switches on after this share of the steps (0.04: step 9 of 200). Reference: custom_mask_warmup=7000 of a 2x schedule ' +
+          '(≈176 000 iterations), about 4%, in hunto/MasKD mmrazor/configs/distill/maskd/retinanet_r101-retinanet_r50_coco.py.',
+        kind: 'number',
+        min: 0,
+        max: 1,
+      },
       { key: 'eps', label: 'ε', help: 'Added to each mask’s area before dividing.', kind: 'number', min: 0, max: 1 },
     ],
   },
@@ -175,16 +190,41 @@ export function resolveParams<K extends MethodName>(name: K, overrides: Partial<
   return merged as MethodParamsMap[K];
 }
 
-/** Whether maskd multiplies in the student's masks at this step. */
-export function customMaskActive(params: Readonly<MaskdParams>, step: number): boolean {
-  return params.customMask && step >= params.customMaskWarmup;
+/**
+ * The 0-based step of a `totalSteps` run from which maskd multiplies in the student's masks:
+ * round(share × totalSteps); null when the custom mask is off or would start after the last step.
+ */
+export function customMaskStart(params: Readonly<MaskdParams>, totalSteps: number): number | null {
+  if (!params.customMask) return null;
+  const start = Math.round(params.customMaskWarmupShare * totalSteps);
+  return start < totalSteps ? start : null;
+}
+
+/** Whether maskd multiplies in the student's masks at 0-based `step` of a `totalSteps` run. */
+export function customMaskActive(params: Readonly<MaskdParams>, step: number, totalSteps: number): boolean {
+  const start = customMaskStart(params, totalSteps);
+  return start !== null && step >= start;
+}
+
+/**
+ * MasKD parameters from before the warm-up was a share (run files, links and checkpoints that
+ * carry `customMaskWarmup` in steps): the share of a `totalSteps` run it was, at most 1 (a warm-up
+ * past the run's end never switched on; 1 does not either). Other keys pass through.
+ */
+export function upgradeMaskdParams<T extends Readonly<Record<string, unknown>>>(params: T, totalSteps: number): { params: Record<string, unknown>; clampedFrom: number | null } {
+  if (!Object.prototype.hasOwnProperty.call(params, 'customMaskWarmup')) return { params: { ...params }, clampedFrom: null };
+  const { customMaskWarmup: steps, ...rest } = params as Record<string, unknown>;
+  if (typeof steps !== 'number' || !Number.isFinite(steps) || steps < 0) throw new Error(`maskd: customMaskWarmup must be a number of steps ≥ 0, got ${String(steps)}`);
+  if (Object.prototype.hasOwnProperty.call(rest, 'customMaskWarmupShare')) return { params: rest, clampedFrom: null };
+  const share = totalSteps > 0 ? steps / totalSteps : 1;
+  return { params: { ...rest, customMaskWarmupShare: Math.min(1, share) }, clampedFrom: share > 1 ? steps : null };
 }
 
 function maskdLoss(p: Readonly<MaskdParams>, ops: MaskdOps, inputs: DistillInputs): Scalar {
   const { student, teacher, masks, weights, tokens, step } = inputs;
-  const custom = customMaskActive(p, step);
+  const custom = inputs.totalSteps !== undefined && customMaskActive(p, step, inputs.totalSteps);
   if (!masks && !tokens) throw new Error('maskd needs the teacher masks or the receptive tokens; run mask learning (stage 1) or load tokens first');
-  if (custom && !tokens) throw new Error(`maskd: the custom mask (from step ${p.customMaskWarmup}) needs the receptive tokens`);
+  if (custom && !tokens) throw new Error(`maskd: the custom mask (from step ${customMaskStart(p, inputs.totalSteps ?? 0)}) needs the receptive tokens`);
   assertSameFeatures('student', student, 'teacher', teacher);
   return tf.tidy(() => {
     let m = masks ?? ops.receptiveMasks(teacher, tokens as Tensor2D);

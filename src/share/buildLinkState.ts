@@ -7,6 +7,7 @@ import type { NamedSerializedTensor } from '../maskd/types';
 import type { DistillSettings, MaskSettings } from './settings';
 import type { MaskSnapshot } from '../engine/types';
 import { linkBranchFromState, linkTokensFromSerialized } from './linkAdapters';
+import { LEGACY_MASK_FIELDS } from './maskRecipes';
 import { checkHyperValue, HYPER_PARAM_SPECS, hyperSpecIndex, SAFE_STRING, type LinkHyperParams, type LinkState, type LinkTask, type ModelRef } from './linkSchema';
 
 /**
@@ -50,6 +51,11 @@ function pickHyper(source: LinkSource): LinkHyperParams {
     ...distill.params[distill.method],
     tokenWeights: mask.tokenWeights,
     maskLr: mask.lr,
+    optimizer: mask.optimizer,
+    schedule: mask.schedule,
+    maskMomentum: mask.momentum,
+    maskWeightDecay: mask.weightDecay,
+    maskMinLr: mask.minLr,
     maskIterations: mask.steps,
     diceWeight: mask.diceWeight,
     distillLr: distill.lr,
@@ -116,6 +122,15 @@ export function setupFromLink(state: LinkState): SetupFromLink {
   if (h.maskIterations !== undefined && h.maskIterations >= 1) mask.steps = h.maskIterations;
   if (h.diceWeight !== undefined) mask.diceWeight = h.diceWeight;
   if (h.tokenWeights !== undefined) mask.tokenWeights = h.tokenWeights;
+  // A link without an optimiser predates the stage-1 recipes: its tokens were learnt with Adam, cosine to 0, no decay.
+  if (h.optimizer === undefined) Object.assign(mask, LEGACY_MASK_FIELDS);
+  else {
+    if (h.optimizer === 'adam' || h.optimizer === 'sgd') mask.optimizer = h.optimizer;
+    if (h.schedule === 'cosine' || h.schedule === 'poly') mask.schedule = h.schedule;
+    if (h.maskMomentum !== undefined) mask.momentum = h.maskMomentum;
+    if (h.maskWeightDecay !== undefined) mask.weightDecay = h.maskWeightDecay;
+    if (h.maskMinLr !== undefined) mask.minLr = h.maskMinLr;
+  }
   const distill: Partial<Omit<DistillSettings, 'params'>> = {};
   if (method) distill.method = method;
   if (h.distillLr !== undefined) distill.lr = h.distillLr;

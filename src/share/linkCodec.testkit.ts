@@ -22,9 +22,16 @@ export const hyperArb: fc.Arbitrary<LinkHyperParams> = fc.record(
     tau: fc.double({ min: 0.05, max: 100, noNaN: true }),
     customMask: fc.boolean(),
     customMaskWarmup: fc.integer({ min: 0, max: 1e7 }),
+    customMaskWarmupShare: fc.double({ min: 0, max: 1, noNaN: true }),
     eps: fc.double({ min: 0, max: 1, noNaN: true }),
     tokenWeights: fc.boolean(),
     batchSize: fc.integer({ min: 1, max: 4096 }),
+    distillIterations: fc.integer({ min: 0, max: 1e7 }),
+    optimizer: fc.constantFrom('adam', 'sgd', 'rmsprop'),
+    schedule: fc.constantFrom('cosine', 'poly', 'step'),
+    maskMomentum: fc.double({ min: 0, max: 1, noNaN: true }),
+    maskWeightDecay: fc.double({ min: 0, max: 10, noNaN: true }),
+    maskMinLr: fc.double({ min: 0, max: 10, noNaN: true }),
     tapLayer: identifier,
   },
   { requiredKeys: [] },
@@ -104,7 +111,7 @@ export function assertInBounds(s: LinkState): void {
     if (!(h >= 1 && h <= 128 && w >= 1 && w <= 128) || m.length !== s.previews.length * h * w * t) fail('mask shape');
     if (!m.every((v) => v >= 0 && v <= 1)) fail('mask values');
   }
-  const allowed = new Set(['method', 'lossWeight', 'factor', 'tau', 'customMask', 'customMaskWarmup', 'eps', 'tokenWeights', 'maskLr', 'maskIterations', 'diceWeight', 'distillLr', 'distillIterations', 'batchSize', 'tapLayer', 'schedule', 'optimizer']);
+  const allowed = new Set(['method', 'lossWeight', 'factor', 'tau', 'customMask', 'customMaskWarmup', 'eps', 'tokenWeights', 'maskLr', 'maskIterations', 'diceWeight', 'distillLr', 'distillIterations', 'batchSize', 'tapLayer', 'schedule', 'optimizer', 'customMaskWarmupShare', 'maskMomentum', 'maskWeightDecay', 'maskMinLr']);
   for (const [k, v] of Object.entries(s.hyper)) {
     if (!allowed.has(k)) fail(`hyper key ${k}`);
     if (typeof v === 'number' && !Number.isFinite(v)) fail(`hyper ${k}`);

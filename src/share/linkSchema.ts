@@ -3,6 +3,7 @@
 // executed, rendered as HTML or used as a URL.
 
 import { LIMITS, clampSetting, type SettingKey } from '../limits';
+import { METHOD_DEFAULTS } from '../maskd/methods';
 
 export const LINK_FORMAT_VERSION = 1;
 
@@ -40,6 +41,7 @@ export const HYPER_PARAM_SPECS = [
   { key: 'factor', kind: 'number', min: 0, max: 100 },
   { key: 'tau', kind: 'number', min: 0.05, max: 100 },
   { key: 'customMask', kind: 'boolean' },
+  /** Steps, from before the warm-up was a share: read (as a share of distillIterations), never written. */
   { key: 'customMaskWarmup', kind: 'integer', min: 0, max: 1e7 },
   { key: 'eps', kind: 'number', min: 0, max: 1 },
   { key: 'tokenWeights', kind: 'boolean' },
@@ -50,8 +52,14 @@ export const HYPER_PARAM_SPECS = [
   { key: 'distillIterations', kind: 'integer', min: 0, max: 1e7 },
   { key: 'batchSize', kind: 'integer', min: 1, max: 4096 },
   { key: 'tapLayer', kind: 'string' },
+  /** Stage 1's schedule: 'cosine' or 'poly'. */
   { key: 'schedule', kind: 'string' },
+  /** Stage 1's optimiser: 'adam' or 'sgd'. Links without it predate the recipes (Adam, cosine, no decay). */
   { key: 'optimizer', kind: 'string' },
+  { key: 'customMaskWarmupShare', kind: 'number', min: 0, max: 1 },
+  { key: 'maskMomentum', kind: 'number', min: 0, max: 1 },
+  { key: 'maskWeightDecay', kind: 'number', min: 0, max: 10 },
+  { key: 'maskMinLr', kind: 'number', min: 0, max: 10 },
 ] as const;
 
 type HyperSpec = (typeof HYPER_PARAM_SPECS)[number];
@@ -199,9 +207,12 @@ const HYPER_SETTING: Readonly<Partial<Record<HyperKey, SettingKey>>> = {
   lossWeight: 'lossWeight',
   factor: 'factor',
   tau: 'tau',
-  customMaskWarmup: 'customMaskWarmup',
+  customMaskWarmupShare: 'customMaskWarmupShare',
   eps: 'eps',
   maskLr: 'maskLr',
+  maskMomentum: 'maskMomentum',
+  maskWeightDecay: 'maskWeightDecay',
+  maskMinLr: 'maskMinLr',
   maskIterations: 'maskSteps',
   diceWeight: 'diceWeight',
   distillLr: 'distillLr',
@@ -218,6 +229,22 @@ const HYPER_SETTING: Readonly<Partial<Record<HyperKey, SettingKey>>> = {
 export function clampLinkSettings(state: LinkState): { state: LinkState; clamped: string[] } {
   const clamped: string[] = [];
   const hyper: Record<string, unknown> = { ...state.hyper };
+  // An older link's warm-up in steps becomes the share of its run it was (0 iterations: "not set").
+  if (typeof hyper.customMaskWarmup === 'number') {
+    const steps = hyper.customMaskWarmup;
+    const run = typeof hyper.distillIterations === 'number' && hyper.distillIterations >= 1 ? hyper.distillIterations : null;
+    delete hyper.customMaskWarmup;
+    if (hyper.customMaskWarmupShare === undefined) {
+      if (run === null) {
+        const share = METHOD_DEFAULTS.maskd.customMaskWarmupShare;
+        hyper.customMaskWarmupShare = share;
+        clamped.push(`Custom-mask warm-up of ${steps} steps comes without the run's length; set to the default share ${share}`);
+      } else if (steps > run) {
+        hyper.customMaskWarmupShare = 1;
+        clamped.push(`Custom-mask warm-up of ${steps} steps is longer than the run (${run} steps); set to share 1 (never on)`);
+      } else hyper.customMaskWarmupShare = steps / run;
+    }
+  }
   for (const [key, setting] of Object.entries(HYPER_SETTING) as [HyperKey, SettingKey][]) {
     const v = hyper[key];
     if (typeof v !== 'number') continue;
@@ -228,5 +255,13 @@ export function clampLinkSettings(state: LinkState): { state: LinkState; clamped
       hyper[key] = r.value;
     }
   }
-  return clamped.length ? { state: { ...state, hyper: hyper as LinkHyperParams }, clamped } : { state, clamped };
+  // Stage 1's optimiser and schedule are identifiers a link may carry; only the known ones apply.
+  for (const [key, known] of [['optimizer', ['adam', 'sgd']], ['schedule', ['cosine', 'poly']]] as const) {
+    const v = hyper[key];
+    if (typeof v === 'string' && !(known as readonly string[]).includes(v)) {
+      clamped.push(`Learn masks: ${key} "${v}" is not one of ${known.join(', ')}; the page's setting is kept`);
+    }
+  }
+  const changed = clamped.length > 0 || Object.keys(hyper).some((k) => hyper[k] !== (state.hyper as Record<string, unknown>)[k]) || Object.keys(hyper).length !== Object.keys(state.hyper).length;
+  return changed ? { state: { ...state, hyper: hyper as LinkHyperParams }, clamped } : { state, clamped };
 }

@@ -49,19 +49,39 @@ describe('run file limits', () => {
     f.config.mask.batchSize = 4096;
     f.config.mask.steps = 1e7;
     f.config.distill.lr = 5;
-    f.config.distill.params.maskd.customMaskWarmup = 5e6;
+    f.config.distill.params.maskd.lossWeight = 2e4;
     const run = parseRunFile(JSON.stringify(f));
     expect(run.config.mask.batchSize).toBe(128);
     expect(run.config.mask.steps).toBe(100_000);
     expect(run.config.distill.lr).toBe(1);
-    expect(run.config.distill.params.maskd.customMaskWarmup).toBe(100_000);
+    expect(run.config.distill.params.maskd.lossWeight).toBe(10_000);
     expect(run.clamped).toEqual([
       'Learn masks: steps 10 000 000 is outside 1–100 000; set to 100 000',
       'Learn masks: batch size 4 096 is outside 1–128; set to 128',
-      'Custom-mask warm-up 5 000 000 is outside 0–100 000; set to 100 000',
+      'λ 20 000 is outside 0–10 000; set to 10 000',
       'Distill: student learning rate 5 is outside 0–1; set to 1',
     ]);
     expect(parseRunFile(buildRunFile(sampleRun(), 'x')).clamped).toEqual([]);
+  });
+  it('a run file from before the recipes and the warm-up share opens as it ran: Adam, cosine, no decay; the warm-up in steps as a share', () => {
+    const f = JSON.parse(buildRunFile(sampleRun(), 'x'));
+    for (const k of ['optimizer', 'momentum', 'weightDecay', 'schedule', 'minLr']) delete f.config.mask[k];
+    delete f.config.distill.params.maskd.customMaskWarmupShare;
+    f.config.distill.params.maskd.customMaskWarmup = 3; // of the sample's 9 distillation steps
+    const run = parseRunFile(JSON.stringify(f));
+    expect(run.config.mask).toMatchObject({ optimizer: 'adam', momentum: 0.9, weightDecay: 0, schedule: 'cosine', minLr: 0 });
+    expect(run.config.distill.params.maskd.customMaskWarmupShare).toBeCloseTo(1 / 3, 12);
+    expect(run.config.distill.params.maskd).not.toHaveProperty('customMaskWarmup');
+    expect(run.clamped).toEqual([]);
+    // The old default, 1000 steps, never switched on in a 9-step run: share 1, with a note.
+    f.config.distill.params.maskd.customMaskWarmup = 1000;
+    const late = parseRunFile(JSON.stringify(f));
+    expect(late.config.distill.params.maskd.customMaskWarmupShare).toBe(1);
+    expect(late.clamped).toEqual(['Custom-mask warm-up of 1000 steps is longer than the run (9 steps); set to share 1 (never on)']);
+    // A stage-1 optimiser the page does not have is refused.
+    const bad = JSON.parse(buildRunFile(sampleRun(), 'x'));
+    bad.config.mask.optimizer = 'rmsprop';
+    expect(() => parseRunFile(JSON.stringify(bad))).toThrow(/config.mask.optimizer must be one of adam, sgd/);
   });
 });
 

@@ -6,13 +6,14 @@
 // the file is read), T and C of the tokens, |value| of every float; settings beyond the Setup
 // fields' ranges (SETTING_RANGES: a batch of 4096, 10⁷ steps) are clamped to them, and each clamp
 // is listed in `clamped` for the page to show.
-import { isMethodName, METHOD_NAMES, METHODS, type MethodName } from '../maskd/methods';
+import { isMethodName, METHOD_NAMES, METHODS, upgradeMaskdParams, type MethodName } from '../maskd/methods';
 import type { TokenWeightsState } from '../maskd/tokenWeights';
 import type { NamedSerializedTensor } from '../maskd/types';
 import type { SeriesMap } from './series';
 import type { DistillSettings, MaskSettings, ParamValue } from './settings';
 import { historyToJsonObject, seriesMapsFromJson, type SeriesJson } from './history';
 import { LIMITS, METHOD_PARAM_SETTINGS, clampSetting, formatByteCount, limitText, type SettingKey } from '../limits';
+import { LEGACY_MASK_FIELDS } from './maskRecipes';
 
 export const RUN_FORMAT = 'maskd-playground.run';
 /** Far above a demo run (≈1 MB with the branch); a bigger file is refused before reading (src/limits.ts). */
@@ -84,8 +85,15 @@ function clamp(notes: string[], key: SettingKey, value: number): number {
   return r.value;
 }
 
+function oneOf<T extends string>(v: unknown, what: string, values: readonly T[]): T {
+  return (values as readonly unknown[]).includes(v) ? (v as T) : fail(`${what} must be one of ${values.join(', ')}`);
+}
+
+/** Stage-1 settings; a file from before the recipes has no optimiser fields: it ran Adam, cosine to 0, no decay. */
 function readMask(v: unknown, notes: string[]): MaskSettings {
   const m = obj(v, 'config.mask');
+  const legacy = m.optimizer === undefined;
+  const d = LEGACY_MASK_FIELDS;
   return {
     numTokens: number(m.numTokens, 'config.mask.numTokens', 1, LIMITS.tokens.value, true),
     steps: clamp(notes, 'maskSteps', number(m.steps, 'config.mask.steps', 1, 1e7, true)),
@@ -93,14 +101,30 @@ function readMask(v: unknown, notes: string[]): MaskSettings {
     lr: clamp(notes, 'maskLr', number(m.lr, 'config.mask.lr', 0, 10)),
     diceWeight: clamp(notes, 'diceWeight', number(m.diceWeight, 'config.mask.diceWeight', 0, 1e4)),
     tokenWeights: bool(m.tokenWeights, 'config.mask.tokenWeights'),
+    optimizer: legacy ? d.optimizer : oneOf(m.optimizer, 'config.mask.optimizer', ['adam', 'sgd'] as const),
+    momentum: legacy ? d.momentum : clamp(notes, 'maskMomentum', number(m.momentum, 'config.mask.momentum', 0, 1)),
+    weightDecay: legacy ? d.weightDecay : clamp(notes, 'maskWeightDecay', number(m.weightDecay, 'config.mask.weightDecay', 0, 10)),
+    schedule: legacy ? d.schedule : oneOf(m.schedule, 'config.mask.schedule', ['cosine', 'poly'] as const),
+    minLr: legacy ? d.minLr : clamp(notes, 'maskMinLr', number(m.minLr, 'config.mask.minLr', 0, 10)),
   };
 }
 
-function readParams(v: unknown, notes: string[]): Record<MethodName, Record<string, ParamValue>> {
+/** `steps`: the run's distillation steps, for a MasKD warm-up given in steps (files from before it was a share). */
+function readParams(v: unknown, notes: string[], steps: number): Record<MethodName, Record<string, ParamValue>> {
   const all = obj(v, 'config.distill.params');
   const out = {} as Record<MethodName, Record<string, ParamValue>>;
   for (const name of METHOD_NAMES) {
-    const given = obj(all[name] ?? {}, `config.distill.params.${name}`);
+    let given = obj(all[name] ?? {}, `config.distill.params.${name}`);
+    if (name === 'maskd') {
+      let upgraded: ReturnType<typeof upgradeMaskdParams>;
+      try {
+        upgraded = upgradeMaskdParams(given, steps);
+      } catch (e) {
+        return fail(`config.distill.params.maskd: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      given = upgraded.params;
+      if (upgraded.clampedFrom !== null) notes.push(`Custom-mask warm-up of ${upgraded.clampedFrom} steps is longer than the run (${steps} steps); set to share 1 (never on)`);
+    }
     const params: Record<string, ParamValue> = { ...(METHODS[name].defaults as Record<string, ParamValue>) };
     for (const [key, value] of Object.entries(given)) {
       const spec = METHODS[name].params.find((p) => p.key === key);
@@ -121,10 +145,11 @@ function readParams(v: unknown, notes: string[]): Record<MethodName, Record<stri
 function readDistill(v: unknown, notes: string[]): DistillSettings {
   const d = obj(v, 'config.distill');
   if (!isMethodName(d.method)) fail(`config.distill.method must be one of ${METHOD_NAMES.join(', ')}`);
+  const given = number(d.steps, 'config.distill.steps', 1, 1e7, true);
   return {
     method: d.method as MethodName,
-    params: readParams(d.params, notes),
-    steps: clamp(notes, 'distillSteps', number(d.steps, 'config.distill.steps', 1, 1e7, true)),
+    params: readParams(d.params, notes, given),
+    steps: clamp(notes, 'distillSteps', given),
     batchSize: clamp(notes, 'distillBatch', number(d.batchSize, 'config.distill.batchSize', 1, 4096, true)),
     lr: clamp(notes, 'distillLr', number(d.lr, 'config.distill.lr', 0, 10)),
     evalEvery: clamp(notes, 'evalEvery', number(d.evalEvery, 'config.distill.evalEvery', 1, 1e7, true)),

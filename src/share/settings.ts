@@ -1,6 +1,7 @@
 // The Setup panel's settings as plain data: what the store edits and what share links and run
 // files carry.
 import type { MethodName } from '../maskd/methods';
+import type { LrSchedule, MaskOptimizer } from '../engine/types';
 
 export type ParamValue = number | boolean;
 
@@ -11,6 +12,15 @@ export interface MaskSettings {
   lr: number;
   diceWeight: number;
   tokenWeights: boolean;
+  /** Adam or SGD with momentum (src/share/maskRecipes.ts: the reference recipes). */
+  optimizer: MaskOptimizer;
+  /** SGD's momentum (unused by Adam). */
+  momentum: number;
+  /** L2 weight decay added to the gradient (PyTorch's weight_decay). */
+  weightDecay: number;
+  schedule: LrSchedule;
+  /** Cosine's final learning rate (mmcv's min_lr); poly ends at 0. */
+  minLr: number;
 }
 
 export interface DistillSettings {

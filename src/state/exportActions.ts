@@ -1,6 +1,7 @@
 // Exports (tokens as safetensors + sidecar, student as a tfjs zip, gallery PNG, history CSV/JSON,
 // whole run) and the imports that come back (tokens .safetensors, run file). The browser parts
 // (saving a file, drawing the PNG) come in through `ExportEnv`, so Node tests can check the bytes.
+import { customMaskStart, type MaskdParams } from '../maskd/methods';
 import { buildTokenExport } from '../share/tokenExport';
 import { fileNames } from '../share/fileNames';
 import { historyToCsv, historyToJson } from '../share/history';
@@ -60,10 +61,20 @@ async function tokenExport() {
       tapLayer: s.teacher?.tapLayer ?? 'neck',
       teacher: s.teacher?.source ?? 'unknown',
       student: s.student?.source,
-      hyperParameters: { maskLr: s.mask.lr, maskSteps: s.mask.steps, diceWeight: s.mask.diceWeight, batchSize: s.mask.batchSize },
+      hyperParameters: {
+        maskLr: s.mask.lr, maskSteps: s.mask.steps, diceWeight: s.mask.diceWeight, batchSize: s.mask.batchSize,
+        optimizer: s.mask.optimizer, ...(s.mask.optimizer === 'sgd' ? { momentum: s.mask.momentum } : {}),
+        weightDecay: s.mask.weightDecay, schedule: s.mask.schedule, ...(s.mask.schedule === 'cosine' ? { minLr: s.mask.minLr } : {}),
+      },
     },
     provenance: { app: APP_NAME, appVersion: APP_VERSION, createdAt: requireEnv().now().toISOString(), seed: s.seed, backend: s.backendStatus?.backend ?? 'unknown' },
   });
+}
+
+/** Where a restored run's MasKD curve switched the custom mask on, by its settings (1-based step, as the charts count). */
+function restoredCustomMaskFrom(config: RunConfig): number | null {
+  const start = customMaskStart(config.distill.params.maskd as unknown as MaskdParams, config.distill.steps);
+  return start === null ? null : start + 1;
 }
 
 /** The tokens (+ branch) as the reference MaskModule state dict in .safetensors. */
@@ -238,6 +249,9 @@ export async function restoreRun(run: ParsedRunFile, name: string, from: 'file' 
     metrics: run.metrics,
     compareRows: [],
     comparedMethods: null,
+    comparedSeeds: null,
+    // The run file keeps the Setup, not the run's own progress: the marker follows its MasKD settings.
+    customMaskFrom: restoredCustomMaskFrom(config),
     progress: null,
     // Read from a file the user has: saved. Brought back from this browser's storage: not in a file yet.
     savedHistory: from === 'file' ? { losses: run.losses, metrics: run.metrics } : null,

@@ -18,6 +18,13 @@ export interface RunSlice {
   metrics: SeriesMap;
   compareRows: CompareRow[];
   comparedMethods: MethodName[] | null;
+  /** The seeds of the comparison in the table (one row per method and seed); null: one seed. */
+  comparedSeeds: number[] | null;
+  /**
+   * MasKD's custom mask in the last stage-2 run with it: the first step that multiplied in the
+   * student's masks (the charts mark it); null when it never switched on.
+   */
+  customMaskFrom: number | null;
   /**
    * The history as last written to a run file (Export run) or read from one: while the charts hold
    * these very objects the results are saved; any step after it makes them unsaved again.
@@ -25,7 +32,8 @@ export interface RunSlice {
   savedHistory: { readonly losses: SeriesMap; readonly metrics: SeriesMap } | null;
   /** Marks the history now in the charts as saved in a run file. */
   historySaved: () => void;
-  runStarted: (kind: RunKind, stage: Stage, methods: readonly (MethodName | null)[]) => void;
+  /** `seeds`: a comparison over several seeds (its table then waits for a row per method and seed). */
+  runStarted: (kind: RunKind, stage: Stage, methods: readonly (MethodName | null)[], seeds?: readonly number[]) => void;
   progressReceived: (p: RunProgress) => void;
   pauseChanged: (paused: boolean, reason: string | null) => void;
   stopRequested: () => void;
@@ -44,9 +52,11 @@ export const createRunSlice: StateCreator<RunSlice, [], [], RunSlice> = (set) =>
   metrics: {},
   compareRows: [],
   comparedMethods: null,
+  comparedSeeds: null,
+  customMaskFrom: null,
   savedHistory: null,
   historySaved: () => set((s) => ({ savedHistory: { losses: s.losses, metrics: s.metrics } })),
-  runStarted: (kind, stage, methods) =>
+  runStarted: (kind, stage, methods, seeds) =>
     set((s) => ({
       runPhase: 'running',
       runKind: kind,
@@ -56,10 +66,22 @@ export const createRunSlice: StateCreator<RunSlice, [], [], RunSlice> = (set) =>
       metrics: dropRun(s.metrics, stage, methods),
       compareRows: kind === 'compare' ? [] : s.compareRows,
       comparedMethods: kind === 'compare' ? methods.filter((m): m is MethodName => m !== null) : s.comparedMethods,
+      comparedSeeds: kind === 'compare' ? (seeds && seeds.length > 1 ? [...seeds] : null) : s.comparedSeeds,
+      // A new MasKD run replaces the curve the marker belonged to.
+      customMaskFrom: stage === 'distill' && methods.includes('maskd') ? null : s.customMaskFrom,
     })),
   // Progress within a slow step repeats the last step's numbers: it is not a point of any curve.
   progressReceived: (p) =>
-    set((s) => (p.within ? { progress: p } : { progress: p, losses: appendLosses(s.losses, p), metrics: appendMetric(s.metrics, p) })),
+    set((s) =>
+      p.within
+        ? { progress: p }
+        : {
+            progress: p,
+            losses: appendLosses(s.losses, p),
+            metrics: appendMetric(s.metrics, p),
+            ...(p.method === 'maskd' && p.customMaskFrom !== undefined ? { customMaskFrom: p.customMaskFrom } : {}),
+          },
+    ),
   pauseChanged: (paused, reason) =>
     set((s) =>
       s.runPhase === 'idle' || s.runPhase === 'stopping'
@@ -67,8 +89,9 @@ export const createRunSlice: StateCreator<RunSlice, [], [], RunSlice> = (set) =>
         : { runPhase: paused ? 'paused' : 'running', pauseReason: paused ? reason : null },
     ),
   stopRequested: () => set((s) => (s.runPhase === 'idle' ? {} : { runPhase: 'stopping' })),
+  // One row per method and seed: a row seen again (the reply repeating the streamed rows) replaces it.
   compareRowReceived: (row) =>
-    set((s) => ({ compareRows: [...s.compareRows.filter((r) => r.method !== row.method), row] })),
+    set((s) => ({ compareRows: [...s.compareRows.filter((r) => r.method !== row.method || r.seed !== row.seed), row] })),
   runEnded: () => set({ runPhase: 'idle', runKind: null, pauseReason: null }),
   runResumed: (kind, stage, method, history) =>
     set((s) => ({

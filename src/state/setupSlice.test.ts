@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { recipeOf } from '../share/maskRecipes';
 import { store, useAppStore } from './store';
 
 const initial = useAppStore.getState();
@@ -18,6 +19,23 @@ describe('Setup settings', () => {
     store().setTask('segmentation');
     expect(store().mask.numTokens).toBe(8);
     expect(store().distill.params.maskd).toMatchObject({ lossWeight: 1, factor: 0.5, customMask: false });
+  });
+
+  it('stage 1 starts on the task’s reference recipe; a task switch follows it to the other task’s; an edit makes it Custom', () => {
+    expect(recipeOf(store().mask, 'segmentation')).toBe('reference-segmentation');
+    expect(store().mask).toMatchObject({ optimizer: 'sgd', lr: 0.1, momentum: 0.9, weightDecay: 1e-3, schedule: 'poly', numTokens: 8, tokenWeights: false, steps: 200 });
+    store().setMask({ steps: 50 });
+    store().setTask('detection');
+    // Steps are the user's; the recipe's fields are the detection reference's.
+    expect(store().mask).toMatchObject({ optimizer: 'adam', lr: 0.01, weightDecay: 1e-3, schedule: 'cosine', minLr: 1e-6, numTokens: 6, tokenWeights: true, steps: 50 });
+    expect(recipeOf(store().mask, 'detection')).toBe('reference-detection');
+    store().setMask({ weightDecay: 0 });
+    expect(recipeOf(store().mask, 'detection')).toBe('custom');
+    store().applyMaskRecipe('playground');
+    expect(recipeOf(store().mask, 'detection')).toBe('playground');
+    expect(store().mask).toMatchObject({ optimizer: 'adam', lr: 0.01, weightDecay: 0, minLr: 0, numTokens: 6, tokenWeights: true, steps: 50 });
+    store().applyMaskRecipe('reference-segmentation');
+    expect(store().mask).toMatchObject({ optimizer: 'sgd', schedule: 'poly', numTokens: 8, tokenWeights: false });
   });
 
   it('one method’s parameter changes only that method', () => {

@@ -4,6 +4,7 @@ import type { Task } from '../models/nets';
 import type { BackendChoice } from '../backends/types';
 import type { MaskObjective } from '../engine/types';
 import type { DistillSettings, MaskSettings, ParamValue } from '../share/settings';
+import { DEFAULT_RECIPE, recipeOf, withRecipe, type MaskRecipeId } from '../share/maskRecipes';
 
 export type { DistillSettings, MaskSettings, ParamValue } from '../share/settings';
 
@@ -13,6 +14,8 @@ export interface SetupSlice {
   mask: MaskSettings;
   distill: DistillSettings;
   compareMethods: MethodName[];
+  /** How many seeds a comparison runs (seed, seed + 1, …); the table shows mean ± the seeds' spread. */
+  compareSeeds: number;
   /** Stage 1's objective as chosen (the engine learns from the teacher's own output whenever no labels fit). */
   maskObjective: MaskObjective;
   seed: number;
@@ -20,21 +23,27 @@ export interface SetupSlice {
   backendChoice: BackendChoice;
   setTask: (task: Task) => void;
   setMask: (patch: Partial<MaskSettings>) => void;
+  /** Fills the stage-1 fields a recipe sets (src/share/maskRecipes.ts); steps, batch and Dice weight stay. */
+  applyMaskRecipe: (recipe: MaskRecipeId) => void;
   setDistill: (patch: Partial<Omit<DistillSettings, 'params'>>) => void;
   setMethodParam: (method: MethodName, key: string, value: ParamValue) => void;
   toggleCompareMethod: (method: MethodName) => void;
+  setCompareSeeds: (n: number) => void;
   setMaskObjective: (objective: MaskObjective) => void;
   setSeed: (seed: number) => void;
   setBackendChoice: (backend: BackendChoice) => void;
 }
 
 /**
- * Reference schedule scaled to the demo: 8 tokens without the token-weight branch in segmentation
- * (segmentation/losses/maskd.py), 6 tokens with it in detection (mmdetection/maskd.py).
+ * The task's default recipe (DEFAULT_RECIPE: the reference one of that task) scaled to the demo:
+ * 200 steps where the reference detection recipe runs 2000 iterations.
  */
 export function defaultMaskSettings(task: Task): MaskSettings {
-  const segmentation = task === 'segmentation';
-  return { numTokens: segmentation ? 8 : 6, steps: 200, batchSize: 8, lr: 0.01, diceWeight: 1, tokenWeights: !segmentation };
+  const base: MaskSettings = {
+    numTokens: 8, steps: 200, batchSize: 8, lr: 0.01, diceWeight: 1, tokenWeights: false,
+    optimizer: 'adam', momentum: 0.9, weightDecay: 0, schedule: 'cosine', minLr: 0,
+  };
+  return withRecipe(base, DEFAULT_RECIPE[task], task);
 }
 
 export function defaultMethodParams(task: Task): Record<MethodName, Record<string, ParamValue>> {
@@ -53,16 +62,20 @@ export const createSetupSlice: StateCreator<SetupSlice, [], [], SetupSlice> = (s
   mask: defaultMaskSettings('segmentation'),
   distill: defaultDistillSettings('segmentation'),
   compareMethods: [...METHOD_NAMES],
+  compareSeeds: 1,
   maskObjective: 'task',
   seed: 1,
   backendChoice: 'auto',
+  // Settings that follow a recipe take the new task's default recipe; custom ones keep the user's
+  // values and take the task's token count.
   setTask: (task) =>
     set((s) => ({
       task,
-      mask: { ...s.mask, numTokens: defaultMaskSettings(task).numTokens },
+      mask: recipeOf(s.mask, s.task) === 'custom' ? { ...s.mask, numTokens: defaultMaskSettings(task).numTokens } : withRecipe(s.mask, DEFAULT_RECIPE[task], task),
       distill: { ...s.distill, params: defaultMethodParams(task) },
     })),
   setMask: (patch) => set((s) => ({ mask: { ...s.mask, ...patch } })),
+  applyMaskRecipe: (recipe) => set((s) => ({ mask: withRecipe(s.mask, recipe, s.task) })),
   setDistill: (patch) => set((s) => ({ distill: { ...s.distill, ...patch } })),
   setMethodParam: (method, key, value) =>
     set((s) => ({
@@ -74,6 +87,7 @@ export const createSetupSlice: StateCreator<SetupSlice, [], [], SetupSlice> = (s
         ? s.compareMethods.filter((m) => m !== method)
         : METHOD_NAMES.filter((m) => m === method || s.compareMethods.includes(m)),
     })),
+  setCompareSeeds: (compareSeeds) => set({ compareSeeds }),
   setMaskObjective: (maskObjective) => set({ maskObjective }),
   setSeed: (seed) => set({ seed }),
   setBackendChoice: (backendChoice) => set({ backendChoice }),

@@ -1,7 +1,7 @@
 // One stage-2 run: a fresh seeded student (and align module) distilled from the demo's teacher
 // with one method, evaluated as it goes, checkpointed when asked, resumable from a checkpoint.
 import * as tf from '@tensorflow/tfjs';
-import { createMethod, customMaskActive, type MaskdParams, type MethodName } from '../maskd/methods';
+import { createMethod, customMaskActive, customMaskStart, upgradeMaskdParams, type MaskdParams, type MethodName } from '../maskd/methods';
 import { buildAlign } from '../models/align';
 import { disposeModel } from '../models/disposeModel';
 import { buildMimicStudent } from '../models/mimicStudent';
@@ -73,7 +73,9 @@ export async function runDistill(
   const align = buildAlign([studentTap[0], studentTap[1], studentTap[2]], [teacherTap[0], teacherTap[1], teacherTap[2]]);
   reseedKernels(align, config.seed + 1);
   let distiller: Distiller;
-  const distillMethod = createMethod(method, params);
+  // A checkpoint from before the warm-up was a share carries it in steps.
+  const distillMethod = createMethod(method, method === 'maskd' ? upgradeMaskdParams(params, config.steps).params : params);
+  const customStart = method === 'maskd' ? customMaskStart(distillMethod.params as MaskdParams, config.steps) : null;
   try {
     distiller = new Distiller({
       teacher: demo.teacherSplit,
@@ -107,7 +109,7 @@ export async function runDistill(
   const studentView = (step: number): StudentView => ({
     backbone: distiller.studentBackbone,
     align: distiller.align,
-    customMask: customMaskActive(distillMethod.params as MaskdParams, step),
+    customMask: customMaskActive(distillMethod.params as MaskdParams, step, config.steps),
   });
   const showsMasks = demo.tokens !== null && method === 'maskd';
   let snapshotStep = -1;
@@ -156,7 +158,13 @@ export async function runDistill(
         metric = { name: adapter.metricName, value: m.primary };
       }
       progress.offer(
-        { ...stepProgress(id, report.step, config.steps, report.losses, timer), stage: 'distill', method, metric },
+        {
+          ...stepProgress(id, report.step, config.steps, report.losses, timer),
+          stage: 'distill',
+          method,
+          metric,
+          ...(customStart !== null ? { customMaskFrom: customStart + 1 } : {}),
+        },
         metric !== undefined || last || control.isPaused,
       );
       await checkpoints.afterStep(report.step);

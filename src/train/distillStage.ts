@@ -129,6 +129,7 @@ export class Distiller {
             weights: frozen.weights && cut(frozen.weights),
             tokens: tokens?.tensor,
             step,
+            totalSteps: this.o.steps,
           });
           const total = tf.add(task, distill) as tf.Scalar;
           const row = tf.stack([task, distill, total]);

@@ -191,6 +191,7 @@ it('keeps the tensor count flat over 101 checkpointed stage-1 steps and 100 stag
   const s = await session(recordingSink(), events);
   await s.learnMasks(1, { numTokens: 3, steps: 101, batchSize: 2, lr: 0.01, diceWeight: 1, tokenWeights: false, seed: 3, checkpointEvery: 10 });
   const masks = progressOf(events).filter((p) => p.runId === 1);
+  // The warm-up in steps, as a checkpoint from before it was a share holds it: read as 10 of 100 steps.
   await s.distill(2, { method: 'maskd', params: { customMask: true, customMaskWarmup: 10 }, steps: 100, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 20, valCount: 2, checkpointEvery: 10 });
   const distill = progressOf(events).filter((p) => p.runId === 2);
   console.log(`[resume.test] numTensors stage 1 at steps ${masks.map((p) => `${p.step}:${p.numTensors}`).join(' ')}`);

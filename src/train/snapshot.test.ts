@@ -90,7 +90,7 @@ describe('engine session, stage 2 with MasKD', () => {
     expect(stage1.every((x) => x.studentMasks === undefined && x.labels?.length === 4 * 256)).toBe(true);
 
     events.length = 0;
-    await s.distill(2, { method: 'maskd', params: { customMask: true, customMaskWarmup: 2 }, steps: 3, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 3, valCount: 2 });
+    await s.distill(2, { method: 'maskd', params: { customMask: true, customMaskWarmupShare: 2 / 3 }, steps: 3, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 3, valCount: 2 });
     const snaps: MaskSnapshot[] = events.flatMap((e) => (e.type === 'snapshot' ? [e.snapshot] : []));
     expect(snaps[0].step).toBe(0);
     expect(snaps.at(-1)!.step).toBe(3);

@@ -1,6 +1,7 @@
 import { labelFreeReason } from '../state/objective';
 import { useAppStore } from '../state/store';
-import type { MaskObjective } from '../engine/types';
+import type { LrSchedule, MaskObjective, MaskOptimizer } from '../engine/types';
+import { MASK_RECIPE_IDS, MASK_RECIPES, recipeOf, type MaskRecipeId } from '../share/maskRecipes';
 import { CheckField } from './CheckField';
 import { NumberField } from './NumberField';
 import { rangeOf } from './settingRange';
@@ -12,7 +13,11 @@ export function MaskSettingsForm() {
   const asked = useAppStore((s) => s.maskObjective);
   const setObjective = useAppStore((s) => s.setMaskObjective);
   const noLabels = useAppStore(labelFreeReason);
+  const task = useAppStore((s) => s.task);
+  const applyRecipe = useAppStore((s) => s.applyMaskRecipe);
   const objective: MaskObjective = noLabels ? 'teacher' : asked;
+  // Derived, not stored: editing any field a recipe sets makes it "Custom".
+  const recipe = recipeOf(mask, task);
   return (
     <fieldset className="settings" disabled={busy}>
       <legend>Stage 1 · mask learning</legend>
@@ -31,12 +36,55 @@ export function MaskSettingsForm() {
               : 'The head run on the masked feature is scored by the task loss against the labels, plus Dice.'}
         </span>
       </div>
+      <div className="field">
+        <label htmlFor="mask-recipe">Recipe</label>
+        <select id="mask-recipe" data-testid="mask-recipe" value={recipe} aria-describedby="mask-recipe-help"
+          onChange={(e) => e.target.value !== 'custom' && applyRecipe(e.target.value as MaskRecipeId)}>
+          {MASK_RECIPE_IDS.map((id) => (
+            <option key={id} value={id}>{MASK_RECIPES[id].label}</option>
+          ))}
+          <option value="custom">Custom</option>
+        </select>
+        <span className="field-help" id="mask-recipe-help" data-testid="mask-recipe-help">
+          {recipe === 'custom'
+            ? 'Your own settings: pick a recipe to fill the optimiser, learning rate, schedule, weight decay, tokens and branch again.'
+            : MASK_RECIPES[recipe].help}
+        </span>
+      </div>
       <NumberField id="mask-tokens" label="Tokens T" {...rangeOf('maskTokens')} value={mask.numTokens} onCommit={(v) => setMask({ numTokens: v })}
         help="Receptive tokens, one mask each. Reference: 8 (segmentation), 6 (detection)." />
       <NumberField id="mask-dice" label="Dice weight" {...rangeOf('diceWeight')} value={mask.diceWeight} onCommit={(v) => setMask({ diceWeight: v })}
         help="Weight of the Dice diversity loss that keeps the masks apart." />
+      <div className="field">
+        <label htmlFor="mask-optimizer">Optimiser</label>
+        <select id="mask-optimizer" data-testid="mask-optimizer" value={mask.optimizer} onChange={(e) => setMask({ optimizer: e.target.value as MaskOptimizer })}>
+          <option value="adam">Adam</option>
+          <option value="sgd">SGD with momentum</option>
+        </select>
+      </div>
       <NumberField id="mask-lr" label="Learning rate" {...rangeOf('maskLr')} value={mask.lr} onCommit={(v) => setMask({ lr: v })}
-        help="Adam with cosine decay; reference 0.01." />
+        help="Reference: Adam 0.01 (detection), SGD 0.1 (segmentation)." />
+      {mask.optimizer === 'sgd' && (
+        <NumberField id="mask-momentum" label="Momentum" {...rangeOf('maskMomentum')} value={mask.momentum} onCommit={(v) => setMask({ momentum: v })}
+          help="Heavy-ball momentum, no Nesterov (PyTorch’s SGD). Reference 0.9." />
+      )}
+      <NumberField id="mask-weight-decay" label="Weight decay" {...rangeOf('maskWeightDecay')} value={mask.weightDecay} onCommit={(v) => setMask({ weightDecay: v })}
+        help="L2 on the tokens and branch, added to the gradient (PyTorch’s weight_decay). Reference 1e-3." />
+      <div className="field">
+        <label htmlFor="mask-schedule">Schedule</label>
+        <select id="mask-schedule" data-testid="mask-schedule" value={mask.schedule} aria-describedby="mask-schedule-help"
+          onChange={(e) => setMask({ schedule: e.target.value as LrSchedule })}>
+          <option value="cosine">Cosine</option>
+          <option value="poly">Poly (power 0.9)</option>
+        </select>
+        <span className="field-help" id="mask-schedule-help">
+          {mask.schedule === 'poly' ? 'lr·(1 − step/steps)^0.9, as the reference segmentation code’s adjust_lr.' : 'Cosine annealing from the learning rate to the final one.'}
+        </span>
+      </div>
+      {mask.schedule === 'cosine' && (
+        <NumberField id="mask-min-lr" label="Final learning rate" {...rangeOf('maskMinLr')} value={mask.minLr} onCommit={(v) => setMask({ minLr: v })}
+          help="Where the cosine ends (mmcv’s min_lr). Reference detection 1e-6." />
+      )}
       <NumberField id="mask-steps" label="Steps" {...rangeOf('maskSteps')} value={mask.steps} onCommit={(v) => setMask({ steps: v })}
         help="Reference: 2000; the demo converges in a few hundred." />
       <NumberField id="mask-batch" label="Batch size" {...rangeOf('maskBatch')} value={mask.batchSize} onCommit={(v) => setMask({ batchSize: v })} />
