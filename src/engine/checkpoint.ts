@@ -19,6 +19,8 @@ export interface HistoryEntry {
 export interface CompareProgress {
   readonly methods: readonly MethodName[];
   readonly params?: CompareConfig['params'];
+  /** A comparison over several seeds: all of them, in order (`config.seed` is the one running). */
+  readonly seeds?: readonly number[];
   readonly rows: readonly CompareRow[];
   readonly histories: Readonly<Partial<Record<MethodName, readonly HistoryEntry[]>>>;
 }
@@ -152,9 +154,12 @@ function checkArrays(a: unknown, where: string): NamedArray[] {
   return a.map((x, i) => checkArray(x, `${where}[${i}]`));
 }
 
-function checkCompare(c: unknown, method: string): void {
+function checkCompare(c: unknown, method: string, seed: number): void {
   if (!isObject(c) || !Array.isArray(c.methods) || !c.methods.every((m) => typeof m === 'string') || !c.methods.includes(method)) {
     throw new Error(`checkpoint: the comparison's methods do not include the running one (${method})`);
+  }
+  if (c.seeds !== undefined && (!Array.isArray(c.seeds) || !c.seeds.every(isNum) || !c.seeds.includes(seed))) {
+    throw new Error(`checkpoint: the comparison's seeds do not include the running one (${seed})`);
   }
   if (!Array.isArray(c.rows) || !c.rows.every((r) => isObject(r) && typeof r.method === 'string' && typeof r.metric === 'number' && Array.isArray(r.curve))) {
     throw new Error('checkpoint: the comparison rows are malformed');
@@ -177,7 +182,7 @@ export function validateCheckpoint(x: unknown): Checkpoint {
     throw new Error('checkpoint: config lacks steps, batchSize or seed (finite numbers)');
   }
   if (x.kind === 'distill' && typeof x.config.method !== 'string') throw new Error('checkpoint: distillation config lacks a method');
-  if (x.kind === 'distill' && x.compare !== undefined) checkCompare(x.compare, x.config.method as string);
+  if (x.kind === 'distill' && x.compare !== undefined) checkCompare(x.compare, x.config.method as string, x.config.seed as number);
   for (const k of ['inputSize', 'step', 'total', 'lr', 'savedAt'] as const) {
     if (!isNum(x[k])) throw new Error(`checkpoint: ${k} is not a finite number`);
   }

@@ -170,8 +170,15 @@ export function distillConfig(method: MethodName = store().distill.method): Dist
   return { method, params: store().distill.params[method], ...runBudget() };
 }
 
+/** The seeds a comparison runs: the Setup seed and the next ones, `compareSeeds` in all. */
+export function compareSeedList(): number[] {
+  const { seed, compareSeeds } = store();
+  return Array.from({ length: Math.max(1, compareSeeds) }, (_, i) => (seed + i) >>> 0);
+}
+
 export function compareConfig(): CompareConfig {
-  return { ...runBudget(), params: store().distill.params };
+  const seeds = compareSeedList();
+  return { ...runBudget(), params: store().distill.params, ...(seeds.length > 1 ? { seeds } : {}) };
 }
 
 /** Stage 1: learns receptive tokens; the gallery replays how the masks formed. */
@@ -202,7 +209,7 @@ export async function compareMethods(): Promise<void> {
   const methods = store().compareMethods.filter(isMethodName);
   if (!canStart() || methods.length === 0 || tokensMissingFor(methods)) return;
   const config = compareConfig();
-  store().runStarted('compare', 'distill', methods);
+  store().runStarted('compare', 'distill', methods, config.seeds);
   await run(async () => {
     const rows = await engine().compare(methods, config, { ...handlers(), onCompareRow: store().compareRowReceived });
     for (const row of rows) store().compareRowReceived(row);
@@ -265,7 +272,7 @@ export async function resumeStoredRun(): Promise<void> {
   const compare = offer.compare;
   if (compare) {
     // The comparison's table and the curves of its finished methods come back first.
-    store().runStarted('compare', 'distill', compare.methods);
+    store().runStarted('compare', 'distill', compare.methods, compare.seeds);
     for (const m of compare.methods) {
       const h = compare.histories[m];
       if (h && m !== offer.method) store().runResumed('compare', 'distill', m, h);

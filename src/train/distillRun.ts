@@ -180,6 +180,7 @@ export async function runDistill(
     return {
       row: {
         method,
+        seed: config.seed,
         metric: final.primary,
         scored: { split: demo.source.hasTestSplit ? 'test' : 'val', scenes: test.length },
         bestVal: Number.isFinite(distiller.bestMetric) ? { metric: distiller.bestMetric, step: distiller.bestStep } : null,

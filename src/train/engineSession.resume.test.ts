@@ -156,6 +156,31 @@ it('a comparison stored mid-way (second method, step 2) resumes to the same rows
   s.dispose();
 }, 120_000);
 
+it('a comparison over two seeds runs each seed’s methods in turn, and resumes mid-way through the second seed to the same rows', async () => {
+  const sink = recordingSink();
+  const s = await session(sink);
+  await s.learnMasks(1, { numTokens: 3, steps: 2, batchSize: 2, lr: 0.05, diceWeight: 1, tokenWeights: false, seed: 3, checkpointEvery: 0 });
+  const config = { steps: 4, batchSize: 2, lr: 0.01, seed: 5, evalEvery: 2, valCount: 2, checkpointEvery: 2 };
+  const key = (rows: readonly { method: string; seed?: number; metric: number; finalLoss: number }[]) =>
+    rows.map((r) => [r.method, r.seed, r.metric, Math.round(r.finalLoss * 1e4)]);
+  const straight = await s.compare(2, ['none', 'fitnet'], { ...config, seeds: [5, 6] });
+  expect(straight.map((r) => [r.method, r.seed])).toEqual([['none', 5], ['fitnet', 5], ['none', 6], ['fitnet', 6]]);
+  // Each seed's rows are that seed's comparison alone: its own init and data order, nothing carried over.
+  const alone = await s.compare(3, ['none', 'fitnet'], { ...config, seed: 6 });
+  expect(key(straight.slice(2))).toEqual(key(alone));
+  expect(straight[0].finalLoss).not.toBe(straight[2].finalLoss);
+
+  const at2 = sink.all.find((c) => c.kind === 'distill' && c.config.method === 'fitnet' && c.config.seed === 6 && c.step === 2)!;
+  if (at2.kind !== 'distill' || !at2.compare) throw new Error('no comparison in the checkpoint');
+  expect(at2.compare.seeds).toEqual([5, 6]);
+  expect(at2.compare.rows.map((r) => [r.method, r.seed])).toEqual([['none', 5], ['fitnet', 5], ['none', 6]]);
+  sink.current = at2;
+  const resumed = await s.resumeStored(4, 'http://127.0.0.1:1/');
+  if (resumed.kind !== 'compare') throw new Error(`resumed a ${resumed.kind}`);
+  expect(key(resumed.rows)).toEqual(key(straight));
+  s.dispose();
+}, 240_000);
+
 it('an injected NaN skips the step and pauses with the last good state stored; a lower lr resumes it', async () => {
   const sink = recordingSink();
   const events: EngineEvent[] = [];

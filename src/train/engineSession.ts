@@ -220,24 +220,37 @@ export class EngineSession {
     const done = from?.kind === 'distill' ? from.compare : undefined;
     const rows: CompareRow[] = [...(done?.rows ?? [])];
     const histories: Partial<Record<MethodName, readonly HistoryEntry[]>> = { ...(done?.histories ?? {}) };
-    const first = from?.kind === 'distill' ? methods.indexOf(from.config.method) : 0;
-    if (first < 0) throw new Error('the checkpoint belongs to another comparison');
-    const { params: perMethod, ...budget } = config;
-    for (let i = first; i < methods.length; i++) {
-      const method = methods[i];
-      const params = perMethod?.[method] ?? {};
-      const compare: CompareProgress = { methods, ...(perMethod ? { params: perMethod } : {}), rows: [...rows], histories: { ...histories } };
-      const runConfig: DistillConfig = { ...budget, method, params };
-      const { row, student, best } = await this.recovery.run('distill', i === first ? from : undefined, (ckpt) => {
-        if (ckpt?.tokens) replaceTokens(this.requireDemo(), ckpt);
-        return runDistill(this.runContext, id, method, params, budget, { from: ckpt, config: runConfig, compare });
-      });
-      histories[method] = this.checkpoints.last?.history ?? [];
-      disposeModel(student);
-      if (best) tf.dispose(best);
-      rows.push(row);
-      this.post({ type: 'compareRow', id, row });
-      if (this.control.stopped) break;
+    const { params: perMethod, seeds: asked, ...budget } = config;
+    // Several seeds: the whole comparison once per seed, in order; every method of a seed starts from that seed's init.
+    const seeds = asked?.length ? asked : [budget.seed];
+    const firstSeed = from?.kind === 'distill' ? seeds.indexOf(from.config.seed) : 0;
+    const firstMethod = from?.kind === 'distill' ? methods.indexOf(from.config.method) : 0;
+    if (firstSeed < 0 || firstMethod < 0) throw new Error('the checkpoint belongs to another comparison');
+    for (let s = firstSeed; s < seeds.length && !this.control.stopped; s++) {
+      const seedBudget = { ...budget, seed: seeds[s] };
+      for (let i = s === firstSeed ? firstMethod : 0; i < methods.length; i++) {
+        const method = methods[i];
+        const params = perMethod?.[method] ?? {};
+        const compare: CompareProgress = {
+          methods,
+          ...(perMethod ? { params: perMethod } : {}),
+          ...(seeds.length > 1 ? { seeds } : {}),
+          rows: [...rows],
+          histories: { ...histories },
+        };
+        const runConfig: DistillConfig = { ...seedBudget, method, params };
+        const resumed = s === firstSeed && i === firstMethod ? from : undefined;
+        const { row, student, best } = await this.recovery.run('distill', resumed, (ckpt) => {
+          if (ckpt?.tokens) replaceTokens(this.requireDemo(), ckpt);
+          return runDistill(this.runContext, id, method, params, seedBudget, { from: ckpt, config: runConfig, compare });
+        });
+        histories[method] = this.checkpoints.last?.history ?? [];
+        disposeModel(student);
+        if (best) tf.dispose(best);
+        rows.push(row);
+        this.post({ type: 'compareRow', id, row });
+        if (this.control.stopped) break;
+      }
     }
     return rows;
   }
@@ -414,7 +427,11 @@ export class EngineSession {
     if (from.kind === 'masks') return { kind: 'masks', result: await this.learnMasks(id, from.config, from) };
     if (from.compare) {
       const { method: _method, params: _params, ...budget } = from.config;
-      const config: CompareConfig = { ...budget, ...(from.compare.params ? { params: from.compare.params } : {}) };
+      const config: CompareConfig = {
+        ...budget,
+        ...(from.compare.params ? { params: from.compare.params } : {}),
+        ...(from.compare.seeds ? { seeds: from.compare.seeds } : {}),
+      };
       return { kind: 'compare', rows: await this.compare(id, from.compare.methods, config, from) };
     }
     return { kind: 'distill', result: await this.distill(id, from.config, from) };

@@ -1,11 +1,16 @@
 import { listMethods } from '../maskd/methods';
 import { useAppStore } from '../state/store';
+import { NumberField } from './NumberField';
+import { rangeOf } from './settingRange';
 
 const METHOD_LIST = listMethods();
 
 export function CompareMethodsPicker() {
   const chosen = useAppStore((s) => s.compareMethods);
   const toggle = useAppStore((s) => s.toggleCompareMethod);
+  const seeds = useAppStore((s) => s.compareSeeds);
+  const seed = useAppStore((s) => s.seed);
+  const setSeeds = useAppStore((s) => s.setCompareSeeds);
   const busy = useAppStore((s) => s.runPhase !== 'idle');
   return (
     <fieldset className="settings" disabled={busy}>
@@ -20,6 +25,10 @@ export function CompareMethodsPicker() {
           </label>
         ))}
       </div>
+      <NumberField id="compare-seeds" label="Seeds" {...rangeOf('compareSeeds')} value={seeds} onCommit={setSeeds}
+        help={seeds > 1
+          ? `The whole comparison once per seed (${seed} to ${seed + seeds - 1}: each its own student init and data order); the table shows mean ± the seeds' standard deviation. ${seeds}× the time.`
+          : 'Run the comparison over more seeds to see the spread between them (each seed takes as long as one comparison).'} />
     </fieldset>
   );
 }
