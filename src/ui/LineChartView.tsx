@@ -1,6 +1,6 @@
 import { memo } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { drawnPoints, LINE_COLOURS, type ChartLine } from './chartData';
+import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { drawnPoints, LINE_COLOURS, type ChartLine, type ChartMarker } from './chartData';
 import { formatNumber, fullPrecision } from './format';
 
 // Colour-blind-safe palette (Okabe–Ito); dashes keep lines apart without colour.
@@ -14,6 +14,8 @@ export interface LineChartViewProps {
   label: string;
   yLabel: string;
   height?: number;
+  /** Labelled vertical lines (e.g. where MasKD's custom mask switched on). */
+  markers?: readonly ChartMarker[];
 }
 
 /**
@@ -21,10 +23,10 @@ export interface LineChartViewProps {
  * chart (≈100 ms of main-thread CPU on the software-adapter test machine) then happens at load,
  * not as one long task when a run's first loss arrives. Memoised: it re-renders only for new lines.
  */
-export const LineChartView = memo(function LineChartView({ lines, logScale, testId, label, yLabel, height = 220 }: LineChartViewProps) {
+export const LineChartView = memo(function LineChartView({ lines, logScale, testId, label, yLabel, height = 220, markers = [] }: LineChartViewProps) {
   const points = drawnPoints(lines);
   return (
-    <figure className="chart" data-testid={testId} data-points={points} data-lines={lines.length} aria-label={label}>
+    <figure className="chart" data-testid={testId} data-points={points} data-lines={lines.length} data-markers={markers.map((m) => m.x).join(' ')} aria-label={label}>
       <figcaption>{label}</figcaption>
       {points === 0 && <p className="muted chart-empty">No data yet.</p>}
       <ResponsiveContainer width="100%" height={height} initialDimension={{ width: 320, height }}>
@@ -37,6 +39,11 @@ export const LineChartView = memo(function LineChartView({ lines, logScale, test
           {/* Axis ticks short; the tooltip gives the value in full. */}
           <Tooltip formatter={(v) => fullPrecision(typeof v === 'number' ? v : Number(v))} labelFormatter={(x) => `step ${String(x)}`} />
           <Legend />
+          {points > 0 &&
+            markers.map((m) => (
+              <ReferenceLine key={`marker-${m.x}`} x={m.x} stroke="#555" strokeDasharray="4 3" ifOverflow="discard"
+                label={{ value: m.label, position: 'insideTopLeft', fontSize: 11, fill: '#333' }} />
+            ))}
           {lines.map((l, i) => (
             <Line key={l.id} data={l.points as ChartLine['points'][number][]} dataKey="y" name={l.label} dot={false} isAnimationActive={false}
               stroke={COLOURS[i % COLOURS.length]} strokeDasharray={DASHES[i % DASHES.length]} strokeWidth={1.5} />

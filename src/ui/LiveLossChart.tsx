@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { useAppStore } from '../state/store';
-import { LINE_COLOURS } from './chartData';
+import { customMaskMarkers, LINE_COLOURS } from './chartData';
+import { seriesOfStage } from '../share/series';
 import { formatReadable, fullPrecision } from './format';
 import { liveGeometry, liveLines } from './liveChart';
 
@@ -18,8 +19,10 @@ export function LiveLossChart() {
   const losses = useAppStore((s) => s.losses);
   const logScale = useAppStore((s) => s.logScale);
   const smoothing = useAppStore((s) => s.smoothing);
+  const customMaskFrom = useAppStore((s) => s.customMaskFrom);
   const lines = useMemo(() => (stage ? liveLines(losses, stage, { logScale, smoothing }) : []), [losses, stage, logScale, smoothing]);
-  const geo = useMemo(() => liveGeometry(lines, W, H, logScale), [lines, logScale]);
+  const markers = useMemo(() => (stage === 'distill' ? customMaskMarkers(seriesOfStage(losses, 'distill'), customMaskFrom) : []), [losses, stage, customMaskFrom]);
+  const geo = useMemo(() => liveGeometry(lines, W, H, logScale, markers), [lines, logScale, markers]);
   const points = lines.reduce((n, l) => n + l.points.length, 0);
   const current = lines.find((l) => l.id.includes(`:${method ?? '-'}:`)) ?? lines[lines.length - 1];
   const last = current?.points[current.points.length - 1];
@@ -40,10 +43,21 @@ export function LiveLossChart() {
         <div className="live-plot">
           <svg viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" role="img" width="100%" height={H}
             aria-label={`${current?.label ?? 'loss'} from ${formatReadable(geo.yMax)} to ${formatReadable(geo.yMin)} (range) over steps ${geo.xMin}–${geo.xMax}`}>
+            {geo.markers.map((m) => (
+              <line key={`marker-${m.step}`} x1={m.x} x2={m.x} y1={0} y2={H} stroke="#555" strokeDasharray="3 2" strokeWidth={1} vectorEffect="non-scaling-stroke"
+                data-testid="live-marker" data-step={m.step}>
+                <title>{m.label}</title>
+              </line>
+            ))}
             {geo.paths.map((d, i) => (
               <path key={lines[i].id} d={d} fill="none" stroke={LINE_COLOURS[i % LINE_COLOURS.length]} strokeWidth={1.5} vectorEffect="non-scaling-stroke" />
             ))}
           </svg>
+          {geo.markers.map((m) => (
+            <span key={`marker-label-${m.step}`} className="live-marker-label" style={{ left: `${(m.x / W) * 100}%` }} title={m.label}>
+              custom mask
+            </span>
+          ))}
           <span className="live-axis live-ymax" title={fullPrecision(geo.yMax)}>{formatReadable(geo.yMax)}</span>
           <span className="live-axis live-ymin" title={fullPrecision(geo.yMin)}>{formatReadable(geo.yMin)}</span>
           {logScale && <span className="live-axis live-log">log</span>}

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { seriesOfStage } from '../share/series';
 import { useAppStore } from '../state/store';
 import type { Stage } from '../engine/types';
-import { chartLines, methodsOf, termsOf } from './chartData';
+import { chartLines, customMaskMarkers, methodsOf, termsOf } from './chartData';
 import { LineChartView } from './LineChartView';
 
 const TITLE: Record<Stage, string> = { teacher: 'Teacher loss', masks: 'Stage 1 loss (task + Dice)', distill: 'Stage 2 loss (task + λ·distill)' };
@@ -12,11 +12,13 @@ export function LossChart({ stage }: { stage: Stage }) {
   const losses = useAppStore((s) => s.losses);
   const logScale = useAppStore((s) => s.logScale);
   const smoothing = useAppStore((s) => s.smoothing);
+  const customMaskFrom = useAppStore((s) => s.customMaskFrom);
   const [term, setTerm] = useState('total');
   const series = useMemo(() => seriesOfStage(losses, stage), [losses, stage]);
   const multi = methodsOf(series).length > 1;
   const terms = termsOf(series);
   const lines = useMemo(() => chartLines(series, term, { logScale, smoothing }), [series, term, logScale, smoothing]);
+  const markers = useMemo(() => customMaskMarkers(series, customMaskFrom), [series, customMaskFrom]);
   const id = `chart-term-${stage}`;
   return (
     <div className="chart-block">
@@ -30,7 +32,7 @@ export function LossChart({ stage }: { stage: Stage }) {
           </select>
         </div>
       )}
-      <LineChartView lines={lines} logScale={logScale} testId={`loss-chart-${stage}`} label={TITLE[stage]} yLabel="loss" />
+      <LineChartView lines={lines} logScale={logScale} testId={`loss-chart-${stage}`} label={TITLE[stage]} yLabel="loss" markers={markers} />
     </div>
   );
 }

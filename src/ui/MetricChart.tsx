@@ -1,11 +1,12 @@
 import { useMemo } from 'react';
 import { useAppStore } from '../state/store';
-import { chartLines } from './chartData';
+import { chartLines, customMaskMarkers } from './chartData';
 import { LineChartView } from './LineChartView';
 
 /** Validation metric of stage 2, one curve per method. */
 export function MetricChart() {
   const metrics = useAppStore((s) => s.metrics);
+  const customMaskFrom = useAppStore((s) => s.customMaskFrom);
   const series = useMemo(() => Object.values(metrics), [metrics]);
   const name = series[0]?.term ?? 'metric';
   // Metrics are sparse and bounded in [0,1]: no smoothing or log scale.
@@ -13,5 +14,6 @@ export function MetricChart() {
     () => chartLines(series, name, { logScale: false, smoothing: 0 }).map((l) => ({ ...l, label: series.length > 1 ? l.label : `${name}` })),
     [series, name],
   );
-  return <LineChartView lines={lines} logScale={false} testId="metric-chart" label={`Validation ${name}`} yLabel={name} height={180} />;
+  const markers = useMemo(() => customMaskMarkers(series, customMaskFrom), [series, customMaskFrom]);
+  return <LineChartView lines={lines} logScale={false} testId="metric-chart" label={`Validation ${name}`} yLabel={name} height={180} markers={markers} />;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Series } from '../share/series';
-import { chartLines, drawnPoints, termsOf } from './chartData';
+import { chartLines, customMaskMarkers, drawnPoints, termsOf } from './chartData';
 
 const mk = (method: Series['method'], term: string, n: number, f = (i: number) => 1 + i): Series => ({
   key: `distill:${method ?? '-'}:${term}`,
@@ -28,6 +28,12 @@ describe('chartLines', () => {
     const lines = chartLines([mk(null, 'dice', 10, (i) => i - 2)], 'total', { logScale: true, smoothing: 0 });
     expect(lines[0].points.every((p) => p.y > 0)).toBe(true);
     expect(lines[0].points).toHaveLength(7);
+  });
+
+  it('marks the step MasKD’s custom mask switched on, only on charts with a MasKD curve', () => {
+    expect(customMaskMarkers([mk('none', 'total', 3), mk('maskd', 'total', 3)], 9)).toEqual([{ x: 9, label: 'custom mask on (step 9)' }]);
+    expect(customMaskMarkers([mk('none', 'total', 3), mk('fitnet', 'total', 3)], 9)).toEqual([]);
+    expect(customMaskMarkers([mk('maskd', 'total', 3)], null)).toEqual([]);
   });
 
   it('orders terms for the term picker', () => {

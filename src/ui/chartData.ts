@@ -55,5 +55,20 @@ export function chartLines(series: readonly Series[], term: string, opts: LineOp
   });
 }
 
+/** A labelled vertical line on a chart at step `x`. */
+export interface ChartMarker {
+  readonly x: number;
+  readonly label: string;
+}
+
+/**
+ * The step MasKD's custom mask switched on, as a marker for charts of stage 2 that draw a MasKD
+ * curve (none otherwise, or when it never switched on).
+ */
+export function customMaskMarkers(series: readonly Series[], from: number | null): ChartMarker[] {
+  if (from === null || !series.some((s) => s.stage === 'distill' && s.method === 'maskd')) return [];
+  return [{ x: from, label: `custom mask on (step ${from})` }];
+}
+
 /** Total points drawn (the e2e tests read it from the chart's data-points). */
 export const drawnPoints = (lines: readonly ChartLine[]): number => lines.reduce((n, l) => n + l.points.length, 0);

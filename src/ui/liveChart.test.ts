@@ -46,4 +46,12 @@ describe('live loss curve', () => {
     expect(liveGeometry([{ id: 'a', label: 'a', points: [{ x: 5, y: 0.3 }] }], 100, 20, false)!.paths[0]).toBe('M50.0 10.0');
     expect(liveGeometry([], 100, 20, false)).toBeNull();
   });
+
+  it('places a marker at its step on the same x scale, and drops one outside the drawn steps', () => {
+    // Steps 1–11 over 100 px: step 3 sits at (3 − 1)/10 · 100 = 20 px.
+    const line = [{ id: 'a', label: 'a', points: Array.from({ length: 11 }, (_, i) => ({ x: i + 1, y: 1 / (i + 1) })) }];
+    const g = liveGeometry(line, 100, 20, false, [{ x: 3, label: 'custom mask on (step 3)' }, { x: 40, label: 'later' }])!;
+    expect(g.markers).toEqual([{ x: 20, step: 3, label: 'custom mask on (step 3)' }]);
+    expect(liveGeometry(line, 100, 20, false)!.markers).toEqual([]);
+  });
 });

@@ -24,10 +24,18 @@ export interface LiveGeometry {
   readonly yMax: number;
   readonly xMin: number;
   readonly xMax: number;
+  /** The markers asked for that fall inside the drawn steps, at their x in the box. */
+  readonly markers: readonly { readonly x: number; readonly step: number; readonly label: string }[];
 }
 
 /** Scales every line into the box together (log10 on y when asked; the lines are then positive). */
-export function liveGeometry(lines: readonly ChartLine[], width: number, height: number, logScale: boolean): LiveGeometry | null {
+export function liveGeometry(
+  lines: readonly ChartLine[],
+  width: number,
+  height: number,
+  logScale: boolean,
+  markers: readonly { readonly x: number; readonly label: string }[] = [],
+): LiveGeometry | null {
   const all = lines.flatMap((l) => l.points).filter((p) => Number.isFinite(p.y) && (!logScale || p.y > 0));
   if (!all.length) return null;
   const ty = (y: number) => (logScale ? Math.log10(y) : y);
@@ -53,5 +61,6 @@ export function liveGeometry(lines: readonly ChartLine[], width: number, height:
       .map((p, i) => `${i ? 'L' : 'M'}${sx(p.x).toFixed(1)} ${sy(p.y).toFixed(1)}`)
       .join(' '),
   );
-  return { paths, yMin, yMax, xMin, xMax };
+  const inside = markers.filter((m) => m.x >= xMin && m.x <= xMax).map((m) => ({ x: sx(m.x), step: m.x, label: m.label }));
+  return { paths, yMin, yMax, xMin, xMax, markers: inside };
 }
