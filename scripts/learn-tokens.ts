@@ -4,8 +4,15 @@
 // runs in Node; on webgpu or webgl it drives the built page's worker in headless Chromium.
 //
 //   tsx scripts/learn-tokens.ts [--task segmentation|detection|both] [--steps 200] [--batch 8]
-//        [--lr 0.01] [--tokens 6] [--dice 1] [--token-weights] [--seed 1] [--backend wasm|cpu|webgpu|webgl]
-//        [--out public/models] [--port 4197] [--skip-build] [--allow-fresh]
+//        [--recipe reference-detection|reference-segmentation|playground]
+//        [--lr 0.01] [--tokens 6] [--dice 1] [--token-weights] [--optimizer adam|sgd] [--momentum 0.9]
+//        [--weight-decay 0] [--schedule cosine|poly] [--min-lr 0] [--seed 1] [--backend wasm|cpu|webgpu|webgl]
+//        [--report 256] [--out public/models] [--port 4197] [--skip-build] [--allow-fresh]
+//
+// --recipe fills the stage-1 fields from the page's recipe (src/share/maskRecipes.ts: optimiser,
+// lr, momentum, weight decay, schedule, final lr, tokens, branch) for each task; flags given
+// explicitly override it. --report N measures the learnt tokens over N test scenes afterwards
+// (live tokens and mean pairwise Dice, as the page's "Measure tokens"; 0: no report).
 //
 // The teacher is the shipped one: public/models/<task>-teacher in Node, the one the built app
 // serves (dist/models, copied from public/models at build time) in the browser. Without one the
@@ -20,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Task } from '../src/models/nets';
 import type { MaskStageConfig, RunProgress } from '../src/engine/types';
+import { MASK_RECIPE_IDS, MASK_RECIPES, type MaskRecipeId } from '../src/share/maskRecipes';
 import { Engines, parseBackend } from './script-engine';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -28,10 +36,17 @@ const { values: args } = parseArgs({
     task: { type: 'string', default: 'both' },
     steps: { type: 'string', default: '200' },
     batch: { type: 'string', default: '8' },
-    lr: { type: 'string', default: '0.01' },
-    tokens: { type: 'string', default: '6' },
+    recipe: { type: 'string' },
+    lr: { type: 'string' },
+    tokens: { type: 'string' },
     dice: { type: 'string', default: '1' },
-    'token-weights': { type: 'boolean', default: false },
+    'token-weights': { type: 'boolean' },
+    optimizer: { type: 'string' },
+    momentum: { type: 'string' },
+    'weight-decay': { type: 'string' },
+    schedule: { type: 'string' },
+    'min-lr': { type: 'string' },
+    report: { type: 'string', default: '256' },
     seed: { type: 'string', default: '1' },
     backend: { type: 'string', default: 'wasm' },
     out: { type: 'string', default: join(root, 'public', 'models') },
@@ -45,17 +60,38 @@ for (const t of tasks) {
   if (t !== 'segmentation' && t !== 'detection') throw new Error(`--task must be segmentation, detection or both; got ${t}`);
 }
 const backend = parseBackend(args.backend);
-const config: MaskStageConfig = {
-  numTokens: Number(args.tokens),
-  steps: Number(args.steps),
-  batchSize: Number(args.batch),
-  lr: Number(args.lr),
-  diceWeight: Number(args.dice),
-  tokenWeights: args['token-weights'],
-  seed: Number(args.seed),
-};
-for (const [k, v] of Object.entries(config)) {
-  if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`--${k}: not a number`);
+if (args.recipe !== undefined && !(MASK_RECIPE_IDS as readonly string[]).includes(args.recipe)) {
+  throw new Error(`--recipe: one of ${MASK_RECIPE_IDS.join(', ')}; got ${args.recipe}`);
+}
+const reportScenes = Number(args.report);
+if (!Number.isInteger(reportScenes) || reportScenes < 0) throw new Error('--report: a number of scenes (0: none)');
+
+/** The stage-1 config of `task`: the recipe's fields (without one, the earlier defaults), then the explicit flags. */
+function configFor(task: Task): MaskStageConfig {
+  const r = args.recipe ? MASK_RECIPES[args.recipe as MaskRecipeId].fields(task) : null;
+  const num = (flag: string, v: string | undefined, fallback: number) => {
+    const n = v === undefined ? fallback : Number(v);
+    if (!Number.isFinite(n)) throw new Error(`--${flag}: not a number`);
+    return n;
+  };
+  const optimizer = args.optimizer ?? r?.optimizer ?? 'adam';
+  const schedule = args.schedule ?? r?.schedule ?? 'cosine';
+  if (optimizer !== 'adam' && optimizer !== 'sgd') throw new Error(`--optimizer: adam or sgd; got ${optimizer}`);
+  if (schedule !== 'cosine' && schedule !== 'poly') throw new Error(`--schedule: cosine or poly; got ${schedule}`);
+  return {
+    numTokens: num('tokens', args.tokens, r?.numTokens ?? 6),
+    steps: num('steps', args.steps, 200),
+    batchSize: num('batch', args.batch, 8),
+    lr: num('lr', args.lr, r?.lr ?? 0.01),
+    diceWeight: num('dice', args.dice, 1),
+    tokenWeights: args['token-weights'] ?? r?.tokenWeights ?? false,
+    seed: num('seed', args.seed, 1),
+    optimizer,
+    momentum: num('momentum', args.momentum, r?.momentum ?? 0.9),
+    weightDecay: num('weight-decay', args['weight-decay'], r?.weightDecay ?? 0),
+    schedule,
+    minLr: num('min-lr', args['min-lr'], r?.minLr ?? 0),
+  };
 }
 
 function printProgress(p: RunProgress): void {
@@ -72,7 +108,8 @@ const summary = [];
 try {
   const engine = await engines.on(backend);
   for (const task of tasks) {
-    console.log(`[learn-tokens] ${task}: ${JSON.stringify(config)} on ${backend} (${engine.runtime})`);
+    const config = configFor(task);
+    console.log(`[learn-tokens] ${task}: ${args.recipe ? `recipe ${args.recipe}, ` : ''}${JSON.stringify(config)} on ${backend} (${engine.runtime})`);
     const t0 = Date.now();
     const status = await engine.start(backend);
     const demo = await engine.loadDemo(task);
@@ -87,7 +124,9 @@ try {
     });
     const file = await engine.exportTokens();
     const final = last as RunProgress | null;
+    const report = reportScenes > 0 ? await engine.tokenReport(reportScenes) : null;
     const meta = {
+      ...(args.recipe ? { recipe: args.recipe } : {}),
       ...config,
       stepsDone: run.step,
       backend: status.backend,
@@ -98,6 +137,9 @@ try {
       teacherMetric: demo.teacher.metric ?? null,
       finalLosses: final?.losses ?? null,
       tokenAreas: final?.tokenAreas ?? null,
+      ...(report
+        ? { report: { scenes: report.scenes, split: report.split, liveCount: report.liveCount, area: report.area, meanDice: report.meanDice, perClass: report.perClass } }
+        : {}),
       wallS: Math.round((Date.now() - t0) / 1000),
       generatedBy: 'MasKD Playground scripts/learn-tokens.ts',
       date: new Date().toISOString(),
@@ -109,7 +151,8 @@ try {
     console.log(`[learn-tokens] ${task}: wrote ${path} after ${run.step} steps in ${meta.wallS} s`);
     // Loss keys get a prefix: the task loss is named `task` too.
     const losses = Object.fromEntries(Object.entries(meta.finalLosses ?? {}).map(([k, v]) => [`${k} loss`, v]));
-    summary.push({ task, steps: run.step, ...losses, wallS: meta.wallS, path });
+    const measured = report ? { live: `${report.liveCount}/${report.numTokens}`, 'mean Dice': Number(report.meanDice.toFixed(3)), areas: report.area.map((a) => a.toFixed(2)).join(' ') } : {};
+    summary.push({ task, steps: run.step, ...losses, ...measured, wallS: meta.wallS, path });
   }
 } finally {
   await engines.close();

@@ -20,6 +20,7 @@ import type {
   ModelArtifactsData,
   NamedArray,
   RunProgress,
+  TokenReport,
   TokensFile,
   TrainTeacherRequest,
 } from '../src/engine/types';
@@ -60,6 +61,8 @@ export interface ScriptEngine {
   learnMasks(config: MaskStageConfig, onProgress?: (p: RunProgress) => void): Promise<MasksResult>;
   compare(methods: readonly MethodName[], config: CompareConfig, onMethodDone?: (row: CompareRow) => void): Promise<CompareRow[]>;
   exportTokens(): Promise<TokensFile>;
+  /** What each current token attends to over `count` test scenes (live tokens, pairwise Dice). */
+  tokenReport(count?: number): Promise<TokenReport>;
   trainTeacher(request: TrainTeacherRequest, onProgress?: (p: RunProgress) => void): Promise<TeacherRun>;
   close(): Promise<void>;
 }
@@ -96,6 +99,10 @@ class NodeScriptEngine implements ScriptEngine {
 
   exportTokens(): Promise<TokensFile> {
     return this.engine.exportTokens();
+  }
+
+  tokenReport(count?: number): Promise<TokenReport> {
+    return this.engine.tokenReport(count);
   }
 
   trainTeacher(request: TrainTeacherRequest, onProgress?: (p: RunProgress) => void): Promise<TeacherRun> {
@@ -192,6 +199,10 @@ class PageScriptEngine implements ScriptEngine {
 
   exportTokens(): Promise<TokensFile> {
     return this.app.page.evaluate(() => window.maskd.engine().exportTokens());
+  }
+
+  tokenReport(count?: number): Promise<TokenReport> {
+    return this.app.page.evaluate((count) => window.maskd.engine().tokenReport(count), count);
   }
 
   async trainTeacher(request: TrainTeacherRequest, onProgress?: (p: RunProgress) => void): Promise<TeacherRun> {
