@@ -152,3 +152,56 @@ test('Compare methods with a tiny budget yields one row per method', async ({ pa
   expect(Number(await page.getByTestId('loss-chart-distill').getAttribute('data-lines'))).toBe(2);
   await shot(page, testInfo, 'compare');
 });
+
+test('Stage 1 recipes: each task opens on its reference recipe, an edit makes it Custom, a recipe fills the fields again', async ({ page }) => {
+  await openDemo(page);
+  const recipe = page.getByTestId('mask-recipe');
+  await expect(recipe).toHaveValue('reference-segmentation');
+  await expect(page.getByTestId('mask-recipe-help')).toContainText('segmentation/train_mask_module.py');
+  await expect(page.getByTestId('mask-optimizer')).toHaveValue('sgd');
+  await expect(page.getByTestId('mask-schedule')).toHaveValue('poly');
+  await expect(page.getByTestId('mask-momentum')).toHaveValue('0.9');
+  await expect(page.getByTestId('mask-weight-decay')).toHaveValue('0.001');
+  await setNumber(page, 'mask-weight-decay', 0.002);
+  await expect(recipe).toHaveValue('custom');
+  await recipe.selectOption('reference-detection');
+  await expect(page.getByTestId('mask-optimizer')).toHaveValue('adam');
+  await expect(page.getByTestId('mask-tokens')).toHaveValue('6');
+  await expect(page.getByTestId('mask-min-lr')).toHaveValue('0.000001');
+  await expect(page.getByTestId('mask-recipe-help')).toContainText('retinanet_r101_fpn_2x_coco.py');
+  // What the engine is asked for is what the form shows.
+  const config = await page.evaluate(() => {
+    const m = window.maskd.state().mask;
+    return { optimizer: m.optimizer, lr: m.lr, weightDecay: m.weightDecay, schedule: m.schedule, minLr: m.minLr, numTokens: m.numTokens, tokenWeights: m.tokenWeights };
+  });
+  expect(config).toEqual({ optimizer: 'adam', lr: 0.01, weightDecay: 0.001, schedule: 'cosine', minLr: 1e-6, numTokens: 6, tokenWeights: true });
+});
+
+test('Compare over two seeds: a row per method and seed, mean ± sd in the table, and the custom mask marked where it switched on', async ({ page }) => {
+  await openDemo(page);
+  for (const m of ['fitnet', 'cwd']) await page.getByTestId(`compare-method-${m}`).uncheck();
+  await setNumber(page, 'distill-steps', 3);
+  await setNumber(page, 'distill-batch', 2);
+  await setNumber(page, 'distill-eval-every', 3);
+  await setNumber(page, 'distill-val-count', 4);
+  // MasKD is the method shown: its custom mask on from round(0.34 × 3) = 0-based step 1, the 2nd step.
+  await page.getByTestId('distill-param-customMask').check();
+  await setNumber(page, 'distill-param-customMaskWarmupShare', 0.34);
+  await setNumber(page, 'compare-seeds', 2);
+  await page.getByTestId('run-compare').click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'idle', { timeout: 120_000 });
+  const table = page.getByTestId('compare-table');
+  await expect(table).toHaveAttribute('data-rows', '4');
+  await expect(table).toHaveAttribute('data-seeds', '2');
+  await expect(table.locator('thead')).toContainText('mean ± sd over 2 seeds');
+  const rows = await page.evaluate(() => window.maskd.state().compareRows.map((r) => [r.method, r.seed, r.metric]));
+  const seed = await page.evaluate(() => window.maskd.state().seed);
+  expect(rows.map(([m, s]) => [m, s])).toEqual([['none', seed], ['maskd', seed], ['none', seed + 1], ['maskd', seed + 1]]);
+  for (const m of ['none', 'maskd']) {
+    await expect(page.getByTestId(`compare-row-${m}`)).toHaveAttribute('data-done', 'true');
+    await expect(page.getByTestId(`compare-metric-${m}`)).toHaveText(/ ± /);
+  }
+  await expect(page.getByTestId('loss-chart-distill')).toHaveAttribute('data-markers', '2');
+  await expect(page.getByTestId('metric-chart')).toHaveAttribute('data-markers', '2');
+  await expect(page.getByTestId('live-marker')).toHaveAttribute('data-step', '2');
+});
