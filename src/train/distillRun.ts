@@ -147,7 +147,7 @@ export async function runDistill(
     }
     if (showsMasks) await snapshot(distiller.step);
     while (distiller.step < config.steps && (await control.gate(onPause))) {
-      const report = await guardedStep(ctx, distiller, timer);
+      const report = await guardedStep(ctx, distiller, timer, progress);
       if (!report) continue;
       finalLoss = report.losses.total;
       const last = report.step === config.steps;

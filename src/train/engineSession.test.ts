@@ -100,6 +100,24 @@ it('a non-finite loss skips the step, pauses with a message naming it, and keeps
   s.dispose();
 }, 60_000);
 
+it('a NaN pause reaches the page after the last good step: the step kept back by the 250 ms throttle goes first', async () => {
+  const events: EngineEvent[] = [];
+  const s = new EngineSession((e) => events.push(e));
+  s.pools = loadDigitsNode();
+  await s.loadDemo('segmentation', 'http://127.0.0.1:1/', { inputSize: 16 });
+  const run = s.learnMasks(1, { numTokens: 2, steps: 400, batchSize: 2, lr: 0.01, diceWeight: 1, tokenWeights: false, seed: 1 });
+  for (let i = 0; i < 400 && s.control.step < 6; i++) await new Promise((r) => setTimeout(r, 5));
+  s.injectNonFinite();
+  for (let i = 0; i < 400 && !s.control.isPaused; i++) await new Promise((r) => setTimeout(r, 5));
+  expect(s.control.isPaused).toBe(true);
+  const pause = events.findIndex((e) => e.type === 'pauseState' && e.info.paused);
+  const before = events.slice(0, pause).filter((e) => e.type === 'progress');
+  expect(before.at(-1)?.type === 'progress' && before.at(-1)?.progress.step).toBe(s.control.step);
+  s.control.stop();
+  await run;
+  s.dispose();
+}, 60_000);
+
 it('custom dataset: a failed load keeps the loaded one; a teacher trains on it and becomes the session’s; stages run on it', async () => {
   const { makeDatasetFixtures } = await import('../../scripts/make-dataset-fixtures.mjs');
   const sets = makeDatasetFixtures();

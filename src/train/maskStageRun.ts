@@ -84,7 +84,7 @@ export async function runMaskStage(ctx: RunContext, id: number, config: MaskStag
     );
     await snapshot(learner.step);
     while (learner.step < config.steps && (await control.gate(onPause))) {
-      const report = await guardedStep(ctx, learner, timer);
+      const report = await guardedStep(ctx, learner, timer, progress);
       if (!report) continue;
       // Tokens start near zero, so every mask starts at ~0.5 (Dice ≈ 1): judge collapse only
       // after a warm-up of 10% of the run (at least 20 steps, at most the whole run).

@@ -50,6 +50,7 @@ export async function guardedStep<R extends { step: number }>(
   ctx: RunContext,
   trainer: { trainStep(): Promise<R> },
   timer: StepTimer,
+  progress?: RunProgressSender,
 ): Promise<R | null> {
   const t0 = performance.now();
   try {
@@ -60,6 +61,8 @@ export async function guardedStep<R extends { step: number }>(
     return report;
   } catch (err) {
     if (!(err instanceof NonFiniteStepError)) throw err;
+    // The last good step first: the page's counter must already say it when the pause arrives.
+    progress?.flush();
     ctx.post({ type: 'warning', warning: { kind: 'nan', text: err.message, step: err.step } });
     ctx.control.pause(err.message);
     return null;
