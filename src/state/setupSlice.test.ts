@@ -21,9 +21,9 @@ describe('Setup settings', () => {
     expect(store().distill.params.maskd).toMatchObject({ lossWeight: 1, factor: 0.5, customMask: false });
   });
 
-  it('stage 1 starts on the task’s reference recipe; a task switch follows it to the other task’s; an edit makes it Custom', () => {
-    expect(recipeOf(store().mask, 'segmentation')).toBe('reference-segmentation');
-    expect(store().mask).toMatchObject({ optimizer: 'sgd', lr: 0.1, momentum: 0.9, weightDecay: 1e-3, schedule: 'poly', numTokens: 8, tokenWeights: false, steps: 200 });
+  it('stage 1 starts on the task’s default recipe (segmentation: the playground’s, measured; detection: the reference); a task switch follows it; an edit makes it Custom', () => {
+    expect(recipeOf(store().mask, 'segmentation')).toBe('playground');
+    expect(store().mask).toMatchObject({ optimizer: 'adam', lr: 0.01, weightDecay: 0, schedule: 'cosine', minLr: 0, numTokens: 8, tokenWeights: false, steps: 200 });
     store().setMask({ steps: 50 });
     store().setTask('detection');
     // Steps are the user's; the recipe's fields are the detection reference's.

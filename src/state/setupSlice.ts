@@ -35,7 +35,7 @@ export interface SetupSlice {
 }
 
 /**
- * The task's default recipe (DEFAULT_RECIPE: the reference one of that task) scaled to the demo:
+ * The task's default recipe (DEFAULT_RECIPE: the one with more live tokens here) scaled to the demo:
  * 200 steps where the reference detection recipe runs 2000 iterations.
  */
 export function defaultMaskSettings(task: Task): MaskSettings {
