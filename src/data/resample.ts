@@ -1,12 +1,41 @@
 import type { DigitPool } from './digits';
 
 /**
- * Bilinear resampling of pool image `index` to size×size intensities in [0, 1], with half-pixel
- * centres and edge clamping. Only + − × ÷ and floor, so every engine gives the same bits.
+ * The source image `index` with its strokes thickened by `bold` pixels on each side: a grey-level
+ * dilation (the maximum over the (2·bold+1)² square around each pixel). bold 0: the image as is.
  */
-export function resampleDigit(pool: DigitPool, index: number, size: number): Float64Array {
+export function boldDigit(pool: DigitPool, index: number, bold: number): Uint8Array {
   const { rows, cols, pixels } = pool;
   const base = index * rows * cols;
+  const src = pixels.subarray(base, base + rows * cols);
+  if (bold <= 0) return src;
+  const out = new Uint8Array(rows * cols);
+  for (let y = 0; y < rows; y++) {
+    for (let x = 0; x < cols; x++) {
+      let m = 0;
+      for (let dy = -bold; dy <= bold; dy++) {
+        const yy = y + dy;
+        if (yy < 0 || yy >= rows) continue;
+        for (let dx = -bold; dx <= bold; dx++) {
+          const xx = x + dx;
+          if (xx >= 0 && xx < cols && src[yy * cols + xx] > m) m = src[yy * cols + xx];
+        }
+      }
+      out[y * cols + x] = m;
+    }
+  }
+  return out;
+}
+
+/**
+ * Bilinear resampling of pool image `index` (its strokes thickened by `bold` source pixels, see
+ * boldDigit) to size×size intensities in [0, 1], with half-pixel centres and edge clamping. Only
+ * + − × ÷, max and floor, so every engine gives the same bits.
+ */
+export function resampleDigit(pool: DigitPool, index: number, size: number, bold = 0): Float64Array {
+  const { rows, cols } = pool;
+  const pixels = boldDigit(pool, index, bold);
+  const base = 0;
   const out = new Float64Array(size * size);
   for (let y = 0; y < size; y++) {
     let sy = ((y + 0.5) * rows) / size - 0.5;

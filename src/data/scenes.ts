@@ -26,6 +26,14 @@ export interface SceneConfig {
   readonly noise: number;
   /** Minimum L1 colour distance (over RGB in [0,1]) between a digit and the background ends. */
   readonly minContrast: number;
+  /**
+   * Strokes thickened by this many source (28×28) pixels on each side before resampling; 0:
+   * MNIST's own. Labels are pixel-exact, so a stroke's width sets how much a one-pixel error at
+   * its edges costs: drawing every digit one pixel too wide scores mIoU 0.69 at bold 1 and 0.77
+   * at bold 2, and a teacher learns bold-2 scenes faster (val mIoU 0.47 against 0.42 after 1000
+   * steps, same net and recipe).
+   */
+  readonly bold: number;
 }
 
 export const DEFAULT_SCENE_CONFIG: SceneConfig = {
@@ -33,14 +41,15 @@ export const DEFAULT_SCENE_CONFIG: SceneConfig = {
   width: 64,
   minDigits: 1,
   maxDigits: 4,
-  minSize: 14,
-  maxSize: 28,
+  minSize: 18,
+  maxSize: 32,
   maxIoU: 0.3,
   maxCover: 0.5,
   maxTries: 20,
   inkThreshold: 0.5,
   noise: 0.1,
   minContrast: 0.9,
+  bold: 2,
 };
 
 export interface PlacedDigit {
@@ -72,6 +81,7 @@ export function resolveSceneConfig(partial: Partial<SceneConfig> = {}): SceneCon
   for (const k of ints) {
     if (!Number.isInteger(c[k]) || c[k] < 1) throw new Error(`scene config: ${k} must be a positive integer, got ${c[k]}`);
   }
+  if (!Number.isInteger(c.bold) || c.bold < 0 || c.bold > 4) throw new Error(`scene config: bold must be an integer in [0, 4], got ${c.bold}`);
   if (c.minDigits > c.maxDigits) throw new Error('scene config: minDigits > maxDigits');
   if (c.minSize > c.maxSize) throw new Error('scene config: minSize > maxSize');
   if (c.maxSize > Math.min(c.height, c.width)) {
@@ -113,7 +123,7 @@ export function generateScene(pool: DigitPool, seed: number, config: Partial<Sce
       const size = rng.int(cfg.minSize, cfg.maxSize);
       const x = rng.int(0, W - size);
       const y = rng.int(0, H - size);
-      const ink = resampleDigit(pool, index, size);
+      const ink = resampleDigit(pool, index, size, cfg.bold);
       const local = inkBox(ink, size, cfg.inkThreshold);
       if (!local) continue;
       const cls = pool.labels[index];

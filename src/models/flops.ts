@@ -98,6 +98,7 @@ function layerFlops(className: string, cfg: LayerConfig, ins: Shape[], outs: Sha
     case 'InputLayer':
     case 'Reshape':
     case 'Flatten':
+    case 'Permute':
     case 'Dropout':
     case 'Concatenate':
       return 0;

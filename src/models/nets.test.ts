@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { modelCost } from './flops';
-import { DET_CHANNELS, SEG_CLASSES, TAP_LAYER, buildStudent, buildTeacher, taskChannels, type Task } from './nets';
+import { DET_CHANNELS, NET_STRIDE, SEG_CLASSES, TAP_LAYER, buildStudent, buildTeacher, pixelShuffle, taskChannels, type Task } from './nets';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -24,6 +24,27 @@ describe('demo nets', () => {
     expect(teacher.layers.some((l) => l.getClassName() === 'BatchNormalization')).toBe(true);
     const out = teacher.outputs[0].shape;
     expect(out).toEqual(task === 'segmentation' ? [null, 64, 64, SEG_CLASSES] : [null, 16, 16, DET_CHANNELS]);
+  });
+
+  it('the segmentation head\'s pixel shuffle puts channel dy·4 + dx of cell (i, j) at pixel (4i + dy, 4j + dx)', async () => {
+    const s = NET_STRIDE;
+    const input = tf.input({ shape: [2, 3, s * s] });
+    const model = tf.model({ inputs: input, outputs: pixelShuffle(input, 'ps', 2 * s, 3 * s) });
+    // value = i·1000 + j·100 + channel, so every output pixel says where it came from
+    const cells = tf.tidy(() => tf.tensor4d(Array.from({ length: 2 * 3 * s * s }, (_, k) => {
+      const c = k % (s * s), j = Math.floor(k / (s * s)) % 3, i = Math.floor(k / (3 * s * s));
+      return i * 1000 + j * 100 + c;
+    }), [1, 2, 3, s * s]));
+    const out = model.predict(cells) as tf.Tensor;
+    expect(out.shape).toEqual([1, 2 * s, 3 * s, 1]);
+    const v = await out.data();
+    tf.dispose([cells, out]);
+    for (let y = 0; y < 2 * s; y++) {
+      for (let x = 0; x < 3 * s; x++) {
+        const i = Math.floor(y / s), j = Math.floor(x / s);
+        expect(v[y * 3 * s + x]).toBe(i * 1000 + j * 100 + (y % s) * s + (x % s));
+      }
+    }
   });
 
   it('input size is configurable and must be a multiple of 4', () => {

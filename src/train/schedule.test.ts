@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { cosineLr, setLearningRate } from './schedule';
+import { cosineLr, setLearningRate, warmupCosineLr } from './schedule';
 
 describe('cosine schedule', () => {
   it('starts at the base, halves at mid-way and ends at the floor', () => {
@@ -9,6 +9,15 @@ describe('cosine schedule', () => {
     expect(cosineLr(0.01, 100, 100)).toBeCloseTo(0, 12);
     expect(cosineLr(0.01, 100, 100, 0.1)).toBeCloseTo(0.001, 12);
     expect(cosineLr(0.01, 250, 100)).toBeCloseTo(0, 12);
+  });
+
+  it('warms up linearly, then decays by cosine over the remaining steps', () => {
+    expect(warmupCosineLr(0.01, 0, 100, 10)).toBeCloseTo(0.001, 12);
+    expect(warmupCosineLr(0.01, 9, 100, 10)).toBeCloseTo(0.01, 12);
+    expect(warmupCosineLr(0.01, 10, 100, 10)).toBeCloseTo(0.01, 12);
+    expect(warmupCosineLr(0.01, 55, 100, 10)).toBeCloseTo(0.005, 12);
+    expect(warmupCosineLr(0.01, 100, 100, 10)).toBeCloseTo(0, 12);
+    expect(warmupCosineLr(0.01, 50, 100, 0)).toBeCloseTo(cosineLr(0.01, 50, 100), 12);
   });
 
   it('changes the step an optimizer takes', async () => {

@@ -7,6 +7,17 @@ export function cosineLr(base: number, step: number, total: number, floor = 0): 
 }
 
 /**
+ * Linear warm-up from base/warmupSteps to `base` over the first `warmupSteps` steps, then cosine
+ * decay to 0 over the rest of the `total` steps (the usual recipe for training from scratch; the
+ * warm-up keeps Adam's first, noisy steps from throwing BatchNorm'd nets off at a high rate).
+ */
+export function warmupCosineLr(base: number, step: number, total: number, warmupSteps: number): number {
+  const w = Math.min(Math.max(Math.round(warmupSteps), 0), total);
+  if (step < w) return (base * (step + 1)) / w;
+  return cosineLr(base, step - w, total - w);
+}
+
+/**
  * tfjs's Adam reads `learningRate` on every step but has no setter; the field is public in the
  * JS and only marked protected in the typings. (SGD caches it at construction: Adam only.)
  */

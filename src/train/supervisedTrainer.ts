@@ -3,7 +3,7 @@
 // run resumes exactly.
 import * as tf from '@tensorflow/tfjs';
 import type { DataSource } from './dataSource';
-import { cosineLr, setLearningRate } from './schedule';
+import { setLearningRate, warmupCosineLr } from './schedule';
 import type { TaskAdapter, TaskMetrics } from './tasks';
 
 export interface SupervisedConfig {
@@ -11,7 +11,16 @@ export interface SupervisedConfig {
   readonly batchSize: number;
   readonly lr: number;
   readonly seed: number;
+  /** Share of `steps` spent in linear warm-up before the cosine decay (default SUPERVISED_WARMUP). */
+  readonly warmup?: number;
+  /** Decoupled weight decay (AdamW) on conv kernels, per step lr·wd (default SUPERVISED_WEIGHT_DECAY). */
+  readonly weightDecay?: number;
 }
+
+/** Default warm-up share: 5% of the run (100 steps of a 2000-step teacher run). */
+export const SUPERVISED_WARMUP = 0.05;
+/** Default decoupled weight decay. */
+export const SUPERVISED_WEIGHT_DECAY = 0;
 
 export class NonFiniteLossError extends Error {
   constructor(readonly step: number, readonly value: number) {
@@ -19,9 +28,13 @@ export class NonFiniteLossError extends Error {
   }
 }
 
+const KERNEL = /(^|\/)(kernel|depthwise_kernel)(_\d+)?$/;
+
 export class SupervisedTrainer {
   readonly optimizer: tf.AdamOptimizer;
   private readonly variables: tf.Variable[];
+  /** Conv kernels: the weights decoupled weight decay shrinks (not biases, not BatchNorm). */
+  private readonly decayed: tf.Variable[];
   step = 0;
 
   constructor(
@@ -32,6 +45,13 @@ export class SupervisedTrainer {
   ) {
     this.optimizer = tf.train.adam(config.lr);
     this.variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    this.decayed = model.trainableWeights.filter((w) => KERNEL.test(w.originalName) || KERNEL.test(w.name)).map((w) => w.read() as tf.Variable);
+  }
+
+  /** Learning rate of step `step`: warm-up, then cosine to 0 at `steps`. */
+  lrAt(step: number): number {
+    const { lr, steps, warmup = SUPERVISED_WARMUP } = this.config;
+    return warmupCosineLr(lr, step, steps, warmup * steps);
   }
 
   get done(): boolean {
@@ -40,8 +60,9 @@ export class SupervisedTrainer {
 
   /** One optimiser step; returns the loss before the update. */
   async trainStep(): Promise<number> {
-    const { seed, batchSize, steps, lr } = this.config;
-    setLearningRate(this.optimizer, cosineLr(lr, this.step, steps));
+    const { seed, batchSize, weightDecay = SUPERVISED_WEIGHT_DECAY } = this.config;
+    const lr = this.lrAt(this.step);
+    setLearningRate(this.optimizer, lr);
     const batch = this.adapter.makeBatch(this.source.trainBatch(seed, this.step, batchSize));
     try {
       const { value, grads } = tf.variableGrads(
@@ -55,6 +76,7 @@ export class SupervisedTrainer {
       }
       this.optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
       tf.dispose([value, ...Object.values(grads)]);
+      if (weightDecay > 0) tf.tidy(() => this.decayed.forEach((v) => v.assign(tf.mul(v, 1 - lr * weightDecay))));
       this.step++;
       return loss;
     } finally {
