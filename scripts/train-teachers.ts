@@ -1,42 +1,64 @@
-// Reproduces the shipped demo teachers with the playground's own teacher trainer (the training
-// worker's loop, src/train/digitTeacher.ts) and writes TensorFlow.js model files under
-// <out>/<task>-teacher/. On wasm (the default) or cpu it runs in Node; on webgpu or webgl it
-// drives the built page's worker in headless Chromium. Runs in chunks and writes a checkpoint
-// (weights, Adam state, metric history) after each, so `--resume` continues a run exactly where it
-// stopped, on any backend.
+// Reproduces the shipped demo teachers with the playground's own teacher trainer (the engine's
+// 'trainTeacher' run: src/train/teacherRun.ts with src/train/supervisedTrainer.ts) and writes
+// TensorFlow.js model files under <out>/<task>-teacher/. On wasm (the default) or cpu it runs in
+// Node; on webgpu or webgl it drives the built page's worker in headless Chromium. Runs in chunks
+// and writes a checkpoint (weights, Adam state, metric history) after each, so `--resume`
+// continues a run exactly where it stopped, on any backend.
 //
-//   tsx scripts/train-teachers.ts [--task segmentation|detection|both] [--steps 600]
-//        [--batch 8] [--lr 0.005] [--seed 1] [--chunk 50] [--backend wasm|cpu|webgpu|webgl] [--resume]
-//        [--val-count 128] [--out public/models] [--student yes|no|only] [--port 4192] [--skip-build]
+//   tsx scripts/train-teachers.ts [--task segmentation|detection|both] [--steps N] [--batch N]
+//        [--lr X] [--seed 1] [--chunk 250] [--backend wasm|cpu|webgpu|webgl] [--resume]
+//        [--val-count 256] [--test-count 256] [--out public/models] [--student yes|no|only]
+//        [--port 4192] [--skip-build]
+//
+// Without --steps/--batch/--lr each task gets its recipe (RECIPES below: the shipped teachers'
+// runs). The schedule is the trainer's: linear warm-up over the first SUPERVISED_WARMUP of the
+// steps, then cosine to 0. The data has three splits with disjoint digits (public/data/digits.bin):
+// batches come from the training digits; the metric after each chunk is on `--val-count`
+// validation scenes (VAL_SEED), the only numbers a schedule or a checkpoint is chosen by; at the
+// end the teacher is also scored on `--test-count` test scenes (TEST_SEED), the reported number.
+// meta.json records the recipe, the net, the splits, both metrics, the wall time and a small
+// validation subset (`browserCheck`) that e2e/teachers.spec.ts re-scores in the browser.
 //
 // --student (default yes) then trains the demo student alone with the teacher's budget (steps,
-// batch, lr, seed) and records its validation metric in meta.json as `studentBaseline`: the
-// no-distillation reference the teacher must clearly beat. `only` skips teacher training and
-// uses the recorded budget of the teacher in --out.
+// batch, lr, seed) and records its validation and test metrics in meta.json as
+// `studentBaseline`: the no-distillation reference the teacher must clearly beat. `only` skips
+// teacher training and uses the recorded budget of the teacher in --out.
 //
-// The default backend is wasm in Node: a segmentation teacher step at batch 8 takes ~135 ms there,
-// ~10 s on Node's cpu backend, 3–5 s on webgl or webgpu with a software adapter (no GPU). On a
-// machine with a GPU pass --backend webgpu. --port and --skip-build apply to webgpu and webgl.
+// The default backend is wasm in Node: a teacher step at batch 16 takes ~250 ms there on a quiet
+// core (2× that on this project's shared 2 cores), several seconds on webgl or webgpu with a
+// software adapter (no GPU). On a machine with a GPU pass --backend webgpu. --port and
+// --skip-build apply to webgpu and webgl.
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { Task } from '../src/models/nets';
+import * as tf from '@tensorflow/tfjs';
+import { useWasmBackend as startWasmBackend } from '../src/backends/wasm/node';
+import { DEFAULT_DECODE } from '../src/data/centernet';
+import { loadDigitsNode } from '../src/data/digitsNode';
+import { modelCost } from '../src/models/flops';
+import { STUDENT_SIZES, TEACHER_SIZES, type Task } from '../src/models/nets';
+import { SEG_FOREGROUND_WEIGHT } from '../src/models/losses';
+import { TEST_SEED } from '../src/train/dataSource';
+import { SUPERVISED_WARMUP, SUPERVISED_WEIGHT_DECAY } from '../src/train/supervisedTrainer';
+import { evaluateOnDigits } from '../src/train/teacherEval';
+import '../src/models/resizeLayer';
 import type { BackendStatus } from '../src/backends/init';
 import type { NamedArray, RunProgress } from '../src/engine/types';
-import { Engines, parseBackend, type ScriptEngine, type TeacherRun } from './script-engine';
+import { Engines, isPageBackend, parseBackend, type ScriptEngine, type TeacherRun } from './script-engine';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values: args } = parseArgs({
   options: {
     task: { type: 'string', default: 'both' },
-    steps: { type: 'string', default: '600' },
-    batch: { type: 'string', default: '8' },
-    lr: { type: 'string', default: '0.005' },
+    steps: { type: 'string' },
+    batch: { type: 'string' },
+    lr: { type: 'string' },
     seed: { type: 'string', default: '1' },
-    chunk: { type: 'string', default: '50' },
+    chunk: { type: 'string', default: '250' },
     backend: { type: 'string', default: 'wasm' },
-    'val-count': { type: 'string', default: '128' },
+    'val-count': { type: 'string', default: '256' },
+    'test-count': { type: 'string', default: '256' },
     out: { type: 'string', default: join(root, 'public', 'models') },
     resume: { type: 'boolean', default: false },
     'skip-build': { type: 'boolean', default: false },
@@ -51,6 +73,25 @@ for (const t of tasks) {
 if (!['yes', 'no', 'only'].includes(args.student)) throw new Error(`--student must be yes, no or only; got ${args.student}`);
 const backend = parseBackend(args.backend);
 const VAL_SEED = 20230501;
+/** Validation scenes e2e/teachers.spec.ts re-scores on webgpu (the first of the VAL_SEED stream). */
+const BROWSER_CHECK_COUNT = 32;
+
+/** The shipped teachers' runs (README, "The built-in demos": why these). */
+const RECIPES: Readonly<Record<Task, { steps: number; batchSize: number; lr: number }>> = {
+  segmentation: { steps: 8000, batchSize: 16, lr: 0.01 },
+  detection: { steps: 3000, batchSize: 16, lr: 0.003 },
+};
+
+const LOSSES: Readonly<Record<Task, string>> = {
+  segmentation: `pixel cross-entropy, digit pixels weighted ${SEG_FOREGROUND_WEIGHT}×`,
+  detection: 'CenterNet: focal loss on the centre heatmaps (α 2, β 4) + 0.1 × L1 size + 1 × L1 offset',
+};
+
+/** The digit pools' sizes, from public/data/digits.json. */
+function digitSplit(): Record<string, unknown> {
+  const man = JSON.parse(readFileSync(join(root, 'public', 'data', 'digits.json'), 'utf8')) as Record<string, { count: number; perClass: number; sourceIndices: string }>;
+  return Object.fromEntries(['train', 'val', 'test'].map((k) => [k, man[k]]));
+}
 
 /** What meta.json records of a run (and of its student baseline). */
 interface Meta {
@@ -70,6 +111,15 @@ interface Meta {
   valCount: number;
   history: { step: number; metric: number; elapsedS: number }[];
   date: string;
+  /** Seconds of teacher training so far (all chunks, resumed ones included). */
+  wallS: number;
+  recipe?: Record<string, unknown>;
+  net?: Record<string, unknown>;
+  split?: Record<string, unknown>;
+  /** The final teacher on the test scenes (reported numbers only). */
+  test?: { seed: number; count: number; metric: number; extra: Readonly<Record<string, number>> };
+  /** The final teacher on the first BROWSER_CHECK_COUNT validation scenes, evaluated in Node (e2e/teachers.spec.ts). */
+  browserCheck?: { seed: number; count: number; metric: number; backend: string };
   studentBaseline?: Record<string, unknown>;
 }
 
@@ -131,17 +181,63 @@ function printProgress(p: RunProgress): void {
   console.log(`  step ${p.step}/${p.total}  loss ${p.losses.task.toFixed(4)}  ${Math.round(p.msPerStep)} ms/step  tensors ${p.numTensors}${metric}`);
 }
 
+/** Where the script scores a trained net: this process's backend (wasm or cpu), or wasm in Node when training ran in the page. */
+async function evalBackend(): Promise<string> {
+  if (isPageBackend(backend) || !['wasm', 'cpu'].includes(tf.getBackend())) await startWasmBackend();
+  return tf.getBackend();
+}
+
+const pools = loadDigitsNode();
+
+/** Validation, test and browser-check metrics of trained weights. */
+async function score(task: Task, artifacts: TeacherRun['artifacts'], valCount: number, testCount: number) {
+  const evalOn = await evalBackend();
+  const model = await tf.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: artifacts.modelTopology, weightSpecs: artifacts.weightSpecs as tf.io.WeightsManifestEntry[], weightData: artifacts.weightData }),
+  );
+  try {
+    const val = await evaluateOnDigits(model, task, pools, 'val', valCount, VAL_SEED);
+    const test = await evaluateOnDigits(model, task, pools, 'test', testCount, TEST_SEED);
+    const check = await evaluateOnDigits(model, task, pools, 'val', BROWSER_CHECK_COUNT, VAL_SEED);
+    const cost = modelCost(model);
+    return {
+      val,
+      test: { seed: TEST_SEED, count: testCount, metric: test.primary, extra: test.extra },
+      browserCheck: { seed: VAL_SEED, count: BROWSER_CHECK_COUNT, metric: check.primary, backend: evalOn },
+      cost: { params: cost.params, mflops: Math.round(cost.flops / 1e4) / 100 },
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
 /** Trains the student alone with the teacher's recorded budget; records the result in meta.json. */
 async function studentBaseline(engine: ScriptEngine, task: Task, ckpt: Checkpoint) {
   const { steps, batchSize, lr, seed, valCount, valSeed, metricName } = ckpt.meta;
+  const testCount = ckpt.meta.test?.count ?? Number(args['test-count']);
   console.log(`[train-teachers] ${task}: student alone, ${steps} steps × batch ${batchSize}, lr ${lr}, backend ${backend}`);
   const t0 = Date.now();
   await engine.start(backend);
   const r = await engine.trainTeacher({ task, model: 'student', steps, batchSize, lr, seed, evalEvery: Number(args.chunk), valCount, valSeed }, printProgress);
-  const studentBaseline = { steps: r.step, metricName, metric: r.metric, backend, runtime: engine.runtime, wallS: Math.round((Date.now() - t0) / 1000), date: new Date().toISOString() };
+  const wallS = Math.round((Date.now() - t0) / 1000);
+  const s = await score(task, r.artifacts, valCount, testCount);
+  const studentBaseline = {
+    steps: r.step,
+    net: { ...s.cost, sizes: STUDENT_SIZES[task] },
+    metricName,
+    metric: r.metric,
+    test: s.test,
+    backend,
+    runtime: engine.runtime,
+    wallS,
+    date: new Date().toISOString(),
+  };
   writeFileSync(join(modelDir(task), 'meta.json'), JSON.stringify({ ...ckpt.meta, studentBaseline }, null, 2) + '\n');
-  console.log(`[train-teachers] ${task}: student alone reached ${metricName} ${r.metric.toFixed(4)} vs teacher ${ckpt.meta.metric.toFixed(4)}`);
-  return { task: `${task} (student alone)`, step: r.step, metricName, metric: r.metric };
+  console.log(
+    `[train-teachers] ${task}: student alone reached ${metricName} val ${r.metric.toFixed(4)} test ${s.test.metric.toFixed(4)} ` +
+      `vs teacher val ${ckpt.meta.metric.toFixed(4)} test ${ckpt.meta.test?.metric.toFixed(4)} (${wallS} s)`,
+  );
+  return { task: `${task} (student alone)`, step: r.step, metricName, metric: r.metric, test: s.test.metric };
 }
 
 const engines = new Engines({ port: Number(args.port), skipBuild: args['skip-build'] });
@@ -149,8 +245,11 @@ const summary = [];
 try {
   const engine = await engines.on(backend);
   for (const task of tasks) {
-    const total = Number(args.steps);
-    const base = { task, steps: total, batchSize: Number(args.batch), lr: Number(args.lr), seed: Number(args.seed) };
+    const recipe = RECIPES[task];
+    const total = args.steps === undefined ? recipe.steps : Number(args.steps);
+    const batchSize = args.batch === undefined ? recipe.batchSize : Number(args.batch);
+    const lr = args.lr === undefined ? recipe.lr : Number(args.lr);
+    const base = { task, steps: total, batchSize, lr, seed: Number(args.seed) };
     let ckpt = args.resume || args.student === 'only' ? readCheckpoint(task) : null;
     if (args.student === 'only') {
       if (!ckpt) throw new Error(`${task}: --student only needs a trained teacher in ${modelDir(task)}`);
@@ -160,11 +259,15 @@ try {
     if (ckpt && ckpt.meta.steps !== total) throw new Error(`${task}: checkpoint was for ${ckpt.meta.steps} steps, not ${total}`);
     let step = ckpt?.meta.step ?? 0;
     const history = ckpt?.meta.history ?? [];
+    const wallBefore = ckpt?.meta.wallS ?? 0;
     const t0 = Date.now();
     console.log(`[train-teachers] ${task}: ${step}/${total} steps done, backend ${backend} (${engine.runtime}), writing to ${modelDir(task)}`);
     const status = await engine.start(backend);
     while (step < total) {
       const untilStep = Math.min(step + Number(args.chunk), total);
+      // The in-process engine answers a run before it lets go of the session; give it that turn
+      // (otherwise the next chunk is refused as "another run is in progress").
+      await new Promise((r) => setTimeout(r, 0));
       const result = await engine.trainTeacher(
         {
           ...base,
@@ -179,7 +282,8 @@ try {
         printProgress,
       );
       step = result.step;
-      history.push({ step, metric: result.metric, elapsedS: Math.round((Date.now() - t0) / 1000) });
+      const wallS = wallBefore + Math.round((Date.now() - t0) / 1000);
+      history.push({ step, metric: result.metric, elapsedS: wallS });
       const meta: Meta = {
         ...base,
         step,
@@ -193,13 +297,35 @@ try {
         valCount: Number(args['val-count']),
         history,
         date: new Date().toISOString(),
+        wallS,
+        recipe: {
+          optimizer: 'Adam',
+          lr,
+          batchSize,
+          steps: total,
+          schedule: `linear warm-up over the first ${SUPERVISED_WARMUP * 100}% of the steps, then cosine to 0`,
+          warmup: SUPERVISED_WARMUP,
+          weightDecay: SUPERVISED_WEIGHT_DECAY,
+          loss: LOSSES[task],
+          ...(task === 'detection' ? { decode: { topK: DEFAULT_DECODE.topK, threshold: DEFAULT_DECODE.threshold } } : {}),
+          trainSeed: base.seed,
+          initSeed: base.seed,
+        },
+        split: { digits: digitSplit(), trainScenes: `stream ${base.seed} of the training digits, batch k = scenes [k·${batchSize}, (k+1)·${batchSize})`, valSeed: VAL_SEED, valCount: Number(args['val-count']), testSeed: TEST_SEED, testCount: Number(args['test-count']) },
       };
+      if (step === total) {
+        const s = await score(task, result.artifacts, meta.valCount, Number(args['test-count']));
+        meta.net = { ...s.cost, sizes: TEACHER_SIZES[task] };
+        meta.test = s.test;
+        meta.browserCheck = s.browserCheck;
+        console.log(`[train-teachers] ${task}: final val ${meta.metricName} ${s.val.primary.toFixed(4)}, test ${s.test.metric.toFixed(4)} (${s.test.count} scenes), ${s.cost.mflops} MFLOPs`);
+      }
       writeCheckpoint(task, result, meta);
       ckpt = { meta, run: result };
       console.log(`[train-teachers] ${task}: checkpoint at step ${step}, val ${meta.metricName} ${result.metric.toFixed(4)}`);
     }
     if (!ckpt) throw new Error(`${task}: nothing to train (--steps ${total})`);
-    summary.push({ task, step, metricName: ckpt.meta.metricName, metric: ckpt.meta.metric });
+    summary.push({ task, step, metricName: ckpt.meta.metricName, metric: ckpt.meta.metric, test: ckpt.meta.test?.metric });
     if (args.student === 'yes') summary.push(await studentBaseline(engine, task, ckpt));
   }
 } finally {
