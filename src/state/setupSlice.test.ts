@@ -21,19 +21,19 @@ describe('Setup settings', () => {
     expect(store().distill.params.maskd).toMatchObject({ lossWeight: 1, factor: 0.5, customMask: false });
   });
 
-  it('stage 1 starts on the task’s default recipe (segmentation: the playground’s, measured; detection: the reference); a task switch follows it; an edit makes it Custom', () => {
+  it('stage 1 starts on the task’s default recipe (the playground’s on both, measured); a task switch follows it; an edit makes it Custom', () => {
     expect(recipeOf(store().mask, 'segmentation')).toBe('playground');
-    expect(store().mask).toMatchObject({ optimizer: 'adam', lr: 0.01, weightDecay: 0, schedule: 'cosine', minLr: 0, numTokens: 8, tokenWeights: false, steps: 200 });
+    expect(store().mask).toMatchObject({ optimizer: 'adam', lr: 0.001, weightDecay: 1e-3, schedule: 'cosine', minLr: 0, numTokens: 8, tokenWeights: false, steps: 200 });
     store().setMask({ steps: 50 });
     store().setTask('detection');
-    // Steps are the user's; the recipe's fields are the detection reference's.
-    expect(store().mask).toMatchObject({ optimizer: 'adam', lr: 0.01, weightDecay: 1e-3, schedule: 'cosine', minLr: 1e-6, numTokens: 6, tokenWeights: true, steps: 50 });
-    expect(recipeOf(store().mask, 'detection')).toBe('reference-detection');
+    // Steps are the user's; the recipe's fields are the detection ones (lr 0.003, 6 tokens with their weights).
+    expect(store().mask).toMatchObject({ optimizer: 'adam', lr: 0.003, weightDecay: 1e-3, schedule: 'cosine', minLr: 0, numTokens: 6, tokenWeights: true, steps: 50 });
+    expect(recipeOf(store().mask, 'detection')).toBe('playground');
     store().setMask({ weightDecay: 0 });
     expect(recipeOf(store().mask, 'detection')).toBe('custom');
-    store().applyMaskRecipe('playground');
-    expect(recipeOf(store().mask, 'detection')).toBe('playground');
-    expect(store().mask).toMatchObject({ optimizer: 'adam', lr: 0.01, weightDecay: 0, minLr: 0, numTokens: 6, tokenWeights: true, steps: 50 });
+    store().applyMaskRecipe('reference-detection');
+    expect(recipeOf(store().mask, 'detection')).toBe('reference-detection');
+    expect(store().mask).toMatchObject({ optimizer: 'adam', lr: 0.01, weightDecay: 1e-3, minLr: 1e-6, numTokens: 6, tokenWeights: true, steps: 50 });
     store().applyMaskRecipe('reference-segmentation');
     expect(store().mask).toMatchObject({ optimizer: 'sgd', schedule: 'poly', numTokens: 8, tokenWeights: false });
   });
