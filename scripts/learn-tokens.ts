@@ -10,8 +10,9 @@
 //        [--report 256] [--out public/models] [--port 4197] [--skip-build] [--allow-fresh]
 //
 // --recipe fills the stage-1 fields from the page's recipe (src/share/maskRecipes.ts: optimiser,
-// lr, momentum, weight decay, schedule, final lr, tokens, branch) for each task; flags given
-// explicitly override it. --report N measures the learnt tokens over N test scenes afterwards
+// lr, momentum, weight decay, schedule, final lr, tokens, branch) for each task; without it each
+// task gets the page's default recipe (DEFAULT_RECIPE), which is how the shipped tokens were
+// learnt. Flags given explicitly override it. --report N measures the learnt tokens over N test scenes afterwards
 // (live tokens and mean pairwise Dice, as the page's "Measure tokens"; 0: no report).
 //
 // The teacher is the shipped one: public/models/<task>-teacher in Node, the one the built app
@@ -19,15 +20,13 @@
 // engine would fall back to a fresh, untrained teacher, whose tokens mean nothing: the script
 // refuses unless --allow-fresh (for testing the script itself; write such output outside
 // public/models with --out). --port and --skip-build apply to webgpu and webgl.
-// Reference schedule (Adam lr 0.01, cosine decay; 6 tokens for detection, 8 for segmentation,
-// 2000 iterations) scaled to the demo: 6 tokens and a few hundred steps.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Task } from '../src/models/nets';
 import type { MaskStageConfig, RunProgress } from '../src/engine/types';
-import { MASK_RECIPE_IDS, MASK_RECIPES, type MaskRecipeId } from '../src/share/maskRecipes';
+import { DEFAULT_RECIPE, MASK_RECIPE_IDS, MASK_RECIPES, type MaskRecipeId } from '../src/share/maskRecipes';
 import { Engines, parseBackend } from './script-engine';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -66,31 +65,31 @@ if (args.recipe !== undefined && !(MASK_RECIPE_IDS as readonly string[]).include
 const reportScenes = Number(args.report);
 if (!Number.isInteger(reportScenes) || reportScenes < 0) throw new Error('--report: a number of scenes (0: none)');
 
-/** The stage-1 config of `task`: the recipe's fields (without one, the earlier defaults), then the explicit flags. */
+/** The stage-1 config of `task`: the recipe's fields (without one, the page's default recipe), then the explicit flags. */
 function configFor(task: Task): MaskStageConfig {
-  const r = args.recipe ? MASK_RECIPES[args.recipe as MaskRecipeId].fields(task) : null;
+  const r = MASK_RECIPES[(args.recipe ?? DEFAULT_RECIPE[task]) as MaskRecipeId].fields(task);
   const num = (flag: string, v: string | undefined, fallback: number) => {
     const n = v === undefined ? fallback : Number(v);
     if (!Number.isFinite(n)) throw new Error(`--${flag}: not a number`);
     return n;
   };
-  const optimizer = args.optimizer ?? r?.optimizer ?? 'adam';
-  const schedule = args.schedule ?? r?.schedule ?? 'cosine';
+  const optimizer = args.optimizer ?? r.optimizer ?? 'adam';
+  const schedule = args.schedule ?? r.schedule ?? 'cosine';
   if (optimizer !== 'adam' && optimizer !== 'sgd') throw new Error(`--optimizer: adam or sgd; got ${optimizer}`);
   if (schedule !== 'cosine' && schedule !== 'poly') throw new Error(`--schedule: cosine or poly; got ${schedule}`);
   return {
-    numTokens: num('tokens', args.tokens, r?.numTokens ?? 6),
+    numTokens: num('tokens', args.tokens, r.numTokens ?? 6),
     steps: num('steps', args.steps, 200),
     batchSize: num('batch', args.batch, 8),
-    lr: num('lr', args.lr, r?.lr ?? 0.01),
+    lr: num('lr', args.lr, r.lr ?? 0.01),
     diceWeight: num('dice', args.dice, 1),
-    tokenWeights: args['token-weights'] ?? r?.tokenWeights ?? false,
+    tokenWeights: args['token-weights'] ?? r.tokenWeights ?? false,
     seed: num('seed', args.seed, 1),
     optimizer,
-    momentum: num('momentum', args.momentum, r?.momentum ?? 0.9),
-    weightDecay: num('weight-decay', args['weight-decay'], r?.weightDecay ?? 0),
+    momentum: num('momentum', args.momentum, r.momentum ?? 0.9),
+    weightDecay: num('weight-decay', args['weight-decay'], r.weightDecay ?? 0),
     schedule,
-    minLr: num('min-lr', args['min-lr'], r?.minLr ?? 0),
+    minLr: num('min-lr', args['min-lr'], r.minLr ?? 0),
   };
 }
 
@@ -109,7 +108,7 @@ try {
   const engine = await engines.on(backend);
   for (const task of tasks) {
     const config = configFor(task);
-    console.log(`[learn-tokens] ${task}: ${args.recipe ? `recipe ${args.recipe}, ` : ''}${JSON.stringify(config)} on ${backend} (${engine.runtime})`);
+    console.log(`[learn-tokens] ${task}: recipe ${args.recipe ?? DEFAULT_RECIPE[task]}, ${JSON.stringify(config)} on ${backend} (${engine.runtime})`);
     const t0 = Date.now();
     const status = await engine.start(backend);
     const demo = await engine.loadDemo(task);
@@ -126,7 +125,7 @@ try {
     const final = last as RunProgress | null;
     const report = reportScenes > 0 ? await engine.tokenReport(reportScenes) : null;
     const meta = {
-      ...(args.recipe ? { recipe: args.recipe } : {}),
+      recipe: args.recipe ?? DEFAULT_RECIPE[task],
       ...config,
       stepsDone: run.step,
       backend: status.backend,
