@@ -37,7 +37,7 @@ describe('curvesSvg', () => {
       { title: 'detection', metricName: 'AP@0.5', series: [{ label: 'none', colour: '#888888', seeds: [[[0, 0.2], [10, 0.3]]] }] },
     ]);
     expect(svg.startsWith('<svg')).toBe(true);
-    expect(svg).toContain('width="1120"');
+    expect(svg).toContain('width="1200"'); // two 600-px panels
     expect(svg.match(/<polyline/g)).toHaveLength(3);
     expect(svg.match(/<polygon/g)).toHaveLength(3);
     expect(svg).toContain('segmentation &lt;test&gt;');

@@ -17,9 +17,9 @@ export interface CurvePanel {
   readonly references?: readonly { readonly label: string; readonly value: number }[];
 }
 
-const W = 560;
+const W = 600;
 const H = 360;
-const M = { left: 56, right: 150, top: 34, bottom: 44 };
+const M = { left: 56, right: 190, top: 34, bottom: 44 };
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Number(v.toPrecision(3)).toString());
