@@ -15,9 +15,9 @@ describe('bench:train rows', () => {
 
   it('uses the page defaults of the segmentation demo', () => {
     const s = benchSettings();
-    expect(s.stage1).toEqual({ numTokens: 8, batchSize: 8, lr: 0.01, diceWeight: 1, tokenWeights: false });
+    expect(s.stage1).toEqual({ numTokens: 8, batchSize: 8, lr: 0.001, diceWeight: 1, tokenWeights: false });
     expect(s.stage2.batchSize).toBe(8);
-    expect(s.stage2.lr).toBe(0.002);
+    expect(s.stage2.lr).toBe(0.01);
   });
 
   it.each(BENCH_ROWS)('%s: warm-up and timed steps, flat tensors, nothing left behind', async (row) => {

@@ -106,7 +106,7 @@ describe('setupFromLink', () => {
     // The segmentation default recipe's optimiser fields (src/share/maskRecipes.ts).
     expect(s.mask).toEqual({
       numTokens: T, lr: 0.02, steps: 300, diceWeight: 1, tokenWeights: false,
-      optimizer: 'adam', momentum: 0.9, weightDecay: 0, schedule: 'cosine', minLr: 0,
+      optimizer: 'adam', momentum: 0.9, weightDecay: 1e-3, schedule: 'cosine', minLr: 0,
     });
     expect(s.distill).toEqual({ method: 'maskd', lr: src.distill.lr, steps: src.distill.steps, batchSize: src.distill.batchSize });
     expect(s.params).toEqual(src.distill.params.maskd);
@@ -115,7 +115,7 @@ describe('setupFromLink', () => {
 
   it('a link from before the recipes (no optimiser) opens with what it was learnt with: Adam, cosine to 0, no decay', () => {
     const state = buildLinkState(source({ mask: { ...defaultMaskSettings('detection'), lr: 0.02 } }));
-    expect(state.hyper).toMatchObject({ optimizer: 'adam', maskWeightDecay: 1e-3, maskMinLr: 1e-6 });
+    expect(state.hyper).toMatchObject({ optimizer: 'adam', maskWeightDecay: 1e-3, maskMinLr: 0 });
     const { optimizer: _o, schedule: _s, maskMomentum: _m, maskWeightDecay: _w, maskMinLr: _l, ...old } = state.hyper;
     const s = setupFromLink({ ...state, hyper: old });
     expect(s.mask).toMatchObject({ optimizer: 'adam', schedule: 'cosine', weightDecay: 0, minLr: 0, lr: 0.02 });
