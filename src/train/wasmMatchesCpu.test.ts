@@ -26,7 +26,7 @@ const SIZE = 16;
 const config = { steps: 3, batchSize: 8, lr: 0.01, seed: 7 };
 const pools = loadDigitsNode();
 
-async function useBackend(backend: 'wasm' | 'cpu'): Promise<void> {
+async function switchBackend(backend: 'wasm' | 'cpu'): Promise<void> {
   if (backend === 'wasm') await startWasmBackend();
   else await tf.setBackend('cpu');
   expect(tf.getBackend()).toBe(backend);
@@ -40,7 +40,7 @@ function seededTeacher(): tf.LayersModel {
 
 /** The first batch's gradient of every trainable variable, by the variable's layer name. */
 async function firstGradients(backend: 'wasm' | 'cpu'): Promise<Map<string, Float32Array>> {
-  await useBackend(backend);
+  await switchBackend(backend);
   const model = seededTeacher();
   const batch = taskAdapter('segmentation').makeBatch(demoSource(pools, 'segmentation', SIZE).trainBatch(config.seed, 0, config.batchSize));
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -54,7 +54,7 @@ async function firstGradients(backend: 'wasm' | 'cpu'): Promise<Map<string, Floa
 }
 
 async function teacherLosses(backend: 'wasm' | 'cpu'): Promise<number[]> {
-  await useBackend(backend);
+  await switchBackend(backend);
   const model = seededTeacher();
   const trainer = new SupervisedTrainer(model, taskAdapter('segmentation'), demoSource(pools, 'segmentation', SIZE), config);
   const losses: number[] = [];
