@@ -13,6 +13,7 @@ import type { Scene } from '../data/scenes';
 import { cosineLr, setLearningRate } from './schedule';
 import { firstNonFinite, NonFiniteStepError, squaredNorm, type SceneSource } from './stageCommon';
 import type { TaskAdapter, TaskMetrics } from './tasks';
+import { addMicroBatch } from './microBatches';
 
 export interface DistillStepReport {
   readonly step: number;
@@ -142,14 +143,7 @@ export class Distiller {
           grads = result.grads;
           kept = part[0];
         } else {
-          for (const [name, g] of Object.entries(result.grads)) {
-            const prev = grads[name];
-            grads[name] = prev ? tf.add(prev, g) : g;
-            if (prev) tf.dispose([prev, g]);
-          }
-          const prevKept: tf.Tensor | null = kept;
-          kept = prevKept ? tf.add(prevKept, part[0]) : part[0];
-          if (prevKept) tf.dispose([prevKept, part[0]]);
+          kept = addMicroBatch(grads, kept, result.grads, part[0]);
           this.o.onWork?.(from + count, n);
         }
       }

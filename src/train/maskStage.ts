@@ -16,6 +16,7 @@ import type { MaskStageConfig } from '../engine/types';
 import { addWeightDecay, makeOptimizer, scheduledLr, setOptimizerLr } from './lrSchedules';
 import { firstNonFinite, NonFiniteStepError, squaredNorm, type SceneSource } from './stageCommon';
 import type { TaskAdapter } from './tasks';
+import { addMicroBatch } from './microBatches';
 
 export interface MaskStepReport {
   /** The step just taken (1-based count of applied steps). */
@@ -143,14 +144,7 @@ export class MaskLearner {
             grads = result.grads;
             kept = part[0];
           } else {
-            for (const [name, g] of Object.entries(result.grads)) {
-              const prev = grads[name];
-              grads[name] = prev ? tf.add(prev, g) : g;
-              if (prev) tf.dispose([prev, g]);
-            }
-            const prevKept: tf.Tensor | null = kept;
-            kept = prevKept ? tf.add(prevKept, part[0]) : part[0];
-            if (prevKept) tf.dispose([prevKept, part[0]]);
+            kept = addMicroBatch(grads, kept, result.grads, part[0]);
             this.onWork?.(from + count, n);
           }
         }
