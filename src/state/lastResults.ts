@@ -10,6 +10,7 @@ import { errorText } from '../errorText';
 import type { LastResultsInfo } from './checkpointSlice';
 import { currentRunFile, restoreRun } from './exportActions';
 import { store, useAppStore } from './store';
+import { withIdbStore } from '../idbStore';
 
 /** A kept run file and when it was kept. */
 export interface KeptResults {
@@ -28,29 +29,8 @@ const DB_NAME = 'maskd-playground-results';
 const STORE = 'results';
 const KEY = 'last';
 
-function request<T>(r: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
-async function withStore<T>(mode: IDBTransactionMode, body: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
-  const open = indexedDB.open(DB_NAME, 1);
-  open.onupgradeneeded = () => open.result.createObjectStore(STORE);
-  const db = await request(open);
-  try {
-    const tx = db.transaction(STORE, mode);
-    const result = await request(body(tx.objectStore(STORE)));
-    await new Promise<void>((resolve, reject) => {
-      tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-      tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-    });
-    return result;
-  } finally {
-    db.close();
-  }
+function withStore<T>(mode: IDBTransactionMode, body: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+  return withIdbStore(DB_NAME, STORE, mode, body);
 }
 
 /** The browser's IndexedDB, or null where there is none (Node) or it is blocked. */

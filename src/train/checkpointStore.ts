@@ -2,6 +2,7 @@
 // one database, one object store, one key; what goes in is checked by validateCheckpoint on the
 // way out. Tested in the browser (e2e/robust.spec.ts); the data logic is in checkpoint.ts.
 import { validateCheckpoint, type Checkpoint } from '../engine/checkpoint';
+import { withIdbStore } from '../idbStore';
 
 const DB_NAME = 'maskd-playground';
 const STORE = 'checkpoints';
@@ -14,33 +15,8 @@ export interface CheckpointSink {
   clear(): Promise<void>;
 }
 
-function request<T>(r: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
-function openDb(): Promise<IDBDatabase> {
-  const r = indexedDB.open(DB_NAME, 1);
-  r.onupgradeneeded = () => r.result.createObjectStore(STORE);
-  return request(r);
-}
-
-async function withStore<T>(mode: IDBTransactionMode, body: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
-  const db = await openDb();
-  try {
-    const tx = db.transaction(STORE, mode);
-    const result = await request(body(tx.objectStore(STORE)));
-    await new Promise<void>((resolve, reject) => {
-      tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-      tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-    });
-    return result;
-  } finally {
-    db.close();
-  }
+function withStore<T>(mode: IDBTransactionMode, body: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+  return withIdbStore(DB_NAME, STORE, mode, body);
 }
 
 /** Whether this context has IndexedDB at all (Node has none). */
