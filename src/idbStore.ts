@@ -1,5 +1,6 @@
 // One IndexedDB object store in a database of its own, opened per use: the checkpoint store
-// (src/train/checkpointStore.ts, worker and page) and the kept last results (src/state/lastResults.ts).
+// (src/train/checkpointStore.ts, worker and page), the kept last results (src/state/lastResults.ts)
+// and the remembered backend calibrations (src/backends/calibration/store.ts).
 function request<T>(r: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     r.onsuccess = () => resolve(r.result);

@@ -1,5 +1,6 @@
 // Remembers a device's calibration in IndexedDB (its own database, so the checkpoints' schema is
 // untouched), keyed by what makes timings comparable: browser, adapter, isolation, cores.
+import { withIdbStore } from '../../idbStore';
 import { isBackendName, type AdapterSummary } from '../types';
 import type { Calibration } from './types';
 
@@ -37,24 +38,6 @@ export function isCalibration(value: unknown): value is Calibration {
   );
 }
 
-function request<T>(r: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
-async function withStore<T>(mode: IDBTransactionMode, body: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
-  const open = indexedDB.open(DB_NAME, 1);
-  open.onupgradeneeded = () => open.result.createObjectStore(STORE);
-  const db = await request(open);
-  try {
-    return await request(body(db.transaction(STORE, mode).objectStore(STORE)));
-  } finally {
-    db.close();
-  }
-}
-
 export interface CalibrationMemory {
   load(key: string): Promise<Calibration | null>;
   save(c: Calibration): Promise<void>;
@@ -65,7 +48,7 @@ export const indexedDbCalibrations: CalibrationMemory = {
   async load(key) {
     if (typeof indexedDB === 'undefined') return null;
     try {
-      const raw = await withStore('readonly', (s) => s.get(key) as IDBRequest<unknown>);
+      const raw = await withIdbStore(DB_NAME, STORE, 'readonly', (s) => s.get(key) as IDBRequest<unknown>);
       return isCalibration(raw) && raw.deviceKey === key ? raw : null;
     } catch {
       return null;
@@ -74,7 +57,7 @@ export const indexedDbCalibrations: CalibrationMemory = {
   async save(c) {
     if (typeof indexedDB === 'undefined') return;
     try {
-      await withStore('readwrite', (s) => s.put(c, c.deviceKey));
+      await withIdbStore(DB_NAME, STORE, 'readwrite', (s) => s.put(c, c.deviceKey));
     } catch {
       // Not remembered: the next visit measures again.
     }
