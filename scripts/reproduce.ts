@@ -136,6 +136,10 @@ async function run(task: Task): Promise<void> {
       const demo = await engine.loadDemo(task);
       if (!demo.teacher.source.startsWith('builtin:')) throw new Error(`no shipped ${task} teacher: ${demo.warnings.join('; ')}`);
       if (methods.some((m) => METHODS[m].usesTokens) && !demo.tokens) throw new Error(`no shipped ${task} tokens: run npm run learn:tokens first`);
+      // Seeds distilled from another teacher are another experiment: a retrained teacher starts the file again.
+      if (results.runs.length && JSON.stringify(results.teacher) !== JSON.stringify(demo.teacher.metric ?? null)) {
+        throw new Error(`${fileOf(task)} was run with another teacher (${JSON.stringify(results.teacher)}, now ${JSON.stringify(demo.teacher.metric)}); remove it or run with another --out`);
+      }
       const t0 = Date.now();
       const rows = await engine.compare(methods, { ...settings.config, seed }, (r) =>
         console.log(`  ${r.method}: ${r.metricName} ${r.metric.toFixed(4)} on ${r.scored.scenes} ${r.scored.split} scenes, ${Math.round(r.msPerStep)} ms/step`),
