@@ -7,7 +7,7 @@
 //
 //   tsx scripts/train-teachers.ts [--task segmentation|detection|both] [--steps N] [--batch N]
 //        [--lr X] [--seed 1] [--chunk 250] [--backend wasm|cpu|webgpu|webgl] [--resume]
-//        [--val-count 256] [--test-count 256] [--out public/models] [--student yes|no|only]
+//        [--val-count 256] [--test-count 1024] [--out public/models] [--student yes|no|only] [--rescore]
 //        [--port 4192] [--skip-build]
 //
 // Without --steps/--batch/--lr each task gets its recipe (RECIPES below: the shipped teachers'
@@ -18,6 +18,9 @@
 // end the teacher is also scored on `--test-count` test scenes (TEST_SEED), the reported number.
 // meta.json records the recipe, the net, the splits, both metrics, the wall time and a small
 // validation subset (`browserCheck`) that e2e/teachers.spec.ts re-scores in the browser.
+//
+// --rescore only scores the trained teacher in --out again (test and browser-check scenes, cost)
+// and rewrites its meta.json: for a changed metric, decode or --test-count.
 //
 // --student (default yes) then trains the demo student alone with the teacher's budget (steps,
 // batch, lr, seed) and records its validation and test metrics in meta.json as
@@ -58,12 +61,13 @@ const { values: args } = parseArgs({
     chunk: { type: 'string', default: '250' },
     backend: { type: 'string', default: 'wasm' },
     'val-count': { type: 'string', default: '256' },
-    'test-count': { type: 'string', default: '256' },
+    'test-count': { type: 'string', default: '1024' },
     out: { type: 'string', default: join(root, 'public', 'models') },
     resume: { type: 'boolean', default: false },
     'skip-build': { type: 'boolean', default: false },
     port: { type: 'string', default: '4192' },
     student: { type: 'string', default: 'yes' },
+    rescore: { type: 'boolean', default: false },
   },
 });
 const tasks: Task[] = args.task === 'both' ? ['segmentation', 'detection'] : [args.task as Task];
@@ -240,6 +244,16 @@ async function studentBaseline(engine: ScriptEngine, task: Task, ckpt: Checkpoin
   return { task: `${task} (student alone)`, step: r.step, metricName, metric: r.metric, test: s.test.metric };
 }
 
+/** Scores trained weights into `meta`: test and browser-check scenes, cost (validation stays the run's own last metric). */
+async function scoreInto(task: Task, meta: Meta, artifacts: TeacherRun['artifacts']): Promise<void> {
+  const s = await score(task, artifacts, meta.valCount, Number(args['test-count']));
+  meta.net = { ...s.cost, sizes: TEACHER_SIZES[task] };
+  meta.test = s.test;
+  meta.browserCheck = s.browserCheck;
+  if (meta.split) meta.split = { ...meta.split, testSeed: s.test.seed, testCount: s.test.count };
+  console.log(`[train-teachers] ${task}: final val ${meta.metricName} ${s.val.primary.toFixed(4)}, test ${s.test.metric.toFixed(4)} (${s.test.count} scenes), ${s.cost.mflops} MFLOPs`);
+}
+
 const engines = new Engines({ port: Number(args.port), skipBuild: args['skip-build'] });
 const summary = [];
 try {
@@ -250,7 +264,14 @@ try {
     const batchSize = args.batch === undefined ? recipe.batchSize : Number(args.batch);
     const lr = args.lr === undefined ? recipe.lr : Number(args.lr);
     const base = { task, steps: total, batchSize, lr, seed: Number(args.seed) };
-    let ckpt = args.resume || args.student === 'only' ? readCheckpoint(task) : null;
+    let ckpt = args.resume || args.student === 'only' || args.rescore ? readCheckpoint(task) : null;
+    if (args.rescore) {
+      if (!ckpt) throw new Error(`${task}: --rescore needs a trained teacher in ${modelDir(task)}`);
+      await scoreInto(task, ckpt.meta, ckpt.run.artifacts);
+      writeFileSync(join(modelDir(task), 'meta.json'), JSON.stringify(ckpt.meta, null, 2) + '\n');
+      summary.push({ task, step: ckpt.meta.step, metricName: ckpt.meta.metricName, metric: ckpt.meta.metric, test: ckpt.meta.test?.metric });
+      continue;
+    }
     if (args.student === 'only') {
       if (!ckpt) throw new Error(`${task}: --student only needs a trained teacher in ${modelDir(task)}`);
       summary.push(await studentBaseline(engine, task, ckpt));
@@ -313,13 +334,7 @@ try {
         },
         split: { digits: digitSplit(), trainScenes: `stream ${base.seed} of the training digits, batch k = scenes [k·${batchSize}, (k+1)·${batchSize})`, valSeed: VAL_SEED, valCount: Number(args['val-count']), testSeed: TEST_SEED, testCount: Number(args['test-count']) },
       };
-      if (step === total) {
-        const s = await score(task, result.artifacts, meta.valCount, Number(args['test-count']));
-        meta.net = { ...s.cost, sizes: TEACHER_SIZES[task] };
-        meta.test = s.test;
-        meta.browserCheck = s.browserCheck;
-        console.log(`[train-teachers] ${task}: final val ${meta.metricName} ${s.val.primary.toFixed(4)}, test ${s.test.metric.toFixed(4)} (${s.test.count} scenes), ${s.cost.mflops} MFLOPs`);
-      }
+      if (step === total) await scoreInto(task, meta, result.artifacts);
       writeCheckpoint(task, result, meta);
       ckpt = { meta, run: result };
       console.log(`[train-teachers] ${task}: checkpoint at step ${step}, val ${meta.metricName} ${result.metric.toFixed(4)}`);
