@@ -167,7 +167,9 @@ const PAIRS: readonly [MethodName, MethodName][] = [
 
 const finals = (r: Results, m: MethodName) => r.runs.map((x) => x.rows.find((y) => y.method === m)?.metric ?? NaN);
 
-function report(r: Results): string {
+function report(results: Results): string {
+  // Seeds in order, whatever order they ran in (a resumed file adds the missing ones at the end).
+  const r: Results = { ...results, runs: [...results.runs].sort((a, b) => a.seed - b.seed) };
   const c = r.settings.config;
   const name = r.runs[0]?.rows[0]?.metricName ?? 'metric';
   const n = r.runs.length;
