@@ -1,4 +1,4 @@
-// Loading the demo: the shipped teacher (or a fresh one, with a warning), its shipped receptive
+// Loading the demo: the shipped teacher (or a fresh seeded one, with a warning), its shipped receptive
 // tokens when present, and a fresh seeded student. Used by the worker, and in Node by the scripts
 // with a `fetchFunc` that reads files (fileFetch.ts).
 import * as tf from '@tensorflow/tfjs';
@@ -7,6 +7,7 @@ import { TokenWeightBranch } from '../maskd/tokenWeights';
 import { modelCost } from '../models/flops';
 import { buildTeacher, TAP_LAYER, type Task } from '../models/nets';
 import type { SplitModel } from '../models/split';
+import { reseedKernels } from './seededInit';
 import type { ModelCard, TokensFile } from '../engine/types';
 import { errorText } from '../errorText';
 
@@ -29,6 +30,8 @@ async function fetchJson(url: string, fetchFunc?: FetchFunc): Promise<unknown | 
     return null;
   }
 }
+
+const FRESH_TEACHER_SEED = 1;
 
 export interface LoadedTeacher {
   readonly model: tf.LayersModel;
@@ -58,7 +61,10 @@ export async function loadTeacher(
   } else {
     warnings.push(`input ${inputShape[0]}×${inputShape[1]} differs from the shipped teacher's 64×64: using a fresh, untrained teacher`);
   }
-  return { model: buildTeacher(task, { inputShape }), shipped: false };
+  // Seeded, so a demo without its shipped teacher gives the same runs every time it loads.
+  const model = buildTeacher(task, { inputShape });
+  reseedKernels(model, FRESH_TEACHER_SEED);
+  return { model, shipped: false };
 }
 
 /** Shipped tokens for this teacher, when present and matching its tap width. */
