@@ -247,7 +247,9 @@ async function studentBaseline(engine: ScriptEngine, task: Task, ckpt: Checkpoin
 /** Scores trained weights into `meta`: test and browser-check scenes, cost (validation stays the run's own last metric). */
 async function scoreInto(task: Task, meta: Meta, artifacts: TeacherRun['artifacts']): Promise<void> {
   const s = await score(task, artifacts, meta.valCount, Number(args['test-count']));
-  meta.net = { ...s.cost, sizes: TEACHER_SIZES[task] };
+  // Rescoring keeps the sizes the stored net was built with (TEACHER_SIZES may have changed since).
+  const sizes = meta.net ? meta.net.sizes : TEACHER_SIZES[task];
+  meta.net = { ...s.cost, ...(sizes ? { sizes } : {}) };
   meta.test = s.test;
   meta.browserCheck = s.browserCheck;
   if (meta.split) meta.split = { ...meta.split, testSeed: s.test.seed, testCount: s.test.count };
