@@ -8,11 +8,13 @@
 //   tsx scripts/reproduce.ts [--tasks segmentation,detection] [--steps 2000] [--seeds 1,2,3,4,5]
 //        [--methods none,fitnet,cwd,maskd] [--batch <page default>] [--lr <page default>]
 //        [--eval-every <steps/10>] [--val 64] [--test 256] [--backend wasm|cpu|webgpu|webgl]
-//        [--out scripts/results] [--resume] [--report-only] [--port 4198] [--skip-build]
+//        [--out scripts/results] [--resume] [--merge <dir>] [--report-only] [--port 4198] [--skip-build]
 //
 // Results go to <out>/reproduce-<task>.json after every seed; --resume continues a file with the
 // same settings (the seeds in it are skipped), so a long run survives an interrupted session and
-// two tasks can run in two processes. Then (or with --report-only, from the files alone) it writes
+// two tasks can run in two processes. One task's seeds can run in two processes too, each with
+// its own --out (`--seeds 1,2,3` and `--seeds 4,5 --out /tmp/b`); `--merge /tmp/b --report-only`
+// then adds /tmp/b's seeds to <out>'s file (same settings and teacher only). Then (or with --report-only, from the files alone) it writes
 // <out>/reproduce.md (the tables) and <out>/reproduce-curves.png (validation curves: the mean over
 // seeds and the seeds' range).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { METHOD_NAMES, METHODS, type MethodName } from '../src/maskd/methods';
 import type { Task } from '../src/models/nets';
 import { defaultDistillSettings } from '../src/state/setupSlice';
-import type { CompareConfig, CompareRow } from '../src/engine/types';
+import { mergeResults, type Results } from './reproduceResults';
 import { curvesSvg, type CurvePanel } from './curvesSvg';
 import { Engines, parseBackend } from './script-engine';
 import { ci95, formatInterval, mean, pairedDiff, verdictOf, type Interval } from './stats';
@@ -41,6 +43,7 @@ const { values: args } = parseArgs({
     backend: { type: 'string', default: 'wasm' },
     out: { type: 'string', default: 'scripts/results' },
     resume: { type: 'boolean', default: false },
+    merge: { type: 'string' },
     'report-only': { type: 'boolean', default: false },
     port: { type: 'string', default: '4198' },
     'skip-build': { type: 'boolean', default: false },
@@ -74,20 +77,7 @@ const steps = int('steps', args.steps)!;
 const evalEvery = int('eval-every', args['eval-every']) ?? Math.max(1, Math.round(steps / 10));
 const backend = parseBackend(args.backend);
 
-/** What a results file holds; a resumed run must have the same settings. */
-interface Results {
-  readonly task: Task;
-  readonly settings: {
-    readonly methods: readonly MethodName[];
-    readonly config: Omit<CompareConfig, 'seed'>;
-    readonly backend: string;
-  };
-  teacher: { name: string; value: number } | null;
-  runtime: string;
-  runs: { seed: number; rows: CompareRow[]; wallS: number }[];
-}
-
-const fileOf = (task: Task) => join(args.out, `reproduce-${task}.json`);
+const fileOf = (task: Task, dir = args.out) => join(dir, `reproduce-${task}.json`);
 
 function settingsFor(task: Task): Results['settings'] {
   const d = defaultDistillSettings(task);
@@ -106,8 +96,8 @@ function settingsFor(task: Task): Results['settings'] {
   };
 }
 
-function load(task: Task): Results | null {
-  const file = fileOf(task);
+function load(task: Task, dir = args.out): Results | null {
+  const file = fileOf(task, dir);
   if (!existsSync(file)) return null;
   return JSON.parse(readFileSync(file, 'utf8')) as Results;
 }
@@ -214,8 +204,19 @@ function panel(r: Results): CurvePanel {
   };
 }
 
+/** Adds the seeds of another process's results (--merge <dir>) to this task's file. */
+function merge(task: Task, dir: string): void {
+  const other = load(task, dir);
+  if (!other) return console.log(`[reproduce] ${task}: nothing to merge in ${fileOf(task, dir)}`);
+  const merged = mergeResults(load(task) ?? { ...other, runs: [] }, other);
+  mkdirSync(args.out, { recursive: true });
+  writeFileSync(fileOf(task), JSON.stringify(merged, null, 1) + '\n');
+  console.log(`[reproduce] ${task}: seeds ${merged.runs.map((r) => r.seed).join(', ')} after merging ${fileOf(task, dir)}`);
+}
+
 if (!args['report-only']) for (const task of tasks) await run(task);
-const done = tasks.map(load).filter((r): r is Results => r !== null && r.runs.length > 0);
+if (args.merge) for (const task of tasks) merge(task, args.merge);
+const done = tasks.map((t) => load(t)).filter((r): r is Results => r !== null && r.runs.length > 0);
 if (!done.length) throw new Error(`no results in ${args.out}`);
 const md = done.map(report).join('\n\n') + '\n';
 console.log(`\n${md}`);
