@@ -4,7 +4,7 @@
 // the main states are attached to each test (the HTML report and --output keep them).
 import { cpus, loadavg } from 'node:os';
 import { expect, test, type Page } from '@playwright/test';
-import { canvasStats, longTasks, mainThreadTasks, observeLongTasks, runStep, setNumber, shot, waitForMasks } from './pageHelpers';
+import { canvasStats, longTasks, mainThreadTasks, observeLongTasks, pausedStep, runStep, setNumber, shot, waitForMasks } from './pageHelpers';
 
 test.describe.configure({ mode: 'serial' });
 // Trace recording snapshots the DOM on every test action, on the page's main thread, which
@@ -159,8 +159,7 @@ test('no main-thread task over 100 ms while Learn masks runs (and Pause holds)',
   await expect.poll(() => runStep(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
   await timedShot('learning');
   await page.getByTestId('run-pause').click();
-  await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'paused');
-  const held = await runStep(page);
+  const held = await pausedStep(page);
   await page.waitForTimeout(3_000);
   expect(await runStep(page)).toBeLessThanOrEqual(held + 1);
   await timedShot('paused');

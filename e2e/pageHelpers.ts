@@ -31,6 +31,23 @@ export async function shot(page: Page, testInfo: TestInfo, name: string, fullPag
 
 export const runStep = async (page: Page) => Number(await page.getByTestId('run-status').getAttribute('data-step'));
 
+/**
+ * The step a paused run holds. The page shows Paused at once; the worker stops at its next step
+ * boundary and then sends the step it holds. Progress comes at most every 250 ms, so until then
+ * the shown step can lag several fast steps: this reads it once it has stopped changing.
+ */
+export async function pausedStep(page: Page): Promise<number> {
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'paused');
+  let step = -1;
+  const settled = async () => {
+    const before = step;
+    step = await runStep(page);
+    return step === before;
+  };
+  await expect.poll(settled, { intervals: [600], timeout: 20_000 }).toBe(true);
+  return step;
+}
+
 export async function setNumber(page: Page, testId: string, value: number): Promise<void> {
   await page.getByTestId(testId).fill(String(value));
   await expect(page.getByTestId(testId)).toHaveValue(String(value));
