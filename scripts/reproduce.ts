@@ -14,9 +14,9 @@
 // same settings (the seeds in it are skipped), so a long run survives an interrupted session and
 // two tasks can run in two processes. One task's seeds can run in two processes too, each with
 // its own --out (`--seeds 1,2,3` and `--seeds 4,5 --out /tmp/b`); `--merge /tmp/b --report-only`
-// then adds /tmp/b's seeds to <out>'s file (same settings and teacher only). Then (or with --report-only, from the files alone) it writes
-// <out>/reproduce.md (the tables) and <out>/reproduce-curves.png (validation curves: the mean over
-// seeds and the seeds' range).
+// then adds /tmp/b's seeds to <out>'s file (same settings and teacher only). Then (or with
+// --report-only, from the files alone) it writes <out>/reproduce.md (the tables) and
+// <out>/reproduce-curves.png (validation curves: the mean over seeds and the seeds' range).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
