@@ -25,7 +25,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Task } from '../src/models/nets';
-import type { MaskStageConfig, RunProgress } from '../src/engine/types';
+import type { RunProgress } from '../src/engine/progress';
+import type { MaskStageConfig } from '../src/engine/runConfigs';
 import { DEFAULT_RECIPE, MASK_RECIPE_IDS, MASK_RECIPES, type MaskRecipeId } from '../src/share/maskRecipes';
 import { Engines, parseBackend } from './script-engine';
 

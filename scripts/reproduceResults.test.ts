@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CompareRow } from '../src/engine/types';
+import type { CompareRow } from '../src/engine/runResults';
 import { mergeResults, type Results } from './reproduceResults';
 
 const row = (method: 'none' | 'maskd', metric: number): CompareRow =>

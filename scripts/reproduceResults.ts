@@ -2,7 +2,8 @@
 // seeds, the same settings and teacher) become one.
 import type { MethodName } from '../src/maskd/methods';
 import type { Task } from '../src/models/nets';
-import type { CompareConfig, CompareRow } from '../src/engine/types';
+import type { CompareConfig } from '../src/engine/runConfigs';
+import type { CompareRow } from '../src/engine/runResults';
 
 /** What a results file holds; a resumed or merged run must have the same settings and teacher. */
 export interface Results {

@@ -11,19 +11,12 @@ import type { Task } from '../src/models/nets';
 import type { BackendStatus } from '../src/backends/init';
 import type { EngineClient } from '../src/engine/client';
 import { localEngine } from '../src/train/localEngine';
-import type {
-  CompareConfig,
-  CompareRow,
-  DemoLoaded,
-  MaskStageConfig,
-  MasksResult,
-  ModelArtifactsData,
-  NamedArray,
-  RunProgress,
-  TokenReport,
-  TokensFile,
-  TrainTeacherRequest,
-} from '../src/engine/types';
+import type { ModelArtifactsData, NamedArray } from '../src/engine/artifacts';
+import type { DemoLoaded } from '../src/engine/models';
+import type { RunProgress } from '../src/engine/progress';
+import type { CompareConfig, MaskStageConfig, TrainTeacherRequest } from '../src/engine/runConfigs';
+import type { CompareRow, MasksResult } from '../src/engine/runResults';
+import type { TokenReport, TokensFile } from '../src/engine/tokens';
 import { openAppPage, type AppPage } from './app-session.mjs';
 
 export const NODE_BACKENDS = ['wasm', 'cpu'] as const;

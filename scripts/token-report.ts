@@ -4,7 +4,7 @@
 //
 //   tsx scripts/token-report.ts [--tasks segmentation,detection] [--scenes 256]
 import { parseArgs } from 'node:util';
-import type { TokenReport } from '../src/engine/types';
+import type { TokenReport } from '../src/engine/tokens';
 import type { Task } from '../src/models/nets';
 import { localEngine } from '../src/train/localEngine';
 

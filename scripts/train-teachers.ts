@@ -47,7 +47,8 @@ import { SUPERVISED_WARMUP, SUPERVISED_WEIGHT_DECAY } from '../src/train/supervi
 import { evaluateOnDigits } from '../src/train/teacherEval';
 import '../src/models/resizeLayer';
 import type { BackendStatus } from '../src/backends/init';
-import type { NamedArray, RunProgress } from '../src/engine/types';
+import type { NamedArray } from '../src/engine/artifacts';
+import type { RunProgress } from '../src/engine/progress';
 import { Engines, isPageBackend, parseBackend, type ScriptEngine, type TeacherRun } from './script-engine';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -2,7 +2,10 @@
 // what a reload (or a lost GPU device) resumes from. No tensors here: pure, tested in Node.
 import type { Task } from '../models/nets';
 import type { MethodName } from '../maskd/methods';
-import type { CompareConfig, CompareRow, DistillConfig, MaskStageConfig, NamedArray, RunProgress } from './types';
+import type { NamedArray } from './artifacts';
+import type { RunProgress } from './progress';
+import type { CompareConfig, DistillConfig, MaskStageConfig } from './runConfigs';
+import type { CompareRow } from './runResults';
 
 export const CHECKPOINT_VERSION = 1;
 /** Steps between interval checkpoints when the config does not say. */

@@ -8,39 +8,16 @@ import type { Task } from '../models/nets';
 import type { BackendName, BackendStatus, BackendTiming } from '../backends/types';
 import { checkpointTransfer, type Checkpoint, type CheckpointInfo } from './checkpoint';
 import { snapshotTransfer } from './transfer';
-import type {
-  AutoOptions,
-  CompareConfig,
-  CompareRow,
-  DatasetFileData,
-  DatasetSummary,
-  DemoLoaded,
-  DistillConfig,
-  DistillResult,
-  EngineMemory,
-  EngineWarning,
-  EvaluateResult,
-  EvaluateTarget,
-  LoadDatasetOptions,
-  LoadDemoOptions,
-  LoadModelsRequest,
-  MaskSnapshot,
-  MaskStageConfig,
-  MasksResult,
-  ModelRole,
-  ModelsLoaded,
-  PauseInfo,
-  ResumeResult,
-  RunProgress,
-  SetTokensRequest,
-  StudentExport,
-  TeacherResult,
-  TokensFile,
-  TokenReport,
-  TokensSet,
-  TrainTeacherRequest,
-  UserModelFiles,
-} from './types';
+import type { DatasetFileData, DatasetSummary, LoadDatasetOptions } from './datasets';
+import type { EvaluateResult, EvaluateTarget } from './evaluation';
+import type { DemoLoaded, LoadDemoOptions, StudentExport } from './models';
+import type { MaskSnapshot, PauseInfo, RunProgress } from './progress';
+import type { CompareConfig, DistillConfig, MaskStageConfig, TrainTeacherRequest } from './runConfigs';
+import type { CompareRow, DistillResult, MasksResult, ResumeResult, TeacherResult } from './runResults';
+import type { AutoOptions, EngineMemory } from './session';
+import type { SetTokensRequest, TokenReport, TokensFile, TokensSet } from './tokens';
+import type { LoadModelsRequest, ModelRole, ModelsLoaded, UserModelFiles } from './userModels';
+import type { EngineWarning } from './warnings';
 
 /** How a request uses the session: a run trains (one at a time), a load replaces models or data. */
 export type RequestUse = 'run' | 'load';

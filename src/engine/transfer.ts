@@ -1,5 +1,5 @@
 // The ArrayBuffers a message can move (not copy) between the page and the worker.
-import type { MaskSnapshot } from './types';
+import type { MaskSnapshot } from './progress';
 
 /** Every buffer of a mask snapshot. */
 export function snapshotTransfer(s: MaskSnapshot | null | undefined): ArrayBuffer[] {

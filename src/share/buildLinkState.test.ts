@@ -3,7 +3,7 @@ import { generateScene, generateScenes } from '../data/scenes';
 import { syntheticPool } from './previewSeeds.testkit';
 import { defaultDistillSettings, defaultMaskSettings } from '../state/setupSlice';
 import { PREVIEW_COUNT as ENGINE_PREVIEW_COUNT, PREVIEW_SEED as ENGINE_PREVIEW_SEED } from '../train/engineSession';
-import type { MaskSnapshot } from '../engine/types';
+import type { MaskSnapshot } from '../engine/progress';
 import { buildLinkState, isShippedTeacher, modelRefFromSource, setupFromLink, snapshotFromLinkMasks, type LinkSource } from './buildLinkState';
 import { decodeLink, encodeLink, linkErrorBounds } from './linkCodec';
 import { PREVIEW_COUNT, PREVIEW_SEED, previewSceneSeeds } from './previewSeeds';

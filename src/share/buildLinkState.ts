@@ -5,7 +5,7 @@ import { METHODS, type MethodName } from '../maskd/methods';
 import type { TokenWeightsState } from '../maskd/tokenWeights';
 import type { NamedSerializedTensor } from '../maskd/types';
 import type { DistillSettings, MaskSettings } from './settings';
-import type { MaskSnapshot } from '../engine/types';
+import type { MaskSnapshot } from '../engine/progress';
 import { linkBranchFromState, linkTokensFromSerialized } from './linkAdapters';
 import { LEGACY_MASK_FIELDS } from './maskRecipes';
 import { checkHyperValue, HYPER_PARAM_SPECS, hyperSpecIndex, SAFE_STRING, type LinkHyperParams, type LinkState, type LinkTask, type ModelRef } from './linkSchema';

@@ -1,5 +1,5 @@
 import { appendLosses, appendMetric, type SeriesMap } from './series';
-import type { RunProgress } from '../engine/types';
+import type { RunProgress } from '../engine/progress';
 
 /** A history as the store builds it from progress events. */
 export function sampleHistory(): { losses: SeriesMap; metrics: SeriesMap } {

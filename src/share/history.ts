@@ -3,7 +3,7 @@
 import { isMethodName } from '../maskd/methods';
 import type { Series, SeriesMap } from './series';
 import { seriesKey } from './series';
-import type { Stage } from '../engine/types';
+import type { Stage } from '../engine/progress';
 
 export type HistoryKind = 'loss' | 'metric';
 export const CSV_HEADER = 'kind,stage,method,term,step,value';

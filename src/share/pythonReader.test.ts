@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { TokensFile } from '../engine/types';
+import type { TokensFile } from '../engine/tokens';
 import { exportToTemp } from './tokenExport.testkit';
 
 const script = fileURLToPath(new URL('../../scripts/read-token-export.py', import.meta.url));

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { diceDiversity, maskedDistillLoss, receptiveMasks, ReceptiveTokens, TokenWeightBranch } from '../maskd';
-import type { TokensFile } from '../engine/types';
+import type { TokensFile } from '../engine/tokens';
 import { exportToTemp } from './tokenExport.testkit';
 
 await tf.setBackend('cpu');

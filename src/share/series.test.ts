@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunProgress } from '../engine/types';
+import type { RunProgress } from '../engine/progress';
 import { appendLosses, appendMetric, dropRun, seriesKey, seriesOfStage, type SeriesMap } from './series';
 
 const progress = (step: number, extra: Partial<RunProgress> = {}): RunProgress => ({

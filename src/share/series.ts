@@ -1,7 +1,7 @@
 // Loss and metric history as chart-ready series, keyed by stage, method and term.
 import type { MethodName } from '../maskd/methods';
 import type { XY } from '../viz/downsample';
-import type { RunProgress, Stage } from '../engine/types';
+import type { RunProgress, Stage } from '../engine/progress';
 
 export interface Series {
   readonly key: string;

@@ -7,7 +7,8 @@
 // relative). One zip rather than separate downloads: browsers hold back a page that starts
 // several downloads at once, and the two models belong together.
 import { strToU8, unzipSync, zipSync } from 'fflate';
-import type { ModelArtifactsData, StudentExport } from '../engine/types';
+import type { ModelArtifactsData } from '../engine/artifacts';
+import type { StudentExport } from '../engine/models';
 import { MASKD_LAYERS_FILE, MASKD_LAYERS_JS } from './maskdLayersJs';
 
 export const WEIGHTS_FILE = 'weights.bin';

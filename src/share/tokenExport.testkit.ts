@@ -2,7 +2,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TokensFile } from '../engine/types';
+import type { TokensFile } from '../engine/tokens';
 import { buildTokenExport } from './tokenExport';
 
 /** Writes `file`'s export and `sidecar` (as `<sidecarName>`) beside it; returns both paths. */

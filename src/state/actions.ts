@@ -3,7 +3,7 @@ import { isMethodName, METHODS, type MethodName } from '../maskd/methods';
 import type { Task } from '../models/nets';
 import { BACKEND_PREFERENCE } from '../backends/init';
 import type { BackendChoice, BackendName } from '../backends/types';
-import type { CompareConfig, DistillConfig, MaskStageConfig } from '../engine/types';
+import type { CompareConfig, DistillConfig, MaskStageConfig } from '../engine/runConfigs';
 import type { EngineHost, PlaygroundEngine } from './engine';
 import { store } from './store';
 import { errorText } from '../errorText';

@@ -4,7 +4,7 @@
 import { filesFromDrop, filesFromInput, groupByRole, toModelFiles, type Grouped, type PathFile } from '../byo/dropFiles';
 import { checkModelFileSizes } from '../byo/modelFiles';
 import { fetchModelFiles } from '../byo/modelUrl';
-import type { InputLayout, InputRange, LoadModelsRequest, ModelRole, ModelsLoaded } from '../engine/types';
+import type { InputLayout, InputRange, LoadModelsRequest, ModelRole, ModelsLoaded } from '../engine/userModels';
 import { currentEngine } from './actions';
 import { store } from './store';
 import { errorText } from '../errorText';

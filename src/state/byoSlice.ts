@@ -1,6 +1,6 @@
 // The user's own models as the page shows them: layer lists, taps, how the pair fits.
 import type { StateCreator } from 'zustand';
-import type { ModelRole, ModelsLoaded, UserModelInfo } from '../engine/types';
+import type { ModelRole, ModelsLoaded, UserModelInfo } from '../engine/userModels';
 
 export interface ByoSlice {
   /** Per role: the loaded user model and the card source it belongs to (a demo reload replaces the card). */

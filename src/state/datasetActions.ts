@@ -1,7 +1,8 @@
 // Actions of the custom-dataset card: choosing the data source, loading dropped files, training a
 // teacher on them. Nothing here touches a tensor; the engine parses and trains in the worker.
 import type { Task } from '../models/nets';
-import type { LoadDatasetOptions, TrainTeacherRequest } from '../engine/types';
+import type { LoadDatasetOptions } from '../engine/datasets';
+import type { TrainTeacherRequest } from '../engine/runConfigs';
 import { changeTask, currentEngine, loadDemo } from './actions';
 import { store } from './store';
 import { errorText } from '../errorText';

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { DatasetSummary } from '../engine/types';
+import type { DatasetSummary } from '../engine/datasets';
 
 /** 'demo': the digit scenes; 'custom': the user's dataset (loaded in the Setup card). */
 export type DataMode = 'demo' | 'custom';

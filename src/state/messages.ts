@@ -1,7 +1,7 @@
 // Notices that say what happened and what to do about it. The kind comes with the message — the
-// engine sends its warnings with theirs (src/engine/types.ts WarningKind), the page's actions name
+// engine sends its warnings with theirs (src/engine/warnings.ts WarningKind), the page's actions name
 // their own — so nothing here reads the words.
-import type { WarningKind } from '../engine/types';
+import type { WarningKind } from '../engine/warnings';
 
 export type MessageLevel = 'info' | 'warn' | 'error';
 export type MessageKind = WarningKind | 'model-file' | 'error' | 'other';

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { DemoLoaded, ModelCard } from '../engine/types';
+import type { DemoLoaded, ModelCard } from '../engine/models';
 
 export type DemoPhase = 'idle' | 'loading' | 'ready' | 'failed';
 

@@ -2,7 +2,10 @@ import { beforeEach, expect, it } from 'vitest';
 import { maskConfig } from './actions';
 import { labelFreeReason } from './objective';
 import { useAppStore } from './store';
-import type { DatasetSummary, ModelCard, ModelsLoaded, RunProgress } from '../engine/types';
+import type { DatasetSummary } from '../engine/datasets';
+import type { ModelCard } from '../engine/models';
+import type { RunProgress } from '../engine/progress';
+import type { ModelsLoaded } from '../engine/userModels';
 
 const initial = useAppStore.getState();
 beforeEach(() => useAppStore.setState(initial, true));

@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { MethodName } from '../maskd/methods';
-import type { CompareRow, RunProgress, Stage } from '../engine/types';
+import type { RunProgress, Stage } from '../engine/progress';
+import type { CompareRow } from '../engine/runResults';
 import { appendLosses, appendMetric, dropRun, seriesFromHistory, type SeriesMap } from '../share/series';
 import type { HistoryEntry } from '../engine/checkpoint';
 

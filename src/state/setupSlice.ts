@@ -2,7 +2,7 @@ import type { StateCreator } from 'zustand';
 import { MASKD_PRESETS, METHODS, METHOD_NAMES, type MethodName } from '../maskd/methods';
 import type { Task } from '../models/nets';
 import type { BackendChoice } from '../backends/types';
-import type { MaskObjective } from '../engine/types';
+import type { MaskObjective } from '../engine/runConfigs';
 import type { DistillSettings, MaskSettings, ParamValue } from '../share/settings';
 import { DEFAULT_RECIPE, recipeOf, withRecipe, type MaskRecipeId } from '../share/maskRecipes';
 

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { MaskSnapshot } from '../engine/types';
+import type { MaskSnapshot } from '../engine/progress';
 import { anyStudentMasks, checkSnapshotFields } from './snapshotFields';
 import { useAppStore } from './store';
 import { shownSnapshot } from './vizSlice';

@@ -1,6 +1,6 @@
 // The optional fields of a mask snapshot, checked on arrival: a field whose size does not match
 // the snapshot's shape is dropped, so the gallery never reads past an array or draws garbage.
-import type { MaskSnapshot } from '../engine/types';
+import type { MaskSnapshot } from '../engine/progress';
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 

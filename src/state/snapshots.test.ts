@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MaskSnapshot } from '../engine/types';
+import type { MaskSnapshot } from '../engine/progress';
 import { addSnapshot, tokenStats } from './snapshots';
 
 function snap(step: number, masks = new Float32Array(4), T = 2, tokenWeights?: Float32Array): MaskSnapshot {

@@ -1,5 +1,5 @@
 // The replay timeline keeps a bounded set of mask snapshots spread over the whole run.
-import type { MaskSnapshot } from '../engine/types';
+import type { MaskSnapshot } from '../engine/progress';
 
 export const SNAPSHOT_CAP = 50;
 

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useAppStore } from './store';
 import { shownSnapshot } from './vizSlice';
-import type { MaskSnapshot } from '../engine/types';
+import type { MaskSnapshot } from '../engine/progress';
 
 const initial = useAppStore.getState();
 const snap = (step: number, numTokens = 4): MaskSnapshot => ({

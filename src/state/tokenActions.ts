@@ -2,7 +2,7 @@
 // drawing their masks. Shared by the share and export actions.
 import type { TokenWeightsState } from '../maskd/tokenWeights';
 import type { NamedSerializedTensor } from '../maskd/types';
-import type { TokensSet } from '../engine/types';
+import type { TokensSet } from '../engine/tokens';
 import { currentEngine } from './actions';
 import { store, useAppStore } from './store';
 

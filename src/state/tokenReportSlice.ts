@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { TokenReport } from '../engine/types';
+import type { TokenReport } from '../engine/tokens';
 
 export type TokenReportPhase = 'idle' | 'measuring' | 'failed';
 

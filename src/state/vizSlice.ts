@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { MaskSnapshot } from '../engine/types';
+import type { MaskSnapshot } from '../engine/progress';
 import type { ColormapName } from '../viz/colormap';
 import { checkSnapshotFields } from './snapshotFields';
 import { addSnapshot } from './snapshots';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ModelArtifactsData } from '../engine/types';
+import type { ModelArtifactsData } from '../engine/artifacts';
 
 export async function modelToArtifacts(model: tf.LayersModel): Promise<ModelArtifactsData> {
   let captured: ModelArtifactsData | null = null;

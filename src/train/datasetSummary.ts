@@ -1,7 +1,7 @@
 // What the page is told about a loaded dataset: counts, classes, sizes, warnings and a few
 // validation samples at the model's input size.
 import type { CustomDataset } from '../data/custom/types';
-import type { DatasetSummary } from '../engine/types';
+import type { DatasetSummary } from '../engine/datasets';
 
 export const DATASET_PREVIEWS = 4;
 

@@ -12,7 +12,8 @@ import type { Checkpoint } from '../engine/checkpoint';
 import type { OutputSpec } from '../maskd/consistency';
 import type { MimicOutput } from '../models/mimicStudent';
 import { digitSource, type DataSource } from './dataSource';
-import type { LoadDemoOptions, ModelArtifactsData } from '../engine/types';
+import type { ModelArtifactsData } from '../engine/artifacts';
+import type { LoadDemoOptions } from '../engine/models';
 import { branchFromArrays, tokensFromArray } from './runState';
 import { releaseUser, type UserModels } from './userModelParts';
 

@@ -8,7 +8,8 @@ import { modelCost } from '../models/flops';
 import { buildTeacher, TAP_LAYER, type Task } from '../models/nets';
 import type { SplitModel } from '../models/split';
 import { reseedKernels } from './seededInit';
-import type { ModelCard, TokensFile } from '../engine/types';
+import type { ModelCard } from '../engine/models';
+import type { TokensFile } from '../engine/tokens';
 import { errorText } from '../errorText';
 
 /** Fetches a shipped file (a `fetch` of its own, e.g. one that reads files in Node); the platform's `fetch` when none is given. */

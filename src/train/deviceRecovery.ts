@@ -7,7 +7,7 @@ import { initBackend, selfCheck, type BackendName } from '../backends/init';
 import type { Checkpoint } from '../engine/checkpoint';
 import { replaceTokens } from './demo';
 import type { DeviceLoss } from './deviceWatch';
-import type { LoadDemoOptions } from '../engine/types';
+import type { LoadDemoOptions } from '../engine/models';
 import type { RunContext } from './runLoop';
 import { setModelWeights } from './runState';
 

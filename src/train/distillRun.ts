@@ -12,7 +12,10 @@ import type { Checkpoint, CompareProgress } from '../engine/checkpoint';
 import { DEFAULT_VAL_COUNT } from './demo';
 import { Distiller } from './distillStage';
 import { loadOptimizerState } from './optimizerState';
-import type { CompareRow, DistillConfig, ModelArtifactsData, RunProgress } from '../engine/types';
+import type { ModelArtifactsData } from '../engine/artifacts';
+import type { RunProgress } from '../engine/progress';
+import type { DistillConfig } from '../engine/runConfigs';
+import type { CompareRow } from '../engine/runResults';
 import { guardedStep, RunProgressSender, sendProgress, sendSnapshot, StepTimer, stepProgress, WorkReporter, type RunContext } from './runLoop';
 import {
   arraysToTensors,

@@ -9,7 +9,8 @@ import type { Checkpoint } from '../engine/checkpoint';
 import type { CheckpointSink } from './checkpointStore';
 import { EngineSession } from './engineSession';
 import type { EngineEvent } from '../engine/contract';
-import type { DistillConfig, MaskStageConfig, RunProgress } from '../engine/types';
+import type { RunProgress } from '../engine/progress';
+import type { DistillConfig, MaskStageConfig } from '../engine/runConfigs';
 
 beforeAll(async () => {
   await useWasmBackend();

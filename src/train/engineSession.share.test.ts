@@ -9,7 +9,7 @@ import { previewSceneSeeds } from '../share/previewSeeds';
 import { artifactsToModel } from './artifacts';
 import { EngineSession, sceneForSize } from './engineSession';
 import type { EngineEvent } from '../engine/contract';
-import type { MaskSnapshot } from '../engine/types';
+import type { MaskSnapshot } from '../engine/progress';
 
 beforeAll(async () => {
   await useWasmBackend();

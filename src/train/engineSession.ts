@@ -23,35 +23,15 @@ import { DeviceRecovery } from './deviceRecovery';
 import { DeviceWatch } from './deviceWatch';
 import { runDistill } from './distillRun';
 import { runMaskStage } from './maskStageRun';
-import type {
-  CompareConfig,
-  CompareRow,
-  DatasetFileData,
-  DatasetSummary,
-  DemoLoaded,
-  DistillConfig,
-  DistillResult,
-  EngineMemory,
-  EvaluateResult,
-  EvaluateTarget,
-  LoadDatasetOptions,
-  LoadDemoOptions,
-  LoadModelsRequest,
-  MaskSnapshot,
-  MaskStageConfig,
-  MasksResult,
-  ModelRole,
-  ModelsLoaded,
-  ResumeResult,
-  UserModelFiles,
-  SetTokensRequest,
-  StudentExport,
-  TeacherResult,
-  TokenReport,
-  TokensFile,
-  TokensSet,
-  TrainTeacherRequest,
-} from '../engine/types';
+import type { DatasetFileData, DatasetSummary, LoadDatasetOptions } from '../engine/datasets';
+import type { EvaluateResult, EvaluateTarget } from '../engine/evaluation';
+import type { DemoLoaded, LoadDemoOptions, StudentExport } from '../engine/models';
+import type { MaskSnapshot } from '../engine/progress';
+import type { CompareConfig, DistillConfig, MaskStageConfig, TrainTeacherRequest } from '../engine/runConfigs';
+import type { CompareRow, DistillResult, MasksResult, ResumeResult, TeacherResult } from '../engine/runResults';
+import type { EngineMemory } from '../engine/session';
+import type { SetTokensRequest, TokenReport, TokensFile, TokensSet } from '../engine/tokens';
+import type { LoadModelsRequest, ModelRole, ModelsLoaded, UserModelFiles } from '../engine/userModels';
 import { copyCheckpoint, RunCheckpointer } from './runCheckpointer';
 import { RunControl } from './runControl';
 import { demoSnapshot, type LiveRun, type Post, type RunContext } from './runLoop';

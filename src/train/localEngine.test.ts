@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, expect, it } from 'vitest';
-import type { EngineWarning, RunProgress } from '../engine/types';
+import type { RunProgress } from '../engine/progress';
+import type { EngineWarning } from '../engine/warnings';
 import { fileFetch, PUBLIC_URL } from './fileFetch';
 import { localEngine } from './localEngine';
 

@@ -4,7 +4,7 @@
 // segmentation/train_mask_module.py: lr·(1 − step/total)^0.9), and PyTorch's `weight_decay`
 // (L2: weight_decay·param added to the gradient, for Adam and SGD alike).
 import * as tf from '@tensorflow/tfjs';
-import type { LrSchedule, MaskOptimizer } from '../engine/types';
+import type { LrSchedule, MaskOptimizer } from '../engine/runConfigs';
 import { cosineLr } from './schedule';
 
 /** The reference segmentation code's poly power (`adjust_lr(..., power=0.9)`). */

@@ -4,7 +4,7 @@ import { useWasmBackend } from '../backends/wasm/node';
 import { buildTeacher, TAP_LAYER } from '../models/nets';
 import { splitAtLayer } from '../models/split';
 import { collapseReason, MaskLearner } from './maskStage';
-import type { MaskStageConfig } from '../engine/types';
+import type { MaskStageConfig } from '../engine/runConfigs';
 import { reseedKernels } from './seededInit';
 import { NonFiniteStepError } from './stageCommon';
 import { TINY_INPUT, tinyScenes } from './stage.testkit';

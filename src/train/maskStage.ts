@@ -12,7 +12,7 @@ import { diceDiversity, maskedAggregate, receptiveMasks } from '../maskd/index';
 import { ReceptiveTokens } from '../maskd/tokens';
 import { TokenWeightBranch } from '../maskd/tokenWeights';
 import type { SplitModel } from '../models/split';
-import type { MaskStageConfig } from '../engine/types';
+import type { MaskStageConfig } from '../engine/runConfigs';
 import { addWeightDecay, makeOptimizer, scheduledLr, setOptimizerLr } from './lrSchedules';
 import { firstNonFinite, NonFiniteStepError, squaredNorm, type SceneSource } from './stageCommon';
 import type { TaskAdapter } from './tasks';

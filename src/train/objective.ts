@@ -9,7 +9,7 @@ import type { Scene } from '../data/scenes';
 import { addAgreement, agreement, consistencyLoss, emptyAgreement, wholeOutput, type OutputSpec } from '../maskd/consistency';
 import type { Task } from '../models/nets';
 import type { SplitModel } from '../models/split';
-import type { MaskObjective } from '../engine/types';
+import type { MaskObjective } from '../engine/runConfigs';
 import type { Demo } from './demo';
 import { taskAdapter, type TaskAdapter, type TaskBatch } from './tasks';
 

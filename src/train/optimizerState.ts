@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { NamedArray } from '../engine/types';
+import type { NamedArray } from '../engine/artifacts';
 
 export async function saveOptimizerState(optimizer: tf.Optimizer): Promise<NamedArray[]> {
   const weights = await optimizer.getWeights();

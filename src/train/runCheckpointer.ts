@@ -14,7 +14,7 @@ import {
   type HistoryEntry,
 } from '../engine/checkpoint';
 import type { CheckpointSink } from './checkpointStore';
-import type { RunProgress } from '../engine/types';
+import type { RunProgress } from '../engine/progress';
 import { copyArrays } from './runState';
 import { errorText } from '../errorText';
 

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { PauseInfo } from '../engine/types';
+import type { PauseInfo } from '../engine/progress';
 import { RunControl } from './runControl';
 
 it('pauses, steps once, resumes and stops', async () => {

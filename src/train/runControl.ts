@@ -1,5 +1,5 @@
 // Pause / resume / single step / stop for a training loop that awaits `gate()` before each step.
-import type { PauseInfo } from '../engine/types';
+import type { PauseInfo } from '../engine/progress';
 
 export class RunControl {
   private paused = false;

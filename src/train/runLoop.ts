@@ -6,7 +6,7 @@ import type { DeviceWatch } from './deviceWatch';
 import type { Distiller } from './distillStage';
 import type { MaskLearner } from './maskStage';
 import type { EngineEvent } from '../engine/contract';
-import type { MaskSnapshot, RunProgress } from '../engine/types';
+import type { MaskSnapshot, RunProgress } from '../engine/progress';
 import type { RunCheckpointer } from './runCheckpointer';
 import type { RunControl } from './runControl';
 import { snapshotTransfer } from '../engine/transfer';

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import type { EngineEvent } from '../engine/contract';
-import type { RunProgress } from '../engine/types';
+import type { RunProgress } from '../engine/progress';
 import { RunProgressSender, sendProgress, type RunContext } from './runLoop';
 
 function fakeContext() {

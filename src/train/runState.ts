@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ReceptiveTokens } from '../maskd/tokens';
 import { TokenWeightBranch, type TokenWeightsState } from '../maskd/tokenWeights';
-import type { NamedArray } from '../engine/types';
+import type { NamedArray } from '../engine/artifacts';
 
 export async function tensorToArray(name: string, t: tf.Tensor): Promise<NamedArray> {
   return { name, shape: [...t.shape], data: new Float32Array(await t.data()) };

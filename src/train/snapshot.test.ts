@@ -7,7 +7,7 @@ import { receptiveMasks } from '../maskd/ops';
 import { ReceptiveTokens } from '../maskd/tokens';
 import { EngineSession } from './engineSession';
 import type { EngineEvent } from '../engine/contract';
-import type { MaskSnapshot } from '../engine/types';
+import type { MaskSnapshot } from '../engine/progress';
 import { snapshotTransfer } from '../engine/transfer';
 import { groundTruth, maskSnapshot } from './snapshot';
 

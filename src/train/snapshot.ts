@@ -6,7 +6,7 @@ import { receptiveMasks } from '../maskd/index';
 import type { ReceptiveTokens } from '../maskd/tokens';
 import type { TokenWeightBranch } from '../maskd/tokenWeights';
 import type { Task } from '../models/nets';
-import type { MaskSnapshot, Stage } from '../engine/types';
+import type { MaskSnapshot, Stage } from '../engine/progress';
 
 /** Stage 2 with MasKD: the student's side of the snapshot (its masks under the same tokens). */
 export interface StudentView {

@@ -5,14 +5,15 @@
 // state and the step come back in with the next request (`initial`, `optimizer`, `startStep`,
 // `untilStep`), and batch k is always the same scenes, so it resumes exactly.
 import * as tf from '@tensorflow/tfjs';
-import type { TrainTeacherRequest } from '../engine/types';
+import type { TrainTeacherRequest } from '../engine/runConfigs';
 import { modelToArtifacts } from './artifacts';
 import type { DataSource } from './dataSource';
 import { loadOptimizerState, saveOptimizerState } from './optimizerState';
 import { RunProgressSender, StepTimer, stepProgress, type RunContext } from './runLoop';
 import { NonFiniteLossError, SupervisedTrainer } from './supervisedTrainer';
 import { taskAdapter } from './tasks';
-import type { ModelArtifactsData, NamedArray, RunProgress } from '../engine/types';
+import type { ModelArtifactsData, NamedArray } from '../engine/artifacts';
+import type { RunProgress } from '../engine/progress';
 
 export interface TeacherRun {
   readonly artifacts: ModelArtifactsData;

@@ -8,7 +8,7 @@ import type { Scene } from '../data/scenes';
 import { receptiveMasks } from '../maskd/index';
 import { DICE_EPS } from '../maskd/ops';
 import type { ReceptiveTokens } from '../maskd/tokens';
-import type { TokenReport } from '../engine/types';
+import type { TokenReport } from '../engine/tokens';
 
 /** A token is live when its mean area lies strictly between these (issue 13's bar for informative masks). */
 export const LIVE_AREA = { min: 0.02, max: 0.95 } as const;

@@ -4,7 +4,7 @@ import { LIMITS, limitText } from '../limits';
 import { ReceptiveTokens } from '../maskd/tokens';
 import { TokenWeightBranch } from '../maskd/tokenWeights';
 import type { Demo } from './demo';
-import type { SetTokensRequest } from '../engine/types';
+import type { SetTokensRequest } from '../engine/tokens';
 
 export interface TeacherTokens {
   readonly tokens: ReceptiveTokens;

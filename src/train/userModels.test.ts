@@ -5,7 +5,7 @@ import { fixture } from '../byo/fixtures.testkit';
 import { loadDigitsNode } from '../data/digitsNode';
 import { EngineSession } from './engineSession';
 import type { EngineEvent } from '../engine/contract';
-import type { UserModelFiles } from '../engine/types';
+import type { UserModelFiles } from '../engine/userModels';
 
 beforeAll(async () => {
   await useWasmBackend();

@@ -7,7 +7,7 @@ import { disposeModel } from '../models/disposeModel';
 import { buildStudent } from '../models/nets';
 import type { DataSource } from './dataSource';
 import { demoOnSource, type Demo } from './demo';
-import type { LoadModelsRequest } from '../engine/types';
+import type { LoadModelsRequest } from '../engine/userModels';
 import { reseedKernels } from './seededInit';
 import { buildUserDemo, type BuildContext, type UserDemo } from './userModels';
 import { releaseUserTeacher } from './userModelParts';

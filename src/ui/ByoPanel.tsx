@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { abortModelFetch, loadFromUrl, loadPicked } from '../state/byoActions';
 import { useAppStore } from '../state/store';
-import type { ModelRole } from '../engine/types';
+import type { ModelRole } from '../engine/userModels';
 import { TeacherIoView } from './TeacherIoView';
 import { UserModelLayers } from './UserModelLayers';
 import { usePageDrop } from './usePageDrop';

@@ -1,5 +1,5 @@
 import { METHODS } from '../maskd/methods';
-import type { CompareRow } from '../engine/types';
+import type { CompareRow } from '../engine/runResults';
 import { useAppStore } from '../state/store';
 import { summarise, type Spread } from './compareStats';
 import { formatReadable, fullPrecision } from './format';

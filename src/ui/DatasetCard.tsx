@@ -1,5 +1,6 @@
 import { useState, type DragEvent } from 'react';
-import type { ModelCard, RunProgress } from '../engine/types';
+import type { ModelCard } from '../engine/models';
+import type { RunProgress } from '../engine/progress';
 import { loadDatasetFiles, trainDatasetTeacher } from '../state/datasetActions';
 import { useAppStore } from '../state/store';
 import { pickedFromDrop, pickedFromList } from './droppedFiles';

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { DatasetPreview } from '../engine/types';
+import type { DatasetPreview } from '../engine/datasets';
 import { previewPixels } from './datasetPreview';
 
 export function DatasetPreviewCanvas({ preview, testId, size = 96 }: { preview: DatasetPreview; testId: string; size?: number }) {

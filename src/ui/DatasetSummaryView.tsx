@@ -1,4 +1,4 @@
-import type { DatasetSummary } from '../engine/types';
+import type { DatasetSummary } from '../engine/datasets';
 import { DatasetPreviewCanvas } from './DatasetPreviewCanvas';
 
 function sizeText(s: DatasetSummary['sourceSize']): string {

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { MaskSnapshot } from '../engine/types';
+import type { MaskSnapshot } from '../engine/progress';
 import { colormap, type ColormapName } from '../viz/colormap';
 import { DIGIT_COLOURS, truthKind } from './groundTruth';
 

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { seriesOfStage } from '../share/series';
 import { useAppStore } from '../state/store';
-import type { Stage } from '../engine/types';
+import type { Stage } from '../engine/progress';
 import { chartLines, customMaskMarkers, methodsOf, termsOf } from './chartData';
 import { LineChartView } from './LineChartView';
 

@@ -1,5 +1,5 @@
 import { memo, useEffect, useMemo, useRef } from 'react';
-import type { MaskSnapshot } from '../engine/types';
+import type { MaskSnapshot } from '../engine/progress';
 import { colormapLut, type ColormapName } from '../viz/colormap';
 import { tileQueue } from './drawQueue';
 import { composeTruth } from './groundTruth';

@@ -1,6 +1,6 @@
 import { labelFreeReason } from '../state/objective';
 import { useAppStore } from '../state/store';
-import type { LrSchedule, MaskObjective, MaskOptimizer } from '../engine/types';
+import type { LrSchedule, MaskObjective, MaskOptimizer } from '../engine/runConfigs';
 import { MASK_RECIPE_IDS, MASK_RECIPES, recipeOf, type MaskRecipeId } from '../share/maskRecipes';
 import { CheckField } from './CheckField';
 import { NumberField } from './NumberField';

@@ -1,4 +1,4 @@
-import type { ModelCard } from '../engine/types';
+import type { ModelCard } from '../engine/models';
 import { formatFlops, formatNumber, formatParams, formatShape } from './format';
 
 function sourceLabel(source: string): string {

@@ -1,6 +1,6 @@
 import { useState, type DragEvent, type ReactNode } from 'react';
 import { loadDropped } from '../state/byoActions';
-import type { ModelRole } from '../engine/types';
+import type { ModelRole } from '../engine/userModels';
 
 const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer?.types ?? []).includes('Files');
 

@@ -1,6 +1,6 @@
 import { METHODS } from '../maskd/methods';
 import { useAppStore } from '../state/store';
-import type { Stage } from '../engine/types';
+import type { Stage } from '../engine/progress';
 import { formatEta, formatReadable, fullPrecision } from './format';
 
 const STAGE_LABEL: Record<Stage, string> = { teacher: 'Teacher training', masks: 'Stage 1 · mask learning', distill: 'Stage 2 · distillation' };

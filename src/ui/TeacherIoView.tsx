@@ -1,5 +1,5 @@
 import { setTeacherInput } from '../state/byoActions';
-import type { InputLayout, InputRange, UserModelInfo } from '../engine/types';
+import type { InputLayout, InputRange, UserModelInfo } from '../engine/userModels';
 
 const RANGES: readonly [InputRange, string][] = [
   ['0-1', '[0, 1]'],

@@ -1,5 +1,5 @@
 import { chooseTap } from '../state/byoActions';
-import type { UserModelInfo } from '../engine/types';
+import type { UserModelInfo } from '../engine/userModels';
 
 const shape = (s: readonly (number | null)[] | null) => (s ? `[${s.map((d) => d ?? 'N').join(', ')}]` : '?');
 

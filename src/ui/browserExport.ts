@@ -1,7 +1,7 @@
 // The browser side of exports: saving bytes as a download, and the mask gallery as a PNG.
 import type { ExportEnv } from '../state/exportActions';
 import { useAppStore } from '../state/store';
-import type { MaskSnapshot } from '../engine/types';
+import type { MaskSnapshot } from '../engine/progress';
 import { colormapLut } from '../viz/colormap';
 import { galleryLayout } from './galleryLayout';
 import { composeOverlay } from './overlay';

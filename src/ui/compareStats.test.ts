@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CompareRow } from '../engine/types';
+import type { CompareRow } from '../engine/runResults';
 import { spread, summarise } from './compareStats';
 
 const row = (method: CompareRow['method'], seed: number, metric: number, best: number | null = null): CompareRow => ({

@@ -1,7 +1,7 @@
 // The comparison table's numbers per method: one seed's row as it is, several seeds' rows as their
 // mean ± the seeds' spread (sample standard deviation, n − 1). Pure: tested in Node.
 import type { MethodName } from '../maskd/methods';
-import type { CompareRow } from '../engine/types';
+import type { CompareRow } from '../engine/runResults';
 
 export interface Spread {
   readonly mean: number;

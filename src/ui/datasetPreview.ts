@@ -1,6 +1,6 @@
 // Pixels of a dataset preview: the image with its labels tinted over it (segmentation) or its
 // boxes outlined (detection), one colour per class.
-import type { DatasetPreview } from '../engine/types';
+import type { DatasetPreview } from '../engine/datasets';
 
 /** Distinct colours for class 1, 2, … (class 0, background, is not tinted). */
 export function classColour(cls: number): [number, number, number] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MaskSnapshot } from '../engine/types';
+import type { MaskSnapshot } from '../engine/progress';
 import { composeBoxes, composeLabelMap, composeTruth, describeDigits, DIGIT_COLOURS, digitsIn, truthKind } from './groundTruth';
 
 // Two 4×4 previews, grey images; preview 0 has digit 3 on its top row and digit 7 at (3,3).

@@ -1,7 +1,7 @@
 // Pixels and words for the previews' ground truth: segmentation label maps tinted per digit
 // class, detection boxes outlined in the digit's colour, and the digits present as text (so
 // colour is never the only carrier of the class).
-import type { MaskSnapshot } from '../engine/types';
+import type { MaskSnapshot } from '../engine/progress';
 
 /**
  * One colour per digit 0..9 (Trubetskoy's 20 distinct colours, the 10 most distinct).

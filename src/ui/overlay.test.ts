@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MaskSnapshot } from '../engine/types';
+import type { MaskSnapshot } from '../engine/progress';
 import { colormapLut } from '../viz/colormap';
 import { composeOverlay } from './overlay';
 

@@ -1,5 +1,5 @@
 // Pixels of one gallery tile: a preview image with one token's mask blended over it.
-import type { MaskSnapshot } from '../engine/types';
+import type { MaskSnapshot } from '../engine/progress';
 
 /** Half-pixel-aligned bilinear taps from `out` pixels onto `inp` cells: lower cell, upper cell, weight of the upper. */
 interface Taps {

@@ -2,7 +2,11 @@
 // "training" that only reports progress.
 import { parseDataset } from '../../data/custom/parse';
 import { datasetSummary } from '../../train/datasetSummary';
-import type { DatasetFileData, DatasetSummary, LoadDatasetOptions, ModelCard, RunProgress, TeacherResult, TrainTeacherRequest } from '../../engine/types';
+import type { DatasetFileData, DatasetSummary, LoadDatasetOptions } from '../../engine/datasets';
+import type { ModelCard } from '../../engine/models';
+import type { RunProgress } from '../../engine/progress';
+import type { TrainTeacherRequest } from '../../engine/runConfigs';
+import type { TeacherResult } from '../../engine/runResults';
 
 export interface FakeDatasetState {
   summary: DatasetSummary | null;

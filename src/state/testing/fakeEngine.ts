@@ -4,37 +4,21 @@
 import type { MethodName } from '../../maskd/methods';
 import type { Task } from '../../models/nets';
 import type { BackendName, BackendStatus, BackendTiming, Calibration } from '../../backends/types';
-import type {
-  CompareConfig,
-  CompareRow,
-  DemoLoaded,
-  DistillConfig,
-  DistillResult,
-  EngineMemory,
-  LoadDemoOptions,
-  MaskSnapshot,
-  MaskStageConfig,
-  MasksResult,
-  ModelCard,
-  SetTokensRequest,
-  Stage,
-  StudentExport,
-  TokenReport,
-  TokensFile,
-  TokensSet,
-  EvaluateResult,
-  EvaluateTarget,
-  ResumeResult,
-  LoadModelsRequest,
-  ModelRole,
-  ModelsLoaded,
-  UserModelFiles,
-  UserModelInfo,
-} from '../../engine/types';
+import type { EvaluateResult, EvaluateTarget } from '../../engine/evaluation';
+import type { DemoLoaded, LoadDemoOptions, ModelCard, StudentExport } from '../../engine/models';
+import type { MaskSnapshot, Stage } from '../../engine/progress';
+import type { CompareConfig, DistillConfig, MaskStageConfig } from '../../engine/runConfigs';
+import type { CompareRow, DistillResult, MasksResult, ResumeResult } from '../../engine/runResults';
+import type { EngineMemory } from '../../engine/session';
+import type { SetTokensRequest, TokenReport, TokensFile, TokensSet } from '../../engine/tokens';
+import type { LoadModelsRequest, ModelRole, ModelsLoaded, UserModelFiles, UserModelInfo } from '../../engine/userModels';
 import type { Checkpoint, CheckpointInfo } from '../../engine/checkpoint';
 import type { EngineListeners } from '../../engine/contract';
 import type { PlaygroundEngine, RunHandlers } from '../engine';
-import type { AutoOptions, DatasetFileData, DatasetSummary, LoadDatasetOptions, TeacherResult, TrainTeacherRequest } from '../../engine/types';
+import type { DatasetFileData, DatasetSummary, LoadDatasetOptions } from '../../engine/datasets';
+import type { TrainTeacherRequest } from '../../engine/runConfigs';
+import type { TeacherResult } from '../../engine/runResults';
+import type { AutoOptions } from '../../engine/session';
 import { fakeLoadDataset, fakeTrainTeacher, type FakeDatasetState } from './fakeDataset';
 
 const card = (role: ModelCard['role'], task: Task): ModelCard => ({
