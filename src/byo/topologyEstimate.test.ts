@@ -3,13 +3,14 @@
 // estimate or a ModelFileError, bounded, for any topology).
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { assertBounded } from '../fuzz.testkit';
 import { LIMITS } from '../limits';
 import { fixture, LIMITS as DEVICE } from './fixtures.testkit';
 import { loadLayersFromParsed, manifestValues } from './loadLayers';
 import { ModelFileError, parseModelFiles, type ModelFile } from './modelFiles';
 import { checkLayersTopology, estimateTopology, SIZED_LAYER_CLASSES } from './topologyEstimate';
+import { LAYER_RULES } from './layersSizing/layerRules';
 import { BilinearResize } from '../models/resizeLayer';
 
 beforeAll(async () => {
@@ -147,6 +148,42 @@ describe('the estimate equals tfjs countParams() for every layer kind', () => {
       .filter((n) => n !== 'ConvLSTM2DCell'); // only inside ConvLSTM2D, which is sized as a whole
     expect(layerClasses.length).toBeGreaterThan(60);
     expect(layerClasses.filter((n) => !SIZED_LAYER_CLASSES.includes(n))).toEqual([]);
+  });
+});
+
+describe('a nested model called many times is sized once per input shape', () => {
+  /** Level 0 is one Dense layer; level k calls level k-1 `calls` times in a chain. */
+  function nestedChain(levels: number, calls: number): Record<string, unknown> {
+    const input = { name: 'in', class_name: 'InputLayer', config: { batch_input_shape: [null, 4] }, inbound_nodes: [] };
+    let model: Record<string, unknown> = {
+      class_name: 'Functional',
+      config: { layers: [input, { name: 'd', class_name: 'Dense', config: { units: 4 }, inbound_nodes: [[['in', 0, 0]]] }], input_layers: [['in', 0, 0]], output_layers: [['d', 0, 0]] },
+    };
+    for (let level = 1; level <= levels; level++) {
+      // Call i reads call i-1's output, which tfjs numbers node i (node 0 is the nested model's own).
+      const inbound = Array.from({ length: calls }, (_, i) => [i === 0 ? ['in', 0, 0] : ['m', i, 0]]);
+      const nested = { name: 'm', ...model, inbound_nodes: inbound };
+      model = { class_name: 'Functional', config: { layers: [input, nested], input_layers: [['in', 0, 0]], output_layers: [['m', calls, 0]] } };
+    }
+    return JSON.parse(JSON.stringify(model)) as Record<string, unknown>;
+  }
+
+  it('8 levels of a model called 4 times: the Dense rule runs once, not 4^8 = 65 536 times', () => {
+    const dense = vi.spyOn(LAYER_RULES, 'Dense');
+    try {
+      const levels = 8;
+      const calls = 4;
+      const est = estimateTopology('m.json', nestedChain(levels, calls));
+      expect(dense).toHaveBeenCalledTimes(1);
+      expect(est.params).toBe(4 * 4 + 4);
+      expect(est.layers).toBe(2 + levels);
+      // Activations still count every call: level k holds `calls` × (level k-1's activations + its 4 outputs).
+      let activations = 4;
+      for (let level = 1; level <= levels; level++) activations = calls * (activations + 4);
+      expect(est.activationBytes).toBe(4 * activations);
+    } finally {
+      dense.mockRestore();
+    }
   });
 });
 
