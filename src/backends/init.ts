@@ -1,16 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { BACKEND_TITLES, type AdapterSummary, type BackendName, type BackendStatus, type WasmSummary } from './types';
+import type { AdapterSummary, BackendName, BackendStatus, WasmSummary } from './types';
+import { BACKEND_PREFERENCE } from './labels';
 import { registerWasmTrainingKernels } from './wasm/register';
 import { requestedThreads } from './wasm/threads';
 import { errorText } from '../errorText';
 
 export type { AdapterSummary, BackendChoice, BackendName, BackendStatus, WasmSummary } from './types';
 export { BACKEND_NAMES, BACKEND_TITLES, isBackendChoice, isBackendName } from './types';
-
-/** Try order when nothing was measured or forced: the first that initialises wins. */
-export const BACKEND_PREFERENCE: readonly BackendName[] = ['webgpu', 'wasm', 'webgl', 'cpu'];
+// The page's words for backends live in the tensor-free ./labels (the page imports it directly).
+export { BACKEND_PREFERENCE, backendDetail, backendLabel } from './labels';
 
 export async function describeWebGPUAdapter(): Promise<AdapterSummary | null> {
   if (typeof navigator === 'undefined' || !('gpu' in navigator) || !navigator.gpu) return null;
@@ -75,23 +75,6 @@ export async function initBackend(order: readonly BackendName[] = BACKEND_PREFER
     return { backend: name, adapter, wasm, fallbackReason: reasons.length ? reasons.join('; ') : null };
   }
   throw new Error(`No TensorFlow.js backend could start: ${reasons.join('; ')}`);
-}
-
-/** What runs the backend, e.g. "swiftshader" for WebGPU or "SIMD · 2 threads" for WASM; '' if nothing is known. */
-export function backendDetail(status: Pick<BackendStatus, 'adapter' | 'wasm'>): string {
-  if (status.wasm) {
-    const threads = status.wasm.threads > 1 ? `${status.wasm.threads} threads` : '1 thread';
-    return [status.wasm.simd ? 'SIMD' : '', threads].filter(Boolean).join(' · ');
-  }
-  if (!status.adapter) return '';
-  return status.adapter.architecture || status.adapter.vendor || status.adapter.description;
-}
-
-/** Human label for the badge, e.g. "WebGPU · swiftshader" or "WASM · SIMD · 2 threads". */
-export function backendLabel(status: BackendStatus): string {
-  const detail = backendDetail(status);
-  const base = BACKEND_TITLES[status.backend];
-  return detail ? `${base} · ${detail}` : base;
 }
 
 /**

@@ -1,14 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
-import { REFERENCE_PARAM_NAMES } from './tokens';
+import { REFERENCE_PARAM_NAMES, type TokenWeightsState } from './tokenLayout';
 import type { SerializedTensor } from './types';
 import { assertRank4 } from './validate';
+
+// The state's type and the kernel layout conversions live in the tensor-free ./tokenLayout (the
+// page's token export and import use them); re-exported here for the engine's side.
+export { hwioToOihw, oihwToHwio, type TokenWeightsState } from './tokenLayout';
 
 // The optional token-weight branch of the reference MaskModule:
 // conv3×3 C→C (same padding, bias) → global average pool → conv1×1 C→T (bias) → softmax over T.
 // Written with tf.variable (not tf.layers) so its state is four plain named tensors.
 // Kernels are stored HWIO (tfjs); `hwioToOihw` gives PyTorch's OIHW for export.
-
-export type TokenWeightsState = Record<string, SerializedTensor>;
 
 export interface TokenWeightsInit {
   channels: number;
@@ -134,35 +136,4 @@ export class TokenWeightBranch {
   dispose(): void {
     tf.dispose(this.variables);
   }
-}
-
-/** Reorders a conv kernel from tfjs HWIO [kh,kw,I,O] to PyTorch OIHW [O,I,kh,kw]. Pure. */
-export function hwioToOihw(data: ArrayLike<number>, shape: readonly number[]): { data: number[]; shape: [number, number, number, number] } {
-  const [kh, kw, ci, co] = checkKernel(data, shape, 'HWIO');
-  const out = new Array<number>(data.length);
-  for (let y = 0; y < kh; y++)
-    for (let x = 0; x < kw; x++)
-      for (let i = 0; i < ci; i++)
-        for (let o = 0; o < co; o++) out[((o * ci + i) * kh + y) * kw + x] = data[((y * kw + x) * ci + i) * co + o];
-  return { data: out, shape: [co, ci, kh, kw] };
-}
-
-/** Reorders a conv kernel from PyTorch OIHW [O,I,kh,kw] to tfjs HWIO [kh,kw,I,O]. Pure. */
-export function oihwToHwio(data: ArrayLike<number>, shape: readonly number[]): { data: number[]; shape: [number, number, number, number] } {
-  const [co, ci, kh, kw] = checkKernel(data, shape, 'OIHW');
-  const out = new Array<number>(data.length);
-  for (let o = 0; o < co; o++)
-    for (let i = 0; i < ci; i++)
-      for (let y = 0; y < kh; y++)
-        for (let x = 0; x < kw; x++) out[((y * kw + x) * ci + i) * co + o] = data[((o * ci + i) * kh + y) * kw + x];
-  return { data: out, shape: [kh, kw, ci, co] };
-}
-
-function checkKernel(data: ArrayLike<number>, shape: readonly number[], layout: string): [number, number, number, number] {
-  if (shape.length !== 4 || shape.some((d) => !Number.isInteger(d) || d < 1)) {
-    throw new Error(`${layout} kernel shape must be 4 positive integers, got [${shape.join(',')}]`);
-  }
-  const size = shape[0] * shape[1] * shape[2] * shape[3];
-  if (data.length !== size) throw new Error(`${layout} kernel [${shape.join(',')}] needs ${size} values, got ${data.length}`);
-  return [shape[0], shape[1], shape[2], shape[3]];
 }

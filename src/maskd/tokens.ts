@@ -1,23 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NamedSerializedTensor } from './types';
+import { REFERENCE_PARAM_NAMES } from './tokenLayout';
 
-/**
- * Parameter names of the reference PyTorch code (hunto/MasKD, `MaskModule`), so exports and
- * imports can speak its state_dict. The detection code (mmrazor) nests one module per FPN level
- * under `mask_modules.{i}.`; see `referencePrefix`.
- */
-export const REFERENCE_PARAM_NAMES = {
-  maskToken: 'mask_token',
-  /** Token-weight branch `prob = Sequential(Conv3x3, AdaptiveAvgPool2d(1), Conv1x1)`. */
-  conv3x3Weight: 'prob.0.weight',
-  conv3x3Bias: 'prob.0.bias',
-  conv1x1Weight: 'prob.2.weight',
-  conv1x1Bias: 'prob.2.bias',
-} as const;
-
-export function referencePrefix(level: number): string {
-  return `mask_modules.${level}.`;
-}
+// The reference's parameter names live in the tensor-free ./tokenLayout (the page's token
+// export and import read them there).
+export { REFERENCE_PARAM_NAMES, referencePrefix } from './tokenLayout';
 
 /** Reference init: normal(0, 0.01). */
 export const TOKEN_INIT_STD = 0.01;

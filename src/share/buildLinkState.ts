@@ -1,8 +1,8 @@
 // The page's current visualisation as a LinkState (what Share encodes), and the way back: a
 // decoded link's settings for the Setup panel, and embedded mask images as a snapshot to draw.
 // Pure: no tf, no DOM.
-import { METHODS, type MethodName } from '../maskd/methods';
-import type { TokenWeightsState } from '../maskd/tokenWeights';
+import { METHODS, type MethodName } from '../maskd/methodInfo';
+import type { TokenWeightsState } from '../maskd/tokenLayout';
 import type { NamedSerializedTensor } from '../maskd/types';
 import type { DistillSettings, MaskSettings } from './settings';
 import type { MaskSnapshot } from '../engine/progress';

@@ -1,6 +1,6 @@
 // Loss and metric history (the store's series) as CSV and JSON downloads, and back from JSON.
 // CSV is long format, one row per point: `kind,stage,method,term,step,value`.
-import { isMethodName } from '../maskd/methods';
+import { isMethodName } from '../maskd/methodInfo';
 import type { Series, SeriesMap } from './series';
 import { seriesKey } from './series';
 import type { Stage } from '../engine/progress';

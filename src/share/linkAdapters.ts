@@ -1,6 +1,6 @@
 // Conversions between the app's plain serialised forms (ReceptiveTokens / TokenWeightBranch
 // `serialize()`) and the link codec's typed arrays. Pure: type imports only, no tf.
-import type { TokenWeightsState } from '../maskd/tokenWeights';
+import type { TokenWeightsState } from '../maskd/tokenLayout';
 import type { NamedSerializedTensor } from '../maskd/types';
 import type { LinkTokens, LinkTokenWeights } from './linkSchema';
 

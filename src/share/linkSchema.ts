@@ -3,7 +3,7 @@
 // executed, rendered as HTML or used as a URL.
 
 import { LIMITS, clampSetting, type SettingKey } from '../limits';
-import { METHOD_DEFAULTS } from '../maskd/methods';
+import { METHOD_DEFAULTS } from '../maskd/methodInfo';
 
 export const LINK_FORMAT_VERSION = 1;
 

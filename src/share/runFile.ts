@@ -6,8 +6,8 @@
 // the file is read), T and C of the tokens, |value| of every float; settings beyond the Setup
 // fields' ranges (SETTING_RANGES: a batch of 4096, 10⁷ steps) are clamped to them, and each clamp
 // is listed in `clamped` for the page to show.
-import { isMethodName, METHOD_NAMES, METHODS, upgradeMaskdParams, type MethodName } from '../maskd/methods';
-import type { TokenWeightsState } from '../maskd/tokenWeights';
+import { isMethodName, METHOD_NAMES, METHODS, upgradeMaskdParams, type MethodName } from '../maskd/methodInfo';
+import type { TokenWeightsState } from '../maskd/tokenLayout';
 import type { NamedSerializedTensor } from '../maskd/types';
 import type { SeriesMap } from './series';
 import type { DistillSettings, MaskSettings, ParamValue } from './settings';

@@ -1,5 +1,5 @@
 // Loss and metric history as chart-ready series, keyed by stage, method and term.
-import type { MethodName } from '../maskd/methods';
+import type { MethodName } from '../maskd/methodInfo';
 import type { XY } from '../viz/downsample';
 import type { RunProgress, Stage } from '../engine/progress';
 

@@ -1,6 +1,6 @@
 // The Setup panel's settings as plain data: what the store edits and what share links and run
 // files carry.
-import type { MethodName } from '../maskd/methods';
+import type { MethodName } from '../maskd/methodInfo';
 import type { LrSchedule, MaskOptimizer } from '../engine/runConfigs';
 
 export type ParamValue = number | boolean;

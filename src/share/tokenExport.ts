@@ -8,8 +8,7 @@
 //   prob.2.weight  [T, C, 1, 1]  OIHW   (tfjs stores HWIO [1, 1, C, T])
 //   prob.2.bias    [T]
 // An optional key prefix (e.g. `mask_modules.0.` for mmrazor's per-level modules) is prepended.
-import { REFERENCE_PARAM_NAMES } from '../maskd/tokens';
-import { hwioToOihw, type TokenWeightsState } from '../maskd/tokenWeights';
+import { REFERENCE_PARAM_NAMES, hwioToOihw, type TokenWeightsState } from '../maskd/tokenLayout';
 import type { NamedSerializedTensor, SerializedTensor } from '../maskd/types';
 import { writeSafetensors, type SafetensorsTensor } from './safetensors';
 

@@ -1,7 +1,7 @@
 // Store actions that drive the engine. Components call these; nothing here touches a tensor.
-import { isMethodName, METHODS, type MethodName } from '../maskd/methods';
+import { isMethodName, METHODS, type MethodName } from '../maskd/methodInfo';
 import type { Task } from '../models/nets';
-import { BACKEND_PREFERENCE } from '../backends/init';
+import { BACKEND_PREFERENCE } from '../backends/labels';
 import type { BackendChoice, BackendName } from '../backends/types';
 import type { CompareConfig, DistillConfig, MaskStageConfig } from '../engine/runConfigs';
 import type { EngineHost, PlaygroundEngine } from './engine';

@@ -1,7 +1,7 @@
 // Exports (tokens as safetensors + sidecar, student as a tfjs zip, gallery PNG, history CSV/JSON,
 // whole run) and the imports that come back (tokens .safetensors, run file). The browser parts
 // (saving a file, drawing the PNG) come in through `ExportEnv`, so Node tests can check the bytes.
-import { customMaskStart, type MaskdParams } from '../maskd/methods';
+import { customMaskStart, type MaskdParams } from '../maskd/methodInfo';
 import { buildTokenExport } from '../share/tokenExport';
 import { fileNames } from '../share/fileNames';
 import { historyToCsv, historyToJson } from '../share/history';

@@ -3,7 +3,7 @@
 // after a reload the page offers to restore it through the same path as opening a run file
 // (restoreRun: all or nothing). The interrupted-run checkpoint (src/train/checkpointStore.ts) is
 // the worker's; this one is the page's, in its own database.
-import { METHODS, isMethodName } from '../maskd/methods';
+import { METHODS, isMethodName } from '../maskd/methodInfo';
 import { parseRunFile } from '../share/runFile';
 import type { SeriesMap } from '../share/series';
 import { errorText } from '../errorText';

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { MethodName } from '../maskd/methods';
+import type { MethodName } from '../maskd/methodInfo';
 import type { RunProgress, Stage } from '../engine/progress';
 import type { CompareRow } from '../engine/runResults';
 import { appendLosses, appendMetric, dropRun, seriesFromHistory, type SeriesMap } from '../share/series';

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import { MASKD_PRESETS, METHODS, METHOD_NAMES, type MethodName } from '../maskd/methods';
+import { MASKD_PRESETS, METHODS, METHOD_NAMES, type MethodName } from '../maskd/methodInfo';
 import type { Task } from '../models/nets';
 import type { BackendChoice } from '../backends/types';
 import type { MaskObjective } from '../engine/runConfigs';

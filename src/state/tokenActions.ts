@@ -1,6 +1,6 @@
 // Putting tokens from outside (a share link, a .safetensors file, a run file) into the engine and
 // drawing their masks. Shared by the share and export actions.
-import type { TokenWeightsState } from '../maskd/tokenWeights';
+import type { TokenWeightsState } from '../maskd/tokenLayout';
 import type { NamedSerializedTensor } from '../maskd/types';
 import type { TokensSet } from '../engine/tokens';
 import { currentEngine } from './actions';

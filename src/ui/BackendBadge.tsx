@@ -1,7 +1,7 @@
 import { calibrationReason, timingName, timingText } from '../backends/calibration/describe';
 import { BACKEND_TITLES } from '../backends/types';
 import { useAppStore } from '../state/store';
-import { backendLabel } from '../backends/init';
+import { backendLabel } from '../backends/labels';
 
 /** While Auto measures: "Measuring which backend is fastest here: WASM 96 ms/step · timing WebGPU…". */
 function MeasuringText() {

@@ -1,4 +1,4 @@
-import { listMethods } from '../maskd/methods';
+import { listMethods } from '../maskd/methodInfo';
 import { useAppStore } from '../state/store';
 import { NumberField } from './NumberField';
 import { rangeOf } from './settingRange';

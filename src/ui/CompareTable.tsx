@@ -1,4 +1,4 @@
-import { METHODS } from '../maskd/methods';
+import { METHODS } from '../maskd/methodInfo';
 import type { CompareRow } from '../engine/runResults';
 import { useAppStore } from '../state/store';
 import { summarise, type Spread } from './compareStats';

@@ -1,4 +1,4 @@
-import { listMethods, METHODS, type MethodName } from '../maskd/methods';
+import { listMethods, METHODS, type MethodName } from '../maskd/methodInfo';
 import { useAppStore } from '../state/store';
 import { CheckField } from './CheckField';
 import { NumberField } from './NumberField';

@@ -1,4 +1,4 @@
-import { METHODS } from '../maskd/methods';
+import { METHODS } from '../maskd/methodInfo';
 import { useAppStore } from '../state/store';
 import type { Stage } from '../engine/progress';
 import { formatEta, formatReadable, fullPrecision } from './format';

@@ -2,7 +2,7 @@ import { pickerLabel } from '../backends/calibration/describe';
 import { BACKEND_NAMES, BACKEND_TITLES, isBackendChoice } from '../backends/types';
 import { newSeed, remeasureBackends, switchBackend } from '../state/actions';
 import { useAppStore } from '../state/store';
-import { backendDetail } from '../backends/init';
+import { backendDetail } from '../backends/labels';
 import { NumberField } from './NumberField';
 
 export function SeedAndBackend() {

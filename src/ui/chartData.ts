@@ -1,5 +1,5 @@
 // From stored history to what a chart draws: pick series, smooth, log-filter, downsample.
-import { METHODS } from '../maskd/methods';
+import { METHODS } from '../maskd/methodInfo';
 import type { Series } from '../share/series';
 import { lttb, positiveOnly, smooth, type XY } from '../viz/downsample';
 

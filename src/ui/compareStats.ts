@@ -1,6 +1,6 @@
 // The comparison table's numbers per method: one seed's row as it is, several seeds' rows as their
 // mean ± the seeds' spread (sample standard deviation, n − 1). Pure: tested in Node.
-import type { MethodName } from '../maskd/methods';
+import type { MethodName } from '../maskd/methodInfo';
 import type { CompareRow } from '../engine/runResults';
 
 export interface Spread {
