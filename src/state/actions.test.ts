@@ -14,12 +14,13 @@ import {
   togglePause,
 } from './actions';
 import { useAppStore } from './store';
-import { fakeHost, type FakeEngine } from './testing/fakeEngine';
+import { stubEngineHost, type StubSession } from './testing/stubEngineHost';
 
 const initial = useAppStore.getState();
 const s = () => useAppStore.getState();
 const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
-async function until(cond: () => boolean, ms = 2000): Promise<void> {
+// A wait, not a speed check: generous, so a loaded machine only makes it slower.
+async function until(cond: () => boolean, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error('condition not met in time');
@@ -27,11 +28,11 @@ async function until(cond: () => boolean, ms = 2000): Promise<void> {
   }
 }
 
-let engines: FakeEngine[];
+let engines: StubSession[];
 
 beforeEach(async () => {
   useAppStore.setState(initial, true);
-  const fh = fakeHost();
+  const fh = stubEngineHost();
   engines = fh.engines;
   connectEngine(fh.host);
 });
@@ -60,7 +61,7 @@ describe('startApp', () => {
   });
 
   it('without shipped tokens: says the masks are untrained', async () => {
-    const fh = fakeHost();
+    const fh = stubEngineHost();
     fh.host.get().shippedTokens = false;
     connectEngine(fh.host);
     await startApp();
@@ -76,7 +77,7 @@ describe('startApp', () => {
   });
 
   it('without tokens: MasKD asks for mask learning first instead of starting', async () => {
-    const fh = fakeHost();
+    const fh = stubEngineHost();
     fh.host.get().shippedTokens = false;
     connectEngine(fh.host);
     await startApp();
