@@ -106,7 +106,7 @@ function prepare(row: BenchRow, pools: DigitPools, totalSteps: number): Prepared
     const trainer = new SupervisedTrainer(model, adapter, src, { steps: totalSteps, batchSize: s.teacher.batchSize, lr: s.teacher.lr, seed: SEED });
     const last = lastVariable(model.trainableWeights);
     return {
-      step: () => trainer.trainStep(),
+      step: async () => (await trainer.trainStep()).losses.total,
       fence: () => last.data(),
       dispose: () => {
         trainer.dispose();

@@ -20,6 +20,11 @@ export interface RecoveryHost extends Omit<RunContext, 'setLive'> {
   loadDemo(task: Task, base: string, options: LoadDemoOptions): Promise<unknown>;
 }
 
+/** Where a run starts again after a lost device: a stage's checkpoint, a teacher run's resume point. */
+export interface RestartPoint {
+  readonly step: number;
+}
+
 export class DeviceRecovery {
   private moving: Promise<void> | null = null;
 
@@ -34,16 +39,27 @@ export class DeviceRecovery {
    * Runs `body`; when the GPU device is lost under it, moves to the next backend, loads the
    * demo there and runs `body` again from the run's latest in-memory checkpoint.
    */
-  async run<R>(kind: Checkpoint['kind'], from: Checkpoint | undefined, body: (from: Checkpoint | undefined) => Promise<R>): Promise<R> {
+  run<R>(kind: Checkpoint['kind'], from: Checkpoint | undefined, body: (from: Checkpoint | undefined) => Promise<R>): Promise<R> {
+    // The run's own latest checkpoint (taken at its start, then at intervals and pauses).
+    const latest = () => {
+      const last = this.host.checkpoints.last;
+      return last?.kind === kind ? last : undefined;
+    };
+    return this.runFrom(from, latest, body);
+  }
+
+  /**
+   * `run` for any run that keeps its own restart points (a teacher run's): after a loss, `body`
+   * runs again from `latest()` (or from where it last started, when the run has none yet).
+   */
+  async runFrom<R, S extends RestartPoint>(from: S | undefined, latest: () => S | undefined, body: (from: S | undefined) => Promise<R>): Promise<R> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await body(from);
       } catch (err) {
         const loss = await this.host.device.explains(err);
         if (!loss || attempt >= 2) throw err;
-        // The run's own latest checkpoint (taken at its start, then at intervals and pauses).
-        const last = this.host.checkpoints.last;
-        if (last?.kind === kind) from = last;
+        from = latest() ?? from;
         await this.moveOffLostDevice(loss, from);
       }
     }
@@ -67,7 +83,7 @@ export class DeviceRecovery {
     });
   }
 
-  private async moveOffLostDevice(loss: DeviceLoss, from: Checkpoint | undefined, during: 'run' | 'idle' = 'run'): Promise<void> {
+  private async moveOffLostDevice(loss: DeviceLoss, from: RestartPoint | undefined, during: 'run' | 'idle' = 'run'): Promise<void> {
     const moving = this.moveDemo(loss, from, during);
     this.moving = moving.catch(() => {});
     try {
@@ -77,7 +93,7 @@ export class DeviceRecovery {
     }
   }
 
-  private async moveDemo(loss: DeviceLoss, from: Checkpoint | undefined, during: 'run' | 'idle'): Promise<void> {
+  private async moveDemo(loss: DeviceLoss, from: RestartPoint | undefined, during: 'run' | 'idle'): Promise<void> {
     const host = this.host;
     const demo = host.requireDemo();
     const { task, base, options } = demo;

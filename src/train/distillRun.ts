@@ -16,7 +16,8 @@ import type { ModelArtifactsData } from '../engine/artifacts';
 import type { RunProgress } from '../engine/progress';
 import type { DistillConfig } from '../engine/runConfigs';
 import type { CompareRow } from '../engine/runResults';
-import { guardedStep, RunProgressSender, sendProgress, sendSnapshot, StepTimer, stepProgress, WorkReporter, type RunContext } from './runLoop';
+import { RunProgressSender, sendProgress, sendSnapshot, stepProgress, WorkReporter, type RunContext } from './runLoop';
+import { guardedStep, StepTimer } from './stepDriver';
 import {
   arraysToTensors,
   branchToArrays,

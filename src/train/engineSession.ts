@@ -35,7 +35,7 @@ import type { LoadModelsRequest, ModelRole, ModelsLoaded, UserModelFiles } from 
 import { copyCheckpoint, RunCheckpointer } from './runCheckpointer';
 import { RunControl } from './runControl';
 import { demoSnapshot, type LiveRun, type Post, type RunContext } from './runLoop';
-import { runTeacher } from './teacherRun';
+import { runTeacherRecovering } from './teacherRun';
 import { reseedKernels } from './seededInit';
 import { stageAdapter } from './objective';
 import { tokensForTeacher } from './tokensForTeacher';
@@ -272,10 +272,14 @@ export class EngineSession {
       const source = this.custom;
       if (!source) throw new Error('no dataset is loaded: drop a dataset folder first');
       if (!source.labelled) throw new Error('the dataset has images only, no labels to train a teacher on: load your own teacher for it (its own outputs are the targets)');
-      const model = buildTeacher(source.task, { inputShape: source.inputShape, numClasses: source.numClasses });
-      reseedKernels(model, req.seed);
+      const fresh = async () => {
+        const net = buildTeacher(source.task, { inputShape: source.inputShape, numClasses: source.numClasses });
+        reseedKernels(net, req.seed);
+        return net;
+      };
+      const { run: done, model } = await runTeacherRecovering(this.runContext, this.recovery, id, req, source, fresh);
       try {
-        const { metricName, ...run } = await runTeacher(this.runContext, id, req, source, model);
+        const { metricName, ...run } = done;
         const label = await contentSource(`dataset:${source.task}-teacher`, new Uint8Array(run.artifacts.weightData));
         return { ...run, loaded: this.adoptTeacher(model, source, label, { name: metricName, value: run.metric }, req.seed) };
       } catch (err) {
@@ -284,19 +288,16 @@ export class EngineSession {
       }
     }
     const source = digitSource(this.requirePools(), req.task, {}, 64, { valSeed: req.valSeed, previewSeed: PREVIEW_SEED, previewCount: PREVIEW_COUNT });
-    let model: tf.LayersModel;
-    if (req.initial) {
-      model = await artifactsToModel(req.initial);
-    } else {
-      model = (req.model === 'student' ? buildStudent : buildTeacher)(req.task);
-      reseedKernels(model, req.seed);
-    }
-    try {
-      const { metricName: _name, ...run } = await runTeacher(this.runContext, id, req, source, model);
-      return run;
-    } finally {
-      disposeModel(model);
-    }
+    const build = async () => {
+      if (req.initial) return artifactsToModel(req.initial);
+      const net = (req.model === 'student' ? buildStudent : buildTeacher)(req.task);
+      reseedKernels(net, req.seed);
+      return net;
+    };
+    const { run: done, model } = await runTeacherRecovering(this.runContext, this.recovery, id, req, source, build);
+    disposeModel(model);
+    const { metricName: _name, ...run } = done;
+    return run;
   }
 
   /** Makes `teacher` (trained on `source`) the session's teacher, with a fresh seeded student and no tokens. */

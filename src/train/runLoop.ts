@@ -1,5 +1,5 @@
-// What a stage's run needs of the session, and the pieces of a run's loop both stages share:
-// the timed step with its non-finite guard, progress, and mask snapshots.
+// What a run needs of the session, and the pieces of a run's loop the runs share: progress and
+// mask snapshots (the step itself is stepDriver.ts's).
 import * as tf from '@tensorflow/tfjs';
 import type { Demo } from './demo';
 import type { DeviceWatch } from './deviceWatch';
@@ -11,7 +11,7 @@ import type { RunCheckpointer } from './runCheckpointer';
 import type { RunControl } from './runControl';
 import { snapshotTransfer } from '../engine/transfer';
 import { maskSnapshot, type StudentView } from './snapshot';
-import { NonFiniteStepError } from './stageCommon';
+import type { StepTimer } from './stepDriver';
 import { ProgressThrottle } from './throttle';
 
 export type Post = (event: EngineEvent, transfer?: Transferable[]) => void;
@@ -30,43 +30,6 @@ export interface RunContext {
   /** The loaded demo, looked up at each use (it may be another one than at the run's start); throws when none is. */
   requireDemo(): Demo;
   setLive(live: LiveRun | null): void;
-}
-
-/** Running mean of step time, for ms/step and the ETA. */
-export class StepTimer {
-  private sum = 0;
-  private n = 0;
-  add(ms: number): void {
-    this.sum += ms;
-    this.n++;
-  }
-  get mean(): number {
-    return this.n ? this.sum / this.n : 0;
-  }
-}
-
-/** One timed step; a non-finite one is reported, pauses the run and yields null. */
-export async function guardedStep<R extends { step: number }>(
-  ctx: RunContext,
-  trainer: { trainStep(): Promise<R> },
-  timer: StepTimer,
-  progress?: RunProgressSender,
-): Promise<R | null> {
-  const t0 = performance.now();
-  try {
-    // A read on a lost device may never settle: the watch turns the loss into an error.
-    const report = await ctx.device.guard(trainer.trainStep());
-    timer.add(performance.now() - t0);
-    ctx.control.step = report.step;
-    return report;
-  } catch (err) {
-    if (!(err instanceof NonFiniteStepError)) throw err;
-    // The last good step first: the page's counter must already say it when the pause arrives.
-    progress?.flush();
-    ctx.post({ type: 'warning', warning: { kind: 'nan', text: err.message, step: err.step } });
-    ctx.control.pause(err.message);
-    return null;
-  }
 }
 
 /** What every step's progress carries, whatever the stage: step, losses, timing, ETA, tensor count. */

@@ -1,4 +1,5 @@
-// Pieces both stages share: where a step's scenes come from, and the non-finite guard.
+// Pieces the trainers share: where a step's scenes come from, and the non-finite guard (the
+// stages' and the teacher's: one error, one message).
 import * as tf from '@tensorflow/tfjs';
 import type { Scene } from '../data/scenes';
 

@@ -3,6 +3,7 @@
 // run resumes exactly.
 import * as tf from '@tensorflow/tfjs';
 import type { DataSource } from './dataSource';
+import { NonFiniteStepError } from './stageCommon';
 import { setLearningRate, warmupCosineLr } from './schedule';
 import type { TaskAdapter, TaskMetrics } from './tasks';
 
@@ -22,10 +23,10 @@ export const SUPERVISED_WARMUP = 0.05;
 /** Default decoupled weight decay. */
 export const SUPERVISED_WEIGHT_DECAY = 0;
 
-export class NonFiniteLossError extends Error {
-  constructor(readonly step: number, readonly value: number) {
-    super(`the task loss became ${value} at step ${step}; the step was not applied`);
-  }
+/** One step's report, numbered as the stages' are: the k-th step says k. */
+export interface SupervisedStepReport {
+  readonly step: number;
+  readonly losses: { readonly task: number; readonly total: number };
 }
 
 const KERNEL = /(^|\/)(kernel|depthwise_kernel)(_\d+)?$/;
@@ -58,8 +59,8 @@ export class SupervisedTrainer {
     return this.step >= this.config.steps;
   }
 
-  /** One optimiser step; returns the loss before the update. */
-  async trainStep(): Promise<number> {
+  /** One optimiser step, with the loss before the update. Throws NonFiniteStepError (nothing applied) on NaN/∞. */
+  async trainStep(): Promise<SupervisedStepReport> {
     const { seed, batchSize, weightDecay = SUPERVISED_WEIGHT_DECAY } = this.config;
     const lr = this.lrAt(this.step);
     setLearningRate(this.optimizer, lr);
@@ -72,13 +73,13 @@ export class SupervisedTrainer {
       const loss = (await value.data())[0];
       if (!Number.isFinite(loss)) {
         tf.dispose([value, ...Object.values(grads)]);
-        throw new NonFiniteLossError(this.step, loss);
+        throw new NonFiniteStepError('task loss', this.step + 1, loss);
       }
       this.optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
       tf.dispose([value, ...Object.values(grads)]);
       if (weightDecay > 0) tf.tidy(() => this.decayed.forEach((v) => v.assign(tf.mul(v, 1 - lr * weightDecay))));
       this.step++;
-      return loss;
+      return { step: this.step, losses: { task: loss, total: loss } };
     } finally {
       batch.dispose();
     }

@@ -59,7 +59,7 @@ async function teacherLosses(backend: 'wasm' | 'cpu'): Promise<number[]> {
   const trainer = new SupervisedTrainer(model, taskAdapter('segmentation'), demoSource(pools, 'segmentation', SIZE), config);
   const losses: number[] = [];
   try {
-    while (!trainer.done) losses.push(await trainer.trainStep());
+    while (!trainer.done) losses.push((await trainer.trainStep()).losses.total);
   } finally {
     trainer.dispose();
     model.dispose();
