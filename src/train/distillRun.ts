@@ -31,7 +31,7 @@ import { reseedKernels } from './seededInit';
 import type { StudentView } from './snapshot';
 import { isConsistency, stageAdapter } from './objective';
 import { ProgressThrottle } from './throttle';
-import { freshUserStudent } from './userModels';
+import { freshUserStudent } from './loadUserModels';
 
 /** Test scenes the final student is scored on, unless the config says otherwise. */
 export const DEFAULT_TEST_COUNT = 128;

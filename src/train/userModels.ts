@@ -1,32 +1,26 @@
-// The user's own teacher/student for the worker: files → checked, loaded, split models, put
-// together with the current demo into a new Demo. Everything is built before anything is
-// replaced, so a bad file leaves the loaded models as they were (the caller swaps on success).
+// The user's own teacher/student put into the worker's demo: loaded (loadUserModels.ts), checked
+// against the data (userModelFit.ts) and put together with the current demo into a new Demo, or
+// one of them re-split at another tap. Everything is built before anything is replaced, so a bad
+// file leaves the loaded models as they were (the caller swaps on success).
 import * as tf from '@tensorflow/tfjs';
-import { deviceLimits } from '../byo/deviceLimits';
-import { headBytes, loadGraphFromParsed, splitGraph, type LoadedGraph } from '../byo/graphTeacher';
-import { layersGraph, layersOutputs, loadLayersFromParsed } from '../byo/loadLayers';
-import { ModelFileError, parseModelFiles, type ParsedModel } from '../byo/modelFiles';
-import { outputSpecs, type TeacherOutput } from '../byo/teacherIo';
-import { defaultClasses, layerRows, outputProblem, planInput, suggestTap, taskChannels, type ModelGraph } from '../byo/topology';
-import { modelCost } from '../models/flops';
-import { buildAlign } from '../models/align';
+import { splitGraph } from '../byo/graphTeacher';
+import { layersGraph } from '../byo/loadLayers';
+import { ModelFileError } from '../byo/modelFiles';
+import { outputSpecs } from '../byo/teacherIo';
+import { defaultClasses, layerRows } from '../byo/topology';
 import { disposeModel } from '../models/disposeModel';
-import { buildMimicStudent, mimicWorkSide, type MimicOutput } from '../models/mimicStudent';
-import { buildStudent, TAP_LAYER, type Task } from '../models/nets';
-import { splitAtLayer, type SplitModel } from '../models/split';
-import { modelCard } from './demoModels';
+import { buildMimicStudent } from '../models/mimicStudent';
+import { buildStudent, TAP_LAYER } from '../models/nets';
+import { splitAtLayer } from '../models/split';
 import type { Demo } from './demo';
-import type { ModelCard } from '../engine/models';
-import type { LayerRowData, LoadModelsRequest, ModelRole, ModelsLoaded, UserModelFiles, UserModelInfo } from '../engine/userModels';
+import type { LoadModelsRequest, ModelRole, ModelsLoaded } from '../engine/userModels';
 import { reseedKernels } from './seededInit';
-import { contentSource } from './contentHash';
 import { errorText } from '../errorText';
-import { releaseUserTeacher, type UserCommon, type UserModels, type UserStudent, type UserTeacher } from './userModelParts';
-
-export type { UserModels, UserStudent, UserTeacher } from './userModelParts';
-
-/** What EngineSession keeps per demo; user models add `user`. */
-type DemoLike = Demo;
+import { denseHead, loadStudent, loadTeacher } from './loadUserModels';
+import { currentTeacherCard, describeAlign, layersCard, tokensInfo, userModelsInfo } from './userModelCards';
+import { mimicOutputs, mimicProblem, type DataSpec } from './userModelFit';
+import { distillMicroBatch, graphMicroBatch } from './userModelMicroBatches';
+import { releaseUserTeacher, type UserModels, type UserStudent, type UserTeacher } from './userModelParts';
 
 export interface BuildContext {
   /** The demo's data fields (scenes, previews) regenerated at another input side; throws when the data cannot be. */
@@ -43,264 +37,9 @@ export interface BuildContext {
 
 /** The new demo, what to dispose of the old one once it is swapped in, and the page's summary. */
 export interface UserDemo {
-  readonly demo: DemoLike;
+  readonly demo: Demo;
   readonly disposeOld: () => void;
   readonly result: ModelsLoaded;
-}
-
-
-async function sourceOf(label: string, parsed: ParsedModel, files: UserModelFiles['files']): Promise<string> {
-  const json = files.find((f) => f.name === parsed.modelFile);
-  const bytes = new Uint8Array((json?.data.byteLength ?? 0) + parsed.weightBytes);
-  if (json) bytes.set(new Uint8Array(json.data), 0);
-  bytes.set(new Uint8Array(parsed.artifacts.weightData as ArrayBuffer), json?.data.byteLength ?? 0);
-  return contentSource(label, bytes);
-}
-
-function rowsData(graph: ModelGraph): LayerRowData[] {
-  return layerRows(graph).map((r) => ({ ...r, shape: r.shape ? [...r.shape] : null }));
-}
-
-/** The tap to use: the requested one if it qualifies, else the suggestion; or a ModelFileError. */
-function pickTap(file: string, graph: ModelGraph, outputChannels: number, requested?: string): { tap: string; why: string } {
-  if (requested) {
-    const row = layerRows(graph).find((r) => r.name === requested);
-    if (!row) throw new ModelFileError(file, `has no layer "${requested}" to tap`);
-    if (row.notTap) throw new ModelFileError(file, `layer "${requested}" cannot be the tap: ${row.notTap}`);
-    return { tap: requested, why: 'chosen' };
-  }
-  const { suggestion, firstProblem } = suggestTap(graph, outputChannels);
-  if (!suggestion) throw new ModelFileError(file, `has no layer that can be the tap: ${firstProblem}`);
-  return { tap: suggestion.tap, why: `suggested: ${suggestion.why}` };
-}
-
-/** The data the models are checked against: its task, classes and name in messages. */
-interface DataSpec {
-  readonly task: Task;
-  readonly classes: number;
-  readonly name: string;
-  /** Its images in messages: "the demo scenes", "the segmentation dataset's images". */
-  readonly images: string;
-  /** False for images without labels. */
-  readonly labelled: boolean;
-}
-
-/** The input side the data is made at for this model, or a ModelFileError. */
-function inputSize(file: string, data: DataSpec, graph: ModelGraph): number {
-  const input = graph.nodes.find((n) => n.name === graph.inputs[0]);
-  const plan = planInput(input?.shape ?? null, data.images);
-  if ('problem' in plan) throw new ModelFileError(file, `cannot take the ${data.name}'s data: ${plan.problem}`);
-  return plan.size;
-}
-
-function outputShapes(graph: ModelGraph): (readonly (number | null)[] | null)[] {
-  return graph.outputs.map((o) => graph.nodes.find((n) => n.name === o)?.shape ?? null);
-}
-
-/** A student checked against the labels: its input side. */
-function checkIo(file: string, data: DataSpec, graph: ModelGraph): number {
-  const size = inputSize(file, data, graph);
-  const problem = outputProblem(data.task, size, outputShapes(graph), data.classes, data.name);
-  if (problem) throw new ModelFileError(file, `this student does not fit the ${data.name}: ${problem}`);
-  return size;
-}
-
-/** How a teacher fits the data: its input side, and why no labels fit it (null when they do). */
-interface TeacherFit {
-  readonly size: number;
-  readonly labelFree: string | null;
-  /** Every output, and how the label-free objective reads each. */
-  readonly outputs: readonly TeacherOutput[];
-}
-
-function fitTeacher(file: string, data: DataSpec, graph: ModelGraph, outputs: readonly TeacherOutput[]): TeacherFit {
-  const size = inputSize(file, data, graph);
-  const problem = data.labelled ? outputProblem(data.task, size, outputShapes(graph), data.classes, data.name) : `the ${data.name} has images only, no labels`;
-  if (problem && !outputs.some((o) => o.dense)) {
-    throw new ModelFileError(
-      file,
-      `no labels fit this teacher (${problem}), and none of its outputs is a dense map [N,H,W,C] whose own values stage 1 could learn from: ${outputs.map((o) => `${o.name} ${o.use}`).join('; ')}`,
-    );
-  }
-  return { size, labelFree: problem, outputs };
-}
-
-/** Output channels a tap must exceed: the task head's, or a label-free teacher's widest dense output. */
-function outputWidth(fit: TeacherFit, data: DataSpec): number {
-  if (!fit.labelFree) return taskChannels(data.task, data.classes);
-  return Math.max(...fit.outputs.filter((o) => o.dense).map((o) => o.shape?.[2] ?? 0));
-}
-
-/** Images per stage-1 micro-batch for a graph teacher: a step keeps the head's activations of that many images (≈ 3× forward). */
-export const MICRO_BATCH_BYTES = 192 * 2 ** 20;
-
-function graphMicroBatch(loaded: LoadedGraph, tap: string): number | undefined {
-  const perImage = 3 * headBytes(loaded, tap);
-  return perImage > 0 ? Math.max(1, Math.floor(MICRO_BATCH_BYTES / perImage)) : undefined;
-}
-
-/** What a stage-2 step of a label-free teacher may keep for backprop, all micro-batches' images together. */
-export const DISTILL_BATCH_BYTES = 384 * 2 ** 20;
-
-/**
- * Images per stage-2 micro-batch for a label-free teacher, from what one image keeps: the built-in
- * student at its working side (≈ 2 000 bytes per pixel: 509 MB at 512×512, measured), the tap
- * feature through the align module and the distillation term (≈ 12 copies), and the outputs
- * through the objective (≈ 20 copies).
- */
-export function distillMicroBatch(size: number, tapShape: readonly number[], mimic: readonly MimicOutput[]): number {
-  const work = mimicWorkSide(size);
-  const tap = 4 * tapShape.reduce((a, d) => a * d, 1);
-  const outputs = mimic.reduce((a, o) => a + 4 * o.shape.reduce((x, d) => x * d, 1), 0);
-  const perImage = 2000 * work * work + 12 * tap + 20 * outputs;
-  return Math.max(1, Math.floor(DISTILL_BATCH_BYTES / perImage));
-}
-
-/** A layers head that returns the dense outputs only (what the objective compares), in model order. */
-function denseHead(split: SplitModel, outputs: readonly TeacherOutput[]): SplitModel {
-  if (outputs.every((o) => o.dense)) return split;
-  const keep = split.head.outputs.filter((_, i) => outputs[i]?.dense);
-  const head = tf.model({ inputs: split.head.inputs, outputs: keep.length === 1 ? keep[0] : keep, name: `${split.head.name}_dense` });
-  return { ...split, head };
-}
-
-interface LoadedTeacher {
-  readonly teacher: UserTeacher;
-  readonly split: SplitModel;
-  readonly size: number;
-  readonly fit: TeacherFit;
-  readonly microBatch?: number;
-  readonly card: () => ModelCard;
-}
-
-async function loadTeacher(req: UserModelFiles, data: DataSpec): Promise<LoadedTeacher> {
-  const parsed = parseModelFiles(req.files, deviceLimits());
-  const source = await sourceOf(req.label, parsed, req.files);
-  if (parsed.format === 'graph-model') {
-    const loaded = await loadGraphFromParsed(parsed, req.input);
-    try {
-      const fit = fitTeacher(parsed.modelFile, data, loaded.graph, loaded.outputs);
-      const size = fit.size;
-      const { tap, why } = pickTap(parsed.modelFile, loaded.graph, outputWidth(fit, data), req.tap);
-      const { split, full } = splitGraph(loaded, tap, [size, size, 3]);
-      const teacher: UserTeacher = {
-        kind: 'graph',
-        loaded,
-        full,
-        label: req.label,
-        file: parsed.modelFile,
-        source,
-        graph: loaded.graph,
-        tap,
-        tapWhy: why,
-        files: req.files,
-        outputs: loaded.outputs,
-      };
-      return { teacher, split, size, fit, microBatch: graphMicroBatch(loaded, tap), card: () => graphCard(teacher, split, size) };
-    } catch (err) {
-      loaded.model.dispose();
-      throw err;
-    }
-  }
-  const model = await loadLayersFromParsed(parsed);
-  try {
-    const graph = layersGraph(model);
-    const fit = fitTeacher(parsed.modelFile, data, graph, layersOutputs(model));
-    const { tap, why } = pickTap(parsed.modelFile, graph, outputWidth(fit, data), req.tap);
-    const whole = splitAtLayer(model, tap);
-    const split = fit.labelFree ? denseHead(whole, fit.outputs) : whole;
-    const teacher: UserTeacher = { kind: 'layers', model, label: req.label, file: parsed.modelFile, source, graph, tap, tapWhy: why, files: req.files, outputs: fit.outputs };
-    return { teacher, split, size: fit.size, fit, card: () => layersCard(model, split, 'teacher', source, tap) };
-  } catch (err) {
-    disposeModel(model);
-    throw err;
-  }
-}
-
-/** The dense outputs a label-free teacher's student must produce. */
-function mimicOutputs(outputs: readonly TeacherOutput[]): MimicOutput[] {
-  const activation = (o: TeacherOutput): MimicOutput['activation'] => (o.kind === 'sigmoid' ? 'sigmoid' : o.kind === 'softmax' ? 'softmax' : 'linear');
-  return outputs.filter((o) => o.dense).map((o) => ({ name: o.name, shape: o.shape as number[], activation: activation(o) }));
-}
-
-/** Null when a student's outputs are the label-free teacher's dense outputs (same shapes, same order); else why not. */
-function mimicProblem(graph: ModelGraph, mimic: readonly MimicOutput[]): string | null {
-  const got = outputShapes(graph);
-  const show = (s: readonly (number | null)[] | null) => `[${(s ?? []).map((d) => d ?? 'N').join(',')}]`;
-  const want = mimic.map((m) => [null, ...m.shape]);
-  const same = got.length === want.length && got.every((g, i) => g && g.length === want[i].length && g.every((d, k) => k === 0 || d === want[i][k]));
-  return same ? null : `its outputs ${got.map(show).join(', ')} are not the teacher's ${want.map(show).join(', ')}, which a student of a label-free teacher must produce`;
-}
-
-async function loadStudent(req: UserModelFiles, data: DataSpec, mimic: readonly MimicOutput[] | null): Promise<{ student: UserStudent; model: tf.LayersModel; size: number }> {
-  const parsed = parseModelFiles(req.files, deviceLimits());
-  if (parsed.format === 'graph-model') {
-    throw new ModelFileError(parsed.modelFile, 'is a graph model, which is frozen: a student must be trainable, so give a TensorFlow.js layers model (graph models work as teachers)');
-  }
-  const model = await loadLayersFromParsed(parsed);
-  try {
-    const graph = layersGraph(model);
-    let size: number;
-    if (mimic) {
-      size = inputSize(parsed.modelFile, data, graph);
-      const problem = mimicProblem(graph, mimic);
-      if (problem) throw new ModelFileError(parsed.modelFile, `this student does not fit the teacher: ${problem}`);
-    } else {
-      size = checkIo(parsed.modelFile, data, graph);
-    }
-    const width = mimic ? Math.max(...mimic.map((m) => m.shape[2])) : taskChannels(data.task, data.classes);
-    const { tap, why } = pickTap(parsed.modelFile, graph, width, req.tap);
-    splitAtLayer(model, tap);
-    const student: UserStudent = {
-      label: req.label,
-      file: parsed.modelFile,
-      source: await sourceOf(req.label, parsed, req.files),
-      graph,
-      tap,
-      tapWhy: why,
-      artifacts: parsed.artifacts,
-    };
-    return { student, model, size };
-  } catch (err) {
-    disposeModel(model);
-    throw err;
-  }
-}
-
-/** A fresh copy of the user's student at its loaded weights (each stage-2 run starts from them). */
-export function freshUserStudent(student: UserStudent): Promise<tf.LayersModel> {
-  return tf.loadLayersModel(tf.io.fromMemory(student.artifacts));
-}
-
-function layersCard(model: tf.LayersModel, split: SplitModel, role: ModelRole, source: string, tap: string): ModelCard {
-  return { ...modelCard(model, split, role, source), tapLayer: tap };
-}
-
-function graphCard(teacher: Extract<UserTeacher, { kind: 'graph' }>, split: SplitModel, size: number): ModelCard {
-  const [h, w, c] = split.tapShape;
-  return {
-    role: 'teacher',
-    source: teacher.source,
-    params: teacher.loaded.params,
-    flops: teacher.loaded.flops,
-    tapLayer: teacher.tap,
-    featureShape: [h, w, c],
-    inputShape: [size, size, 3],
-  };
-}
-
-function info(role: ModelRole, u: UserCommon | UserTeacher, format: UserModelInfo['format']): UserModelInfo {
-  const base: UserModelInfo = { role, label: u.label, format, layers: rowsData(u.graph), tap: u.tap, tapWhy: u.tapWhy };
-  if (!('outputs' in u)) return base;
-  return { ...base, outputs: u.outputs, ...(u.kind === 'graph' ? { input: u.loaded.input } : {}) };
-}
-
-/** "1×1 conv 16→32, bilinear 8×8→16×16" (and checks the align module builds). */
-export function describeAlign(student: readonly number[], teacher: readonly number[]): string {
-  const align = buildAlign([student[0], student[1], student[2]], [teacher[0], teacher[1], teacher[2]]);
-  align.dispose();
-  const conv = `1×1 conv ${student[2]}→${teacher[2]}`;
-  return student[0] === teacher[0] && student[1] === teacher[1] ? conv : `${conv}, bilinear ${student[0]}×${student[1]}→${teacher[0]}×${teacher[1]}`;
 }
 
 /**
@@ -308,7 +47,7 @@ export function describeAlign(student: readonly number[], teacher: readonly numb
  * for file problems) without touching `current`; on success the caller swaps in `demo` and then
  * calls `disposeOld`.
  */
-export async function buildUserDemo(current: DemoLike, req: LoadModelsRequest, ctx: BuildContext): Promise<UserDemo> {
+export async function buildUserDemo(current: Demo, req: LoadModelsRequest, ctx: BuildContext): Promise<UserDemo> {
   if (!req.teacher && !req.student) throw new Error('loadModels: give a teacher, a student or both');
   const task = current.task;
   const warnings: string[] = [];
@@ -369,7 +108,7 @@ export async function buildUserDemo(current: DemoLike, req: LoadModelsRequest, c
     const align = describeAlign(studentSplit.tapShape, teacherSplit.tapShape);
     const resized = size === current.inputShape[0] ? {} : dataForSize(ctx, size, (t?.teacher ?? s?.student)?.file ?? '');
     const user: UserModels = { teacher: t?.teacher ?? current.user?.teacher ?? null, student: s?.student ?? keptStudent };
-    const demo: DemoLike = {
+    const demo: Demo = {
       ...current,
       ...resized,
       inputShape,
@@ -395,11 +134,8 @@ export async function buildUserDemo(current: DemoLike, req: LoadModelsRequest, c
     const result: ModelsLoaded = {
       teacher: teacherCard,
       student: studentCard,
-      tokens: demo.tokens ? { numTokens: demo.tokens.numTokens, channels: demo.tokens.channels, tokenWeights: demo.branch !== null } : null,
-      user: {
-        teacher: user.teacher ? info('teacher', user.teacher, user.teacher.kind === 'graph' ? 'graph-model' : 'layers-model') : null,
-        student: user.student ? info('student', user.student, 'layers-model') : null,
-      },
+      tokens: tokensInfo(demo),
+      user: userModelsInfo(user),
       inputSize: size,
       align,
       warnings,
@@ -433,31 +169,15 @@ function dataForSize(ctx: BuildContext, size: number, file: string): Partial<Dem
   }
 }
 
-function currentTeacherCard(current: DemoLike): ModelCard {
-  const u = current.user?.teacher;
-  if (u?.kind === 'graph') return graphCard(u, current.teacherSplit, current.inputShape[0]);
-  const cost = modelCost(current.teacher);
-  const [h, w, c] = current.teacherSplit.tapShape;
-  return {
-    role: 'teacher',
-    source: u?.source ?? `builtin:${current.task}-teacher`,
-    params: cost.params,
-    flops: cost.flops,
-    tapLayer: u?.tap ?? TAP_LAYER,
-    featureShape: [h, w, c],
-    inputShape: [...current.inputShape],
-  };
-}
-
 /** Re-splits a loaded user model at another layer; throws (naming file and layer) if it cannot be the tap. */
-export function retapDemo(current: DemoLike, role: ModelRole, layer: string): UserDemo {
+export function retapDemo(current: Demo, role: ModelRole, layer: string): UserDemo {
   const u = role === 'teacher' ? current.user?.teacher : current.user?.student;
   if (!u || !current.user) throw new Error(`the ${role} is a built-in model: load your own ${role} to choose its tap layer`);
   const row = layerRows(u.graph).find((r) => r.name === layer);
   if (!row) throw new ModelFileError(u.file, `has no layer "${layer}"`);
   if (row.notTap) throw new ModelFileError(u.file, `layer "${layer}" cannot be the tap: ${row.notTap}`);
   const size = current.inputShape[0];
-  let demo: DemoLike;
+  let demo: Demo;
   if (role === 'teacher') {
     const t = u as UserTeacher;
     const next: UserTeacher = { ...t, tap: layer, tapWhy: 'chosen' };
@@ -474,16 +194,12 @@ export function retapDemo(current: DemoLike, role: ModelRole, layer: string): Us
   }
   const studentTap = demo.user?.student?.tap ?? TAP_LAYER;
   const studentSplit = splitAtLayer(demo.student, studentTap);
-  const ut = demo.user?.teacher ?? null;
   const us = demo.user?.student ?? null;
   const result: ModelsLoaded = {
     teacher: currentTeacherCard(demo),
     student: layersCard(demo.student, studentSplit, 'student', us?.source ?? `fresh:${demo.task}-student`, studentTap),
-    tokens: demo.tokens ? { numTokens: demo.tokens.numTokens, channels: demo.tokens.channels, tokenWeights: demo.branch !== null } : null,
-    user: {
-      teacher: ut ? info('teacher', ut, ut.kind === 'graph' ? 'graph-model' : 'layers-model') : null,
-      student: us ? info('student', us, 'layers-model') : null,
-    },
+    tokens: tokensInfo(demo),
+    user: userModelsInfo(demo.user),
     inputSize: size,
     align: describeAlign(studentSplit.tapShape, demo.teacherSplit.tapShape),
     warnings: role === 'teacher' && current.tokens ? ['the teacher tap changed: its receptive tokens were dropped; run Learn masks'] : [],
