@@ -75,7 +75,7 @@ test('a backend named in the URL is used as asked: WebGPU with its self-check, W
   await expect(page.getByTestId('backend-select')).toHaveValue('webgpu');
   // The page's own TensorFlow.js runs WebGPU too (known answers, read back asynchronously).
   const result = await page.evaluate(async () => {
-    const tf = window.maskd.tf;
+    const tf = await window.maskd.tf();
     await tf.setBackend('webgpu');
     const x = tf.range(0, 12).reshape([3, 4]);
     const y = tf.add(tf.matMul(x, x, false, true), 1);

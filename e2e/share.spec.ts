@@ -197,7 +197,7 @@ test('every export downloads under its name and parses; the run file restores by
   for (const dir of ['student', 'align']) {
     const shapes = await page.evaluate(
       async ({ json, bin, layers }) => {
-        const tf = window.maskd.tf;
+        const tf = await window.maskd.tf();
         // The page's own TensorFlow.js does not know the nets' custom layer: the zip's module registers it.
         const url = URL.createObjectURL(new Blob([layers], { type: 'text/javascript' }));
         const mod = (await import(/* @vite-ignore */ url)) as { registerMaskdLayers(t: typeof tf): unknown };

@@ -1,6 +1,5 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import * as tf from '@tensorflow/tfjs';
 import { App } from './App';
 import { connectEngine } from './state/actions';
 import { setExportEnv } from './state/exportActions';
@@ -11,18 +10,20 @@ import { browserExportEnv } from './ui/browserExport';
 import { digitsUrl } from './data/digits';
 import { createEngineClient, type EngineClient } from './engine/client';
 import { isBackendChoice } from './backends/types';
+import type { ConsoleTf } from './backends/consoleTf';
 import { defaultDistillSettings } from './state/setupSlice';
 import './styles.css';
 
 declare global {
   interface Window {
     /**
-     * Console and script handle: `maskd.tf` is the page's TensorFlow.js, `maskd.engine` the
+     * Console and script handle: `await maskd.tf()` loads a TensorFlow.js for the console (not part
+     * of the page's bundle: a chunk fetched on the first call), `maskd.engine` the
      * training worker (scripts/script-engine.ts drives it for webgpu/webgl runs), `maskd.distillDefaults`
      * the page's stage-2 defaults per task.
      */
     maskd: {
-      tf: typeof tf;
+      tf: () => Promise<ConsoleTf>;
       engine: () => EngineClient;
       dataUrl: string;
       distillDefaults: typeof defaultDistillSettings;
@@ -30,13 +31,10 @@ declare global {
     };
   }
 }
-// The page's own TensorFlow.js (the console's `maskd.tf`) computes nothing for the app: training
-// runs in the worker. The cpu backend starts at once and takes no GPU device of its own.
-void tf.setBackend('cpu');
-
 let engine: EngineClient | null = null;
 window.maskd = {
-  tf,
+  // The page's bundle holds no TensorFlow.js (ARCHITECTURE): this chunk loads on the first call only.
+  tf: () => import('./backends/consoleTf').then((m) => m.consoleTf()),
   engine: () =>
     engine && !engine.terminated
       ? engine
