@@ -5,6 +5,7 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import importX from 'eslint-plugin-import-x';
+import { noTfjsPlugin } from './eslint-no-tfjs.js';
 
 // Folders only point down (README, "Architecture"): each may import the folders listed for it
 // (and the leaf modules directly in src/), nothing above. train/ is the worker's side: it may use
@@ -53,6 +54,32 @@ export default tseslint.config(
     rules: {
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       'import-x/no-restricted-paths': ['error', { zones: layerZones }],
+    },
+  },
+  {
+    // The page's own bundle holds no TensorFlow.js (ARCHITECTURE): training runs in the worker,
+    // reached through engine/client.ts. Direct imports of @tensorflow/* are refused here, and
+    // maskd/no-tfjs-reach follows every static import chain (e.g. ui → maskd/methods → maskd/index →
+    // @tensorflow/tfjs). The tensor-free halves the page reads: maskd/methodInfo, maskd/tokenLayout,
+    // backends/labels, backends/types. `npm run test:e2e` checks the built bundle too
+    // (e2e/bundle.spec.ts, scripts/page-bundle.mjs).
+    files: ['src/main.tsx', 'src/App.tsx', 'src/ui/**/*.{ts,tsx}', 'src/state/**/*.{ts,tsx}', 'src/share/**/*.ts', 'src/viz/**/*.ts'],
+    ignores: ['src/**/*.test.ts', 'src/**/*.testkit.ts', 'src/**/testing/**'],
+    plugins: { maskd: noTfjsPlugin },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@tensorflow/*'],
+              allowTypeImports: false,
+              message: "The page's bundle holds no TensorFlow.js (ARCHITECTURE): tensors live in the worker (train/), reached through engine/client.ts.",
+            },
+          ],
+        },
+      ],
+      'maskd/no-tfjs-reach': 'error',
     },
   },
   {
