@@ -1,7 +1,8 @@
 // A graph model's topology (a TF GraphDef in JSON) checked before tfjs loads it and before the
 // loader's probe runs it on a zero input built from the declared input shape: the node count and
 // every Placeholder's shape (limits in src/limits.ts). Pure: no tfjs.
-import { LIMITS, groupDigits, limitText } from '../limits';
+import { LIMITS, limitText } from '../limits';
+import { groupDigits } from '../messageNumbers';
 import { ModelFileError } from './modelFiles';
 
 /** Channels a probe input may declare (a teacher needs 3; a few more leave room for a clear "not RGB" message later). */

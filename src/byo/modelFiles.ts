@@ -3,7 +3,8 @@
 // in: is there a model.json, is it JSON, is it a tfjs model, does it fit the device, are all its
 // shards there (and no stray ones), do the shard sizes match the manifest.
 import type * as tf from '@tensorflow/tfjs';
-import { LIMITS, formatByteCount, groupDigits, limitText } from '../limits';
+import { LIMITS, limitText } from '../limits';
+import { formatByteCount, groupDigits } from '../messageNumbers';
 import { errorText } from '../errorText';
 
 /** One dropped/picked/fetched file; `name` may carry a folder path (`teacher/model.json`). */

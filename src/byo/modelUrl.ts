@@ -3,7 +3,8 @@
 // absolute URLs, no "..", no other hosts); their count is capped, and the bytes read are capped by
 // what the manifest declares (a server that sends more is cut off); the whole load has a timeout
 // and takes an AbortSignal for the page's abort button. Limits in src/limits.ts.
-import { LIMITS, formatByteCount, groupDigits, limitText } from '../limits';
+import { LIMITS, limitText } from '../limits';
+import { formatByteCount, groupDigits } from '../messageNumbers';
 import { ModelFileError, storedBytes, type ModelFile } from './modelFiles';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

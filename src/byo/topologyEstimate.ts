@@ -8,7 +8,8 @@
 // layersSizing/layerRules.ts, walked over the graph by layersSizing/modelWalk.ts);
 // src/byo/topologyEstimate.test.ts builds models of each class and compares with countParams().
 // Pure: no tfjs, bounded work (each layer call is visited once; cycles are refused).
-import { LIMITS, formatByteCount, groupDigits, limitText } from '../limits';
+import { LIMITS, limitText } from '../limits';
+import { formatByteCount, groupDigits } from '../messageNumbers';
 import { EstimateError, type Shape } from './layersSizing/configValues';
 import { LAYER_RULES } from './layersSizing/layerRules';
 import { sizeTopology } from './layersSizing/modelWalk';

@@ -2,7 +2,8 @@
 // Strings in a link are restricted to short, plain identifiers: nothing in a link is ever
 // executed, rendered as HTML or used as a URL.
 
-import { LIMITS, clampSetting, type SettingKey } from '../limits';
+import { LIMITS } from '../limits';
+import { clampSetting, type SettingKey } from './settingRanges';
 import { METHOD_DEFAULTS } from '../maskd/methodInfo';
 
 export const LINK_FORMAT_VERSION = 1;

@@ -2,7 +2,7 @@
 // per clamped setting; fuzzing: whatever a decodable link carries, what comes out is within them.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SETTING_RANGES } from '../limits';
+import { SETTING_RANGES } from './settingRanges';
 import { decodeLink, encodeLink } from './linkCodec';
 import { linkStateArb } from './linkCodec.testkit';
 import { clampLinkSettings, type LinkState } from './linkSchema';

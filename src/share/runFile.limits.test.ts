@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { assertBounded } from '../fuzz.testkit';
-import { SETTING_RANGES } from '../limits';
+import { SETTING_RANGES } from './settingRanges';
 import { defaultDistillSettings, defaultMaskSettings } from '../state/setupSlice';
 import { sampleHistory } from './history.testkit';
 import { buildRunFile, parseRunFile, readRunFile, RunFileError, type RunContents } from './runFile';

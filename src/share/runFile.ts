@@ -12,7 +12,9 @@ import type { NamedSerializedTensor } from '../maskd/types';
 import type { SeriesMap } from './series';
 import type { DistillSettings, MaskSettings, ParamValue } from './settings';
 import { historyToJsonObject, seriesMapsFromJson, type SeriesJson } from './history';
-import { LIMITS, METHOD_PARAM_SETTINGS, clampSetting, formatByteCount, limitText, type SettingKey } from '../limits';
+import { LIMITS, limitText } from '../limits';
+import { formatByteCount } from '../messageNumbers';
+import { METHOD_PARAM_SETTINGS, clampSetting, type SettingKey } from './settingRanges';
 import { LEGACY_MASK_FIELDS } from './maskRecipes';
 
 export const RUN_FORMAT = 'maskd-playground.run';

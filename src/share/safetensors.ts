@@ -14,7 +14,8 @@
 // against its dtype and shape and the spans must tile the data section exactly, so the copies it
 // makes add up to the file's own size. The header is capped (LIMITS.safetensorsHeaderBytes), and
 // so is the number of tensors (LIMITS.safetensorsTensors).
-import { LIMITS, groupDigits, limitText } from '../limits';
+import { LIMITS, limitText } from '../limits';
+import { groupDigits } from '../messageNumbers';
 
 export type SafetensorsDtype = 'U8' | 'I32' | 'F32' | 'F64' | 'I64';
 

@@ -5,7 +5,8 @@
 // (checkTokenFileSize, from File.size, before reading), T ≤ LIMITS.tokens and C ≤
 // LIMITS.tokenChannels from the header's shape, and every value inside float32's range (an F64
 // value beyond it would become ±Infinity in the engine's float32 tensors).
-import { LIMITS, formatByteCount, groupDigits, limitText } from '../limits';
+import { LIMITS, limitText } from '../limits';
+import { formatByteCount, groupDigits } from '../messageNumbers';
 import { REFERENCE_PARAM_NAMES, oihwToHwio, type TokenWeightsState } from '../maskd/tokenLayout';
 import type { NamedSerializedTensor } from '../maskd/types';
 import { readSafetensors, SafetensorsError, type SafetensorsEntry, type SafetensorsTensor } from './safetensors';

@@ -2,7 +2,8 @@
 // and those ranges lie inside what each method accepts.
 import { describe, expect, it } from 'vitest';
 import { METHODS, METHOD_NAMES } from '../maskd/methods';
-import { clampSetting, LIMITS, METHOD_PARAM_SETTINGS, SETTING_RANGES, type SettingKey } from '../limits';
+import { LIMITS } from '../limits';
+import { clampSetting, METHOD_PARAM_SETTINGS, SETTING_RANGES, type SettingKey } from '../share/settingRanges';
 import { paramRange, rangeOf } from './settingRange';
 
 describe('Setup field ranges', () => {

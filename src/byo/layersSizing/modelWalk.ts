@@ -3,7 +3,8 @@
 // refused), nested models one level deeper. Each call is sized by its class's rule (layerRules.ts).
 // A nested model is sized once per input shape and reused for its other calls, so a model called
 // N times at each of L levels costs L sizings, not N^L.
-import { LIMITS, groupDigits, limitText } from '../../limits';
+import { LIMITS, limitText } from '../../limits';
+import { groupDigits } from '../../messageNumbers';
 import { EstimateError, fail, get, isRecord, shapeOf, type Config, type Shape } from './configValues';
 import type { LayerResult } from './layerRule';
 import { ruleFor } from './layerRules';

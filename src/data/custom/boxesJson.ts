@@ -14,7 +14,8 @@
 // "classes" or one of its names. Keys are image paths relative to the JSON's folder (or bare file
 // names when those are unique). Every image must have an entry ([] for no objects).
 import type { Box } from '../boxes';
-import { LIMITS, formatByteCount, groupDigits, limitText } from '../../limits';
+import { LIMITS, limitText } from '../../limits';
+import { formatByteCount, groupDigits } from '../../messageNumbers';
 import { DatasetError } from './types';
 import { errorText } from '../../errorText';
 

@@ -2,7 +2,8 @@
 // File.size on the page, before anything is read; from the buffers again in the worker), and how
 // much memory the resized samples will take (from the image count and the input size, before the
 // first image is decoded). Limits in src/limits.ts.
-import { LIMITS, formatByteCount, groupDigits, limitText } from '../../limits';
+import { LIMITS, limitText } from '../../limits';
+import { formatByteCount, groupDigits } from '../../messageNumbers';
 import { DatasetError } from './types';
 
 /** A file of a drop as the page sees it before reading: its path and File.size. */

@@ -2,7 +2,8 @@
 // first SOFn marker), WebP (VP8, VP8L or VP8X), GIF (logical screen) and BMP (DIB header). A
 // decoder allocates what the header declares, so the pixel and side caps (src/limits.ts) are
 // checked here first. Every reader is bounded by the bytes it is given and walks them at most once.
-import { LIMITS, groupDigits, limitText } from '../../limits';
+import { LIMITS, limitText } from '../../limits';
+import { groupDigits } from '../../messageNumbers';
 import { DatasetError } from './types';
 
 export type ImageFormat = 'png' | 'jpeg' | 'webp' | 'gif' | 'bmp';

@@ -9,7 +9,8 @@
 // ancillary chunk such as iCCP is inflated unbounded.
 import { Unzlib } from 'fflate';
 import { convertIndexedToRgb, decode, hasPngSignature, type DecodedPng } from 'fast-png';
-import { LIMITS, formatByteCount, groupDigits, limitText } from '../../limits';
+import { LIMITS, limitText } from '../../limits';
+import { formatByteCount, groupDigits } from '../../messageNumbers';
 import { checkImageSize, readPngHeader, type PngHeader } from './imageHeader';
 import { DatasetError, type DatasetFile, type RgbImage } from './types';
 import { errorText } from '../../errorText';
