@@ -37,7 +37,7 @@ function expectWithinBounds(decoded: LinkState, encoded: LinkState, bits: QuantB
   expect(decoded.task).toBe(encoded.task);
   expect(decoded.models).toEqual(encoded.models);
   expect(decoded.seed).toBe(encoded.seed);
-  // Settings come back clamped to the Setup fields' ranges (src/limits.ts SETTING_RANGES).
+  // Settings come back clamped to the Setup fields' ranges (src/share/settingRanges.ts SETTING_RANGES).
   expect(decoded.hyper).toEqual(Object.fromEntries(Object.entries(clampLinkSettings(encoded).state.hyper).filter(([, v]) => v !== undefined)));
   expect(decoded.previews).toEqual(encoded.previews);
   const { numTokens: t, channels: c, data } = encoded.tokens;

@@ -59,7 +59,7 @@ export type EncodeLinkResult =
 export type DecodeLinkResult =
   | {
       ok: true;
-      /** The link's state, its settings clamped to the Setup fields' ranges (src/limits.ts SETTING_RANGES). */
+      /** The link's state, its settings clamped to the Setup fields' ranges (src/share/settingRanges.ts SETTING_RANGES). */
       state: LinkState;
       tokenBits: QuantBits;
       /** One note per clamped setting, for the page to show ("Distill: batch size 4 096 is outside 1–128; set to 128"). */

@@ -1,5 +1,5 @@
 // The Setup fields' bounds, from the one table links and run files are clamped to
-// (src/limits.ts SETTING_RANGES): a value a link or run file brings in is always one its field takes.
+// (src/share/settingRanges.ts SETTING_RANGES): a value a link or run file brings in is always one its field takes.
 import { METHOD_PARAM_SETTINGS, SETTING_RANGES, type SettingKey } from '../share/settingRanges';
 
 export interface FieldRange {
