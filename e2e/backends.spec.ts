@@ -24,9 +24,10 @@ test('Auto times every backend without blocking the page, picks the fastest and 
   await page.goto('/');
   const name = page.getByTestId('backend-name');
   await expect(name).toContainText('Measuring which backend is fastest here', { timeout: 20_000 });
-  // The page answers while the workers time the backends.
+  // The page answers while the workers time the backends: the field takes the value while the
+  // page still says Measuring (no deadline on it: a loaded machine stretches both alike).
   await page.getByTestId('seed-input').fill('42');
-  await expect(page.getByTestId('seed-input')).toHaveValue('42', { timeout: 2_000 });
+  await expect(page.getByTestId('seed-input')).toHaveValue('42');
   await expect(name).toContainText('Measuring');
 
   const first = await ready(page);
@@ -60,7 +61,7 @@ test('Auto times every backend without blocking the page, picks the fastest and 
   await expect(page.getByTestId('backend-why')).toContainText(`measured ${c.measuredAt.slice(0, 10)}`);
 
   await page.getByTestId('backend-remeasure').click();
-  await expect(name).toContainText('Measuring', { timeout: 10_000 });
+  await expect(name).toContainText('Measuring');
   const remeasured = await ready(page);
   expect(remeasured.calibration?.remembered).toBe(false);
   expect(remeasured.calibration?.measuredAt).not.toBe(c.measuredAt);

@@ -105,7 +105,7 @@ test('a paused run survives a reload: the banner offers it, Resume continues at 
   await page.getByTestId('run-stop').click();
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'idle', { timeout: 60_000 });
   // A stopped run has nothing to resume: storage is cleared and no banner comes back.
-  await expect.poll(() => stored(page), { timeout: 10_000 }).toBeNull();
+  await expect.poll(() => stored(page)).toBeNull();
   await page.reload();
   await expect(page.getByTestId('run-learn-masks')).toBeEnabled({ timeout: 60_000 });
   await expect(page.getByTestId('resume-banner')).toHaveCount(0);
@@ -122,7 +122,7 @@ test('Discard forgets a stored run', async ({ page }) => {
   await expect(page.getByTestId('resume-banner')).toBeVisible({ timeout: 60_000 });
   await page.getByTestId('resume-discard').click();
   await expect(page.getByTestId('resume-banner')).toHaveCount(0);
-  await expect.poll(() => stored(page), { timeout: 10_000 }).toBeNull();
+  await expect.poll(() => stored(page)).toBeNull();
 });
 
 test('an injected NaN pauses the run with a message naming the loss and step; a lower lr resumes it', async ({ page }) => {
