@@ -1,18 +1,8 @@
 // The page's handle on the training worker, built from the contract: one method per request (a
 // promise of its reply), a streaming request's run events to the handlers passed after its
 // arguments, and the session's own events to the listeners. Holds no tensors.
-import {
-  REQUEST_NAMES,
-  REQUESTS,
-  splitHandlers,
-  type EngineApi,
-  type EngineEvent,
-  type EngineListeners,
-  type RequestMessage,
-  type RequestName,
-  type RunHandlers,
-  type WorkerMessage,
-} from './contract';
+import { REQUEST_NAMES, REQUESTS, splitHandlers, type EngineApi, type RequestMessage, type RequestName, type WorkerMessage } from './contract';
+import { routeEvent, silentListeners, type EngineListeners, type RunHandlers } from './events';
 
 interface Pending {
   resolve(value: unknown): void;
@@ -25,16 +15,11 @@ function requestMethods(send: (name: RequestName, args: readonly unknown[]) => P
   return Object.fromEntries(REQUEST_NAMES.map((name) => [name, (...args: unknown[]) => send(name, args)])) as unknown as EngineApi;
 }
 
-/** The worker's end of the wire and the listeners; the request methods are added from the contract. */
-class ClientCore implements EngineListeners {
+/** The worker's end of the wire; the listeners and request methods are added from the contract. */
+class ClientCore {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   terminated = false;
-  onPauseState: EngineListeners['onPauseState'] = () => {};
-  onWarning: EngineListeners['onWarning'] = () => {};
-  onBackendChanged: EngineListeners['onBackendChanged'] = () => {};
-  onCalibrating: EngineListeners['onCalibrating'] = () => {};
-  onError: EngineListeners['onError'] = () => {};
 
   constructor(private readonly worker: Worker) {
     worker.onmessage = (e: MessageEvent<WorkerMessage>) => this.receive(e.data);
@@ -68,41 +53,25 @@ class ClientCore implements EngineListeners {
       else p.reject(new Error(m.message));
       return;
     }
-    this.dispatch(m);
+    routeEvent(m, this.listeners, (id) => this.pending.get(id)?.handlers);
   }
 
-  private dispatch(ev: EngineEvent): void {
-    switch (ev.type) {
-      case 'progress':
-        return this.pending.get(ev.id)?.handlers.onProgress?.(ev.progress);
-      case 'snapshot':
-        return this.pending.get(ev.id)?.handlers.onSnapshot?.(ev.snapshot);
-      case 'compareRow':
-        return this.pending.get(ev.id)?.handlers.onCompareRow?.(ev.row);
-      case 'pauseState':
-        return this.onPauseState(ev.info);
-      case 'warning':
-        return this.onWarning(ev.warning);
-      case 'backendChanged':
-        return this.onBackendChanged(ev);
-      case 'calibrating':
-        return this.onCalibrating(ev);
-      case 'error':
-        return this.onError(ev.message);
-    }
+  /** The client's own `on<Event>` properties (the page sets `engine.onWarning = …`), added by createEngineClient. */
+  private get listeners(): EngineListeners {
+    return this as unknown as EngineListeners;
   }
 
   private failAll(message: string): void {
     for (const p of this.pending.values()) p.reject(new Error(message));
     this.pending.clear();
-    if (!this.terminated) this.onError(message);
+    if (!this.terminated) this.listeners.onError(message);
   }
 }
 
-export type EngineClient = ClientCore & EngineApi;
+export type EngineClient = ClientCore & EngineListeners & EngineApi;
 
 /** A client for `worker` (the training worker, or an in-process port: src/train/localEngine.ts). */
 export function createEngineClient(worker: Worker): EngineClient {
   const core = new ClientCore(worker);
-  return Object.assign(core, requestMethods((name, args) => core.send(name, args)));
+  return Object.assign(core, silentListeners(), requestMethods((name, args) => core.send(name, args)));
 }

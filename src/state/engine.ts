@@ -1,8 +1,9 @@
-// The engine as the page drives it: the contract's methods and listeners (src/engine/contract.ts),
-// and a way to shut it down. EngineClient implements it; the store tests use a fake.
-import type { EngineApi, EngineListeners } from '../engine/contract';
+// The engine as the page drives it: the contract's methods and listeners (src/engine/contract.ts,
+// src/engine/events.ts), and a way to shut it down. EngineClient implements it.
+import type { EngineApi } from '../engine/contract';
+import type { EngineListeners } from '../engine/events';
 
-export type { RunHandlers } from '../engine/contract';
+export type { RunHandlers } from '../engine/events';
 
 export interface PlaygroundEngine extends EngineApi, EngineListeners {
   terminate(): void;

@@ -14,9 +14,9 @@ beforeAll(async () => {
 it('reloading the demo and comparing methods keep the tensor count flat', async () => {
   const s = new EngineSession(() => {});
   s.pools = loadDigitsNode();
-  await s.loadDemo('segmentation', 'http://127.0.0.1:1/', { inputSize: 16 });
+  await s.loadDemoAt('segmentation', 'http://127.0.0.1:1/', { inputSize: 16 });
   const n0 = tf.memory().numTensors;
-  await s.loadDemo('segmentation', 'http://127.0.0.1:1/', { inputSize: 16 });
+  await s.loadDemoAt('segmentation', 'http://127.0.0.1:1/', { inputSize: 16 });
   expect(tf.memory().numTensors).toBe(n0);
   const cfg = { steps: 1, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 1, valCount: 2 };
   await s.compare(1, ['none'], cfg);

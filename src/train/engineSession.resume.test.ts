@@ -40,7 +40,7 @@ function recordingSink(): CheckpointSink & { all: Checkpoint[]; current: Checkpo
 async function session(sink: CheckpointSink | null, events: EngineEvent[] = []): Promise<EngineSession> {
   const s = new EngineSession((e) => events.push(e), sink);
   s.pools = loadDigitsNode();
-  await s.loadDemo('segmentation', 'http://127.0.0.1:1/', { inputSize: 16 });
+  await s.loadDemoAt('segmentation', 'http://127.0.0.1:1/', { inputSize: 16 });
   return s;
 }
 
@@ -149,7 +149,7 @@ it('a comparison stored mid-way (second method, step 2) resumes to the same rows
   expect(at2.compare.histories.none?.at(-1)?.step).toBe(4);
 
   sink.current = at2;
-  const resumed = await s.resumeStored(3, 'http://127.0.0.1:1/');
+  const resumed = await s.resumeCheckpoint(3, 'http://127.0.0.1:1/');
   if (resumed.kind !== 'compare') throw new Error(`resumed a ${resumed.kind}`);
   expect(key(resumed.rows)).toEqual(key(straight));
   expect(sink.current).toBeNull();
@@ -175,7 +175,7 @@ it('a comparison over two seeds runs each seed’s methods in turn, and resumes 
   expect(at2.compare.seeds).toEqual([5, 6]);
   expect(at2.compare.rows.map((r) => [r.method, r.seed])).toEqual([['none', 5], ['fitnet', 5], ['none', 6]]);
   sink.current = at2;
-  const resumed = await s.resumeStored(4, 'http://127.0.0.1:1/');
+  const resumed = await s.resumeCheckpoint(4, 'http://127.0.0.1:1/');
   if (resumed.kind !== 'compare') throw new Error(`resumed a ${resumed.kind}`);
   expect(key(resumed.rows)).toEqual(key(straight));
   s.dispose();
@@ -187,7 +187,7 @@ it('an injected NaN skips the step and pauses with the last good state stored; a
   const s = await session(sink, events);
   const run = s.learnMasks(1, { numTokens: 3, steps: 12, batchSize: 2, lr: 0.05, diceWeight: 1, tokenWeights: false, seed: 3, checkpointEvery: 0 });
   while (s.control.step < 2) await new Promise((r) => setTimeout(r, 5));
-  s.injectNonFinite();
+  s.debugInjectNonFinite();
   while (!s.control.isPaused) await new Promise((r) => setTimeout(r, 5));
   const at = s.control.step;
   await new Promise((r) => setTimeout(r, 100));

@@ -15,13 +15,13 @@ beforeAll(async () => {
   await useWasmBackend();
 });
 
-const snapOf = (s: EngineSession): Promise<MaskSnapshot> => s.snapshot();
+const snapOf = (s: EngineSession): Promise<MaskSnapshot> => s.snapshotMasks();
 
 it('setTokens replaces tokens and preview scenes, refuses another width, and leaves no tensors behind', async () => {
   const events: EngineEvent[] = [];
   const s = new EngineSession((e) => events.push(e));
   s.pools = loadDigitsNode();
-  await s.loadDemo('segmentation', 'http://127.0.0.1:1/', { inputSize: 16 });
+  await s.loadDemoAt('segmentation', 'http://127.0.0.1:1/', { inputSize: 16 });
   const T = 3;
   const C = 64;
   const tokens = { name: 'mask_token', shape: [T, C], data: Array.from({ length: T * C }, (_, i) => Math.sin(i) * 0.5) };
@@ -57,7 +57,7 @@ it('setTokens replaces tokens and preview scenes, refuses another width, and lea
 it('exportStudent gives the student, and after a distillation its align module too', async () => {
   const s = new EngineSession(() => {});
   s.pools = loadDigitsNode();
-  await s.loadDemo('detection', 'http://127.0.0.1:1/', { inputSize: 16 });
+  await s.loadDemoAt('detection', 'http://127.0.0.1:1/', { inputSize: 16 });
   const before = await s.exportStudent();
   expect(before.align).toBeNull();
   expect(before.tapLayer).toBe('neck');
@@ -77,7 +77,7 @@ it('exportStudent gives the student, and after a distillation its align module t
 it('loadDemo with tokens is all or nothing: tokens that do not fit the new teacher leave the loaded demo, its tokens and the tensor count as they were', async () => {
   const s = new EngineSession(() => {});
   s.pools = loadDigitsNode();
-  await s.loadDemo('segmentation', 'http://127.0.0.1:1/', { inputSize: 16 });
+  await s.loadDemoAt('segmentation', 'http://127.0.0.1:1/', { inputSize: 16 });
   const T = 3;
   const C = 64;
   const tokens = { name: 'mask_token', shape: [T, C], data: Array.from({ length: T * C }, (_, i) => Math.cos(i) * 0.5) };
@@ -88,24 +88,24 @@ it('loadDemo with tokens is all or nothing: tokens that do not fit the new teach
 
   // A run file of the other task whose tokens are 32 wide: the detection demo is built, then refused.
   const narrow = { tokens: { name: 'mask_token', shape: [2, 32], data: new Array(64).fill(0.1) } };
-  await expect(s.loadDemo('detection', 'http://127.0.0.1:1/', { inputSize: 16, tokens: narrow })).rejects.toThrow(/C = 32 wide but the detection teacher's feature at the tap layer has 64 channels/);
+  await expect(s.loadDemoAt('detection', 'http://127.0.0.1:1/', { inputSize: 16, tokens: narrow })).rejects.toThrow(/C = 32 wide but the detection teacher's feature at the tap layer has 64 channels/);
   expect(tf.memory().numTensors).toBe(n0);
   expect(tf.memory().numBytes).toBe(b0);
   expect(s.memory()).toEqual({ numTensors: n0, numBytes: b0 });
   const kept = await s.exportTokens();
   expect(kept.task).toBe('segmentation');
   expect(kept.tokens).toEqual(before.tokens);
-  expect((await s.snapshot()).numTokens).toBe(T);
+  expect((await s.snapshotMasks()).numTokens).toBe(T);
 
   // More tokens than the limit: refused by the worker too, before anything is drawn.
   const many = { tokens: { name: 'mask_token', shape: [65, C], data: new Array(65 * C).fill(0) } };
-  await expect(s.loadDemo('detection', 'http://127.0.0.1:1/', { inputSize: 16, tokens: many })).rejects.toThrow(/65 tokens: T must be 1–64/);
+  await expect(s.loadDemoAt('detection', 'http://127.0.0.1:1/', { inputSize: 16, tokens: many })).rejects.toThrow(/65 tokens: T must be 1–64/);
   await expect(s.setTokens(many)).rejects.toThrow(/65 tokens/);
   expect(tf.memory().numTensors).toBe(n0);
 
   // Tokens that fit: the other task is loaded with them (not its shipped ones) and their masks.
   const wide = { tokens: { name: 'mask_token', shape: [5, C], data: Array.from({ length: 5 * C }, (_, i) => Math.sin(i) * 0.3) } };
-  const loaded = await s.loadDemo('detection', 'http://127.0.0.1:1/', { inputSize: 16, tokens: wide });
+  const loaded = await s.loadDemoAt('detection', 'http://127.0.0.1:1/', { inputSize: 16, tokens: wide });
   expect(loaded.tokens).toEqual({ numTokens: 5, channels: C, tokenWeights: false });
   expect(loaded.snapshot?.numTokens).toBe(5);
   const now = await s.exportTokens();

@@ -15,7 +15,7 @@ it('loads a tiny demo, learns masks, distills and compares, posting progress and
   const events: EngineEvent[] = [];
   const s = new EngineSession((e) => events.push(e));
   s.pools = loadDigitsNode();
-  const demo = await s.loadDemo('segmentation', 'http://127.0.0.1:1/', { inputSize: 16 });
+  const demo = await s.loadDemoAt('segmentation', 'http://127.0.0.1:1/', { inputSize: 16 });
   expect(demo.teacher.featureShape).toEqual([4, 4, 64]);
   expect(demo.student.inputShape).toEqual([16, 16, 3]);
   expect(demo.warnings[0]).toMatch(/fresh, untrained teacher/);
@@ -68,7 +68,7 @@ it('loads a tiny demo, learns masks, distills and compares, posting progress and
 it('pause holds the step counter; stop ends the run', async () => {
   const s = new EngineSession(() => {});
   s.pools = loadDigitsNode();
-  await s.loadDemo('detection', 'http://127.0.0.1:1/', { inputSize: 16 });
+  await s.loadDemoAt('detection', 'http://127.0.0.1:1/', { inputSize: 16 });
   const run = s.learnMasks(1, { numTokens: 2, steps: 50, batchSize: 2, lr: 0.01, diceWeight: 1, tokenWeights: false, seed: 1 });
   await new Promise((r) => setTimeout(r, 200));
   s.control.pause();
@@ -85,7 +85,7 @@ it('a non-finite loss skips the step, pauses with a message naming it, and keeps
   const events: EngineEvent[] = [];
   const s = new EngineSession((e) => events.push(e));
   s.pools = loadDigitsNode();
-  await s.loadDemo('segmentation', 'http://127.0.0.1:1/', { inputSize: 16 });
+  await s.loadDemoAt('segmentation', 'http://127.0.0.1:1/', { inputSize: 16 });
   // An absurd learning rate blows the student's weights up until its output overflows.
   const run = s.distill(1, { method: 'fitnet', params: {}, steps: 40, batchSize: 2, lr: 1e30, seed: 1, evalEvery: 100, valCount: 2 });
   for (let i = 0; i < 200 && !s.control.isPaused; i++) await new Promise((r) => setTimeout(r, 25));
@@ -104,10 +104,10 @@ it('a NaN pause reaches the page after the last good step: the step kept back by
   const events: EngineEvent[] = [];
   const s = new EngineSession((e) => events.push(e));
   s.pools = loadDigitsNode();
-  await s.loadDemo('segmentation', 'http://127.0.0.1:1/', { inputSize: 16 });
+  await s.loadDemoAt('segmentation', 'http://127.0.0.1:1/', { inputSize: 16 });
   const run = s.learnMasks(1, { numTokens: 2, steps: 400, batchSize: 2, lr: 0.01, diceWeight: 1, tokenWeights: false, seed: 1 });
   for (let i = 0; i < 400 && s.control.step < 6; i++) await new Promise((r) => setTimeout(r, 5));
-  s.injectNonFinite();
+  s.debugInjectNonFinite();
   for (let i = 0; i < 400 && !s.control.isPaused; i++) await new Promise((r) => setTimeout(r, 5));
   expect(s.control.isPaused).toBe(true);
   const pause = events.findIndex((e) => e.type === 'pauseState' && e.info.paused);

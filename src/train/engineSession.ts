@@ -1,6 +1,7 @@
-// What the worker holds between commands (data, teacher, tokens, student) and the commands on
-// it. A stage's run is in maskStageRun.ts / distillRun.ts, moving off a lost device in
-// deviceRecovery.ts. No DOM: the worker passes `post`, so the session can also run in Node.
+// What the worker holds between commands (data, teacher, tokens, student), and one handler per
+// request of the contract (EngineHandlers, src/engine/contract.ts) on it. A stage's run is in
+// maskStageRun.ts / distillRun.ts / compareRun.ts, loading a demo in demoLoad.ts, moving off a
+// lost device in deviceRecovery.ts. No DOM: the worker passes `post`, so it can also run in Node.
 import * as tf from '@tensorflow/tfjs';
 import { parseDataset } from '../data/custom/parse';
 import type { ImageDecoder } from '../data/custom/types';
@@ -12,13 +13,19 @@ import { buildStudent, buildTeacher, TAP_LAYER, type Task } from '../models/nets
 import { splitAtLayer } from '../models/split';
 import { artifactsToModel, modelToArtifacts } from './artifacts';
 import { BACKEND_PREFERENCE, type BackendName } from '../backends/init';
-import { checkpointInfo, validateCheckpoint, type Checkpoint, type CheckpointInfo, type CompareProgress, type HistoryEntry } from '../engine/checkpoint';
+import type { BackendStatus } from '../backends/types';
+import { checkpointInfo, validateCheckpoint, type Checkpoint, type CheckpointInfo } from '../engine/checkpoint';
+import type { EngineHandlers } from '../engine/contract';
 import type { CheckpointSink } from './checkpointStore';
 import { contentSource } from './contentHash';
 import { customSource, digitSource, type DataSource } from './dataSource';
 import { datasetSummary } from './datasetSummary';
+import { runComparison } from './compareRun';
 import { DEFAULT_VAL_COUNT, demoOnSource, demoSource, disposeDemo, installTokens, PREVIEW_COUNT, PREVIEW_SEED, replaceTokens, sceneForSize, VAL_SEED, type Demo } from './demo';
-import { loadShippedTokens, loadTeacher, modelCard, type FetchFunc } from './demoModels';
+import { buildDemo } from './demoLoad';
+import { modelCard, type FetchFunc } from './demoModels';
+import { startEngineBackend } from './engineBackend';
+import { NO_ENV, type EngineEnv } from './engineEnv';
 import { DeviceRecovery } from './deviceRecovery';
 import { DeviceWatch } from './deviceWatch';
 import { runDistill } from './distillRun';
@@ -29,7 +36,7 @@ import type { DemoLoaded, LoadDemoOptions, StudentExport } from '../engine/model
 import type { MaskSnapshot } from '../engine/progress';
 import type { CompareConfig, DistillConfig, MaskStageConfig, TrainTeacherRequest } from '../engine/runConfigs';
 import type { CompareRow, DistillResult, MasksResult, ResumeResult, TeacherResult } from '../engine/runResults';
-import type { EngineMemory } from '../engine/session';
+import type { AutoOptions, EngineMemory } from '../engine/session';
 import type { SetTokensRequest, TokenReport, TokensFile, TokensSet } from '../engine/tokens';
 import type { LoadModelsRequest, ModelRole, ModelsLoaded, UserModelFiles } from '../engine/userModels';
 import { copyCheckpoint, RunCheckpointer } from './runCheckpointer';
@@ -46,8 +53,9 @@ import { errorText } from '../errorText';
 
 export { PREVIEW_COUNT, PREVIEW_SEED, sceneForSize, VAL_SEED, type Demo } from './demo';
 export type { Post } from './runLoop';
+export type { EngineEnv } from './engineEnv';
 
-export class EngineSession {
+export class EngineSession implements EngineHandlers {
   pools: DigitPools | null = null;
   /** Decoder for non-PNG dataset images (the worker sets the browser's). */
   decodeImage: ImageDecoder | undefined;
@@ -70,6 +78,7 @@ export class EngineSession {
   constructor(
     private readonly post: Post,
     private readonly sink: CheckpointSink | null = null,
+    private readonly env: EngineEnv = NO_ENV,
   ) {
     this.control = new RunControl((info) => post({ type: 'pauseState', info }));
     this.checkpoints = new RunCheckpointer(sink, (text) => post({ type: 'warning', warning: { kind: 'checkpoint', text } }));
@@ -88,7 +97,7 @@ export class EngineSession {
       idle: () => !this.live && this.demo !== null,
       fallbackOrder: () => this.fallbackOrder,
       disposeDemo: () => this.disposeDemo(),
-      loadDemo: (task, base, options) => this.loadDemo(task, base, options),
+      loadDemo: (task, base, options) => this.loadDemoAt(task, base, options),
     });
   }
 
@@ -102,67 +111,33 @@ export class EngineSession {
     return this.pools;
   }
 
+  /** Starts the backend (Auto measures, or remembers, with the env's host) and loads the digits once. */
+  async init(dataUrl: string, backends?: readonly BackendName[], auto?: AutoOptions): Promise<BackendStatus> {
+    // A forced order still shows the remembered figures.
+    const host = this.env.calibrationHost(auto?.task ?? 'segmentation');
+    const { status, fallbackOrder } = await startEngineBackend({ backends, task: auto?.task, remeasure: auto?.remeasure }, host);
+    this.fallbackOrder = fallbackOrder;
+    this.env.onBackendStarted?.();
+    this.pools ??= await this.env.loadDigits(dataUrl);
+    return status;
+  }
+
+  /** The demo of `task` from `base` (the env's app root by default); see loadDemoAt. */
+  loadDemo(task: Task, options?: LoadDemoOptions, base?: string): Promise<DemoLoaded> {
+    return this.loadDemoAt(task, base ?? this.env.defaultBase, options);
+  }
+
   /**
    * Loads a demo beside the current one and only then replaces it. With `options.tokens` those
    * tokens take the shipped ones' place: checked against the new teacher and their masks drawn
    * first, so a run file of another task whose tokens do not fit changes nothing (the new models
    * are released, the current demo stays).
    */
-  async loadDemo(task: Task, base: string, options: LoadDemoOptions = {}): Promise<DemoLoaded> {
-    const pools = this.requirePools();
-    const { tokens: given, ...kept } = options;
-    const size = kept.inputSize ?? 64;
-    if (!Number.isInteger(size) || size < 8 || size % 4 !== 0) throw new Error(`input size must be a multiple of 4, at least 8; got ${size}`);
-    const inputShape = [size, size, 3] as const;
-    const warnings: string[] = [];
-    const loaded = await loadTeacher(base, task, inputShape, warnings, this.fetchFunc);
-    let student: tf.LayersModel | null = null;
-    let next: Demo | null = null;
-    let snapshot: MaskSnapshot | null = null;
-    try {
-      const teacherSplit = splitAtLayer(loaded.model, TAP_LAYER);
-      const shipped = loaded.shipped && !given ? await loadShippedTokens(base, task, teacherSplit.tapShape[2], warnings, this.fetchFunc) : null;
-      student = buildStudent(task, { inputShape });
-      reseedKernels(student, kept.seed ?? 1);
-      const source = demoSource(pools, task, size);
-      next = {
-        task,
-        inputShape,
-        source,
-        teacher: loaded.model,
-        teacherSplit,
-        previews: source.previews(),
-        tokens: shipped?.tokens ?? null,
-        branch: shipped?.branch ?? null,
-        student,
-        bestStudent: null,
-        base,
-        options: kept,
-      };
-      if (given) {
-        const set = tokensForTeacher(next, given);
-        installTokens(next, set.tokens, set.branch);
-      }
-      // Not this.snapshot(): a demo reloaded while moving off a lost device must not wait for that move.
-      if (next.tokens) snapshot = await demoSnapshot(next, 0, 'masks');
-    } catch (err) {
-      if (next) disposeDemo(next);
-      else {
-        disposeModel(loaded.model);
-        if (student) disposeModel(student);
-      }
-      throw err;
-    }
+  async loadDemoAt(task: Task, base: string, options: LoadDemoOptions = {}): Promise<DemoLoaded> {
+    const { demo, loaded } = await buildDemo(this.requirePools(), task, base, options, this.fetchFunc);
     this.disposeDemo();
-    this.demo = next;
-    const studentSplit = splitAtLayer(next.student, TAP_LAYER);
-    return {
-      teacher: modelCard(loaded.model, next.teacherSplit, 'teacher', loaded.shipped ? `builtin:${task}-teacher` : `fresh:${task}-teacher`, loaded.metric),
-      student: modelCard(next.student, studentSplit, 'student', `fresh:${task}-student`),
-      tokens: next.tokens ? { numTokens: next.tokens.numTokens, channels: next.tokens.channels, tokenWeights: next.branch !== null } : null,
-      warnings,
-      snapshot,
-    };
+    this.demo = demo;
+    return loaded;
   }
 
   /** The worker's TensorFlow.js memory now. */
@@ -191,52 +166,13 @@ export class EngineSession {
     return { step: row.steps, metric: row.metric, metricName: row.metricName, stopped: row.steps < config.steps };
   }
 
-  /**
-   * The methods one after another from the same student init, data order and budget. Each run
-   * checkpoints like a single distillation, with the rows and curves of the methods before it, so
-   * a reload or a lost device resumes the comparison; `from` continues one from its checkpoint.
-   */
-  async compare(id: number, methods: readonly MethodName[], config: CompareConfig, from?: Checkpoint): Promise<CompareRow[]> {
-    const done = from?.kind === 'distill' ? from.compare : undefined;
-    const rows: CompareRow[] = [...(done?.rows ?? [])];
-    const histories: Partial<Record<MethodName, readonly HistoryEntry[]>> = { ...(done?.histories ?? {}) };
-    const { params: perMethod, seeds: asked, ...budget } = config;
-    // Several seeds: the whole comparison once per seed, in order; every method of a seed starts from that seed's init.
-    const seeds = asked?.length ? asked : [budget.seed];
-    const firstSeed = from?.kind === 'distill' ? seeds.indexOf(from.config.seed) : 0;
-    const firstMethod = from?.kind === 'distill' ? methods.indexOf(from.config.method) : 0;
-    if (firstSeed < 0 || firstMethod < 0) throw new Error('the checkpoint belongs to another comparison');
-    for (let s = firstSeed; s < seeds.length && !this.control.stopped; s++) {
-      const seedBudget = { ...budget, seed: seeds[s] };
-      for (let i = s === firstSeed ? firstMethod : 0; i < methods.length; i++) {
-        const method = methods[i];
-        const params = perMethod?.[method] ?? {};
-        const compare: CompareProgress = {
-          methods,
-          ...(perMethod ? { params: perMethod } : {}),
-          ...(seeds.length > 1 ? { seeds } : {}),
-          rows: [...rows],
-          histories: { ...histories },
-        };
-        const runConfig: DistillConfig = { ...seedBudget, method, params };
-        const resumed = s === firstSeed && i === firstMethod ? from : undefined;
-        const { row, student, best } = await this.recovery.run('distill', resumed, (ckpt) => {
-          if (ckpt?.tokens) replaceTokens(this.requireDemo(), ckpt);
-          return runDistill(this.runContext, id, method, params, seedBudget, { from: ckpt, config: runConfig, compare });
-        });
-        histories[method] = this.checkpoints.last?.history ?? [];
-        disposeModel(student);
-        if (best) tf.dispose(best);
-        rows.push(row);
-        this.post({ type: 'compareRow', id, row });
-        if (this.control.stopped) break;
-      }
-    }
-    return rows;
+  /** The methods one after another from the same student init, data order and budget (compareRun.ts); `from` continues one. */
+  compare(id: number, methods: readonly MethodName[], config: CompareConfig, from?: Checkpoint): Promise<CompareRow[]> {
+    return runComparison(this.runContext, this.recovery, id, methods, config, from);
   }
 
   /** The current tokens' masks on the preview scenes. */
-  async snapshot(): Promise<MaskSnapshot> {
+  async snapshotMasks(): Promise<MaskSnapshot> {
     await this.recovery.inProgress;
     return demoSnapshot(this.requireDemo(), this.control.step, 'masks');
   }
@@ -332,7 +268,7 @@ export class EngineSession {
   }
 
   /** Validation metric of the current student and/or the teacher on the fixed validation scenes. */
-  async evaluate(target: EvaluateTarget, valCount = DEFAULT_VAL_COUNT): Promise<EvaluateResult> {
+  async evaluate(target: EvaluateTarget = 'both', valCount = DEFAULT_VAL_COUNT): Promise<EvaluateResult> {
     await this.recovery.inProgress;
     const demo = this.requireDemo();
     if (this.live && !this.control.isPaused) throw new Error('a run is training: pause it before evaluating');
@@ -368,14 +304,30 @@ export class EngineSession {
     this.live.trainer.baseLr = lr;
   }
 
+  pause(): void {
+    this.control.pause();
+  }
+
+  resume(): void {
+    this.control.resume();
+  }
+
+  stepOnce(): void {
+    this.control.stepOnce();
+  }
+
+  stop(): void {
+    this.control.stop();
+  }
+
   /** Test hook: the next step's task loss becomes NaN inside the graph (the real non-finite path). */
-  injectNonFinite(): void {
+  debugInjectNonFinite(): void {
     if (!this.live) throw new Error('no run is in progress to inject a non-finite loss into');
     this.live.trainer.poisonNext = true;
   }
 
   /** Test hook: destroys the webgpu device, as a driver reset would. */
-  loseDevice(): void {
+  debugLoseDevice(): void {
     if (!this.device.destroy()) throw new Error(`the backend is ${tf.getBackend()}, not webgpu: there is no device to lose`);
   }
 
@@ -397,13 +349,13 @@ export class EngineSession {
   }
 
   /** Continues the stored run: loads its demo if another one is loaded, then its stage from its step. */
-  async resumeStored(id: number, base: string): Promise<ResumeResult> {
+  async resumeCheckpoint(id: number, base: string = this.env.defaultBase): Promise<ResumeResult> {
     const stored = this.sink ? await this.sink.load() : null;
     if (!stored) throw new Error('there is no stored checkpoint to resume');
     const from = validateCheckpoint(stored);
     const demo = this.demo;
     if (!demo || demo.task !== from.task || demo.inputShape[0] !== from.inputSize) {
-      await this.loadDemo(from.task, base, { inputSize: from.inputSize });
+      await this.loadDemoAt(from.task, base, { inputSize: from.inputSize });
     }
     if (from.kind === 'masks') return { kind: 'masks', result: await this.learnMasks(id, from.config, from) };
     if (from.compare) {

@@ -29,7 +29,7 @@ async function files(name: string): Promise<UserModelFiles> {
 async function session(events: EngineEvent[] = []): Promise<EngineSession> {
   const s = new EngineSession((e) => events.push(e));
   s.pools = loadDigitsNode();
-  await s.loadDemo('segmentation', 'http://127.0.0.1:1/', { inputSize: 64 });
+  await s.loadDemoAt('segmentation', 'http://127.0.0.1:1/', { inputSize: 64 });
   return s;
 }
 
@@ -40,7 +40,7 @@ async function shipped(events: EngineEvent[] = []): Promise<EngineSession> {
   const s = new EngineSession((e) => events.push(e));
   s.pools = loadDigitsNode();
   s.fetchFunc = fileFetch;
-  const loaded = await s.loadDemo('segmentation', PUBLIC_URL);
+  const loaded = await s.loadDemoAt('segmentation', PUBLIC_URL);
   expect(loaded.teacher.source).toBe('builtin:segmentation-teacher');
   return s;
 }
@@ -103,7 +103,7 @@ it('on the shipped segmentation teacher, label-free tokens separate the digits f
   // The page's default stage-1 lr for segmentation (src/share/maskRecipes.ts).
   await s.learnMasks(1, { numTokens: 8, steps: STEPS, batchSize: 8, lr: 0.001, diceWeight: 1, tokenWeights: false, seed: 1, objective: 'teacher' });
   const ms = Date.now() - t0;
-  const snap = await s.snapshot();
+  const snap = await s.snapshotMasks();
   const { digit, background } = tokenMeans(snap);
   const gap = digit.map((d, t) => d - background[t]);
   console.log(`label-free stage 1 on the shipped teacher: ${STEPS} steps in ${ms} ms; per token digit/background ${digit.map((d, t) => `${d.toFixed(3)}/${background[t].toFixed(3)}`).join(' ')}`);
@@ -141,7 +141,7 @@ it('a graph teacher named seg.json with three outputs and a batch fixed at 1 loa
   const n0 = tf.memory().numTensors;
   await s.learnMasks(2, { ...MASKS, steps: 3 });
   expect(tf.memory().numTensors).toBe(n0);
-  const snap = await s.snapshot();
+  const snap = await s.snapshotMasks();
   expect(snap.imageSize).toEqual([32, 32]);
   expect(snap.maskSize).toEqual([8, 8]);
   expect(snap.masks.every(Number.isFinite)).toBe(true);
@@ -195,7 +195,7 @@ it('a student for a label-free teacher must produce its outputs', async () => {
 it('a labelled teacher learns label-free when asked (its heads read as logits), and the progress says so', async () => {
   const events: EngineEvent[] = [];
   const s = await session(events);
-  await s.loadDemo('segmentation', 'http://127.0.0.1:1/', { inputSize: 16 });
+  await s.loadDemoAt('segmentation', 'http://127.0.0.1:1/', { inputSize: 16 });
   await s.learnMasks(1, { ...MASKS, objective: 'teacher' });
   const last = events.flatMap((e) => (e.type === 'progress' ? [e.progress] : [])).at(-1) as RunProgress;
   expect(last.objective).toBe('teacher');
@@ -216,7 +216,7 @@ it('an images-only dataset: parsed without labels, no teacher training, a graph 
   expect(r.labelFree).toMatch(/images-only dataset has images only, no labels/);
   expect(r.student.source).toBe('fresh:mimic-student');
   await s.learnMasks(2, MASKS);
-  const snap = await s.snapshot();
+  const snap = await s.snapshotMasks();
   // The gallery draws the dataset's validation images (40×40 sources resized to 32×32).
   expect(snap.imageSize).toEqual([32, 32]);
   const d = await s.distill(3, { method: 'fitnet', params: {}, steps: 2, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 2, valCount: 2 });

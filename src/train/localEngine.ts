@@ -5,7 +5,7 @@
 import { loadDigitsNode } from '../data/digitsNode';
 import { createEngineClient, type EngineClient } from '../engine/client';
 import type { RequestMessage, WorkerMessage } from '../engine/contract';
-import { EngineDispatcher, engineHandlers } from './engineHandlers';
+import { EngineDispatcher } from './engineDispatcher';
 import { EngineSession } from './engineSession';
 import { fileFetch, PUBLIC_URL } from './fileFetch';
 
@@ -18,11 +18,8 @@ export function localEngine(): EngineClient {
     terminate: () => session.dispose(),
   };
   const answer = (m: WorkerMessage) => port.onmessage?.({ data: m });
-  const session = new EngineSession(answer, null);
+  const session = new EngineSession(answer, null, { loadDigits: async () => loadDigitsNode(), calibrationHost: () => null, defaultBase: PUBLIC_URL });
   session.fetchFunc = fileFetch;
-  const dispatcher = new EngineDispatcher(
-    engineHandlers(session, { loadDigits: async () => loadDigitsNode(), calibrationHost: () => null, defaultBase: PUBLIC_URL }),
-    answer,
-  );
+  const dispatcher = new EngineDispatcher(session, answer);
   return createEngineClient(port as unknown as Worker);
 }

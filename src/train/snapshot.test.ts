@@ -84,7 +84,7 @@ describe('engine session, stage 2 with MasKD', () => {
     const events: EngineEvent[] = [];
     const s = new EngineSession((e) => events.push(e));
     s.pools = pools;
-    await s.loadDemo('segmentation', 'http://127.0.0.1:1/', { inputSize: 16 });
+    await s.loadDemoAt('segmentation', 'http://127.0.0.1:1/', { inputSize: 16 });
     await s.learnMasks(1, { numTokens: 2, steps: 1, batchSize: 2, lr: 0.01, diceWeight: 1, tokenWeights: false, seed: 1 });
     const stage1 = events.flatMap((e) => (e.type === 'snapshot' ? [e.snapshot] : []));
     expect(stage1.every((x) => x.studentMasks === undefined && x.labels?.length === 4 * 256)).toBe(true);

@@ -22,7 +22,7 @@ async function files(name: string, tap?: string): Promise<UserModelFiles> {
 async function session(events: EngineEvent[] = []): Promise<EngineSession> {
   const s = new EngineSession((e) => events.push(e));
   s.pools = loadDigitsNode();
-  await s.loadDemo('segmentation', 'http://127.0.0.1:1/', { inputSize: 64 });
+  await s.loadDemoAt('segmentation', 'http://127.0.0.1:1/', { inputSize: 64 });
   return s;
 }
 

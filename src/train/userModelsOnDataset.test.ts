@@ -22,7 +22,7 @@ const files = async (name: string): Promise<UserModelFiles> => ({ files: await f
 async function sessionWithDataset(size: number): Promise<EngineSession> {
   const s = new EngineSession(() => {});
   s.pools = loadDigitsNode();
-  await s.loadDemo('segmentation', 'http://127.0.0.1:1/', { inputSize: 64 });
+  await s.loadDemoAt('segmentation', 'http://127.0.0.1:1/', { inputSize: 64 });
   await s.loadDataset(sets['seg-valid'].files, { inputSize: size });
   return s;
 }
@@ -73,7 +73,7 @@ it('replacing the digit demo by models on the dataset releases the demo, and rel
   await s.loadModels(await pair());
   expect(tf.memory().numTensors).toBe(n0);
   // Back to a digit demo (with its shipped-token-less teacher and student) and onto the dataset again.
-  await s.loadDemo('segmentation', 'http://127.0.0.1:1/', { inputSize: 64 });
+  await s.loadDemoAt('segmentation', 'http://127.0.0.1:1/', { inputSize: 64 });
   expect(tf.memory().numTensors).toBeGreaterThan(n0);
   await s.loadModels(await pair());
   expect(tf.memory().numTensors).toBe(n0);

@@ -13,7 +13,7 @@ import type { EngineMemory } from '../../engine/session';
 import type { SetTokensRequest, TokenReport, TokensFile, TokensSet } from '../../engine/tokens';
 import type { LoadModelsRequest, ModelRole, ModelsLoaded, UserModelFiles, UserModelInfo } from '../../engine/userModels';
 import type { Checkpoint, CheckpointInfo } from '../../engine/checkpoint';
-import type { EngineListeners } from '../../engine/contract';
+import type { EngineListeners } from '../../engine/events';
 import type { PlaygroundEngine, RunHandlers } from '../engine';
 import type { DatasetFileData, DatasetSummary, LoadDatasetOptions } from '../../engine/datasets';
 import type { TrainTeacherRequest } from '../../engine/runConfigs';
