@@ -62,7 +62,8 @@ describe('startApp', () => {
 
   it('without shipped tokens: says the masks are untrained', async () => {
     const fh = stubEngineHost();
-    fh.host.get().shippedTokens = false;
+    fh.host.get();
+    fh.engines[0].shippedTokens = false;
     connectEngine(fh.host);
     await startApp();
     expect(s().masksTrained).toBe(false);
@@ -78,7 +79,8 @@ describe('startApp', () => {
 
   it('without tokens: MasKD asks for mask learning first instead of starting', async () => {
     const fh = stubEngineHost();
-    fh.host.get().shippedTokens = false;
+    fh.host.get();
+    fh.engines[0].shippedTokens = false;
     connectEngine(fh.host);
     await startApp();
     await distill();

@@ -2,11 +2,11 @@ import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { connectEngine, startApp } from './actions';
 import { abortModelFetch, chooseTap, loadFromUrl, loadPicked, setTeacherInput } from './byoActions';
 import { useAppStore } from './store';
-import { fakeHost, type FakeEngine } from './testing/fakeEngine';
+import { stubEngineHost, type StubSession } from './testing/stubEngineHost';
 
 const initial = useAppStore.getState();
 const s = () => useAppStore.getState();
-let engines: FakeEngine[];
+let engines: StubSession[];
 
 /** A FileList stand-in: File objects with a folder path. */
 function picked(folder: string, ...names: string[]): FileList {
@@ -20,7 +20,7 @@ function picked(folder: string, ...names: string[]): FileList {
 
 beforeEach(async () => {
   useAppStore.setState(initial, true);
-  const fh = fakeHost();
+  const fh = stubEngineHost();
   engines = fh.engines;
   connectEngine(fh.host);
   await startApp();

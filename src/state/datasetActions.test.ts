@@ -4,18 +4,18 @@ import { connectEngine, startApp, stopRun } from './actions';
 import { loadPicked } from './byoActions';
 import { chooseTaskOption, loadDatasetFiles, trainDatasetTeacher, type PickedFile } from './datasetActions';
 import { useAppStore } from './store';
-import { fakeHost, type FakeEngine } from './testing/fakeEngine';
+import { stubEngineHost, type StubSession } from './testing/stubEngineHost';
 
 const initial = useAppStore.getState();
 const s = () => useAppStore.getState();
 const sets = makeDatasetFixtures();
 const picked = (name: string): PickedFile[] => sets[name].files.map((f) => ({ path: f.path, file: new Blob([f.data]) }));
 
-let engines: FakeEngine[];
+let engines: StubSession[];
 
 beforeEach(async () => {
   useAppStore.setState(initial, true);
-  const fh = fakeHost();
+  const fh = stubEngineHost();
   engines = fh.engines;
   connectEngine(fh.host);
   await startApp();
@@ -94,18 +94,21 @@ describe('custom dataset actions', () => {
 
   it('the demo masks still being drawn when a dataset teacher replaces the demo are dropped, not shown over it', async () => {
     useAppStore.setState(initial, true);
-    const fh = fakeHost();
+    const fh = stubEngineHost();
     let release = () => {};
-    fh.host.get().snapshotGate = new Promise<void>((r) => (release = r));
+    fh.host.get();
+    fh.engines[0].snapshotGate = new Promise<void>((r) => (release = r));
     connectEngine(fh.host);
     const booting = startApp();
-    // The demo's masks take seconds on a software adapter; a dataset teacher starts meanwhile.
+    // The demo's masks take seconds on a software adapter; the user picks a dataset meanwhile
+    // (the engine loads it after the demo: loads take turns) and trains a teacher on it.
     await vi.waitFor(() => expect(fh.engines[0].calls).toContain('loadDemo:segmentation'));
     await chooseTaskOption('custom');
-    await loadDatasetFiles(picked('seg-valid'));
-    const training = trainDatasetTeacher();
+    const loading = loadDatasetFiles(picked('seg-valid'));
     release();
-    await Promise.all([booting, training]);
+    await loading;
+    await trainDatasetTeacher();
+    await booting;
     expect(s().teacher?.source).toBe('dataset:segmentation-teacher');
     expect(s().snapshots).toHaveLength(0);
     expect(s().messages.filter((m) => m.level === 'error')).toHaveLength(0);

@@ -8,13 +8,13 @@ import { setExportEnv } from './exportActions';
 import { discardLastResults, keepLastResults, restoreLastResults, type KeptResults, type ResultsStore } from './lastResults';
 import { startFromHash, type ShareEnv } from './shareActions';
 import { useAppStore } from './store';
-import { fakeHost, type FakeEngine } from './testing/fakeEngine';
+import { stubEngineHost, type StubSession } from './testing/stubEngineHost';
 import { workInTab } from './work';
 
 const initial = useAppStore.getState();
 const s = () => useAppStore.getState();
 const env: ShareEnv = { pageUrl: () => 'http://127.0.0.1/', writeClipboard: async () => {}, clearHash: () => {} };
-let engines: FakeEngine[];
+let engines: StubSession[];
 let unsubscribe = () => {};
 
 /** IndexedDB as the page uses it: one entry that outlives page loads. */
@@ -40,7 +40,7 @@ let clock = 0;
 async function pageLoad(): Promise<void> {
   unsubscribe();
   useAppStore.setState(initial, true);
-  const fh = fakeHost();
+  const fh = stubEngineHost();
   engines = fh.engines;
   connectEngine(fh.host);
   setExportEnv({ save: () => {}, png: async () => new Uint8Array(4), now: () => new Date('2026-12-01T00:00:00Z') });

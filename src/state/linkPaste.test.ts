@@ -9,13 +9,13 @@ import { connectEngine, learnMasks } from './actions';
 import { exportRun, setExportEnv } from './exportActions';
 import { keepWorkForLink, linkPasted, openPendingLink, shouldWarnBeforeUnload, startFromHash, type PageNav, type ShareEnv } from './shareActions';
 import { useAppStore } from './store';
-import { fakeHost, type FakeEngine } from './testing/fakeEngine';
+import { stubEngineHost, type StubSession } from './testing/stubEngineHost';
 import { workInTab } from './work';
 
 const initial = useAppStore.getState();
 const s = () => useAppStore.getState();
 const env: ShareEnv = { pageUrl: () => 'http://127.0.0.1/', writeClipboard: async () => {}, clearHash: () => {} };
-let engines: FakeEngine[];
+let engines: StubSession[];
 let nav: PageNav & { log: string[] };
 
 const PAGE = 'http://127.0.0.1/?backend=wasm';
@@ -36,7 +36,7 @@ function link(hyper: LinkState['hyper'] = {}): string {
 
 beforeEach(async () => {
   useAppStore.setState(initial, true);
-  const fh = fakeHost();
+  const fh = stubEngineHost();
   engines = fh.engines;
   connectEngine(fh.host);
   const log: string[] = [];

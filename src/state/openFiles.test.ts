@@ -7,18 +7,18 @@ import { connectEngine, learnMasks } from './actions';
 import { exportRun, openFile, pickedFile, setExportEnv, type PickedFile } from './exportActions';
 import { startFromHash, type ShareEnv } from './shareActions';
 import { useAppStore, type AppState } from './store';
-import { fakeHost, type FakeEngine } from './testing/fakeEngine';
+import { stubEngineHost, type StubSession } from './testing/stubEngineHost';
 
 const initial = useAppStore.getState();
 const s = () => useAppStore.getState();
-let engines: FakeEngine[];
+let engines: StubSession[];
 let saved: { name: string; data: Uint8Array | string }[];
 const env: ShareEnv = { pageUrl: () => 'http://127.0.0.1/', writeClipboard: async () => {}, clearHash: () => {} };
 const engine = () => engines[engines.length - 1];
 
 beforeEach(async () => {
   useAppStore.setState(initial, true);
-  const fh = fakeHost();
+  const fh = stubEngineHost();
   engines = fh.engines;
   connectEngine(fh.host);
   saved = [];

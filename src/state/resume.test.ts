@@ -3,14 +3,14 @@ import type { CheckpointInfo } from '../engine/checkpoint';
 import { connectEngine, discardStoredRun, learnMasks, resumeStoredRun, setRunLearningRate, startApp } from './actions';
 import { seriesKey } from '../share/series';
 import { useAppStore } from './store';
-import { fakeHost, type FakeEngine } from './testing/fakeEngine';
+import { stubEngineHost, type StubSession } from './testing/stubEngineHost';
 
 const initial = useAppStore.getState();
 const s = () => useAppStore.getState();
 const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
 
-let engines: FakeEngine[];
-let host: ReturnType<typeof fakeHost>['host'];
+let engines: StubSession[];
+let host: ReturnType<typeof stubEngineHost>['host'];
 
 const stored: CheckpointInfo = {
   kind: 'distill',
@@ -31,11 +31,12 @@ const stored: CheckpointInfo = {
 
 beforeEach(() => {
   useAppStore.setState(initial, true);
-  const fh = fakeHost();
+  const fh = stubEngineHost();
   engines = fh.engines;
   host = fh.host;
   connectEngine(host);
-  host.get().stored = stored;
+  host.get();
+  engines[0].stored = stored;
 });
 
 it('offers a stored run after start-up, and resuming restores its curves and continues from its step', async () => {
@@ -59,7 +60,7 @@ it('offers a stored run after start-up, and resuming restores its curves and con
 
 it('resuming a stored comparison brings back the finished rows and curves, then the rest of it', async () => {
   const noneRow = { method: 'none', metric: 0.3, scored: { split: 'test', scenes: 128 }, bestVal: { metric: 0.3, step: 5 }, metricName: 'mIoU', finalLoss: 2, msPerStep: 5, curve: [[5, 0.3]] } as const;
-  host.get().stored = {
+  engines[0].stored = {
     ...stored,
     compare: {
       methods: ['none', 'fitnet', 'maskd'],
@@ -88,7 +89,7 @@ it('discard forgets the stored run', async () => {
 });
 
 it('sets the learning rate of a paused run only, and rejects a non-positive one', async () => {
-  host.get().stored = null;
+  engines[0].stored = null;
   await startApp();
   expect(s().resumeOffer).toBeNull();
   setRunLearningRate(0.001);

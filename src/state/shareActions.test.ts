@@ -9,12 +9,12 @@ import { connectEngine, learnMasks } from './actions';
 import { exportGalleryPng, exportHistory, exportRun, exportStudentModel, exportTokensSafetensors, exportTokensSidecar, importTokensFile, openFile, pickedFile, setExportEnv } from './exportActions';
 import { continueFromShared, shareCurrent, startFromHash, type ShareEnv } from './shareActions';
 import { useAppStore } from './store';
-import { fakeHost, type FakeEngine } from './testing/fakeEngine';
+import { stubEngineHost, type StubSession } from './testing/stubEngineHost';
 
 const initial = useAppStore.getState();
 const s = () => useAppStore.getState();
 
-let engines: FakeEngine[];
+let engines: StubSession[];
 let clipboard: 'ok' | 'refuse';
 let copied: string[];
 let hashCleared: number;
@@ -33,7 +33,7 @@ const env: ShareEnv = {
 
 beforeEach(() => {
   useAppStore.setState(initial, true);
-  const fh = fakeHost();
+  const fh = stubEngineHost();
   engines = fh.engines;
   connectEngine(fh.host);
   clipboard = 'ok';

@@ -3,15 +3,15 @@ import { learnMasks, startApp, connectEngine } from './actions';
 import { measureTokens } from './tokenReportActions';
 import { currentTokenReport } from './tokenReportSlice';
 import { useAppStore } from './store';
-import { fakeHost, type FakeEngine } from './testing/fakeEngine';
+import { stubEngineHost, type StubSession } from './testing/stubEngineHost';
 
 const initial = useAppStore.getState();
 const s = () => useAppStore.getState();
-let engines: FakeEngine[];
+let engines: StubSession[];
 
 beforeEach(() => {
   useAppStore.setState(initial, true);
-  const fh = fakeHost();
+  const fh = stubEngineHost();
   engines = fh.engines;
   connectEngine(fh.host);
 });

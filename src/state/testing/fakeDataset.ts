@@ -1,4 +1,4 @@
-// The fake engine's dataset side: the real parser and summary (pure, Node-safe), and a teacher
+// The stub session's dataset side: the real parser and summary (pure, Node-safe), and a teacher
 // "training" that only reports progress.
 import { parseDataset } from '../../data/custom/parse';
 import { datasetSummary } from '../../train/datasetSummary';

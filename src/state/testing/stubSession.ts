@@ -1,24 +1,23 @@
-// A deterministic in-memory engine for store/action tests. It implements PlaygroundEngine, which
-// the contract (src/engine/contract.ts) derives: a new request does not compile here until the
-// fake answers it too.
+// A deterministic in-memory session for store/action tests: the contract's handler map
+// (EngineHandlers) without TensorFlow.js. The store tests drive it through the real dispatcher and
+// client (./stubEngineHost.ts), so the contract's rules (init first, one run at a time, loads in
+// turn) and its error texts are the real ones; a new request does not compile here until the stub
+// answers it too.
 import type { MethodName } from '../../maskd/methods';
 import type { Task } from '../../models/nets';
 import type { BackendName, BackendStatus, BackendTiming, Calibration } from '../../backends/types';
 import type { EvaluateResult, EvaluateTarget } from '../../engine/evaluation';
 import type { DemoLoaded, LoadDemoOptions, ModelCard, StudentExport } from '../../engine/models';
-import type { MaskSnapshot, Stage } from '../../engine/progress';
-import type { CompareConfig, DistillConfig, MaskStageConfig } from '../../engine/runConfigs';
-import type { CompareRow, DistillResult, MasksResult, ResumeResult } from '../../engine/runResults';
-import type { EngineMemory } from '../../engine/session';
+import type { MaskSnapshot, RunProgress, Stage } from '../../engine/progress';
+import type { CompareConfig, DistillConfig, MaskStageConfig, TrainTeacherRequest } from '../../engine/runConfigs';
+import type { CompareRow, DistillResult, MasksResult, ResumeResult, TeacherResult } from '../../engine/runResults';
+import type { AutoOptions, EngineMemory } from '../../engine/session';
 import type { SetTokensRequest, TokenReport, TokensFile, TokensSet } from '../../engine/tokens';
 import type { LoadModelsRequest, ModelRole, ModelsLoaded, UserModelFiles, UserModelInfo } from '../../engine/userModels';
 import type { Checkpoint, CheckpointInfo } from '../../engine/checkpoint';
-import type { EngineListeners } from '../../engine/events';
-import type { PlaygroundEngine, RunHandlers } from '../engine';
+import type { EngineHandlers } from '../../engine/contract';
 import type { DatasetFileData, DatasetSummary, LoadDatasetOptions } from '../../engine/datasets';
-import type { TrainTeacherRequest } from '../../engine/runConfigs';
-import type { TeacherResult } from '../../engine/runResults';
-import type { AutoOptions } from '../../engine/session';
+import type { EngineEvent } from '../../engine/events';
 import { fakeLoadDataset, fakeTrainTeacher, type FakeDatasetState } from './fakeDataset';
 
 const card = (role: ModelCard['role'], task: Task): ModelCard => ({
@@ -32,12 +31,7 @@ const card = (role: ModelCard['role'], task: Task): ModelCard => ({
   metric: role === 'teacher' ? { name: 'mIoU', value: 0.8 } : undefined,
 });
 
-export class FakeEngine implements PlaygroundEngine {
-  onError: EngineListeners['onError'] = () => {};
-  onWarning: EngineListeners['onWarning'] = () => {};
-  onPauseState: EngineListeners['onPauseState'] = () => {};
-  onBackendChanged: EngineListeners['onBackendChanged'] = () => {};
-  onCalibrating: EngineListeners['onCalibrating'] = () => {};
+export class StubSession implements EngineHandlers {
   readonly calls: string[] = [];
   /** Auto's figures: WASM fastest, as on a machine whose WebGPU is a software adapter. */
   timings: BackendTiming[] = [
@@ -47,7 +41,10 @@ export class FakeEngine implements PlaygroundEngine {
   ];
 
   /** `device` outlives engines, as the worker's IndexedDB does: a measuring init fills it, later ones reuse it. */
-  constructor(private readonly device: { calibration: Calibration | null } = { calibration: null }) {}
+  constructor(
+    private readonly post: (event: EngineEvent) => void,
+    private readonly device: { calibration: Calibration | null } = { calibration: null },
+  ) {}
   /** What findCheckpoint reports (an interrupted run's checkpoint); resumeCheckpoint continues it. */
   stored: CheckpointInfo | null = null;
   /** Base learning rate set on the run in progress. */
@@ -72,7 +69,7 @@ export class FakeEngine implements PlaygroundEngine {
     const device = this.device;
     let calibration = device.calibration ? { ...device.calibration, remembered: true } : null;
     if (!backends && (auto.remeasure || !calibration)) {
-      for (let i = 0; i <= this.timings.length; i++) this.onCalibrating({ timings: this.timings.slice(0, i), measuring: this.timings[i]?.backend ?? null });
+      for (let i = 0; i <= this.timings.length; i++) this.post({ type: 'calibrating', timings: this.timings.slice(0, i), measuring: this.timings[i]?.backend ?? null });
       calibration = device.calibration = {
         deviceKey: 'fake', task: auto.task ?? 'segmentation', batchSize: 8, timings: this.timings, fastest: 'wasm',
         measuredAt: '2026-11-30T00:00:00.000Z', wallMs: 5000, remembered: false,
@@ -89,14 +86,9 @@ export class FakeEngine implements PlaygroundEngine {
     };
   }
 
-  /** A demo load in progress: runs wait for it, as the real dispatcher makes them. */
-  private loading: Promise<unknown> = Promise.resolve();
-
   async loadDemo(task: Task, options: LoadDemoOptions = {}): Promise<DemoLoaded> {
     this.calls.push(`loadDemo:${task}${options.tokens ? `+tokens:${options.tokens.tokens.shape.join('x')}` : ''}`);
-    const load = options.tokens ? this.demoWithTokens(task, options.tokens) : this.demoLoaded(task);
-    this.loading = load.catch(() => {});
-    return load;
+    return options.tokens ? this.demoWithTokens(task, options.tokens) : this.demoLoaded(task);
   }
 
   /** As the real engine: tokens of another width are refused and the loaded demo (and its tokens) stay. */
@@ -123,13 +115,11 @@ export class FakeEngine implements PlaygroundEngine {
 
   private async demoLoaded(task: Task): Promise<DemoLoaded> {
     const snapshot = this.shippedTokens ? await this.gatedSnapshot() : null;
-    // As the real client does: what a terminated engine still owed fails.
-    if (this.terminated) throw new Error('the engine was shut down');
     return {
       teacher: card('teacher', task),
       student: card('student', task),
       tokens: this.shippedTokens ? { numTokens: this.numTokens, channels: 64, tokenWeights: true } : null,
-      warnings: this.shippedTokens ? [] : [`no shipped tokens for ${task}: masks are untrained`],
+      warnings: this.shippedTokens ? [] : [{ kind: 'untrained-tokens', text: `no shipped tokens for ${task}: masks are untrained` }],
       snapshot,
     };
   }
@@ -146,31 +136,31 @@ export class FakeEngine implements PlaygroundEngine {
     return this.gatedSnapshot();
   }
 
-  async learnMasks(config: MaskStageConfig, h: RunHandlers = {}): Promise<MasksResult> {
+  async learnMasks(id: number, config: MaskStageConfig): Promise<MasksResult> {
     this.calls.push(`learnMasks:${config.steps}`);
     this.numTokens = config.numTokens;
-    const step = await this.loop('masks', undefined, config.steps, h);
+    const step = await this.loop(id, 'masks', undefined, config.steps);
     this.learned = true;
     return { step, stopped: this.stopped };
   }
 
-  async distill(config: DistillConfig, h: RunHandlers = {}): Promise<DistillResult> {
+  async distill(id: number, config: DistillConfig): Promise<DistillResult> {
     this.calls.push(`distill:${config.method}:${config.steps}`);
-    const step = await this.loop('distill', config.method, config.steps, h);
+    const step = await this.loop(id, 'distill', config.method, config.steps);
     return { step, metric: 0.5, metricName: 'mIoU', stopped: this.stopped };
   }
 
-  async compare(methods: readonly MethodName[], config: CompareConfig, h: RunHandlers = {}): Promise<CompareRow[]> {
+  async compare(id: number, methods: readonly MethodName[], config: CompareConfig): Promise<CompareRow[]> {
     this.calls.push(`compare:${methods.join(',')}`);
     const rows: CompareRow[] = [];
     for (const [i, method] of methods.entries()) {
-      await this.loop('distill', method, config.steps, h);
+      await this.loop(id, 'distill', method, config.steps);
       const row: CompareRow = {
         method, metric: 0.4 + i / 100, scored: { split: 'test', scenes: 128 }, bestVal: { metric: 0.42 + i / 100, step: config.steps },
         metricName: 'mIoU', finalLoss: 1 - i / 10, msPerStep: 5, curve: [[config.steps, 0.4 + i / 100]],
       };
       rows.push(row);
-      h.onCompareRow?.(row);
+      this.post({ type: 'compareRow', id, row });
     }
     return rows;
   }
@@ -178,13 +168,13 @@ export class FakeEngine implements PlaygroundEngine {
   async pause(): Promise<void> {
     this.calls.push('pause');
     this.paused = true;
-    this.onPauseState({ paused: true, step: this.step, reason: null });
+    this.post({ type: 'pauseState', info: { paused: true, step: this.step, reason: null } });
   }
 
   async resume(): Promise<void> {
     this.calls.push('resume');
     this.paused = false;
-    this.onPauseState({ paused: false, step: this.step, reason: null });
+    this.post({ type: 'pauseState', info: { paused: false, step: this.step, reason: null } });
     this.kick();
   }
 
@@ -274,24 +264,24 @@ export class FakeEngine implements PlaygroundEngine {
     this.stored = null;
   }
 
-  async resumeCheckpoint(_base?: string, h: RunHandlers = {}): Promise<ResumeResult> {
+  async resumeCheckpoint(id: number): Promise<ResumeResult> {
     const c = this.stored;
     if (!c) throw new Error('there is no stored checkpoint to resume');
     this.calls.push(`resumeCheckpoint:${c.kind}:${c.step}`);
     this.stored = null;
     const stage: Stage = c.kind === 'masks' ? 'masks' : 'distill';
-    const step = await this.loop(stage, c.method ?? undefined, c.total, h, c.step);
+    const step = await this.loop(id, stage, c.method ?? undefined, c.total, c.step);
     if (c.compare && c.method) {
       // The running method ends, then the ones after it run from step 0.
       const rows = [...c.compare.rows];
       for (const method of c.compare.methods.slice(c.compare.methods.indexOf(c.method))) {
-        if (method !== c.method) await this.loop('distill', method, c.total, h);
+        if (method !== c.method) await this.loop(id, 'distill', method, c.total);
         const row: CompareRow = {
           method, metric: 0.5, scored: { split: 'test', scenes: 128 }, bestVal: { metric: 0.5, step: c.total },
           metricName: 'mIoU', finalLoss: 1, msPerStep: 5, curve: [[c.total, 0.5]],
         };
         rows.push(row);
-        h.onCompareRow?.(row);
+        this.post({ type: 'compareRow', id, row });
       }
       return { kind: 'compare', rows };
     }
@@ -367,8 +357,8 @@ export class FakeEngine implements PlaygroundEngine {
   nanPause(): void {
     this.paused = true;
     const text = `the task loss became NaN at step ${this.step + 1}; the step was skipped and the run paused`;
-    this.onWarning({ kind: 'nan', text, step: this.step + 1 });
-    this.onPauseState({ paused: true, step: this.step, reason: text });
+    this.post({ type: 'warning', warning: { kind: 'nan', text, step: this.step + 1 } });
+    this.post({ type: 'pauseState', info: { paused: true, step: this.step, reason: text } });
   }
 
   private kick(): void {
@@ -382,7 +372,7 @@ export class FakeEngine implements PlaygroundEngine {
     if (this.pendingSteps > 0) this.pendingSteps--;
   }
 
-  private async loop(stage: Stage, method: MethodName | undefined, total: number, h: RunHandlers, from = 0): Promise<number> {
+  private async loop(id: number, stage: Stage, method: MethodName | undefined, total: number, from = 0): Promise<number> {
     this.stopped = false;
     this.step = from;
     for (let step = from + 1; step <= total; step++) {
@@ -392,8 +382,8 @@ export class FakeEngine implements PlaygroundEngine {
       if (this.failAtStep === step) throw new Error(`fake failure at step ${step}`);
       this.step = step;
       const losses: Record<string, number> = stage === 'masks' ? { task: 1 / step, dice: 0.3, total: 1 / step + 0.3 } : { task: 1 / step, distill: 0.5 / step, total: 1.5 / step };
-      h.onProgress?.({ runId: 1, stage, method, step, total, losses, msPerStep: 10, etaMs: (total - step) * 10, numTensors: 42, metric: step === total ? { name: 'mIoU', value: 0.5 } : undefined });
-      h.onSnapshot?.(this.snapshot(stage, step));
+      this.post({ type: 'progress', id, progress: { runId: 1, stage, method, step, total, losses, msPerStep: 10, etaMs: (total - step) * 10, numTensors: 42, metric: step === total ? { name: 'mIoU', value: 0.5 } : undefined } });
+      this.post({ type: 'snapshot', id, snapshot: this.snapshot(stage, step) });
     }
     return this.step;
   }
@@ -406,11 +396,11 @@ export class FakeEngine implements PlaygroundEngine {
     return fakeLoadDataset(this.dataset, files, options);
   }
 
-  async trainTeacher(request: TrainTeacherRequest, h: RunHandlers = {}): Promise<TeacherResult> {
+  async trainTeacher(id: number, request: TrainTeacherRequest): Promise<TeacherResult> {
     this.calls.push(`trainTeacher:${request.source ?? 'digits'}:${request.steps}`);
-    await this.loading;
     this.stopped = false;
-    return fakeTrainTeacher(this.dataset, request, h.onProgress, () => this.stopped, () => this.gate());
+    const onProgress = (progress: RunProgress) => this.post({ type: 'progress', id, progress });
+    return fakeTrainTeacher(this.dataset, request, onProgress, () => this.stopped, () => this.gate());
   }
 
   private snapshot(stage: Stage, step: number): MaskSnapshot {
@@ -418,26 +408,4 @@ export class FakeEngine implements PlaygroundEngine {
     const masks = new Float32Array(2 * 4 * 4 * T).map((_, i) => ((i * 7 + step) % 11) / 10);
     return { step, stage, previews: 2, imageSize: [8, 8], maskSize: [4, 4], numTokens: T, images: new Float32Array(2 * 8 * 8 * 3).fill(0.5), masks, tokenWeights: new Float32Array(2 * T).fill(1 / T) };
   }
-}
-
-/** An EngineHost around fresh FakeEngines; `engines` lists every one created. */
-export function fakeHost(): { host: { get(): FakeEngine; reset(): void; dataUrl: string }; engines: FakeEngine[] } {
-  const engines: FakeEngine[] = [];
-  const device: { calibration: Calibration | null } = { calibration: null };
-  let current: FakeEngine | null = null;
-  const host = {
-    dataUrl: 'http://test/data/digits.bin',
-    get(): FakeEngine {
-      if (!current) {
-        current = new FakeEngine(device);
-        engines.push(current);
-      }
-      return current;
-    },
-    reset(): void {
-      current?.terminate();
-      current = null;
-    },
-  };
-  return { host, engines };
 }
