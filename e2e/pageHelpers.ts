@@ -38,13 +38,11 @@ export const runStep = async (page: Page) => Number(await page.getByTestId('run-
  */
 export async function pausedStep(page: Page): Promise<number> {
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'paused');
-  let step = -1;
-  const settled = async () => {
-    const before = step;
-    step = await runStep(page);
-    return step === before;
-  };
-  await expect.poll(settled, { intervals: [600], timeout: 20_000 }).toBe(true);
+  // The engine's own paused step (the runState request), then the page showing it.
+  const state = () => page.evaluate(() => window.maskd.engine().runState());
+  await expect.poll(async () => (await state()).paused, { timeout: 20_000 }).toBe(true);
+  const { step } = await state();
+  await expect.poll(() => runStep(page), { timeout: 20_000 }).toBe(step);
   return step;
 }
 

@@ -14,7 +14,7 @@ import type { DemoLoaded, LoadDemoOptions, StudentExport } from './models';
 import type { EngineEvent, RunHandlers } from './events';
 
 export type { EngineEvent, RunHandlers } from './events';
-import type { MaskSnapshot } from './progress';
+import type { MaskSnapshot, RunState } from './progress';
 import type { CompareConfig, DistillConfig, MaskStageConfig, TrainTeacherRequest } from './runConfigs';
 import type { CompareRow, DistillResult, MasksResult, ResumeResult, TeacherResult } from './runResults';
 import type { AutoOptions, EngineMemory } from './session';
@@ -114,6 +114,8 @@ export const REQUESTS = {
   discardCheckpoint: entry<[], void>()({}),
   /** Continues the stored run exactly where it was checkpointed (loading its demo when another is loaded). */
   resumeCheckpoint: entry<[base?: string], ResumeResult>()({ use: 'run', what: 'the resumed run', streams: 1 }),
+  /** Whether a run is in progress, paused, and at which step: what a test waits for instead of polling the page. */
+  runState: entry<[], RunState>()({}),
   /** The base learning rate of the run in progress (e.g. lowered after a non-finite pause). */
   setLearningRate: entry<[lr: number], void>()({}),
   /** The worker's tensor count and bytes now: a refused import must leave them where they were. */

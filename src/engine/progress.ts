@@ -67,6 +67,14 @@ export interface SnapshotBox {
   readonly cls: number;
 }
 
+/** The run in progress as the engine sees it (no run: running false, the last run's step). */
+export interface RunState {
+  readonly running: boolean;
+  readonly paused: boolean;
+  /** The last step the loop finished. */
+  readonly step: number;
+}
+
 /** Why the loop is paused: the user asked, or a loss went non-finite (the step was skipped). */
 export interface PauseInfo {
   readonly paused: boolean;

@@ -18,7 +18,7 @@ it('loads a tiny demo, learns masks, distills and compares, posting progress and
   const demo = await s.loadDemoAt('segmentation', 'http://127.0.0.1:1/', { inputSize: 16 });
   expect(demo.teacher.featureShape).toEqual([4, 4, 64]);
   expect(demo.student.inputShape).toEqual([16, 16, 3]);
-  expect(demo.warnings[0]).toMatch(/fresh, untrained teacher/);
+  expect(demo.warnings[0]).toMatchObject({ kind: 'untrained-teacher', text: expect.stringMatching(/fresh, untrained teacher/) });
   expect(demo.tokens).toBeNull();
 
   const masks = await s.learnMasks(1, { numTokens: 3, steps: 3, batchSize: 2, lr: 0.01, diceWeight: 1, tokenWeights: true, seed: 1 });
@@ -113,8 +113,10 @@ it('a NaN pause reaches the page after the last good step: the step kept back by
   const pause = events.findIndex((e) => e.type === 'pauseState' && e.info.paused);
   const before = events.slice(0, pause).filter((e) => e.type === 'progress');
   expect(before.at(-1)?.type === 'progress' && before.at(-1)?.progress.step).toBe(s.control.step);
+  expect(s.runState()).toEqual({ running: true, paused: true, step: s.control.step });
   s.control.stop();
   await run;
+  expect(s.runState()).toMatchObject({ running: false });
   s.dispose();
 }, 60_000);
 

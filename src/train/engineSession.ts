@@ -33,7 +33,7 @@ import { runMaskStage } from './maskStageRun';
 import type { DatasetFileData, DatasetSummary, LoadDatasetOptions } from '../engine/datasets';
 import type { EvaluateResult, EvaluateTarget } from '../engine/evaluation';
 import type { DemoLoaded, LoadDemoOptions, StudentExport } from '../engine/models';
-import type { MaskSnapshot } from '../engine/progress';
+import type { MaskSnapshot, RunState } from '../engine/progress';
 import type { CompareConfig, DistillConfig, MaskStageConfig, TrainTeacherRequest } from '../engine/runConfigs';
 import type { CompareRow, DistillResult, MasksResult, ResumeResult, TeacherResult } from '../engine/runResults';
 import type { AutoOptions, EngineMemory } from '../engine/session';
@@ -318,6 +318,10 @@ export class EngineSession implements EngineHandlers {
 
   stop(): void {
     this.control.stop();
+  }
+
+  runState(): RunState {
+    return { running: this.live !== null, paused: this.control.isPaused, step: this.control.step };
   }
 
   /** Test hook: the next step's task loss becomes NaN inside the graph (the real non-finite path). */

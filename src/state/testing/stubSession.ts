@@ -8,7 +8,7 @@ import type { Task } from '../../models/nets';
 import type { BackendName, BackendStatus, BackendTiming, Calibration } from '../../backends/types';
 import type { EvaluateResult, EvaluateTarget } from '../../engine/evaluation';
 import type { DemoLoaded, LoadDemoOptions, ModelCard, StudentExport } from '../../engine/models';
-import type { MaskSnapshot, RunProgress, Stage } from '../../engine/progress';
+import type { MaskSnapshot, RunProgress, RunState, Stage } from '../../engine/progress';
 import type { CompareConfig, DistillConfig, MaskStageConfig, TrainTeacherRequest } from '../../engine/runConfigs';
 import type { CompareRow, DistillResult, MasksResult, ResumeResult, TeacherResult } from '../../engine/runResults';
 import type { AutoOptions, EngineMemory } from '../../engine/session';
@@ -290,6 +290,11 @@ export class StubSession implements EngineHandlers {
       : { kind: 'distill', result: { step, metric: 0.5, metricName: 'mIoU', stopped: this.stopped } };
   }
 
+  async runState(): Promise<RunState> {
+    this.calls.push('runState');
+    return { running: this.running, paused: this.paused, step: this.step };
+  }
+
   async setLearningRate(lr: number): Promise<void> {
     this.calls.push(`setLearningRate:${lr}`);
     this.lr = lr;
@@ -373,6 +378,17 @@ export class StubSession implements EngineHandlers {
   }
 
   private async loop(id: number, stage: Stage, method: MethodName | undefined, total: number, from = 0): Promise<number> {
+    this.running = true;
+    try {
+      return await this.steps(id, stage, method, total, from);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private running = false;
+
+  private async steps(id: number, stage: Stage, method: MethodName | undefined, total: number, from: number): Promise<number> {
     this.stopped = false;
     this.step = from;
     for (let step = from + 1; step <= total; step++) {
