@@ -29,7 +29,7 @@ async function boot(page: Page): Promise<{ backend: string; reason: string | nul
     const shipped = demo.teacher.source.startsWith('builtin:');
     // Without a shipped teacher the masks mean little anyway: run the mechanics at 32×32.
     if (!shipped) demo = await engine.loadDemo('segmentation', { inputSize: 32 });
-    return { backend: status.backend, reason: status.fallbackReason, warnings: [...demo.warnings], shipped };
+    return { backend: status.backend, reason: status.fallbackReason, warnings: demo.warnings.map((w) => w.text), shipped };
   });
 }
 

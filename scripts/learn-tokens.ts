@@ -115,7 +115,7 @@ try {
     const demo = await engine.loadDemo(task);
     const shipped = demo.teacher.source.startsWith('builtin:');
     if (!shipped && !args['allow-fresh']) {
-      throw new Error(`no shipped ${task} teacher (${demo.warnings.join('; ')}); train it first or pass --allow-fresh`);
+      throw new Error(`no shipped ${task} teacher (${demo.warnings.map((w) => w.text).join('; ')}); train it first or pass --allow-fresh`);
     }
     let last: RunProgress | null = null;
     const run = await engine.learnMasks(config, (p) => {

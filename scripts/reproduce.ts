@@ -124,7 +124,7 @@ async function run(task: Task): Promise<void> {
       const engine = await engines.on(backend);
       await engine.start(backend);
       const demo = await engine.loadDemo(task);
-      if (!demo.teacher.source.startsWith('builtin:')) throw new Error(`no shipped ${task} teacher: ${demo.warnings.join('; ')}`);
+      if (!demo.teacher.source.startsWith('builtin:')) throw new Error(`no shipped ${task} teacher: ${demo.warnings.map((w) => w.text).join('; ')}`);
       if (methods.some((m) => METHODS[m].usesTokens) && !demo.tokens) throw new Error(`no shipped ${task} tokens: run npm run learn:tokens first`);
       // Seeds distilled from another teacher are another experiment: a retrained teacher starts the file again.
       if (results.runs.length && JSON.stringify(results.teacher) !== JSON.stringify(demo.teacher.metric ?? null)) {

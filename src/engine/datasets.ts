@@ -2,6 +2,7 @@
 // Plain data and transferable ArrayBuffers only (tensors never cross); imports nothing from src/train.
 
 import type { Task } from '../models/nets';
+import type { EngineWarning } from './warnings';
 
 /** A dropped dataset file: its path relative to the dropped folder, and its bytes. */
 export interface DatasetFileData {
@@ -45,7 +46,7 @@ export interface DatasetSummary {
   readonly val: number;
   readonly files: number;
   readonly sourceSize: { readonly minH: number; readonly maxH: number; readonly minW: number; readonly maxW: number };
-  readonly warnings: readonly string[];
+  readonly warnings: readonly EngineWarning[];
   /** A few validation samples. */
   readonly previews: readonly DatasetPreview[];
 }

@@ -5,6 +5,7 @@ import type { Task } from '../models/nets';
 import type { ModelArtifactsData } from './artifacts';
 import type { MaskSnapshot } from './progress';
 import type { SetTokensRequest } from './tokens';
+import type { EngineWarning } from './warnings';
 
 /** What the page shows about a loaded model (teacher or student card). */
 export interface ModelCard {
@@ -28,7 +29,7 @@ export interface DemoLoaded {
   /** Shipped receptive tokens of the teacher, when present (`models/<task>-teacher/tokens.json`). */
   readonly tokens: { readonly numTokens: number; readonly channels: number; readonly tokenWeights: boolean } | null;
   /** Why something was not loaded as shipped (e.g. no teacher checkpoint: a fresh one is used). */
-  readonly warnings: readonly string[];
+  readonly warnings: readonly EngineWarning[];
   /** The masks of the shipped tokens on the preview scenes (null without tokens). */
   readonly snapshot: MaskSnapshot | null;
 }

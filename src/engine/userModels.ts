@@ -4,6 +4,7 @@
 import type { ModelFileData, ModelRole } from '../byo/files';
 import type { InputLayout, InputPlan, InputRange, TeacherOutput } from '../byo/teacherIo';
 import type { DemoLoaded, ModelCard } from './models';
+import type { EngineWarning } from './warnings';
 
 export type { ModelFileData, ModelRole } from '../byo/files';
 export type { InputLayout, InputPlan, InputRange, TeacherOutput } from '../byo/teacherIo';
@@ -60,7 +61,7 @@ export interface ModelsLoaded {
   readonly inputSize: number;
   /** The align module sized from the two taps, in words, e.g. "1×1 conv 16→32, bilinear 8×8→16×16". */
   readonly align: string;
-  readonly warnings: readonly string[];
+  readonly warnings: readonly EngineWarning[];
   /**
    * Why no labels fit the teacher (its outputs are not the data's labels, or the data has none):
    * stage 1 then learns from the teacher's own output and stage 2 distils into a built-in student

@@ -67,7 +67,7 @@ describe('startApp', () => {
     connectEngine(fh.host);
     await startApp();
     expect(s().masksTrained).toBe(false);
-    expect(s().messages.map((m) => m.kind)).toContain('missing-file');
+    expect(s().messages.map((m) => m.kind)).toContain('untrained-tokens');
     expect(s().demoPhase).toBe('ready');
     expect(s().snapshots).toHaveLength(0);
     expect(s().messages.some((m) => m.level === 'error')).toBe(false);

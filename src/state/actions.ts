@@ -7,7 +7,7 @@ import type { CompareConfig, DistillConfig, MaskStageConfig } from '../engine/ru
 import type { EngineHost, PlaygroundEngine } from './engine';
 import { store } from './store';
 import { errorText } from '../errorText';
-import { WARNING_LEVELS } from './messages';
+import { pushWarnings, WARNING_LEVELS } from './messages';
 import { labelFreeReason } from './objective';
 
 let host: EngineHost | null = null;
@@ -84,7 +84,7 @@ export async function loadDemo(task: Task): Promise<void> {
     const demo = await engine().loadDemo(task);
     if (stale()) return;
     store().demoLoaded(demo);
-    for (const w of demo.warnings) store().pushMessage(w, 'info', 'missing-file');
+    pushWarnings(store().pushMessage, demo.warnings);
     if (demo.snapshot && store().snapshotEpoch === epoch) store().snapshotReceived(demo.snapshot);
   } catch (err) {
     if (stale()) return;

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { connectEngine, startApp } from './actions';
 import { abortModelFetch, chooseTap, loadFromUrl, loadPicked, setTeacherInput } from './byoActions';
+import type { EngineWarning } from '../engine/warnings';
 import { useAppStore } from './store';
 import { stubEngineHost, type StubSession } from './testing/stubEngineHost';
 
@@ -49,6 +50,17 @@ it('tap changes go to the engine; a refused tap keeps the old one', async () => 
   expect(s().messages.at(-1)?.text).toMatch(/^Could not use layer "flat" as the teacher's tap: .*cannot be the tap/);
   expect(await chooseTap('teacher', 'feat2')).toBe(true);
   expect(s().teacher?.tapLayer).toBe('feat2');
+});
+
+it('every warning of a models reply is shown with its kind: a new teacher tap that dropped the tokens says so', async () => {
+  await loadPicked(picked('t', 'model.json'), 'teacher');
+  const engine = engines[0];
+  const setTap = engine.setTap.bind(engine);
+  // As the real engine answers when the teacher had tokens (src/train/userModels.ts retapDemo).
+  const dropped: EngineWarning = { kind: 'tokens-dropped', text: 'the teacher tap changed: its receptive tokens were dropped; run Learn masks' };
+  engine.setTap = async (role, layer) => ({ ...(await setTap(role, layer)), warnings: [dropped] });
+  expect(await chooseTap('teacher', 'feat2')).toBe(true);
+  expect(s().messages.at(-1)).toMatchObject({ level: 'info', kind: 'tokens-dropped', text: dropped.text, hint: expect.stringMatching(/Learn masks/) });
 });
 
 afterEach(() => {

@@ -6,6 +6,7 @@ import { checkModelFileSizes } from '../byo/modelFiles';
 import { fetchModelFiles } from '../byo/modelUrl';
 import type { InputLayout, InputRange, LoadModelsRequest, ModelRole, ModelsLoaded } from '../engine/userModels';
 import { currentEngine } from './actions';
+import { pushWarnings } from './messages';
 import { store } from './store';
 import { errorText } from '../errorText';
 
@@ -19,6 +20,7 @@ function applied(result: ModelsLoaded, teacherChanged: boolean): void {
   if (teacherChanged) store().clearSnapshots();
   store().demoLoaded({ teacher: result.teacher, student: result.student, tokens: result.tokens, warnings: result.warnings, snapshot: null });
   store().byoLoaded(result);
+  pushWarnings(store().pushMessage, result.warnings);
 }
 
 /** With a custom dataset loaded and picked, models are checked against its labels and run on it. */

@@ -4,6 +4,7 @@ import type { Task } from '../models/nets';
 import type { LoadDatasetOptions } from '../engine/datasets';
 import type { TrainTeacherRequest } from '../engine/runConfigs';
 import { changeTask, currentEngine, loadDemo } from './actions';
+import { pushWarnings } from './messages';
 import { store } from './store';
 import { errorText } from '../errorText';
 import { checkDatasetFiles } from '../data/custom/budget';
@@ -62,7 +63,7 @@ export async function loadDatasetFiles(files: readonly PickedFile[]): Promise<vo
     const data = await Promise.all(files.map(async (f) => ({ path: f.path, data: await f.file.arrayBuffer() })));
     const summary = await currentEngine().loadDataset(data, datasetOptions());
     store().datasetLoaded(summary);
-    for (const w of summary.warnings) store().pushMessage(`Dataset: ${w}`, 'info');
+    pushWarnings(store().pushMessage, summary.warnings, 'Dataset: ');
     if (store().customTeacher) {
       store().pushMessage('The models in use run on the previous dataset, and runs still use that one: press “Train teacher” or load your models again to switch to this dataset.', 'info');
     }
@@ -106,6 +107,7 @@ export async function trainDatasetTeacher(): Promise<void> {
     if (result.loaded) {
       store().demoLoaded(result.loaded);
       store().setCustomTeacher(true);
+      pushWarnings(store().pushMessage, result.loaded.warnings);
     }
     const metric = result.loaded?.teacher.metric;
     const how = metric ? ` (validation ${metric.name} ${metric.value.toFixed(3)})` : '';

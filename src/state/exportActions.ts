@@ -13,6 +13,7 @@ import type { MaskSnapshot } from '../engine/progress';
 import type { TokensSet } from '../engine/tokens';
 import type { SeriesMap } from '../share/series';
 import { currentEngine } from './actions';
+import { pushWarnings } from './messages';
 import { store, useAppStore } from './store';
 import { applyTokens, readyForTokens } from './tokenActions';
 import { shownSnapshot } from './vizSlice';
@@ -240,6 +241,7 @@ export async function restoreRun(run: ParsedRunFile, name: string, from: 'file' 
   if (demo) {
     store().setTask(config.task);
     store().demoLoaded(demo);
+    pushWarnings(store().pushMessage, demo.warnings);
   }
   const snapshot = demo ? demo.snapshot : set ? set.snapshot : null;
   useAppStore.setState({

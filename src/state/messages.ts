@@ -1,7 +1,7 @@
 // Notices that say what happened and what to do about it. The kind comes with the message — the
 // engine sends its warnings with theirs (src/engine/warnings.ts WarningKind), the page's actions name
 // their own — so nothing here reads the words.
-import type { WarningKind } from '../engine/warnings';
+import type { EngineWarning, WarningKind } from '../engine/warnings';
 
 export type MessageLevel = 'info' | 'warn' | 'error';
 export type MessageKind = WarningKind | 'model-file' | 'error' | 'other';
@@ -20,8 +20,13 @@ export const MESSAGE_HINTS: Readonly<Record<MessageKind, string | null>> = {
   nan: 'The run is paused with its last good state. Lower the learning rate in Setup, then Resume (or Stop and start again).',
   collapse: 'Masks are collapsing. Raise the Dice weight or lower the mask learning rate, then learn masks again.',
   'device-lost': 'The GPU device was lost. The run continues from its last checkpoint on the next backend; close other GPU-heavy tabs, or pick a backend in Setup.',
-  'missing-file': 'Masks drawn from untrained tokens are noise: press “Learn masks” to train them.',
   checkpoint: 'The run goes on, but a reload may not be able to resume it.',
+  'untrained-teacher': 'An untrained teacher has nothing to teach: its masks and what a student distils from it mean little. Load a trained teacher.',
+  'untrained-tokens': 'Masks drawn from untrained tokens are noise: press “Learn masks” to train them.',
+  'tokens-dropped': 'Tokens fit one tap of one teacher: press “Learn masks” to learn them for this one.',
+  'label-free': null,
+  'input-size': null,
+  dataset: null,
   'model-file': 'The models loaded before are unchanged and still in use.',
   error: null,
   other: null,
@@ -32,9 +37,22 @@ export const WARNING_LEVELS: Readonly<Record<WarningKind, MessageLevel>> = {
   nan: 'warn',
   collapse: 'warn',
   'device-lost': 'warn',
-  'missing-file': 'info',
   checkpoint: 'warn',
+  'untrained-teacher': 'info',
+  'untrained-tokens': 'info',
+  'tokens-dropped': 'info',
+  'label-free': 'info',
+  'input-size': 'info',
+  dataset: 'info',
 };
+
+/** Where a notice goes: the store's `pushMessage`. */
+export type PushMessage = (text: string, level: MessageLevel, kind?: MessageKind) => void;
+
+/** Every warning of an engine reply as a notice of its kind (`prefix` says what it is about). */
+export function pushWarnings(push: PushMessage, warnings: readonly EngineWarning[], prefix = ''): void {
+  for (const w of warnings) push(`${prefix}${w.text}`, WARNING_LEVELS[w.kind], w.kind);
+}
 
 /** A page notice of `level`; its kind defaults to 'error' for errors and 'other' otherwise. */
 export function makeMessage(id: number, text: string, level: MessageLevel, kind: MessageKind = level === 'error' ? 'error' : 'other'): AppMessage {

@@ -19,7 +19,7 @@ export function datasetSummary(d: CustomDataset, files: number): DatasetSummary 
     val: d.val.length,
     files,
     sourceSize: d.sourceSize,
-    warnings: d.warnings,
+    warnings: d.warnings.map((text) => ({ kind: 'dataset', text })),
     previews: samples.map(({ s, f }) => ({
       file: f,
       height: s.height,

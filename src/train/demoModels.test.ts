@@ -1,5 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
 import { useWasmBackend } from '../backends/wasm/node';
+import type { EngineWarning } from '../engine/warnings';
 import { loadTeacher } from './demoModels';
 
 beforeAll(async () => {
@@ -8,10 +9,10 @@ beforeAll(async () => {
 
 it('without its shipped teacher the demo gets the same fresh teacher on every load', async () => {
   const load = async () => {
-    const warnings: string[] = [];
+    const warnings: EngineWarning[] = [];
     const t = await loadTeacher('http://127.0.0.1:1/', 'segmentation', [16, 16, 3], warnings);
     expect(t.shipped).toBe(false);
-    expect(warnings[0]).toMatch(/fresh, untrained teacher/);
+    expect(warnings[0]).toMatchObject({ kind: 'untrained-teacher', text: expect.stringMatching(/fresh, untrained teacher/) });
     const values = await Promise.all(t.model.getWeights().map((w) => w.data()));
     t.model.dispose();
     return values.map((v) => Array.from(v));

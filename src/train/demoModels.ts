@@ -10,6 +10,7 @@ import type { SplitModel } from '../models/split';
 import { reseedKernels } from './seededInit';
 import type { ModelCard } from '../engine/models';
 import type { TokensFile } from '../engine/tokens';
+import type { EngineWarning } from '../engine/warnings';
 import { errorText } from '../errorText';
 
 /** Fetches a shipped file (a `fetch` of its own, e.g. one that reads files in Node); the platform's `fetch` when none is given. */
@@ -44,7 +45,7 @@ export async function loadTeacher(
   base: string,
   task: Task,
   inputShape: readonly [number, number, number],
-  warnings: string[],
+  warnings: EngineWarning[],
   fetchFunc?: FetchFunc,
 ): Promise<LoadedTeacher> {
   const dir = teacherUrl(base, task);
@@ -58,9 +59,9 @@ export async function loadTeacher(
         meta && typeof meta.metricName === 'string' && typeof meta.metric === 'number' ? { name: meta.metricName, value: meta.metric } : undefined;
       return { model, shipped: true, metric };
     }
-    warnings.push(`no shipped ${task} teacher at ${dir}model.json: using a fresh, untrained teacher (masks and distillation will mean little)`);
+    warnings.push({ kind: 'untrained-teacher', text: `no shipped ${task} teacher at ${dir}model.json: using a fresh, untrained teacher (masks and distillation will mean little)` });
   } else {
-    warnings.push(`input ${inputShape[0]}×${inputShape[1]} differs from the shipped teacher's 64×64: using a fresh, untrained teacher`);
+    warnings.push({ kind: 'untrained-teacher', text: `input ${inputShape[0]}×${inputShape[1]} differs from the shipped teacher's 64×64: using a fresh, untrained teacher` });
   }
   // Seeded, so a demo without its shipped teacher gives the same runs every time it loads.
   const model = buildTeacher(task, { inputShape });
@@ -73,7 +74,7 @@ export async function loadShippedTokens(
   base: string,
   task: Task,
   channels: number,
-  warnings: string[],
+  warnings: EngineWarning[],
   fetchFunc?: FetchFunc,
 ): Promise<{ tokens: ReceptiveTokens; branch: TokenWeightBranch | null } | null> {
   const file = (await fetchJson(`${teacherUrl(base, task)}tokens.json`, fetchFunc)) as TokensFile | null;
@@ -87,7 +88,7 @@ export async function loadShippedTokens(
     const branch = file.branch ? TokenWeightBranch.deserialize(file.branch) : null;
     return { tokens, branch };
   } catch (err) {
-    warnings.push(`the shipped ${task} tokens could not be used (${errorText(err)}): run mask learning`);
+    warnings.push({ kind: 'untrained-tokens', text: `the shipped ${task} tokens could not be used (${errorText(err)}): run mask learning` });
     return null;
   }
 }

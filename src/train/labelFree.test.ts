@@ -130,7 +130,7 @@ it('a graph teacher named seg.json with three outputs and a batch fixed at 1 loa
     ['score', false, 'regression'],
   ]);
   expect(t.outputs?.[2].use).toMatch(/not compared: \[N,2\] is not a dense/);
-  expect(r.warnings.join(' ')).toMatch(/built-in student that produces its 2 outputs \(\[32,32,1\], \[8,8,2\]\)/);
+  expect(r.warnings.find((w) => w.kind === 'label-free')?.text).toMatch(/built-in student that produces its 2 outputs \(\[32,32,1\], \[8,8,2\]\)/);
   expect(r.student.inputShape).toEqual([32, 32, 3]);
   expect(r.student.source).toBe('fresh:mimic-student');
   // Stage 1 asked for the task loss still learns from the teacher's output (no labels fit).
@@ -208,7 +208,7 @@ it('an images-only dataset: parsed without labels, no teacher training, a graph 
   const summary = await s.loadDataset(makeDatasetFixtures()['images-only'].files, { inputSize: 32 });
   expect(summary).toMatchObject({ labelled: false, train: 8, val: 2 });
   expect(summary.previews[0].labels).toBeNull();
-  expect(summary.warnings.join(' ')).toMatch(/no labels/);
+  expect(summary.warnings.map((w) => `${w.kind}: ${w.text}`).join(' ')).toMatch(/dataset: no labels/);
   await expect(s.trainTeacher(1, { task: 'segmentation', steps: 1, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 1, valCount: 2, valSeed: 1, source: 'custom' })).rejects.toThrow(
     /images only, no labels to train a teacher on/,
   );

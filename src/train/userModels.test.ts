@@ -121,7 +121,7 @@ it('a 32×32 teacher regenerates the demo data at 32 with a built-in student of 
   const r = await s.loadModels({ teacher: await files('teacher-32') });
   expect(r.inputSize).toBe(32);
   expect(r.student.inputShape).toEqual([32, 32, 3]);
-  expect(r.warnings[0]).toMatch(/generated at 32×32, with a fresh built-in student/);
+  expect(r.warnings[0]).toMatchObject({ kind: 'input-size', text: expect.stringMatching(/generated at 32×32, with a fresh built-in student/) });
   // A 64×64 student cannot join a 32×32 teacher (refused after it was loaded and split: nothing stays).
   const n0 = tf.memory().numTensors;
   await expect(s.loadModels({ student: await files('student-valid') })).rejects.toThrow(/student-valid\/model\.json: takes 64×64 images, the loaded teacher 32×32/);

@@ -14,6 +14,7 @@ import { buildStudent, TAP_LAYER } from '../models/nets';
 import { splitAtLayer } from '../models/split';
 import type { Demo } from './demo';
 import type { LoadModelsRequest, ModelRole, ModelsLoaded } from '../engine/userModels';
+import type { EngineWarning } from '../engine/warnings';
 import { reseedKernels } from './seededInit';
 import { errorText } from '../errorText';
 import { denseHead, loadStudent, loadTeacher } from './loadUserModels';
@@ -50,7 +51,7 @@ export interface UserDemo {
 export async function buildUserDemo(current: Demo, req: LoadModelsRequest, ctx: BuildContext): Promise<UserDemo> {
   if (!req.teacher && !req.student) throw new Error('loadModels: give a teacher, a student or both');
   const task = current.task;
-  const warnings: string[] = [];
+  const warnings: EngineWarning[] = [];
   const made: { dispose(): void }[] = [];
   try {
     const classes = ctx.numClasses ?? defaultClasses(task);
@@ -95,10 +96,16 @@ export async function buildUserDemo(current: Demo, req: LoadModelsRequest, ctx: 
       const built = student;
       made.push({ dispose: () => disposeModel(built) });
       if (mimic) {
-        warnings.push(`no labels fit this teacher (${labelFree}): stage 1 learns the tokens from the teacher’s own output, and Distill trains a built-in student that produces its ${mimic.length} output${mimic.length > 1 ? 's' : ''} (${mimic.map((m) => `[${m.shape.join(',')}]`).join(', ')})`);
+        warnings.push({
+          kind: 'label-free',
+          text: `no labels fit this teacher (${labelFree}): stage 1 learns the tokens from the teacher’s own output, and Distill trains a built-in student that produces its ${mimic.length} output${mimic.length > 1 ? 's' : ''} (${mimic.map((m) => `[${m.shape.join(',')}]`).join(', ')})`,
+        });
       }
       if (size !== current.inputShape[0]) {
-        warnings.push(`the teacher takes ${size}×${size} images: ${ctx.dataName ? 'the dataset' : `the demo scenes are now generated at ${size}×${size}`}, with a fresh built-in student of that size`);
+        warnings.push({
+          kind: 'input-size',
+          text: `the teacher takes ${size}×${size} images: ${ctx.dataName ? 'the dataset' : `the demo scenes are now generated at ${size}×${size}`}, with a fresh built-in student of that size`,
+        });
       }
     }
     const studentModel = student ?? current.student;
@@ -202,7 +209,7 @@ export function retapDemo(current: Demo, role: ModelRole, layer: string): UserDe
     user: userModelsInfo(demo.user),
     inputSize: size,
     align: describeAlign(studentSplit.tapShape, demo.teacherSplit.tapShape),
-    warnings: role === 'teacher' && current.tokens ? ['the teacher tap changed: its receptive tokens were dropped; run Learn masks'] : [],
+    warnings: role === 'teacher' && current.tokens ? [{ kind: 'tokens-dropped', text: 'the teacher tap changed: its receptive tokens were dropped; run Learn masks' }] : [],
     labelFree: demo.labelFree ?? null,
   };
   const disposeOld = () => {

@@ -46,7 +46,7 @@ export function DatasetSummaryView({ summary }: { summary: DatasetSummary }) {
       {summary.warnings.length > 0 && (
         <ul className="dataset-warnings" data-testid="dataset-warnings" aria-label="Dataset warnings">
           {summary.warnings.map((w) => (
-            <li key={w}>⚠ {w}</li>
+            <li key={w.text}>⚠ {w.text}</li>
           ))}
         </ul>
       )}
