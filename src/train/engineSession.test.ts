@@ -113,8 +113,10 @@ it('a NaN pause reaches the page after the last good step: the step kept back by
   const pause = events.findIndex((e) => e.type === 'pauseState' && e.info.paused);
   const before = events.slice(0, pause).filter((e) => e.type === 'progress');
   expect(before.at(-1)?.type === 'progress' && before.at(-1)?.progress.step).toBe(s.control.step);
+  expect(s.runState()).toEqual({ running: true, paused: true, step: s.control.step });
   s.control.stop();
   await run;
+  expect(s.runState()).toMatchObject({ running: false });
   s.dispose();
 }, 60_000);
 
