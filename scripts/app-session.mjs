@@ -12,6 +12,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * build: 'always' | 'if-missing' (when dist/ lacks the page) | 'never'. port 0 picks a free one.
  * ready: evaluated in the page until truthy (default: the app's `window.maskd` handle).
  * onConsole: receives every console message (default: warnings and errors go to `log`).
+ * @param {import('./app-session.d.mts').AppPageOptions} [options]
+ * @returns {Promise<import('./app-session.d.mts').AppPage>}
  */
 export async function openAppPage({
   build: when = 'always',

@@ -7,11 +7,17 @@
 import { readFileSync } from 'node:fs';
 import { openKernelsPage } from './kernels-page.mjs';
 
+/** @typedef {import('../e2e/harness/compare').Shape} Shape */
+/** @typedef {import('../e2e/harness/bench').PipelineVariant} PipelineVariant */
+
+/** @type {{ shape: Shape, warmup: number, iterations: number }[]} */
 const SHAPES = [
   { shape: { n: 8, h: 32, w: 32, c: 64, t: 6 }, warmup: 2, iterations: 9 },
   { shape: { n: 2, h: 64, w: 64, c: 256, t: 8 }, warmup: 1, iterations: 5 },
 ];
+/** @type {PipelineVariant[]} */
 const PIPELINE = ['naive', 'composed', 'reduced', 'fused'];
+/** @type {Record<PipelineVariant, string>} */
 const LABELS = {
   naive: '(a) naive composed, [N,T,P,C] product',
   composed: '(b) composed ops.ts, batched matMul',
@@ -19,8 +25,11 @@ const LABELS = {
   fused: '(c) fused WGSL kernels',
 };
 
+/** @param {number} ms */
 const fmt = (ms) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
+/** @param {number} a @param {number} b */
 const ratio = (a, b) => `${(a / b).toFixed(1)}×`;
+/** @param {Shape} s */
 const shapeName = (s) => `N=${s.n} H=W=${s.h}${s.w !== s.h ? `×${s.w}` : ''} C=${s.c} T=${s.t}`;
 
 const rebuild = !process.argv.includes('--no-build');
@@ -33,11 +42,11 @@ try {
     process.stderr.write(`measuring ${shapeName(shape)} …\n`);
     const pipeline = await page.evaluate(
       ([s, v, w, i]) => window.maskdKernels.benchPipeline(s, v, w, i),
-      [shape, PIPELINE, warmup, iterations],
+      /** @type {[Shape, PipelineVariant[], number, number]} */ ([shape, PIPELINE, warmup, iterations]),
     );
     const dice = await page.evaluate(
       ([s, w, i]) => window.maskdKernels.benchDice(s, ['composed', 'fused'], w, i),
-      [shape, warmup, iterations],
+      /** @type {[Shape, number, number]} */ ([shape, warmup, iterations]),
     );
     results.push({ shape, warmup, iterations, pipeline, dice });
   }

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { CHROMIUM_ENV, chromiumCandidates, findChromium } from './chromium.mjs';
 
+/** @param {string} path */
 function report(path) {
   const version = execFileSync(path, ['--version'], { encoding: 'utf8' }).trim();
   console.log(`[ensure-chromium] using ${path} (${version})`);

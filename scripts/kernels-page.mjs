@@ -2,7 +2,12 @@
 // the app when dist/ lacks the page (or when asked), on a free port.
 import { openAppPage } from './app-session.mjs';
 
+/**
+ * @param {{ rebuild?: boolean, port?: number }} [options]
+ * @returns {Promise<import('./app-session.d.mts').AppPage & { logs: string[] }>}
+ */
 export async function openKernelsPage({ rebuild = false, port = 0 } = {}) {
+  /** @type {string[]} */
   const logs = [];
   const session = await openAppPage({
     build: rebuild ? 'always' : 'if-missing',
