@@ -11,12 +11,20 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encode } from 'fast-png';
 
+/** @typedef {import('./make-dataset-fixtures.d.mts').FixtureFile} FixtureFile */
+/** @typedef {import('./make-dataset-fixtures.d.mts').FixtureSet} FixtureSet */
+/** @typedef {ReturnType<typeof makeScene>['boxes'][number]} Box */
+/** @typedef {{ classes: string[], images: Record<string, Box[]> }} BoxesJson */
+
 export const FIXTURE_SIZE = 40;
 export const FIXTURE_IMAGES = 10;
 /** Classes of the fixtures: 0 background, 1 square, 2 disc. */
 export const FIXTURE_CLASSES = ['square', 'disc'];
 
-/** mulberry32: a tiny seeded generator, enough for test pictures. */
+/**
+ * mulberry32: a tiny seeded generator, enough for test pictures.
+ * @param {number} seed
+ */
 function rng(seed) {
   let a = seed >>> 0;
   return () => {
@@ -28,7 +36,10 @@ function rng(seed) {
   };
 }
 
-/** One picture: noisy background, a square (class 1) and a disc (class 2) in random colours. */
+/**
+ * One picture: noisy background, a square (class 1) and a disc (class 2) in random colours.
+ * @param {number} seed
+ */
 export function makeScene(seed, size = FIXTURE_SIZE) {
   const r = rng(seed);
   const image = new Uint8Array(size * size * 3);
@@ -61,12 +72,18 @@ export function makeScene(seed, size = FIXTURE_SIZE) {
   return { image, labels, boxes };
 }
 
+/** @param {number} width @param {number} height @param {Uint8Array} data @param {number} channels */
 const png = (width, height, data, channels) => encode({ width, height, data, channels, depth: 8 });
-const bytes = (u8) => u8.buffer.slice(u8.byteOffset, u8.byteOffset + u8.byteLength);
+/** @param {Uint8Array} u8 from TextEncoder or fast-png: a plain ArrayBuffer under it, never a shared one */
+const bytes = (u8) => /** @type {ArrayBuffer} */ (u8.buffer.slice(u8.byteOffset, u8.byteOffset + u8.byteLength));
+/** @param {string} s */
 const text = (s) => bytes(new TextEncoder().encode(s));
+/** @param {string} path @param {Uint8Array | ArrayBuffer} data @returns {FixtureFile} */
 const file = (path, data) => ({ path, data: data instanceof Uint8Array ? bytes(data) : data });
 
+/** @param {string} root */
 function segSet(root, count = FIXTURE_IMAGES) {
+  /** @type {FixtureFile[]} */
   const files = [];
   for (let i = 0; i < count; i++) {
     const s = makeScene(100 + i);
@@ -77,8 +94,15 @@ function segSet(root, count = FIXTURE_IMAGES) {
   return files;
 }
 
+/**
+ * @param {string} root
+ * @param {number} [count]
+ * @param {(json: BoxesJson) => unknown} [edit] what boxes.json holds: a string as is, else its JSON
+ */
 function detSet(root, count = FIXTURE_IMAGES, edit = (json) => json) {
+  /** @type {FixtureFile[]} */
   const files = [];
+  /** @type {BoxesJson} */
   const json = { classes: [...FIXTURE_CLASSES], images: {} };
   for (let i = 0; i < count; i++) {
     const s = makeScene(200 + i);
@@ -91,6 +115,7 @@ function detSet(root, count = FIXTURE_IMAGES, edit = (json) => json) {
   return files;
 }
 
+/** @param {FixtureFile[]} files @param {string} path @param {Uint8Array | ArrayBuffer} data */
 const replace = (files, path, data) => files.map((f) => (f.path === path ? file(path, data) : f));
 
 /**
@@ -98,7 +123,9 @@ const replace = (files, path, data) => files.map((f) => (f.path === path ? file(
  * (the file it names and the problem), null for the valid ones.
  */
 export function makeDatasetFixtures() {
+  /** @type {Record<string, FixtureSet>} */
   const sets = {};
+  /** @param {string} name @param {FixtureFile[]} files @param {string | null} expect */
   const add = (name, files, expect) => (sets[name] = { files, expect });
   add('seg-valid', segSet('seg-valid'), null);
   add('det-valid', detSet('det-valid'), null);
@@ -139,6 +166,7 @@ export function makeDatasetFixtures() {
   return sets;
 }
 
+/** @param {string} outDir */
 export function writeDatasetFixtures(outDir) {
   rmSync(outDir, { recursive: true, force: true });
   const sets = makeDatasetFixtures();

