@@ -25,8 +25,22 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openAppPage } from './app-session.mjs';
 
+/** @typedef {import('../e2e/harness/trainSteps').BenchRow} BenchRow */
+/** @typedef {import('../e2e/harness/trainSteps').RowResult} RowResult */
+/** @typedef {import('../src/backends/types').BackendStatus} BackendStatus */
+/** @typedef {import('../src/backends/types').WasmSummary} WasmSummary */
+/** @typedef {'webgpu' | 'webgl' | 'wasm' | 'cpu'} BrowserBackend */
+/** @typedef {BrowserBackend | 'node-wasm'} Column */
+/** A cell of the table: the row's result on that column, or why it failed. */
+/** @typedef {(RowResult & { error?: undefined }) | { error: string, medianMs?: undefined, profile?: undefined }} Cell */
+/** The Node column's answers, one JSON line each (scripts/bench-train-node.ts). */
+/** @typedef {{ type: 'ready', backend: string, wasm: WasmSummary, node: string }} NodeReady */
+/** @typedef {NodeReady | { type: 'result', result: RowResult } | { type: 'error', message: string }} NodeAnswer */
+
 const root = fileURLToPath(new URL('..', import.meta.url));
+/** @type {readonly BenchRow[]} */
 const ROWS = ['teacher', 'stage1', 'none', 'fitnet', 'cwd', 'maskd'];
+/** @type {Record<BenchRow, string>} */
 const ROW_LABELS = {
   teacher: 'teacher, supervised step',
   stage1: 'stage 1, mask learning',
@@ -35,9 +49,12 @@ const ROW_LABELS = {
   cwd: 'stage 2, CWD',
   maskd: 'stage 2, MasKD',
 };
+/** @type {readonly BrowserBackend[]} */
 const BROWSER_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'];
 const NODE_WASM = 'node-wasm';
+/** @type {Record<Column, string>} */
 const COLUMN_TITLES = { webgpu: 'webgpu', webgl: 'webgl', wasm: 'wasm', cpu: 'cpu', [NODE_WASM]: 'wasm (Node)' };
+/** @type {Record<Column, number>} */
 const DEFAULT_STEPS = { webgpu: 2, webgl: 2, wasm: 3, cpu: 2, [NODE_WASM]: 3 };
 
 const { values: args } = parseArgs({
@@ -52,19 +69,25 @@ const { values: args } = parseArgs({
     'no-build': { type: 'boolean', default: false },
   },
 });
+/** @param {string} s */
 const list = (s) => s.split(',').map((x) => x.trim()).filter(Boolean);
-const backends = list(args.backends);
-const rows = list(args.rows);
+// Checked just below.
+const backends = /** @type {Column[]} */ (list(args.backends));
+const rows = /** @type {BenchRow[]} */ (list(args.rows));
 for (const b of backends) {
   if (![...BROWSER_BACKENDS, NODE_WASM].includes(b)) throw new Error(`--backends: unknown "${b}"; choose from ${[...BROWSER_BACKENDS, NODE_WASM].join(', ')}`);
 }
 for (const r of rows) if (!ROWS.includes(r)) throw new Error(`--rows: unknown "${r}"; choose from ${ROWS.join(', ')}`);
 if (!backends.length || !rows.length) throw new Error('--backends and --rows need at least one entry each');
 
-/** --steps N (every backend) or --steps webgpu=2,wasm=5 (the others keep their default). */
+/**
+ * --steps N (every backend) or --steps webgpu=2,wasm=5 (the others keep their default).
+ * @param {string | undefined} spec
+ */
 function parseSteps(spec) {
   const steps = { ...DEFAULT_STEPS };
   if (spec === undefined) return steps;
+  /** @param {string} v @param {string} what */
   const positive = (v, what) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1) throw new Error(`--steps: ${what} must be a positive integer, got "${v}"`);
@@ -72,13 +95,13 @@ function parseSteps(spec) {
   };
   if (/^\d+$/.test(spec.trim())) {
     const n = positive(spec.trim(), 'the count');
-    for (const b of Object.keys(steps)) steps[b] = n;
+    for (const b of /** @type {Column[]} */ (Object.keys(steps))) steps[b] = n;
     return steps;
   }
   for (const part of list(spec)) {
     const [b, v] = part.split('=');
     if (!(b in steps)) throw new Error(`--steps: unknown backend "${b}"`);
-    steps[b] = positive(v, b);
+    steps[/** @type {Column} */ (b)] = positive(v, b);
   }
   return steps;
 }
@@ -88,6 +111,7 @@ if (wasmThreads !== undefined && !/^[1-9]\d*$/.test(wasmThreads)) throw new Erro
 
 const t0 = Date.now();
 const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(0)} s`;
+/** @param {string} line */
 const say = (line) => process.stderr.write(`[bench-train ${elapsed()}] ${line}\n`);
 
 /** The Node column: a long-lived tsx child answering one row per request line. */
@@ -96,17 +120,21 @@ function startNodeWasm() {
     cwd: root,
     stdio: ['pipe', 'pipe', 'inherit'],
   });
+  /** @type {{ resolve: (answer: NodeAnswer) => void, reject: (err: Error) => void }[]} */
   const waiting = [];
+  /** @type {Error | null} */
   let exitError = null;
+  /** @param {Error} err */
   const fail = (err) => {
     exitError = err;
-    while (waiting.length) waiting.shift().reject(err);
+    while (waiting.length) waiting.shift()?.reject(err);
   };
   createInterface({ input: child.stdout }).on('line', (line) => {
     if (!line.startsWith('@@bench ')) {
       if (line.trim()) process.stderr.write(`  [node stdout] ${line}\n`);
       return;
     }
+    /** @type {NodeAnswer} */
     const msg = JSON.parse(line.slice('@@bench '.length));
     const next = waiting.shift();
     if (!next) return;
@@ -115,18 +143,21 @@ function startNodeWasm() {
   });
   child.on('exit', (code, signal) => fail(new Error(`the Node wasm process exited (${signal ?? code})`)));
   child.on('error', fail);
+  /** @returns {Promise<NodeAnswer>} */
   const expect = () =>
     new Promise((resolve, reject) => {
       if (exitError) reject(exitError);
       else waiting.push({ resolve, reject });
     });
-  const ready = expect();
+  // The first answer is the ready line, every later one answers a request (errors reject).
+  const ready = /** @type {Promise<NodeReady>} */ (expect());
   return {
     ready,
+    /** @param {BenchRow} row @param {number} n @param {boolean} profile @returns {Promise<RowResult>} */
     async run(row, n, profile) {
       const answer = expect();
       child.stdin.write(`${JSON.stringify({ row, steps: n, profile })}\n`);
-      return (await answer).result;
+      return (/** @type {{ type: 'result', result: RowResult }} */ (await answer)).result;
     },
     close() {
       child.stdin.end();
@@ -136,12 +167,18 @@ function startNodeWasm() {
 }
 
 const browserBackends = backends.filter((b) => b !== NODE_WASM);
+/** @type {import('./app-session.d.mts').AppPage | null} */
 let session = null;
+/** @type {ReturnType<typeof startNodeWasm> | null} */
 let nodeWasm = null;
+/** @type {Partial<Record<BrowserBackend, BackendStatus> & Record<'node-wasm', { backend: 'wasm', wasm: WasmSummary, node: string }>>} */
 const statuses = {};
+/** @type {Partial<Record<Column, string>>} */
 const failedToStart = {};
-const results = Object.fromEntries(rows.map((r) => [r, {}]));
+const results = /** @type {Record<BenchRow, Partial<Record<Column, Cell>>>} */ (Object.fromEntries(rows.map((r) => [r, {}])));
+/** @type {ReturnType<import('../e2e/harness/train').TrainHarness['environment']> | null} */
 let environment = null;
+/** @type {ReturnType<import('../e2e/harness/train').TrainHarness['settings']> | null} */
 let settings = null;
 try {
   if (backends.includes(NODE_WASM)) {
@@ -185,10 +222,14 @@ try {
       done++;
       say(`[${done}/${total}] ${ROW_LABELS[row]} on ${COLUMN_TITLES[b]}: warm-up + ${steps[b]} timed steps…`);
       try {
+        // A node-wasm column means nodeWasm started, a browser one that the session opened.
         const r =
           b === NODE_WASM
-            ? await nodeWasm.run(row, steps[b], args.profile)
-            : await session.page.evaluate(([name, rw, n, p]) => window.maskdTrain.run(name, rw, n, p), [b, row, steps[b], args.profile]);
+            ? await /** @type {NonNullable<typeof nodeWasm>} */ (nodeWasm).run(row, steps[b], args.profile)
+            : await /** @type {NonNullable<typeof session>} */ (session).page.evaluate(
+                ([name, rw, n, p]) => window.maskdTrain.run(name, rw, n, p),
+                /** @type {[BrowserBackend, BenchRow, number, boolean]} */ ([b, row, steps[b], args.profile]),
+              );
         results[row][b] = r;
         say(`[${done}/${total}] ${ROW_LABELS[row]} on ${COLUMN_TITLES[b]}: median ${r.medianMs.toFixed(0)} ms (warm-up ${r.warmupMs.toFixed(0)} ms)`);
       } catch (err) {
@@ -202,15 +243,23 @@ try {
   // Report.
   const tfjs = JSON.parse(readFileSync(new URL('../node_modules/@tensorflow/tfjs/package.json', import.meta.url), 'utf8')).version;
   const cpus = os.cpus();
+  /** @type {Partial<Record<BenchRow, { fastest: Column, fastestMs: number, overWebgpu: number | null }>>} */
   const speedups = {};
   for (const row of rows) {
-    const timed = columns.filter((b) => Number.isFinite(results[row][b]?.medianMs)).map((b) => [b, results[row][b].medianMs]);
+    /** @type {[Column, number][]} */
+    const timed = columns.filter((b) => Number.isFinite(results[row][b]?.medianMs)).map((b) => [b, /** @type {number} */ (results[row][b]?.medianMs)]);
     if (!timed.length) continue;
     const [fastest, ms] = timed.reduce((a, c) => (c[1] < a[1] ? c : a));
     const webgpu = results[row].webgpu?.medianMs;
-    speedups[row] = { fastest, fastestMs: ms, overWebgpu: Number.isFinite(webgpu) ? webgpu / ms : null };
+    speedups[row] = { fastest, fastestMs: ms, overWebgpu: webgpu !== undefined && Number.isFinite(webgpu) ? webgpu / ms : null };
   }
-  const cells = rows.flatMap((row) => columns.map((b) => [row, b, results[row][b]]).filter(([, , r]) => r && !r.error));
+  /** @type {[BenchRow, Column, RowResult][]} */
+  const cells = rows.flatMap((row) =>
+    columns.flatMap((b) => {
+      const r = results[row][b];
+      return r && r.error === undefined ? [/** @type {[BenchRow, Column, RowResult]} */ ([row, b, r])] : [];
+    }),
+  );
   const notFlat = cells.filter(([, , r]) => !r.tensorsFlat).map(([row, b, r]) => `${row} on ${b}: ${r.numTensors.join(' → ')}`);
   const leftBehind = cells.filter(([, , r]) => r.leftAfterDispose !== 0).map(([row, b, r]) => `${row} on ${b}: ${r.leftAfterDispose}`);
   const report = {
@@ -245,11 +294,14 @@ try {
   console.log(json);
   if (args.json) writeFileSync(args.json, `${json}\n`);
 
-  const fmt = (r) => (!r ? '–' : r.error ? 'failed' : r.medianMs >= 100 ? r.medianMs.toFixed(0) : r.medianMs.toFixed(1));
+  /** @param {Cell | undefined} r */
+  const fmt = (r) => (!r ? '–' : r.error !== undefined ? 'failed' : r.medianMs >= 100 ? r.medianMs.toFixed(0) : r.medianMs.toFixed(1));
   const lines = [];
   const adapter = report.adapter;
+  /** @param {number} n */
   const plural = (n) => `${n} thread${n === 1 ? '' : 's'}`;
   // The threaded build's getThreadsCount() said 1 whatever it was given; the count handed to it is shown too.
+  /** @param {(WasmSummary & { threadsRequested?: number | null }) | null} w */
   const wasmDesc = (w) =>
     w
       ? `${w.simd ? 'SIMD' : 'no SIMD'}, ${w.multithread ? `threaded build, ${plural(w.threadsRequested ?? w.threads)} requested (getThreadsCount ${w.threads})` : plural(w.threads)}`
@@ -286,7 +338,7 @@ try {
   lines.push(leftBehind.length ? `Tensors left after disposing a configuration: ${leftBehind.join('; ')}.` : 'Nothing was left behind after disposing each configuration.');
   const failures = [
     ...Object.entries(failedToStart).map(([b, m]) => `${b} did not start: ${m}`),
-    ...rows.flatMap((row) => columns.filter((b) => results[row][b]?.error).map((b) => `${row} on ${b}: ${results[row][b].error}`)),
+    ...rows.flatMap((row) => columns.filter((b) => results[row][b]?.error).map((b) => `${row} on ${b}: ${results[row][b]?.error}`)),
   ];
   if (failures.length) lines.push(`Failures: ${failures.join('; ')}.`);
   if (args.profile) {
@@ -297,13 +349,15 @@ try {
       for (const b of columns) {
         const p = results[row][b]?.profile;
         if (!p) continue;
+        const kernelMs = p.kernelMs; // (a local const stays narrowed inside the map callback)
         const kernels =
-          p.kernelMs === null
+          kernelMs === null
             ? `no kernel timers (${p.error ?? 'unknown'}); ${p.kernelCalls} kernel calls`
             : p.top
                 .slice(0, 4)
-                .map((k) => `${k.name} ${((100 * k.ms) / p.kernelMs).toFixed(0)}% (${k.ms.toFixed(0)} ms / ${k.calls})`)
-                .join(', ') + `; kernels ${p.kernelMs.toFixed(0)} ms of a ${p.wallMs.toFixed(0)} ms profiled step, ${p.kernelCalls} calls`;
+                .map((k) => `${k.name} ${((100 * k.ms) / kernelMs).toFixed(0)}% (${k.ms.toFixed(0)} ms / ${k.calls})`)
+                .join(', ') + `; kernels ${kernelMs.toFixed(0)} ms of a ${p.wallMs.toFixed(0)} ms profiled step, ${p.kernelCalls} calls`;
+        /** @param {readonly (readonly number[])[]} list */
         const shapes = (list) => list.map((s) => `[${s.join(',')}]`).join(' ');
         const longest = (p.longestCalls ?? [])
           .slice(0, 3)
