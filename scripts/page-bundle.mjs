@@ -13,6 +13,8 @@ import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
+/** @typedef {import('./page-bundle.d.mts').BundleFile} BundleFile */
+
 /**
  * Strings that only TensorFlow.js carries, in any of its builds (minifiers keep string literals):
  * a tfjs-core flag, kernel names of tfjs-core's registry, and one flag of each backend package.
@@ -27,40 +29,54 @@ export const TFJS_MARKERS = Object.freeze([
   'WASM_HAS_SIMD_SUPPORT', // tfjs-backend-wasm: flag
 ]);
 
-/** The markers that `text` holds. */
+/**
+ * The markers that `text` holds.
+ * @param {string} text
+ */
 export function tfjsMarkersIn(text) {
   return TFJS_MARKERS.filter((m) => text.includes(m));
 }
 
-/** Entry script and modulepreload hrefs of an index.html, in document order. */
+/**
+ * Entry script and modulepreload hrefs of an index.html, in document order.
+ * @param {string} html
+ */
 export function initialHrefs(html) {
   const entry = [...html.matchAll(/<script\b[^>]*\btype=["']module["'][^>]*\bsrc=["']([^"']+)["']/g)].map((m) => m[1]);
   const preloads = [...html.matchAll(/<link\b[^>]*\brel=["']modulepreload["'][^>]*\bhref=["']([^"']+)["']/g)].map((m) => m[1]);
   return { entry, preloads };
 }
 
-/** Relative specifiers a chunk imports statically (`import … from"./x.js"`, `import"./x.js"`, `export … from`); not import(). */
+/**
+ * Relative specifiers a chunk imports statically (`import … from"./x.js"`, `import"./x.js"`, `export … from`); not import().
+ * @param {string} code
+ */
 export function staticImports(code) {
+  /** @type {Set<string>} */
   const out = new Set();
   for (const m of code.matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[\w$*{][^'"`;]*?from\s*)?["'](\.{1,2}\/[^"']+)["']/g)) out.add(m[1]);
   return [...out];
 }
 
+/** @param {Buffer} buf */
 const gzipSize = (buf) => gzipSync(buf, { level: 9 }).length;
 
 /**
  * The page's initial JS in `dist`: each file once, with why it loads (entry, modulepreload, or
  * imported by another), its raw and gzip bytes and the TF.js markers it holds.
+ * @param {string} dist
  */
 export function pageBundle(dist) {
   const html = readFileSync(join(dist, 'index.html'), 'utf8');
   const { entry, preloads } = initialHrefs(html);
   if (entry.length === 0) throw new Error(`${dist}/index.html has no <script type="module" src>`);
+  /** @type {Map<string, BundleFile>} */
   const files = new Map();
+  /** @param {string} href */
   const toPath = (href) => href.replace(/^\//, '').split('?')[0];
-  const queue = [...entry.map((h) => [toPath(h), 'entry']), ...preloads.map((h) => [toPath(h), 'modulepreload'])];
+  const queue = /** @type {[file: string, why: string][]} */ ([...entry.map((h) => [toPath(h), 'entry']), ...preloads.map((h) => [toPath(h), 'modulepreload'])]);
   while (queue.length) {
-    const [file, why] = queue.shift();
+    const [file, why] = /** @type {[string, string]} */ (queue.shift());
     if (files.has(file) || !file.endsWith('.js')) continue;
     const buf = readFileSync(join(dist, file));
     const code = buf.toString('utf8');
@@ -68,6 +84,7 @@ export function pageBundle(dist) {
     for (const spec of staticImports(code)) queue.push([posix.join(posix.dirname(file), spec), `imported by ${file}`]);
   }
   const list = [...files.values()];
+  /** @param {'raw' | 'gzip'} k */
   const sum = (k) => list.reduce((a, f) => a + f[k], 0);
   return { files: list, raw: sum('raw'), gzip: sum('gzip'), tfjs: list.filter((f) => f.markers.length > 0) };
 }
@@ -75,6 +92,7 @@ export function pageBundle(dist) {
 /**
  * The training worker's chunk: where TF.js must be. Checked so the markers stay meaningful (a TF.js
  * release that renamed them all would otherwise make the page check pass vacuously).
+ * @param {string} dist
  */
 export function workerChunk(dist) {
   const assets = join(dist, 'assets');
@@ -84,9 +102,13 @@ export function workerChunk(dist) {
   return { file: `assets/${name}`, raw: buf.length, markers: tfjsMarkersIn(buf.toString('utf8')) };
 }
 
+/** @param {number} n */
 const kB = (n) => `${(n / 1000).toFixed(2)} kB`;
 
-/** A printable report; `ok` false when TF.js is in the page's initial JS or missing from the worker. */
+/**
+ * A printable report; `ok` false when TF.js is in the page's initial JS or missing from the worker.
+ * @param {string} dist
+ */
 export function report(dist) {
   const page = pageBundle(dist);
   const worker = workerChunk(dist);
