@@ -1,4 +1,4 @@
-// The page's own bundle holds no TensorFlow.js (ARCHITECTURE): on the build these tests serve, the
+// The page's own bundle holds no TensorFlow.js (docs/architecture.md): on the build these tests serve, the
 // entry chunk, its modulepreloads and what they import statically hold none of TF.js's marker
 // strings (scripts/page-bundle.mjs), while the training worker's chunk does; in the browser, the
 // page loads no TF.js script until the console's `maskd.tf()` asks for one.

@@ -1,7 +1,7 @@
 // The first five minutes at 1280×720 (issue 17): a live run shows the run bar, the whole mask
 // gallery and a live loss curve together; the first-visit guide can be followed with the keyboard
 // alone and stays away once dismissed; numbers read short, with full precision in tooltips.
-// MASKD_SCREENSHOTS=1 also writes the README's screenshots to e2e/screenshots/ (opened, mid-Learn
+// MASKD_SCREENSHOTS=1 also writes the screenshots of README.md and docs/page.md to e2e/screenshots/ (opened, mid-Learn
 // masks, after Compare); without it they are only attached to the report, so the tree stays clean.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -1,4 +1,4 @@
-// Small PNGs for the README's screenshots: the page's colours reduced to a palette (median cut
+// Small PNGs for the screenshots in README.md and docs/page.md: the page's colours reduced to a palette (median cut
 // over a 15-bit histogram), written as an indexed PNG with fast-png. A 1280×720 screenshot of the
 // page goes from ~400 KB (RGBA) to well under half that, with the UI's flat colours kept exact
 // enough to read and the mask tiles' gradients kept recognisable.

@@ -154,7 +154,7 @@ test('Compare methods with a tiny budget yields one row per method', async ({ pa
 test('Stage 1 recipes: segmentation opens on its measured default, a recipe fills the fields, an edit makes it Custom', async ({ page }) => {
   await openDemo(page);
   const recipe = page.getByTestId('mask-recipe');
-  // The playground recipe gave more live tokens than the reference one on the segmentation demo (README).
+  // The playground recipe gave more live tokens than the reference one on the segmentation demo (docs/experiments.md, "Stage 1 recipes").
   await expect(recipe).toHaveValue('playground');
   await expect(page.getByTestId('mask-optimizer')).toHaveValue('adam');
   await expect(page.getByTestId('mask-momentum')).toHaveCount(0);

@@ -1,6 +1,6 @@
 // ESLint rule `maskd/no-tfjs-reach`: the page's modules (main.tsx, App.tsx, ui/, state/, share/,
 // viz/) may not load TensorFlow.js, directly or through any chain of static imports
-// (ARCHITECTURE: "The page's own bundle holds no TensorFlow.js"). For each value import of the
+// (docs/architecture.md: "The page's bundle holds no TensorFlow.js"). For each value import of the
 // linted file, it follows the imported module's own static imports (type-only ones are erased and
 // skipped; import() is lazy and allowed) and reports the first chain that ends in @tensorflow/*,
 // e.g. `../maskd/methods → ./index → @tensorflow/tfjs`. `no-restricted-imports` catches the direct

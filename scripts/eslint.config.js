@@ -7,7 +7,7 @@ import globals from 'globals';
 import importX from 'eslint-plugin-import-x';
 import { noTfjsPlugin } from './eslint-no-tfjs.js';
 
-// Folders only point down (README, "Architecture"): each may import the folders listed for it
+// Folders only point down (docs/architecture.md): each may import the folders listed for it
 // (and the leaf modules directly in src/), nothing above. train/ is the worker's side: it may use
 // the contract in engine/, but the page (state/, ui/) never imports train/.
 const MAY_IMPORT = {
@@ -57,7 +57,7 @@ export default tseslint.config(
     },
   },
   {
-    // The page's own bundle holds no TensorFlow.js (ARCHITECTURE): training runs in the worker,
+    // The page's own bundle holds no TensorFlow.js (docs/architecture.md): training runs in the worker,
     // reached through engine/client.ts. Direct imports of @tensorflow/* are refused here, and
     // maskd/no-tfjs-reach follows every static import chain (e.g. ui → maskd/methods → maskd/index →
     // @tensorflow/tfjs). The tensor-free halves the page reads: maskd/methodInfo, maskd/tokenLayout,

@@ -1,8 +1,7 @@
 // The page's initial JavaScript in a built dist/: the entry chunk of index.html, every
 // <link rel="modulepreload">, and every chunk those import statically (what the browser loads
 // before the page can paint), with raw and gzip sizes, and whether any of it holds TensorFlow.js.
-// ARCHITECTURE: "The page's own bundle holds no TensorFlow.js: it renders state and talks to
-// workers." Dynamic import() chunks (the console's `maskd.tf()`) and worker chunks are not
+// docs/architecture.md: "The page's bundle holds no TensorFlow.js." Dynamic import() chunks (the console's `maskd.tf()`) and worker chunks are not
 // initial and are not counted.
 //
 //   node scripts/page-bundle.mjs [dist]     prints the table; exits 1 when TF.js is in it

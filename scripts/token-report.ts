@@ -1,6 +1,6 @@
 // What each shipped token attends to (the page's "Measure tokens", in Node on wasm): per task, each
 // token's mean mask on the background and on each digit over the test scenes, its area, whether it
-// is live, and the mean pairwise Dice. Prints a markdown table per task (README: Demos).
+// is live, and the mean pairwise Dice. Prints a markdown table per task (docs/experiments.md, "The built-in demos").
 //
 //   tsx scripts/token-report.ts [--tasks segmentation,detection] [--scenes 256]
 import { parseArgs } from 'node:util';

@@ -81,7 +81,7 @@ const VAL_SEED = 20230501;
 /** Validation scenes e2e/teachers.spec.ts re-scores on webgpu (the first of the VAL_SEED stream). */
 const BROWSER_CHECK_COUNT = 32;
 
-/** The shipped teachers' runs (README, "The built-in demos": why these). */
+/** The shipped teachers' runs (docs/experiments.md, "The built-in demos": why these). */
 const RECIPES: Readonly<Record<Task, { steps: number; batchSize: number; lr: number }>> = {
   segmentation: { steps: 8000, batchSize: 32, lr: 0.01 },
   detection: { steps: 3000, batchSize: 16, lr: 0.003 },

@@ -107,7 +107,7 @@ function scaled(runs: number): number {
   return Number.isFinite(k) && k > 0 ? Math.round(runs * k) : runs;
 }
 
-/** FUZZ_STATS=1 prints each property's counts and worst case (for README's inventory). */
+/** FUZZ_STATS=1 prints each property's counts and worst case (for the fuzz-test table in docs/architecture.md). */
 function report(stats: BoundedStats): void {
   if (!process.env.FUZZ_STATS) return;
   const name = expect.getState().currentTestName ?? '?';

@@ -11,9 +11,9 @@ export interface LimitSpec {
   readonly value: number;
   /** What the number counts. */
   readonly unit: string;
-  /** The value as README writes it (e.g. "64 MiB"). */
+  /** The value as docs/limits.md writes it (e.g. "64 MiB"). */
   readonly display: string;
-  /** What is capped, in README's words. */
+  /** What is capped, in docs/limits.md's words. */
   readonly what: string;
   /** Why this value. */
   readonly why: string;

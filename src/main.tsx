@@ -33,7 +33,7 @@ declare global {
 }
 let engine: EngineClient | null = null;
 window.maskd = {
-  // The page's bundle holds no TensorFlow.js (ARCHITECTURE): this chunk loads on the first call only.
+  // The page's bundle holds no TensorFlow.js (docs/architecture.md): this chunk loads on the first call only.
   tf: () => import('./backends/consoleTf').then((m) => m.consoleTf()),
   engine: () =>
     engine && !engine.terminated

@@ -1,5 +1,5 @@
 // Stage 1 recipes: the reference code's settings for learning the receptive tokens, and the
-// playground's own, as presets of the Setup panel (README "Stage 1 recipes"). A recipe fills the
+// playground's own, as presets of the Setup panel (docs/experiments.md, "Stage 1 recipes"). A recipe fills the
 // fields below; any other value makes the settings "Custom". Pure data: no store, no React.
 import type { Task } from '../models/nets';
 import type { MaskSettings } from './settings';
@@ -71,7 +71,7 @@ export function withRecipe(mask: MaskSettings, id: MaskRecipeId, task: Task): Ma
 
 /**
  * Each task's default recipe: the reference recipe of that task, unless another measured more live
- * tokens (README "Stage 1 recipes": 200 steps with each recipe on the shipped teachers, seeds 1–3,
+ * tokens (docs/experiments.md, "Stage 1 recipes": 200 steps with each recipe on the shipped teachers, seeds 1–3,
  * live tokens over 256 test scenes). Both tasks: the playground recipe. Segmentation: 6, 6, 6 of 8
  * live at lr 0.001 against 4, 3, 3 at 0.003 and the reference segmentation recipe's 2, 0, 0.
  * Detection: 3, 3, 3 of 6 at lr 0.003 against the reference detection recipe's 2, 1, 2 (lr 0.001

@@ -1,5 +1,5 @@
-// Stage 1's optimisers and learning-rate schedules, as the reference recipes use them (README
-// "Stage 1 recipes"): Adam or SGD with momentum, cosine annealing to a floor (mmcv's
+// Stage 1's optimisers and learning-rate schedules, as the reference recipes use them
+// (docs/experiments.md, "Stage 1 recipes"): Adam or SGD with momentum, cosine annealing to a floor (mmcv's
 // CosineAnnealing, min_lr) or the poly decay of the reference segmentation code (`adjust_lr` in
 // segmentation/train_mask_module.py: lr·(1 − step/total)^0.9), and PyTorch's `weight_decay`
 // (L2: weight_decay·param added to the gradient, for Adam and SGD alike).

@@ -2,8 +2,8 @@
 // on before (a seed that no meta.json holds): each scores what its meta.json records for the test
 // split (1024 scenes), within what another draw of scenes moves it (ten draws of 256 scenes of
 // the earlier segmentation teacher spread 0.667–0.736), and no less than issue 13's target, which
-// both records reach (segmentation mIoU ≥ 0.70, detection AP@0.5 ≥ 0.60; README, "The built-in
-// demos").
+// both records reach (segmentation mIoU ≥ 0.70, detection AP@0.5 ≥ 0.60; docs/experiments.md,
+// "The built-in demos").
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as tf from '@tensorflow/tfjs';
 import { useWasmBackend } from '../backends/wasm/node';

@@ -1,4 +1,4 @@
-// Which dropped file is what. Layout rules (documented in README "Bring your own dataset"):
+// Which dropped file is what. Layout rules (documented in docs/bring-your-own.md, "Bring your own dataset"):
 // - images: .png .jpg .jpeg .webp .bmp .gif;
 // - segmentation labels: PNGs inside a folder named labels/, label/, masks/, mask/, annotations/
 //   or gt/ (any depth), or PNGs named <base>_label.png / <base>_mask.png; an image and its label
