@@ -92,9 +92,11 @@ it('a device lost mid-run: the teacher run moves to the next backend and continu
   expect(warning.step).toBe(5);
   expect(warning.text).toMatch(/^the WebGPU device was lost \(destroyed: simulated\) at step 5\. The engine moved to cpu and continues the run from its last checkpoint \(step 3\); the history is kept\.$/);
   expect(events.find((e) => e.type === 'backendChanged')).toMatchObject({ status: { backend: 'cpu' } });
-  // Before the loss, steps up to 5; after it, from the step after the resume point to the end.
+  // Before the loss, steps up to 5 at most (which of them went out depends on the 250 ms progress
+  // throttle, so on the machine's speed); after it, from the step after the resume point to the end.
   const steps = (from: number, to?: number) => events.slice(from, to).flatMap((e) => (e.type === 'progress' ? [e.progress.step] : []));
-  expect(steps(0, at).at(-1)).toBe(5);
+  expect(steps(0, at).at(-1)).toBeLessThanOrEqual(5);
+  expect(steps(0, at).at(-1)).toBeGreaterThanOrEqual(3);
   expect(steps(at)[0]).toBe(4);
   expect(steps(at).at(-1)).toBe(8);
   expect(Number.isFinite(run.metric)).toBe(true);
