@@ -85,7 +85,7 @@ const rule = {
     schema: [],
     messages: {
       reach:
-        "'{{spec}}' loads TensorFlow.js ({{chain}}): the page's bundle holds none (ARCHITECTURE). Import a tensor-free module " +
+        "'{{spec}}' loads TensorFlow.js ({{chain}}): the page's bundle holds none (docs/architecture.md). Import a tensor-free module " +
         '(maskd/methodInfo, maskd/tokenLayout, backends/labels, backends/types), use import() for a lazy chunk, or `import type`.',
     },
   },

@@ -28,7 +28,7 @@ const layerZones = FOLDERS.flatMap((folder) =>
   FOLDERS.filter((other) => other !== folder && !MAY_IMPORT[folder].includes(other)).map((other) => ({
     target: `./src/${folder}`,
     from: `./src/${other}`,
-    message: `src/${folder} sits below src/${other}: folders only import downwards (README, Architecture).`,
+    message: `src/${folder} sits below src/${other}: folders only import downwards (docs/architecture.md).`,
   })),
 );
 
@@ -74,7 +74,7 @@ export default tseslint.config(
             {
               group: ['@tensorflow/*'],
               allowTypeImports: false,
-              message: "The page's bundle holds no TensorFlow.js (ARCHITECTURE): tensors live in the worker (train/), reached through engine/client.ts.",
+              message: "The page's bundle holds no TensorFlow.js (docs/architecture.md): tensors live in the worker (train/), reached through engine/client.ts.",
             },
           ],
         },

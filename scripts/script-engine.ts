@@ -45,7 +45,7 @@ export interface TeacherRun {
 export interface ScriptEngine {
   /** Where it runs, e.g. "Node v20.19.0" or "Chromium 156.0.7501.0". */
   readonly runtime: string;
-  /** Engine warnings (a missing shipped file, mask collapse, …). */
+  /** Engine warnings' text (an untrained teacher, mask collapse, …). */
   onWarning: (message: string) => void;
   /** A fresh engine (session or worker) on `backend`, with the digit data loaded. */
   start(backend: ScriptBackend): Promise<BackendStatus>;

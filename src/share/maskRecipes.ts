@@ -43,7 +43,7 @@ export const MASK_RECIPES: { readonly [K in MaskRecipeId]: MaskRecipe } = {
     help:
       'Adam, cosine to 0, weight decay 1e-3; segmentation: lr 0.001, 8 tokens without token weights; detection: lr 0.003, ' +
       '6 with them. This page’s own recipe: mmdetection/configs/maskd/retinanet_r101_fpn_2x_coco.py at a lower learning ' +
-      'rate, which kept more tokens live on both demos (README, Stage 1 recipes).',
+      'rate, which kept more tokens live on both demos (docs/experiments.md, Stage 1 recipes).',
     fields: (task) => ({
       optimizer: 'adam', lr: task === 'segmentation' ? 0.001 : 0.003, momentum: 0.9, weightDecay: 1e-3, schedule: 'cosine', minLr: 0,
       numTokens: task === 'segmentation' ? 8 : 6, tokenWeights: task !== 'segmentation',
