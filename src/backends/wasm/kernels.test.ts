@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { randomArray } from '../../maskd/ops.testkit';
 import { registerWasmTrainingKernels } from './register';
+import { collapseSlice } from './copyKernels';
 import { tileAsBroadcast } from './tile';
 
 // Every kernel registered for wasm against the cpu backend's own kernel, run by name on the same
@@ -135,6 +136,84 @@ describe('Tile', () => {
     const t = tf.tile(tf.tensor1d([1, 2], 'int32'), [3]);
     expect(Array.from(await t.data())).toEqual([1, 2, 1, 2, 1, 2]);
     t.dispose();
+  });
+});
+
+describe('Concat, Slice and SplitV', () => {
+  type DType = 'float32' | 'int32' | 'bool';
+  /** Runs a kernel by name on `backend` (every output, as plain arrays); inputs are made there. */
+  async function copyOn(backend: 'cpu' | 'wasm', name: string, inputs: { data: number[]; shape: number[] }[], dtype: DType, attrs: object, named = true) {
+    const previous = tf.getBackend();
+    await tf.setBackend(backend);
+    const tensors = inputs.map((v) => tf.tensor(v.data, v.shape, dtype));
+    const result = tf.engine().runKernel(name, (named ? { x: tensors[0] } : tensors) as never, attrs as tf.NamedAttrMap) as tf.Tensor | tf.Tensor[];
+    const outs = Array.isArray(result) ? result : [result];
+    const values = await Promise.all(outs.map(async (t) => ({ shape: t.shape, dtype: t.dtype, values: Array.from(await t.data()) })));
+    tf.dispose([...outs, ...tensors]);
+    await tf.setBackend(previous);
+    return values;
+  }
+  const data = (shape: number[], dtype: DType, seed: number) =>
+    randomArray(shape.reduce((a, b) => a * b, 1), seed).map((v) => (dtype === 'float32' ? v : dtype === 'int32' ? Math.round(v * 100) : v > 0 ? 1 : 0));
+  const expectExact = async (name: string, inputs: { data: number[]; shape: number[] }[], dtype: DType, attrs: object, named = true) => {
+    const cpu = await copyOn('cpu', name, inputs, dtype, attrs, named);
+    const before = tf.memory().numTensors;
+    const wasm = await copyOn('wasm', name, inputs, dtype, attrs, named);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(wasm).toEqual(cpu);
+  };
+
+  it('collapses whole and unit axes of a slice', () => {
+    expect(collapseSlice([8, 64, 64, 11], [0, 0, 0, 3], [8, 64, 64, 1])).toEqual({ shape: [32768, 11], begin: [0, 3], size: [32768, 1] });
+    expect(collapseSlice([4, 5, 6], [1, 0, 0], [2, 5, 6])).toEqual({ shape: [120], begin: [30], size: [60] });
+    expect(collapseSlice([1, 5, 1, 6], [0, 1, 0, 2], [1, 3, 1, 4])).toEqual({ shape: [5, 6], begin: [1, 2], size: [3, 4] });
+    expect(collapseSlice([1, 1], [0, 0], [1, 1])).toEqual({ shape: [1], begin: [0], size: [1] });
+  });
+
+  it.each(['float32', 'int32', 'bool'] as const)('concatenates %s tensors along every axis exactly as cpu', async (dtype) => {
+    for (const [shapes, axis] of [
+      [[[2, 3, 4, 1], [2, 3, 4, 1], [2, 3, 4, 2]], 3],
+      [[[2, 3, 4, 5], [2, 1, 4, 5]], 1],
+      [[[2, 3, 40], [2, 3, 40]], 2],
+      [[[3, 2], [1, 2], [0, 2]], 0],
+      [[[2, 3, 4, 1], [2, 3, 4, 1]], -1],
+    ] as [number[][], number][]) {
+      await expectExact('Concat', shapes.map((shape, i) => ({ data: data(shape, dtype, 20 + i), shape })), dtype, { axis }, false);
+    }
+  });
+
+  it.each(['float32', 'int32', 'bool'] as const)('slices and splits %s tensors exactly as cpu', async (dtype) => {
+    const x = { data: data([3, 5, 6, 11], dtype, 30), shape: [3, 5, 6, 11] };
+    for (const [begin, size] of [
+      [[0, 0, 0, 3], [3, 5, 6, 1]],
+      [[1, 2, 0, 0], [2, 3, 6, 11]],
+      [[0, 1, 2, 4], [3, 3, 3, 7]],
+      [[2, 4, 5, 10], [1, 1, 1, 1]],
+      [[0, 0, 0, 0], [3, 5, 6, 11]],
+      [[1, 0, 0, 0], [-1, 2, 3, 40 - 29]],
+      [[0, 0, 0, 0], [0, 5, 6, 11]],
+    ]) {
+      await expectExact('Slice', [x], dtype, { begin, size });
+    }
+    await expectExact('Slice', [{ data: data([70], dtype, 31), shape: [70] }], dtype, { begin: [3], size: [60] });
+    await expectExact('SplitV', [x], dtype, { numOrSizeSplits: 11, axis: 3 });
+    await expectExact('SplitV', [x], dtype, { numOrSizeSplits: [1, 3, 2], axis: 2 });
+    await expectExact('SplitV', [x], dtype, { numOrSizeSplits: [2, -1], axis: 0 });
+  });
+
+  it('gives the same gradient through a concat of one-channel maps as cpu', async () => {
+    const grads = async (backend: 'cpu' | 'wasm') => {
+      await tf.setBackend(backend);
+      const a = tf.tensor4d(randomArray(2 * 8 * 8, 40), [2, 8, 8, 1]);
+      const b = tf.tensor4d(randomArray(2 * 8 * 8, 41), [2, 8, 8, 1]);
+      const g = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(tf.logSoftmax(tf.concat([p, q, q, q], -1)), tf.range(0, 2 * 8 * 8 * 4).reshape([2, 8, 8, 4]))))([a, b]);
+      const out = await Promise.all(g.map((t) => t.data()));
+      tf.dispose([a, b, ...g]);
+      await tf.setBackend('wasm');
+      return out;
+    };
+    const [cpu, wasm] = [await grads('cpu'), await grads('wasm')];
+    cpu.forEach((ref, i) => expect(relativeError(wasm[i], ref)).toBeLessThan(1e-5));
   });
 });
 

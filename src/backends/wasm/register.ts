@@ -1,6 +1,8 @@
 // Kernels for training conv nets on tfjs-backend-wasm 4.22: the gradients it lacks, and faster
-// versions of two it has (its Conv2DBackpropInput and Tile run outside XNNPACK).
-import { getKernel, registerKernel, Tile, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
+// versions of some it has (its Conv2DBackpropInput and Tile run outside XNNPACK; its Concat,
+// Slice and SplitV copy short runs one TypedArray.set call at a time).
+import { Concat, getKernel, registerKernel, Slice, SplitV, Tile, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
+import { makeConcatConfig, makeSliceConfig, makeSplitVConfig } from './copyKernels';
 import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './conv2DBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter';
@@ -26,6 +28,12 @@ export function registerWasmTrainingKernels(): void {
   replace(conv2DBackpropInputConfig);
   const tile = getKernel(Tile, 'wasm');
   if (tile) replace(makeTileConfig(tile));
+  const concat = getKernel(Concat, 'wasm');
+  if (concat) replace(makeConcatConfig(concat));
+  const slice = getKernel(Slice, 'wasm');
+  if (slice) replace(makeSliceConfig(slice));
+  const splitV = getKernel(SplitV, 'wasm');
+  if (splitV) replace(makeSplitVConfig(splitV));
 }
 
 function replace(config: KernelConfig): void {
