@@ -32,6 +32,26 @@ export interface RunProgress {
   readonly objective?: MaskObjective;
   /** MasKD with the custom mask: the first step (1-based, as `step`) that multiplies in the student's masks. */
   readonly customMaskFrom?: number;
+  /** In a comparison: where this run stands in the whole of it (`step`, `total`, `etaMs` are the current method's). */
+  readonly compare?: CompareStanding;
+}
+
+/** A comparison's progress as a whole: which run of it this is, its overall step and its ETA. */
+export interface CompareStanding {
+  /** The current method, 1-based, of `methods`. */
+  readonly method: number;
+  readonly methods: number;
+  /** The current seed, 1-based, of `seeds`. */
+  readonly seed: number;
+  readonly seeds: number;
+  /** Steps every run has (the comparison's budget), and its batch. */
+  readonly stepsPerRun: number;
+  readonly batchSize: number;
+  /** Steps done over the whole comparison (all methods and seeds), of `total`. */
+  readonly step: number;
+  readonly total: number;
+  /** Time left for the whole comparison (every method and seed); null until a step has been timed. */
+  readonly etaMs: number | null;
 }
 
 /** Masks of the fixed preview scenes: images [P,H,W,3], masks [P,h,w,T] (h,w at the tap's stride). */

@@ -7,10 +7,12 @@ import type { CompareConfig, DistillConfig } from '../engine/runConfigs';
 import type { CompareRow } from '../engine/runResults';
 import type { MethodName } from '../maskd/methods';
 import { disposeModel } from '../models/disposeModel';
+import { CompareClock } from './compareClock';
 import { replaceTokens } from './demo';
 import type { DeviceRecovery } from './deviceRecovery';
 import { runDistill } from './distillRun';
 import type { RunContext } from './runLoop';
+import { timeTeacherForward } from './teacherForwardTime';
 
 /** `from` continues a comparison from its checkpoint (the method and seed it was in). */
 export async function runComparison(
@@ -30,6 +32,16 @@ export async function runComparison(
   const firstSeed = from?.kind === 'distill' ? seeds.indexOf(from.config.seed) : 0;
   const firstMethod = from?.kind === 'distill' ? methods.indexOf(from.config.method) : 0;
   if (firstSeed < 0 || firstMethod < 0) throw new Error('the checkpoint belongs to another comparison');
+  const clock = new CompareClock(
+    { methods, seeds: seeds.length, stepsPerRun: budget.steps, batchSize: budget.batchSize },
+    { teacherMs: await teacherForwardMs(ctx, budget.batchSize), runsTeacher: (m) => m !== 'none' },
+  );
+  // Each progress goes out with where it stands in the whole comparison (its checkpoint history records it without).
+  const runCtx: RunContext = {
+    ...ctx,
+    post: (event, transfer) =>
+      ctx.post(event.type === 'progress' ? { ...event, progress: { ...event.progress, compare: clock.standing(event.progress, ctx.control.isPaused) } } : event, transfer),
+  };
   for (let s = firstSeed; s < seeds.length && !ctx.control.stopped; s++) {
     const seedBudget = { ...budget, seed: seeds[s] };
     for (let i = s === firstSeed ? firstMethod : 0; i < methods.length; i++) {
@@ -44,10 +56,12 @@ export async function runComparison(
       };
       const runConfig: DistillConfig = { ...seedBudget, method, params };
       const resumed = s === firstSeed && i === firstMethod ? from : undefined;
+      clock.startRun(s * methods.length + i, resumed?.step ?? 0);
       const { row, student, best } = await recovery.run('distill', resumed, (ckpt) => {
         if (ckpt?.tokens) replaceTokens(ctx.requireDemo(), ckpt);
-        return runDistill(ctx, id, method, params, seedBudget, { from: ckpt, config: runConfig, compare });
+        return runDistill(runCtx, id, method, params, seedBudget, { from: ckpt, config: runConfig, compare });
       });
+      clock.endRun();
       histories[method] = ctx.checkpoints.last?.history ?? [];
       disposeModel(student);
       if (best) tf.dispose(best);
@@ -57,4 +71,15 @@ export async function runComparison(
     }
   }
   return rows;
+}
+
+/**
+ * A teacher forward at the comparison's batch, on the built-in teacher; null for a user's teacher
+ * (it may be large, and its steps run in micro-batches) or a label-free one (its outputs are in
+ * every method's batch): the ETA then predicts unrun methods from the measured ones alone.
+ */
+async function teacherForwardMs(ctx: RunContext, batchSize: number): Promise<number | null> {
+  const demo = ctx.requireDemo();
+  if (demo.user || demo.mimic) return null;
+  return ctx.device.guard(timeTeacherForward(demo.teacherSplit.backbone, demo.inputShape, batchSize));
 }

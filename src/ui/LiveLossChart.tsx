@@ -3,7 +3,7 @@ import { useAppStore } from '../state/store';
 import { customMaskMarkers, LINE_COLOURS } from './chartData';
 import { seriesOfStage } from '../share/series';
 import { formatReadable, fullPrecision } from './format';
-import { liveGeometry, liveLines } from './liveChart';
+import { comparisonLayout, liveGeometry, liveLines } from './liveChart';
 
 const W = 300;
 const H = 56;
@@ -20,22 +20,36 @@ export function LiveLossChart() {
   const logScale = useAppStore((s) => s.logScale);
   const smoothing = useAppStore((s) => s.smoothing);
   const customMaskFrom = useAppStore((s) => s.customMaskFrom);
-  const lines = useMemo(() => (stage ? liveLines(losses, stage, { logScale, smoothing }) : []), [losses, stage, logScale, smoothing]);
-  const markers = useMemo(() => (stage === 'distill' ? customMaskMarkers(seriesOfStage(losses, 'distill'), customMaskFrom) : []), [losses, stage, customMaskFrom]);
+  // A comparison's methods run one after another: its curve is drawn on the comparison's steps.
+  const stepsPerRun = useAppStore((s) => s.progress?.compare?.stepsPerRun ?? null);
+  const compared = useAppStore((s) => s.comparedMethods);
+  const perRun = useMemo(() => (stage ? liveLines(losses, stage, { logScale, smoothing }) : []), [losses, stage, logScale, smoothing]);
+  const laid = useMemo(
+    () => (stage === 'distill' && stepsPerRun !== null && compared ? comparisonLayout(perRun, compared, stepsPerRun, customMaskFrom) : null),
+    [perRun, stage, stepsPerRun, compared, customMaskFrom],
+  );
+  const lines = laid?.lines ?? perRun;
+  const markers = useMemo(
+    () => laid?.customMask ?? (stage === 'distill' ? customMaskMarkers(seriesOfStage(losses, 'distill'), customMaskFrom) : []),
+    [laid, losses, stage, customMaskFrom],
+  );
   const geo = useMemo(() => liveGeometry(lines, W, H, logScale, markers), [lines, logScale, markers]);
+  const starts = useMemo(() => (laid && geo ? (liveGeometry(lines, W, H, logScale, laid.starts)?.markers ?? []) : []), [laid, geo, lines, logScale]);
   const points = lines.reduce((n, l) => n + l.points.length, 0);
   const current = lines.find((l) => l.id.includes(`:${method ?? '-'}:`)) ?? lines[lines.length - 1];
   const last = current?.points[current.points.length - 1];
+  const stepWord = laid ? 'comparison step' : 'step';
   const multi = lines.length > 1;
   return (
     <figure className="live-chart" data-testid="live-loss-chart" data-points={points} data-lines={lines.length} data-stage={stage ?? ''}
+      data-axis={laid ? 'comparison' : 'run'}
       aria-label="Loss of the current run">
       <figcaption>
         <span className="live-title">Live loss{stage ? ` · ${STAGE[stage] ?? stage}` : ''}</span>
         {last && (
           <span className="live-now" data-testid="live-loss-now" title={`step ${last.x}: ${fullPrecision(last.y)}${smoothing > 0 ? ' (smoothed)' : ''}`}>
             {' '}
-            {formatReadable(last.y)} at step {last.x}
+            {formatReadable(last.y)} at {stepWord} {last.x}
           </span>
         )}
       </figcaption>
@@ -43,9 +57,15 @@ export function LiveLossChart() {
         <div className="live-plot">
           <svg viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" role="img" width="100%" height={H}
             aria-label={`${current?.label ?? 'loss'} from ${formatReadable(geo.yMax)} to ${formatReadable(geo.yMin)} (range) over steps ${geo.xMin}–${geo.xMax}`}>
+            {starts.map((m) => (
+              <line key={`start-${m.step}`} x1={m.x} x2={m.x} y1={0} y2={H} stroke="#999" strokeWidth={1} vectorEffect="non-scaling-stroke"
+                data-testid="live-method-start" data-step={m.step}>
+                <title>{m.label}</title>
+              </line>
+            ))}
             {geo.markers.map((m) => (
               <line key={`marker-${m.step}`} x1={m.x} x2={m.x} y1={0} y2={H} stroke="#555" strokeDasharray="3 2" strokeWidth={1} vectorEffect="non-scaling-stroke"
-                data-testid="live-marker" data-step={m.step}>
+                data-testid="live-marker" data-step={laid && customMaskFrom !== null ? customMaskFrom : m.step}>
                 <title>{m.label}</title>
               </line>
             ))}
@@ -53,8 +73,13 @@ export function LiveLossChart() {
               <path key={lines[i].id} d={d} fill="none" stroke={LINE_COLOURS[i % LINE_COLOURS.length]} strokeWidth={1.5} vectorEffect="non-scaling-stroke" />
             ))}
           </svg>
+          {starts.map((m) => (
+            <span key={`start-label-${m.step}`} className="live-marker-label" data-testid="live-method-start-label" style={{ left: `${(m.x / W) * 100}%` }} title={m.label}>
+              {laid?.starts.find((s) => s.x === m.step)?.text}
+            </span>
+          ))}
           {geo.markers.map((m) => (
-            <span key={`marker-label-${m.step}`} className="live-marker-label" style={{ left: `${(m.x / W) * 100}%` }} title={m.label}>
+            <span key={`marker-label-${m.step}`} className="live-marker-label" style={{ left: `${(m.x / W) * 100}%`, ...(laid ? { top: 'auto', bottom: 1 } : {}) }} title={m.label}>
               custom mask
             </span>
           ))}

@@ -14,6 +14,8 @@ export function RunProgressView() {
   const step = p?.step ?? 0;
   const total = p?.total ?? 0;
   const method = p?.method ? ` · ${METHODS[p.method].label}` : '';
+  const c = p?.compare;
+  const running = phase === 'running';
   return (
     <div className="progress" data-testid="run-status" data-phase={phase} data-step={step} data-total={total} data-stage={p?.stage ?? ''}>
       <progress data-testid="run-progress" aria-label="Run progress" max={Math.max(1, total)} value={step} />
@@ -22,7 +24,24 @@ export function RunProgressView() {
         {p && (
           <>
             {' '}· {STAGE_LABEL[p.stage]}
-            {method} · step <span data-testid="run-step-count">{step}</span> / {total} · ETA {phase === 'running' ? formatEta(p.etaMs) : '—'} ·{' '}
+            {method}
+            {c && (
+              <span data-testid="run-compare-position" data-method={c.method} data-methods={c.methods} data-seed={c.seed} data-seeds={c.seeds}>
+                {' '}(method {c.method} of {c.methods}{c.seeds > 1 ? ` · seed ${c.seed} of ${c.seeds}` : ''})
+              </span>
+            )}{' '}
+            · step <span data-testid="run-step-count">{step}</span> / {total}
+            {c ? (
+              <>
+                {' '}· comparison <span data-testid="run-compare-step" data-step={c.step} data-total={c.total}>{c.step} / {c.total}</span> · ETA{' '}
+                <span data-testid="run-compare-eta" title={`Time left for every method${c.seeds > 1 ? ' and seed' : ''} of the comparison, from the measured time per step of each kind of method`}>
+                  {running ? formatEta(c.etaMs) : '—'} ({c.seeds > 1 ? 'all methods and seeds' : 'all methods'})
+                </span>{' '}
+                ·{' '}
+              </>
+            ) : (
+              <> · ETA {running ? formatEta(p.etaMs) : '—'} ·{' '}</>
+            )}
             {formatReadable(p.msPerStep, 3)} ms/step · loss{' '}
             <span data-testid="run-loss" title={fullPrecision(p.losses.total)}>{formatReadable(p.losses.total)}</span>
           </>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Series, SeriesMap } from '../share/series';
-import { LIVE_POINTS, liveGeometry, liveLines } from './liveChart';
+import { comparisonLayout, LIVE_POINTS, liveGeometry, liveLines } from './liveChart';
 
 const series = (stage: Series['stage'], method: Series['method'], term: string, ys: number[]): Series => ({
   key: `${stage}:${method ?? '-'}:${term}`,
@@ -53,5 +53,20 @@ describe('live loss curve', () => {
     const g = liveGeometry(line, 100, 20, false, [{ x: 3, label: 'custom mask on (step 3)' }, { x: 40, label: 'later' }])!;
     expect(g.markers).toEqual([{ x: 20, step: 3, label: 'custom mask on (step 3)' }]);
     expect(liveGeometry(line, 100, 20, false)!.markers).toEqual([]);
+  });
+});
+
+describe('a comparison on the live curve', () => {
+  it('lays the methods end to end on the comparison’s steps and marks where each starts', () => {
+    const losses = map(series('distill', 'none', 'total', [5, 4, 3]), series('distill', 'maskd', 'total', [6, 2]));
+    const lines = liveLines(losses, 'distill', opts);
+    // 3 steps per run: MasKD (second) draws at 3 + 1 and 3 + 2; the custom mask at its step 2 is comparison step 5.
+    const laid = comparisonLayout(lines, ['none', 'maskd'], 3, 2);
+    expect(laid.lines.find((l) => l.id === 'distill:maskd:total')?.points.map((p) => p.x)).toEqual([4, 5]);
+    expect(laid.lines.find((l) => l.id === 'distill:none:total')?.points.map((p) => p.x)).toEqual([1, 2, 3]);
+    expect(laid.starts.map((s) => [s.method, s.x, s.text])).toEqual([['none', 1, 'none'], ['maskd', 4, 'MasKD']]);
+    expect(laid.customMask).toEqual([{ x: 5, label: "custom mask on (MasKD's step 2)" }]);
+    // A method not started yet has no marker.
+    expect(comparisonLayout(lines, ['none', 'maskd', 'cwd'], 3, null).starts.map((s) => s.method)).toEqual(['none', 'maskd']);
   });
 });

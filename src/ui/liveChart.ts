@@ -1,5 +1,6 @@
 // The run bar's live loss curve: the current stage's total loss (one line per method when a
 // comparison runs), as SVG paths in a fixed box. Plain SVG, not recharts: it redraws on every step.
+import { METHODS, type MethodName } from '../maskd/methodInfo';
 import type { Series, SeriesMap } from '../share/series';
 import { chartLines, type ChartLine } from './chartData';
 
@@ -63,4 +64,47 @@ export function liveGeometry(
   );
   const inside = markers.filter((m) => m.x >= xMin && m.x <= xMax).map((m) => ({ x: sx(m.x), step: m.x, label: m.label }));
   return { paths, yMin, yMax, xMin, xMax, markers: inside };
+}
+
+/** A method's start on the live curve of a comparison: its first step on the comparison's axis. */
+export interface MethodStart {
+  readonly method: MethodName;
+  readonly x: number;
+  /** Short, for the label over the curve. */
+  readonly text: string;
+  readonly label: string;
+}
+
+const SHORT: Record<MethodName, string> = { none: 'none', fitnet: 'FitNet', cwd: 'CWD', maskd: 'MasKD' };
+
+const methodOfLine = (line: ChartLine): string | undefined => line.id.split(':')[1];
+
+/**
+ * A comparison's lines end to end on its own step axis (method k's step s at (k − 1)·steps + s),
+ * each method's start marked: the live curve then reads as the comparison's progress. The
+ * custom-mask step (MasKD's own) moves with MasKD's line.
+ */
+export function comparisonLayout(
+  lines: readonly ChartLine[],
+  methods: readonly MethodName[],
+  stepsPerRun: number,
+  customMaskFrom: number | null,
+): { lines: ChartLine[]; starts: MethodStart[]; customMask: { x: number; label: string }[] } {
+  const offset = (m: string | undefined) => Math.max(0, methods.indexOf(m as MethodName)) * stepsPerRun;
+  const shifted = lines.map((l) => {
+    const dx = offset(methodOfLine(l));
+    return dx ? { ...l, points: l.points.map((p) => ({ x: p.x + dx, y: p.y })) } : l;
+  });
+  const drawn = new Set(lines.filter((l) => l.points.length).map(methodOfLine));
+  const starts = methods
+    .filter((m) => drawn.has(m))
+    .map((m) => {
+      const x = offset(m) + 1;
+      return { method: m, x, text: SHORT[m], label: `${METHODS[m].label} starts (comparison step ${x})` };
+    });
+  const customMask =
+    customMaskFrom !== null && drawn.has('maskd')
+      ? [{ x: offset('maskd') + customMaskFrom, label: `custom mask on (MasKD's step ${customMaskFrom})` }]
+      : [];
+  return { lines: shifted, starts, customMask };
 }
