@@ -1,5 +1,6 @@
 import type { ModelCard } from '../engine/models';
 import { formatFlops, formatNumber, formatParams, formatShape } from './format';
+import { LayerName } from './LayerName';
 
 function sourceLabel(source: string): string {
   if (source.startsWith('builtin:')) return `shipped (${source.slice(8)})`;
@@ -18,14 +19,17 @@ export function ModelCardView({ card, title, failed }: { card: ModelCard | null;
       ) : (
         <dl>
           <dt>Source</dt>
-          <dd data-testid={`model-${role}-source`}>{sourceLabel(card.source)}</dd>
+          {/* A file name and its hash wrap; the tooltip holds the whole hash the label cuts to 12 digits. */}
+          <dd data-testid={`model-${role}-source`} title={/^(builtin|fresh):/.test(card.source) ? undefined : card.source}>
+            {sourceLabel(card.source)}
+          </dd>
           <dt>Params</dt>
           <dd>{formatParams(card.params)}</dd>
           <dt>FLOPs / image</dt>
           <dd>{formatFlops(card.flops)}</dd>
           <dt>Tap layer</dt>
           <dd>
-            <code>{card.tapLayer}</code>
+            <LayerName name={card.tapLayer} />
           </dd>
           <dt>Feature</dt>
           <dd>{formatShape(card.featureShape)}</dd>

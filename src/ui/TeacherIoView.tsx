@@ -1,5 +1,6 @@
 import { setTeacherInput } from '../state/byoActions';
 import type { InputLayout, InputRange, UserModelInfo } from '../engine/userModels';
+import { LayerName } from './LayerName';
 
 const RANGES: readonly [InputRange, string][] = [
   ['0-1', '[0, 1]'],
@@ -68,7 +69,7 @@ export function TeacherIoView({ info, labelFree, busy }: { info: UserModelInfo; 
               {info.outputs.map((o) => (
                 <tr key={o.name} data-dense={o.dense ? 'true' : 'false'}>
                   <td>
-                    <code>{o.name}</code>
+                    <LayerName name={o.name} />
                   </td>
                   <td>{shape(o.shape)}</td>
                   <td>{o.use}</td>

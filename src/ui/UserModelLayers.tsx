@@ -1,11 +1,16 @@
 import { chooseTap } from '../state/byoActions';
-import type { UserModelInfo } from '../engine/userModels';
+import type { LayerRowData, UserModelInfo } from '../engine/userModels';
+import { LayerName } from './LayerName';
 
 const shape = (s: readonly (number | null)[] | null) => (s ? `[${s.map((d) => d ?? 'N').join(', ')}]` : '?');
+
+/** A layer's line in the tap picker: name, output shape, stride and why it cannot be the tap. */
+const layerText = (l: LayerRowData) => `${l.name} ${shape(l.shape)}${l.stride ? ` /${l.stride}` : ''}${l.notTap ? ' (not a tap)' : ''}`;
 
 /** A user model's layers with output shapes and strides, and the tap picker. */
 export function UserModelLayers({ info, busy }: { info: UserModelInfo; busy: boolean }) {
   const role = info.role;
+  const tapRow = info.layers.find((l) => l.name === info.tap);
   return (
     <details className="byo-layers" data-testid={`byo-layers-${role}`} open>
       <summary>
@@ -17,14 +22,14 @@ export function UserModelLayers({ info, busy }: { info: UserModelInfo; busy: boo
           data-testid={`byo-tap-${role}`}
           aria-label={`${role} tap layer`}
           value={info.tap}
+          // The select shrinks to the column: a long layer name is cut there, whole in the tooltip.
+          title={tapRow ? layerText(tapRow) : info.tap}
           disabled={busy}
           onChange={(e) => void chooseTap(role, e.target.value)}
         >
           {info.layers.map((l) => (
             <option key={l.name} value={l.name}>
-              {l.name} {shape(l.shape)}
-              {l.stride ? ` /${l.stride}` : ''}
-              {l.notTap ? ' (not a tap)' : ''}
+              {layerText(l)}
             </option>
           ))}
         </select>{' '}
@@ -46,10 +51,10 @@ export function UserModelLayers({ info, busy }: { info: UserModelInfo; busy: boo
             {info.layers.map((l) => (
               <tr key={l.name} className={l.name === info.tap ? 'byo-tap-row' : undefined} title={l.notTap ?? 'can be the tap'}>
                 <td>
-                  <code>{l.name}</code>
+                  <LayerName name={l.name} />
                 </td>
                 <td>{l.kind}</td>
-                <td>{shape(l.shape)}</td>
+                <td className="nowrap">{shape(l.shape)}</td>
                 <td>{l.stride ?? ''}</td>
               </tr>
             ))}
