@@ -190,7 +190,7 @@ test('after Compare (a later visit, guide dismissed): one live line per method, 
   await expect(page.getByTestId('live-loss-chart')).toHaveAttribute('data-lines', '2');
   await expect(page.getByTestId('live-loss-chart')).toHaveAttribute('data-stage', 'distill');
   // Short numbers in the table, the full value in each cell's tooltip.
-  const loss = page.getByTestId('compare-row-maskd').locator('td').nth(2);
+  const loss = page.getByTestId('compare-loss-maskd');
   await expect(loss).toHaveText(/^(<0\.001|\d+(\.\d+)?)$/);
   expect(Number(await loss.getAttribute('title'))).toBeGreaterThan(0);
   await page.getByTestId('compare-table').scrollIntoViewIfNeeded();

@@ -195,7 +195,7 @@ test('Compare over two seeds: a row per method and seed, mean ± sd in the table
   const table = page.getByTestId('compare-table');
   await expect(table).toHaveAttribute('data-rows', '4');
   await expect(table).toHaveAttribute('data-seeds', '2');
-  await expect(table.locator('thead')).toContainText('mean ± sd over 2 seeds');
+  await expect(table.locator('thead')).toContainText('mean ± 95% CI over 2 seeds');
   const rows = await page.evaluate(() => window.maskd.state().compareRows.map((r) => [r.method, r.seed, r.metric]));
   const seed = await page.evaluate(() => window.maskd.state().seed);
   expect(rows.map(([m, s]) => [m, s])).toEqual([['none', seed], ['maskd', seed], ['none', seed + 1], ['maskd', seed + 1]]);
