@@ -31,7 +31,7 @@ describe('the bundled reproduction summary', () => {
 describe('summariseReproduction', () => {
   const file = (init?: string): ReproductionResultsFile => ({
     task: 'detection',
-    settings: { methods: ['none', 'maskd'], config: { steps: 10, batchSize: 2, lr: 0.01, testCount: 4, ...(init ? { studentInit: init } : {}) } },
+    settings: { methods: ['none', 'maskd'], config: { steps: 10, batchSize: 2, lr: 0.01, testCount: 4 }, ...(init ? { studentInit: init } : {}) },
     teacher: { value: 0.123456789 },
     runs: [
       { seed: 3, rows: [{ method: 'none', metric: 0.1, metricName: 'AP@0.5', scored: { scenes: 4 } }, { method: 'maskd', metric: 0.2000004, metricName: 'AP@0.5' }] },

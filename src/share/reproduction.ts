@@ -30,7 +30,9 @@ export interface ReproductionResultsFile {
   readonly task: ReproductionTask;
   readonly settings: {
     readonly methods: readonly MethodName[];
-    readonly config: { readonly steps: number; readonly batchSize: number; readonly lr: number; readonly testCount?: number; readonly studentInit?: unknown };
+    readonly config: { readonly steps: number; readonly batchSize: number; readonly lr: number; readonly testCount?: number };
+    /** How the students started (scripts/reproduce.ts --student-init); absent in files from before it: fresh. */
+    readonly studentInit?: string;
   };
   readonly teacher: { readonly value: number } | null;
   readonly runs: readonly {
@@ -46,7 +48,7 @@ export function summariseReproduction(file: ReproductionResultsFile): Reproducti
   const methods = file.settings.methods;
   const complete = file.runs.filter((r) => methods.every((m) => r.rows.some((row) => row.method === m)));
   const first = complete[0]?.rows[0];
-  const init = file.settings.config.studentInit;
+  const init = file.settings.studentInit;
   return {
     task: file.task,
     metricName: first?.metricName ?? 'metric',
