@@ -3,6 +3,7 @@
 import type { Task } from '../models/nets';
 import type { MethodName } from '../maskd/methods';
 import type { NamedArray } from './artifacts';
+import { STUDENT_INITS, type StudentInit } from './models';
 import type { RunProgress } from './progress';
 import type { CompareConfig, DistillConfig, MaskStageConfig } from './runConfigs';
 import type { CompareRow } from './runResults';
@@ -40,6 +41,8 @@ export type Checkpoint = CheckpointRun & {
   readonly task: Task;
   /** Square input side of the demo the run used. */
   readonly inputSize: number;
+  /** How the demo's built-in students started (LoadDemoOptions.studentInit); absent for a user's student and in older checkpoints. */
+  readonly studentInit?: StudentInit;
   /** Applied steps: the run continues with step `step + 1`. */
   readonly step: number;
   readonly total: number;
@@ -188,6 +191,9 @@ export function validateCheckpoint(x: unknown): Checkpoint {
   if (x.kind === 'distill' && x.compare !== undefined) checkCompare(x.compare, x.config.method as string, x.config.seed as number);
   for (const k of ['inputSize', 'step', 'total', 'lr', 'savedAt'] as const) {
     if (!isNum(x[k])) throw new Error(`checkpoint: ${k} is not a finite number`);
+  }
+  if (x.studentInit !== undefined && !(STUDENT_INITS as readonly unknown[]).includes(x.studentInit)) {
+    throw new Error(`checkpoint: studentInit ${String(x.studentInit)} is not one of ${STUDENT_INITS.join(', ')}`);
   }
   const step = x.step as number;
   if (!Number.isInteger(step) || step < 0 || step > (x.total as number)) throw new Error(`checkpoint: step ${step} is outside 0…${String(x.total)}`);

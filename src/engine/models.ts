@@ -7,6 +7,10 @@ import type { MaskSnapshot } from './progress';
 import type { SetTokensRequest } from './tokens';
 import type { EngineWarning } from './warnings';
 
+/** How a demo student's backbone starts: the shipped pretrained one, or a fresh seeded init. */
+export type StudentInit = 'pretrained' | 'fresh';
+export const STUDENT_INITS: readonly StudentInit[] = ['pretrained', 'fresh'];
+
 /** What the page shows about a loaded model (teacher or student card). */
 export interface ModelCard {
   readonly role: 'teacher' | 'student';
@@ -39,6 +43,13 @@ export interface LoadDemoOptions {
   readonly inputSize?: number;
   /** Student init seed (default 1); stage-2 runs re-seed from their own config. */
   readonly seed?: number;
+  /**
+   * Where the demo students' backbone starts (default 'pretrained'): the shipped pretrained
+   * backbone (public/models/student-backbone/, scripts/pretrain-students.ts) under a fresh seeded
+   * head, as the reference's students start from ImageNet backbones; or 'fresh', all seeded.
+   * Every run of the demo (each method of a comparison) starts its student the same way.
+   */
+  readonly studentInit?: StudentInit;
   /**
    * Tokens (+ branch) to use instead of the shipped ones (a run file of another task). They are
    * checked against the new teacher and their masks drawn before the loaded demo is replaced: if

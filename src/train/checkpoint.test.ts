@@ -48,6 +48,13 @@ describe('checkpoint data', () => {
     expect(cloned.student?.[0].data).toBeInstanceOf(Float32Array);
   });
 
+  it('keeps how the demo students started (fresh or the pretrained backbone) through a clone', () => {
+    for (const studentInit of ['pretrained', 'fresh'] as const) {
+      const c = { ...distillCheckpoint(), studentInit };
+      expect(validateCheckpoint(structuredClone(c)).studentInit).toBe(studentInit);
+    }
+  });
+
   it('rejects what would build a wrong run, saying what is wrong', () => {
     const bad = (patch: Record<string, unknown>) => () => validateCheckpoint({ ...distillCheckpoint(), ...patch });
     expect(bad({ version: 2 })).toThrow(/version 2/);
@@ -59,6 +66,7 @@ describe('checkpoint data', () => {
     expect(bad({ config: { steps: 10 } })).toThrow(/config lacks/);
     expect(bad({ compare: { methods: ['none', 'fitnet'], rows: [], histories: {} } })).toThrow(/do not include the running one \(maskd\)/);
     expect(bad({ compare: { methods: ['none', 'maskd'], rows: [{ method: 'none' }], histories: {} } })).toThrow(/rows are malformed/);
+    expect(bad({ studentInit: 'imagenet' })).toThrow(/studentInit imagenet is not one of pretrained, fresh/);
     expect(() => validateCheckpoint(null)).toThrow(/not an object/);
   });
 

@@ -32,6 +32,8 @@ export interface Demo {
   tokens: ReceptiveTokens | null;
   branch: TokenWeightBranch | null;
   student: tf.LayersModel;
+  /** The shipped pretrained backbone every run's built-in student starts from (checked); null: students start fresh. */
+  readonly studentBackbone?: ReadonlyMap<string, Float32Array> | null;
   bestStudent: tf.Tensor[] | null;
   /** The align module trained with `student` (by `distill`), as artifacts for export. */
   align?: ModelArtifactsData;

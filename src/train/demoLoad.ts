@@ -1,5 +1,6 @@
 // Loading a digit demo beside the current one: the shipped teacher (or a fresh one), its tokens
-// (or given ones, checked against it) and their masks, and a fresh seeded student. Nothing is
+// (or given ones, checked against it) and their masks, and a seeded student whose backbone is the
+// shipped pretrained one (options.studentInit 'pretrained', the default) or fresh. Nothing is
 // installed here: the session swaps the new demo in only when all of it worked.
 import type * as tf from '@tensorflow/tfjs';
 import type { DigitPools } from '../data/digits';
@@ -10,7 +11,8 @@ import { disposeModel } from '../models/disposeModel';
 import { buildStudent, TAP_LAYER, type Task } from '../models/nets';
 import { splitAtLayer } from '../models/split';
 import { demoSource, disposeDemo, installTokens, type Demo } from './demo';
-import { loadShippedTokens, loadTeacher, modelCard, type FetchFunc } from './demoModels';
+import { loadShippedTokens, loadStudentBackbone, loadTeacher, modelCard, type FetchFunc } from './demoModels';
+import { applyBackbone } from '../models/studentBackbone';
 import { demoSnapshot } from './runLoop';
 import { reseedKernels } from './seededInit';
 import { tokensForTeacher } from './tokensForTeacher';
@@ -41,6 +43,9 @@ export async function buildDemo(pools: DigitPools, task: Task, base: string, opt
     const shipped = loaded.shipped && !given ? await loadShippedTokens(base, task, teacherSplit.tapShape[2], warnings, fetchFunc) : null;
     student = buildStudent(task, { inputShape });
     reseedKernels(student, kept.seed ?? 1);
+    // The head stays as seeded (the same values as a fresh student's); the backbone is replaced.
+    const backbone = kept.studentInit === 'fresh' ? null : await loadStudentBackbone(base, task, student, warnings, fetchFunc);
+    if (backbone) applyBackbone(student, backbone);
     const source = demoSource(pools, task, size);
     next = {
       task,
@@ -52,6 +57,7 @@ export async function buildDemo(pools: DigitPools, task: Task, base: string, opt
       tokens: shipped?.tokens ?? null,
       branch: shipped?.branch ?? null,
       student,
+      studentBackbone: backbone,
       bestStudent: null,
       base,
       options: kept,
@@ -75,7 +81,7 @@ export async function buildDemo(pools: DigitPools, task: Task, base: string, opt
     demo: next,
     loaded: {
       teacher: modelCard(loaded.model, next.teacherSplit, 'teacher', loaded.shipped ? `builtin:${task}-teacher` : `fresh:${task}-teacher`, loaded.metric),
-      student: modelCard(next.student, studentSplit, 'student', `fresh:${task}-student`),
+      student: modelCard(next.student, studentSplit, 'student', next.studentBackbone ? `builtin:${task}-student` : `fresh:${task}-student`),
       tokens: next.tokens ? { numTokens: next.tokens.numTokens, channels: next.tokens.channels, tokenWeights: next.branch !== null } : null,
       warnings,
       snapshot,

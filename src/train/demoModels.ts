@@ -1,10 +1,11 @@
 // Loading the demo: the shipped teacher (or a fresh seeded one, with a warning), its shipped receptive
-// tokens when present, and a fresh seeded student. Used by the worker, and in Node by the scripts
+// tokens when present, and the students' shipped pretrained backbone (checked before use). Used by the worker, and in Node by the scripts
 // with a `fetchFunc` that reads files (fileFetch.ts).
 import * as tf from '@tensorflow/tfjs';
 import { ReceptiveTokens } from '../maskd/tokens';
 import { TokenWeightBranch } from '../maskd/tokenWeights';
 import { modelCost } from '../models/flops';
+import { checkBackbone } from '../models/studentBackbone';
 import { buildTeacher, TAP_LAYER, type Task } from '../models/nets';
 import type { SplitModel } from '../models/split';
 import { reseedKernels } from './seededInit';
@@ -29,6 +30,49 @@ async function fetchJson(url: string, fetchFunc?: FetchFunc): Promise<unknown | 
     if (type.includes('text/html')) return null;
     return (await res.json()) as unknown;
   } catch {
+    return null;
+  }
+}
+
+async function fetchBytes(url: string, fetchFunc?: FetchFunc): Promise<ArrayBuffer | null> {
+  try {
+    const res = fetchFunc ? await fetchFunc(url) : await fetch(url);
+    if (!res.ok || (res.headers.get('content-type') ?? '').includes('text/html')) return null;
+    return await res.arrayBuffer();
+  } catch {
+    return null;
+  }
+}
+
+/** Where the demo students' pretrained backbone is shipped (scripts/pretrain-students.ts writes it). */
+export function studentBackboneUrl(base: string): string {
+  return new URL('models/student-backbone/', base).href;
+}
+
+/**
+ * The shipped pretrained backbone, checked against `student` (names, shapes, byte count, finite
+ * values): its values by weight name, or null with an 'untrained-student' warning when it is
+ * missing or does not fit (the student then keeps its fresh init).
+ */
+export async function loadStudentBackbone(
+  base: string,
+  task: Task,
+  student: tf.LayersModel,
+  warnings: EngineWarning[],
+  fetchFunc?: FetchFunc,
+): Promise<Map<string, Float32Array> | null> {
+  const dir = studentBackboneUrl(base);
+  const meta = await fetchJson(`${dir}meta.json`, fetchFunc);
+  const bytes = meta ? await fetchBytes(`${dir}weights.bin`, fetchFunc) : null;
+  const fresh = `the ${task} student starts from a fresh init`;
+  if (!meta || !bytes) {
+    warnings.push({ kind: 'untrained-student', text: `no shipped student backbone at ${dir}: ${fresh}` });
+    return null;
+  }
+  try {
+    return checkBackbone(student, meta, bytes);
+  } catch (err) {
+    warnings.push({ kind: 'untrained-student', text: `the shipped student backbone could not be used (${errorText(err)}): ${fresh}` });
     return null;
   }
 }

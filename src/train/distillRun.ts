@@ -28,6 +28,7 @@ import {
   tokensToArray,
 } from './runState';
 import { reseedKernels } from './seededInit';
+import { applyBackbone } from '../models/studentBackbone';
 import type { StudentView } from './snapshot';
 import { isConsistency, stageAdapter } from './objective';
 import { ProgressThrottle } from './throttle';
@@ -72,6 +73,8 @@ export async function runDistill(
       ? buildMimicStudent(demo.mimic, demo.inputShape)
       : buildStudent(demo.task, { inputShape: demo.inputShape, numClasses: demo.source.numClasses });
   if (!userStudent) reseedKernels(student, config.seed);
+  // The demo's init (LoadDemoOptions.studentInit): every method starts from the same pretrained backbone.
+  if (!userStudent && !demo.mimic && demo.studentBackbone) applyBackbone(student, demo.studentBackbone);
   const studentTap = splitAtLayer(student, userStudent?.tap ?? TAP_LAYER).tapShape;
   const teacherTap = demo.teacherSplit.tapShape;
   const align = buildAlign([studentTap[0], studentTap[1], studentTap[2]], [teacherTap[0], teacherTap[1], teacherTap[2]]);
@@ -142,6 +145,7 @@ export async function runDistill(
           ...(checkpointing.compare ? { compare: checkpointing.compare } : {}),
           task: demo.task,
           inputSize: demo.inputShape[0],
+          ...(!userStudent && !demo.mimic ? { studentInit: demo.studentBackbone ? ('pretrained' as const) : ('fresh' as const) } : {}),
           total: config.steps,
           backend: tf.getBackend(),
         },

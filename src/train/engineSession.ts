@@ -358,8 +358,10 @@ export class EngineSession implements EngineHandlers {
     if (!stored) throw new Error('there is no stored checkpoint to resume');
     const from = validateCheckpoint(stored);
     const demo = this.demo;
-    if (!demo || demo.task !== from.task || demo.inputShape[0] !== from.inputSize) {
-      await this.loadDemoAt(from.task, base, { inputSize: from.inputSize });
+    // The run's students start as they did (a checkpoint without studentInit: whatever the demo has).
+    const initDiffers = from.studentInit !== undefined && demo !== null && (demo.studentBackbone ? 'pretrained' : 'fresh') !== from.studentInit;
+    if (!demo || demo.task !== from.task || demo.inputShape[0] !== from.inputSize || initDiffers) {
+      await this.loadDemoAt(from.task, base, { inputSize: from.inputSize, ...(from.studentInit ? { studentInit: from.studentInit } : {}) });
     }
     if (from.kind === 'masks') return { kind: 'masks', result: await this.learnMasks(id, from.config, from) };
     if (from.compare) {

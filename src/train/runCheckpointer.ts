@@ -21,7 +21,7 @@ import { errorText } from '../errorText';
 /** The live part of a checkpoint, read from the run's tensors at a step boundary. */
 export type CheckpointState = Pick<Checkpoint, 'step' | 'lr' | 'tokens' | 'branch' | 'student' | 'align' | 'optimizer' | 'best'>;
 
-export type RunDescription = CheckpointRun & Pick<Checkpoint, 'task' | 'inputSize' | 'total' | 'backend'>;
+export type RunDescription = CheckpointRun & Pick<Checkpoint, 'task' | 'inputSize' | 'total' | 'backend' | 'studentInit'>;
 
 interface ActiveRun {
   readonly run: RunDescription;
