@@ -4,7 +4,7 @@ import { syntheticPool } from './previewSeeds.testkit';
 import { defaultDistillSettings, defaultMaskSettings } from '../state/setupSlice';
 import { PREVIEW_COUNT as ENGINE_PREVIEW_COUNT, PREVIEW_SEED as ENGINE_PREVIEW_SEED } from '../train/engineSession';
 import type { MaskSnapshot } from '../engine/progress';
-import { buildLinkState, isShippedTeacher, modelRefFromSource, setupFromLink, snapshotFromLinkMasks, type LinkSource } from './buildLinkState';
+import { buildLinkState, isShippedTeacher, modelRefFromSource, setupFromLink, snapshotFromLinkMasks, studentInitOfRef, type LinkSource } from './buildLinkState';
 import { decodeLink, encodeLink, linkErrorBounds } from './linkCodec';
 import { PREVIEW_COUNT, PREVIEW_SEED, previewSceneSeeds } from './previewSeeds';
 
@@ -52,6 +52,19 @@ describe('model references', () => {
     expect(() => modelRefFromSource('https://evil.example/x')).toThrow(/no id or content hash/);
     expect(isShippedTeacher({ kind: 'builtin', id: 'segmentation-teacher' }, 'segmentation')).toBe(true);
     expect(isShippedTeacher({ kind: 'builtin', id: 'fresh/segmentation-teacher' }, 'segmentation')).toBe(false);
+  });
+});
+
+describe('the student init in a link', () => {
+  it('round-trips through the codec as the student reference: pretrained backbone, fresh, or not a demo student', () => {
+    for (const [studentSource, init] of [['builtin:segmentation-student', 'pretrained'], ['fresh:segmentation-student', 'fresh'], [`sha256:${'ab'.repeat(32)}`, null]] as const) {
+      const enc = encodeLink(buildLinkState(source({ studentSource })));
+      if (!enc.ok) throw new Error(enc.error);
+      const dec = decodeLink(`http://127.0.0.1/#${enc.hash.slice(1)}`);
+      if (!dec.ok) throw new Error(dec.error);
+      expect(studentInitOfRef(dec.state.models.student, 'segmentation')).toBe(init);
+    }
+    expect(studentInitOfRef({ kind: 'builtin', id: 'detection-student' }, 'segmentation')).toBeNull();
   });
 });
 

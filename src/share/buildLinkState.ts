@@ -29,6 +29,17 @@ export function isShippedTeacher(ref: ModelRef, task: LinkTask): boolean {
   return ref.kind === 'builtin' && ref.id === `${task}-teacher`;
 }
 
+/**
+ * How the link's demo student started, from its reference (the demo card's source): the shipped
+ * pretrained backbone (`builtin:<task>-student`) or fresh (`fresh:<task>-student`); null for any
+ * other student (a user's), which leaves the page's choice as it is.
+ */
+export function studentInitOfRef(ref: ModelRef, task: LinkTask): 'pretrained' | 'fresh' | null {
+  if (ref.kind !== 'builtin') return null;
+  if (ref.id === `${task}-student`) return 'pretrained';
+  return ref.id === `fresh/${task}-student` ? 'fresh' : null;
+}
+
 export interface LinkSource {
   task: LinkTask;
   teacherSource: string;

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
+  changeStudentInit,
   changeTask,
   compareMethods,
   connectEngine,
@@ -35,6 +36,20 @@ beforeEach(async () => {
   const fh = stubEngineHost();
   engines = fh.engines;
   connectEngine(fh.host);
+});
+
+describe('student init', () => {
+  it('loads the demo with the chosen init, again when it changes (not during a run), and warns when the backbone is missing', async () => {
+    await startApp();
+    await changeStudentInit('fresh');
+    expect(s().studentInit).toBe('fresh');
+    expect(engines[0].calls.filter((c) => c.startsWith('loadDemo'))).toEqual(['loadDemo:segmentation', 'loadDemo:segmentation+fresh-student']);
+    expect(s().demoPhase).toBe('ready');
+    engines[0].shippedBackbone = false;
+    await changeStudentInit('pretrained');
+    const m = s().messages.find((x) => x.kind === 'untrained-student');
+    expect(m).toMatchObject({ level: 'warn', text: expect.stringMatching(/fresh init/), hint: expect.stringMatching(/pretrained backbone/) });
+  });
 });
 
 describe('startApp', () => {

@@ -4,6 +4,7 @@ import type { Task } from '../models/nets';
 import { BACKEND_PREFERENCE } from '../backends/labels';
 import type { BackendChoice, BackendName } from '../backends/types';
 import type { CompareConfig, DistillConfig, MaskStageConfig } from '../engine/runConfigs';
+import type { StudentInit } from '../engine/models';
 import type { EngineHost, PlaygroundEngine } from './engine';
 import { store } from './store';
 import { errorText } from '../errorText';
@@ -81,7 +82,7 @@ export async function loadDemo(task: Task): Promise<void> {
   const load = ++demoLoadCount;
   const stale = () => load !== demoLoadCount;
   try {
-    const demo = await engine().loadDemo(task);
+    const demo = await engine().loadDemo(task, { studentInit: store().studentInit });
     if (stale()) return;
     store().demoLoaded(demo);
     pushWarnings(store().pushMessage, demo.warnings);
@@ -91,6 +92,13 @@ export async function loadDemo(task: Task): Promise<void> {
     store().demoFailed(errorText(err));
     store().pushMessage(`Could not load the ${task} demo: ${errorText(err)}`, 'error');
   }
+}
+
+/** Picks how the demo students start and loads the demo again with it (never during a run). */
+export async function changeStudentInit(init: StudentInit): Promise<void> {
+  if (store().runPhase !== 'idle' || init === store().studentInit) return;
+  store().setStudentInit(init);
+  await loadDemo(store().task);
 }
 
 export async function changeTask(task: Task): Promise<void> {

@@ -3,6 +3,7 @@ import { MASKD_PRESETS, METHODS, METHOD_NAMES, type MethodName } from '../maskd/
 import type { Task } from '../models/nets';
 import type { BackendChoice } from '../backends/types';
 import type { MaskObjective } from '../engine/runConfigs';
+import type { StudentInit } from '../engine/models';
 import type { DistillSettings, MaskSettings, ParamValue } from '../share/settings';
 import { DEFAULT_RECIPE, recipeOf, withRecipe, type MaskRecipeId } from '../share/maskRecipes';
 
@@ -19,6 +20,8 @@ export interface SetupSlice {
   /** Stage 1's objective as chosen (the engine learns from the teacher's own output whenever no labels fit). */
   maskObjective: MaskObjective;
   seed: number;
+  /** How the demo students' backbone starts (the demo is loaded again when it changes): the shipped pretrained one, or fresh. */
+  studentInit: StudentInit;
   /** Auto: the fastest backend measured on this device. */
   backendChoice: BackendChoice;
   setTask: (task: Task) => void;
@@ -31,6 +34,7 @@ export interface SetupSlice {
   setCompareSeeds: (n: number) => void;
   setMaskObjective: (objective: MaskObjective) => void;
   setSeed: (seed: number) => void;
+  setStudentInit: (init: StudentInit) => void;
   setBackendChoice: (backend: BackendChoice) => void;
 }
 
@@ -76,6 +80,7 @@ export const createSetupSlice: StateCreator<SetupSlice, [], [], SetupSlice> = (s
   compareSeeds: 1,
   maskObjective: 'task',
   seed: 1,
+  studentInit: 'pretrained',
   backendChoice: 'auto',
   // Settings that follow a recipe take the new task's default recipe; custom ones keep the user's
   // values and take the task's token count.
@@ -101,5 +106,6 @@ export const createSetupSlice: StateCreator<SetupSlice, [], [], SetupSlice> = (s
   setCompareSeeds: (compareSeeds) => set({ compareSeeds }),
   setMaskObjective: (maskObjective) => set({ maskObjective }),
   setSeed: (seed) => set({ seed }),
+  setStudentInit: (studentInit) => set({ studentInit }),
   setBackendChoice: (backendChoice) => set({ backendChoice }),
 });

@@ -1,6 +1,6 @@
 // Share links: building one from the page, and opening one read-only. A link is data only:
 // decoded, validated and bounded by linkCodec, never executed or used as a URL.
-import { buildLinkState, isShippedTeacher, setupFromLink, snapshotFromLinkMasks } from '../share/buildLinkState';
+import { buildLinkState, isShippedTeacher, setupFromLink, snapshotFromLinkMasks, studentInitOfRef } from '../share/buildLinkState';
 import { branchStateFromLink, serializedFromLinkTokens } from '../share/linkAdapters';
 import { decodeLink, describeDegradation, encodeLink, isShareHash, linkErrorBounds } from '../share/linkCodec';
 import type { LinkState } from '../share/linkSchema';
@@ -122,6 +122,9 @@ function applySetup(state: LinkState): void {
   const s = setupFromLink(state);
   if (s.task && s.task !== store().task) store().setTask(s.task);
   store().setSeed(s.seed);
+  // The demo loads after this with the link's student init (startApp → loadDemo).
+  const init = studentInitOfRef(state.models.student, state.task);
+  if (init) store().setStudentInit(init);
   store().setMask(s.mask);
   store().setDistill(s.distill);
   if (s.method) for (const [key, value] of Object.entries(s.params)) store().setMethodParam(s.method, key, value);

@@ -3,6 +3,7 @@ import { formatFlops, formatNumber, formatParams, formatShape } from './format';
 import { LayerName } from './LayerName';
 
 function sourceLabel(source: string): string {
+  if (/^builtin:\w+-student$/.test(source)) return 'pretrained backbone (shipped), fresh head';
   if (source.startsWith('builtin:')) return `shipped (${source.slice(8)})`;
   if (source.startsWith('fresh:')) return 'fresh init (untrained)';
   // The full hash is in share links and exports; 12 hex digits tell models apart on a card.

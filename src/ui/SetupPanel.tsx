@@ -6,6 +6,7 @@ import { ByoPanel } from './ByoPanel';
 import { ModelCardView } from './ModelCardView';
 import { ModelDropZone } from './ModelDropZone';
 import { SeedAndBackend } from './SeedAndBackend';
+import { StudentInitField } from './StudentInitField';
 import { TaskPicker } from './TaskPicker';
 import { DatasetCard } from './DatasetCard';
 
@@ -26,6 +27,7 @@ export function SetupPanel() {
           <ModelCardView title="Student" card={student} failed={failed} />
         </ModelDropZone>
       </div>
+      <StudentInitField />
       <ByoPanel />
       <MaskSettingsForm />
       <DistillSettingsForm />

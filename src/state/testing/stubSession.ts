@@ -86,9 +86,14 @@ export class StubSession implements EngineHandlers {
     };
   }
 
+  /** Set to make loadDemo report no shipped student backbone (a fresh student, with a warning). */
+  shippedBackbone = true;
+
   async loadDemo(task: Task, options: LoadDemoOptions = {}): Promise<DemoLoaded> {
-    this.calls.push(`loadDemo:${task}${options.tokens ? `+tokens:${options.tokens.tokens.shape.join('x')}` : ''}`);
-    return options.tokens ? this.demoWithTokens(task, options.tokens) : this.demoLoaded(task);
+    this.calls.push(`loadDemo:${task}${options.tokens ? `+tokens:${options.tokens.tokens.shape.join('x')}` : ''}${options.studentInit === 'fresh' ? '+fresh-student' : ''}`);
+    const loaded = await (options.tokens ? this.demoWithTokens(task, options.tokens) : this.demoLoaded(task));
+    if (this.shippedBackbone || options.studentInit === 'fresh') return loaded;
+    return { ...loaded, warnings: [...loaded.warnings, { kind: 'untrained-student', text: 'no shipped student backbone: the student starts from a fresh init' }] };
   }
 
   /** As the real engine: tokens of another width are refused and the loaded demo (and its tokens) stay. */
