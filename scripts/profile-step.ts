@@ -13,11 +13,15 @@
 //   tsx scripts/profile-step.ts [--tasks segmentation,detection] [--reps 5] [--val 64] [--top 15]
 //                               [--methods none,fitnet,cwd,maskd] [--steps-only] [--json <file>]
 //
-// --steps-only times only whole trainSteps of the methods (for before/after runs: see
-// --ab <dir>, which alternates this script in this tree and in <dir>, a checkout of another
-// commit, process by process, and prints the medians and their ratios).
+// --steps-only times only whole trainSteps of the methods. --ab <dir> compares with <dir>, a
+// checkout of another commit (`git archive <commit> src scripts public/models | tar -x -C <dir>`,
+// with node_modules and public/data linked): both trees' steps interleaved in one process
+// (--reps × --rounds each), medians and their ratios. --fingerprint <steps>
+// instead trains each method that many steps and prints its losses, a SHA-256 of the student's
+// and the align module's weights and the validation metric; --ab first compares the two trees'
+// fingerprints (a speed-up must leave them bit-identical).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -34,6 +38,7 @@ const { values: args } = parseArgs({
     json: { type: 'string' },
     ab: { type: 'string' },
     rounds: { type: 'string', default: '3' },
+    fingerprint: { type: 'string' },
   },
 });
 
@@ -68,7 +73,6 @@ async function profile(): Promise<void> {
   const { reseedKernels } = await import('../src/train/seededInit');
   const { maskSnapshot } = await import('../src/train/snapshot');
   const { taskAdapter } = await import('../src/train/tasks');
-  const { readFileSync } = await import('node:fs');
 
   await startWasmBackend();
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
@@ -79,8 +83,9 @@ async function profile(): Promise<void> {
   const valCount = Number(args.val);
   const methods = list(args.methods) as (MethodName)[];
   const tasks = list(args.tasks) as ('segmentation' | 'detection')[];
-  const out: { phases: Timings; kernels: Record<string, unknown>; env: Record<string, unknown> } = {
+  const out: { phases: Timings; kernels: Record<string, unknown>; fingerprints: Record<string, unknown>; env: Record<string, unknown> } = {
     phases: {},
+    fingerprints: {},
     kernels: {},
     env: { backend: tf.getBackend(), simd, threads, node: process.version },
   };
@@ -131,6 +136,33 @@ async function profile(): Promise<void> {
 
     // Whole steps, methods in turn each repetition (one warm-up step first).
     const runs = methods.map((m) => ({ m, ...makeDistiller(m) }));
+    if (args.fingerprint) {
+      const { createHash } = await import('node:crypto');
+      const prints: Record<string, unknown> = {};
+      for (const r of runs) {
+        const losses: number[][] = [];
+        for (let i = 0; i < Number(args.fingerprint); i++) {
+          const rep = await r.distiller.trainStep();
+          losses.push([rep.losses.task, rep.losses.distill, rep.losses.total]);
+        }
+        const hash = createHash('sha256');
+        for (const w of [...r.student.weights, ...r.distiller.align.weights]) hash.update(new Uint8Array((await w.read().data()).buffer));
+        const metric = await r.distiller.score(val);
+        // The student's raw outputs on the validation images (inference path), bit for bit.
+        const { imagesTensor } = await import('../src/data/batches');
+        const images = imagesTensor(val);
+        const logits = r.student.predict(images) as tf.Tensor;
+        const outputs = createHash('sha256').update(new Uint8Array((await logits.data()).buffer)).digest('hex');
+        tf.dispose([images, logits]);
+        prints[r.m] = { losses, weights: hash.digest('hex'), outputs, metric: metric.primary };
+      }
+      out.fingerprints[task] = prints;
+      for (const r of runs) r.dispose();
+      tokens.dispose();
+      branch?.dispose();
+      disposeModel(teacher);
+      continue;
+    }
     for (const r of runs) await r.distiller.trainStep();
     for (let i = 0; i < reps; i++) {
       for (const r of runs) await time(`step ${r.m}`, () => r.distiller.trainStep());
@@ -203,25 +235,43 @@ async function profile(): Promise<void> {
           }),
         );
       }
-      // Kernels of one step of 'none' and one of 'maskd'.
+      // Kernels of 'none' and 'maskd' steps: per kernel name, the median over --reps profiled
+      // steps of its total in the step (a machine shared with other work preempts single calls).
+      // Names ending in __op are tf.customGrad wrappers (fusedConv2d__op, logSoftmax__op): their
+      // time includes the kernels they run, so they are listed apart and not in the step's sum.
       for (const r of runs.filter((x) => x.m === 'none' || x.m === 'maskd')) {
-        const info = await tf.profile(async () => {
-          await r.distiller.trainStep();
-          return [];
-        });
-        const totals = new Map<string, { calls: number; ms: number }>();
-        for (const k of info.kernels) {
-          const e = totals.get(k.name) ?? { calls: 0, ms: 0 };
-          e.calls++;
-          e.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
-          totals.set(k.name, e);
+        const perStep: Map<string, { calls: number; ms: number }>[] = [];
+        let calls = 0;
+        let longest: { name: string; ms: number; inputShapes: number[][] }[] = [];
+        for (let i = 0; i < reps; i++) {
+          const info = await tf.profile(async () => {
+            await r.distiller.trainStep();
+            return [];
+          });
+          calls = info.kernels.length;
+          const totals = new Map<string, { calls: number; ms: number }>();
+          for (const k of info.kernels) {
+            const e = totals.get(k.name) ?? { calls: 0, ms: 0 };
+            e.calls++;
+            e.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+            totals.set(k.name, e);
+          }
+          perStep.push(totals);
+          if (i === 0) {
+            longest = info.kernels
+              .filter((k) => !k.name.endsWith('__op'))
+              .map((k) => ({ name: k.name, ms: k.kernelTimeMs as number, inputShapes: k.inputShapes as number[][] }))
+              .sort((a, b) => b.ms - a.ms)
+              .slice(0, 8);
+          }
         }
-        const sorted = [...totals.entries()].map(([name, e]) => ({ name, ...e })).sort((a, b) => b.ms - a.ms);
-        const longest = info.kernels
-          .map((k) => ({ name: k.name, ms: k.kernelTimeMs as number, inputShapes: k.inputShapes, outputShapes: k.outputShapes }))
-          .sort((a, b) => b.ms - a.ms)
-          .slice(0, 8);
-        out.kernels[`${task} ${r.m}`] = { calls: info.kernels.length, totalMs: sorted.reduce((a, k) => a + k.ms, 0), top: sorted, longest };
+        const names = new Set(perStep.flatMap((m) => [...m.keys()]));
+        const sorted = [...names]
+          .map((name) => ({ name, calls: perStep[0].get(name)?.calls ?? 0, ms: median(perStep.map((m) => m.get(name)?.ms ?? 0)) }))
+          .sort((a, b) => b.ms - a.ms);
+        const own = sorted.filter((k) => !k.name.endsWith('__op'));
+        const stepSums = perStep.map((m) => [...m.entries()].filter(([n]) => !n.endsWith('__op')).reduce((a, [, e]) => a + e.ms, 0));
+        out.kernels[`${task} ${r.m}`] = { calls, totalMs: median(stepSums), top: own, wrappers: sorted.filter((k) => k.name.endsWith('__op')), longest };
       }
     }
     for (const r of runs) r.dispose();
@@ -231,13 +281,19 @@ async function profile(): Promise<void> {
   }
 
   if (args.json) writeFileSync(args.json, JSON.stringify(out, null, 1));
+  if (args.fingerprint) {
+    console.log(JSON.stringify(out.fingerprints, null, 1));
+    return;
+  }
   printPhases(out.phases);
   const top = Number(args.top);
-  for (const [name, k] of Object.entries(out.kernels) as [string, { calls: number; totalMs: number; top: { name: string; calls: number; ms: number }[]; longest: { name: string; ms: number; inputShapes: number[][] }[] }][]) {
-    console.log(`\n### Kernels of one ${name} step (${k.calls} kernel calls, ${k.totalMs.toFixed(1)} ms in kernels)\n`);
+  type KernelRow = { name: string; calls: number; ms: number };
+  for (const [name, k] of Object.entries(out.kernels) as [string, { calls: number; totalMs: number; top: KernelRow[]; wrappers: KernelRow[]; longest: { name: string; ms: number; inputShapes: number[][] }[] }][]) {
+    console.log(`\n### Kernels of one ${name} step (${k.calls} kernel calls, median of ${reps} steps: ${k.totalMs.toFixed(1)} ms in kernels)\n`);
     console.log('| kernel | calls | total ms | share |\n|---|---:|---:|---:|');
     for (const e of k.top.slice(0, top)) console.log(`| ${e.name} | ${e.calls} | ${e.ms.toFixed(2)} | ${((100 * e.ms) / k.totalMs).toFixed(1)}% |`);
-    console.log('\nLongest calls: ' + k.longest.map((c) => `${c.name} ${c.ms.toFixed(2)} ms ${JSON.stringify(c.inputShapes)}`).join('; '));
+    console.log(`\nWrappers (time includes their kernels): ${k.wrappers.map((e) => `${e.name} ×${e.calls} ${e.ms.toFixed(2)} ms`).join(', ')}`);
+    console.log('Longest calls (first profiled step): ' + k.longest.map((c) => `${c.name} ${c.ms.toFixed(2)} ms ${JSON.stringify(c.inputShapes)}`).join('; '));
   }
 }
 
@@ -249,29 +305,122 @@ function printPhases(phases: Timings): void {
   }
 }
 
-/** Alternates --steps-only runs of this script here and in `other` (a checkout), and prints medians and ratios. */
+/**
+ * Before/after in one process, step by step: `other` is a checkout of the commit to compare with
+ * (its src/). Its Distiller and wasm training kernels are loaded beside this tree's; each
+ * repetition runs one step of each method with the other tree's kernels and Distiller, then one
+ * with this tree's, so the machine's changing load falls on both alike. First both trees'
+ * fingerprints (separate processes) must be identical.
+ */
 async function abCompare(other: string): Promise<void> {
   const here = new URL('..', import.meta.url).pathname;
   copyFileSync(new URL(import.meta.url).pathname, join(other, 'scripts/profile-step.ts'));
-  const rounds = Number(args.rounds);
-  const all: Record<'before' | 'after', Timings> = { before: {}, after: {} };
-  for (let r = 0; r < rounds; r++) {
-    for (const [label, dir] of (r % 2 ? [['after', here], ['before', other]] : [['before', other], ['after', here]]) as ['before' | 'after', string][]) {
-      const file = join('/tmp', `profile-step-${label}-${process.pid}.json`);
-      const res = spawnSync(
-        'npx',
-        ['tsx', 'scripts/profile-step.ts', '--steps-only', '--tasks', args.tasks, '--methods', args.methods, '--reps', args.reps, '--json', file],
-        { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] },
-      );
-      if (res.status !== 0) throw new Error(`${label} run failed (${res.status})`);
-      const phases = (JSON.parse((await import('node:fs')).readFileSync(file, 'utf8')) as { phases: Timings }).phases;
-      for (const [task, t] of Object.entries(phases)) {
-        for (const [name, xs] of Object.entries(t)) ((all[label][task] ??= {})[name] ??= []).push(...xs);
-      }
-      process.stderr.write(`round ${r + 1}/${rounds} ${label} done\n`);
-    }
+  const prints: Record<string, string> = {};
+  for (const [label, dir] of [['before', other], ['after', here]]) {
+    const file = join('/tmp', `profile-step-print-${label}-${process.pid}.json`);
+    const res = spawnSync('npx', ['tsx', 'scripts/profile-step.ts', '--fingerprint', '3', '--val', '16', '--tasks', args.tasks, '--methods', args.methods, '--json', file], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    if (res.status !== 0) throw new Error(`${label} fingerprint failed (${res.status})`);
+    prints[label] = JSON.stringify((JSON.parse(readFileSync(file, 'utf8')) as { fingerprints: unknown }).fingerprints);
   }
-  console.log('\n| demo | step | before ms | after ms | after/before |\n|---|---|---:|---:|---:|');
+  console.log(
+    prints.before === prints.after
+      ? 'Fingerprints (3 steps per method: losses, weights, validation outputs and metric): identical before and after.'
+      : `Fingerprints DIFFER:\nbefore ${prints.before}\nafter  ${prints.after}`,
+  );
+
+  // Both trees' kernel sets: the backend's own, then each tree's registration on top of them.
+  await import('@tensorflow/tfjs-backend-wasm');
+  const own = new Map(tf.getKernelsForBackend('wasm').map((k) => [k.kernelName, k]));
+  const kernelSet = async (root: string) => {
+    for (const k of tf.getKernelsForBackend('wasm')) tf.unregisterKernel(k.kernelName, 'wasm');
+    for (const k of own.values()) tf.registerKernel(k);
+    const { registerWasmTrainingKernels } = (await import(join(root, 'src/backends/wasm/register.ts'))) as typeof import('../src/backends/wasm/register');
+    registerWasmTrainingKernels();
+    return new Map(tf.getKernelsForBackend('wasm').map((k) => [k.kernelName, k]));
+  };
+  const before = await kernelSet(other);
+  const after = await kernelSet(here);
+  const names = new Set([...before.keys(), ...after.keys()]);
+  const install = (set: Map<string, tf.KernelConfig>) => {
+    for (const name of names) {
+      if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+      const k = set.get(name);
+      if (k) tf.registerKernel(k);
+    }
+  };
+  if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
+
+  const { loadDigitsNode } = await import('../src/data/digitsNode');
+  const { createMethod } = await import('../src/maskd/methods');
+  const { ReceptiveTokens, TokenWeightBranch } = await import('../src/maskd/index');
+  const { buildStudent, TAP_LAYER } = await import('../src/models/nets');
+  const { splitAtLayer } = await import('../src/models/split');
+  const { buildAlign } = await import('../src/models/align');
+  const { defaultDistillSettings } = await import('../src/state/setupSlice');
+  const { demoSource } = await import('../src/train/demo');
+  const { loadShippedTeacher, teacherDir } = await import('../src/train/shippedTeacherNode');
+  const { reseedKernels } = await import('../src/train/seededInit');
+  const { taskAdapter } = await import('../src/train/tasks');
+  const Distillers = {
+    before: ((await import(join(other, 'src/train/distillStage.ts'))) as typeof import('../src/train/distillStage')).Distiller,
+    after: ((await import('../src/train/distillStage')).Distiller),
+  };
+  const pools = loadDigitsNode();
+  const reps = Number(args.reps) * Number(args.rounds);
+  const methods = list(args.methods) as MethodName[];
+  const all: Record<'before' | 'after', Timings> = { before: {}, after: {} };
+  for (const task of list(args.tasks) as ('segmentation' | 'detection')[]) {
+    const settings = defaultDistillSettings(task);
+    const teacher = await loadShippedTeacher(task);
+    const teacherSplit = splitAtLayer(teacher, TAP_LAYER);
+    const file = JSON.parse(readFileSync(`${teacherDir(task)}tokens.json`, 'utf8'));
+    const tokens = ReceptiveTokens.deserialize(file.tokens);
+    const branch = file.branch ? TokenWeightBranch.deserialize(file.branch) : null;
+    const source = demoSource(pools, task, 64);
+    const runs = (['before', 'after'] as const).flatMap((version) =>
+      methods.map((m) => {
+        const student = buildStudent(task);
+        reseedKernels(student, 1);
+        const st = splitAtLayer(student, TAP_LAYER).tapShape;
+        const tt = teacherSplit.tapShape;
+        const align = buildAlign([st[0], st[1], st[2]], [tt[0], tt[1], tt[2]]);
+        reseedKernels(align, 2);
+        const distiller = new Distillers[version]({
+          teacher: teacherSplit,
+          student,
+          align,
+          adapter: taskAdapter(task),
+          method: createMethod(m, settings.params[m] as never),
+          scenes: (k) => source.trainBatch(1, k, 8),
+          steps: settings.steps,
+          lr: settings.lr,
+          tokens,
+          branch,
+        });
+        return { version, m, distiller, student };
+      }),
+    );
+    for (let i = -1; i < reps; i++) {
+      for (const r of runs) {
+        install(r.version === 'before' ? before : after);
+        const t0 = performance.now();
+        await r.distiller.trainStep();
+        if (i >= 0) ((all[r.version][task] ??= {})[`step ${r.m}`] ??= []).push(performance.now() - t0);
+      }
+    }
+    for (const r of runs) {
+      r.distiller.dispose();
+      r.student.dispose();
+    }
+    tokens.dispose();
+    branch?.dispose();
+    teacher.dispose();
+  }
+  console.log(`\n${reps} interleaved steps each (after one warm-up), median ms, wasm in Node (SIMD, 1 thread):\n`);
+  console.log('| demo | step | before ms | after ms | after/before |\n|---|---|---:|---:|---:|');
   for (const [task, t] of Object.entries(all.after)) {
     for (const [name, xs] of Object.entries(t)) {
       const b = median(all.before[task]?.[name] ?? []);

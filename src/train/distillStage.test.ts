@@ -7,6 +7,7 @@ import { buildStudent, buildTeacher, TAP_LAYER } from '../models/nets';
 import { splitAtLayer } from '../models/split';
 import { Distiller } from './distillStage';
 import { reseedKernels } from './seededInit';
+import { cosineLr, setLearningRate } from './schedule';
 import { TINY_INPUT, tinyScenes } from './stage.testkit';
 import { taskAdapter } from './tasks';
 
@@ -59,6 +60,40 @@ describe('Distiller (stage 2)', () => {
       expect(Number.isFinite(r.losses.total)).toBe(true);
       if (method === 'none') expect(r.losses.distill).toBe(0);
     }
+    dispose();
+  }, 30_000);
+
+  it("'none' trains the student exactly as the task loss alone, without running the teacher or the align module", async () => {
+    const { distiller, dispose } = setup('none', 3);
+    const split = (distiller as unknown as { o: { teacher: { backbone: tf.LayersModel } } }).o.teacher;
+    let teacherCalls = 0;
+    const apply = split.backbone.apply.bind(split.backbone);
+    split.backbone.apply = ((...args: Parameters<typeof apply>) => (teacherCalls++, apply(...args))) as typeof apply;
+    const alignBefore = await Promise.all(distiller.align.weights.map(async (w) => Array.from(await w.read().data())));
+    // The same student, trained by hand on the task loss with the same Adam and schedule.
+    const student = buildStudent('segmentation', { inputShape: TINY_INPUT });
+    reseedKernels(student, 2);
+    const adapter = taskAdapter('segmentation');
+    const optimizer = tf.train.adam(0.01);
+    const variables = student.trainableWeights.map((w) => w.read() as tf.Variable);
+    const scenes = tinyScenes(5, 2);
+    for (let i = 0; i < 3; i++) {
+      const r = await distiller.trainStep();
+      setLearningRate(optimizer, cosineLr(0.01, i, 3));
+      const batch = adapter.makeBatch(scenes);
+      const { value, grads } = tf.variableGrads(() => batch.loss(student.apply(batch.images, { training: true }) as tf.Tensor), variables);
+      expect(r.losses.task).toBe((await value.data())[0]);
+      optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
+      tf.dispose([value, ...Object.values(grads)]);
+      batch.dispose();
+    }
+    const byHand = await Promise.all(student.weights.map(async (w) => Array.from(await w.read().data())));
+    const distilled = await Promise.all(distiller.student.weights.map(async (w) => Array.from(await w.read().data())));
+    expect(distilled).toEqual(byHand);
+    expect(teacherCalls).toBe(0);
+    expect(await Promise.all(distiller.align.weights.map(async (w) => Array.from(await w.read().data())))).toEqual(alignBefore);
+    optimizer.dispose();
+    student.dispose();
     dispose();
   }, 30_000);
 

@@ -98,7 +98,12 @@ export class Distiller {
     let grads: tf.NamedTensorMap = {};
     // A label-free batch brings the teacher's feature (computed with its outputs); else it is computed here.
     const given = batch.teacherFeature;
+    // The student alone ('none'): its distillation term is 0 and reads no feature, so neither the
+    // teacher's forward pass nor the align module runs (their outputs had no gradient and no
+    // effect on the step; the teacher in inference mode and the align module have no state to update).
+    const featureFree = method.name === 'none';
     const frozen = tf.tidy(() => {
+      if (featureFree) return { feature: given, masks: undefined, weights: undefined };
       const feature = given ?? (teacher.backbone.apply(batch.images, { training: false }) as tf.Tensor4D);
       const needMasks = method.name === 'maskd' && tokens;
       return {
@@ -122,16 +127,17 @@ export class Distiller {
           const out = this.studentSplit.head.apply(feature, { training: true }) as tf.Tensor | tf.Tensor[];
           const taskLoss = count === n ? batch.loss(out) : (batch.sliceLoss as NonNullable<typeof batch.sliceLoss>)(from, count, out);
           const task = poison && from === 0 ? tf.mul(taskLoss, NaN) : taskLoss;
-          const aligned = this.align.apply(feature, { training: true }) as tf.Tensor4D;
-          const distill = method.loss({
-            student: aligned,
-            teacher: cut(frozen.feature),
-            masks: frozen.masks && cut(frozen.masks),
-            weights: frozen.weights && cut(frozen.weights),
-            tokens: tokens?.tensor,
-            step,
-            totalSteps: this.o.steps,
-          });
+          const distill = featureFree
+            ? tf.scalar(0)
+            : method.loss({
+                student: this.align.apply(feature, { training: true }) as tf.Tensor4D,
+                teacher: cut(frozen.feature as tf.Tensor4D),
+                masks: frozen.masks && cut(frozen.masks),
+                weights: frozen.weights && cut(frozen.weights),
+                tokens: tokens?.tensor,
+                step,
+                totalSteps: this.o.steps,
+              });
           const total = tf.add(task, distill) as tf.Scalar;
           const row = tf.stack([task, distill, total]);
           // Each micro-batch adds its share of the batch mean (every term is a mean over images).
@@ -163,7 +169,7 @@ export class Distiller {
       return { step: this.step, losses: { task, distill, total } };
     } finally {
       kept?.dispose();
-      tf.dispose([...(given ? [] : [frozen.feature]), ...(frozen.masks ? [frozen.masks] : []), ...(frozen.weights ? [frozen.weights] : [])]);
+      tf.dispose([...(given || !frozen.feature ? [] : [frozen.feature]), ...(frozen.masks ? [frozen.masks] : []), ...(frozen.weights ? [frozen.weights] : [])]);
       tf.dispose([...(stats ? [stats] : []), ...Object.values(grads)]);
       batch.dispose();
     }
