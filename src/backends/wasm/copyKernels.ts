@@ -1,13 +1,16 @@
-// Faster Concat, Slice and SplitV for tfjs-backend-wasm 4.22 (numeric dtypes). Its own run in JS
+// Faster Concat, Slice, SplitV and Identity for tfjs-backend-wasm 4.22 (numeric dtypes). Its own run in JS
 // with one TypedArray.set per innermost run: concatenating the segmentation head's 11 one-channel
 // fine logits ([8,64,64,1] each, along the channels) made 360 448 set calls of one element
 // (26 ms of a 165 ms step in Node), and its gradient, SplitV into 11 slices, copied the whole
 // input out of the heap once per slice (readSync) and then made 32 768 one-element sets per
 // slice (21-43 ms). Here short runs are copied element by element straight on the heap (set()
 // only for runs of at least LONG_RUN elements), and the shape is first collapsed to the fewest
-// axes. A copy moves the same bits either way. Strings, and Slice's other callers inside the
-// backend, keep the original kernels.
-import { backend_util, Concat, Slice, slice_util, SplitV, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
+// axes. A copy moves the same bits either way. Identity (the engine's clone of every tensor a
+// gradient saves: ~290 per training step of a demo student) copied its input into a new buffer;
+// here it shares the input's buffer and counts a reference, as the backend's Reshape and the cpu
+// backend's Identity do (no kernel writes into an existing buffer). Strings, and Slice's other
+// callers inside the backend, keep the original kernels.
+import { backend_util, Concat, Identity, Slice, slice_util, SplitV, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 
 /** Runs at least this long are copied with TypedArray.set; shorter ones element by element. */
 const LONG_RUN = 32;
@@ -17,6 +20,7 @@ type Numeric = Float32Array | Int32Array | Uint8Array;
 /** The wasm backend's methods used here (BackendWasm, not exported as a type by 4.22). */
 interface WasmBackend {
   makeOutput(shape: number[], dtype: string): TensorInfo;
+  incRef(dataId: object): void;
   typedArrayFromHeap(t: TensorInfo): Numeric;
 }
 
@@ -169,4 +173,14 @@ export function makeConcatConfig(original: KernelConfig): KernelConfig {
     return out;
   };
   return { kernelName: Concat, backendName: 'wasm', kernelFunc: concat as unknown as KernelFunc };
+}
+
+export function makeIdentityConfig(original: KernelConfig): KernelConfig {
+  const identity = (args: { inputs: { x: TensorInfo }; backend: WasmBackend }): TensorInfo => {
+    const { x } = args.inputs;
+    if (x.dtype === 'string') return original.kernelFunc(args as never) as TensorInfo;
+    args.backend.incRef(x.dataId);
+    return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+  };
+  return { kernelName: Identity, backendName: 'wasm', kernelFunc: identity as unknown as KernelFunc };
 }

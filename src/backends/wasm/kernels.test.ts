@@ -201,6 +201,23 @@ describe('Concat, Slice and SplitV', () => {
     await expectExact('SplitV', [x], dtype, { numOrSizeSplits: [2, -1], axis: 0 });
   });
 
+  it('Identity shares its input buffer: the clone outlives its source, and no buffer is left behind', async () => {
+    const backend = tf.backend();
+    const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
+    const dataIds = (backend as unknown as { numDataIds(): number }).numDataIds();
+    const y = tf.clone(x);
+    expect((backend as unknown as { numDataIds(): number }).numDataIds()).toBe(dataIds);
+    x.dispose();
+    expect(Array.from(await y.data())).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(y.shape).toEqual([2, 3]);
+    y.dispose();
+    expect((backend as unknown as { numDataIds(): number }).numDataIds()).toBe(dataIds - 1);
+    const strings = tf.tensor1d(['a', 'b'], 'string');
+    const copy = tf.clone(strings);
+    expect(await copy.data()).toEqual(['a', 'b']);
+    tf.dispose([strings, copy]);
+  });
+
   it('gives the same gradient through a concat of one-channel maps as cpu', async () => {
     const grads = async (backend: 'cpu' | 'wasm') => {
       await tf.setBackend(backend);
