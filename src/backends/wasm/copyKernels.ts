@@ -8,9 +8,10 @@
 // axes. A copy moves the same bits either way. Identity (the engine's clone of every tensor a
 // gradient saves: ~290 per training step of a demo student) copied its input into a new buffer;
 // here it shares the input's buffer and counts a reference, as the backend's Reshape and the cpu
-// backend's Identity do (no kernel writes into an existing buffer). Strings, and Slice's other
+// backend's Identity do (no kernel writes into an existing buffer); so does a Cast to the dtype
+// the tensor already has (the gradient of every such clone is one). Strings, and Slice's other
 // callers inside the backend, keep the original kernels.
-import { backend_util, Concat, Identity, Slice, slice_util, SplitV, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
+import { backend_util, Cast, Concat, Identity, Slice, slice_util, SplitV, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 
 /** Runs at least this long are copied with TypedArray.set; shorter ones element by element. */
 const LONG_RUN = 32;
@@ -183,4 +184,15 @@ export function makeIdentityConfig(original: KernelConfig): KernelConfig {
     return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
   };
   return { kernelName: Identity, backendName: 'wasm', kernelFunc: identity as unknown as KernelFunc };
+}
+
+/** Cast to the same dtype shares the buffer (as Identity); real conversions keep the original kernel. */
+export function makeCastConfig(original: KernelConfig): KernelConfig {
+  const cast = (args: { inputs: { x: TensorInfo }; backend: WasmBackend; attrs: { dtype: string } }): TensorInfo => {
+    const { x } = args.inputs;
+    if (x.dtype === 'string' || x.dtype !== args.attrs.dtype) return original.kernelFunc(args as never) as TensorInfo;
+    args.backend.incRef(x.dataId);
+    return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+  };
+  return { kernelName: Cast, backendName: 'wasm', kernelFunc: cast as unknown as KernelFunc };
 }

@@ -218,6 +218,20 @@ describe('Concat, Slice and SplitV', () => {
     tf.dispose([strings, copy]);
   });
 
+  it('Cast to the same dtype shares the buffer; real conversions still convert', async () => {
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const x = tf.tensor1d([1.5, -2.5, 3]);
+    const n = backend.numDataIds();
+    const same = tf.cast(x, 'float32');
+    expect(backend.numDataIds()).toBe(n);
+    const ints = tf.cast(x, 'int32');
+    x.dispose();
+    expect(Array.from(await same.data())).toEqual([1.5, -2.5, 3]);
+    expect(ints.dtype).toBe('int32');
+    expect(Array.from(await ints.data())).toEqual([1, -2, 3]);
+    tf.dispose([same, ints]);
+  });
+
   it('gives the same gradient through a concat of one-channel maps as cpu', async () => {
     const grads = async (backend: 'cpu' | 'wasm') => {
       await tf.setBackend(backend);

@@ -1,8 +1,8 @@
 // Kernels for training conv nets on tfjs-backend-wasm 4.22: the gradients it lacks, and faster
 // versions of some it has (its Conv2DBackpropInput and Tile run outside XNNPACK; its Concat,
-// Slice and SplitV copy short runs one TypedArray.set call at a time; its Identity copies).
-import { Concat, getKernel, Identity, registerKernel, Slice, SplitV, Tile, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
-import { makeConcatConfig, makeIdentityConfig, makeSliceConfig, makeSplitVConfig } from './copyKernels';
+// Slice and SplitV copy short runs one TypedArray.set call at a time; its Identity, and its Cast to the same dtype, copy).
+import { Cast, Concat, getKernel, Identity, registerKernel, Slice, SplitV, Tile, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
+import { makeCastConfig, makeConcatConfig, makeIdentityConfig, makeSliceConfig, makeSplitVConfig } from './copyKernels';
 import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './conv2DBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter';
@@ -36,6 +36,8 @@ export function registerWasmTrainingKernels(): void {
   if (splitV) replace(makeSplitVConfig(splitV));
   const identity = getKernel(Identity, 'wasm');
   if (identity) replace(makeIdentityConfig(identity));
+  const cast = getKernel(Cast, 'wasm');
+  if (cast) replace(makeCastConfig(cast));
 }
 
 function replace(config: KernelConfig): void {
