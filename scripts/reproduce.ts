@@ -8,8 +8,12 @@
 //   tsx scripts/reproduce.ts [--tasks segmentation,detection] [--steps 2000] [--seeds 1,2,3,4,5]
 //        [--methods none,fitnet,cwd,maskd] [--batch <page default>] [--lr <page default>]
 //        [--eval-every <steps/10>] [--val 64] [--test 256] [--backend wasm|cpu|webgpu|webgl]
+//        [--student-init pretrained|fresh]
 //        [--out scripts/results] [--resume] [--merge <dir>] [--report-only] [--port 4198] [--skip-build]
 //
+// --student-init (default pretrained): every method's student starts from the shipped pretrained
+// backbone (public/models/student-backbone/, `npm run pretrain:students`) under a fresh seeded
+// head, as the reference's students start from ImageNet backbones; `fresh` seeds all of it.
 // Results go to <out>/reproduce-<task>.json after every seed; --resume continues a file with the
 // same settings (the seeds in it are skipped), so a long run survives an interrupted session and
 // two tasks can run in two processes. One task's seeds can run in two processes too, each with
@@ -22,6 +26,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { METHOD_NAMES, METHODS, type MethodName } from '../src/maskd/methods';
 import type { Task } from '../src/models/nets';
+import { STUDENT_INITS, type StudentInit } from '../src/engine/models';
 import { defaultDistillSettings } from '../src/state/setupSlice';
 import { mergeResults, type Results } from './reproduceResults';
 import { curvesSvg, type CurvePanel } from './curvesSvg';
@@ -47,8 +52,11 @@ const { values: args } = parseArgs({
     'report-only': { type: 'boolean', default: false },
     port: { type: 'string', default: '4198' },
     'skip-build': { type: 'boolean', default: false },
+    'student-init': { type: 'string', default: 'pretrained' },
   },
 });
+if (!(STUDENT_INITS as readonly string[]).includes(args['student-init'])) throw new Error(`--student-init: ${STUDENT_INITS.join(' or ')}; got ${args['student-init']}`);
+const studentInit = args['student-init'] as StudentInit;
 
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 function int(name: string, v: string | undefined, min = 1): number | undefined {
@@ -84,6 +92,7 @@ function settingsFor(task: Task): Results['settings'] {
   return {
     methods,
     backend,
+    studentInit,
     config: {
       steps,
       batchSize: int('batch', args.batch) ?? d.batchSize,
@@ -123,7 +132,8 @@ async function run(task: Task): Promise<void> {
       console.log(`[reproduce] ${task}, seed ${seed}: ${methods.join(', ')} × ${steps} steps on ${backend}`);
       const engine = await engines.on(backend);
       await engine.start(backend);
-      const demo = await engine.loadDemo(task);
+      const demo = await engine.loadDemo(task, { studentInit });
+      if (studentInit === 'pretrained' && !demo.student.source.startsWith('builtin:')) throw new Error(`no shipped student backbone: ${demo.warnings.map((w) => w.text).join('; ')}`);
       if (!demo.teacher.source.startsWith('builtin:')) throw new Error(`no shipped ${task} teacher: ${demo.warnings.map((w) => w.text).join('; ')}`);
       if (methods.some((m) => METHODS[m].usesTokens) && !demo.tokens) throw new Error(`no shipped ${task} tokens: run npm run learn:tokens first`);
       // Seeds distilled from another teacher are another experiment: a retrained teacher starts the file again.
@@ -166,7 +176,7 @@ function report(results: Results): string {
   const lines = [
     `### ${r.task[0].toUpperCase()}${r.task.slice(1)}: test ${name} of the final student (${n} seeds)`,
     '',
-    `${c.steps} steps × batch ${c.batchSize}, lr ${c.lr}, ${c.testCount} test scenes, seeds ${r.runs.map((x) => x.seed).join(', ')}; ` +
+    `${c.steps} steps × batch ${c.batchSize}, lr ${c.lr}, students ${r.settings.studentInit ?? 'fresh'}, ${c.testCount} test scenes, seeds ${r.runs.map((x) => x.seed).join(', ')}; ` +
       `teacher ${r.teacher ? `${r.teacher.name} ${r.teacher.value.toFixed(3)}` : 'unknown'}; ${r.settings.backend} on ${r.runtime}, ` +
       `${Math.round(r.runs.reduce((a, x) => a + x.wallS, 0) / 60)} min of runs.`,
     '',

@@ -4,6 +4,7 @@ import type { MethodName } from '../src/maskd/methods';
 import type { Task } from '../src/models/nets';
 import type { CompareConfig } from '../src/engine/runConfigs';
 import type { CompareRow } from '../src/engine/runResults';
+import type { StudentInit } from '../src/engine/models';
 
 /** What a results file holds; a resumed or merged run must have the same settings and teacher. */
 export interface Results {
@@ -12,6 +13,8 @@ export interface Results {
     readonly methods: readonly MethodName[];
     readonly config: Omit<CompareConfig, 'seed'>;
     readonly backend: string;
+    /** How every method's student started; absent in files from before the pretrained backbone (fresh). */
+    readonly studentInit?: StudentInit;
   };
   teacher: { name: string; value: number } | null;
   runtime: string;

@@ -12,7 +12,7 @@ import type { BackendStatus } from '../src/backends/init';
 import type { EngineClient } from '../src/engine/client';
 import { localEngine } from '../src/train/localEngine';
 import type { ModelArtifactsData, NamedArray } from '../src/engine/artifacts';
-import type { DemoLoaded } from '../src/engine/models';
+import type { DemoLoaded, LoadDemoOptions } from '../src/engine/models';
 import type { RunProgress } from '../src/engine/progress';
 import type { CompareConfig, MaskStageConfig, TrainTeacherRequest } from '../src/engine/runConfigs';
 import type { CompareRow, MasksResult } from '../src/engine/runResults';
@@ -49,8 +49,8 @@ export interface ScriptEngine {
   onWarning: (message: string) => void;
   /** A fresh engine (session or worker) on `backend`, with the digit data loaded. */
   start(backend: ScriptBackend): Promise<BackendStatus>;
-  /** The shipped teacher (public/models in Node, the built app's in the page) with its tokens, and a fresh student. */
-  loadDemo(task: Task): Promise<DemoLoaded>;
+  /** The shipped teacher (public/models in Node, the built app's in the page) with its tokens, and the demo student (pretrained backbone unless `options.studentInit` is 'fresh'). */
+  loadDemo(task: Task, options?: LoadDemoOptions): Promise<DemoLoaded>;
   learnMasks(config: MaskStageConfig, onProgress?: (p: RunProgress) => void): Promise<MasksResult>;
   compare(methods: readonly MethodName[], config: CompareConfig, onMethodDone?: (row: CompareRow) => void): Promise<CompareRow[]>;
   exportTokens(): Promise<TokensFile>;
@@ -78,8 +78,8 @@ class NodeScriptEngine implements ScriptEngine {
     return this.current;
   }
 
-  loadDemo(task: Task): Promise<DemoLoaded> {
-    return this.engine.loadDemo(task);
+  loadDemo(task: Task, options?: LoadDemoOptions): Promise<DemoLoaded> {
+    return this.engine.loadDemo(task, options);
   }
 
   learnMasks(config: MaskStageConfig, onProgress?: (p: RunProgress) => void): Promise<MasksResult> {
@@ -165,8 +165,8 @@ class PageScriptEngine implements ScriptEngine {
     }, backend);
   }
 
-  loadDemo(task: Task): Promise<DemoLoaded> {
-    return this.app.page.evaluate((task) => window.maskd.engine().loadDemo(task), task);
+  loadDemo(task: Task, options?: LoadDemoOptions): Promise<DemoLoaded> {
+    return this.app.page.evaluate(([task, options]) => window.maskd.engine().loadDemo(task, options), [task, options] as const);
   }
 
   learnMasks(config: MaskStageConfig, onProgress?: (p: RunProgress) => void): Promise<MasksResult> {
