@@ -2,25 +2,33 @@ import type { DigitPool } from './digits';
 
 /**
  * The source image `index` with its strokes thickened by `bold` pixels on each side: a grey-level
- * dilation (the maximum over the (2·bold+1)² square around each pixel). bold 0: the image as is.
+ * dilation (the maximum over the (2·bold+1)² square around each pixel, clipped to the image).
+ * bold 0: the image as is. Taken as a maximum along the rows, then along the columns of that
+ * (the clipped square is a product of two intervals): the same values, ~(2·bold+1)/2 times fewer
+ * comparisons — this was most of a scene's generation time.
  */
 export function boldDigit(pool: DigitPool, index: number, bold: number): Uint8Array {
   const { rows, cols, pixels } = pool;
   const base = index * rows * cols;
   const src = pixels.subarray(base, base + rows * cols);
   if (bold <= 0) return src;
-  const out = new Uint8Array(rows * cols);
+  const across = new Uint8Array(rows * cols);
   for (let y = 0; y < rows; y++) {
+    const row = y * cols;
     for (let x = 0; x < cols; x++) {
       let m = 0;
-      for (let dy = -bold; dy <= bold; dy++) {
-        const yy = y + dy;
-        if (yy < 0 || yy >= rows) continue;
-        for (let dx = -bold; dx <= bold; dx++) {
-          const xx = x + dx;
-          if (xx >= 0 && xx < cols && src[yy * cols + xx] > m) m = src[yy * cols + xx];
-        }
-      }
+      const x1 = Math.min(cols - 1, x + bold);
+      for (let xx = Math.max(0, x - bold); xx <= x1; xx++) if (src[row + xx] > m) m = src[row + xx];
+      across[row + x] = m;
+    }
+  }
+  const out = new Uint8Array(rows * cols);
+  for (let y = 0; y < rows; y++) {
+    const y0 = Math.max(0, y - bold);
+    const y1 = Math.min(rows - 1, y + bold);
+    for (let x = 0; x < cols; x++) {
+      let m = 0;
+      for (let yy = y0; yy <= y1; yy++) if (across[yy * cols + x] > m) m = across[yy * cols + x];
       out[y * cols + x] = m;
     }
   }

@@ -140,4 +140,26 @@ describe('bold strokes', () => {
     const r = resampleDigit(pool, 0, 5, 1);
     expect(Array.from(r, (v) => Math.round(v * 255))).toEqual([...b1]);
   });
+
+  it('equals the maximum over the clipped (2·bold+1)² square, on real digits and every bold', () => {
+    const pool = pools.train;
+    const square = (index: number, bold: number) => {
+      const { rows, cols } = pool;
+      const src = pool.pixels.subarray(index * rows * cols, (index + 1) * rows * cols);
+      const out = new Uint8Array(rows * cols);
+      for (let y = 0; y < rows; y++) {
+        for (let x = 0; x < cols; x++) {
+          let m = 0;
+          for (let yy = Math.max(0, y - bold); yy <= Math.min(rows - 1, y + bold); yy++) {
+            for (let xx = Math.max(0, x - bold); xx <= Math.min(cols - 1, x + bold); xx++) m = Math.max(m, src[yy * cols + xx]);
+          }
+          out[y * cols + x] = m;
+        }
+      }
+      return out;
+    };
+    for (let index = 0; index < 200; index += 7) {
+      for (const bold of [1, 2, 3, 4]) expect(boldDigit(pool, index, bold)).toEqual(square(index, bold));
+    }
+  });
 });
