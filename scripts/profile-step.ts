@@ -16,7 +16,11 @@
 // --steps-only times only whole trainSteps of the methods. --ab <dir> compares with <dir>, a
 // checkout of another commit (`git archive <commit> src scripts public/models | tar -x -C <dir>`,
 // with node_modules and public/data linked): both trees' steps interleaved in one process
-// (--reps × --rounds each), medians and their ratios. --fingerprint <steps>
+// (--reps × --rounds each), medians and their ratios.
+// --engine <steps> runs the page's whole comparison (the engine the worker runs, in Node: every
+// method, its evaluations every 50 steps on --val scenes, the mask snapshots, the checkpoints,
+// the test scores) at <steps> per method and prints its wall time; --ab-engine <dir> runs that
+// in both trees, alternating processes --rounds times, and checks the rows' metrics agree. --fingerprint <steps>
 // instead trains each method that many steps and prints its losses, a SHA-256 of the student's
 // and the align module's weights and the validation metric; --ab first compares the two trees'
 // fingerprints (a speed-up must leave them bit-identical).
@@ -39,6 +43,9 @@ const { values: args } = parseArgs({
     ab: { type: 'string' },
     rounds: { type: 'string', default: '3' },
     fingerprint: { type: 'string' },
+    engine: { type: 'string' },
+    'ab-engine': { type: 'string' },
+    steps: { type: 'string' },
   },
 });
 
@@ -53,6 +60,10 @@ type Timings = Record<string, Record<string, number[]>>;
 
 if (args.ab) {
   await abCompare(args.ab);
+} else if (args['ab-engine']) {
+  await abEngine(args['ab-engine']);
+} else if (args.engine) {
+  await engineCompare(Number(args.engine));
 } else {
   await profile();
 }
@@ -429,4 +440,58 @@ async function abCompare(other: string): Promise<void> {
     }
   }
   if (args.json) writeFileSync(args.json, JSON.stringify(all, null, 1));
+}
+
+interface EngineResult {
+  readonly wallS: Record<string, number>;
+  readonly rows: Record<string, { method: string; metric: number; msPerStep: number }[]>;
+}
+
+/** The page's Compare methods (default methods and settings, `steps` per method) on each demo, through the engine. */
+async function engineCompare(steps: number): Promise<void> {
+  const { localEngine } = await import('../src/train/localEngine');
+  const { defaultDistillSettings } = await import('../src/state/setupSlice');
+  const { METHOD_NAMES } = await import('../src/maskd/methods');
+  const out: EngineResult = { wallS: {}, rows: {} };
+  for (const task of list(args.tasks) as ('segmentation' | 'detection')[]) {
+    const engine = localEngine();
+    await engine.init('', ['wasm']);
+    await engine.loadDemo(task);
+    const d = defaultDistillSettings(task);
+    const t0 = performance.now();
+    const rows = await engine.compare(METHOD_NAMES, { steps, batchSize: d.batchSize, lr: d.lr, seed: 1, evalEvery: d.evalEvery, valCount: Number(args.val), params: d.params });
+    out.wallS[task] = (performance.now() - t0) / 1000;
+    out.rows[task] = rows.map((r) => ({ method: r.method, metric: r.metric, msPerStep: r.msPerStep }));
+    engine.terminate();
+    process.stderr.write(`${task}: ${out.wallS[task].toFixed(1)} s for ${METHOD_NAMES.length} × ${steps} steps\n`);
+  }
+  if (args.json) writeFileSync(args.json, JSON.stringify(out, null, 1));
+  console.log(JSON.stringify(out, null, 1));
+}
+
+/** --engine in this tree and in `other`, alternating processes; medians of the wall times, and the metrics compared. */
+async function abEngine(other: string): Promise<void> {
+  const here = new URL('..', import.meta.url).pathname;
+  copyFileSync(new URL(import.meta.url).pathname, join(other, 'scripts/profile-step.ts'));
+  const steps = args.steps ?? '100';
+  const results: Record<'before' | 'after', EngineResult[]> = { before: [], after: [] };
+  for (let r = 0; r < Number(args.rounds); r++) {
+    for (const [label, dir] of (r % 2 ? [['after', here], ['before', other]] : [['before', other], ['after', here]]) as ['before' | 'after', string][]) {
+      const file = join('/tmp', `profile-step-engine-${label}-${process.pid}.json`);
+      const res = spawnSync('npx', ['tsx', 'scripts/profile-step.ts', '--engine', steps, '--tasks', args.tasks, '--val', args.val, '--json', file], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+      if (res.status !== 0) throw new Error(`${label} engine run failed (${res.status})`);
+      results[label].push(JSON.parse(readFileSync(file, 'utf8')) as EngineResult);
+    }
+  }
+  const metrics = (x: EngineResult) => JSON.stringify(Object.fromEntries(Object.entries(x.rows).map(([t, rows]) => [t, rows.map((row) => [row.method, row.metric])])));
+  const all = [...results.before, ...results.after].map(metrics);
+  console.log(all.every((m) => m === all[0]) ? `Test metrics of every row identical in all ${all.length} runs: ${all[0]}` : `Test metrics DIFFER: ${all.join('\n')}`);
+  console.log(`\n${args.rounds} alternating runs each, the page's comparison (4 methods × ${steps} steps, evaluation every 50 on ${args.val} scenes), wall s, median:\n`);
+  console.log('| demo | before s | after s | after/before | before ms/step (rows) | after ms/step (rows) |\n|---|---:|---:|---:|---|---|');
+  for (const task of Object.keys(results.after[0].wallS)) {
+    const b = median(results.before.map((x) => x.wallS[task]));
+    const a = median(results.after.map((x) => x.wallS[task]));
+    const per = (xs: EngineResult[]) => xs[0].rows[task].map((row, i) => `${row.method} ${Math.round(median(xs.map((x) => x.rows[task][i].msPerStep)))}`).join(', ');
+    console.log(`| ${task} | ${b.toFixed(1)} | ${a.toFixed(1)} | ${(a / b).toFixed(2)} | ${per(results.before)} | ${per(results.after)} |`);
+  }
 }
