@@ -17,15 +17,15 @@
 // the all-absent rate.
 //
 // The net: the student's backbone (stem → … → `neck`, the same layer names as buildStudent, so
-// the weights load by name) + ReLU + global average pool + dense 10 (sigmoid), the classifier
+// the weights load by name) + ReLU + global average pool + dense 10 (softmax cross-entropy), the classifier
 // discarded. Both demo students have the same backbone (STUDENT_SIZES, checked by
 // src/models/studentBackbone.test.ts), so one pretrained backbone serves both.
 //
-//   tsx scripts/pretrain-students.ts [--steps 1000] [--batch 32] [--lr 0.01] [--seed 1]
+//   tsx scripts/pretrain-students.ts [--steps 3000] [--batch 32] [--lr 0.01] [--seed 1]
 //        [--eval-every 250] [--held-out 512] [--out public/models/student-backbone]
 //
 // Deterministic: seeded init (reseedKernels), batch k = scenes [k·batch, (k+1)·batch) of a seeded
-// stream, wasm in Node has no threads. Short enough (minutes) not to need resuming.
+// stream, wasm in Node has no threads. Short enough (16 min here) not to need resuming.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,7 +47,7 @@ import { SUPERVISED_WARMUP } from '../src/train/supervisedTrainer';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values: args } = parseArgs({
   options: {
-    steps: { type: 'string', default: '1000' },
+    steps: { type: 'string', default: '3000' },
     batch: { type: 'string', default: '32' },
     lr: { type: 'string', default: '0.01' },
     seed: { type: 'string', default: '1' },
