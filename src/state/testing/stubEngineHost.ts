@@ -2,12 +2,23 @@
 // session (./stubSession.ts), joined in-process as src/train/localEngine.ts joins the real one.
 import type { Calibration } from '../../backends/types';
 import { createEngineClient, type EngineClient } from '../../engine/client';
-import type { RequestMessage, WorkerMessage } from '../../engine/contract';
+import { REQUESTS, type EngineHandlers, type RequestMessage, type WorkerMessage } from '../../engine/contract';
 import { EngineDispatcher } from '../../train/engineDispatcher';
 import type { EngineHost } from '../engine';
 import { StubSession } from './stubSession';
 
 export type { StubSession } from './stubSession';
+
+/** The stub as the dispatcher's handler map: a command it has no method for fails, naming it. */
+function withUnstubbed(session: StubSession): EngineHandlers {
+  return new Proxy(session, {
+    get(target, name, receiver) {
+      const own: unknown = Reflect.get(target, name, receiver);
+      if (own !== undefined || typeof name !== 'string' || !(name in REQUESTS)) return own;
+      return () => Promise.reject(new Error(`the store tests' stub session has no handler for '${name}'`));
+    },
+  }) as unknown as EngineHandlers;
+}
 
 /** A client whose worker is `session` behind the real dispatcher. */
 function stubEngine(makeSession: (post: (m: WorkerMessage) => void) => StubSession): EngineClient {
@@ -18,7 +29,7 @@ function stubEngine(makeSession: (post: (m: WorkerMessage) => void) => StubSessi
     terminate: () => session.terminate(),
   };
   const session = makeSession((m) => port.onmessage?.({ data: m }));
-  const dispatcher = new EngineDispatcher(session, (m) => port.onmessage?.({ data: m }));
+  const dispatcher = new EngineDispatcher(withUnstubbed(session), (m) => port.onmessage?.({ data: m }));
   return createEngineClient(port as unknown as Worker);
 }
 
