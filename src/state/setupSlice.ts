@@ -58,12 +58,11 @@ export function defaultMethodParams(task: Task): Record<MethodName, Record<strin
 }
 
 /**
- * Stage 2's default budget, also each method's budget in Compare: 600 steps at Adam 0.01 (batch 8)
- * took 4 min 39 s (segmentation) and 4 min 4 s (detection) for the four methods in the page on
- * wasm (docs/backends.md, "Backends"), and by then the distilled students are
- * clearly ahead of the student alone (detection, seed 1, validation AP@0.5 at step 600: none 0.27,
- * FitNet 0.39, CWD 0.43, MasKD 0.48; `npm run reproduce` curves). At the earlier 200 steps × lr
- * 0.002 every student was still near its start.
+ * Stage 2's default budget, also each method's budget in Compare: 600 steps at Adam 0.01 (batch 8).
+ * The four methods took 3 min 25 s (segmentation) and 3 min 13 s (detection) in the page on wasm
+ * (docs/backends.md, "Backends"; npm run bench:compare). With the pretrained students the student
+ * alone is well off the floor by then (test mIoU 0.303, AP@0.5 0.452 over 3 seeds), but every
+ * distiller is still below it (docs/experiments.md, "Pretrained students").
  */
 export const DEFAULT_DISTILL_STEPS = 600;
 export const DEFAULT_DISTILL_LR = 0.01;
