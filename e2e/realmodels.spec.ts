@@ -6,35 +6,13 @@
 // card under its own file names, on the wasm backend: the card lists it with its suggested tap,
 // stage 1 runs label-free and draws finite masks, and Distill trains the built-in student a few
 // steps, scored by its agreement with the teacher.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
-import { fetchTestModels } from '../scripts/fetch-test-models';
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { dropFiles, testModelsDir } from './testModels';
 import { setNumber, shot, waitForMasks } from './pageHelpers';
 
 test.describe.configure({ mode: 'serial' });
 
-let dir = '';
-
-test.beforeAll(async () => {
-  // The first run on a machine downloads the 144 MB tarball into the shared cache (checked against
-  // the registry's sha512); later runs, from any clone, only hash the extracted files.
-  test.setTimeout(600_000);
-  dir = (await fetchTestModels()).dir;
-});
-
-/** Drops files from the model cache on `target` as a real drop event (a DataTransfer of File objects). */
-async function dropFiles(page: Page, target: Locator, names: readonly string[]): Promise<void> {
-  const files = names.map((name) => ({ name, b64: readFileSync(join(dir, name)).toString('base64') }));
-  const dt = await page.evaluateHandle((list) => {
-    const dt = new DataTransfer();
-    for (const f of list) dt.items.add(new File([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))], f.name));
-    return dt;
-  }, files);
-  await target.dispatchEvent('dragover', { dataTransfer: dt });
-  await target.dispatchEvent('drop', { dataTransfer: dt });
-  await dt.dispose();
-}
+const modelsDir = testModelsDir();
 
 async function dismissAll(page: Page): Promise<void> {
   const buttons = page.locator('[data-testid^="message-dismiss-"]');
@@ -103,7 +81,7 @@ for (const c of CASES) {
     await expect(page.getByTestId('run-learn-masks')).toBeEnabled({ timeout: 60_000 });
     await dismissAll(page);
     const t0 = Date.now();
-    await dropFiles(page, page.getByTestId('drop-teacher'), [`${c.name}.json`, `${c.name}.bin`]);
+    await dropFiles(page, page.getByTestId('drop-teacher'), modelsDir(), [`${c.name}.json`, `${c.name}.bin`]);
     await expect(page.getByTestId('model-teacher-source')).toContainText(new RegExp(`^${c.name}\\.json · sha256:[0-9a-f]{12}…$`), { timeout: 90_000 });
     note(testInfo, `${c.name}: drop to card (ms)`, Date.now() - t0);
     await expect(page.locator('[data-testid="message-model-file"]')).toHaveCount(0);

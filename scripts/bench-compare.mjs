@@ -18,14 +18,12 @@
 // without it the budget is the page's default. Builds into node_modules/.cache/maskd-bench-compare/dist
 // (not dist/, which the e2e run serves) and serves it with `vite preview` on its own port (0: a free
 // one). Prints progress on stderr, then the JSON and a Markdown table on stdout.
-import { writeFileSync, existsSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chromium } from '@playwright/test';
-import { build, preview } from 'vite';
-import { chromiumArgs, findChromium } from './chromium.mjs';
+import { serveBuiltApp } from './bench-app.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = join(root, 'node_modules', '.cache', 'maskd-bench-compare', 'dist');
@@ -303,16 +301,7 @@ async function compareOn(browser, origin, task) {
   }
 }
 
-if (!args['no-build'] || !existsSync(join(outDir, 'index.html'))) {
-  say(`building the app into ${outDir}`);
-  await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-}
-const server = await preview({ root, build: { outDir }, preview: { host: '127.0.0.1', port, strictPort: port !== 0 }, logLevel: 'warn' });
-const address = server.httpServer.address();
-const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}`;
-const executablePath = findChromium();
-if (!executablePath) throw new Error('No Chromium found: install it (apt-get install chromium) or set MASKD_CHROMIUM');
-const browser = await chromium.launch({ executablePath, args: chromiumArgs(), headless: true });
+const { origin, browser, close } = await serveBuiltApp({ root, outDir, port, reuse: !!args['no-build'], say });
 try {
   const runs = [];
   for (const task of tasks) runs.push(await compareOn(browser, origin, task));
@@ -343,6 +332,5 @@ try {
   }
   console.log(`\n${result.cpus} × ${result.cpuModel}`);
 } finally {
-  await browser.close();
-  await new Promise((resolve) => server.httpServer.close(resolve));
+  await close();
 }

@@ -13,15 +13,13 @@
 // Builds into node_modules/.cache/maskd-bench-page/dist (not dist/, which the default e2e run
 // serves) and serves it with `vite preview` on its own port (0: a free one). Prints progress on
 // stderr, then the JSON and a Markdown table on stdout.
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { chromium } from '@playwright/test';
-import { build, preview } from 'vite';
-import { chromiumArgs, findChromium } from './chromium.mjs';
+import { serveBuiltApp } from './bench-app.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = join(root, 'node_modules', '.cache', 'maskd-bench-page', 'dist');
@@ -93,17 +91,8 @@ function mainThreadTasks(trace, from, to) {
     .map((e) => ({ start: e.ts / 1000, wall: (e.dur ?? 0) / 1000, cpu: (e.tdur ?? 0) / 1000 }));
 }
 
-if (!args['no-build'] || !existsSync(join(outDir, 'index.html'))) {
-  say(`building the app into ${outDir}`);
-  await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-}
+const { origin, browser, close } = await serveBuiltApp({ root, outDir, port, reuse: !!args['no-build'], say });
 const js = initialJs(outDir);
-const server = await preview({ root, build: { outDir }, preview: { host: '127.0.0.1', port, strictPort: port !== 0 }, logLevel: 'warn' });
-const address = server.httpServer.address();
-const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}`;
-const executablePath = findChromium();
-if (!executablePath) throw new Error('No Chromium found: install it (apt-get install chromium) or set MASKD_CHROMIUM');
-const browser = await chromium.launch({ executablePath, args: chromiumArgs(), headless: true });
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && say(`[page ${m.type()}] ${m.text()}`));
@@ -230,6 +219,5 @@ try {
   console.log(`\n| page (Chromium ${result.chromium}, ?backend=wasm, 1280×720) | |\n|---|---|`);
   for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
 } finally {
-  await browser.close();
-  await new Promise((resolve) => server.httpServer.close(resolve));
+  await close();
 }
