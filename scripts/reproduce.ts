@@ -8,12 +8,14 @@
 //   tsx scripts/reproduce.ts [--tasks segmentation,detection] [--steps 2000] [--seeds 1,2,3,4,5]
 //        [--methods none,fitnet,cwd,maskd] [--batch <page default>] [--lr <page default>]
 //        [--eval-every <steps/10>] [--val 64] [--test 256] [--backend wasm|cpu|webgpu|webgl]
-//        [--student-init pretrained|fresh]
+//        [--student-init pretrained|fresh] [--params '{"fitnet":{"lossWeight":0.3}}']
 //        [--out scripts/results] [--resume] [--merge <dir>] [--report-only] [--port 4198] [--skip-build]
 //
 // --student-init (default pretrained): every method's student starts from the shipped pretrained
 // backbone (public/models/student-backbone/, `npm run pretrain:students`) under a fresh seeded
 // head, as the reference's students start from ImageNet backbones; `fresh` seeds all of it.
+// --params overlays the page's per-method defaults (each value checked like the page's form), for
+// choosing a method's weights on validation scenes; the file records the parameters it ran with.
 // Results go to <out>/reproduce-<task>.json after every seed; --resume continues a file with the
 // same settings (the seeds in it are skipped), so a long run survives an interrupted session and
 // two tasks can run in two processes. One task's seeds can run in two processes too, each with
@@ -24,7 +26,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { METHOD_NAMES, METHODS, type MethodName } from '../src/maskd/methods';
+import { METHOD_NAMES, METHODS, resolveParams, type MethodName } from '../src/maskd/methods';
 import type { Task } from '../src/models/nets';
 import { STUDENT_INITS, type StudentInit } from '../src/engine/models';
 import { defaultDistillSettings } from '../src/state/setupSlice';
@@ -53,6 +55,7 @@ const { values: args } = parseArgs({
     port: { type: 'string', default: '4198' },
     'skip-build': { type: 'boolean', default: false },
     'student-init': { type: 'string', default: 'pretrained' },
+    params: { type: 'string' },
   },
 });
 if (!(STUDENT_INITS as readonly string[]).includes(args['student-init'])) throw new Error(`--student-init: ${STUDENT_INITS.join(' or ')}; got ${args['student-init']}`);
@@ -85,6 +88,18 @@ const steps = int('steps', args.steps)!;
 const evalEvery = int('eval-every', args['eval-every']) ?? Math.max(1, Math.round(steps / 10));
 const backend = parseBackend(args.backend);
 
+const overrides = parseOverrides(args.params);
+function parseOverrides(text: string | undefined): Partial<Record<MethodName, Record<string, unknown>>> {
+  if (text === undefined) return {};
+  const o = JSON.parse(text) as unknown;
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new Error(`--params: a JSON object of method → parameters; got ${text}`);
+  for (const [m, p] of Object.entries(o)) {
+    if (!(METHOD_NAMES as readonly string[]).includes(m)) throw new Error(`--params: unknown method ${m}`);
+    resolveParams(m as MethodName, p as never);
+  }
+  return o as Partial<Record<MethodName, Record<string, unknown>>>;
+}
+
 const fileOf = (task: Task, dir = args.out) => join(dir, `reproduce-${task}.json`);
 
 function settingsFor(task: Task): Results['settings'] {
@@ -100,7 +115,7 @@ function settingsFor(task: Task): Results['settings'] {
       evalEvery,
       valCount: int('val', args.val)!,
       testCount: int('test', args.test)!,
-      params: d.params,
+      params: Object.fromEntries(Object.entries(d.params).map(([m, p]) => [m, { ...p, ...overrides[m as MethodName] }])) as typeof d.params,
     },
   };
 }
