@@ -152,6 +152,13 @@ export const LIMITS = {
     what: 'layers of a layers model, or nodes of a graph model',
     why: 'ResNet-152 has about 500 layers and large converted graphs a few thousand nodes; the layer list and the tap checks walk them all',
   },
+  modelOnnxFileBytes: {
+    value: 1 * GiB,
+    unit: 'bytes',
+    display: '1 GiB',
+    what: 'bytes of an .onnx file (the protobuf; weights in external-data files count under the weight limit), from the file size before it is read',
+    why: 'the protobuf is decoded whole in the worker; its format tops out at 2 GiB and larger exports keep their weights in external data',
+  },
   modelFetchSeconds: {
     value: 60,
     unit: 'seconds',
