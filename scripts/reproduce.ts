@@ -8,12 +8,16 @@
 //   tsx scripts/reproduce.ts [--tasks segmentation,detection] [--steps 2000] [--seeds 1,2,3,4,5]
 //        [--methods none,fitnet,cwd,maskd] [--batch <page default>] [--lr <page default>]
 //        [--eval-every <steps/10>] [--val 64] [--test 256] [--backend wasm|cpu|webgpu|webgl]
-//        [--student-init pretrained|fresh] [--params '{"fitnet":{"lossWeight":0.3}}']
+//        [--student-init pretrained|fresh] [--params '{"fitnet":{"lossWeight":0.3}}'] [--test-draw per-seed|fixed]
 //        [--out scripts/results] [--resume] [--merge <dir>] [--report-only] [--port 4198] [--skip-build]
 //
 // --student-init (default pretrained): every method's student starts from the shipped pretrained
 // backbone (public/models/student-backbone/, `npm run pretrain:students`) under a fresh seeded
 // head, as the reference's students start from ImageNet backbones; `fresh` seeds all of it.
+// --test-draw (default per-seed): each seed is scored on its own draw of test scenes, so the
+// intervals over seeds hold the test-sampling error too; `fixed` scores every seed on the same ones.
+// The paired differences carry a two-sided p-value and its Holm adjustment over the table's pairs;
+// the verdict reads the adjusted one.
 // --params overlays the page's per-method defaults (each value checked like the page's form), for
 // choosing a method's weights on validation scenes; the file records the parameters it ran with.
 // Results go to <out>/reproduce-<task>.json after every seed; --resume continues a file with the
@@ -33,7 +37,8 @@ import { defaultDistillSettings } from '../src/state/setupSlice';
 import { mergeResults, type Results } from './reproduceResults';
 import { curvesSvg, type CurvePanel } from './curvesSvg';
 import { Engines, parseBackend } from './script-engine';
-import { ci95, formatInterval, mean, pairedDiff, verdictOf, type Interval } from './stats';
+import { ci95, formatInterval, holm, mean, pairedTest } from './stats';
+import { TEST_SEED } from '../src/train/dataSource';
 import { writeSvgPng } from './svgPng';
 
 const { values: args } = parseArgs({
@@ -56,10 +61,13 @@ const { values: args } = parseArgs({
     'skip-build': { type: 'boolean', default: false },
     'student-init': { type: 'string', default: 'pretrained' },
     params: { type: 'string' },
+    'test-draw': { type: 'string', default: 'per-seed' },
   },
 });
 if (!(STUDENT_INITS as readonly string[]).includes(args['student-init'])) throw new Error(`--student-init: ${STUDENT_INITS.join(' or ')}; got ${args['student-init']}`);
 const studentInit = args['student-init'] as StudentInit;
+if (args['test-draw'] !== 'per-seed' && args['test-draw'] !== 'fixed') throw new Error(`--test-draw: per-seed or fixed; got ${args['test-draw']}`);
+const perSeedTest = args['test-draw'] === 'per-seed';
 
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 function int(name: string, v: string | undefined, min = 1): number | undefined {
@@ -108,6 +116,7 @@ function settingsFor(task: Task): Results['settings'] {
     methods,
     backend,
     studentInit,
+    ...(perSeedTest ? { testDraw: 'per-seed' as const } : {}),
     config: {
       steps,
       batchSize: int('batch', args.batch) ?? d.batchSize,
@@ -156,7 +165,7 @@ async function run(task: Task): Promise<void> {
         throw new Error(`${fileOf(task)} was run with another teacher (${JSON.stringify(results.teacher)}, now ${JSON.stringify(demo.teacher.metric)}); remove it or run with another --out`);
       }
       const t0 = Date.now();
-      const rows = await engine.compare(methods, { ...settings.config, seed }, (r) =>
+      const rows = await engine.compare(methods, { ...settings.config, seed, ...(perSeedTest ? { testSeed: TEST_SEED + seed } : {}) }, (r) =>
         console.log(`  ${r.method}: ${r.metricName} ${r.metric.toFixed(4)} on ${r.scored.scenes} ${r.scored.split} scenes, ${Math.round(r.msPerStep)} ms/step`),
       );
       results.teacher = demo.teacher.metric ?? null;
@@ -205,13 +214,21 @@ function report(results: Results): string {
   }
   const pairs = PAIRS.filter(([a, b]) => r.settings.methods.includes(a) && r.settings.methods.includes(b));
   if (pairs.length) {
-    lines.push('', '| paired difference (same seed) | mean ± 95% CI | reads |', '|---|---|---|');
-    for (const [a, b] of pairs) {
-      const d: Interval = pairedDiff(finals(r, a), finals(r, b));
-      const v = verdictOf(d);
-      lines.push(`| ${LABEL[a]} − ${LABEL[b]} | ${formatInterval(d, 4)} | ${v === 'not distinguishable' ? 'not distinguishable from 0' : `${LABEL[a]} ${v}`} |`);
-    }
+    const tests = pairs.map(([a, b]) => pairedTest(finals(r, a), finals(r, b)));
+    const adjusted = holm(tests.map((t) => t.p));
+    const pText = (p: number) => (Number.isNaN(p) ? '—' : p < 0.001 ? '< 0.001' : p.toFixed(3));
+    lines.push(
+      '',
+      `| paired difference (same seed) | mean ± 95% CI | p | Holm p (${pairs.length} pairs) | reads (Holm p < 0.05) |`,
+      '|---|---|---:|---:|---|',
+    );
+    pairs.forEach(([a, b], k) => {
+      const d = tests[k];
+      const reads = adjusted[k] < 0.05 ? `${LABEL[a]} ${d.mean > 0 ? 'higher' : 'lower'}` : 'not distinguishable from 0';
+      lines.push(`| ${LABEL[a]} − ${LABEL[b]} | ${formatInterval(d, 4)} | ${pText(d.p)} | ${pText(adjusted[k])} | ${reads} |`);
+    });
   }
+  lines.push('', r.settings.testDraw === 'per-seed' ? 'Each seed is scored on its own draw of test scenes.' : 'Every seed is scored on the same test scenes (test-sampling error is outside the intervals).');
   return lines.join('\n');
 }
 

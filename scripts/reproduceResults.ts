@@ -15,6 +15,8 @@ export interface Results {
     readonly backend: string;
     /** How every method's student started; absent in files from before the pretrained backbone (fresh). */
     readonly studentInit?: StudentInit;
+    /** 'per-seed': seed s was scored on its own test draw (TEST_SEED + s); absent: every seed on the same fixed scenes. */
+    readonly testDraw?: 'per-seed';
   };
   teacher: { name: string; value: number } | null;
   runtime: string;

@@ -80,6 +80,11 @@ export interface DistillConfig {
   readonly valCount?: number;
   /** Test scenes the final student is scored on (fixed, seeded, disjoint from training and validation); default 128. */
   readonly testCount?: number;
+  /**
+   * Seed of the test draw (default: the data's fixed test seed). The reproduction gives each seed its
+   * own draw, so that test-sampling error is inside its intervals; ignored by datasets without a test split.
+   */
+  readonly testSeed?: number;
   /** Steps between checkpoints (IndexedDB); default 25, 0 for none (pauses still checkpoint). */
   readonly checkpointEvery?: number;
 }

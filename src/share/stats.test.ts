@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ci95, formatInterval, pairedDiff, sd, t975, verdictOf } from './stats';
+import { ci95, formatInterval, holm, pairedDiff, pairedTest, sd, t975, tTwoSidedP, verdictOf } from './stats';
 
 describe('t975', () => {
   it('reads the table for small df and follows it smoothly beyond', () => {
@@ -47,5 +47,52 @@ describe('pairedDiff', () => {
     expect(verdictOf(pairedDiff([1, 2, 3], [1.5, 1.5, 3]))).toBe('not distinguishable');
     expect(verdictOf(pairedDiff([0, 0, 0], [1, 1.1, 0.9]))).toBe('lower');
     expect(() => pairedDiff([1], [1, 2])).toThrow(/1 values against 2/);
+  });
+});
+
+describe('tTwoSidedP', () => {
+  it('gives 0.05 at the tabled 97.5% quantiles and the closed forms of df 1 and 2', () => {
+    for (const df of [1, 2, 4, 10, 30]) expect(tTwoSidedP(t975(df), df)).toBeCloseTo(0.05, 4);
+    // df 1 is Cauchy: p = 1 − (2/π)·atan|t|; df 2: p = 1 − |t|/√(t² + 2).
+    for (const t of [0.3, 1, 2.5, 9]) {
+      expect(tTwoSidedP(t, 1)).toBeCloseTo(1 - (2 / Math.PI) * Math.atan(t), 10);
+      expect(tTwoSidedP(-t, 2)).toBeCloseTo(1 - t / Math.sqrt(t * t + 2), 10);
+    }
+    expect(tTwoSidedP(0, 5)).toBeCloseTo(1, 12);
+    expect(tTwoSidedP(Infinity, 5)).toBe(0);
+  });
+
+  it('matches the normal tail for large df', () => {
+    // Two-sided normal p at 1.959964 is 0.05; at 2.575829 it is 0.01.
+    expect(tTwoSidedP(1.959964, 1e6)).toBeCloseTo(0.05, 5);
+    expect(tTwoSidedP(2.575829, 1e6)).toBeCloseTo(0.01, 5);
+  });
+});
+
+describe('pairedTest', () => {
+  it('is the t-test of the differences, worked by hand', () => {
+    // Differences 0.1, 0.2, 0.3: mean 0.2, sd 0.1, se 0.1/√3, t = 2√3 = 3.4641, df 2 → p = 1 − t/√(t² + 2) = 0.07418.
+    const r = pairedTest([1.1, 1.2, 1.3], [1, 1, 1]);
+    expect(r.mean).toBeCloseTo(0.2, 12);
+    expect(r.p).toBeCloseTo(1 - 3.4641016 / Math.sqrt(12 + 2), 6);
+    expect(r.p).toBeCloseTo(0.07418, 4);
+    expect(pairedTest([1, 2], [0, 1]).p).toBe(0);
+    expect(pairedTest([1, 2], [1, 2]).p).toBe(1);
+    expect(Number.isNaN(pairedTest([1], [0]).p)).toBe(true);
+  });
+});
+
+describe('holm', () => {
+  it('multiplies the k-th smallest by m − k and keeps the adjusted values monotone', () => {
+    // Sorted 0.01, 0.03, 0.04 → 0.03, 0.06, max(0.06, 0.04) = 0.06; back in the input's order.
+    const adj = holm([0.01, 0.04, 0.03]);
+    expect(adj[0]).toBeCloseTo(0.03, 12);
+    expect(adj[1]).toBeCloseTo(0.06, 12);
+    expect(adj[2]).toBeCloseTo(0.06, 12);
+    expect(holm([0.5, 0.9])).toEqual([1, 1]);
+    const withNaN = holm([NaN, 0.02, 0.2]);
+    expect(Number.isNaN(withNaN[0])).toBe(true);
+    expect(withNaN[1]).toBeCloseTo(0.04, 12);
+    expect(withNaN[2]).toBeCloseTo(0.2, 12);
   });
 });

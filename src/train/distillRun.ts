@@ -181,7 +181,7 @@ export async function runDistill(
     await checkpoints.end();
     // The reported number: the student as the run left it, on scenes no choice was made on.
     // Label-free, the teacher runs on every scored image: as many test scenes as validation ones unless asked.
-    const test = demo.source.testSet(config.testCount ?? (isConsistency(adapter) ? (config.valCount ?? DEFAULT_TEST_COUNT) : DEFAULT_TEST_COUNT));
+    const test = demo.source.testSet(config.testCount ?? (isConsistency(adapter) ? (config.valCount ?? DEFAULT_TEST_COUNT) : DEFAULT_TEST_COUNT), config.testSeed);
     const final = await ctx.device.guard(distiller.score(test));
     const best = distiller.bestStudentWeights();
     const alignArtifacts = await modelToArtifacts(align);
