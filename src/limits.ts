@@ -166,6 +166,36 @@ export const LIMITS = {
     what: 'time to fetch a model.json and its shards from a URL',
     why: 'a server that never answers must not hold the page; the user can also abort',
   },
+  // Model sandbox and sizing (issue 25): every dropped or fetched model is parsed, sized and run
+  // once in a throwaway worker before the engine loads it; graph nodes are sized statically.
+  modelProbeSeconds: {
+    value: 30,
+    unit: 'seconds',
+    display: '30 s',
+    what: 'time the throwaway probe worker has to parse, size and run a dropped or fetched model once',
+    why: 'the demo-sized and the tested real models (CenterNet at 512×512) take a few seconds; a hang or a runaway model is stopped and the worker discarded (Cancel stops it at once)',
+  },
+  modelSizingSteps: {
+    value: 65_536,
+    unit: 'layer calls',
+    display: '65 536 layer calls',
+    what: 'layer calls one size estimate of a layers topology visits (nested models’ calls included, each shape sized once)',
+    why: '16 per layer at the 4 096-layer cap; a nested model called with ever new shapes at every level would otherwise cost N^L sizings',
+  },
+  modelGraphValues: {
+    value: 4096,
+    unit: 'elements',
+    display: '4 096 elements',
+    what: 'elements of a graph constant (or computed int tensor) the static sizing reads as values (shapes, axes, sizes)',
+    why: 'shape operands are a few numbers; a larger constant is sized by its shape alone',
+  },
+  backendTensorBytes: {
+    value: 2 ** 31,
+    unit: 'bytes',
+    display: '2 GiB (2³¹ bytes)',
+    what: 'bytes of one tensor the WebAssembly backend is asked to allocate (checked at its allocation, whatever asks)',
+    why: 'tfjs-backend-wasm passes the byte count to a 32-bit malloc: 2³² bytes or more wraps to a few KiB that the kernel then overwrites the heap past; nothing the playground runs needs a tensor this large',
+  },
 
   // ---- Token files (.safetensors) ----
   tokenFileBytes: {
@@ -255,6 +285,36 @@ export const LIMITS = {
     display: '64 characters',
     what: 'identifiers in a link (model ids, tap layer)',
     why: 'plain identifiers only, never URLs or markup',
+  },
+
+  // ---- What can be many, and what a message may repeat (issue 25) ----
+  safetensorsMetadataEntries: {
+    value: 1_000,
+    unit: 'entries',
+    display: '1 000 entries',
+    what: 'entries of a .safetensors header’s "__metadata__", counted in the header’s bytes before it is parsed',
+    why: 'a token export writes a handful; a 56 MB header of millions of entries took 48 s and 2 GB to parse',
+  },
+  runFileSeries: {
+    value: 1_000,
+    unit: 'series',
+    display: '1 000 series',
+    what: 'loss and metric series in a run file or history JSON (each a chart line and a legend entry)',
+    why: 'a comparison of every method over every stage draws a few dozen; a million one-point series would be a million lines',
+  },
+  quoteChars: {
+    value: 80,
+    unit: 'characters',
+    display: '80 characters',
+    what: 'text from a file (tensor, weight and layer names, shapes, keys) quoted in one message',
+    why: 'enough to recognise a name; a refusal that repeated a 30 M-character name took 10 s to lay out',
+  },
+  noticeChars: {
+    value: 1_000,
+    unit: 'characters',
+    display: '1 000 characters',
+    what: 'text of one notice on the page (longer text is cut, with a mark)',
+    why: 'the longest notice the page writes is under 500 characters; a notice is read, not scrolled',
   },
 } as const satisfies Record<string, LimitSpec>;
 

@@ -1,6 +1,7 @@
 // The distillation methods as data: names, hyper-parameters with their defaults, ranges and help,
 // and the checks on them. No tensors: the page (setup form, charts, links, run files) reads this
 // module, and methods.ts builds the losses on it (one source of truth for both).
+import { quote, valueText } from '../messageQuote';
 
 export type MethodName = 'none' | 'fitnet' | 'cwd' | 'maskd';
 export const METHOD_NAMES: readonly MethodName[] = ['none', 'fitnet', 'cwd', 'maskd'];
@@ -139,19 +140,19 @@ export function isMethodName(value: unknown): value is MethodName {
 
 /** Defaults overlaid with `overrides`, each checked against the method's ParamSpec. */
 export function resolveParams<K extends MethodName>(name: K, overrides: Partial<MethodParamsMap[K]> = {}): MethodParamsMap[K] {
-  if (!isMethodName(name)) throw new Error(`Unknown distillation method "${String(name)}"; expected one of ${METHOD_NAMES.join(', ')}`);
+  if (!isMethodName(name)) throw new Error(`Unknown distillation method ${quote(name)}; expected one of ${METHOD_NAMES.join(', ')}`);
   const descriptor = METHODS[name] as MethodDescriptor;
   const merged: Record<string, unknown> = { ...descriptor.defaults, ...overrides };
   for (const key of Object.keys(overrides)) {
-    if (!descriptor.params.some((p) => p.key === key)) throw new Error(`${name}: unknown parameter "${key}"`);
+    if (!descriptor.params.some((p) => p.key === key)) throw new Error(`${name}: unknown parameter ${quote(key)}`);
   }
   for (const spec of descriptor.params) {
     const v = merged[spec.key];
     if (spec.kind === 'boolean') {
-      if (typeof v !== 'boolean') throw new Error(`${name}: ${spec.key} must be true or false, got ${String(v)}`);
+      if (typeof v !== 'boolean') throw new Error(`${name}: ${spec.key} must be true or false, got ${valueText(v)}`);
       continue;
     }
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${name}: ${spec.key} must be a finite number, got ${String(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${name}: ${spec.key} must be a finite number, got ${valueText(v)}`);
     if (spec.kind === 'integer' && !Number.isInteger(v)) throw new Error(`${name}: ${spec.key} must be an integer, got ${v}`);
     if (spec.min !== undefined && v < spec.min) throw new Error(`${name}: ${spec.key} must be ≥ ${spec.min}, got ${v}`);
     if (spec.max !== undefined && v > spec.max) throw new Error(`${name}: ${spec.key} must be ≤ ${spec.max}, got ${v}`);
@@ -183,7 +184,7 @@ export function customMaskActive(params: Readonly<MaskdParams>, step: number, to
 export function upgradeMaskdParams<T extends Readonly<Record<string, unknown>>>(params: T, totalSteps: number): { params: Record<string, unknown>; clampedFrom: number | null } {
   if (!Object.prototype.hasOwnProperty.call(params, 'customMaskWarmup')) return { params: { ...params }, clampedFrom: null };
   const { customMaskWarmup: steps, ...rest } = params as Record<string, unknown>;
-  if (typeof steps !== 'number' || !Number.isFinite(steps) || steps < 0) throw new Error(`maskd: customMaskWarmup must be a number of steps ≥ 0, got ${String(steps)}`);
+  if (typeof steps !== 'number' || !Number.isFinite(steps) || steps < 0) throw new Error(`maskd: customMaskWarmup must be a number of steps ≥ 0, got ${valueText(steps)}`);
   if (Object.prototype.hasOwnProperty.call(rest, 'customMaskWarmupShare')) return { params: rest, clampedFrom: null };
   const share = totalSteps > 0 ? steps / totalSteps : 1;
   return { params: { ...rest, customMaskWarmupShare: Math.min(1, share) }, clampedFrom: share > 1 ? steps : null };

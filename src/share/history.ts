@@ -1,9 +1,13 @@
 // Loss and metric history (the store's series) as CSV and JSON downloads, and back from JSON.
-// CSV is long format, one row per point: `kind,stage,method,term,step,value`.
+// CSV is long format, one row per point: `kind,stage,method,term,step,value`. Read back, the
+// series are counted (LIMITS.runFileSeries, from the lists' lengths before any is read) and so are
+// their points (MAX_HISTORY_POINTS); every value is a finite number or null (a skipped value).
 import { isMethodName } from '../maskd/methodInfo';
 import type { Series, SeriesMap } from './series';
 import { seriesKey } from './series';
 import type { Stage } from '../engine/progress';
+import { LIMITS, limitText } from '../limits';
+import { groupDigits } from '../messageNumbers';
 
 export type HistoryKind = 'loss' | 'metric';
 export const CSV_HEADER = 'kind,stage,method,term,step,value';
@@ -56,6 +60,11 @@ export function seriesMapsFromJson(value: unknown, what = 'history'): { losses: 
   if (typeof value !== 'object' || value === null) throw new Error(`${what}: expected an object with "losses" and "metrics"`);
   const v = value as Record<string, unknown>;
   let budget = MAX_HISTORY_POINTS;
+  const count = (list: unknown): number => (Array.isArray(list) ? list.length : 0);
+  const series = count(v.losses) + count(v.metrics);
+  if (series > LIMITS.runFileSeries.value) {
+    throw new Error(`${what}: ${groupDigits(series)} series, over ${limitText('runFileSeries')} on ${LIMITS.runFileSeries.what}; none was read`);
+  }
   const read = (list: unknown, name: string): SeriesMap => {
     if (!Array.isArray(list)) throw new Error(`${what}: "${name}" must be a list of series`);
     const out: Record<string, Series> = {};
@@ -73,7 +82,7 @@ export function seriesMapsFromJson(value: unknown, what = 'history'): { losses: 
         if (!Array.isArray(p) || p.length !== 2) throw new Error(`${at}: point ${j} must be [step, value]`);
         const [x, y] = p as unknown[];
         if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x <= last) throw new Error(`${at}: point ${j} needs an integer step above the previous one`);
-        if (typeof y !== 'number' && y !== null) throw new Error(`${at}: point ${j} needs a number value`);
+        if (y !== null && !(typeof y === 'number' && Number.isFinite(y))) throw new Error(`${at}: point ${j} needs a finite number value (or null for a skipped one)`);
         last = x;
         return { x, y: typeof y === 'number' ? y : NaN };
       });

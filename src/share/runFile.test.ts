@@ -69,7 +69,7 @@ describe('run file', () => {
     expect(bad((f) => (f.tokens.tokens.data = f.tokens.tokens.data.slice(1)))).toThrow(/needs 12 values/);
     expect(bad((f) => (f.tokens.tokens.data[0] = 'NaN'))).toThrow(/finite/);
     expect(bad((f) => (f.tokens.branch['prob.2.bias'].shape = [4]))).toThrow(/prob.2.bias/);
-    expect(bad((f) => (f.tokens.branch.extra = {}))).toThrow(/unknown tensors extra/);
+    expect(bad((f) => (f.tokens.branch.extra = {}))).toThrow(/unknown tensors "extra"/);
     expect(bad((f) => (f.history.losses[0].stage = 'x'))).toThrow(/run file: history: losses\[0\]/);
   });
 

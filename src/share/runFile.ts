@@ -5,7 +5,9 @@
 // Limits (src/limits.ts): the file's bytes (checkRunFileSize / readRunFile, from File.size before
 // the file is read), T and C of the tokens, |value| of every float; settings beyond the Setup
 // fields' ranges (SETTING_RANGES: a batch of 4096, 10⁷ steps) are clamped to them, and each clamp
-// is listed in `clamped` for the page to show.
+// is listed in `clamped` for the page to show. The history's series and points are counted and its
+// values must be finite (./history.ts). Messages quote at most LIMITS.quoteChars of a key.
+// The page parses run files off its main thread (src/state/fileParser.ts).
 import { isMethodName, METHOD_NAMES, METHODS, upgradeMaskdParams, type MethodName } from '../maskd/methodInfo';
 import type { TokenWeightsState } from '../maskd/tokenLayout';
 import type { NamedSerializedTensor } from '../maskd/types';
@@ -14,6 +16,7 @@ import type { DistillSettings, MaskSettings, ParamValue } from './settings';
 import { historyToJsonObject, seriesMapsFromJson, type SeriesJson } from './history';
 import { LIMITS, limitText } from '../limits';
 import { formatByteCount } from '../messageNumbers';
+import { clip, quote } from '../messageQuote';
 import { METHOD_PARAM_SETTINGS, clampSetting, type SettingKey } from './settingRanges';
 import { LEGACY_MASK_FIELDS } from './maskRecipes';
 
@@ -122,7 +125,7 @@ function readParams(v: unknown, notes: string[], steps: number): Record<MethodNa
       try {
         upgraded = upgradeMaskdParams(given, steps);
       } catch (e) {
-        return fail(`config.distill.params.maskd: ${e instanceof Error ? e.message : String(e)}`);
+        return fail(`config.distill.params.maskd: ${clip(e instanceof Error ? e.message : String(e))}`);
       }
       given = upgraded.params;
       if (upgraded.clampedFrom !== null) notes.push(`Custom-mask warm-up of ${upgraded.clampedFrom} steps is longer than the run (${steps} steps); set to share 1 (never on)`);
@@ -130,7 +133,7 @@ function readParams(v: unknown, notes: string[], steps: number): Record<MethodNa
     const params: Record<string, ParamValue> = { ...(METHODS[name].defaults as Record<string, ParamValue>) };
     for (const [key, value] of Object.entries(given)) {
       const spec = METHODS[name].params.find((p) => p.key === key);
-      if (!spec) fail(`config.distill.params.${name} has an unknown parameter "${key}"`);
+      if (!spec) fail(`config.distill.params.${name} has an unknown parameter ${quote(key)}`);
       const what = `config.distill.params.${name}.${key}`;
       if (spec!.kind === 'boolean') params[key] = bool(value, what);
       else {
@@ -195,8 +198,8 @@ function readTokens(v: unknown): RunTokens | null {
   if (r.branch === undefined || r.branch === null) return { tokens };
   const b = obj(r.branch, 'tokens.branch');
   const shapes: Record<string, number[]> = { 'prob.0.weight': [3, 3, C, C], 'prob.0.bias': [C], 'prob.2.weight': [1, 1, C, T], 'prob.2.bias': [T] };
-  const extra = Object.keys(b).filter((k) => !(k in shapes));
-  if (extra.length) fail(`tokens.branch has unknown tensors ${extra.join(', ')}`);
+  const extra = Object.keys(b).filter((k) => !Object.prototype.hasOwnProperty.call(shapes, k));
+  if (extra.length) fail(`tokens.branch has unknown tensors ${extra.slice(0, 3).map((k) => quote(k, 32)).join(', ')}${extra.length > 3 ? `, … (${extra.length} in all)` : ''}`);
   const branch: TokenWeightsState = {};
   for (const [name, shape] of Object.entries(shapes)) branch[name] = readTensor(b[name], `tokens.branch["${name}"]`, shape);
   return { tokens, branch };
@@ -244,7 +247,7 @@ export function parseRunFile(text: string): ParsedRunFile {
   try {
     history = seriesMapsFromJson(f.history, 'run file: history');
   } catch (e) {
-    throw new RunFileError(e instanceof Error ? e.message : String(e));
+    throw new RunFileError(clip(e instanceof Error ? e.message : String(e), LIMITS.noticeChars.value));
   }
   return { config, tokens, ...history, createdAt: typeof f.createdAt === 'string' ? f.createdAt.slice(0, 40) : '', clamped };
 }

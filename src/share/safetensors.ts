@@ -13,9 +13,13 @@
 // The reader allocates nothing the file does not hold: every tensor's byte span is checked
 // against its dtype and shape and the spans must tile the data section exactly, so the copies it
 // makes add up to the file's own size. The header is capped (LIMITS.safetensorsHeaderBytes), and
-// so is the number of tensors (LIMITS.safetensorsTensors).
+// so are the number of tensors (LIMITS.safetensorsTensors) and of metadata entries
+// (LIMITS.safetensorsMetadataEntries), both counted in the header's bytes before it is parsed
+// (./safetensorsCount.ts). Messages quote at most LIMITS.quoteChars of a name or shape.
 import { LIMITS, limitText } from '../limits';
 import { groupDigits } from '../messageNumbers';
+import { quote, shapeText, valueText } from '../messageQuote';
+import { countHeaderEntries } from './safetensorsCount';
 
 export type SafetensorsDtype = 'U8' | 'I32' | 'F32' | 'F64' | 'I64';
 
@@ -146,24 +150,24 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 function parseEntry(name: string, v: unknown): HeaderEntry {
-  const bad = (why: string): SafetensorsError => new SafetensorsError(`safetensors: tensor "${name}": ${why}`);
+  const bad = (why: string): SafetensorsError => new SafetensorsError(`safetensors: tensor ${quote(name)}: ${why}`);
   if (!isPlainObject(v)) throw bad('header entry must be an object');
-  for (const k of Object.keys(v)) {
-    if (k !== 'dtype' && k !== 'shape' && k !== 'data_offsets') throw bad(`unexpected field "${k}"`);
+  for (const k in v) {
+    if (k !== 'dtype' && k !== 'shape' && k !== 'data_offsets') throw bad(`unexpected field ${quote(k)}`);
   }
   const { dtype, shape, data_offsets: offsets } = v;
-  if (!isDtype(dtype)) throw bad(`unsupported dtype ${JSON.stringify(dtype)} (this reader handles ${Object.keys(DTYPES).join(', ')})`);
+  if (!isDtype(dtype)) throw bad(`unsupported dtype ${valueText(dtype)} (this reader handles ${Object.keys(DTYPES).join(', ')})`);
   if (!Array.isArray(shape) || !shape.every((d): d is number => Number.isSafeInteger(d) && d >= 0)) {
-    throw bad(`shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`);
+    throw bad(`shape must be a list of non-negative integers, got ${valueText(shape)}`);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((d): d is number => Number.isSafeInteger(d) && d >= 0)) {
-    throw bad(`data_offsets must be two non-negative integers, got ${JSON.stringify(offsets)}`);
+    throw bad(`data_offsets must be two non-negative integers, got ${valueText(offsets)}`);
   }
   const [begin, end] = offsets;
   if (end < begin) throw bad(`data_offsets [${begin},${end}] end before they begin`);
   const count = elementCount(shape);
   if (!Number.isSafeInteger(count * DTYPES[dtype].size) || (end - begin) !== count * DTYPES[dtype].size) {
-    throw bad(`${dtype} [${shape.join(',')}] needs ${count * DTYPES[dtype].size} bytes but data_offsets span ${end - begin}`);
+    throw bad(`${dtype} ${shapeText(shape)} needs ${count * DTYPES[dtype].size} bytes but data_offsets span ${end - begin}`);
   }
   return { name, dtype, shape, begin, end };
 }
@@ -190,6 +194,15 @@ export function readSafetensors(bytes: Uint8Array, options: ReadSafetensorsOptio
   if (n64 > BigInt(MAX_HEADER_BYTES)) throw new SafetensorsError(`safetensors: header length ${n64} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
   const n = Number(n64);
   if (8 + n > bytes.length) throw new SafetensorsError(`safetensors: header length ${n} runs past the end of the ${bytes.length}-byte file`);
+  // Counted in the bytes before the header becomes a string and objects: a header of millions of
+  // entries is refused at its first entry over the cap.
+  const counted = countHeaderEntries(bytes.subarray(8, 8 + n), { tensors: LIMITS.safetensorsTensors.value, metadata: LIMITS.safetensorsMetadataEntries.value });
+  if (counted.over === 'tensors') {
+    throw new SafetensorsError(`safetensors: the header lists more than ${groupDigits(LIMITS.safetensorsTensors.value)} tensors, over ${limitText('safetensorsTensors')} on ${LIMITS.safetensorsTensors.what}; it was not parsed`);
+  }
+  if (counted.over === 'metadata') {
+    throw new SafetensorsError(`safetensors: "__metadata__" holds more than ${groupDigits(LIMITS.safetensorsMetadataEntries.value)} entries, over ${limitText('safetensorsMetadataEntries')} on metadata entries; it was not parsed`);
+  }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n));
@@ -216,7 +229,7 @@ export function readSafetensors(bytes: Uint8Array, options: ReadSafetensorsOptio
     if (key === '__metadata__') {
       if (!isPlainObject(value)) throw new SafetensorsError('safetensors: "__metadata__" must be an object of strings');
       for (const [mk, mv] of Object.entries(value)) {
-        if (typeof mv !== 'string') throw new SafetensorsError(`safetensors: metadata "${mk}" must be a string`);
+        if (typeof mv !== 'string') throw new SafetensorsError(`safetensors: metadata ${quote(mk)} must be a string`);
         metadata.set(mk, mv);
       }
     } else {
@@ -233,8 +246,8 @@ export function readSafetensors(bytes: Uint8Array, options: ReadSafetensorsOptio
     if (e.begin !== expected) {
       throw new SafetensorsError(
         e.begin < expected
-          ? `safetensors: tensor "${e.name}" overlaps the previous tensor (starts at ${e.begin}, previous ends at ${expected})`
-          : `safetensors: gap before tensor "${e.name}" (starts at ${e.begin}, expected ${expected})`,
+          ? `safetensors: tensor ${quote(e.name)} overlaps the previous tensor (starts at ${e.begin}, previous ends at ${expected})`
+          : `safetensors: gap before tensor ${quote(e.name)} (starts at ${e.begin}, expected ${expected})`,
       );
     }
     expected = e.end;

@@ -2,6 +2,8 @@
 // engine sends its warnings with theirs (src/engine/warnings.ts WarningKind), the page's actions name
 // their own — so nothing here reads the words.
 import type { EngineWarning, WarningKind } from '../engine/warnings';
+import { LIMITS } from '../limits';
+import { clip } from '../messageQuote';
 
 export type MessageLevel = 'info' | 'warn' | 'error';
 export type MessageKind = WarningKind | 'model-file' | 'error' | 'other';
@@ -56,7 +58,10 @@ export function pushWarnings(push: PushMessage, warnings: readonly EngineWarning
   for (const w of warnings) push(`${prefix}${w.text}`, WARNING_LEVELS[w.kind], w.kind);
 }
 
-/** A page notice of `level`; its kind defaults to 'error' for errors and 'other' otherwise. */
+/**
+ * A page notice of `level`; its kind defaults to 'error' for errors and 'other' otherwise. Its text
+ * is cut at LIMITS.noticeChars, whatever a message quoted.
+ */
 export function makeMessage(id: number, text: string, level: MessageLevel, kind: MessageKind = level === 'error' ? 'error' : 'other'): AppMessage {
-  return { id, level, kind, text, hint: MESSAGE_HINTS[kind] };
+  return { id, level, kind, text: clip(text, LIMITS.noticeChars.value), hint: MESSAGE_HINTS[kind] };
 }
