@@ -2,6 +2,7 @@
 // per-role byte lists for the worker (a URL is fetched by ./modelUrl.ts). `groupByRole` is pure;
 // the rest reads the DOM.
 import type { ModelFileData, ModelRole } from './files';
+import { ModelFileError, nameList } from './modelFiles';
 
 export interface PathFile {
   /** Relative path (folder/…/name) or just the name. */
@@ -20,7 +21,7 @@ export type Grouped<T> = Partial<Record<ModelRole, { files: T[]; label: string }
  * is named like *student*; two models (two folders) need one folder named *student*.
  */
 export function groupByRole<T extends { readonly path: string }>(files: readonly T[], target: ModelRole | null): Grouped<T> {
-  if (!files.length) throw new Error('nothing was dropped: drop model.json with its .bin weight shards, or the model folder');
+  if (!files.length) throw new ModelFileError('(dropped files)', 'nothing was dropped: drop model.json with its .bin weight shards, or the model folder');
   const jsons = files.filter((f) => isModelJson(f.path));
   const labelFor = (dir: string, fallback: string) => dir.replace(/\/$/, '').split('/').pop() || fallback;
   if (jsons.length <= 1) {
@@ -30,12 +31,12 @@ export function groupByRole<T extends { readonly path: string }>(files: readonly
     const anyJson = files.find((f) => /\.json$/i.test(f.path));
     return { [role]: { files: [...files], label: labelFor(dir, jsons.length ? 'model.json' : (anyJson ?? files[0]).path.split('/').pop() ?? files[0].path) } };
   }
-  if (target) throw new Error(`${jsons.map((j) => j.path).join(', ')}: ${jsons.length} models dropped on the ${target} card; drop one model there`);
-  if (jsons.length > 2) throw new Error(`${jsons.map((j) => j.path).join(', ')}: ${jsons.length} models dropped; drop a teacher and a student at most`);
+  if (target) throw new ModelFileError(nameList(jsons.map((j) => j.path)), `${jsons.length} models dropped on the ${target} card; drop one model there`);
+  if (jsons.length > 2) throw new ModelFileError(nameList(jsons.map((j) => j.path)), `${jsons.length} models dropped; drop a teacher and a student at most`);
   const dirs = jsons.map((j) => dirOf(j.path));
   const studentIdx = dirs.map((d) => /student/i.test(d));
   if (studentIdx.filter(Boolean).length !== 1) {
-    throw new Error(`${jsons.map((j) => j.path).join(', ')}: two models dropped and not exactly one folder is named like "student"; drop each model on its card instead`);
+    throw new ModelFileError(nameList(jsons.map((j) => j.path)), `two models dropped and not exactly one folder is named like "student"; drop each model on its card instead`);
   }
   const out: Grouped<T> = {};
   dirs.forEach((dir, i) => {

@@ -6,6 +6,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { LIMITS, limitText } from '../limits';
 import { formatByteCount, groupDigits } from '../messageNumbers';
 import { errorText } from '../errorText';
+import { clip, quote, shapeText, valueText } from '../messageQuote';
 
 /** One dropped/picked/fetched file; `name` may carry a folder path (`teacher/model.json`). */
 export interface ModelFile {
@@ -15,12 +16,25 @@ export interface ModelFile {
 
 export type ModelFormat = 'layers-model' | 'graph-model';
 
+/** A list of names from a drop or a manifest, a few of them, each cut short. */
+export function nameList(names: readonly string[]): string {
+  const shown = names.slice(0, 3).map((n) => clip(n, 40)).join(', ');
+  return names.length > 3 ? `${shown}, … (${groupDigits(names.length)} in all)` : shown;
+}
+
+/**
+ * A user's model file refused: the file and the problem. The file name is cut at
+ * LIMITS.quoteChars and the problem at LIMITS.noticeChars, whatever the file said.
+ */
 export class ModelFileError extends Error {
-  constructor(
-    readonly file: string,
-    readonly problem: string,
-  ) {
-    super(`${file}: ${problem}`);
+  readonly file: string;
+  readonly problem: string;
+  constructor(file: string, problem: string) {
+    const f = clip(file);
+    const p = clip(problem, LIMITS.noticeChars.value);
+    super(`${f}: ${p}`);
+    this.file = f;
+    this.problem = p;
     this.name = 'ModelFileError';
   }
 }
@@ -90,13 +104,13 @@ function checkSpec(file: string, spec: unknown, index: number): WeightSpec {
     throw new ModelFileError(file, `weightsManifest entry ${index} is not a weight spec {name, shape, dtype}`);
   }
   if (!spec.shape.every((d) => Number.isInteger(d) && (d as number) >= 0)) {
-    throw new ModelFileError(file, `weight "${spec.name}" has an invalid shape [${spec.shape.join(',')}]`);
+    throw new ModelFileError(file, `weight ${quote(spec.name)} has an invalid shape ${shapeText(spec.shape)}`);
   }
   const s = spec as unknown as WeightSpec;
   if (!Number.isSafeInteger((spec.shape as number[]).reduce((a, d) => a * d, 1))) {
-    throw new ModelFileError(file, `weight "${spec.name.slice(0, 80)}" has a shape [${spec.shape.join(',').slice(0, 80)}] too large for any device`);
+    throw new ModelFileError(file, `weight ${quote(spec.name)} has a shape ${shapeText(spec.shape)} too large for any device`);
   }
-  if (!Number.isFinite(storedBytes(s))) throw new ModelFileError(file, `weight "${spec.name}" has dtype "${s.quantization?.dtype ?? s.dtype}", which TensorFlow.js weights cannot hold`);
+  if (!Number.isFinite(storedBytes(s))) throw new ModelFileError(file, `weight ${quote(spec.name)} has dtype ${valueText(s.quantization?.dtype ?? s.dtype)}, which TensorFlow.js weights cannot hold`);
   return s;
 }
 
@@ -206,11 +220,11 @@ export function parseModelFiles(files: readonly ModelFile[], limits: DeviceLimit
   const listed = new Set(groups.flatMap((g) => g.paths));
   const missing = [...listed].filter((p) => !byName.has(p));
   if (missing.length) {
-    throw new ModelFileError(missing.join(', '), `missing: ${file} lists ${listed.size} weight shard(s) and ${missing.length} of them were not dropped. Drop the whole model folder`);
+    throw new ModelFileError(nameList(missing), `missing: ${file} lists ${listed.size} weight shard(s) and ${missing.length} of them were not dropped. Drop the whole model folder`);
   }
   const extra = [...byName.keys()].filter((n) => !listed.has(n) && (n.endsWith('.bin') || /shard/i.test(n)));
   if (extra.length) {
-    throw new ModelFileError(extra.join(', '), `not listed in ${file}'s weightsManifest (a shard of another model?): drop only the model's own files`);
+    throw new ModelFileError(nameList(extra), `not listed in ${file}'s weightsManifest (a shard of another model?): drop only the model's own files`);
   }
 
   // Shard sizes against the manifest, group by group; then one weight buffer in manifest order.

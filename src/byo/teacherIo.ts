@@ -4,6 +4,7 @@
 // objective compares. Pure: no tensors (the graph loader passes what it found).
 import { KIND_TEXT, wholeOutput, type OutputKind, type OutputSpec } from '../maskd/consistency';
 import { ModelFileError } from './modelFiles';
+import { shapeText } from '../messageQuote';
 
 /** Value range of the images a model expects (the playground's are [0, 1]). */
 export type InputRange = '0-1' | '-1-1' | '0-255';
@@ -84,12 +85,12 @@ export function inputPlan(
     layout = 'NCHW';
     layoutWhy = 'channels first: the input is [N, 3, H, W]';
   } else {
-    throw new ModelFileError(file, `takes [${shape.map((d) => d ?? 'N').join(',')}]: neither [N,H,W,3] nor [N,3,H,W]; the playground's images are RGB`);
+    throw new ModelFileError(file, `takes ${shapeText(shape.map((d) => d ?? 'N'))}: neither [N,H,W,3] nor [N,3,H,W]; the playground's images are RGB`);
   }
   const [h, w] = layout === 'NHWC' ? [a, b] : [b, c];
   const ch = layout === 'NHWC' ? c : a;
   if (ch !== null && ch !== 3) {
-    throw new ModelFileError(file, `takes ${ch}-channel images in ${layout} ([${shape.map((d) => d ?? 'N').join(',')}]); the playground's images are RGB (3 channels)`);
+    throw new ModelFileError(file, `takes ${ch}-channel images in ${layout} (${shapeText(shape.map((d) => d ?? 'N'))}); the playground's images are RGB (3 channels)`);
   }
   const size = h ?? w ?? 64;
   const suggested = suggestRange(dtype, first);

@@ -65,7 +65,8 @@ export function buildRunFile(run: RunContents, createdAt: string, app = 'maskd-p
 /** Why a run file cannot be opened; the message says what is wrong. */
 export class RunFileError extends Error {
   constructor(message: string) {
-    super(message);
+    // Cut at LIMITS.noticeChars whatever the file made it say (names are quoted short already).
+    super(clip(message, LIMITS.noticeChars.value));
     this.name = 'RunFileError';
   }
 }

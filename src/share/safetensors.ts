@@ -18,7 +18,7 @@
 // (./safetensorsCount.ts). Messages quote at most LIMITS.quoteChars of a name or shape.
 import { LIMITS, limitText } from '../limits';
 import { groupDigits } from '../messageNumbers';
-import { quote, shapeText, valueText } from '../messageQuote';
+import { clip, quote, shapeText, valueText } from '../messageQuote';
 import { countHeaderEntries } from './safetensorsCount';
 
 export type SafetensorsDtype = 'U8' | 'I32' | 'F32' | 'F64' | 'I64';
@@ -39,7 +39,8 @@ export interface SafetensorsFile {
 
 export class SafetensorsError extends Error {
   constructor(message: string) {
-    super(message);
+    // Cut at LIMITS.noticeChars whatever the file made it say (names are quoted short already).
+    super(clip(message, LIMITS.noticeChars.value));
     this.name = 'SafetensorsError';
   }
 }

@@ -16,7 +16,8 @@ import { readSafetensors, SafetensorsError, type SafetensorsEntry, type Safetens
 /** Why a token file cannot be imported; the message says what is wrong and what to do. */
 export class TokenImportError extends Error {
   constructor(message: string) {
-    super(message);
+    // Cut at LIMITS.noticeChars whatever the file made it say (names are quoted short already).
+    super(clip(message, LIMITS.noticeChars.value));
     this.name = 'TokenImportError';
   }
 }

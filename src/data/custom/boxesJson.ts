@@ -18,6 +18,7 @@ import { LIMITS, limitText } from '../../limits';
 import { formatByteCount, groupDigits } from '../../messageNumbers';
 import { DatasetError } from './types';
 import { errorText } from '../../errorText';
+import { clip, quote, valueText } from '../../messageQuote';
 
 export interface BoxesFile {
   readonly classes: readonly string[];
@@ -26,7 +27,7 @@ export interface BoxesFile {
 }
 
 /** A key as messages quote it: long keys are cut (a key is a file name, not a paragraph). */
-const shortKey = (key: string): string => (key.length > 80 ? `${key.slice(0, 77)}…` : key);
+const shortKey = (key: string): string => clip(key);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -83,7 +84,7 @@ function parseBox(path: string, key: string, i: number, b: unknown, classes: Rea
   if (!isObject(b)) throw new DatasetError(path, `${where} must be an object {x0, y0, x1, y1, class}`);
   const num = (k: string): number => {
     const v = b[k];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new DatasetError(path, `${where}.${k} must be a finite number, got ${JSON.stringify(v)?.slice(0, 40)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new DatasetError(path, `${where}.${k} must be a finite number, got ${valueText(v, 40)}`);
     return v;
   };
   const x0 = num('x0');
@@ -95,7 +96,7 @@ function parseBox(path: string, key: string, i: number, b: unknown, classes: Rea
   let cls: number;
   if (typeof c === 'number' && Number.isInteger(c) && c >= 0 && c < classes.size) cls = c;
   else if (typeof c === 'string' && classes.has(c)) cls = classes.get(c) as number;
-  else throw new DatasetError(path, `${where}.class ${JSON.stringify(c)?.slice(0, 40)} is not one of "classes" (an index 0..${classes.size - 1} or a name)`);
+  else throw new DatasetError(path, `${where}.class ${valueText(c, 40)} is not one of "classes" (an index 0..${classes.size - 1} or a name)`);
   return { x0, y0, x1, y1, cls };
 }
 
@@ -117,12 +118,12 @@ export function matchBoxes(
   for (const [key, boxes] of file.images) {
     const k = key.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
     const image = byRel.get(k) ?? byName.get(k) ?? null;
-    if (!image) throw new DatasetError(path, `lists "${key}", but no such image was dropped`);
-    if (out.has(image)) throw new DatasetError(path, `lists ${image} twice`);
+    if (!image) throw new DatasetError(path, `lists ${quote(key)}, but no such image was dropped`);
+    if (out.has(image)) throw new DatasetError(path, `lists ${clip(image)} twice`);
     out.set(image, boxes);
   }
   for (const p of imagePaths) {
-    if (!out.has(p)) throw new DatasetError(p, `has no entry in ${path}: list it under "images" ([] if it has no objects)`);
+    if (!out.has(p)) throw new DatasetError(p, `has no entry in ${clip(path)}: list it under "images" ([] if it has no objects)`);
   }
   return out;
 }

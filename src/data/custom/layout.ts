@@ -7,6 +7,7 @@
 // - images only: neither label PNGs nor a JSON (a label-free dataset);
 // - hidden files (.DS_Store, ._x) are skipped; anything else is listed in a warning.
 import { DatasetError, type DatasetFile } from './types';
+import { clip, quote } from '../../messageQuote';
 
 const IMAGE_EXT = new Set(['png', 'jpg', 'jpeg', 'webp', 'bmp', 'gif']);
 const LABEL_DIRS = new Set(['labels', 'label', 'masks', 'mask', 'annotations', 'gt']);
@@ -81,12 +82,12 @@ export function classifyFiles(input: readonly DatasetFile[]): Layout {
   const ignored = files.filter((f) => extension(f.path) !== 'json' && !IMAGE_EXT.has(extension(f.path))).map((f) => f.path);
 
   if (jsons.length > 1) {
-    throw new DatasetError(jsons[1].path, `is a second JSON file (the first is ${jsons[0].path}): a detection dataset has exactly one JSON of boxes`);
+    throw new DatasetError(jsons[1].path, `is a second JSON file (the first is ${clip(jsons[0].path)}): a detection dataset has exactly one JSON of boxes`);
   }
   if (jsons.length === 1 && labelFiles.length > 0) {
     throw new DatasetError(
       jsons[0].path,
-      `is a boxes JSON, but label PNGs were dropped too (${labelFiles[0].path}): drop either label PNGs (segmentation) or one boxes JSON (detection)`,
+      `is a boxes JSON, but label PNGs were dropped too (${clip(labelFiles[0].path)}): drop either label PNGs (segmentation) or one boxes JSON (detection)`,
     );
   }
   if (imageFiles.length === 0) {
@@ -98,7 +99,7 @@ export function classifyFiles(input: readonly DatasetFile[]): Layout {
   for (const f of imageFiles) {
     const key = baseName(f.path);
     const prev = seen.get(key);
-    if (prev) throw new DatasetError(f.path, `has the same base name as ${prev}: images must have distinct base names`);
+    if (prev) throw new DatasetError(f.path, `has the same base name as ${clip(prev)}: images must have distinct base names`);
     seen.set(key, f.path);
     images.push({ key, image: f });
   }
@@ -107,13 +108,13 @@ export function classifyFiles(input: readonly DatasetFile[]): Layout {
   for (const f of labelFiles) {
     const key = labelKey(f.path);
     const prev = labels.get(key);
-    if (prev) throw new DatasetError(f.path, `is a second label for "${key}" (the first is ${prev.path})`);
-    if (!seen.has(key)) throw new DatasetError(f.path, `is a label without an image: no image named ${key}.png/.jpg/… was dropped`);
+    if (prev) throw new DatasetError(f.path, `is a second label for ${quote(key)} (the first is ${clip(prev.path)})`);
+    if (!seen.has(key)) throw new DatasetError(f.path, `is a label without an image: no image named ${clip(key)}.png/.jpg/… was dropped`);
     labels.set(key, f);
   }
   if (labelFiles.length > 0) {
     for (const s of images) {
-      if (!labels.has(s.key)) throw new DatasetError(s.image.path, `has no label PNG: expected labels/${s.key}.png (same base name)`);
+      if (!labels.has(s.key)) throw new DatasetError(s.image.path, `has no label PNG: expected labels/${clip(s.key)}.png (same base name)`);
     }
   }
   const task = jsons.length ? 'detection' : labelFiles.length ? 'segmentation' : 'images';

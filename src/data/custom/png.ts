@@ -160,7 +160,7 @@ export function decodePngImage(file: DatasetFile): RgbImage {
     try {
       src = convertIndexedToRgb(expanded);
     } catch (err) {
-      throw new DatasetError(file.path, `cannot be read as a PNG image (${err instanceof Error ? err.message : String(err)})`);
+      throw new DatasetError(file.path, `cannot be read as a PNG image (${errorText(err)})`);
     }
     channels = src.length / n;
   } else if (png.depth < 8) {

@@ -1,6 +1,7 @@
 // Types of a user dataset dropped on the page: the files as they arrive, decoded images, and the
 // parsed dataset as Scenes (the digit demo's sample type), so batches and task adapters apply as is.
 import { LIMITS } from '../../limits';
+import { clip } from '../../messageQuote';
 import type { Scene } from '../scenes';
 
 export type DatasetTask = 'segmentation' | 'detection';
@@ -24,13 +25,19 @@ export interface RgbImage {
  */
 export type ImageDecoder = (file: DatasetFile) => Promise<RgbImage>;
 
-/** A user error in the dropped files: names the file (when one is to blame) and the problem. */
+/**
+ * A user error in the dropped files: names the file (when one is to blame) and the problem. The
+ * path is cut at LIMITS.quoteChars and the problem at LIMITS.noticeChars, whatever the drop held.
+ */
 export class DatasetError extends Error {
-  constructor(
-    readonly file: string | null,
-    readonly problem: string,
-  ) {
-    super(file ? `${file}: ${problem}` : problem);
+  readonly file: string | null;
+  readonly problem: string;
+  constructor(file: string | null, problem: string) {
+    const f = file === null ? null : clip(file);
+    const p = clip(problem, LIMITS.noticeChars.value);
+    super(f ? `${f}: ${p}` : p);
+    this.file = f;
+    this.problem = p;
     this.name = 'DatasetError';
   }
 }
