@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { SplitModel } from '../models/split';
 import { ModelFileError, type ParsedModel } from './modelFiles';
 import { checkGraphTopology, checkProbeShape } from './graphTopology';
+import { checkSized, fetchGroups, sizeGraphModel } from './graphSizing/sizeGraphModel';
 import type { LayerNode, ModelGraph } from './topology';
 import { errorText } from '../errorText';
 import { type InputLayout, type InputPlan, type InputRange, inputPlan, outputKind, type TeacherOutput } from './teacherIo';
@@ -140,14 +141,28 @@ export async function loadGraphFromParsed(parsed: ParsedModel, options: GraphLoa
     checkProbeShape(parsed.modelFile, input.name, inputShape);
     const plan = inputPlan(parsed.modelFile, inputShape, input.dtype, await firstOps(parsed, model, input.name), options);
     const probeShape = inputShape.map((d, i) => (i === 0 ? 1 : (d ?? plan.size)));
+    // Every node sized from the probe's shape and the constants before anything runs: an unknown
+    // op, a tensor over the activation limit or too many alive at once are refused here.
+    const sized = sizeGraphModel(parsed, input.name, probeShape, input.dtype, model.outputs.map((o) => nodeName(o.name)));
     const shapes = new Map<string, number[]>();
     const zeros = tf.zeros(probeShape, input.dtype);
     try {
-      const outs = model.execute({ [input.name]: zeros }, names);
-      const list = Array.isArray(outs) ? outs : [outs];
-      names.forEach((n, i) => shapes.set(n, list[i].shape));
-      tf.dispose(list);
+      // Run once, fetching the nodes in groups whose sized outputs fit the activation limit
+      // together (the executor frees what a group does not fetch), and check each against its size.
+      for (const group of fetchGroups(names, sized)) {
+        const outs = model.execute({ [input.name]: zeros }, group);
+        const list = Array.isArray(outs) ? outs : [outs];
+        try {
+          group.forEach((n, i) => {
+            checkSized(parsed.modelFile, n, list[i].shape, sized);
+            shapes.set(n, list[i].shape);
+          });
+        } finally {
+          tf.dispose(list);
+        }
+      }
     } catch (err) {
+      if (err instanceof ModelFileError) throw err;
       const msg = errorText(err);
       const op = /Unknown op '([^']+)'/.exec(msg)?.[1];
       const node = op ? raw.find((n) => n.op === op)?.name : undefined;

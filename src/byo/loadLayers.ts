@@ -11,21 +11,29 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Layer class names used anywhere in a Keras/tfjs topology (nested models included). */
+/**
+ * Layer class names used anywhere in a Keras/tfjs topology (nested models included), in file
+ * order. Walked with an explicit stack: a topology nested 100 000 deep is listed (and then refused
+ * by the sizing's depth limit), never a RangeError.
+ */
 export function layerClasses(topology: unknown): { name: string; className: string }[] {
   const out: { name: string; className: string }[] = [];
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) return v.forEach(walk);
-    if (!isRecord(v)) return;
+  const stack: unknown[] = [topology];
+  while (stack.length) {
+    const v = stack.pop();
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push(v[i]);
+      continue;
+    }
+    if (!isRecord(v)) continue;
     if (typeof v.class_name === 'string' && isRecord(v.config)) {
       const name = typeof v.config.name === 'string' ? v.config.name : typeof v.name === 'string' ? v.name : '?';
       out.push({ name, className: v.class_name });
-      if (Array.isArray(v.config.layers)) walk(v.config.layers);
-      return;
+      if (Array.isArray(v.config.layers)) stack.push(v.config.layers);
+      continue;
     }
-    if (isRecord(v.model_config)) walk(v.model_config);
-  };
-  walk(topology);
+    if (isRecord(v.model_config)) stack.push(v.model_config);
+  }
   return out;
 }
 
@@ -36,15 +44,21 @@ export function unknownLayerClasses(topology: unknown): { name: string; classNam
 }
 
 export function layersGraph(model: tf.LayersModel): ModelGraph {
+  // A Sequential lists no inputLayers/outputLayers and keeps its InputLayer out of `layers`
+  // (tfjs 4.22): its tensors name them.
+  const inputLayers = model.inputLayers.length ? model.inputLayers : model.inputs.map((t) => t.sourceLayer);
+  const outputLayers = model.outputLayers.length ? model.outputLayers : model.outputs.map((t) => t.sourceLayer);
+  const listed = new Set(model.layers);
+  const layers = [...inputLayers.filter((l) => !listed.has(l)), ...model.layers];
   return {
-    nodes: model.layers.map((l) => ({
+    nodes: layers.map((l) => ({
       name: l.name,
       kind: l.getClassName(),
       shape: Array.isArray(l.outputShape[0]) ? null : (l.outputShape as (number | null)[]),
       inputs: l.inboundNodes[0]?.inboundLayers.map((x) => x.name) ?? [],
     })),
-    inputs: model.inputLayers.map((l) => l.name),
-    outputs: model.outputLayers.map((l) => l.name),
+    inputs: inputLayers.map((l) => l.name),
+    outputs: outputLayers.map((l) => l.name),
   };
 }
 
@@ -85,7 +99,8 @@ export async function loadLayersFromParsed(parsed: ParsedModel): Promise<tf.Laye
 /** A layers model's outputs, read by their final activation (sigmoid, softmax, or values). */
 export function layersOutputs(model: tf.LayersModel): TeacherOutput[] {
   return model.outputs.map((o, i) => {
-    const layer = model.outputLayers[i];
+    // A Sequential lists no outputLayers (tfjs 4.22): the output tensor knows its layer.
+    const layer = model.outputLayers[i] ?? o.sourceLayer;
     const config = layer.getConfig() as { activation?: unknown };
     const activation = typeof config.activation === 'string' ? config.activation : '';
     const shape = o.shape.slice(1);

@@ -36,36 +36,46 @@ export function cutProblem(graph: ModelGraph, tap: string): string | null {
   if (!byName.has(tap)) return `there is no layer "${tap}"`;
   if (graph.outputs.includes(tap)) return `"${tap}" is a model output, so the head would be empty`;
   if (graph.inputs.includes(tap)) return `"${tap}" is the model input`;
-  const memo = new Map<string, boolean>();
-  const fromTap = (name: string): boolean => {
-    if (name === tap) return true;
-    const m = memo.get(name);
-    if (m !== undefined) return m;
-    memo.set(name, false);
-    const node = byName.get(name);
-    const r = !!node && node.inputs.some(fromTap);
-    memo.set(name, r);
-    return r;
-  };
-  const seen = new Set<string>();
-  const visit = (name: string): string | null => {
-    if (name === tap || seen.has(name)) return null;
-    seen.add(name);
-    const node = byName.get(name);
-    if (!node) return null;
-    for (const inp of node.inputs) {
-      if (!fromTap(inp)) {
-        return `the head reads "${inp}" through layer "${name}", which does not come from the tap "${tap}" (a skip connection around the tap?). The head must depend on the tap alone`;
+  // Every node computed from the tap (forward from it), then a walk back from the outputs; both
+  // with explicit stacks, so a chain of thousands of nodes costs no call depth.
+  const consumers = new Map<string, string[]>();
+  for (const n of graph.nodes) {
+    for (const i of n.inputs) {
+      const list = consumers.get(i);
+      if (list) list.push(n.name);
+      else consumers.set(i, [n.name]);
+    }
+  }
+  const fromTapSet = new Set<string>([tap]);
+  const forward = [tap];
+  while (forward.length) {
+    for (const c of consumers.get(forward.pop() as string) ?? []) {
+      if (!fromTapSet.has(c)) {
+        fromTapSet.add(c);
+        forward.push(c);
       }
     }
-    for (const inp of node.inputs) {
-      const p = visit(inp);
-      if (p) return p;
+  }
+  const seen = new Set<string>();
+  const visit = (start: string): string | null => {
+    const stack = [start];
+    while (stack.length) {
+      const name = stack.pop() as string;
+      if (name === tap || seen.has(name)) continue;
+      seen.add(name);
+      const node = byName.get(name);
+      if (!node) continue;
+      for (const inp of node.inputs) {
+        if (!fromTapSet.has(inp)) {
+          return `the head reads "${inp}" through layer "${name}", which does not come from the tap "${tap}" (a skip connection around the tap?). The head must depend on the tap alone`;
+        }
+      }
+      for (let i = node.inputs.length - 1; i >= 0; i--) stack.push(node.inputs[i]);
     }
     return null;
   };
   for (const out of graph.outputs) {
-    if (!fromTap(out)) return `the model output "${out}" does not depend on the tap "${tap}"`;
+    if (!fromTapSet.has(out)) return `the model output "${out}" does not depend on the tap "${tap}"`;
     const p = visit(out);
     if (p) return p;
   }

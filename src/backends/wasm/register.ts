@@ -8,6 +8,7 @@ import { conv2DBackpropInputConfig } from './conv2DBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput';
 import { makeTileConfig } from './tile';
+import { guardWasmAllocations } from './allocGuard';
 
 /** The kernels 4.22 does not have. */
 export const MISSING_WASM_KERNELS: readonly KernelConfig[] = [
@@ -18,10 +19,12 @@ export const MISSING_WASM_KERNELS: readonly KernelConfig[] = [
 
 let registered = false;
 
-/** Registers the kernels once; a later tfjs that ships its own missing kernels keeps them. */
+/** Registers the kernels once (and the allocation guard); a later tfjs that ships its own missing kernels keeps them. */
 export function registerWasmTrainingKernels(): void {
   if (registered) return;
   registered = true;
+  // Every tensor the backend allocates is checked against the 32-bit malloc (./allocGuard.ts).
+  guardWasmAllocations();
   for (const config of MISSING_WASM_KERNELS) {
     if (!getKernel(config.kernelName, 'wasm')) registerKernel(config);
   }

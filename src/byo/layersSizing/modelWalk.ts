@@ -2,7 +2,8 @@
 // layer calls in dependency order (any order in the file; cycles and dangling references are
 // refused), nested models one level deeper. Each call is sized by its class's rule (layerRules.ts).
 // A nested model is sized once per input shape and reused for its other calls, so a model called
-// N times at each of L levels costs L sizings, not N^L.
+// N times at each of L levels costs L sizings, not N^L; the layer calls sized in all are bounded
+// (LIMITS.modelSizingSteps), so calls with a new shape each time cannot multiply either.
 import { LIMITS, limitText } from '../../limits';
 import { groupDigits } from '../../messageNumbers';
 import { EstimateError, fail, get, isRecord, shapeOf, type Config, type Shape } from './configValues';
@@ -73,6 +74,8 @@ function checkLayerCount(n: number): void {
 /** One sizing of one topology; it remembers each nested model's result per input shape. */
 class TopologyWalk {
   private readonly sizedModels = new WeakMap<object, Map<string, ModelResult>>();
+  /** Layer calls sized so far: the estimate's whole work, bounded (nested calls with new shapes each time included). */
+  private steps = 0;
 
   model(className: string, cfg: unknown, outer: readonly Shape[], depth: number): ModelResult {
     if (depth > MAX_DEPTH) fail(`models are nested more than ${MAX_DEPTH} deep`);
@@ -95,6 +98,9 @@ class TopologyWalk {
 
   /** Output shapes and parameters of one call of a layer on `inputs`. */
   private layer(className: string, cfg: Config, inputs: readonly Shape[], depth: number): LayerResult {
+    if (++this.steps > LIMITS.modelSizingSteps.value) {
+      fail(`sizing it visits more than ${limitText('modelSizingSteps')} on ${LIMITS.modelSizingSteps.what}`);
+    }
     return ruleFor(className)(cfg, {
       className,
       inputs,
