@@ -1,9 +1,11 @@
 // Image sizes read from the first bytes of a file, before any decoder runs: PNG (IHDR), JPEG (the
-// first SOFn marker), WebP (VP8, VP8L or VP8X), GIF (logical screen) and BMP (DIB header). A
+// first SOFn marker), WebP (VP8, VP8L or VP8X), GIF (the largest of the logical screen and every
+// frame's extent, ./gifFrames.ts) and BMP (DIB header). A
 // decoder allocates what the header declares, so the pixel and side caps (src/limits.ts) are
 // checked here first. Every reader is bounded by the bytes it is given and walks them at most once.
 import { LIMITS, limitText } from '../../limits';
 import { groupDigits } from '../../messageNumbers';
+import { readGifExtent } from './gifFrames';
 import { DatasetError } from './types';
 
 export type ImageFormat = 'png' | 'jpeg' | 'webp' | 'gif' | 'bmp';
@@ -104,9 +106,10 @@ function readWebpHeader(b: Uint8Array): ImageHeader | null {
   return null;
 }
 
+/** The largest of the screen and every frame: a decoder allocates a frame at its own size. */
 function readGifHeader(b: Uint8Array): ImageHeader | null {
-  if (b.length < 10) return null;
-  return { format: 'gif', width: u16le(b, 6), height: u16le(b, 8) };
+  const extent = readGifExtent(b);
+  return extent && { format: 'gif', width: extent.width, height: extent.height };
 }
 
 function readBmpHeader(b: Uint8Array): ImageHeader | null {
