@@ -3,8 +3,13 @@
 // absolute URLs, no "..", no other hosts); their count is capped, and the bytes read are capped by
 // what the manifest declares (a server that sends more is cut off); the whole load has a timeout
 // and takes an AbortSignal for the page's abort button. Limits in src/limits.ts.
+//
+// Redirects: a response is refused (before its body is read) when the URL that finally served it
+// left the model's origin, or, for a shard, model.json's folder; shards resolve against the URL
+// that actually served model.json (a same-origin redirect of model.json moves its folder).
 import { LIMITS, limitText } from '../limits';
 import { formatByteCount, groupDigits } from '../messageNumbers';
+import { clip, quote } from '../messageQuote';
 import { ModelFileError, storedBytes, type ModelFile } from './modelFiles';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -51,7 +56,7 @@ export function planShardUrls(modelUrl: URL, doc: unknown): ShardPlan {
   for (const p of paths) {
     if (seen.has(p)) continue;
     seen.add(p);
-    const shown = JSON.stringify(p.slice(0, 120));
+    const shown = quote(p);
     if (/^[a-z][a-z0-9+.-]*:/i.test(p) || p.startsWith('/') || p.startsWith('\\') || p.includes('\\')) {
       throw new ModelFileError(file, `lists the shard ${shown}, which is not a path relative to model.json: shards are fetched only from model.json's own folder; nothing was fetched`);
     }
@@ -62,7 +67,7 @@ export function planShardUrls(modelUrl: URL, doc: unknown): ShardPlan {
       throw new ModelFileError(file, `lists the shard ${shown}, which is not a valid relative path; nothing was fetched`);
     }
     if (url.origin !== modelUrl.origin || !url.pathname.startsWith(folder)) {
-      throw new ModelFileError(file, `lists the shard ${shown}, which resolves to ${url.href.slice(0, 160)}, outside model.json's folder ${modelUrl.origin}${folder}; nothing was fetched`);
+      throw new ModelFileError(file, `lists the shard ${shown}, which resolves to ${clip(url.href)}, outside model.json's folder ${modelUrl.origin}${folder}; nothing was fetched`);
     }
     shards.push({ path: p, url });
   }
@@ -124,7 +129,10 @@ export async function fetchModelFiles(url: string, options: FetchModelOptions = 
   const timeoutMs = options.timeoutMs ?? LIMITS.modelFetchSeconds.value * 1000;
   const signals = [AbortSignal.timeout(timeoutMs), ...(options.signal ? [options.signal] : [])];
   const signal = AbortSignal.any(signals);
-  const get = async (u: URL, cap: number, limit: string): Promise<ArrayBuffer> => {
+  const origin = base.origin;
+  /** model.json's folder once it has been served (null while model.json itself is fetched). */
+  let folder: string | null = null;
+  const get = async (u: URL, cap: number, limit: string): Promise<{ data: ArrayBuffer; served: URL }> => {
     let res: Response;
     try {
       res = await doFetch(u.href, { signal, redirect: 'follow', credentials: 'omit' });
@@ -139,15 +147,28 @@ export async function fetchModelFiles(url: string, options: FetchModelOptions = 
       }
       throw new ModelFileError(u.href, `could not be fetched (${err instanceof Error ? err.message : String(err)}; the server must allow cross-origin requests)`);
     }
-    if (!res.ok) throw new ModelFileError(u.href, `the server answered ${res.status} ${res.statusText}`);
+    // Where the response came from after redirects (a test's fetch may leave it empty: not redirected).
+    let served = u;
     try {
-      return await readCapped(res, cap, u.href, limit);
+      if (res.url) served = new URL(res.url);
+    } catch {
+      // an unparsable final URL cannot pass the check below
+    }
+    const outside = served.origin !== origin ? `${served.origin}, another origin` : folder !== null && !served.pathname.startsWith(folder) ? `outside model.json's folder ${origin}${folder}` : null;
+    if (outside !== null) {
+      await res.body?.cancel().catch(() => undefined);
+      throw new ModelFileError(u.href, `was redirected to ${clip(served.href)}, ${outside}: a model is only fetched from its own origin and folder; nothing from there was read`);
+    }
+    if (!res.ok) throw new ModelFileError(u.href, `the server answered ${res.status} ${clip(res.statusText, 40)}`);
+    try {
+      return { data: await readCapped(res, cap, u.href, limit), served };
     } catch (err) {
       if (err instanceof ModelFileError) throw err;
       throw new ModelFileError(u.href, signal.aborted ? 'the download was aborted or timed out' : `the download failed (${err instanceof Error ? err.message : String(err)})`);
     }
   };
-  const json = await get(base, LIMITS.modelJsonBytes.value, `${limitText('modelJsonBytes')} on ${LIMITS.modelJsonBytes.what}`);
+  const { data: json, served } = await get(base, LIMITS.modelJsonBytes.value, `${limitText('modelJsonBytes')} on ${LIMITS.modelJsonBytes.what}`);
+  folder = served.pathname.slice(0, served.pathname.lastIndexOf('/') + 1);
   const name = base.pathname.split('/').pop() || 'model.json';
   const files: ModelFile[] = [{ name: name.endsWith('.json') ? name : 'model.json', data: json }];
   let doc: unknown = null;
@@ -156,10 +177,11 @@ export async function fetchModelFiles(url: string, options: FetchModelOptions = 
   } catch {
     // Not JSON: parseModelFiles names the problem with the file.
   }
-  const plan = planShardUrls(base, doc);
+  // Shards resolve against where model.json actually came from.
+  const plan = planShardUrls(served, doc);
   let left = plan.declaredBytes;
   for (const s of plan.shards) {
-    const data = await get(s.url, left, `the ${formatByteCount(plan.declaredBytes)} the manifest declares for all shards`);
+    const { data } = await get(s.url, left, `the ${formatByteCount(plan.declaredBytes)} the manifest declares for all shards`);
     left -= data.byteLength;
     files.push({ name: s.path, data });
   }
