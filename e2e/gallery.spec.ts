@@ -271,7 +271,7 @@ test('Compare none vs MasKD: one row each, and the student masks beside the teac
   await shot(page, testInfo, 'student-masks', false);
 });
 
-test('Measure tokens: a row per token with its mean mask on the background and each digit over 256 test scenes; a run makes it stale', async ({ page }, testInfo) => {
+test('Measure tokens: a row per token with its mean mask on the background and each digit over 256 validation scenes; a run makes it stale', async ({ page }, testInfo) => {
   await page.goto('/?backend=wasm');
   await waitForMasks(page);
   const tokens = Number(await page.getByTestId('mask-gallery').getAttribute('data-tokens'));
@@ -279,14 +279,21 @@ test('Measure tokens: a row per token with its mean mask on the background and e
   await page.getByTestId('token-report-measure').click();
   const report = page.getByTestId('token-report');
   await expect(report).toBeVisible({ timeout: 60_000 });
-  console.log(`[gallery.spec] token report of ${tokens} tokens over 256 test scenes in ${Date.now() - started} ms`);
+  console.log(`[gallery.spec] token report of ${tokens} tokens over 256 validation scenes in ${Date.now() - started} ms`);
   await report.scrollIntoViewIfNeeded();
   await shot(page, testInfo, 'token-report', false);
   await expect(report).toHaveAttribute('data-tokens', String(tokens));
   await expect(page.locator('[data-testid^="token-report-row-"]')).toHaveCount(tokens);
   const r = await page.evaluate(() => window.maskd.state().tokenReport!);
   expect(r.scenes).toBe(256);
+  // The report chooses recipes and tokens: it reads validation scenes, never test ones.
+  expect(r.split).toBe('val');
+  await expect(page.getByTestId('token-report-summary')).toContainText('over 256 validation scenes');
   expect(r.labels).toHaveLength(11);
+  // The segmentation tokens have no token-weight branch: no weights, no effective number.
+  expect(r.weights).toBeNull();
+  await expect(page.getByTestId('token-report-effective')).toHaveCount(0);
+  await expect(page.getByTestId('gallery-token-weights')).toHaveCount(0);
   // Every value is a mean of sigmoid masks: inside [0, 1].
   expect(r.perClass.flat().every((v) => v >= 0 && v <= 1)).toBe(true);
   await expect(page.getByTestId('token-report-summary')).toContainText(`${r.liveCount} of ${tokens} tokens live`);
@@ -299,4 +306,49 @@ test('Measure tokens: a row per token with its mean mask on the background and e
   await page.getByTestId('run-learn-masks').click();
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'idle', { timeout: 60_000 });
   await expect(report).toHaveCount(0);
+});
+
+test('Token weights (detection, with the branch): the weight of each token under its masks, and the mean weights and effective number of tokens in the report', async ({ page }, testInfo) => {
+  await page.goto('/?backend=wasm');
+  await waitForMasks(page);
+  await page.getByTestId('setup-task').selectOption('detection');
+  await expect(page.getByTestId('mask-gallery')).toHaveAttribute('data-tokens', '6', { timeout: 120_000 });
+  await waitForMasks(page);
+  // Under the masks: one weight per token, from the shown snapshot's branch output over the previews.
+  const row = page.getByTestId('gallery-token-weights');
+  await expect(row).toBeVisible();
+  const shown = await page.evaluate(() => {
+    // Just loaded: one snapshot, the one shown.
+    const snap = window.maskd.state().snapshots.at(-1)!;
+    const T = snap.numTokens;
+    const w = new Array<number>(T).fill(0);
+    const rows = snap.tokenWeights!.length / T;
+    snap.tokenWeights!.forEach((v, i) => (w[i % T] += v / rows));
+    return w;
+  });
+  expect(shown).toHaveLength(6);
+  expect(shown.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+  for (let t = 0; t < 6; t++) await expect(page.getByTestId(`gallery-token-weight-${t}`)).toHaveAttribute('title', new RegExp(`^Token ${t + 1}: mean weight `));
+  const heaviest = shown.indexOf(Math.max(...shown));
+  await expect(page.getByTestId(`gallery-token-weight-${heaviest}`)).toContainText(/^w (0\.\d+|1(\.0+)?)$/);
+  const entropy = -shown.reduce((acc, p) => acc + (p > 0 ? p * Math.log(p) : 0), 0);
+  await expect(page.getByTestId('gallery-effective-tokens')).toHaveText(`effective ${Math.exp(entropy).toFixed(2)} of 6`);
+  await row.scrollIntoViewIfNeeded();
+  await shot(page, testInfo, 'token-weights', false);
+
+  // The report: a weight column, and the effective number of its mean weights over 256 validation scenes.
+  await page.getByTestId('token-report-measure').click();
+  const report = page.getByTestId('token-report');
+  await expect(report).toBeVisible({ timeout: 60_000 });
+  const r = await page.evaluate(() => window.maskd.state().tokenReport!);
+  expect(r).toMatchObject({ split: 'val', scenes: 256, numTokens: 6 });
+  expect(r.weights).toHaveLength(6);
+  expect(r.weights!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+  const rEntropy = -r.weights!.reduce((acc, p) => acc + (p > 0 ? p * Math.log(p) : 0), 0);
+  expect(r.effectiveTokens).toBeCloseTo(Math.exp(rEntropy), 6);
+  await expect(page.getByTestId('token-report-effective')).toContainText(`effective tokens ${r.effectiveTokens!.toFixed(2)} of 6`);
+  await expect(report).toHaveAttribute('data-effective', String(r.effectiveTokens));
+  for (let t = 0; t < 6; t++) await expect(page.getByTestId(`token-report-weight-${t}`)).toHaveAttribute('title', /^mean token weight /);
+  await report.scrollIntoViewIfNeeded();
+  await shot(page, testInfo, 'token-report-weights', false);
 });

@@ -105,7 +105,7 @@ export const REQUESTS = {
   stop: entry<[], void>()({}),
   /** Validation metric of the current student and/or teacher on the fixed validation scenes. */
   evaluate: entry<[target?: EvaluateTarget, valCount?: number], EvaluateResult>()({}),
-  /** What each token attends to over `count` test scenes (default 256 at 64×64, fewer for larger inputs): mean mask per class, area, live or not, pairwise Dice. */
+  /** What each token attends to over `count` validation scenes (default 256 at 64×64, fewer for larger inputs): mean mask per class, area, live or not, pairwise Dice, token weights. */
   tokenReport: entry<[count?: number], TokenReport>()({}),
   /** The run's state as plain data (after the current step while training; else the latest checkpoint). */
   exportState: entry<[], Checkpoint>()({ transferReply: checkpointTransfer }),
@@ -130,6 +130,8 @@ export const REQUESTS = {
     what: 'loading models',
     transferArgs: ([r]) => [...(r.teacher?.files ?? []), ...(r.student?.files ?? [])].map((f) => f.data),
   }),
+  /** Stops the check of a dropped or fetched model in its probe worker; the load then fails and nothing changes. */
+  cancelModelProbe: entry<[], void>()({}),
   /** Splits a loaded user model at another layer. */
   setTap: entry<[role: ModelRole, layer: string], ModelsLoaded>()({ use: 'load', what: 'changing the tap layer' }),
   /** Loads the user's graph teacher again with another input value range or layout (its tap kept when it still qualifies). */

@@ -48,9 +48,18 @@ describe('tokenStats', () => {
     expect(st.areas[0]).toBeCloseTo(0.75);
     expect(st.areas[1]).toBeCloseTo(0);
     expect(st.weights?.[0]).toBeCloseTo(0.7);
+    // exp(−(0.7·ln 0.7 + 0.3·ln 0.3)) = exp(0.6108643) = 1.8420228 effective tokens.
+    expect(st.effective).toBeCloseTo(1.8420228, 6);
+  });
+
+  it('averages the weights over the previews before the effective number: two one-hot previews on different tokens are 2', () => {
+    // 2 previews × 1 pixel × 2 tokens; preview 1 weights [1, 0], preview 2 [0, 1]: mean [0.5, 0.5].
+    const st = tokenStats({ ...snap(0, new Float32Array([0.5, 0.5, 0.5, 0.5]), 2, new Float32Array([1, 0, 0, 1])), previews: 2, maskSize: [1, 1] });
+    expect(st.weights).toEqual([0.5, 0.5]);
+    expect(st.effective).toBeCloseTo(2, 12);
   });
 
   it('has no weights without the branch', () => {
-    expect(tokenStats(snap(0)).weights).toBeNull();
+    expect(tokenStats(snap(0))).toMatchObject({ weights: null, effective: null });
   });
 });

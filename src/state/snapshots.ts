@@ -1,5 +1,6 @@
 // The replay timeline keeps a bounded set of mask snapshots spread over the whole run.
 import type { MaskSnapshot } from '../engine/progress';
+import { effectiveTokens } from '../engine/tokens';
 
 export const SNAPSHOT_CAP = 50;
 
@@ -32,9 +33,11 @@ export interface TokenStats {
   readonly areas: number[];
   /** Mean token weight per token over the previews, when the branch is on. */
   readonly weights: number[] | null;
+  /** The effective number of tokens of those mean weights (engine/tokens.ts `effectiveTokens`), when the branch is on. */
+  readonly effective: number | null;
 }
 
-/** Per-token mean area and weight of a snapshot (what the gallery prints under each token). */
+/** Per-token mean area and weight of a snapshot, and the weights' effective number of tokens (what the gallery prints). */
 export function tokenStats(s: MaskSnapshot): TokenStats {
   const T = s.numTokens;
   const areas = new Array<number>(T).fill(0);
@@ -48,5 +51,5 @@ export function tokenStats(s: MaskSnapshot): TokenStats {
     for (let i = 0; i < s.tokenWeights.length; i++) w[i % T] += s.tokenWeights[i];
     weights = w.map((v) => v / rows);
   }
-  return { areas, weights };
+  return { areas, weights, effective: weights ? effectiveTokens(weights) : null };
 }

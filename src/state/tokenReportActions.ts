@@ -1,4 +1,4 @@
-// Measuring what each token attends to over the test scenes (the engine's tokenReport).
+// Measuring what each token attends to over the validation scenes (the engine's tokenReport).
 import { errorText } from '../errorText';
 import { currentEngine } from './actions';
 import { store } from './store';

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, expect, it } from 'vitest';
 import { useWasmBackend } from '../backends/wasm/node';
 import { loadDigitsNode } from '../data/digitsNode';
-import { EngineSession } from './engineSession';
+import { EngineSession, VAL_SEED } from './engineSession';
+import { DIGIT_LABELS, tokenReport } from './tokenReport';
 import { DEFAULT_TEST_COUNT } from './distillRun';
 import { taskAdapter } from './tasks';
 import type { EngineEvent } from '../engine/contract';
@@ -28,13 +29,23 @@ it('loads a tiny demo, learns masks, distills and compares, posting progress and
   expect(snaps[0].images).toHaveLength(4 * 16 * 16 * 3);
   const last = events.filter((e) => e.type === 'progress').at(-1);
   expect(last?.type === 'progress' && last.progress.step).toBe(3);
-  // What each learnt token attends to over test scenes; measuring leaves no tensor behind.
+  // What each learnt token attends to over validation scenes (never test ones: the report chooses
+  // recipes and tokens); with the branch, each token's mean weight; measuring leaves no tensor behind.
   const beforeReport = tf.memory().numTensors;
   const report = await s.tokenReport(8);
-  expect(report).toMatchObject({ numTokens: 3, scenes: 8, split: 'test' });
+  expect(report).toMatchObject({ numTokens: 3, scenes: 8, split: 'val' });
   expect(report.labels).toEqual(['background', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
   expect(report.perClass.every((row) => row.length === 11)).toBe(true);
   expect(tf.memory().numTensors).toBe(beforeReport);
+  const measured = s['requireDemo']();
+  const reportOnVal = await tokenReport(measured.teacherSplit.backbone, measured.tokens!, measured.source.valSet(8, VAL_SEED), 'val', DIGIT_LABELS, 16, measured.branch);
+  expect(report).toEqual(reportOnVal);
+  const onTestScenes = await tokenReport(measured.teacherSplit.backbone, measured.tokens!, measured.source.testSet(8), 'val', DIGIT_LABELS, 16, measured.branch);
+  expect(report.area).not.toEqual(onTestScenes.area);
+  expect(report.weights).toHaveLength(3);
+  expect(report.weights!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+  expect(report.effectiveTokens).toBeGreaterThanOrEqual(1);
+  expect(report.effectiveTokens).toBeLessThanOrEqual(3);
 
   const n0 = tf.memory().numTensors;
   const d = await s.distill(2, { method: 'maskd', params: { customMask: false }, steps: 2, batchSize: 2, lr: 0.01, seed: 1, evalEvery: 2, valCount: 2 });

@@ -48,6 +48,8 @@ import { stageAdapter } from './objective';
 import { tokensForTeacher } from './tokensForTeacher';
 import { DIGIT_LABELS, reportBudget, tokenReport } from './tokenReport';
 import { buildUserDemo, retapDemo, type UserDemo } from './userModels';
+import { probeUserModels } from './modelProbe/probeRequest';
+import type { ModelProbeHost } from './modelProbe/host';
 import { buildUserDemoOnDataset } from './userModelsOnDataset';
 import { errorText } from '../errorText';
 
@@ -70,6 +72,8 @@ export class EngineSession implements EngineHandlers {
   /** The webgpu device, watched for loss (armed by whoever initialises the backend). */
   readonly device = new DeviceWatch();
   private live: LiveRun | null = null;
+  /** The probe checking a user's model before loadModels loads it (Cancel stops it). */
+  private probe: ModelProbeHost | null = null;
   private readonly runContext: RunContext;
   private readonly recovery: DeviceRecovery;
   /** Where a lost WebGPU device sends the models (set by whoever starts the backend). */
@@ -253,7 +257,10 @@ export class EngineSession implements EngineHandlers {
     };
   }
 
-  /** What each token attends to over the test scenes (src/train/tokenReport.ts); per-class figures need pixel labels. */
+  /**
+   * What each token attends to over the validation scenes (src/train/tokenReport.ts; never the
+   * test scenes: the report chooses recipes and tokens); per-class figures need pixel labels.
+   */
   async tokenReport(count?: number): Promise<TokenReport> {
     await this.recovery.inProgress;
     const demo = this.requireDemo();
@@ -263,8 +270,8 @@ export class EngineSession implements EngineHandlers {
     const labels =
       source.kind === 'digits' ? DIGIT_LABELS : source.task === 'segmentation' ? ['background', ...Array.from({ length: source.numClasses - 1 }, (_, k) => `class ${k + 1}`)] : [];
     const budget = reportBudget(demo.inputShape[0]);
-    const scenes = source.testSet(count ?? budget.scenes);
-    return this.device.guard(tokenReport(demo.teacherSplit.backbone, demo.tokens, scenes, source.hasTestSplit ? 'test' : 'val', labels, budget.batch));
+    const scenes = source.valSet(count ?? budget.scenes, VAL_SEED);
+    return this.device.guard(tokenReport(demo.teacherSplit.backbone, demo.tokens, scenes, 'val', labels, budget.batch, demo.branch));
   }
 
   /** Validation metric of the current student and/or the teacher on the fixed validation scenes. */
@@ -414,8 +421,31 @@ export class EngineSession implements EngineHandlers {
     return { task: demo.task, student: await modelToArtifacts(demo.student), align: demo.align ?? null, tapLayer: TAP_LAYER };
   }
 
-  /** The user's teacher and/or student in place of the current ones (which stay on any error). */
+  /**
+   * The user's teacher and/or student in place of the current ones (which stay on any error). Each
+   * model's files are first parsed, sized and run once by the env's probe (a throwaway worker in
+   * the browser); only files it accepted reach this worker's loader.
+   */
   async loadModels(request: LoadModelsRequest, seed = 1): Promise<ModelsLoaded> {
+    this.requireDemo();
+    const host = this.env.modelProbe?.() ?? null;
+    if (host) {
+      this.probe = host;
+      try {
+        await probeUserModels(host, request, (progress) => this.post({ type: 'modelProbe', progress }));
+      } finally {
+        this.probe = null;
+      }
+    }
+    return this.loadProbedModels(request, seed);
+  }
+
+  /** Stops the probe in progress (its loadModels then fails; nothing changes). */
+  cancelModelProbe(): void {
+    this.probe?.cancel();
+  }
+
+  private async loadProbedModels(request: LoadModelsRequest, seed = 1): Promise<ModelsLoaded> {
     const current = this.requireDemo();
     if (request.data === 'custom') {
       if (!this.custom) throw new Error('no dataset is loaded: drop a dataset folder first, or pick a digit demo');
@@ -445,7 +475,8 @@ export class EngineSession implements EngineHandlers {
     if (!t) throw new Error('the teacher is a built-in model: its input is the demo scenes as they are');
     if (t.kind !== 'graph') throw new Error(`${t.file} is a layers model: it takes the images as the playground makes them ([0, 1], NHWC)`);
     const request: LoadModelsRequest = { teacher: { files: t.files, label: t.label, tap: t.tap, input }, data: current.source.kind === 'custom' ? 'custom' : 'demo' };
-    return this.loadModels(request);
+    // The files were probed when they were first loaded.
+    return this.loadProbedModels(request);
   }
 
   private swapUserDemo(built: UserDemo): ModelsLoaded {

@@ -31,6 +31,8 @@ export function MaskGallery() {
   const measuring = useAppStore((s) => s.tokenReportPhase === 'measuring');
   const training = useAppStore((s) => s.runPhase === 'running' || s.runPhase === 'stopping');
   const stats = useMemo(() => (snapshot ? tokenStats(snapshot) : null), [snapshot]);
+  const weights = stats?.weights ?? null;
+  const effective = stats?.effective ?? null;
   const previews = snapshot ? Array.from({ length: snapshot.previews }, (_, p) => p) : [];
   const tokens = snapshot ? Array.from({ length: snapshot.numTokens }, (_, t) => t) : [];
   const common = snapshot ? { snapshot, opacity, colormap } : null;
@@ -53,7 +55,7 @@ export function MaskGallery() {
           What am I looking at?
         </button>
         <button type="button" className="link-button" data-testid="token-report-measure" disabled={!snapshot || !hasTokens || training || measuring || sharedView}
-          onClick={() => void measureTokens()} title="Each token's mean mask on the background and on each digit over the test scenes (256 at 64×64, fewer for larger inputs), and how much the tokens overlap">
+          onClick={() => void measureTokens()} title="Each token's mean mask on the background and on each digit over the validation scenes (256 at 64×64, fewer for larger inputs), how much the tokens overlap and, with the token-weight branch, their mean weights">
           {measuring ? 'Measuring tokens…' : 'Measure tokens'}
         </button>
         {!sharedView && <ShareExportPanel />}
@@ -111,11 +113,6 @@ export function MaskGallery() {
                       <button type="button" className="token-btn" data-testid={`gallery-token-${t}`} aria-pressed={selected === t}
                         onClick={() => selectToken(t)} title="Enlarge this token across all scenes">
                         <span className="token-name">Token {t + 1}</span>
-                        {stats?.weights && (
-                          <span className="token-stat" data-testid={`gallery-token-weight-${t}`} title={`mean token weight ${fullPrecision(stats.weights[t])}`}>
-                            w {formatReadable(stats.weights[t])}
-                          </span>
-                        )}
                         <span className="token-stat" data-testid={`gallery-token-area-${t}`} title={`mean mask area ${fullPrecision(stats?.areas[t] ?? 0)}`}>
                           area {formatReadable(stats?.areas[t] ?? 0)}
                         </span>
@@ -165,6 +162,27 @@ export function MaskGallery() {
                   </Fragment>
                 ))}
               </tbody>
+              {weights && (
+                <tfoot>
+                  {/* With the token-weight branch: each token's weight under its masks (the distillation loss is weighted by it). */}
+                  <tr className="token-weight-row" data-testid="gallery-token-weights" data-effective={effective ?? undefined}>
+                    <th scope="row" title="The token-weight branch's softmax over the tokens, averaged over these scenes; the effective number of tokens is exp of the entropy of those mean weights (1: one token carries all the weight)">
+                      <span className="row-name">Weight</span>
+                      {effective !== null && (
+                        <span className="token-stat" data-testid="gallery-effective-tokens">effective {effective.toFixed(2)} of {snapshot.numTokens}</span>
+                      )}
+                    </th>
+                    {truth && <td />}
+                    {tokens.map((t) => (
+                      <td key={t} className={selected === t ? 'selected' : undefined}>
+                        <span className="token-stat" data-testid={`gallery-token-weight-${t}`} title={`Token ${t + 1}: mean weight ${fullPrecision(weights[t])}`}>
+                          w {formatReadable(weights[t])}
+                        </span>
+                      </td>
+                    ))}
+                  </tr>
+                </tfoot>
+              )}
             </table>
           </div>
           <TokenReportView />

@@ -230,7 +230,7 @@ export class StubSession implements Partial<EngineHandlers> {
     return { task: 'segmentation', student: { modelTopology: { class_name: 'Model' }, weightSpecs, weightData: new Float32Array([1, 2]).buffer }, align: null, tapLayer: 'neck' };
   }
 
-  /** A report of T tokens on 256 test scenes: token t's area 0.1·(t+1), the first two on the digits. */
+  /** A report of T tokens on 256 validation scenes: token t's area 0.1·(t+1), the first two on the digits; weights 0.5, 0.5, 0, … (2 effective tokens). */
   async tokenReport(count = 256): Promise<TokenReport> {
     this.calls.push(`tokenReport:${count}`);
     if (!this.learned && !this.shippedTokens) throw new Error('there are no receptive tokens yet: learn masks or load tokens first');
@@ -240,7 +240,7 @@ export class StubSession implements Partial<EngineHandlers> {
     return {
       numTokens: t,
       scenes: count,
-      split: 'test',
+      split: 'val',
       labels,
       perClass: area.map((a, j) => labels.map((_, c) => (j < 2 ? (c === 0 ? 0.01 : 0.9) : a))),
       area,
@@ -249,6 +249,8 @@ export class StubSession implements Partial<EngineHandlers> {
       liveCount: area.filter((a) => a > 0.02 && a < 0.95).length,
       dice: area.map((_, a) => area.map((__, b) => (a === b ? 1 : 0.2))),
       meanDice: 0.2,
+      weights: area.map((_, j) => (j < 2 ? 0.5 : 0)),
+      effectiveTokens: 2,
     };
   }
 
