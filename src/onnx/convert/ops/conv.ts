@@ -1,0 +1,92 @@
+// Conv and ConvTranspose on NHWC tensors. Their weights are stored HWIO ([kh, kw, I/g, O], and
+// [kh, kw, Cout, Cin] for ConvTranspose, what tf.conv2d / tf.conv2dTranspose take): the plan
+// permutes the initialiser once at import and the writer permutes it back.
+import * as tf from '@tensorflow/tfjs';
+import { type Built, type BuildContext, meta } from '../context';
+import { type AxisWindow, hasPad, nhwcPads, windows } from '../geometry';
+import { stepSlice } from '../layoutOps';
+import { BATCH } from '../types';
+
+function spatial(ctx: BuildContext): { kernel: [number, number]; inHW: [number, number] } {
+  const x = ctx.input(0).shape, w = ctx.input(1).shape;
+  if (x.length !== 4 || w.length !== 4) throw ctx.refuse('only 2-D convolutions (4-D inputs and weights) are supported');
+  const ks = ctx.ints('kernel_shape') ?? [w[2], w[3]];
+  return { kernel: [ks[0], ks[1]], inHW: [x[2], x[3]] };
+}
+
+/** The convolution with pads applied as an explicit tf.pad when they are uneven. */
+function padded(x: tf.Tensor4D, win: readonly AxisWindow[]): { x: tf.Tensor4D; pad: number | 'valid' } {
+  if (!hasPad(win)) return { x, pad: 'valid' };
+  const [h, w] = win;
+  if (h.begin === h.end && w.begin === w.end && h.begin === w.begin) return { x, pad: h.begin };
+  return { x: tf.pad(x, nhwcPads(win)), pad: 'valid' };
+}
+
+export function buildConv(ctx: BuildContext): Built {
+  const { kernel, inHW } = spatial(ctx);
+  const x = ctx.input(0).shape, w = ctx.input(1).shape;
+  const group = ctx.int('group', 1);
+  const cin = x[1], cout = w[0];
+  if (cin % group !== 0 || cout % group !== 0 || w[1] !== cin / group) throw ctx.refuse(`weights [${w.join(',')}] do not fit ${cin} input channels in ${group} groups`);
+  const win = windows(ctx, kernel, inHW);
+  const strides = (ctx.ints('strides') ?? [1, 1]) as [number, number];
+  const dil = (ctx.ints('dilations') ?? [1, 1]) as [number, number];
+  // TF.js takes strides or dilations, not both: stride 1, then every s-th row and column.
+  const both = strides.some((s) => s > 1) && dil.some((d) => d > 1);
+  const convStrides: [number, number] = both ? [1, 1] : strides;
+  const depthwise = group === cin && group > 1;
+  const hasBias = ctx.has(2);
+  const reads = [{ input: 0, want: 'nhwc' as const }, { input: 1, want: 'kernel' as const }, ...(hasBias ? [{ input: 2, want: 'logical' as const }] : [])];
+  return {
+    reads,
+    outputs: [meta([x[0], cout, win[0].out, win[1].out], 'nhwc')],
+    run: ([input, filter, bias]) => {
+      const p = padded(input as tf.Tensor4D, win);
+      const f = filter as tf.Tensor4D;
+      let y: tf.Tensor4D;
+      if (group === 1) y = tf.conv2d(p.x, f, convStrides, p.pad, 'NHWC', dil);
+      else if (depthwise) y = tf.depthwiseConv2d(p.x, tf.reshape(f, [kernel[0], kernel[1], cin, cout / cin]), convStrides, p.pad, 'NHWC', dil);
+      else {
+        const ig = cin / group, og = cout / group;
+        const xs = tf.split(p.x, group, 3);
+        const ys = xs.map((xi, g) => tf.conv2d(xi as tf.Tensor4D, tf.slice(f, [0, 0, 0, g * og], [kernel[0], kernel[1], ig, og]), convStrides, p.pad, 'NHWC', dil));
+        y = tf.concat(ys, 3) as tf.Tensor4D;
+      }
+      if (both) y = stepSlice(stepSlice(y, 1, 0, strides[0], win[0].out), 2, 0, strides[1], win[1].out) as tf.Tensor4D;
+      return [bias ? tf.add(y, bias) : y];
+    },
+  };
+}
+
+export function buildConvTranspose(ctx: BuildContext): Built {
+  const { kernel, inHW } = spatial(ctx);
+  const x = ctx.input(0).shape, w = ctx.input(1).shape;
+  if (ctx.int('group', 1) !== 1) throw ctx.refuse('grouped transposed convolutions are not supported');
+  if ((ctx.ints('dilations') ?? [1, 1]).some((d) => d !== 1)) throw ctx.refuse('dilated transposed convolutions are not supported');
+  if (ctx.ints('output_shape')) throw ctx.refuse('output_shape is not supported (export without output_size)');
+  const auto = ctx.str('auto_pad', 'NOTSET');
+  if (auto !== 'NOTSET' && auto !== 'VALID') throw ctx.refuse(`auto_pad ${auto} is not supported`);
+  if (w[0] !== x[1]) throw ctx.refuse(`weights [${w.join(',')}] do not fit ${x[1]} input channels`);
+  const cout = w[1];
+  const strides = ctx.ints('strides') ?? [1, 1];
+  const pads = auto === 'VALID' ? [0, 0, 0, 0] : (ctx.ints('pads') ?? [0, 0, 0, 0]);
+  const outPad = ctx.ints('output_padding') ?? [0, 0];
+  const full = [0, 1].map((i) => strides[i] * (inHW[i] - 1) + kernel[i]);
+  const out = [0, 1].map((i) => full[i] + outPad[i] - pads[i] - pads[i + 2]);
+  if (out.some((o) => o <= 0) || pads.some((p) => p < 0)) throw ctx.refuse('pads larger than its output');
+  const hasBias = ctx.has(2);
+  const reads = [{ input: 0, want: 'nhwc' as const }, { input: 1, want: 'kernel' as const }, ...(hasBias ? [{ input: 2, want: 'logical' as const }] : [])];
+  return {
+    reads,
+    outputs: [meta([x[0] === BATCH ? BATCH : x[0], cout, out[0], out[1]], 'nhwc')],
+    run: ([input, filter, bias]) => {
+      const n = input.shape[0];
+      let y: tf.Tensor4D = tf.conv2dTranspose(input as tf.Tensor4D, filter as tf.Tensor4D, [n, full[0], full[1], cout], [strides[0], strides[1]], 'valid');
+      // Rows past the full output (output_padding beyond the end pad) are zeros, then bias.
+      const extra = [0, 1].map((i) => Math.max(0, pads[i] + out[i] - full[i]));
+      if (extra[0] || extra[1]) y = tf.pad(y, [[0, 0], [0, extra[0]], [0, extra[1]], [0, 0]]);
+      y = tf.slice(y, [0, pads[0], pads[1], 0], [n, out[0], out[1], cout]);
+      return [bias ? tf.add(y, bias) : y];
+    },
+  };
+}
