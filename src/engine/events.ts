@@ -7,6 +7,7 @@ import type { BackendName, BackendStatus, BackendTiming } from '../backends/type
 import type { MaskSnapshot, PauseInfo, RunProgress } from './progress';
 import type { CompareRow } from './runResults';
 import type { EngineWarning } from './warnings';
+import type { ProbeProgress } from './modelProbe';
 
 const runEvent = <P extends { readonly id: number }, V>(value: (payload: P) => V) => ({ run: true as const, value });
 const sessionEvent = <P, V>(value: (payload: P) => V) => ({ run: false as const, value });
@@ -24,6 +25,8 @@ export const EVENTS = {
   backendChanged: sessionEvent((e: { readonly status: BackendStatus; readonly reason: string }) => e),
   /** Auto's calibration under way: the figures so far and the backend being timed (null: done). */
   calibrating: sessionEvent((e: { readonly timings: readonly BackendTiming[]; readonly measuring: BackendName | null }) => e),
+  /** A dropped or fetched model being checked in its throwaway worker (null: the check is over). */
+  modelProbe: sessionEvent((e: { readonly progress: ProbeProgress | null }) => e.progress),
   /** An engine error tied to no request (a failed move off a lost device, a crashed worker). */
   error: sessionEvent((e: { readonly message: string }) => e.message),
 };

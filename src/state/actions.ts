@@ -33,6 +33,7 @@ function engine(): PlaygroundEngine {
     e.onPauseState = (info) => store().pauseChanged(info.paused, info.reason);
     e.onBackendChanged = ({ status }) => store().backendReady(status);
     e.onCalibrating = ({ timings, measuring }) => store().calibrationProgress(timings, measuring);
+    e.onModelProbe = (progress) => store().byoProbing(progress);
   }
   return e;
 }

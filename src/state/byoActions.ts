@@ -112,6 +112,11 @@ export async function loadFromUrl(url: string, role: ModelRole): Promise<boolean
   return send({ [role]: { files: fetched.files, label: fetched.label } }, role);
 }
 
+/** Stops the check of a dropped or fetched model in its probe worker: the load fails and nothing changes. */
+export function cancelModelProbe(): void {
+  void currentEngine().cancelModelProbe();
+}
+
 /** Stops the model URL fetch in progress. */
 export function abortModelFetch(): void {
   store().byoFetch?.abort();

@@ -1,6 +1,7 @@
 // The user's own models as the page shows them: layer lists, taps, how the pair fits.
 import type { StateCreator } from 'zustand';
 import type { ModelRole, ModelsLoaded, UserModelInfo } from '../engine/userModels';
+import type { ProbeProgress } from '../engine/modelProbe';
 
 export interface ByoSlice {
   /** Per role: the loaded user model and the card source it belongs to (a demo reload replaces the card). */
@@ -12,6 +13,9 @@ export interface ByoSlice {
   /** A model URL being fetched: its abort. */
   byoFetch: AbortController | null;
   byoFetching: (abort: AbortController | null) => void;
+  /** A model being checked in its throwaway probe worker (the engine's `modelProbe` event), or null. */
+  byoProbe: ProbeProgress | null;
+  byoProbing: (progress: ProbeProgress | null) => void;
   /** A load or tap change in progress, per role. */
   byoBusy: ModelRole | 'both' | null;
   byoLoading: (role: ModelRole | 'both') => void;
@@ -26,6 +30,8 @@ export const createByoSlice: StateCreator<ByoSlice, [], [], ByoSlice> = (set) =>
   byoLabelFree: null,
   byoFetch: null,
   byoBusy: null,
+  byoProbe: null,
+  byoProbing: (byoProbe) => set({ byoProbe }),
   byoFetching: (byoFetch) => set({ byoFetch }),
   byoLoading: (role) => set({ byoBusy: role }),
   byoLoaded: (r) =>
@@ -39,5 +45,5 @@ export const createByoSlice: StateCreator<ByoSlice, [], [], ByoSlice> = (set) =>
       byoLabelFree: r.labelFree,
       byoBusy: null,
     }),
-  byoDone: () => set({ byoBusy: null }),
+  byoDone: () => set({ byoBusy: null, byoProbe: null }),
 });

@@ -2,6 +2,7 @@
 import type { CalibrationHost } from '../backends/calibration/calibrate';
 import type { DigitPools } from '../data/digits';
 import type { Task } from '../models/nets';
+import type { ModelProbeHost } from './modelProbe/host';
 
 export interface EngineEnv {
   /** The digit pools behind `dataUrl` (the worker fetches them; Node reads public/ on disk). */
@@ -10,6 +11,11 @@ export interface EngineEnv {
   calibrationHost(task: Task): CalibrationHost | null;
   /** The app root the shipped models load from when a request names none. */
   readonly defaultBase: string;
+  /**
+   * Where a user's model files are parsed, sized and run once before the engine loads them (a
+   * throwaway worker in the browser); absent: the engine's own loader checks them (Node).
+   */
+  modelProbe?(): ModelProbeHost;
   /** Called after each backend start (the worker watches a WebGPU device for loss). */
   onBackendStarted?(): void;
 }

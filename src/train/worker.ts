@@ -8,6 +8,7 @@ import { hasIndexedDb, indexedDbSink } from './checkpointStore';
 import { EngineDispatcher } from './engineDispatcher';
 import { EngineSession } from './engineSession';
 import { browserImageDecoder } from './imageDecoder';
+import { workerProbeHost } from './modelProbe/workerHost';
 
 configureWasmAssets();
 
@@ -23,6 +24,7 @@ const session: EngineSession = new EngineSession(answer, hasIndexedDb() ? indexe
       (timings, measuring) => answer({ type: 'calibrating', timings, measuring }),
       (backend) => new Worker(new URL('./calibrationWorker.ts', import.meta.url), { type: 'module', name: `maskd-calibration-${backend}` }),
     ),
+  modelProbe: () => workerProbeHost(() => new Worker(new URL('./modelProbe/probeWorker.ts', import.meta.url), { type: 'module', name: 'maskd-model-probe' })),
   // The app root: the worker's script sits in its assets folder (or src/train under the dev server).
   defaultBase: new URL(import.meta.env.BASE_URL ?? '/', self.location.href).href,
   onBackendStarted: () => {

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { abortModelFetch, loadFromUrl, loadPicked } from '../state/byoActions';
+import { abortModelFetch, cancelModelProbe, loadFromUrl, loadPicked } from '../state/byoActions';
+import { ProbeStatus } from './ProbeStatus';
 import { useAppStore } from '../state/store';
 import type { ModelRole } from '../engine/userModels';
 import { TeacherIoView } from './TeacherIoView';
@@ -56,6 +57,7 @@ export function ByoPanel() {
   const size = useAppStore((s) => s.byoInputSize);
   const busy = useAppStore((s) => s.byoBusy);
   const fetching = useAppStore((s) => s.byoFetch !== null);
+  const probe = useAppStore((s) => s.byoProbe);
   const labelFree = useAppStore((s) => s.byoLabelFree);
   const blocked = useAppStore((s) => s.runPhase !== 'idle' || s.demoPhase !== 'ready') || busy !== null;
   const task = useAppStore((s) => s.task);
@@ -106,11 +108,12 @@ export function ByoPanel() {
           </button>
         )}
       </form>
-      {busy && (
+      {busy && !probe && (
         <p className="muted" role="status" data-testid="byo-busy">
           {fetching ? 'Downloading' : 'Loading'} the {busy === 'both' ? 'models' : busy}…
         </p>
       )}
+      {probe && <ProbeStatus progress={probe} onCancel={cancelModelProbe} />}
       {(t || s) && align && (
         <p data-testid="byo-fit">
           Align module: <strong data-testid="byo-align">{align}</strong>. {dataset ? 'Images' : 'Demo scenes'}: {size}×{size} RGB.
