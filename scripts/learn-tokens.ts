@@ -12,8 +12,10 @@
 // --recipe fills the stage-1 fields from the page's recipe (src/share/maskRecipes.ts: optimiser,
 // lr, momentum, weight decay, schedule, final lr, tokens, branch) for each task; without it each
 // task gets the page's default recipe (DEFAULT_RECIPE), which is how the shipped tokens were
-// learnt. Flags given explicitly override it. --report N measures the learnt tokens over N test scenes afterwards
-// (live tokens and mean pairwise Dice, as the page's "Measure tokens"; 0: no report).
+// learnt. Flags given explicitly override it. --report N measures the learnt tokens over N validation scenes
+// afterwards (never test scenes: the report chooses recipes and tokens) and prints it as `npm run token:report`
+// does (live tokens, mean pairwise Dice and, with the branch, each token's mean weight and `effective tokens`,
+// as the page's "Measure tokens"; 0: no report).
 //
 // The teacher is the shipped one: public/models/<task>-teacher in Node, the one the built app
 // serves (dist/models, copied from public/models at build time) in the browser. Without one the
@@ -29,6 +31,7 @@ import type { RunProgress } from '../src/engine/progress';
 import type { MaskStageConfig } from '../src/engine/runConfigs';
 import { DEFAULT_RECIPE, MASK_RECIPE_IDS, MASK_RECIPES, type MaskRecipeId } from '../src/share/maskRecipes';
 import { Engines, parseBackend } from './script-engine';
+import { tokenReportTable } from './tokenReportTable';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values: args } = parseArgs({
@@ -138,7 +141,17 @@ try {
       finalLosses: final?.losses ?? null,
       tokenAreas: final?.tokenAreas ?? null,
       ...(report
-        ? { report: { scenes: report.scenes, split: report.split, liveCount: report.liveCount, area: report.area, meanDice: report.meanDice, perClass: report.perClass } }
+        ? {
+            report: {
+              scenes: report.scenes,
+              split: report.split,
+              liveCount: report.liveCount,
+              area: report.area,
+              meanDice: report.meanDice,
+              perClass: report.perClass,
+              ...(report.weights ? { weights: report.weights, effectiveTokens: report.effectiveTokens } : {}),
+            },
+          }
         : {}),
       wallS: Math.round((Date.now() - t0) / 1000),
       generatedBy: 'MasKD Playground scripts/learn-tokens.ts',
@@ -149,9 +162,17 @@ try {
     const path = join(dir, 'tokens.json');
     writeFileSync(path, JSON.stringify({ ...file, meta }) + '\n');
     console.log(`[learn-tokens] ${task}: wrote ${path} after ${run.step} steps in ${meta.wallS} s`);
+    if (report) console.log(`\n${tokenReportTable(task, report)}\n`);
     // Loss keys get a prefix: the task loss is named `task` too.
     const losses = Object.fromEntries(Object.entries(meta.finalLosses ?? {}).map(([k, v]) => [`${k} loss`, v]));
-    const measured = report ? { live: `${report.liveCount}/${report.numTokens}`, 'mean Dice': Number(report.meanDice.toFixed(3)), areas: report.area.map((a) => a.toFixed(2)).join(' ') } : {};
+    const measured = report
+      ? {
+          live: `${report.liveCount}/${report.numTokens}`,
+          'mean Dice': Number(report.meanDice.toFixed(3)),
+          areas: report.area.map((a) => a.toFixed(2)).join(' '),
+          ...(report.effectiveTokens !== null ? { 'effective tokens': Number(report.effectiveTokens.toFixed(2)) } : {}),
+        }
+      : {};
     summary.push({ task, steps: run.step, ...losses, ...measured, wallS: meta.wallS, path });
   }
 } finally {
