@@ -302,6 +302,13 @@ export const LIMITS = {
     what: 'loss and metric series in a run file or history JSON (each a chart line and a legend entry)',
     why: 'a comparison of every method over every stage draws a few dozen; a million one-point series would be a million lines',
   },
+  datasetDecodePixels: {
+    value: 2 ** 31,
+    unit: 'pixels',
+    display: '2 147 483 648 pixels (128 × 4096²)',
+    what: 'pixels of all images and label maps of one dataset drop together, read from their headers before the first is decoded',
+    why: 'decoding is the slow part of a load (tens of seconds per thousand megapixels); 2 000 images of 1024² with labels fit, thousands of 4096² images do not',
+  },
   quoteChars: {
     value: 80,
     unit: 'characters',

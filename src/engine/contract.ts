@@ -96,6 +96,8 @@ export const REQUESTS = {
     what: 'loading the dataset',
     transferArgs: ([files]) => files.map((f) => f.data),
   }),
+  /** Stops dataset load `loadId` (and any earlier one) after the image it is decoding, or before it starts; the load fails and the loaded dataset stays. */
+  cancelDatasetLoad: entry<[loadId: number], void>()({}),
   /** The running loop waits after its current step. */
   pause: entry<[], void>()({}),
   resume: entry<[], void>()({}),

@@ -2,7 +2,11 @@
 // Plain data and transferable ArrayBuffers only (tensors never cross); imports nothing from src/train.
 
 import type { Task } from '../models/nets';
+import type { LoadProgress } from '../data/custom/types';
 import type { EngineWarning } from './warnings';
+
+/** How far a dataset load is (the page reads, then the worker decodes); the `datasetLoad` event carries it. */
+export type DatasetLoadProgress = LoadProgress;
 
 /** A dropped dataset file: its path relative to the dropped folder, and its bytes. */
 export interface DatasetFileData {
@@ -17,6 +21,8 @@ export interface LoadDatasetOptions {
   readonly valFraction?: number;
   /** Seed of the train/val split; default 1. */
   readonly seed?: number;
+  /** The page's number for this load (rising), which cancelDatasetLoad names: a cancel that arrives first still stops it. */
+  readonly loadId?: number;
 }
 
 /** One sample of a loaded dataset at the model's input size, for the Setup card's previews. */

@@ -6,6 +6,7 @@
 import type { BackendName, BackendStatus, BackendTiming } from '../backends/types';
 import type { MaskSnapshot, PauseInfo, RunProgress } from './progress';
 import type { CompareRow } from './runResults';
+import type { DatasetLoadProgress } from './datasets';
 import type { EngineWarning } from './warnings';
 import type { ProbeProgress } from './modelProbe';
 
@@ -27,6 +28,8 @@ export const EVENTS = {
   calibrating: sessionEvent((e: { readonly timings: readonly BackendTiming[]; readonly measuring: BackendName | null }) => e),
   /** A dropped or fetched model being checked in its throwaway worker (null: the check is over). */
   modelProbe: sessionEvent((e: { readonly progress: ProbeProgress | null }) => e.progress),
+  /** A dataset load decoding its images: how many of how many (null: the load is over). */
+  datasetLoad: sessionEvent((e: { readonly progress: DatasetLoadProgress | null }) => e.progress),
   /** An engine error tied to no request (a failed move off a lost device, a crashed worker). */
   error: sessionEvent((e: { readonly message: string }) => e.message),
 };

@@ -34,6 +34,7 @@ function engine(): PlaygroundEngine {
     e.onBackendChanged = ({ status }) => store().backendReady(status);
     e.onCalibrating = ({ timings, measuring }) => store().calibrationProgress(timings, measuring);
     e.onModelProbe = (progress) => store().byoProbing(progress);
+    e.onDatasetLoad = (progress) => store().datasetProgressed(progress);
   }
   return e;
 }

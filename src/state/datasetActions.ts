@@ -1,7 +1,7 @@
 // Actions of the custom-dataset card: choosing the data source, loading dropped files, training a
 // teacher on them. Nothing here touches a tensor; the engine parses and trains in the worker.
 import type { Task } from '../models/nets';
-import type { LoadDatasetOptions } from '../engine/datasets';
+import type { DatasetFileData, LoadDatasetOptions } from '../engine/datasets';
 import type { TrainTeacherRequest } from '../engine/runConfigs';
 import { changeTask, currentEngine, loadDemo } from './actions';
 import { pushWarnings } from './messages';
@@ -59,17 +59,53 @@ export async function loadDatasetFiles(files: readonly PickedFile[]): Promise<vo
     return;
   }
   s.datasetLoadStarted();
+  const loadId = ++loads;
   try {
-    const data = await Promise.all(files.map(async (f) => ({ path: f.path, data: await f.file.arrayBuffer() })));
-    const summary = await currentEngine().loadDataset(data, datasetOptions());
+    const data = await readFiles(files);
+    const summary = await currentEngine().loadDataset(data, { ...datasetOptions(), loadId });
     store().datasetLoaded(summary);
     pushWarnings(store().pushMessage, summary.warnings, 'Dataset: ');
     if (store().customTeacher) {
       store().pushMessage('The models in use run on the previous dataset, and runs still use that one: press “Train teacher” or load your models again to switch to this dataset.', 'info');
     }
   } catch (err) {
+    const cancelled = store().datasetCancelling;
     store().datasetLoadFailed();
-    store().pushMessage(`Could not load the dataset: ${errorText(err)}.${keep}`, 'error');
+    if (cancelled) store().pushMessage(`Dataset load cancelled.${keep || ' No dataset is loaded.'}`, 'info');
+    else store().pushMessage(`Could not load the dataset: ${errorText(err)}.${keep}`, 'error');
+  }
+}
+
+/** Numbers the page's dataset loads, so a cancel names the one it means. */
+let loads = 0;
+
+/** Thrown by readFiles when Cancel was pressed while the page read the files. */
+class ReadCancelled extends Error {}
+
+/** The drop's bytes, one file after another, with progress (at most every 100 ms); stops when Cancel is pressed. */
+async function readFiles(files: readonly PickedFile[]): Promise<DatasetFileData[]> {
+  const out: DatasetFileData[] = [];
+  let last = -Infinity;
+  for (const f of files) {
+    if (store().datasetCancelling) throw new ReadCancelled('cancelled');
+    out.push({ path: f.path, data: await f.file.arrayBuffer() });
+    if (performance.now() - last >= 100 || out.length === files.length) {
+      last = performance.now();
+      store().datasetProgressed({ phase: 'reading', done: out.length, total: files.length });
+    }
+  }
+  if (store().datasetCancelling) throw new ReadCancelled('cancelled');
+  return out;
+}
+
+/** Cancel of a dataset load: the page stops reading, or the worker stops after the image it decodes. */
+export async function cancelDatasetLoad(): Promise<void> {
+  if (!store().datasetLoading || store().datasetCancelling) return;
+  store().datasetCancelRequested();
+  try {
+    await currentEngine().cancelDatasetLoad(loads);
+  } catch (err) {
+    store().pushMessage(`Could not cancel the dataset load: ${errorText(err)}`, 'warn');
   }
 }
 

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { DatasetSummary } from '../engine/datasets';
+import type { DatasetLoadProgress, DatasetSummary } from '../engine/datasets';
 
 /** 'demo': the digit scenes; 'custom': the user's dataset (loaded in the Setup card). */
 export type DataMode = 'demo' | 'custom';
@@ -19,6 +19,10 @@ export interface DatasetSettings {
 export interface DatasetSlice {
   dataMode: DataMode;
   datasetLoading: boolean;
+  /** How far the load in progress is (files read on the page, then images decoded in the worker); null before the first report. */
+  datasetProgress: DatasetLoadProgress | null;
+  /** Cancel was pressed: the load stops at its next file or image. */
+  datasetCancelling: boolean;
   /** The last dataset that loaded; a failed load leaves it in place. */
   dataset: DatasetSummary | null;
   /** The models in the engine run on the custom dataset (trained on it, or the user's loaded for it): the demo is not loaded. */
@@ -27,6 +31,8 @@ export interface DatasetSlice {
   datasetSettings: DatasetSettings;
   setDataMode: (mode: DataMode) => void;
   datasetLoadStarted: () => void;
+  datasetProgressed: (progress: DatasetLoadProgress | null) => void;
+  datasetCancelRequested: () => void;
   datasetLoaded: (summary: DatasetSummary) => void;
   datasetLoadFailed: () => void;
   setCustomTeacher: (on: boolean) => void;
@@ -39,14 +45,19 @@ export const DEFAULT_TEACHER_SETTINGS: TeacherSettings = { steps: 100, batchSize
 export const createDatasetSlice: StateCreator<DatasetSlice, [], [], DatasetSlice> = (set) => ({
   dataMode: 'demo',
   datasetLoading: false,
+  datasetProgress: null,
+  datasetCancelling: false,
   dataset: null,
   customTeacher: false,
   teacherSettings: DEFAULT_TEACHER_SETTINGS,
   datasetSettings: { inputSize: 64, valFraction: 0.2 },
   setDataMode: (dataMode) => set({ dataMode }),
-  datasetLoadStarted: () => set({ datasetLoading: true }),
-  datasetLoaded: (dataset) => set({ dataset, datasetLoading: false }),
-  datasetLoadFailed: () => set({ datasetLoading: false }),
+  datasetLoadStarted: () => set({ datasetLoading: true, datasetProgress: null, datasetCancelling: false }),
+  // The engine's last report (null) arrives after its reply: only a load in progress shows one.
+  datasetProgressed: (progress) => set((s) => (s.datasetLoading && progress ? { datasetProgress: progress } : {})),
+  datasetCancelRequested: () => set((s) => (s.datasetLoading ? { datasetCancelling: true } : {})),
+  datasetLoaded: (dataset) => set({ dataset, datasetLoading: false, datasetProgress: null, datasetCancelling: false }),
+  datasetLoadFailed: () => set({ datasetLoading: false, datasetProgress: null, datasetCancelling: false }),
   setCustomTeacher: (customTeacher) => set({ customTeacher }),
   setTeacherSettings: (patch) => set((s) => ({ teacherSettings: { ...s.teacherSettings, ...patch } })),
   setDatasetSettings: (patch) => set((s) => ({ datasetSettings: { ...s.datasetSettings, ...patch } })),

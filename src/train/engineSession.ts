@@ -30,7 +30,7 @@ import { DeviceRecovery } from './deviceRecovery';
 import { DeviceWatch } from './deviceWatch';
 import { runDistill } from './distillRun';
 import { runMaskStage } from './maskStageRun';
-import type { DatasetFileData, DatasetSummary, LoadDatasetOptions } from '../engine/datasets';
+import type { DatasetFileData, DatasetLoadProgress, DatasetSummary, LoadDatasetOptions } from '../engine/datasets';
 import type { EvaluateResult, EvaluateTarget } from '../engine/evaluation';
 import type { DemoLoaded, LoadDemoOptions, StudentExport } from '../engine/models';
 import type { MaskSnapshot, RunState } from '../engine/progress';
@@ -67,6 +67,9 @@ export class EngineSession implements EngineHandlers {
   private demo: Demo | null = null;
   /** The last dataset that loaded without errors (a failed load keeps it). */
   private custom: DataSource | null = null;
+  /** The dataset load in progress, which cancelDatasetLoad aborts, and the latest load the page cancelled. */
+  private datasetAbort: { readonly id: number | null; readonly abort: AbortController } | null = null;
+  private datasetCancelledUpTo = -1;
   /** Checkpoints of the run in progress (IndexedDB in the worker; `sink` null keeps them in memory). */
   readonly checkpoints: RunCheckpointer;
   /** The webgpu device, watched for loss (armed by whoever initialises the backend). */
@@ -192,9 +195,26 @@ export class EngineSession implements EngineHandlers {
 
   /** Parses dropped files into the custom dataset; on any problem it throws and keeps the previous one. */
   async loadDataset(files: readonly DatasetFileData[], options: LoadDatasetOptions = {}): Promise<DatasetSummary> {
-    const dataset = await parseDataset(files, { ...options, decodeImage: this.decodeImage });
-    this.custom = customSource(dataset);
-    return datasetSummary(dataset, files.length);
+    const abort = new AbortController();
+    const id = options.loadId ?? null;
+    this.datasetAbort = { id, abort };
+    if (id !== null && id <= this.datasetCancelledUpTo) abort.abort();
+    try {
+      const onProgress = (progress: DatasetLoadProgress) => this.post({ type: 'datasetLoad', progress });
+      const dataset = await parseDataset(files, { ...options, decodeImage: this.decodeImage, signal: abort.signal, onProgress });
+      this.custom = customSource(dataset);
+      return datasetSummary(dataset, files.length);
+    } finally {
+      if (this.datasetAbort?.abort === abort) this.datasetAbort = null;
+      this.post({ type: 'datasetLoad', progress: null });
+    }
+  }
+
+  /** Stops dataset load `loadId` and earlier ones (its parse ends after the current image, or at once when it has not started yet). */
+  cancelDatasetLoad(loadId: number): void {
+    this.datasetCancelledUpTo = Math.max(this.datasetCancelledUpTo, loadId);
+    const live = this.datasetAbort;
+    if (live && (live.id === null || live.id <= loadId)) live.abort.abort();
   }
 
   /** The loaded custom dataset as a source, or null. */

@@ -1,9 +1,10 @@
 import { useState, type DragEvent } from 'react';
 import type { ModelCard } from '../engine/models';
 import type { RunProgress } from '../engine/progress';
-import { loadDatasetFiles, trainDatasetTeacher } from '../state/datasetActions';
+import { cancelDatasetLoad, loadDatasetFiles, trainDatasetTeacher } from '../state/datasetActions';
 import { useAppStore } from '../state/store';
 import { pickedFromDrop, pickedFromList } from './droppedFiles';
+import { DatasetLoadStatus } from './DatasetLoadStatus';
 import { DatasetSummaryView } from './DatasetSummaryView';
 import { NumberField } from './NumberField';
 
@@ -30,6 +31,8 @@ export function DatasetCard() {
   const mode = useAppStore((s) => s.dataMode);
   const dataset = useAppStore((s) => s.dataset);
   const loading = useAppStore((s) => s.datasetLoading);
+  const loadProgress = useAppStore((s) => s.datasetProgress);
+  const cancelling = useAppStore((s) => s.datasetCancelling);
   const runPhase = useAppStore((s) => s.runPhase);
   const runKind = useAppStore((s) => s.runKind);
   const backendReady = useAppStore((s) => s.backendPhase === 'ready');
@@ -90,11 +93,7 @@ export function DatasetCard() {
             }}
           />
         </label>
-        {loading && (
-          <p role="status" data-testid="dataset-loading">
-            Reading the dataset…
-          </p>
-        )}
+        {loading && <DatasetLoadStatus progress={loadProgress} cancelling={cancelling} onCancel={() => void cancelDatasetLoad()} />}
       </div>
       <div className="field-inline">
         <NumberField id="dataset-input-size" label="Input size (px)" value={settings.inputSize} integer min={8} max={512} step={4}

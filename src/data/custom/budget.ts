@@ -1,10 +1,12 @@
 // The dataset's caps that need no decoding: how many files, how many bytes each and in all (from
 // File.size on the page, before anything is read; from the buffers again in the worker), and how
 // much memory the resized samples will take (from the image count and the input size, before the
-// first image is decoded). Limits in src/limits.ts.
+// first image is decoded), and how much decoding the drop asks for (the pixels of every image and
+// label map together, from their headers, before the first is decoded). Limits in src/limits.ts.
 import { LIMITS, limitText } from '../../limits';
 import { formatByteCount, groupDigits } from '../../messageNumbers';
-import { DatasetError } from './types';
+import { checkImageSize, readImageHeader } from './imageHeader';
+import { DatasetError, type DatasetFile } from './types';
 
 /** A file of a drop as the page sees it before reading: its path and File.size. */
 export interface SizedFile {
@@ -55,4 +57,34 @@ export function checkSampleBudget(images: number, size: number): void {
       `${groupDigits(images)} images at an input size of ${size}×${size} would take ${formatByteCount(bytes)} once decoded, over ${limitText('datasetSampleBytes')} on ${LIMITS.datasetSampleBytes.what}: use at most ${groupDigits(fits)} images at this size, or a smaller input size. Nothing was decoded`,
     );
   }
+}
+
+/** A file to be decoded and what it is ("image" or "label map"). */
+export interface DecodeItem {
+  readonly file: DatasetFile;
+  readonly what: string;
+}
+
+/**
+ * Throws a DatasetError naming the limit when the images and label maps of a drop declare more
+ * pixels together than LIMITS.datasetDecodePixels, read from their headers before any is decoded
+ * (thousands of 22 KB PNGs that each say 4096² pass every per-file cap but take hours to decode).
+ * A header over a per-image cap is refused here already; an unreadable one is left to its decoder,
+ * which names the problem. Returns the pixels counted.
+ */
+export function checkDecodeWork(items: readonly DecodeItem[]): number {
+  let total = 0;
+  for (const { file, what } of items) {
+    const header = readImageHeader(file.data);
+    if (!header) continue;
+    checkImageSize(file.path, header, what);
+    total += header.width * header.height;
+    if (total > LIMITS.datasetDecodePixels.value) {
+      throw new DatasetError(
+        null,
+        `the ${groupDigits(items.length)} images and label maps declare more pixels in their headers than ${limitText('datasetDecodePixels')} on decode work allows for one drop: use fewer or smaller images. Nothing was decoded`,
+      );
+    }
+  }
+  return total;
 }

@@ -3,7 +3,8 @@
 import type { Box } from '../boxes';
 import type { Scene } from '../scenes';
 import { checkBoxesInside, matchBoxes, parseBoxesJson } from './boxesJson';
-import { checkDatasetFiles, checkSampleBudget } from './budget';
+import { checkDatasetFiles, checkDecodeWork, checkSampleBudget } from './budget';
+import { LoadPacer } from './loadPacer';
 import { checkImageSize, checkedImageHeader } from './imageHeader';
 import { classifyFiles, extension, type Layout } from './layout';
 import { decodeLabelPng, decodePngImage, isPng } from './png';
@@ -54,6 +55,10 @@ export async function parseDataset(files: readonly DatasetFile[], options: Parse
   checkDatasetFiles(files.map((f) => ({ path: f.path, size: f.data.byteLength })));
   const layout = classifyFiles(files);
   checkSampleBudget(layout.images.length, size);
+  // The whole drop's decode work, from the headers, before the first image is decoded.
+  checkDecodeWork([...layout.images.map((s) => ({ file: s.image, what: 'image' })), ...[...layout.labels.values()].map((file) => ({ file, what: 'label map' }))]);
+  const pacer = new LoadPacer(options.onProgress, options.signal);
+  pacer.check();
   const warnings: string[] = [];
   if (layout.ignored.length) {
     const list = layout.ignored.slice(0, 3).join(', ') + (layout.ignored.length > 3 ? `, … (${layout.ignored.length} in all)` : '');
@@ -61,10 +66,10 @@ export async function parseDataset(files: readonly DatasetFile[], options: Parse
   }
   const parsed =
     layout.task === 'segmentation'
-      ? await parseSegmentation(layout, size, options)
+      ? await parseSegmentation(layout, size, options, pacer)
       : layout.task === 'detection'
-        ? await parseDetection(layout, size, options)
-        : await parseImagesOnly(layout, size, options);
+        ? await parseDetection(layout, size, options, pacer)
+        : await parseImagesOnly(layout, size, options, pacer);
   const { decoded, numClasses, classNames, classCounts } = parsed;
   warnings.push(...parsed.warnings);
   const split = splitTrainVal(decoded.length, options.valFraction ?? DEFAULT_VAL_FRACTION, options.seed ?? 1);
@@ -95,7 +100,10 @@ interface Parsed {
   readonly warnings: string[];
 }
 
-async function parseSegmentation(layout: Layout, size: number, options: ParseOptions): Promise<Parsed> {
+/** After image `done` of `layout`: progress, and a stop when the load was cancelled. */
+const step = (pacer: LoadPacer, layout: Layout, done: number) => pacer.step({ phase: 'decoding', done, total: layout.images.length });
+
+async function parseSegmentation(layout: Layout, size: number, options: ParseOptions, pacer: LoadPacer): Promise<Parsed> {
   const decoded: Decoded[] = [];
   let maxClass = 0;
   const counts = new Float64Array(MAX_CLASSES);
@@ -123,6 +131,7 @@ async function parseSegmentation(layout: Layout, size: number, options: ParseOpt
     for (const v of labels) counts[v]++;
     const scene: Scene = { height: size, width: size, image: resizeBilinearRgb(img, size, size), labels, boxes: [], digits: [] };
     decoded.push({ path: image.path, height: img.height, width: img.width, scene });
+    await step(pacer, layout, decoded.length);
   }
   if (maxClass === 0) throw new DatasetError(null, 'every label map is all 0 (background): there is nothing to segment. Class ids are the label pixel values');
   const numClasses = maxClass + 1;
@@ -135,18 +144,19 @@ async function parseSegmentation(layout: Layout, size: number, options: ParseOpt
 }
 
 /** Images without labels: scenes with all-background labels and no boxes, used label-free only. */
-async function parseImagesOnly(layout: Layout, size: number, options: ParseOptions): Promise<Parsed> {
+async function parseImagesOnly(layout: Layout, size: number, options: ParseOptions, pacer: LoadPacer): Promise<Parsed> {
   const decoded: Decoded[] = [];
   for (const { image } of layout.images) {
     const img = await decodeAnyImage(image, options);
     const scene: Scene = { height: size, width: size, image: resizeBilinearRgb(img, size, size), labels: new Uint8Array(size * size), boxes: [], digits: [] };
     decoded.push({ path: image.path, height: img.height, width: img.width, scene });
+    await step(pacer, layout, decoded.length);
   }
   const warnings = ['no labels (no labels/ folder of PNGs, no boxes JSON): images only, for label-free mask learning and distillation with a teacher’s own outputs'];
   return { decoded, numClasses: 1, classNames: ['(no labels)'], classCounts: [0], warnings };
 }
 
-async function parseDetection(layout: Layout, size: number, options: ParseOptions): Promise<Parsed> {
+async function parseDetection(layout: Layout, size: number, options: ParseOptions, pacer: LoadPacer): Promise<Parsed> {
   const json = layout.boxes!;
   const file = parseBoxesJson(json.path, json.data);
   const dir = json.path.includes('/') ? json.path.slice(0, json.path.lastIndexOf('/')) : '';
@@ -161,6 +171,7 @@ async function parseDetection(layout: Layout, size: number, options: ParseOption
     const scaled: Box[] = scaleBoxes(boxes, img.height, img.width, size, size);
     const scene: Scene = { height: size, width: size, image: resizeBilinearRgb(img, size, size), labels: new Uint8Array(size * size), boxes: scaled, digits: [] };
     decoded.push({ path: image.path, height: img.height, width: img.width, scene });
+    await step(pacer, layout, decoded.length);
   }
   const total = counts.reduce((a, b) => a + b, 0);
   if (total === 0) throw new DatasetError(json.path, 'lists no boxes at all: there is nothing to detect');

@@ -42,6 +42,14 @@ export class DatasetError extends Error {
   }
 }
 
+/** How far a dataset load is: its phase, and files (or images) done of the total. */
+export interface LoadProgress {
+  /** 'reading': the page reads the dropped files; 'decoding': the worker decodes and resizes the images. */
+  readonly phase: 'reading' | 'decoding';
+  readonly done: number;
+  readonly total: number;
+}
+
 export interface ParseOptions {
   /** Square model input side every image is resized to (multiple of 4). Default 64. */
   readonly inputSize?: number;
@@ -51,6 +59,10 @@ export interface ParseOptions {
   readonly seed?: number;
   /** Decoder for non-PNG images (see ImageDecoder). */
   readonly decodeImage?: ImageDecoder;
+  /** Called as images are decoded (at most every 100 ms, and at the end). */
+  readonly onProgress?: (progress: LoadProgress) => void;
+  /** Aborted: the parse stops after the image it is decoding, with a DatasetError. */
+  readonly signal?: AbortSignal;
 }
 
 export interface CustomDataset {

@@ -2,7 +2,7 @@
 // "training" that only reports progress.
 import { parseDataset } from '../../data/custom/parse';
 import { datasetSummary } from '../../train/datasetSummary';
-import type { DatasetFileData, DatasetSummary, LoadDatasetOptions } from '../../engine/datasets';
+import type { DatasetFileData, DatasetLoadProgress, DatasetSummary, LoadDatasetOptions } from '../../engine/datasets';
 import type { ModelCard } from '../../engine/models';
 import type { RunProgress } from '../../engine/progress';
 import type { TrainTeacherRequest } from '../../engine/runConfigs';
@@ -12,8 +12,14 @@ export interface FakeDatasetState {
   summary: DatasetSummary | null;
 }
 
-export async function fakeLoadDataset(state: FakeDatasetState, files: readonly DatasetFileData[], options: LoadDatasetOptions): Promise<DatasetSummary> {
-  state.summary = datasetSummary(await parseDataset(files, options), files.length);
+export async function fakeLoadDataset(
+  state: FakeDatasetState,
+  files: readonly DatasetFileData[],
+  options: LoadDatasetOptions,
+  signal?: AbortSignal,
+  onProgress?: (progress: DatasetLoadProgress) => void,
+): Promise<DatasetSummary> {
+  state.summary = datasetSummary(await parseDataset(files, { ...options, signal, onProgress }), files.length);
   return state.summary;
 }
 

@@ -418,9 +418,27 @@ export class StubSession implements Partial<EngineHandlers> {
   /** The real parser on the given files (pure, runs in Node). */
   readonly dataset: FakeDatasetState = { summary: null };
 
+  private datasetAbort: AbortController | null = null;
+  private datasetCancelledUpTo = -1;
+
+  /** As the engine's: progress events while it decodes, and stopped by cancelDatasetLoad (even one sent before it began). */
   async loadDataset(files: readonly DatasetFileData[], options: LoadDatasetOptions = {}): Promise<DatasetSummary> {
     this.calls.push(`loadDataset:${files.length}`);
-    return fakeLoadDataset(this.dataset, files, options);
+    const abort = new AbortController();
+    this.datasetAbort = abort;
+    if ((options.loadId ?? Infinity) <= this.datasetCancelledUpTo) abort.abort();
+    try {
+      return await fakeLoadDataset(this.dataset, files, options, abort.signal, (progress) => this.post({ type: 'datasetLoad', progress }));
+    } finally {
+      this.datasetAbort = null;
+      this.post({ type: 'datasetLoad', progress: null });
+    }
+  }
+
+  cancelDatasetLoad(loadId: number): void {
+    this.calls.push(`cancelDatasetLoad:${loadId}`);
+    this.datasetCancelledUpTo = Math.max(this.datasetCancelledUpTo, loadId);
+    this.datasetAbort?.abort();
   }
 
   async trainTeacher(id: number, request: TrainTeacherRequest): Promise<TeacherResult> {
