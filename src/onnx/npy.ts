@@ -19,7 +19,7 @@ export function readNpy(bytes: Uint8Array): NpyArray {
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1] ?? '';
   const shape = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
   if (fortran) throw new Error('.npy in Fortran order is not supported');
-  const body = bytes.slice(start + headerLen);
+  const body = new Uint8Array(bytes.subarray(start + headerLen));
   if (descr === '<f4') return { shape, data: new Float32Array(body.buffer, 0, body.byteLength >> 2) };
   if (descr === '<f8') return { shape, data: Float32Array.from(new Float64Array(body.buffer, 0, body.byteLength >> 3)) };
   throw new Error(`.npy of dtype ${descr ?? '?'}: float32 or float64 expected`);

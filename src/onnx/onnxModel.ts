@@ -13,6 +13,9 @@ import { type ExternalFiles, readFloats } from './tensorData';
 const KERNEL_TO_TF = [2, 3, 1, 0];
 const KERNEL_TO_ONNX = [3, 2, 0, 1];
 
+/** TF.js variable names are global: each model's get their own prefix. */
+let modelCount = 0;
+
 export interface RunOptions {
   /** PyTorch's train mode (BatchNorm on batch statistics, running statistics updated). */
   readonly training?: boolean;
@@ -39,12 +42,13 @@ export class OnnxGraphModel {
   constructor(readonly plan: Plan, external: ExternalFiles = new Map()) {
     const variables = new Map<string, tf.Variable>();
     const roles = new Map<string, ParamRole>();
+    const prefix = `onnx${++modelCount}`;
     try {
       for (const [name, p] of plan.params) {
         const data = readFloats(p.tensor, external);
         const v = tf.tidy(() => {
           const t = tf.tensor(data, [...p.tensor.dims], 'float32');
-          return tf.variable(p.role === 'kernel' ? tf.transpose(t, KERNEL_TO_TF) : t, p.role !== 'statistic', `onnx/${variables.size}/${name}`);
+          return tf.variable(p.role === 'kernel' ? tf.transpose(t, KERNEL_TO_TF) : t, p.role !== 'statistic', `${prefix}/${variables.size}/${name}`);
         });
         variables.set(name, v);
         roles.set(name, p.role);

@@ -39,9 +39,9 @@ function rawBytes(t: OnnxTensor, external: ExternalFiles): Uint8Array | undefine
   return t.raw;
 }
 
-/** Copies `bytes` so a typed array can view them aligned (file buffers are shared pools). */
+/** Copies `bytes` so a typed array can view them aligned (Node Buffers' slice is a view into a shared pool). */
 function aligned(bytes: Uint8Array): ArrayBuffer {
-  return bytes.slice().buffer;
+  return new Uint8Array(bytes).buffer;
 }
 
 /** The tensor's values as float32 (float, double, float16 and integer types). */

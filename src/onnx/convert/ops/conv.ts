@@ -4,7 +4,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { type Built, type BuildContext, meta } from '../context';
 import { type AxisWindow, hasPad, nhwcPads, windows } from '../geometry';
-import { stepSlice } from '../layoutOps';
 import { BATCH } from '../types';
 
 function spatial(ctx: BuildContext): { kernel: [number, number]; inHW: [number, number] } {
@@ -22,6 +21,22 @@ function padded(x: tf.Tensor4D, win: readonly AxisWindow[]): { x: tf.Tensor4D; p
   return { x: tf.pad(x, nhwcPads(win)), pad: 'valid' };
 }
 
+/** [kh, kw, I, O] with d−1 zeros between taps along each spatial axis: [(kh−1)·dh+1, (kw−1)·dw+1, I, O]. */
+function dilated(f: tf.Tensor4D, dil: readonly number[]): tf.Tensor4D {
+  let k: tf.Tensor4D = f;
+  for (const axis of [0, 1] as const) {
+    const d = dil[axis];
+    if (d === 1) continue;
+    const n = k.shape[axis];
+    // Each tap followed by d−1 zeros, then the trailing zeros cut off.
+    const split = axis === 0 ? [n, 1, k.shape[1], k.shape[2], k.shape[3]] : [k.shape[0], n, 1, k.shape[2], k.shape[3]];
+    const pads: [number, number][] = split.map((_, i) => (i === axis + 1 ? [0, d - 1] : [0, 0]));
+    const spread = tf.reshape(tf.pad(tf.reshape(k, split), pads), k.shape.map((s, i) => (i === axis ? s * d : s)));
+    k = tf.slice(spread, [0, 0, 0, 0], spread.shape.map((s, i) => (i === axis ? (n - 1) * d + 1 : s))) as tf.Tensor4D;
+  }
+  return k;
+}
+
 export function buildConv(ctx: BuildContext): Built {
   const { kernel, inHW } = spatial(ctx);
   const x = ctx.input(0).shape, w = ctx.input(1).shape;
@@ -31,9 +46,8 @@ export function buildConv(ctx: BuildContext): Built {
   const win = windows(ctx, kernel, inHW);
   const strides = (ctx.ints('strides') ?? [1, 1]) as [number, number];
   const dil = (ctx.ints('dilations') ?? [1, 1]) as [number, number];
-  // TF.js takes strides or dilations, not both: stride 1, then every s-th row and column.
-  const both = strides.some((s) => s > 1) && dil.some((d) => d > 1);
-  const convStrides: [number, number] = both ? [1, 1] : strides;
+  // TF.js has no gradient for dilated convolutions (and takes strides or dilations, not both):
+  // a dilated kernel runs as the equivalent undilated one with zeros between its taps.
   const depthwise = group === cin && group > 1;
   const hasBias = ctx.has(2);
   const reads = [{ input: 0, want: 'nhwc' as const }, { input: 1, want: 'kernel' as const }, ...(hasBias ? [{ input: 2, want: 'logical' as const }] : [])];
@@ -42,17 +56,16 @@ export function buildConv(ctx: BuildContext): Built {
     outputs: [meta([x[0], cout, win[0].out, win[1].out], 'nhwc')],
     run: ([input, filter, bias]) => {
       const p = padded(input as tf.Tensor4D, win);
-      const f = filter as tf.Tensor4D;
+      const f = dilated(filter as tf.Tensor4D, dil);
       let y: tf.Tensor4D;
-      if (group === 1) y = tf.conv2d(p.x, f, convStrides, p.pad, 'NHWC', dil);
-      else if (depthwise) y = tf.depthwiseConv2d(p.x, tf.reshape(f, [kernel[0], kernel[1], cin, cout / cin]), convStrides, p.pad, 'NHWC', dil);
+      if (group === 1) y = tf.conv2d(p.x, f, strides, p.pad, 'NHWC');
+      else if (depthwise) y = tf.depthwiseConv2d(p.x, tf.reshape(f, [f.shape[0], f.shape[1], cin, cout / cin]), strides, p.pad, 'NHWC');
       else {
         const ig = cin / group, og = cout / group;
         const xs = tf.split(p.x, group, 3);
-        const ys = xs.map((xi, g) => tf.conv2d(xi as tf.Tensor4D, tf.slice(f, [0, 0, 0, g * og], [kernel[0], kernel[1], ig, og]), convStrides, p.pad, 'NHWC', dil));
+        const ys = xs.map((xi, g) => tf.conv2d(xi as tf.Tensor4D, tf.slice(f, [0, 0, 0, g * og], [f.shape[0], f.shape[1], ig, og]), strides, p.pad, 'NHWC'));
         y = tf.concat(ys, 3) as tf.Tensor4D;
       }
-      if (both) y = stepSlice(stepSlice(y, 1, 0, strides[0], win[0].out), 2, 0, strides[1], win[1].out) as tf.Tensor4D;
       return [bias ? tf.add(y, bias) : y];
     },
   };
