@@ -124,6 +124,8 @@ export const REQUESTS = {
   memory: entry<[], EngineMemory>()({}),
   /** Test hook: the next training step's loss becomes NaN (the run pauses on it). */
   debugInjectNonFinite: entry<[], void>()({}),
+  /** Test hook: the next models' probe workers crash mid-check or hang (null: they run as they should). */
+  debugProbeWorker: entry<[mode: 'crash' | 'hang' | null], void>()({}),
   /** Test hook: destroys the WebGPU device mid-run, as a driver reset would. */
   debugLoseDevice: entry<[], void>()({}),
   /** The user's teacher and/or student (files as bytes); the current ones stay when this fails. */

@@ -77,6 +77,8 @@ export class EngineSession implements EngineHandlers {
   private live: LiveRun | null = null;
   /** The probe checking a user's model before loadModels loads it (Cancel stops it). */
   private probe: ModelProbeHost | null = null;
+  /** Test hook: how the next probe workers misbehave. */
+  private probeDebug: 'crash' | 'hang' | null = null;
   private readonly runContext: RunContext;
   private readonly recovery: DeviceRecovery;
   /** Where a lost WebGPU device sends the models (set by whoever starts the backend). */
@@ -452,12 +454,17 @@ export class EngineSession implements EngineHandlers {
     if (host) {
       this.probe = host;
       try {
-        await probeUserModels(host, request, (progress) => this.post({ type: 'modelProbe', progress }));
+        await probeUserModels(host, request, (progress) => this.post({ type: 'modelProbe', progress }), this.probeDebug ?? undefined);
       } finally {
         this.probe = null;
       }
     }
     return this.loadProbedModels(request, seed);
+  }
+
+  /** Test hook: the next probe workers crash mid-check or hang (null: as they should). */
+  debugProbeWorker(mode: 'crash' | 'hang' | null): void {
+    this.probeDebug = mode;
   }
 
   /** Stops the probe in progress (its loadModels then fails; nothing changes). */

@@ -6,7 +6,11 @@ import type { ProbeStage } from '../../engine/modelProbe';
 export interface ProbeJob {
   readonly role: ModelRole;
   readonly files: readonly ModelFileData[];
+  /** Test hook (the `debugProbeWorker` request): the worker crashes mid-check, or hangs in a busy loop. */
+  readonly debug?: ProbeDebug;
 }
+
+export type ProbeDebug = 'crash' | 'hang';
 
 export type ProbeReply =
   | { readonly type: 'progress'; readonly stage: ProbeStage }

@@ -4,8 +4,9 @@ import { LIMITS } from '../../limits';
 import type { ProbeProgress } from '../../engine/modelProbe';
 import type { LoadModelsRequest } from '../../engine/userModels';
 import type { ModelProbeHost } from './host';
+import type { ProbeDebug } from './messages';
 
-export async function probeUserModels(host: ModelProbeHost, request: LoadModelsRequest, onProgress: (progress: ProbeProgress | null) => void): Promise<void> {
+export async function probeUserModels(host: ModelProbeHost, request: LoadModelsRequest, onProgress: (progress: ProbeProgress | null) => void, debug?: ProbeDebug): Promise<void> {
   const budgetMs = LIMITS.modelProbeSeconds.value * 1000;
   try {
     for (const role of ['teacher', 'student'] as const) {
@@ -14,7 +15,7 @@ export async function probeUserModels(host: ModelProbeHost, request: LoadModelsR
       const started = Date.now();
       const tell = (stage: ProbeProgress['stage']) => onProgress({ role, label: model.label, stage, elapsedMs: Date.now() - started, budgetMs });
       tell('starting');
-      await host.probe({ role, files: model.files }, model.label, tell);
+      await host.probe({ role, files: model.files, ...(debug ? { debug } : {}) }, model.label, tell);
       tell('done');
     }
   } finally {

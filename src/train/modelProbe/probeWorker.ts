@@ -20,5 +20,19 @@ self.onmessage = async (e: MessageEvent<ProbeJob>) => {
     say({ type: 'failed', message: `no backend started (${errorText(err)})` });
     return;
   }
+  if (e.data.debug === 'crash') {
+    say({ type: 'progress', stage: 'sizing' });
+    // Uncaught, as a trap in a corrupted WebAssembly heap would be.
+    setTimeout(() => {
+      throw new Error('RuntimeError: memory access out of bounds (debugProbeWorker)');
+    });
+    return;
+  }
+  if (e.data.debug === 'hang') {
+    say({ type: 'progress', stage: 'running' });
+    for (;;) {
+      // Busy, as a model that never finishes: only terminate() ends it.
+    }
+  }
   await probeModel(e.data, say);
 };
