@@ -3,6 +3,8 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { connectEngine } from './state/actions';
 import { setExportEnv } from './state/exportActions';
+import { setFileParser } from './state/fileParser';
+import { workerFileParser } from './state/workerFileParser';
 import { indexedDbResults, keepLastResults } from './state/lastResults';
 import { linkPasted, shouldWarnBeforeUnload, startFromHash } from './state/shareActions';
 import { useAppStore, type AppState } from './state/store';
@@ -52,6 +54,8 @@ connectEngine({
 });
 
 setExportEnv(browserExportEnv());
+// Dropped token and run files are parsed in a throwaway worker each, never on this thread.
+setFileParser(workerFileParser(() => new Worker(new URL('./state/fileParseWorker.ts', import.meta.url), { type: 'module', name: 'maskd-file-parse' })));
 
 // `?backend=wasm` (or webgpu, webgl, cpu, auto) opens on that backend instead of Auto's pick.
 const askedBackend = new URLSearchParams(window.location.search).get('backend');

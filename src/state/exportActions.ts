@@ -5,9 +5,8 @@ import { customMaskStart, type MaskdParams } from '../maskd/methodInfo';
 import { buildTokenExport } from '../share/tokenExport';
 import { fileNames } from '../share/fileNames';
 import { historyToCsv, historyToJson } from '../share/history';
-import { buildRunFile, readRunFile, type ParsedRunFile, type RunConfig } from '../share/runFile';
+import { buildRunFile, type ParsedRunFile, type RunConfig } from '../share/runFile';
 import { studentZip } from '../share/tfjsExport';
-import { checkTokenFileSize, importTokens } from '../share/tokenImport';
 import type { DemoLoaded } from '../engine/models';
 import type { MaskSnapshot } from '../engine/progress';
 import type { TokensSet } from '../engine/tokens';
@@ -18,6 +17,9 @@ import { store, useAppStore } from './store';
 import { applyTokens, readyForTokens } from './tokenActions';
 import { shownSnapshot } from './vizSlice';
 import { errorText } from '../errorText';
+import { fileParser, type PickedFile } from './fileParser';
+
+export type { PickedFile } from './fileParser';
 
 export const APP_NAME = 'maskd-playground';
 export const APP_VERSION = '0.1.0';
@@ -96,17 +98,6 @@ export function exportTokensSidecar(): Promise<void> {
   });
 }
 
-/**
- * A file the user dropped or picked (a browser File satisfies it). Its size is checked against
- * the limit for its kind before a byte of it is read.
- */
-export interface PickedFile {
-  readonly name: string;
-  readonly size: number;
-  arrayBuffer(): Promise<ArrayBuffer>;
-  text(): Promise<string>;
-}
-
 /** A file's contents as a PickedFile (tests, and bytes already in memory). */
 export function pickedFile(name: string, data: Uint8Array | string): PickedFile {
   const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
@@ -135,8 +126,8 @@ export async function importTokensFile(file: PickedFile): Promise<void> {
   const { name } = file;
   const teacher = store().teacher;
   try {
-    checkTokenFileSize(name, file.size);
-    const imported = importTokens(new Uint8Array(await file.arrayBuffer()), { channels: teacher?.featureShape[2] }, name);
+    // Off the page's main thread (./fileParser.ts): the size from File.size first, then the header, then the values.
+    const imported = await fileParser().tokens(file, { channels: teacher?.featureShape[2] });
     const r = await applyTokens(imported.tokens, imported.branch);
     store().setMask({ numTokens: r.numTokens, tokenWeights: r.tokenWeights });
     store().pushMessage(`Imported ${r.numTokens} tokens (C = ${r.channels}${r.tokenWeights ? ', with the token-weight branch' : ''}) from ${name}.`, 'info');
@@ -208,7 +199,7 @@ export async function openRunFile(file: PickedFile): Promise<void> {
   if (!readyForTokens('open a run')) return;
   let run: ParsedRunFile;
   try {
-    run = await readRunFile(file);
+    run = await fileParser().run(file);
   } catch (err) {
     store().pushMessage(`Could not open ${file.name}: ${withoutName(errorText(err), file.name)}. Nothing was changed.`, 'error');
     return;
