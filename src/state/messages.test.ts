@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { LIMITS } from '../limits';
 import { useAppStore } from './store';
 
 const initial = useAppStore.getState();
@@ -27,5 +29,19 @@ describe('notices', () => {
     expect(s().messages.map((m) => m.text)).toEqual(['note 3', 'note 4', 'note 5', 'note 6', 'note 7', 'note 8']);
     s().dismissMessage(s().messages[0].id);
     expect(s().messages.map((m) => m.text)[0]).toBe('note 4');
+  });
+
+  it('are cut at the notice limit whatever they quote (lengths generated up to 30 M characters)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 30_000_000 }), (n) => {
+        const text = `Could not import x.safetensors: "${'n'.repeat(n)}"`;
+        s().pushMessage(text, 'error');
+        const shown = s().messages.at(-1)!.text;
+        expect(shown.length).toBeLessThanOrEqual(LIMITS.noticeChars.value + 40);
+        if (text.length <= LIMITS.noticeChars.value) expect(shown).toBe(text);
+        else expect(shown).toMatch(/… \([\d ]+ characters\)$/);
+      }),
+      { numRuns: 25 },
+    );
   });
 });
