@@ -1,4 +1,4 @@
-// Kernels for training conv nets on tfjs-backend-wasm 4.22: the gradients it lacks, and faster
+// Kernels for training conv nets on tfjs-backend-wasm 4.22: the gradients it lacks, one it gets wrong (MaxPoolGrad), and faster
 // versions of some it has (its Conv2DBackpropInput and Tile run outside XNNPACK; its Concat,
 // Slice and SplitV copy short runs one TypedArray.set call at a time; its Identity, and its Cast to the same dtype, copy).
 import { Cast, Concat, getKernel, Identity, registerKernel, Slice, SplitV, Tile, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
@@ -7,6 +7,7 @@ import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './conv2DBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput';
+import { maxPoolGradConfig } from './maxPoolGrad';
 import { makeTileConfig } from './tile';
 import { guardWasmAllocations } from './allocGuard';
 
@@ -29,6 +30,8 @@ export function registerWasmTrainingKernels(): void {
     if (!getKernel(config.kernelName, 'wasm')) registerKernel(config);
   }
   replace(conv2DBackpropInputConfig);
+  // 4.22's MaxPoolGrad sends all-negative windows' gradients to element 0 (./maxPoolGrad.ts).
+  replace(maxPoolGradConfig);
   const tile = getKernel(Tile, 'wasm');
   if (tile) replace(makeTileConfig(tile));
   const concat = getKernel(Concat, 'wasm');
