@@ -8,6 +8,7 @@ import { seriesKey } from './series';
 import type { Stage } from '../engine/progress';
 import { LIMITS, limitText } from '../limits';
 import { groupDigits } from '../messageNumbers';
+import { quote } from '../messageQuote';
 
 export type HistoryKind = 'loss' | 'metric';
 export const CSV_HEADER = 'kind,stage,method,term,step,value';
@@ -119,7 +120,7 @@ export function parseHistoryCsv(text: string): { kind: HistoryKind; stage: Stage
     if (f.length !== 6) throw new Error(`history CSV: row ${i + 1} has ${f.length} fields, expected 6`);
     const [kind, stage, method, term, step, value] = f;
     if (kind !== 'loss' && kind !== 'metric') throw new Error(`history CSV: row ${i + 1}: kind must be loss or metric`);
-    if (!STAGES.includes(stage as Stage)) throw new Error(`history CSV: row ${i + 1}: unknown stage "${stage}"`);
+    if (!STAGES.includes(stage as Stage)) throw new Error(`history CSV: row ${i + 1}: unknown stage ${quote(stage)}`);
     return { kind, stage: stage as Stage, method: method || null, term, step: Number(step), value: Number(value) };
   });
 }

@@ -57,7 +57,7 @@ function fakeWorkers() {
   return { spawn, stats, dieWith: (why: string | null) => void (die = why) };
 }
 
-const file = (name: string, data: Uint8Array | string): PickedFile => new File([data], name);
+const file = (name: string, data: Uint8Array | string): PickedFile => new File([typeof data === 'string' ? data : (data.slice().buffer as ArrayBuffer)], name);
 
 const run = () =>
   buildRunFile(
