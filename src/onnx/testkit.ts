@@ -49,12 +49,4 @@ export function tinyModel(opts: {
   return ModelProtoType.encode(ModelProtoType.fromObject(model)).finish();
 }
 
-/** max |a − b| / max |b|: the relative error the checks use. */
-export function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let err = 0, ref = 0;
-  for (let i = 0; i < b.length; i++) {
-    err = Math.max(err, Math.abs(a[i] - b[i]));
-    ref = Math.max(ref, Math.abs(b[i]));
-  }
-  return a.length === b.length ? err / Math.max(ref, 1e-30) : Infinity;
-}
+export { relError } from './relError';

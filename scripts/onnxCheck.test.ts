@@ -1,0 +1,42 @@
+// npm run onnx:check's measurements on the committed fixtures: op counts, taps, the error against
+// ONNX Runtime and against PyTorch's expected output; a wrong expected array fails the check.
+import * as ort from 'onnxruntime-web';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useWasmBackend } from '../src/backends/wasm/node';
+import { fixture, npy } from '../src/onnx/testkit';
+import { checkOnnx, formatOnnxCheck, ONNX_CHECK_TOLERANCE } from './onnxCheck';
+
+beforeAll(async () => {
+  await useWasmBackend();
+});
+ort.env.wasm.numThreads = 1;
+
+describe('onnx:check', () => {
+  it('reports the U-Net\'s ops and taps and passes against ONNX Runtime and PyTorch\'s output', async () => {
+    const report = await checkOnnx({
+      bytes: fixture('unet-op17.onnx'),
+      file: 'unet-op17.onnx',
+      given: { input: npy('unet.input.npy'), expected: npy('unet.expected.npy') },
+    });
+    expect(Object.fromEntries(report.ops)).toMatchObject({ Conv: 11, BatchNormalization: 10, ConvTranspose: 1, Concat: 2, MaxPool: 2 });
+    expect(report.input.shape).toEqual([2, 3, 32, 32]);
+    // Every 4-D value with its NHWC shape and stride; the default is the deepest, widest map.
+    const d3 = report.taps.filter((t) => t.stride === 4);
+    expect(d3.length).toBeGreaterThan(0);
+    expect(report.suggested).toBe(d3.filter((t) => t.shape[2] === 32).at(-1)!.name);
+    expect(report.vsRuntime[0].relError).toBeLessThan(1e-5);
+    expect(report.vsExpected).toBeLessThan(1e-5);
+    expect(report.vsRuntimeOnGiven).toBeLessThan(1e-5);
+    expect(report.ok).toBe(true);
+    expect(formatOnnxCheck(report)).toMatch(/OK \(every error ≤ 0\.0001\)/);
+  });
+
+  it('fails when the expected array is not the model\'s output', async () => {
+    const wrong = npy('unet.expected.npy');
+    const data = Float32Array.from(wrong.data, (v, i) => (i === 7 ? v + 1 : v));
+    const report = await checkOnnx({ bytes: fixture('unet-op13.onnx'), file: 'unet-op13.onnx', given: { input: npy('unet.input.npy'), expected: { shape: wrong.shape, data } } });
+    expect(report.vsExpected).toBeGreaterThan(ONNX_CHECK_TOLERANCE);
+    expect(report.ok).toBe(false);
+    expect(formatOnnxCheck(report)).toMatch(/FAILED/);
+  });
+});
