@@ -2,7 +2,16 @@
 // per-role byte lists for the worker (a URL is fetched by ./modelUrl.ts). `groupByRole` is pure;
 // the rest reads the DOM.
 import type { ModelFileData, ModelRole } from './files';
+import { LIMITS, limitText } from '../limits';
+import { groupDigits } from '../messageNumbers';
 import { ModelFileError, nameList } from './modelFiles';
+
+/**
+ * Files a model drop may hold: a teacher and a student, each model.json with its shards and a few
+ * files beside them (checkModelFileSizes allows 8). A dropped folder is walked no further: a drop
+ * of a million files is refused by its count without being listed whole.
+ */
+export const MAX_DROPPED_MODEL_FILES = 2 * (LIMITS.modelShards.value + 9);
 
 export interface PathFile {
   /** Relative path (folder/…/name) or just the name. */
@@ -51,7 +60,8 @@ export async function toModelFiles(files: readonly PathFile[]): Promise<ModelFil
   return Promise.all(files.map(async (f) => ({ name: f.path, data: await f.file.arrayBuffer() })));
 }
 
-function readAllEntries(dir: FileSystemDirectoryEntry): Promise<FileSystemEntry[]> {
+/** The entries of a directory, at most `max` (readEntries gives them in batches). */
+function readAllEntries(dir: FileSystemDirectoryEntry, max: number): Promise<FileSystemEntry[]> {
   const reader = dir.createReader();
   const all: FileSystemEntry[] = [];
   return new Promise((resolve, reject) => {
@@ -59,6 +69,7 @@ function readAllEntries(dir: FileSystemDirectoryEntry): Promise<FileSystemEntry[
       reader.readEntries((batch) => {
         if (!batch.length) return resolve(all);
         all.push(...batch);
+        if (all.length >= max) return resolve(all);
         next();
       }, reject);
     next();
@@ -66,11 +77,12 @@ function readAllEntries(dir: FileSystemDirectoryEntry): Promise<FileSystemEntry[
 }
 
 async function walk(entry: FileSystemEntry, out: PathFile[]): Promise<void> {
+  if (out.length > MAX_DROPPED_MODEL_FILES) return;
   if (entry.isFile) {
     const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
     out.push({ path: entry.fullPath.replace(/^\//, ''), file });
   } else if (entry.isDirectory) {
-    for (const child of await readAllEntries(entry as FileSystemDirectoryEntry)) await walk(child, out);
+    for (const child of await readAllEntries(entry as FileSystemDirectoryEntry, MAX_DROPPED_MODEL_FILES + 1 - out.length)) await walk(child, out);
   }
 }
 
@@ -82,11 +94,23 @@ export async function filesFromDrop(dt: DataTransfer): Promise<PathFile[]> {
   if (entries.length && entries.every((e) => e !== null)) {
     const out: PathFile[] = [];
     for (const e of entries) await walk(e as FileSystemEntry, out);
+    checkDroppedCount(out.length);
     return out;
   }
   return Array.from(dt.files).map((file) => ({ path: file.webkitRelativePath || file.name, file }));
 }
 
 export function filesFromInput(list: FileList | null): PathFile[] {
+  checkDroppedCount(list?.length ?? 0);
   return Array.from(list ?? []).map((file) => ({ path: file.webkitRelativePath || file.name, file }));
+}
+
+/** A ModelFileError when a drop holds more files than two models can (MAX_DROPPED_MODEL_FILES). */
+export function checkDroppedCount(count: number): void {
+  if (count > MAX_DROPPED_MODEL_FILES) {
+    throw new ModelFileError(
+      '(dropped files)',
+      `more than ${groupDigits(MAX_DROPPED_MODEL_FILES)} files: a teacher and a student hold at most ${groupDigits(MAX_DROPPED_MODEL_FILES / 2)} each (model.json, up to ${limitText('modelShards')} of shards and a few files beside them); drop the model folders only`,
+    );
+  }
 }

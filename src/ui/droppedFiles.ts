@@ -1,5 +1,12 @@
 // Files out of a drop or a folder dialog, with their paths relative to what was dropped.
 import type { PickedFile } from '../state/datasetActions';
+import { LIMITS } from '../limits';
+
+/**
+ * A walk stops one file past the dataset's file limit: the drop is then refused by its count
+ * (checkDatasetFiles), and a folder of a million files is never listed whole.
+ */
+const MAX_WALKED = LIMITS.datasetFiles.value + 1;
 
 type Entry = FileSystemEntry;
 
@@ -13,21 +20,23 @@ function isDirectory(e: Entry): e is FileSystemDirectoryEntry {
 
 const fileOf = (e: FileSystemFileEntry) => new Promise<File>((resolve, reject) => e.file(resolve, reject));
 
-/** All entries of a directory: readEntries returns them in batches until an empty one. */
-async function readAll(dir: FileSystemDirectoryEntry): Promise<Entry[]> {
+/** The entries of a directory, at most `max`: readEntries returns them in batches until an empty one. */
+async function readAll(dir: FileSystemDirectoryEntry, max: number): Promise<Entry[]> {
   const reader = dir.createReader();
   const out: Entry[] = [];
-  for (;;) {
+  while (out.length < max) {
     const batch = await new Promise<Entry[]>((resolve, reject) => reader.readEntries(resolve, reject));
     if (batch.length === 0) return out;
     out.push(...batch);
   }
+  return out;
 }
 
 async function walk(entry: Entry, prefix: string, out: PickedFile[]): Promise<void> {
+  if (out.length >= MAX_WALKED) return;
   const path = prefix ? `${prefix}/${entry.name}` : entry.name;
   if (isFile(entry)) out.push({ path, file: await fileOf(entry) });
-  else if (isDirectory(entry)) for (const child of await readAll(entry)) await walk(child, path, out);
+  else if (isDirectory(entry)) for (const child of await readAll(entry, MAX_WALKED - out.length)) await walk(child, path, out);
 }
 
 /** A File's path: its folder-relative path from a directory dialog (or set by a test), else its name. */

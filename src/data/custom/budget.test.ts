@@ -15,9 +15,9 @@ describe('dataset budgets, checked from sizes before anything is read or decoded
   it('file count: 20 001 files are refused before any is looked at', async () => {
     const one = new ArrayBuffer(1);
     const files: DatasetFile[] = Array.from({ length: LIMITS.datasetFiles.value + 1 }, (_, i) => ({ path: `set/images/${i}.png`, data: one }));
-    expect(() => checkDatasetFiles(files.map((f) => ({ path: f.path, size: 1 })))).toThrow(/^the drop holds 20 001 files, over the 20 000 files limit on files in one dataset drop/);
+    expect(() => checkDatasetFiles(files.map((f) => ({ path: f.path, size: 1 })))).toThrow(/^the drop holds more than 20 000 files, over the 20 000 files limit on files in one dataset drop/);
     // CPU time of this process, not wall time: the machine's load does not stretch it.
-    const { cpuMs } = await cpuTimedAsync(() => expect(parseDataset(files)).rejects.toThrow(/20 001 files, over the 20 000 files limit/));
+    const { cpuMs } = await cpuTimedAsync(() => expect(parseDataset(files)).rejects.toThrow(/more than 20 000 files, over the 20 000 files limit/));
     expect(cpuMs).toBeLessThan(200);
   });
 

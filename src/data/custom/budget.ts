@@ -23,7 +23,8 @@ const isJson = (path: string) => /\.json$/i.test(path);
  */
 export function checkDatasetFiles(files: readonly SizedFile[]): void {
   if (files.length > LIMITS.datasetFiles.value) {
-    throw new DatasetError(null, `the drop holds ${groupDigits(files.length)} files, over ${limitText('datasetFiles')} on ${LIMITS.datasetFiles.what}: drop a smaller dataset`);
+    // A dropped folder is walked only this far (src/ui/droppedFiles.ts): "more than", not a count.
+    throw new DatasetError(null, `the drop holds more than ${groupDigits(LIMITS.datasetFiles.value)} files, over ${limitText('datasetFiles')} on ${LIMITS.datasetFiles.what}: drop a smaller dataset`);
   }
   let total = 0;
   for (const f of files) {
