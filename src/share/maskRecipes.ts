@@ -72,10 +72,10 @@ export function withRecipe(mask: MaskSettings, id: MaskRecipeId, task: Task): Ma
 /**
  * Each task's default recipe: the reference recipe of that task, unless another measured more live
  * tokens (docs/experiments.md, "Stage 1 recipes": 200 steps with each recipe on the shipped teachers, seeds 1–3,
- * live tokens over 256 test scenes). Both tasks: the playground recipe. Segmentation: 6, 6, 6 of 8
- * live at lr 0.001 against 4, 3, 3 at 0.003 and the reference segmentation recipe's 2, 0, 0.
+ * live tokens over 256 validation scenes, never test ones). Both tasks: the playground recipe. Segmentation:
+ * 6, 6, 6 of 8 live at lr 0.001 against 3, 3, 4 at 0.003 and the reference segmentation recipe's 0, 0, 1.
  * Detection: 3, 3, 3 of 6 at lr 0.003 against the reference detection recipe's 2, 1, 2 (lr 0.001
- * keeps 6, 5, 6 there, but with broad masks, 0.6–0.9 on digits and background alike).
+ * keeps 6, 5, 6 there, but broad or faint: the large ones cover the background about as much as the digits).
  */
 export const DEFAULT_RECIPE: Readonly<Record<Task, MaskRecipeId>> = {
   segmentation: 'playground',
