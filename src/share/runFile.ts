@@ -14,8 +14,9 @@ import type { NamedSerializedTensor } from '../maskd/types';
 import type { SeriesMap } from './series';
 import type { DistillSettings, MaskSettings, ParamValue } from './settings';
 import { historyToJsonObject, seriesMapsFromJson, type SeriesJson } from './history';
+import { countJsonObjects } from './jsonObjects';
 import { LIMITS, limitText } from '../limits';
-import { formatByteCount } from '../messageNumbers';
+import { formatByteCount, groupDigits } from '../messageNumbers';
 import { clip, quote } from '../messageQuote';
 import { METHOD_PARAM_SETTINGS, clampSetting, type SettingKey } from './settingRanges';
 import { LEGACY_MASK_FIELDS } from './maskRecipes';
@@ -23,6 +24,8 @@ import { LEGACY_MASK_FIELDS } from './maskRecipes';
 export const RUN_FORMAT = 'maskd-playground.run';
 /** Far above a demo run (≈1 MB with the branch); a bigger file is refused before reading (src/limits.ts). */
 export const MAX_RUN_FILE_BYTES = LIMITS.runFileBytes.value;
+/** Objects a run file may open: one per series, and a few dozen for its settings and tokens. */
+const MAX_RUN_FILE_OBJECTS = LIMITS.runFileSeries.value + 64;
 
 export type RunTask = 'segmentation' | 'detection';
 
@@ -231,6 +234,10 @@ export async function readRunFile(file: { readonly name: string; readonly size: 
 /** Parses and validates a run file; throws a RunFileError that says what is wrong. */
 export function parseRunFile(text: string): ParsedRunFile {
   if (text.length > MAX_RUN_FILE_BYTES) fail(`larger than ${limitText('runFileBytes')} on ${LIMITS.runFileBytes.what}`);
+  // Every series is an object: counted in the text before JSON.parse makes them.
+  if (countJsonObjects(text, MAX_RUN_FILE_OBJECTS) > MAX_RUN_FILE_OBJECTS) {
+    fail(`more than ${groupDigits(MAX_RUN_FILE_OBJECTS)} JSON objects, and a run holds at most ${limitText('runFileSeries')} on loss and metric series (one object each) besides its settings and tokens; it was not parsed`);
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
