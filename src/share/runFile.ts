@@ -236,7 +236,7 @@ export function parseRunFile(text: string): ParsedRunFile {
   if (text.length > MAX_RUN_FILE_BYTES) fail(`larger than ${limitText('runFileBytes')} on ${LIMITS.runFileBytes.what}`);
   // Every series is an object: counted in the text before JSON.parse makes them.
   if (countJsonObjects(text, MAX_RUN_FILE_OBJECTS) > MAX_RUN_FILE_OBJECTS) {
-    fail(`more than ${groupDigits(MAX_RUN_FILE_OBJECTS)} JSON objects, and a run holds at most ${limitText('runFileSeries')} on loss and metric series (one object each) besides its settings and tokens; it was not parsed`);
+    fail(`more than ${groupDigits(MAX_RUN_FILE_OBJECTS)} JSON objects: a run holds its settings, its tokens and at most ${groupDigits(LIMITS.runFileSeries.value)} series, one object each (${limitText('runFileSeries')}); it was not parsed`);
   }
   let value: unknown;
   try {
