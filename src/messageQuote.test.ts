@@ -42,6 +42,12 @@ describe('messages quote at most ~80 characters of a file', () => {
     expect(valueText({ a: 1, b: 2 })).toBe('an object with keys "a", "b"');
   });
 
+  it('a value nested to any depth is described, never turned into text whole', () => {
+    const deep = JSON.parse('['.repeat(200_000) + ']'.repeat(200_000)) as unknown;
+    expect(quote(deep)).toBe('[object]');
+    expect(valueText({ a: deep })).toBe('an object with keys "a"');
+  });
+
   it('clip cuts any text to the length asked for, with a mark', () => {
     expect(clip('short', 10)).toBe('short');
     expect(clip('x'.repeat(5000), 100)).toMatch(/^x{99}… \(5 000 characters\)$/);

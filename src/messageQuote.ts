@@ -21,8 +21,9 @@ export function clip(text: string, max: number = MAX): string {
 
 /** A name or key from a file, in double quotes: `"mask_token"`, or `"very_long…" (1 234 567 characters)`. */
 export function quote(text: unknown, max: number = MAX): string {
-  const s = typeof text === 'string' ? text : String(text);
-  return s.length <= max ? `"${s}"` : `"${head(s, max - 1)}…" ${length(s.length)}`;
+  // Not a string (a file may put anything where a name goes): described, never String()-ed whole.
+  if (typeof text !== 'string') return valueText(text, max);
+  return text.length <= max ? `"${text}"` : `"${head(text, max - 1)}…" ${length(text.length)}`;
 }
 
 /** A shape or list of numbers from a file, `[3,3,64,64]`, cut after `max` characters. */
@@ -41,7 +42,7 @@ export function shapeText(shape: readonly unknown[], max: number = MAX): string 
 export function valueText(value: unknown, max: number = MAX): string {
   if (Array.isArray(value)) return shapeText(value, max);
   if (typeof value === 'string') return quote(value, max);
-  if (value === null || typeof value !== 'object') return clip(String(value), max);
+  if (value === null || typeof value !== 'object') return clip(typeof value === 'function' ? 'a function' : String(value), max);
   // The first few keys only: an object of millions is never listed whole.
   const keys: string[] = [];
   for (const k in value) {

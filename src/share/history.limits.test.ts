@@ -121,4 +121,25 @@ describe('run file history: series counted, values finite', () => {
       { numRuns: 40 },
     );
   });
+
+  it('a value nested to any depth anywhere is a RunFileError, never a stack overflow (depths generated)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 300_000 }), fc.constantFrom('formatVersion', 'format', 'task', 'method', 'param', 'point', 'tokens'), (depth, where) => {
+        const deep = '['.repeat(depth) + ']'.repeat(depth);
+        const f = runJson();
+        const text = JSON.stringify(f);
+        const put = {
+          formatVersion: () => text.replace('"formatVersion":1', `"formatVersion":${deep}`),
+          format: () => text.replace('"format":"maskd-playground.run"', `"format":${deep}`),
+          task: () => text.replace('"task":"segmentation"', `"task":${deep}`),
+          method: () => text.replace(/"method":"\w+"/, `"method":${deep}`),
+          param: () => text.replace('"params":{', `"params":{"maskd":{"customMask":${deep}},"x":{`),
+          point: () => text.replace(/("points":\[\[1,)[^\]]*\]/, `$1${deep}]`),
+          tokens: () => text.replace('"tokens":null', `"tokens":{"tokens":{"shape":${deep}}}`),
+        }[where]();
+        refusal(put);
+      }),
+      { numRuns: 40 },
+    );
+  });
 });

@@ -17,7 +17,7 @@ import { historyToJsonObject, seriesMapsFromJson, type SeriesJson } from './hist
 import { countJsonObjects } from './jsonObjects';
 import { LIMITS, limitText } from '../limits';
 import { formatByteCount, groupDigits } from '../messageNumbers';
-import { clip, quote } from '../messageQuote';
+import { clip, quote, valueText } from '../messageQuote';
 import { METHOD_PARAM_SETTINGS, clampSetting, type SettingKey } from './settingRanges';
 import { LEGACY_MASK_FIELDS } from './maskRecipes';
 
@@ -247,7 +247,7 @@ export function parseRunFile(text: string): ParsedRunFile {
   const f = obj(value, 'the file');
   if (f.format === 'maskd-playground.tokens') fail('this is the JSON sidecar of a token export; open the .safetensors file it names to import the tokens');
   if (f.format !== RUN_FORMAT) fail('not a MasKD Playground run (its "format" is not maskd-playground.run)');
-  if (f.formatVersion !== 1) fail(`format version ${String(f.formatVersion).slice(0, 20)}; this page reads version 1`);
+  if (f.formatVersion !== 1) fail(`format version ${valueText(f.formatVersion, 20)}; this page reads version 1`);
   const clamped: string[] = [];
   const config = readConfig(f.config, clamped);
   const tokens = readTokens(f.tokens);
