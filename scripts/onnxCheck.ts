@@ -124,7 +124,7 @@ export function formatOnnxCheck(r: OnnxCheckReport): string {
     `${r.file}: opset ${r.opset}${r.producer ? `, from ${r.producer}` : ''}; input "${r.input.name}" [${r.input.shape.join(', ')}]`,
     `ops (${r.ops.reduce((a, [, n]) => a + n, 0)} nodes): ${r.ops.map(([op, n]) => `${op} ${n}`).join(', ')}`,
     `taps (${r.taps.length}; H×W×C, stride):`,
-    ...r.taps.map((t) => `  ${t.name === r.suggested ? '*' : ' '} ${t.name}  ${t.shape.join('×')}  /${+t.stride.toFixed(3)}  (${t.op})`),
+    ...r.taps.map((t) => `  ${t.name === r.suggested ? '*' : ' '} ${t.name}  ${t.shape.join('×')}  /${+t.stride.toFixed(3)}  (${t.op})${t.notTap ? `  not a tap: ${t.notTap}` : ''}`),
     r.suggested ? `  * the default tap` : '  (no inner 4-D value to tap)',
     `vs ONNX Runtime on random inputs [${r.input.shape.join(', ')}]:`,
     ...r.vsRuntime.map((o) => `  ${o.output} [${o.shape.join(', ')}]: max rel. error ${e(o.relError)}`),

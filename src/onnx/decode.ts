@@ -1,6 +1,7 @@
 // Bytes of an .onnx file to an OnnxModel: sized from the wire format first (./wireScan.ts), then
 // decoded by protobufjs against the ONNX schema (./schema.ts). No tensor data is converted here.
 import { LIMITS, limitText } from '../limits';
+import { clip } from '../messageQuote';
 import { OnnxError } from './errors';
 import type { OnnxAttr, OnnxModel, OnnxNode, OnnxProtoMessage, OnnxTensor, OnnxValueInfo } from './model';
 import { ATTR, ModelProtoType } from './schema';
@@ -69,7 +70,7 @@ function valueInfoOf(v: Msg): OnnxValueInfo {
 
 /** Decodes an .onnx file's bytes; throws OnnxError (naming `file`) on any limit or malformation. */
 export function decodeOnnx(bytes: Uint8Array, file = 'model.onnx'): OnnxModel {
-  const fail = (why: string) => new OnnxError(`${file}: ${why}`);
+  const fail = (why: string) => new OnnxError(`${clip(file, 80)}: ${why}`);
   if (bytes.length > LIMITS.modelOnnxFileBytes.value) throw fail(`${bytes.length} bytes, over ${limitText('modelOnnxFileBytes')} on an .onnx file`);
   try {
     scanModel(bytes);

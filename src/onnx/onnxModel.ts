@@ -104,9 +104,14 @@ export class OnnxGraphModel {
    */
   run(images: tf.Tensor | null, fetch: readonly string[] = this.plan.outputs, options: RunOptions = {}): tf.Tensor[] {
     const { fixedBatch } = this.plan.input;
-    if (images && fixedBatch !== null && images.shape[0] !== fixedBatch && !options.feeds) {
-      if (fixedBatch !== 1) throw new OnnxError(`the model's batch is fixed at ${fixedBatch}; got ${images.shape[0]} images`);
-      const parts = tf.split(images, images.shape[0], 0).map((x) => this.run(x, fetch, options));
+    const n = images?.shape[0] ?? [...(options.feeds?.values() ?? [])][0]?.shape[0] ?? 1;
+    if (fixedBatch !== null && n !== fixedBatch) {
+      // A batch fixed at 1 in the file (export without dynamic_axes): one image at a time, the
+      // fed values split with them.
+      if (fixedBatch !== 1) throw new OnnxError(`the model's batch is fixed at ${fixedBatch}; got ${n} images`);
+      const xs = images ? tf.split(images, n, 0) : null;
+      const feeds = [...(options.feeds ?? [])].map(([name, t]) => [name, tf.split(t, n, 0)] as const);
+      const parts = Array.from({ length: n }, (_, i) => this.run(xs ? xs[i] : null, fetch, { ...options, ...(options.feeds ? { feeds: new Map(feeds.map(([name, ts]) => [name, ts[i]])) } : {}) }));
       return fetch.map((_, k) => tf.concat(parts.map((p) => p[k]), 0));
     }
     const env = new Map<string, { t: tf.Tensor; layout: Layout }>();
@@ -114,7 +119,6 @@ export class OnnxGraphModel {
     const fed = new Set(options.feeds?.keys() ?? []);
     if (images) env.set(this.plan.input.name, { t: images, layout: 'nhwc' });
     for (const [name, t] of options.feeds ?? []) env.set(name, { t, layout: this.plan.meta.get(name)?.layout ?? 'logical' });
-    const batch = images?.shape[0] ?? [...(options.feeds?.values() ?? [])][0]?.shape[0] ?? 1;
     const get = (name: string, want: string): tf.Tensor => {
       const v = this.variables.get(name);
       if (v) return want === 'kernel' && this.roles.get(name) !== 'kernel' ? tf.transpose(v, KERNEL_TO_TF) : v;
@@ -122,7 +126,7 @@ export class OnnxGraphModel {
       if (c) return c;
       const e = env.get(name);
       if (!e) throw new OnnxError(`value "${name}" is needed but was not computed (is the tap a cut of the graph?)`);
-      if (want === 'kernel') return tf.transpose(e.t, KERNEL_TO_TF);
+      if (want === 'kernel') return tf.transpose(e.layout === 'nhwc' && e.t.rank === 4 ? tf.transpose(e.t, TO_LOGICAL) : e.t, KERNEL_TO_TF);
       if (want === 'any' || e.t.rank !== 4 || want === e.layout) return e.t;
       const cached = other.get(name);
       if (cached) return cached;
@@ -130,7 +134,7 @@ export class OnnxGraphModel {
       other.set(name, t);
       return t;
     };
-    const ctx = { training: options.training ?? false, batch };
+    const ctx = { training: options.training ?? false, batch: n };
     for (const step of this.needed(fetch, fed)) {
       const outs = step.run!(step.reads.map((r) => get(step.node.inputs[r.input], r.want)), ctx);
       step.node.outputs.forEach((o, k) => {

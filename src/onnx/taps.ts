@@ -1,7 +1,9 @@
-// The taps of a converted model: every 4-D value the graph computes, with its shape and stride,
-// and the default (the last feature map at the coarsest stride with the most channels: the
-// backbone's last map before a head).
+// The taps of a converted model: every 4-D value the graph computes, with its shape, its stride
+// and whether it is a clean cut (./tapCut.ts); and the default: among the clean cuts of at least
+// 2×2 that are not outputs, the last map at the coarsest stride with the most channels (the
+// backbone's last feature map before a head).
 import type { Plan } from './convert/plan';
+import { tapCutProblem } from './tapCut';
 
 export interface OnnxTap {
   readonly name: string;
@@ -10,6 +12,8 @@ export interface OnnxTap {
   /** Input height / the map's height (1 for a map at the input's size). */
   readonly stride: number;
   readonly op: string;
+  /** Null when it can be the tap; else why not. */
+  readonly notTap: string | null;
 }
 
 export function listTaps(plan: Plan): { taps: OnnxTap[]; suggested: string | null } {
@@ -19,11 +23,11 @@ export function listTaps(plan: Plan): { taps: OnnxTap[]; suggested: string | nul
       const m = step.outputs[k];
       if (!o || !m || m.shape.length !== 4 || m.constant) return;
       const [, c, h, w] = m.shape;
-      taps.push({ name: o, shape: [h, w, c], stride: plan.input.height / h, op: step.node.opType });
+      taps.push({ name: o, shape: [h, w, c], stride: plan.input.height / h, op: step.node.opType, notTap: tapCutProblem(plan, o) });
     });
   }
   const outputs = new Set(plan.outputs);
-  const inner = taps.filter((t) => !outputs.has(t.name));
+  const inner = taps.filter((t) => !outputs.has(t.name) && !t.notTap && t.shape[0] >= 2 && t.shape[1] >= 2);
   if (!inner.length) return { taps, suggested: null };
   const coarsest = Math.max(...inner.map((t) => t.stride));
   const atCoarsest = inner.filter((t) => t.stride === coarsest);

@@ -40,6 +40,20 @@ export class BuildContext {
     return [...c.values];
   }
 
+  /** Like requireKnown, and every value an integer (shapes, axes, pads, starts: int64 in ONNX). */
+  requireInts(k: number, what: string): number[] {
+    const v = this.requireKnown(k, what);
+    if (v.some((x) => !Number.isInteger(x))) throw this.refuse(`its ${what} are not integers`);
+    return v;
+  }
+
+  /** Like requireConst, for integer values that may stand for the batch (NaN). */
+  requireIntsOrBatch(k: number, what: string): ConstValue {
+    const c = this.requireConst(k, what);
+    if (c.values.some((x) => !Number.isNaN(x) && !Number.isInteger(x))) throw this.refuse(`its ${what} are not integers`);
+    return c;
+  }
+
   private attr(name: string): OnnxAttr | undefined {
     return this.node.attrs.get(name);
   }
@@ -72,7 +86,7 @@ export class BuildContext {
 /** Normalises a possibly negative axis for a tensor of `rank`. */
 export function normAxis(ctx: BuildContext, axis: number, rank: number): number {
   const a = axis < 0 ? axis + rank : axis;
-  if (a < 0 || a >= rank) throw ctx.refuse(`axis ${axis} is outside a tensor of rank ${rank}`);
+  if (!Number.isInteger(a) || a < 0 || a >= rank) throw ctx.refuse(`axis ${axis} is outside a tensor of rank ${rank}`);
   return a;
 }
 

@@ -18,6 +18,7 @@ function strides(dims: readonly number[]): number[] {
 
 /** Builds a constant of `dims` whose element at each index is f(index). */
 function tabulate(ctx: BuildContext, dims: readonly number[], int: boolean, f: (idx: number[]) => number): ConstValue {
+  if (dims.some((d) => !Number.isInteger(d) || d < 0)) throw ctx.refuse(`a constant of shape [${dims.join(',')}]`);
   const n = count(dims);
   if (n > FOLD_MAX_ELEMENTS) throw ctx.refuse(`a constant computation of ${n} elements (at most ${FOLD_MAX_ELEMENTS})`);
   const st = strides(dims);

@@ -52,6 +52,7 @@ export function foldArithmetic(ctx: BuildContext, ins: readonly ConstValue[]): B
   };
   const f = fns[op];
   if (!f) throw ctx.refuse('cannot be computed on constants');
+  if (op !== 'Max' && op !== 'Min' && ins.length !== f.length) throw ctx.refuse(`takes ${f.length} input${f.length > 1 ? 's' : ''}, given ${ins.length}`);
   const resultInt = ['Equal', 'Less', 'Greater', 'Not'].includes(op) || (op === 'Where' ? ins[1].int && ins[2].int : int);
   return constant(foldBroadcast(ctx, ins, f, resultInt));
 }
@@ -62,7 +63,8 @@ export function buildFoldOnly(ctx: BuildContext): Built {
   const ins = ctx.node.inputs.map((_, k) => (ctx.has(k) ? ctx.constOf(k) : undefined));
   const op = ctx.node.opType;
   if (op === 'ConstantOfShape') {
-    const dims = ctx.requireKnown(0, 'shape');
+    const dims = ctx.requireInts(0, 'shape');
+    if (dims.some((d) => !Number.isInteger(d) || d < 0)) throw ctx.refuse(`a shape of [${dims.join(',')}]`);
     const v = ctx.node.attrs.get('value');
     const value = v?.type === 'tensor' ? readNumbers(v.value)[0] ?? 0 : 0;
     const n = dims.reduce((a, b) => a * b, 1);

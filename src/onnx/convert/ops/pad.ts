@@ -17,9 +17,9 @@ export function buildPad(ctx: BuildContext): Built {
   const rank = x.shape.length;
   const mode = ctx.str('mode', 'constant');
   if (!['constant', 'reflect', 'edge'].includes(mode)) throw ctx.refuse(`mode "${mode}" is not supported`);
-  const raw = ctx.opset >= 11 ? ctx.requireKnown(1, 'pads') : (ctx.ints('pads') ?? []);
+  const raw = ctx.opset >= 11 ? ctx.requireInts(1, 'pads') : (ctx.ints('pads') ?? []);
   const value = ctx.opset >= 11 ? (ctx.has(2) ? ctx.requireKnown(2, 'constant value')[0] ?? 0 : 0) : ctx.float('value', 0);
-  const axes = ctx.opset >= 18 && ctx.has(3) ? ctx.requireKnown(3, 'axes').map((a) => normAxis(ctx, a, rank)) : x.shape.map((_, k) => k);
+  const axes = ctx.opset >= 18 && ctx.has(3) ? ctx.requireInts(3, 'axes').map((a) => normAxis(ctx, a, rank)) : x.shape.map((_, k) => k);
   if (raw.length !== 2 * axes.length) throw ctx.refuse(`${raw.length} pads for ${axes.length} axes`);
   const pads: [number, number][] = x.shape.map(() => [0, 0]);
   axes.forEach((a, i) => (pads[a] = [raw[i], raw[i + axes.length]]));

@@ -9,7 +9,7 @@ export function buildReduce(ctx: BuildContext): Built {
   const x = ctx.input(0);
   const rank = x.shape.length;
   const fromInput = ctx.opset >= 18 || (ctx.node.opType === 'ReduceSum' && ctx.opset >= 13);
-  const given = fromInput ? (ctx.has(1) ? ctx.requireKnown(1, 'axes') : undefined) : ctx.ints('axes');
+  const given = fromInput ? (ctx.has(1) ? ctx.requireInts(1, 'axes') : undefined) : ctx.ints('axes');
   const keep = ctx.int('keepdims', 1) === 1;
   if (!given?.length && ctx.int('noop_with_empty_axes', 0) === 1) {
     return { reads: [{ input: 0, want: 'any' }], outputs: [{ shape: x.shape, layout: x.layout }], run: ([t]) => [t] };

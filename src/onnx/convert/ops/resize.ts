@@ -2,9 +2,13 @@
 // each axis's interpolation exactly as ONNX defines it (coordinate transformation, nearest mode,
 // linear weights clamped at the borders), then runs TF.js's own resize when its sampling is the
 // same matrix, or else two small matrix products (exact for any mode, with gradients everywhere).
+import { LIMITS } from '../../../limits';
 import * as tf from '@tensorflow/tfjs';
 import { type Built, type BuildContext, meta } from '../context';
 import { BATCH } from '../types';
+
+/** The largest side a Resize may produce (8 × the input side cap). */
+const MAX_RESIZE_SIDE = 8 * LIMITS.modelInputSide.value;
 
 type Coord = (x: number, inSize: number, outSize: number, scale: number) => number;
 
@@ -88,7 +92,9 @@ export function buildResize(ctx: BuildContext): Built {
   const inHW = [x[2], x[3]];
   const outHW = [0, 1].map((i) => (sizes ? sizes[i + 2] : Math.floor(inHW[i] * scales![i + 2])));
   const axisScale = [0, 1].map((i) => (scales ? scales[i + 2] : outHW[i] / inHW[i]));
-  if (outHW.some((o) => !(o > 0 && Number.isFinite(o)))) throw ctx.refuse(`an output size of ${outHW.join('×')}`);
+  if (outHW.some((o) => !(o > 0 && Number.isInteger(o)))) throw ctx.refuse(`an output size of ${outHW.join('×')}`);
+  // Feature maps never grow far past the input (its side is capped); the sampling matrices are out × in.
+  if (outHW.some((o) => o > MAX_RESIZE_SIDE)) throw ctx.refuse(`an output of ${outHW.join('×')}, over ${MAX_RESIZE_SIDE} a side`);
   const mats = [0, 1].map((i) => onnxMatrix(mode, coord, round, inHW[i], outHW[i], axisScale[i]));
   // TF.js's own resize when it samples the same: the usual PyTorch exports take this path.
   // Not on non-square maps: TF.js 4.22's resize gradients swap H and W there (the cpu backend

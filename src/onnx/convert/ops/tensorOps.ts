@@ -42,7 +42,7 @@ export function buildSplit(ctx: BuildContext): Built {
   const a = normAxis(ctx, ctx.int('axis', 0), x.shape.length);
   const size = x.shape[a];
   const outs = ctx.node.outputs.length;
-  let sizes = ctx.opset >= 13 ? (ctx.has(1) ? ctx.requireKnown(1, 'split sizes') : undefined) : ctx.ints('split');
+  let sizes = ctx.opset >= 13 ? (ctx.has(1) ? ctx.requireInts(1, 'split sizes') : undefined) : ctx.ints('split');
   if (!sizes) {
     const n = ctx.opset >= 18 ? ctx.int('num_outputs', outs) : outs;
     const each = Math.ceil(size / n);
@@ -63,10 +63,10 @@ export function buildSlice(ctx: BuildContext): Built {
     ends = ctx.ints('ends') ?? [];
     axes = ctx.ints('axes');
   } else {
-    starts = ctx.requireKnown(1, 'starts');
-    ends = ctx.requireKnown(2, 'ends');
-    axes = ctx.has(3) ? ctx.requireKnown(3, 'axes') : undefined;
-    steps = ctx.has(4) ? ctx.requireKnown(4, 'steps') : undefined;
+    starts = ctx.requireInts(1, 'starts');
+    ends = ctx.requireInts(2, 'ends');
+    axes = ctx.has(3) ? ctx.requireInts(3, 'axes') : undefined;
+    steps = ctx.has(4) ? ctx.requireInts(4, 'steps') : undefined;
   }
   const ax = (axes ?? starts.map((_, k) => k)).map((v) => normAxis(ctx, v, rank));
   const ranges = new Map<number, { first: number; step: number; n: number }>();
@@ -95,7 +95,7 @@ export function buildSlice(ctx: BuildContext): Built {
 
 export function buildGather(ctx: BuildContext): Built {
   const data = ctx.input(0);
-  const indices = ctx.requireConst(1, 'indices');
+  const indices = ctx.requireIntsOrBatch(1, 'indices');
   const a = normAxis(ctx, ctx.int('axis', 0), data.shape.length);
   if (data.constant) return constant(foldGather(ctx, data.constant, indices, a));
   const size = data.shape[a];
@@ -150,7 +150,7 @@ function reshapeTo(ctx: BuildContext, shape: Dim[]): Built {
 }
 
 export function buildReshape(ctx: BuildContext): Built {
-  const target = ctx.requireConst(1, 'shape').values;
+  const target = ctx.requireIntsOrBatch(1, 'shape').values;
   return reshapeTo(ctx, resolveTarget(ctx, ctx.input(0).shape, target, ctx.int('allowzero', 0) === 1));
 }
 
@@ -166,14 +166,14 @@ export function buildFlatten(ctx: BuildContext): Built {
 
 export function buildSqueeze(ctx: BuildContext): Built {
   const s = ctx.input(0).shape;
-  const axes = (ctx.opset >= 13 ? (ctx.has(1) ? ctx.requireKnown(1, 'axes') : undefined) : ctx.ints('axes'))?.map((v) => normAxis(ctx, v, s.length));
+  const axes = (ctx.opset >= 13 ? (ctx.has(1) ? ctx.requireInts(1, 'axes') : undefined) : ctx.ints('axes'))?.map((v) => normAxis(ctx, v, s.length));
   if (axes?.some((a) => s[a] !== 1)) throw ctx.refuse(`squeezes an axis of size ≠ 1 in [${s.join(',')}]`);
   return reshapeTo(ctx, s.filter((d, k) => (axes ? !axes.includes(k) : d !== 1)));
 }
 
 export function buildUnsqueeze(ctx: BuildContext): Built {
   const s = ctx.input(0).shape;
-  const axes = ctx.opset >= 13 ? ctx.requireKnown(1, 'axes') : (ctx.ints('axes') ?? []);
+  const axes = ctx.opset >= 13 ? ctx.requireInts(1, 'axes') : (ctx.ints('axes') ?? []);
   const rank = s.length + axes.length;
   const norm = axes.map((v) => normAxis(ctx, v, rank)).sort((a, b) => a - b);
   const out: Dim[] = [...s];
