@@ -60,7 +60,7 @@ describe('onnxLayersModel', () => {
     // Trainable: 10 bias-free convs, the head's and the transposed conv's weight and bias, 10
     // BatchNorms' scale and shift; their running statistics are not.
     expect(model.trainableWeights.length).toBe(10 + 2 + 2 + 2 * 10);
-    expect(model.nonTrainableWeights.filter((w) => w.shape.length === 1 && w.shape[0] > 1).length).toBeGreaterThanOrEqual(20);
+    expect(model.nonTrainableWeights.filter((w) => w.shape.length === 1 && (w.shape[0] ?? 0) > 1).length).toBeGreaterThanOrEqual(20);
     const opt = tf.train.adam(1e-2);
     const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
     const loss = () => tf.tidy(() => tf.mean(tf.square(tf.sub(model.apply(x, { training: true }) as tf.Tensor, 0.5))) as tf.Scalar);

@@ -43,15 +43,12 @@ export class OnnxNodeLayer extends tf.layers.Layer {
   }
 
   override build(): void {
-    for (const w of this.spec.weights) {
-      const initial = w.initial;
-      this.addWeight(w.name, initial.shape, 'float32', { apply: () => initial.clone(), getClassName: () => 'OnnxInitial', getConfig: () => ({}) } as unknown as tf.initializers.Initializer, undefined, w.trainable);
-    }
+    for (const w of this.spec.weights) this.addWeight(w.name, w.initial.shape, 'float32', tf.initializers.zeros(), undefined, w.trainable).write(w.initial);
     this.built = true;
   }
 
   override computeOutputShape(): tf.Shape | tf.Shape[] {
-    const shapes = this.spec.outShapes;
+    const shapes = this.spec.outShapes.map((o) => [...o]);
     return shapes.length === 1 ? shapes[0] : shapes;
   }
 
