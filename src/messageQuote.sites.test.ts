@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { groupByRole } from './byo/dropFiles';
 import { ModelFileError, parseModelFiles } from './byo/modelFiles';
 import { inputPlan } from './byo/teacherIo';
+import { cutProblem } from './byo/topology';
+import { checkProbeShape } from './byo/graphTopology';
 import { matchBoxes, parseBoxesJson } from './data/custom/boxesJson';
 import { classifyFiles } from './data/custom/layout';
 import { DatasetError } from './data/custom/types';
@@ -85,6 +87,29 @@ describe('refusals quote a file short', () => {
         refused(Error, () => resolveParams('fitnet', { lossWeight: key } as never));
       }),
       { numRuns: 20 },
+    );
+  });
+});
+
+describe('model topology refusals quote names and shapes short', () => {
+  it('a tap, input or output name of any length', () => {
+    fc.assert(
+      fc.property(long, long, (tap, other) => {
+        const graph = { nodes: [], inputs: [other], outputs: [other] };
+        const problem = cutProblem(graph, tap) ?? '';
+        expect(problem.length, problem.slice(0, 400)).toBeLessThan(300);
+        expect(problem).toMatch(/there is no layer "n+(…" \([\d ]+ characters\)|")/);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('a graph input of any rank and name', () => {
+    fc.assert(
+      fc.property(long, fc.integer({ min: 0, max: 200_000 }), (name, rank) => {
+        refused(ModelFileError, () => checkProbeShape('model.json', name, Array(rank === 4 ? 5 : rank).fill(1)));
+      }),
+      { numRuns: 30 },
     );
   });
 });

@@ -14,6 +14,7 @@ import { checkGraphTopology, checkProbeShape } from './graphTopology';
 import { checkSized, fetchGroups, sizeGraphModel } from './graphSizing/sizeGraphModel';
 import type { LayerNode, ModelGraph } from './topology';
 import { errorText } from '../errorText';
+import { quote } from '../messageQuote';
 import { type InputLayout, type InputPlan, type InputRange, inputPlan, outputKind, type TeacherOutput } from './teacherIo';
 
 export type { InputLayout, InputRange } from './teacherIo';
@@ -130,7 +131,7 @@ export async function loadGraphFromParsed(parsed: ParsedModel, options: GraphLoa
   }
   try {
     if (model.inputs.length !== 1) {
-      throw new ModelFileError(parsed.modelFile, `has ${model.inputs.length} inputs (${model.inputs.map((i) => i.name).join(', ')}); a teacher takes one image input`);
+      throw new ModelFileError(parsed.modelFile, `has ${model.inputs.length} inputs (${model.inputs.slice(0, 4).map((i) => quote(i.name, 40)).join(', ')}${model.inputs.length > 4 ? ', …' : ''}); a teacher takes one image input`);
     }
     if (model.outputs.length < 1) throw new ModelFileError(parsed.modelFile, 'has no outputs');
     const input = model.inputs[0];
@@ -169,7 +170,7 @@ export async function loadGraphFromParsed(parsed: ParsedModel, options: GraphLoa
       throw new ModelFileError(
         parsed.modelFile,
         op
-          ? `uses op "${op}" (node "${node}"), which TensorFlow.js ${tf.version.tfjs} does not support: convert the model with ops tfjs supports`
+          ? `uses op ${quote(op, 40)} (node ${quote(node, 60)}), which TensorFlow.js ${tf.version.tfjs} does not support: convert the model with ops tfjs supports`
           : `failed on a test input ${JSON.stringify(probeShape)}: ${msg}`,
       );
     } finally {
@@ -286,7 +287,7 @@ function feedOf(loaded: LoadedGraph): GraphFeed {
  */
 export function splitGraph(loaded: LoadedGraph, tap: string, inputShape: readonly [number, number, number]): { split: SplitModel; full: tf.LayersModel } {
   const tapNode = loaded.graph.nodes.find((n) => n.name === tap);
-  if (!tapNode?.shape) throw new Error(`graph teacher: no shape for "${tap}"`);
+  if (!tapNode?.shape) throw new Error(`graph teacher: no shape for ${quote(tap)}`);
   const dense = loaded.outputs.filter((o) => o.dense);
   if (!dense.length) throw new Error('graph teacher: no output is a dense map [N,H,W,C]');
   const tapShape = tapNode.shape.slice(1) as number[];

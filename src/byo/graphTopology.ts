@@ -4,6 +4,7 @@
 import { LIMITS, limitText } from '../limits';
 import { groupDigits } from '../messageNumbers';
 import { ModelFileError } from './modelFiles';
+import { clip } from '../messageQuote';
 
 /** Channels a probe input may declare (a teacher needs 3; a few more leave room for a clear "not RGB" message later). */
 const MAX_PROBE_CHANNELS = 64;
@@ -46,8 +47,9 @@ export function checkGraphTopology(file: string, topology: unknown): void {
  */
 export function checkProbeShape(file: string, input: string, shape: readonly (number | null)[]): void {
   const dims = shape.map((d) => (d === null || d < 0 ? null : d));
-  const show = `[${dims.map((d) => d ?? 'N').join(',')}]`;
-  const name = input.slice(0, 80);
+  // An input's rank is the file's to choose: at most 8 entries shown.
+  const show = `[${dims.slice(0, 8).map((d) => d ?? 'N').join(',')}${dims.length > 8 ? `,…] (${dims.length} entries)` : ']'}`;
+  const name = clip(input);
   if (dims.length !== 4) {
     throw new ModelFileError(file, `has an input "${name}" of shape ${show}, not an image batch [N,H,W,C]: a teacher takes images. Nothing was run`);
   }

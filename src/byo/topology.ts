@@ -3,6 +3,7 @@
 // else), which one to suggest, whether the input fits the demo data and the output its labels.
 // Pure: built from a LayersModel or GraphModel by the loaders, tested in Node.
 import { DET_HEAT_CHANNELS, NET_STRIDE, SEG_CLASSES, type Task } from '../models/nets';
+import { quote } from '../messageQuote';
 
 export interface LayerNode {
   readonly name: string;
@@ -33,9 +34,9 @@ export interface LayerRow {
 /** Null when cutting at `tap` leaves a head that reads the tap alone; else the reason. */
 export function cutProblem(graph: ModelGraph, tap: string): string | null {
   const byName = new Map(graph.nodes.map((n) => [n.name, n]));
-  if (!byName.has(tap)) return `there is no layer "${tap}"`;
-  if (graph.outputs.includes(tap)) return `"${tap}" is a model output, so the head would be empty`;
-  if (graph.inputs.includes(tap)) return `"${tap}" is the model input`;
+  if (!byName.has(tap)) return `there is no layer ${quote(tap)}`;
+  if (graph.outputs.includes(tap)) return `${quote(tap)} is a model output, so the head would be empty`;
+  if (graph.inputs.includes(tap)) return `${quote(tap)} is the model input`;
   // Every node computed from the tap (forward from it), then a walk back from the outputs; both
   // with explicit stacks, so a chain of thousands of nodes costs no call depth.
   const consumers = new Map<string, string[]>();
@@ -67,7 +68,7 @@ export function cutProblem(graph: ModelGraph, tap: string): string | null {
       if (!node) continue;
       for (const inp of node.inputs) {
         if (!fromTapSet.has(inp)) {
-          return `the head reads "${inp}" through layer "${name}", which does not come from the tap "${tap}" (a skip connection around the tap?). The head must depend on the tap alone`;
+          return `the head reads ${quote(inp)} through layer ${quote(name)}, which does not come from the tap ${quote(tap)} (a skip connection around the tap?). The head must depend on the tap alone`;
         }
       }
       for (let i = node.inputs.length - 1; i >= 0; i--) stack.push(node.inputs[i]);
@@ -75,7 +76,7 @@ export function cutProblem(graph: ModelGraph, tap: string): string | null {
     return null;
   };
   for (const out of graph.outputs) {
-    if (!fromTapSet.has(out)) return `the model output "${out}" does not depend on the tap "${tap}"`;
+    if (!fromTapSet.has(out)) return `the model output ${quote(out)} does not depend on the tap ${quote(tap)}`;
     const p = visit(out);
     if (p) return p;
   }

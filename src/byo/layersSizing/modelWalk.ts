@@ -6,6 +6,7 @@
 // (LIMITS.modelSizingSteps), so calls with a new shape each time cannot multiply either.
 import { LIMITS, limitText } from '../../limits';
 import { groupDigits } from '../../messageNumbers';
+import { quote } from '../../messageQuote';
 import { EstimateError, fail, get, isRecord, shapeOf, type Config, type Shape } from './configValues';
 import type { LayerResult } from './layerRule';
 import { ruleFor } from './layerRules';
@@ -130,7 +131,7 @@ class TopologyWalk {
         const input = get(spec.config, 'input_shape');
         if (declared !== undefined) current = [shapeOf(declared, 'batch_input_shape').slice(1)];
         else if (input !== undefined) current = [shapeOf(input, 'input_shape')];
-        if (!current) fail(`the first layer "${spec.name}" declares no input shape (batch_input_shape)`);
+        if (!current) fail(`the first layer ${quote(spec.name)} declares no input shape (batch_input_shape)`);
         inputs = current as Shape[];
       }
       const r = counted(spec.name, spec.className, () => this.layer(spec.className, spec.config, current ?? [], depth));
