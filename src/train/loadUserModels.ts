@@ -17,6 +17,7 @@ import { contentSource } from './contentHash';
 import { graphCard, layersCard } from './userModelCards';
 import { checkIo, fitTeacher, inputSize, mimicProblem, outputWidth, pickTap, type DataSpec, type TeacherFit } from './userModelFit';
 import { graphMicroBatch } from './userModelMicroBatches';
+import { buildOnnxModel, hasOnnx, onnxContentSource, planOnnxFiles } from './loadOnnxModel';
 import type { UserStudent, UserTeacher } from './userModelParts';
 
 async function sourceOf(label: string, parsed: ParsedModel, files: UserModelFiles['files']): Promise<string> {
@@ -45,6 +46,7 @@ export interface LoadedTeacher {
 }
 
 export async function loadTeacher(req: UserModelFiles, data: DataSpec): Promise<LoadedTeacher> {
+  if (hasOnnx(req.files)) return loadOnnxTeacher(req, data);
   const parsed = parseModelFiles(req.files, deviceLimits());
   const source = await sourceOf(req.label, parsed, req.files);
   if (parsed.format === 'graph-model') {
@@ -73,14 +75,18 @@ export async function loadTeacher(req: UserModelFiles, data: DataSpec): Promise<
       throw err;
     }
   }
-  const model = await loadLayersFromParsed(parsed);
+  return layersTeacher(req, data, await loadLayersFromParsed(parsed), parsed.modelFile, source);
+}
+
+/** A teacher that is a layers model (a TF.js one, or an ONNX graph built as one); disposed if it does not fit. */
+function layersTeacher(req: UserModelFiles, data: DataSpec, model: tf.LayersModel, file: string, source: string): LoadedTeacher {
   try {
     const graph = layersGraph(model);
-    const fit = fitTeacher(parsed.modelFile, data, graph, layersOutputs(model));
-    const { tap, why } = pickTap(parsed.modelFile, graph, outputWidth(fit, data), req.tap);
+    const fit = fitTeacher(file, data, graph, layersOutputs(model));
+    const { tap, why } = pickTap(file, graph, outputWidth(fit, data), req.tap);
     const whole = splitAtLayer(model, tap);
     const split = fit.labelFree ? denseHead(whole, fit.outputs) : whole;
-    const teacher: UserTeacher = { kind: 'layers', model, label: req.label, file: parsed.modelFile, source, graph, tap, tapWhy: why, files: req.files, outputs: fit.outputs };
+    const teacher: UserTeacher = { kind: 'layers', model, label: req.label, file, source, graph, tap, tapWhy: why, files: req.files, outputs: fit.outputs };
     return { teacher, split, size: fit.size, fit, card: () => layersCard(model, split, 'teacher', source, tap) };
   } catch (err) {
     disposeModel(model);
@@ -88,35 +94,49 @@ export async function loadTeacher(req: UserModelFiles, data: DataSpec): Promise<
   }
 }
 
+async function loadOnnxTeacher(req: UserModelFiles, data: DataSpec): Promise<LoadedTeacher> {
+  const onnx = planOnnxFiles(req.files);
+  return layersTeacher(req, data, buildOnnxModel(onnx, 'onnx_teacher'), onnx.file, await onnxContentSource(req.label, onnx));
+}
+
 /** A student checked against the labels, or (`mimic`) against a label-free teacher's outputs. */
 export async function loadStudent(req: UserModelFiles, data: DataSpec, mimic: readonly MimicOutput[] | null): Promise<{ student: UserStudent; model: tf.LayersModel; size: number }> {
+  if (hasOnnx(req.files)) {
+    const onnx = planOnnxFiles(req.files);
+    return layersStudent(req, data, mimic, buildOnnxModel(onnx, 'onnx_student'), onnx.file, await onnxContentSource(req.label, onnx), { onnx });
+  }
   const parsed = parseModelFiles(req.files, deviceLimits());
   if (parsed.format === 'graph-model') {
-    throw new ModelFileError(parsed.modelFile, 'is a graph model, which is frozen: a student must be trainable, so give a TensorFlow.js layers model (graph models work as teachers)');
+    throw new ModelFileError(parsed.modelFile, 'is a graph model, which is frozen: a student must be trainable, so give a TensorFlow.js layers model or an .onnx (graph models work as teachers)');
   }
   const model = await loadLayersFromParsed(parsed);
+  return layersStudent(req, data, mimic, model, parsed.modelFile, await sourceOf(req.label, parsed, req.files), { artifacts: parsed.artifacts });
+}
+
+/** A student that is a layers model (TF.js, or ONNX built as one), checked against the data or the teacher's outputs. */
+async function layersStudent(
+  req: UserModelFiles,
+  data: DataSpec,
+  mimic: readonly MimicOutput[] | null,
+  model: tf.LayersModel,
+  file: string,
+  source: string,
+  from: Pick<UserStudent, 'artifacts' | 'onnx'>,
+): Promise<{ student: UserStudent; model: tf.LayersModel; size: number }> {
   try {
     const graph = layersGraph(model);
     let size: number;
     if (mimic) {
-      size = inputSize(parsed.modelFile, data, graph);
+      size = inputSize(file, data, graph);
       const problem = mimicProblem(graph, mimic);
-      if (problem) throw new ModelFileError(parsed.modelFile, `this student does not fit the teacher: ${problem}`);
+      if (problem) throw new ModelFileError(file, `this student does not fit the teacher: ${problem}`);
     } else {
-      size = checkIo(parsed.modelFile, data, graph);
+      size = checkIo(file, data, graph);
     }
     const width = mimic ? Math.max(...mimic.map((m) => m.shape[2])) : taskChannels(data.task, data.classes);
-    const { tap, why } = pickTap(parsed.modelFile, graph, width, req.tap);
+    const { tap, why } = pickTap(file, graph, width, req.tap);
     splitAtLayer(model, tap);
-    const student: UserStudent = {
-      label: req.label,
-      file: parsed.modelFile,
-      source: await sourceOf(req.label, parsed, req.files),
-      graph,
-      tap,
-      tapWhy: why,
-      artifacts: parsed.artifacts,
-    };
+    const student: UserStudent = { label: req.label, file, source, graph, tap, tapWhy: why, ...from };
     return { student, model, size };
   } catch (err) {
     disposeModel(model);
@@ -125,6 +145,8 @@ export async function loadStudent(req: UserModelFiles, data: DataSpec, mimic: re
 }
 
 /** A fresh copy of the user's student at its loaded weights (each stage-2 run starts from them). */
-export function freshUserStudent(student: UserStudent): Promise<tf.LayersModel> {
+export async function freshUserStudent(student: UserStudent): Promise<tf.LayersModel> {
+  if (student.onnx) return buildOnnxModel(student.onnx, 'onnx_student');
+  if (!student.artifacts) throw new Error(`student ${student.label}: nothing to build it from`);
   return tf.loadLayersModel(tf.io.fromMemory(student.artifacts));
 }

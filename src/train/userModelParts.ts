@@ -6,6 +6,7 @@ import type { LoadedGraph } from '../byo/graphTeacher';
 import type { TeacherOutput } from '../byo/teacherIo';
 import type { ModelGraph } from '../byo/topology';
 import { disposeModel } from '../models/disposeModel';
+import type { OnnxSource } from './loadOnnxModel';
 
 export interface UserCommon {
   readonly label: string;
@@ -24,7 +25,10 @@ export type UserTeacher = UserCommon & {
 } & ({ readonly kind: 'layers'; readonly model: tf.LayersModel } | { readonly kind: 'graph'; readonly loaded: LoadedGraph; readonly full: tf.LayersModel });
 
 export interface UserStudent extends UserCommon {
-  readonly artifacts: tf.io.ModelArtifacts;
+  /** A TF.js layers student's files as tfjs read them. */
+  readonly artifacts?: tf.io.ModelArtifacts;
+  /** An ONNX student: its file and plan, to build it fresh and to write it back as .onnx. */
+  readonly onnx?: OnnxSource;
 }
 
 export interface UserModels {

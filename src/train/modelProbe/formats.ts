@@ -10,6 +10,7 @@ import { ModelFileError, parseModelFiles } from '../../byo/modelFiles';
 import type { ModelFileData, ModelRole } from '../../engine/userModels';
 import type { ProbeStage } from '../../engine/modelProbe';
 import { disposeModel } from '../../models/disposeModel';
+import { ONNX_FORMAT } from './onnxFormat';
 
 export interface UntrustedModelFormat {
   /** How the verdict names it, e.g. "TensorFlow.js layers or graph model". */
@@ -64,4 +65,4 @@ export const TFJS_FORMAT: UntrustedModelFormat = {
   },
 };
 
-export const PROBE_FORMATS: readonly UntrustedModelFormat[] = [TFJS_FORMAT];
+export const PROBE_FORMATS: readonly UntrustedModelFormat[] = [TFJS_FORMAT, ONNX_FORMAT];
