@@ -16,7 +16,7 @@ function PickButtons({ role, disabled }: { role: ModelRole; disabled: boolean })
           className="sr-only"
           type="file"
           multiple
-          accept=".json,.bin,application/json,application/octet-stream"
+          accept=".json,.bin,.onnx,.data,application/json,application/octet-stream"
           data-testid={`byo-files-${role}`}
           aria-label={`Choose the ${role} model files (model.json and .bin shards)`}
           disabled={disabled}
