@@ -10,7 +10,7 @@ import { checkpointTransfer, type Checkpoint, type CheckpointInfo } from './chec
 import { snapshotTransfer } from './transfer';
 import type { DatasetFileData, DatasetSummary, LoadDatasetOptions } from './datasets';
 import type { EvaluateResult, EvaluateTarget } from './evaluation';
-import type { DemoLoaded, LoadDemoOptions, StudentExport } from './models';
+import type { DemoLoaded, LoadDemoOptions, StudentExport, StudentOnnxExport } from './models';
 import type { EngineEvent, RunHandlers } from './events';
 
 export type { EngineEvent, RunHandlers } from './events';
@@ -90,6 +90,8 @@ export const REQUESTS = {
   setTokens: entry<[request: SetTokensRequest], TokensSet>()({ use: 'run', what: 'replacing the tokens', transferReply: (r) => snapshotTransfer(r.snapshot) }),
   /** The current student and the align module of the last distillation, as tfjs artifacts. */
   exportStudent: entry<[], StudentExport>()({ transferReply: (r) => [r.student.weightData] }),
+  /** The current student as .onnx (its own graph, trained weights); refused unless it came in as .onnx. */
+  exportStudentOnnx: entry<[], StudentOnnxExport>()({ transferReply: (r) => [r.bytes] }),
   /** Parses dropped dataset files; refuses with a message naming the file and the problem (the loaded one stays). */
   loadDataset: entry<[files: readonly DatasetFileData[], options?: LoadDatasetOptions], DatasetSummary>()({
     use: 'load',

@@ -66,3 +66,12 @@ export interface StudentExport {
   readonly align: ModelArtifactsData | null;
   readonly tapLayer: string;
 }
+
+/** An ONNX student (one that came in as .onnx) written back as .onnx with its trained weights. */
+export interface StudentOnnxExport {
+  readonly task: Task;
+  /** The .onnx file it was loaded from (its name, as dropped or fetched). */
+  readonly file: string;
+  /** The .onnx bytes: its own graph, the trained initialisers inside (raw float32). */
+  readonly bytes: ArrayBuffer;
+}

@@ -40,7 +40,8 @@ export interface LayerRowData {
 export interface UserModelInfo {
   readonly role: ModelRole;
   readonly label: string;
-  readonly format: 'layers-model' | 'graph-model';
+  /** How it came in: a TF.js layers or graph model, or an .onnx (converted to a layers model). */
+  readonly format: 'layers-model' | 'graph-model' | 'onnx';
   readonly layers: readonly LayerRowData[];
   readonly tap: string;
   /** Why this tap: suggested (and by which rule) or chosen. */

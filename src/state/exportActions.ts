@@ -13,7 +13,7 @@ import type { TokensSet } from '../engine/tokens';
 import type { SeriesMap } from '../share/series';
 import { currentEngine } from './actions';
 import { pushWarnings } from './messages';
-import { store, useAppStore } from './store';
+import { store, useAppStore, type AppState } from './store';
 import { applyTokens, readyForTokens } from './tokenActions';
 import { shownSnapshot } from './vizSlice';
 import { errorText } from '../errorText';
@@ -140,6 +140,27 @@ export function exportStudentModel(): Promise<void> {
   return exporting('Export student', async () => {
     const exp = await currentEngine().exportStudent();
     requireEnv().save(fileNames.studentZip(exp.task), studentZip(exp, `${APP_NAME} ${APP_VERSION}`), 'application/zip');
+  });
+}
+
+/**
+ * Why *Export → Student (.onnx)* cannot run now, or null when it can: only a student that came in as
+ * .onnx (its card is the one the user's model belongs to) can be written back as one.
+ */
+export function onnxStudentUnavailable(s: Pick<AppState, 'byo' | 'student'>): string | null {
+  const own = s.byo.student && s.student?.source === s.byo.student.source ? s.byo.student.info : null;
+  if (!own) return 'The student is a built-in one: load an .onnx student (drop it on the student card) to export it as ONNX';
+  if (own.format !== 'onnx') return `The student came in as a TF.js ${own.format}, not as .onnx: export it as TF.js instead`;
+  return null;
+}
+
+/** The trained ONNX student as .onnx (its own graph, the trained weights), named after the file it came in as. */
+export function exportStudentOnnx(): Promise<void> {
+  return exporting('Export student (ONNX)', async () => {
+    const why = onnxStudentUnavailable(store());
+    if (why) throw new Error(why);
+    const exp = await currentEngine().exportStudentOnnx();
+    requireEnv().save(fileNames.studentOnnx(exp.task, exp.file), new Uint8Array(exp.bytes), 'application/octet-stream');
   });
 }
 

@@ -32,7 +32,9 @@ import { runDistill } from './distillRun';
 import { runMaskStage } from './maskStageRun';
 import type { DatasetFileData, DatasetLoadProgress, DatasetSummary, LoadDatasetOptions } from '../engine/datasets';
 import type { EvaluateResult, EvaluateTarget } from '../engine/evaluation';
-import type { DemoLoaded, LoadDemoOptions, StudentExport } from '../engine/models';
+import type { DemoLoaded, LoadDemoOptions, StudentExport, StudentOnnxExport } from '../engine/models';
+import { onnxLayersWeights } from '../onnx/layersModel';
+import { writeOnnx } from '../onnx/writer';
 import type { MaskSnapshot, RunState } from '../engine/progress';
 import type { CompareConfig, DistillConfig, MaskStageConfig, TrainTeacherRequest } from '../engine/runConfigs';
 import type { CompareRow, DistillResult, MasksResult, ResumeResult, TeacherResult } from '../engine/runResults';
@@ -441,6 +443,22 @@ export class EngineSession implements EngineHandlers {
   async exportStudent(): Promise<StudentExport> {
     const demo = this.requireDemo();
     return { task: demo.task, student: await modelToArtifacts(demo.student), align: demo.align ?? null, tapLayer: TAP_LAYER };
+  }
+
+  /**
+   * The current student written back as .onnx: the graph it came in with, its trained initialisers
+   * (read from the layers model onnxLayersModel built) in place of the file's. Only for a student
+   * that came in as .onnx; any other is refused with the reason.
+   */
+  async exportStudentOnnx(): Promise<StudentOnnxExport> {
+    const demo = this.requireDemo();
+    const onnx = demo.user?.student?.onnx;
+    if (!onnx) throw new Error('the student did not come in as .onnx: only a student loaded from an .onnx file can be written back as one (export it as TF.js instead)');
+    const weights = await onnxLayersWeights(demo.student, onnx.plan);
+    const missing = [...onnx.plan.params.keys()].filter((name) => !weights.some((w) => w.name === name));
+    if (missing.length) throw new Error(`the student's layers hold no value for ${missing.length} of the file's ${onnx.plan.params.size} initialisers; nothing was written`);
+    const bytes = writeOnnx(onnx.plan.model, weights);
+    return { task: demo.task, file: onnx.file, bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer };
   }
 
   /**

@@ -3,6 +3,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { layerRows, type ModelGraph } from '../byo/topology';
 import { buildAlign } from '../models/align';
+import { isOnnxName } from '../onnx/fileSet';
 import { modelCost } from '../models/flops';
 import { TAP_LAYER } from '../models/nets';
 import type { SplitModel } from '../models/split';
@@ -61,8 +62,8 @@ export function userModelsInfo(user: UserModels | undefined): ModelsLoaded['user
   const teacher = user?.teacher ?? null;
   const student = user?.student ?? null;
   return {
-    teacher: teacher ? info('teacher', teacher, teacher.kind === 'graph' ? 'graph-model' : 'layers-model') : null,
-    student: student ? info('student', student, 'layers-model') : null,
+    teacher: teacher ? info('teacher', teacher, teacher.kind === 'graph' ? 'graph-model' : teacher.files.some((f) => isOnnxName(f.name)) ? 'onnx' : 'layers-model') : null,
+    student: student ? info('student', student, student.onnx ? 'onnx' : 'layers-model') : null,
   };
 }
 

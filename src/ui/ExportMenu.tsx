@@ -4,8 +4,10 @@ import {
   exportHistory,
   exportRun,
   exportStudentModel,
+  exportStudentOnnx,
   exportTokensSafetensors,
   exportTokensSidecar,
+  onnxStudentUnavailable,
   openFile,
 } from '../state/exportActions';
 import { useAppStore } from '../state/store';
@@ -18,6 +20,7 @@ export function ExportMenu() {
   const hasTokens = useAppStore((s) => s.tokens !== null || s.masksTrained);
   const hasMasks = useAppStore((s) => s.snapshots.length > 0);
   const hasHistory = useAppStore((s) => Object.keys(s.losses).length > 0 || Object.keys(s.metrics).length > 0);
+  const notOnnx = useAppStore(onnxStudentUnavailable);
   const fileInput = useRef<HTMLInputElement>(null);
   const off = busy !== null || !ready;
   const item = (testId: string, label: string, title: string, disabled: boolean, action: () => Promise<void>) => (
@@ -31,6 +34,7 @@ export function ExportMenu() {
       {item('export-tokens', 'Tokens (.safetensors)', 'The MaskModule state dict (mask_token [T,C], token-weight branch OIHW) for the PyTorch reference code', !hasTokens, exportTokensSafetensors)}
       {item('export-sidecar', 'Token sidecar (.json)', 'Config and provenance of the token export', !hasTokens, exportTokensSidecar)}
       {item('export-student', 'Student (TF.js .zip)', 'The trained student and align module as TensorFlow.js layers models', false, exportStudentModel)}
+      {item('export-student-onnx', 'Student (.onnx)', notOnnx ?? 'The trained student as .onnx: the graph it came in with and its trained weights, for ONNX Runtime or PyTorch', notOnnx !== null, exportStudentOnnx)}
       {item('export-png', 'Masks (.png)', 'The mask gallery as shown, every scene and token', !hasMasks, exportGalleryPng)}
       {item('export-history-csv', 'History (.csv)', 'Every loss and metric point', !hasHistory, () => exportHistory('csv'))}
       {item('export-history-json', 'History (.json)', 'Every loss and metric point', !hasHistory, () => exportHistory('json'))}
