@@ -1,4 +1,6 @@
-// A model fetched from a URL: model.json, then the shards its manifest lists, each fetch bounded.
+// A model fetched from a URL: model.json, then the shards its manifest lists, each fetch bounded;
+// or an .onnx, then the external-data files its initialisers name, under the same rules (beside
+// it on its origin, sized from the .onnx's wire format before they are asked for).
 // Shard paths must be relative and resolve inside the model.json's folder on its origin (no
 // absolute URLs, no "..", no other hosts); their count is capped, and the bytes read are capped by
 // what the manifest declares (a server that sends more is cut off); the whole load has a timeout
@@ -6,10 +8,14 @@
 //
 // Redirects: a response is refused (before its body is read) when the URL that finally served it
 // left the model's origin, or, for a shard, model.json's folder; shards resolve against the URL
-// that actually served model.json (a same-origin redirect of model.json moves its folder).
+// that actually served model.json (a same-origin redirect of model.json moves its folder); an
+// .onnx's external data likewise against the URL that served the .onnx.
 import { LIMITS, limitText } from '../limits';
 import { formatByteCount, groupDigits } from '../messageNumbers';
 import { clip, quote } from '../messageQuote';
+import { OnnxError } from '../onnx/errors';
+import { isOnnxName } from '../onnx/fileSet';
+import { externalDataRefs, scanModel, type ExternalDataRef } from '../onnx/wireScan';
 import { ModelFileError, storedBytes, type ModelFile } from './modelFiles';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -74,6 +80,43 @@ export function planShardUrls(modelUrl: URL, doc: unknown): ShardPlan {
   return { shards, declaredBytes: declared };
 }
 
+/**
+ * The external-data files a fetched .onnx names, as URLs beside it, or a ModelFileError naming the
+ * .onnx: the file sized from its wire format first (nodes, declared tensor bytes); each location a
+ * relative path inside the .onnx's folder on its origin (no scheme, no leading '/', no '\\' or '..'), the files
+ * counted as shards are and their declared bytes within the weight budget. Pure: nothing is fetched.
+ */
+export function planExternalUrls(onnxUrl: URL, bytes: Uint8Array): { location: string; url: URL; bytes: number }[] {
+  const file = onnxUrl.href;
+  let refs: ExternalDataRef[];
+  try {
+    scanModel(bytes);
+    refs = externalDataRefs(bytes);
+  } catch (err) {
+    if (err instanceof OnnxError) throw new ModelFileError(file, `${err.message}; nothing else was fetched`);
+    throw err;
+  }
+  if (refs.length > LIMITS.modelShards.value) {
+    throw new ModelFileError(file, `names more than ${groupDigits(LIMITS.modelShards.value)} external-data files (${limitText('modelShards')} on ${LIMITS.modelShards.what}); nothing else was fetched`);
+  }
+  const declared = refs.reduce((a, r) => a + r.bytes, 0);
+  if (declared > LIMITS.modelWeightBytes.value) {
+    throw new ModelFileError(file, `declares ${formatByteCount(declared)} of external data, over ${limitText('modelWeightBytes')} on ${LIMITS.modelWeightBytes.what}; nothing else was fetched`);
+  }
+  const folder = onnxUrl.pathname.slice(0, onnxUrl.pathname.lastIndexOf('/') + 1);
+  return refs.map((r) => {
+    const shown = quote(r.location);
+    if (!r.location || /^[a-z][a-z0-9+.-]*:/i.test(r.location) || r.location.includes('..') || r.location.startsWith('/') || r.location.includes('\\') || r.location.includes('?') || r.location.includes('#')) {
+      throw new ModelFileError(file, `keeps data in ${shown}, which is not a path inside the .onnx's folder: external data is fetched only from the model's own folder; nothing else was fetched`);
+    }
+    const url = new URL(r.location.split('/').map(encodeURIComponent).join('/'), onnxUrl);
+    if (url.origin !== onnxUrl.origin || !url.pathname.startsWith(folder)) {
+      throw new ModelFileError(file, `keeps data in ${shown}, which resolves to ${clip(url.href)}, outside the .onnx's folder ${onnxUrl.origin}${folder}; nothing else was fetched`);
+    }
+    return { location: r.location, url, bytes: r.bytes };
+  });
+}
+
 /** The body of `res`, cut off (and refused) as soon as it exceeds `cap` bytes. */
 async function readCapped(res: Response, cap: number, what: string, limit: string): Promise<ArrayBuffer> {
   const length = Number(res.headers.get('content-length'));
@@ -130,7 +173,8 @@ export async function fetchModelFiles(url: string, options: FetchModelOptions = 
   const signals = [AbortSignal.timeout(timeoutMs), ...(options.signal ? [options.signal] : [])];
   const signal = AbortSignal.any(signals);
   const origin = base.origin;
-  /** model.json's folder once it has been served (null while model.json itself is fetched). */
+  const folderName = isOnnxName(base.pathname) ? "the .onnx's folder" : "model.json's folder";
+  /** model.json's (or the .onnx's) folder once it has been served (null while that file itself is fetched). */
   let folder: string | null = null;
   const get = async (u: URL, cap: number, limit: string): Promise<{ data: ArrayBuffer; served: URL }> => {
     let res: Response;
@@ -154,7 +198,7 @@ export async function fetchModelFiles(url: string, options: FetchModelOptions = 
     } catch {
       // an unparsable final URL cannot pass the check below
     }
-    const outside = served.origin !== origin ? `${served.origin}, another origin` : folder !== null && !served.pathname.startsWith(folder) ? `outside model.json's folder ${origin}${folder}` : null;
+    const outside = served.origin !== origin ? `${served.origin}, another origin` : folder !== null && !served.pathname.startsWith(folder) ? `outside ${folderName} ${origin}${folder}` : null;
     if (outside !== null) {
       await res.body?.cancel().catch(() => undefined);
       throw new ModelFileError(u.href, `was redirected to ${clip(served.href)}, ${outside}: a model is only fetched from its own origin and folder; nothing from there was read`);
@@ -167,6 +211,19 @@ export async function fetchModelFiles(url: string, options: FetchModelOptions = 
       throw new ModelFileError(u.href, signal.aborted ? 'the download was aborted or timed out' : `the download failed (${err instanceof Error ? err.message : String(err)})`);
     }
   };
+  if (isOnnxName(base.pathname)) {
+    const { data, served } = await get(base, LIMITS.modelOnnxFileBytes.value, `${limitText('modelOnnxFileBytes')} on ${LIMITS.modelOnnxFileBytes.what}`);
+    folder = served.pathname.slice(0, served.pathname.lastIndexOf('/') + 1);
+    const name = decodeURIComponent(base.pathname.split('/').pop() ?? '') || 'model.onnx';
+    const files: ModelFile[] = [{ name, data }];
+    // External data resolves against the URL that served the .onnx, each file capped by the bytes its tensors declare.
+    const plan = planExternalUrls(served, new Uint8Array(data));
+    for (const x of plan) {
+      const { data: ext } = await get(x.url, x.bytes, `the ${formatByteCount(x.bytes)} the model's tensors declare in it`);
+      files.push({ name: x.location, data: ext });
+    }
+    return { files, label: name };
+  }
   const { data: json, served } = await get(base, LIMITS.modelJsonBytes.value, `${limitText('modelJsonBytes')} on ${LIMITS.modelJsonBytes.what}`);
   folder = served.pathname.slice(0, served.pathname.lastIndexOf('/') + 1);
   const name = base.pathname.split('/').pop() || 'model.json';

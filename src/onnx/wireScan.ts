@@ -130,3 +130,47 @@ export function scanModel(bytes: Uint8Array): WireSummary {
   if (graphs === 0) throw new OnnxError('no graph in the file: not an ONNX model (or an empty one)');
   return { nodes, tensors, tensorElements, tensorBytes };
 }
+
+/** An external-data file an .onnx names, and how many of its bytes the model's tensors declare. */
+export interface ExternalDataRef {
+  readonly location: string;
+  /** The largest end (offset + length, or the dims' bytes) of any tensor read from it. */
+  readonly bytes: number;
+}
+
+const text = (b: Uint8Array, f: Field): string => new TextDecoder().decode(b.subarray(f.start, Math.min(f.end, f.start + 4096)));
+
+/**
+ * The external-data files the initialisers of an .onnx name, with the bytes each must hold: read
+ * from the wire (dims, data type, external_data's location/offset/length), nothing decoded, so a
+ * fetch can size and place them before asking for them. Run scanModel first (the limits).
+ */
+export function externalDataRefs(bytes: Uint8Array): ExternalDataRef[] {
+  const ends = new Map<string, number>();
+  for (const m of fields(bytes, 0, bytes.length)) {
+    if (m.id !== 7 || m.wire !== 2) continue;
+    for (const g of fields(bytes, m.start, m.end)) {
+      if (g.id !== 5 || g.wire !== 2) continue;
+      let location: string | null = null;
+      let offset = 0;
+      let length: number | null = null;
+      for (const f of fields(bytes, g.start, g.end)) {
+        if (f.id !== 13 || f.wire !== 2) continue;
+        let key = '';
+        let value = '';
+        for (const e of fields(bytes, f.start, f.end)) {
+          if (e.id === 1 && e.wire === 2) key = text(bytes, e);
+          else if (e.id === 2 && e.wire === 2) value = text(bytes, e);
+        }
+        if (key === 'location') location = value;
+        else if (key === 'offset') offset = Number(value);
+        else if (key === 'length') length = Number(value);
+      }
+      if (location === null) continue;
+      const declared = scanTensor(bytes, g.start, g.end).bytes;
+      const end = (Number.isFinite(offset) && offset >= 0 ? offset : 0) + (length !== null && Number.isFinite(length) && length >= 0 ? length : declared);
+      ends.set(location, Math.max(ends.get(location) ?? 0, end));
+    }
+  }
+  return [...ends].map(([location, end]) => ({ location, bytes: end }));
+}

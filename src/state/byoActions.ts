@@ -90,9 +90,9 @@ export async function loadPicked(list: FileList | null, role: ModelRole): Promis
 }
 
 /**
- * model.json at a URL with its shards (only on the user's explicit request): shards only from
- * model.json's folder on its origin, counted and sized by its manifest, within the fetch timeout;
- * the Abort button stops it.
+ * model.json at a URL with its shards, or an .onnx with its external data (only on the user's
+ * explicit request): those only from the model file's folder on its origin, counted and sized by
+ * its manifest or its tensors, within the fetch timeout; the Abort button stops it.
  */
 export async function loadFromUrl(url: string, role: ModelRole): Promise<boolean> {
   if (!idle('load models')) return false;

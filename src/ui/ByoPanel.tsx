@@ -92,8 +92,8 @@ export function ByoPanel() {
         }}
       >
         <label>
-          URL of model.json{' '}
-          <input type="url" value={url} onChange={(e) => setUrl(e.target.value)} data-testid="byo-url" placeholder="https://…/model.json" />
+          URL of model.json or .onnx{' '}
+          <input type="url" value={url} onChange={(e) => setUrl(e.target.value)} data-testid="byo-url" placeholder="https://…/model.json or …/model.onnx" />
         </label>
         <select value={urlRole} onChange={(e) => setUrlRole(e.target.value as ModelRole)} aria-label="Load the URL as" data-testid="byo-url-role">
           <option value="teacher">as teacher</option>
