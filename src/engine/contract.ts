@@ -10,7 +10,7 @@ import { checkpointTransfer, type Checkpoint, type CheckpointInfo } from './chec
 import { snapshotTransfer } from './transfer';
 import type { DatasetFileData, DatasetSummary, LoadDatasetOptions } from './datasets';
 import type { EvaluateResult, EvaluateTarget } from './evaluation';
-import type { DemoLoaded, LoadDemoOptions, StudentExport, StudentOnnxExport } from './models';
+import type { DemoLoaded, FloatArray, LoadDemoOptions, StudentExport, StudentOnnxExport } from './models';
 import type { EngineEvent, RunHandlers } from './events';
 
 export type { EngineEvent, RunHandlers } from './events';
@@ -124,6 +124,8 @@ export const REQUESTS = {
   setLearningRate: entry<[lr: number], void>()({}),
   /** The worker's tensor count and bytes now: a refused import must leave them where they were. */
   memory: entry<[], EngineMemory>()({}),
+  /** The current student's first output on `input` (NHWC float32), evaluation mode: what a test compares with another runtime (ONNX Runtime). */
+  studentOutput: entry<[input: FloatArray], FloatArray>()({ transferArgs: ([x]) => [x.data.buffer as ArrayBuffer], transferReply: (r) => [r.data.buffer as ArrayBuffer] }),
   /** Test hook: the next training step's loss becomes NaN (the run pauses on it). */
   debugInjectNonFinite: entry<[], void>()({}),
   /** Test hook: the next models' probe workers crash mid-check or hang (null: they run as they should). */

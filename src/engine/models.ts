@@ -67,6 +67,12 @@ export interface StudentExport {
   readonly tapLayer: string;
 }
 
+/** A float32 array with its shape (row-major). */
+export interface FloatArray {
+  readonly data: Float32Array;
+  readonly shape: readonly number[];
+}
+
 /** An ONNX student (one that came in as .onnx) written back as .onnx with its trained weights. */
 export interface StudentOnnxExport {
   readonly task: Task;

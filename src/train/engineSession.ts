@@ -32,7 +32,7 @@ import { runDistill } from './distillRun';
 import { runMaskStage } from './maskStageRun';
 import type { DatasetFileData, DatasetLoadProgress, DatasetSummary, LoadDatasetOptions } from '../engine/datasets';
 import type { EvaluateResult, EvaluateTarget } from '../engine/evaluation';
-import type { DemoLoaded, LoadDemoOptions, StudentExport, StudentOnnxExport } from '../engine/models';
+import type { DemoLoaded, FloatArray, LoadDemoOptions, StudentExport, StudentOnnxExport } from '../engine/models';
 import { onnxLayersWeights } from '../onnx/layersModel';
 import { writeOnnx } from '../onnx/writer';
 import type { MaskSnapshot, RunState } from '../engine/progress';
@@ -353,6 +353,20 @@ export class EngineSession implements EngineHandlers {
 
   runState(): RunState {
     return { running: this.live !== null, paused: this.control.isPaused, step: this.control.step };
+  }
+
+  /** The student's first output on `input` (NHWC), in evaluation mode, read asynchronously (WebGPU-safe). */
+  async studentOutput(input: FloatArray): Promise<FloatArray> {
+    const demo = this.requireDemo();
+    const x = tf.tensor(input.data, [...input.shape], 'float32');
+    let y: tf.Tensor | tf.Tensor[] | null = null;
+    try {
+      y = demo.student.predict(x);
+      const first = Array.isArray(y) ? y[0] : y;
+      return { data: Float32Array.from((await first.data()) as Float32Array), shape: first.shape };
+    } finally {
+      tf.dispose([x, ...(y === null ? [] : Array.isArray(y) ? y : [y])]);
+    }
   }
 
   /** Test hook: the next step's task loss becomes NaN inside the graph (the real non-finite path). */

@@ -56,8 +56,10 @@ it('loads an ONNX U-Net teacher through the probe, learns its masks and distils 
   const written = decodeOnnx(new Uint8Array(exp.bytes), 'student.onnx');
   expect(written.graph.nodes.length).toBe(decodeOnnx(fixture('unet-op17.onnx'), 'unet-op17.onnx').graph.nodes.length);
   const input = npy('unet.input.npy');
-  const student = (s as unknown as { demo: { student: tf.LayersModel } }).demo.student;
-  const mine = tf.tidy(() => tf.transpose(student.predict(tf.transpose(tf.tensor(input.data, input.shape), [0, 2, 3, 1])) as tf.Tensor, [0, 3, 1, 2]).dataSync());
+  const nhwc = tf.tidy(() => tf.transpose(tf.tensor(input.data, input.shape), [0, 2, 3, 1]));
+  const out = await s.studentOutput({ data: nhwc.dataSync() as Float32Array, shape: nhwc.shape });
+  nhwc.dispose();
+  const mine = tf.tidy(() => tf.transpose(tf.tensor(out.data, [...out.shape]), [0, 3, 1, 2]).dataSync());
   const ortOut = async (bytes: Uint8Array) => {
     const session = await ort.InferenceSession.create(bytes);
     const res = await session.run({ input: new ort.Tensor('float32', input.data, input.shape) });
