@@ -57,17 +57,19 @@ export function layerGraph(model: tf.LayersModel): LayerGraph {
       refused.push(`${where}: a nested model (flatten it first)`);
       continue;
     }
-    if (layer.inboundNodes.length !== 1) {
-      refused.push(`${where}: used ${layer.inboundNodes.length} times (shared layers are not exported)`);
+    // The nodes of this model (splitAtLayer and other models that reuse a layer add nodes of their own).
+    const nodes = layer.inboundNodes.filter((_, i) => model.containerNodes.has(`${layer.name}_ib-${i}`));
+    if (nodes.length !== 1) {
+      refused.push(`${where}: used ${nodes.length} times (shared layers are not exported)`);
       continue;
     }
-    const node = layer.inboundNodes[0];
+    const node = nodes[0];
     if (node.outputTensors.length !== 1) {
       refused.push(`${where}: has ${node.outputTensors.length} outputs`);
       continue;
     }
-    if (node.tensorIndices.some((i) => i !== 0) || node.nodeIndices.some((i) => i !== 0)) {
-      refused.push(`${where}: reads a second output or node of a layer`);
+    if (node.tensorIndices.some((i) => i !== 0)) {
+      refused.push(`${where}: reads a second output of a layer`);
       continue;
     }
     const weights: Record<string, WeightValue> = {};

@@ -78,22 +78,23 @@ class TfBatchNorm(nn.BatchNorm2d):
         if not self.training:
             return F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias, False, 0.0, self.eps)
         dims = [0] + list(range(2, x.dim()))
-        count = torch.tensor(float(x.numel() // x.shape[1]), dtype=x.dtype, device=x.device)
-        sums = torch.cat([x.sum(dims), (x * x).sum(dims), count.reshape(1)])
-        if torch.distributed.is_available() and torch.distributed.is_initialized() and torch.distributed.get_world_size() > 1:
+        shape = [1, x.shape[1]] + [1] * (x.dim() - 2)
+        count = x.numel() // x.shape[1]
+        distributed = torch.distributed.is_available() and torch.distributed.is_initialized() and torch.distributed.get_world_size() > 1
+        if distributed:
             import torch.distributed.nn.functional as dist_fn
 
-            sums = dist_fn.all_reduce(sums)
-        c = x.shape[1]
-        n = sums[2 * c]
-        mean = sums[:c] / n
-        var = (sums[c : 2 * c] / n - mean * mean).clamp_min(0)
-        shape = [1, c] + [1] * (x.dim() - 2)
+            count *= torch.distributed.get_world_size()  # every rank holds an equal share
+        total = x.sum(dims)
+        mean = (dist_fn.all_reduce(total) if distributed else total) / count
+        centred = x - mean.reshape(shape)
+        squares = (centred * centred).sum(dims)
+        var = (dist_fn.all_reduce(squares) if distributed else squares) / count
         with torch.no_grad():
             self.running_mean.mul_(1 - self.momentum).add_(mean.detach() * self.momentum)
             self.running_var.mul_(1 - self.momentum).add_(var.detach() * self.momentum)
             self.num_batches_tracked.add_(1)
-        y = (x - mean.reshape(shape)) * torch.rsqrt(var.reshape(shape) + self.eps)
+        y = centred * torch.rsqrt(var.reshape(shape) + self.eps)
         return y * self.weight.reshape(shape) + self.bias.reshape(shape)
 
 

@@ -1,0 +1,88 @@
+// A run bundle: everything stage 2 needs to go on in PyTorch. The teacher, the student and the
+// align module as generated modules with their state dicts, the frozen tokens under the
+// reference MaskModule's names, run.json (task, taps, method and parameters, schedule position,
+// Adam's settings, seed, history), recorded batches, and train.py. Every model is checked before
+// any file is made: a layer that cannot go to PyTorch is refused with the model it is in.
+import type * as tf from '@tensorflow/tfjs';
+import type { MethodName } from '../maskd/methodInfo';
+import type { TokenWeightsState } from '../maskd/tokenLayout';
+import type { NamedSerializedTensor } from '../maskd/types';
+import type { Task } from '../models/nets';
+import { writeSafetensors, type SafetensorsTensor } from '../share/safetensors';
+import { buildMaskModuleStateDict } from '../share/tokenExport';
+import { layerGraph, PytorchExportError } from './graph';
+import { PRELUDE_FILE } from './moduleFiles';
+import { generateModule, type GeneratedModule } from './moduleSource';
+import { PRELUDE_PY } from './templates/prelude.py';
+import { TRAIN_PY } from './templates/train.py';
+
+export const RUN_FORMAT = 'maskd-playground.pytorch-run';
+
+export interface RunHistoryEntry {
+  readonly step: number;
+  readonly task: number;
+  readonly distill: number;
+  readonly total: number;
+  readonly where: 'browser' | 'pytorch';
+}
+
+export interface RunBundleInput {
+  readonly task: Task;
+  readonly numClasses: number;
+  readonly teacher: tf.LayersModel;
+  readonly student: tf.LayersModel;
+  readonly align: tf.LayersModel;
+  readonly tap: { readonly teacher: string; readonly student: string };
+  readonly method: { readonly name: MethodName; readonly params: Readonly<Record<string, number | boolean>> };
+  readonly tokens?: { readonly tokens: NamedSerializedTensor; readonly branch?: TokenWeightsState };
+  readonly schedule: { readonly baseLr: number; readonly totalSteps: number; readonly step: number };
+  /** TF.js's Adam: beta1, beta2 and the backend's epsilon (1e-7 on cpu and wasm). */
+  readonly optimizer: { readonly beta1: number; readonly beta2: number; readonly epsilon: number };
+  /** Adam's moments by PyTorch parameter name (`student.<attr>.weight`, …) and its step, once the run has taken steps. */
+  readonly optimizerState?: Readonly<Record<string, SafetensorsTensor>>;
+  readonly seed: number;
+  readonly history: readonly RunHistoryEntry[];
+  /** Recorded global batches, NHWC: images [S,B,H,W,3] and the task's targets, and first_step (I64 scalar). */
+  readonly batches?: Readonly<Record<string, SafetensorsTensor>>;
+}
+
+export type BundleFiles = Record<string, string | Uint8Array>;
+
+/** The bundle's files (name → contents); throws PytorchExportError naming every refused layer of every model. */
+export function buildRunBundle(input: RunBundleInput): BundleFiles {
+  const refused: string[] = [];
+  const modules: Partial<Record<'teacher' | 'student' | 'align', GeneratedModule>> = {};
+  for (const role of ['teacher', 'student', 'align'] as const) {
+    try {
+      modules[role] = generateModule(layerGraph(input[role]));
+    } catch (e) {
+      if (!(e instanceof PytorchExportError)) throw e;
+      refused.push(...e.refused.map((r) => `${role} ${r}`));
+    }
+  }
+  if (input.method.name === 'maskd' && !input.tokens) refused.push('maskd needs the receptive tokens: learn or load them first');
+  if (refused.length) throw new PytorchExportError(`cannot continue in PyTorch: ${refused.join('; ')}`, refused);
+
+  const files: BundleFiles = { [PRELUDE_FILE]: PRELUDE_PY, 'train.py': TRAIN_PY };
+  for (const [role, m] of Object.entries(modules) as [string, GeneratedModule][]) {
+    files[`${role}.py`] = m.source;
+    files[`${role}.safetensors`] = writeSafetensors(m.state, { format: 'pt', producer: 'maskd-playground' });
+  }
+  if (input.tokens) files['tokens.safetensors'] = writeSafetensors(buildMaskModuleStateDict(input.tokens.tokens, input.tokens.branch), { format: 'pt' });
+  if (input.optimizerState) files['optimizer.safetensors'] = writeSafetensors(input.optimizerState);
+  if (input.batches) files['batches.safetensors'] = writeSafetensors(input.batches);
+  const run = {
+    format: RUN_FORMAT,
+    formatVersion: 1,
+    task: input.task,
+    numClasses: input.numClasses,
+    tap: input.tap,
+    method: input.method,
+    schedule: input.schedule,
+    optimizer: { name: 'adam', ...input.optimizer },
+    seed: input.seed,
+    history: input.history,
+  };
+  files['run.json'] = `${JSON.stringify(run, null, 1)}\n`;
+  return files;
+}

@@ -1,0 +1,297 @@
+// train.py of a run bundle: stage 2 continued in PyTorch (python or torchrun; see its docstring).
+// Held as a string so that the page and Node write the same bytes.
+export const TRAIN_PY = String.raw`#!/usr/bin/env python3
+"""Stage 2 of a MasKD Playground run (masked distillation), continued in PyTorch.
+
+    python train.py --steps 50                                 # one process
+    torchrun --standalone --nproc_per_node=2 train.py --steps 50   # DDP: gloo on CPU, nccl on GPU
+
+Reads the bundle beside this file: run.json (task, method and its parameters, schedule, step,
+history), teacher.py/.safetensors, student.py/.safetensors, align.py/.safetensors (modules
+generated from the page's TF.js models), tokens.safetensors (the reference MaskModule's state:
+mask_token and, with token weights, prob.*), optimizer.safetensors (Adam moments, if the run had
+taken steps) and the data (batches.safetensors: the batches of the steps to run, NHWC as the page
+made them). Each rank takes its share of every global batch; BatchNorm uses the global batch's
+statistics, so N processes take the same steps as one. Writes student/align/optimizer
+.safetensors and run.json (with the new steps in its history) to --out.
+
+Losses as in the page (src/maskd/methods.ts, ops.ts, methods.losses.ts, src/models/losses.ts):
+task loss (pixel cross-entropy, or CenterNet focal + 0.1 L1 size + L1 offset) plus the method's
+term: maskd (masks from the frozen tokens on the teacher feature, optional token weights, custom
+mask after its warm-up), cwd, fitnet or none. Adam (TF.js's epsilon) with cosine decay of the
+learning rate over the run's total steps.
+"""
+import argparse
+import json
+import math
+import os
+import sys
+
+import torch
+import torch.distributed as dist
+import torch.nn as nn
+import torch.nn.functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from maskd_nn import read_safetensors, write_safetensors  # noqa: E402
+
+
+# ---- distributed -------------------------------------------------------------------------------
+
+def world():
+    return dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
+
+
+def rank():
+    return dist.get_rank() if dist.is_available() and dist.is_initialized() else 0
+
+
+def global_sum(x):
+    """Sum over the ranks of a gradient-free tensor (the global batch's count or sum)."""
+    x = x.detach().clone()
+    if world() > 1:
+        dist.all_reduce(x)
+    return x
+
+
+# ---- the receptive tokens: the reference MaskModule's names ------------------------------------
+
+class MaskModule(nn.Module):
+    def __init__(self, channels, num_tokens, weight_mask):
+        super().__init__()
+        self.weight_mask = weight_mask
+        self.mask_token = nn.Parameter(torch.zeros(num_tokens, channels), requires_grad=False)
+        if weight_mask:
+            self.prob = nn.Sequential(
+                nn.Conv2d(channels, channels, kernel_size=3, padding=1),
+                nn.AdaptiveAvgPool2d(1),
+                nn.Conv2d(channels, num_tokens, kernel_size=1),
+            )
+            self.prob.requires_grad_(False)
+
+    def forward_mask(self, x):
+        """[N,C,H,W] -> masks [N,T,H,W] = sigmoid(token . feature)."""
+        return torch.einsum("tc,nchw->nthw", self.mask_token, x).sigmoid()
+
+    def forward_prob(self, x):
+        return self.prob(x).flatten(1).softmax(1)
+
+
+# ---- losses -------------------------------------------------------------------------------------
+
+def maskd_loss(p, tokens, s, t, step, total_steps):
+    masks = tokens.forward_mask(t)
+    weights = tokens.forward_prob(t) if tokens.weight_mask else None
+    start = round(p["customMaskWarmupShare"] * total_steps) if p["customMask"] else None
+    if start is not None and start < total_steps and step >= start:
+        masks = masks * tokens.forward_mask(s).detach()
+    num = torch.einsum("nthw,nchw->ntc", masks * masks, (s - t) ** 2)
+    per = num / (masks.sum((2, 3)) + p["eps"]).unsqueeze(-1)  # [N,T,C]
+    loss = per.mean() if weights is None else (per.mean(2) * weights).sum(1).mean()
+    return loss * (p["lossWeight"] * p["factor"])
+
+
+def cwd_loss(p, s, t):
+    n, c, h, w = t.shape
+    tau = p["tau"]
+    log_pt = F.log_softmax(t.reshape(n, c, h * w) / tau, dim=2)
+    log_ps = F.log_softmax(s.reshape(n, c, h * w) / tau, dim=2)
+    kl = (log_pt.exp() * (log_pt - log_ps)).sum()
+    return kl * (tau * tau / (n * c)) * p["lossWeight"]
+
+
+def distill_loss(method, tokens, s, t, step, total_steps):
+    name, p = method["name"], method["params"]
+    if name == "maskd":
+        return maskd_loss(p, tokens, s, t, step, total_steps)
+    if name == "cwd":
+        return cwd_loss(p, s, t)
+    if name == "fitnet":
+        return ((s - t) ** 2).mean() * p["lossWeight"]
+    raise ValueError(f"unknown method {name}")
+
+
+def segmentation_loss(logits, labels):
+    return F.cross_entropy(logits, labels.long())
+
+
+def detection_loss(out, batch, classes):
+    """CenterNet: focal (alpha 2, beta 4) / centres + 0.1 * L1(size) + L1(offset) / masked values,
+    each normalised by the global batch's counts; x world size so that DDP's mean is the global loss."""
+    heat, size, offset = out[:, :classes], out[:, classes : classes + 2], out[:, classes + 2 : classes + 4]
+    target, mask = batch["heatmap"], batch["mask"]
+    p = heat.sigmoid()
+    log_p, log_1mp = -F.softplus(-heat), -F.softplus(heat)
+    pos = (target == 1).float()
+    pos_loss = log_p * (1 - p) ** 2 * pos
+    neg_loss = log_1mp * p ** 2 * (1 - target) ** 4 * (1 - pos)
+    num_pos = global_sum(pos.sum()).clamp_min(1)
+    focal = -(pos_loss.sum() + neg_loss.sum()) / num_pos
+    m = mask.expand_as(size)
+    count = global_sum(m.sum()) + 1e-4
+    l1_size = ((size - batch["size"]).abs() * m).sum() / count
+    l1_offset = ((offset - batch["offset"]).abs() * m).sum() / count
+    return (focal + 0.1 * l1_size + l1_offset) * world()
+
+
+def cosine_lr(base, step, total):
+    t = min(max(step / max(total, 1), 0.0), 1.0)
+    return base * 0.5 * (1 + math.cos(math.pi * t))
+
+
+# ---- the run ------------------------------------------------------------------------------------
+
+def load_module(name):
+    mod = __import__(name)
+    net = mod.Net()
+    net.load_state_dict(read_safetensors(os.path.join(HERE, f"{name}.safetensors")), strict=True)
+    return net
+
+
+class Trainee(nn.Module):
+    """The student and the align module: what stage 2 trains."""
+
+    def __init__(self, student, align, tap):
+        super().__init__()
+        self.student, self.align, self.tap = student, align, tap
+
+    def forward(self, images, with_feature):
+        if not with_feature:
+            return self.student(images), None
+        out, kept = self.student(images, keep=(self.tap,))
+        return out, self.align(kept[self.tap])
+
+
+def nchw(x):
+    return x.permute(0, 3, 1, 2) if x.dim() == 4 else x
+
+
+def rank_batch(data, index, device):
+    """Global batch number index of the recorded data, this rank's share, NCHW."""
+    out = {}
+    for key, value in data.items():
+        b = value.shape[1]
+        if b % world():
+            raise SystemExit(f"the global batch ({b}) does not split over {world()} processes")
+        share = b // world()
+        out[key] = nchw(value[index, rank() * share : (rank() + 1) * share]).to(device)
+    return out
+
+
+def take(data, batch):
+    """The first --batch samples of every recorded global batch (--batch below the page's)."""
+    if batch is None:
+        return data
+    have = data["images"].shape[1]
+    if not 0 < batch <= have:
+        raise SystemExit(f"--batch {batch}: the recorded batches hold {have} samples each")
+    return {k: v[:, :batch] for k, v in data.items()}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--steps", type=int, default=None, help="steps to run from here (default: to the run's total)")
+    ap.add_argument("--batch", type=int, default=None, help="global batch (default: the recorded one); must split over the processes")
+    ap.add_argument("--lr", type=float, default=None, help="base learning rate of the cosine schedule (default: the page's)")
+    ap.add_argument("--eval-every", type=int, default=0, help="write a checkpoint every N steps (0: only at the end)")
+    ap.add_argument("--data", default=os.path.join(HERE, "batches.safetensors"))
+    ap.add_argument("--out", default=os.path.join(HERE, "out"))
+    ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    ap.add_argument("--json", action="store_true", help="print each step as a JSON line")
+    args = ap.parse_args()
+
+    distributed = int(os.environ.get("WORLD_SIZE", "1")) > 1
+    device = torch.device(args.device)
+    if distributed:
+        dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
+        if device.type == "cuda":
+            device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")))
+            torch.cuda.set_device(device)
+
+    with open(os.path.join(HERE, "run.json")) as f:
+        run = json.load(f)
+    method, schedule = run["method"], run["schedule"]
+    task, classes = run["task"], run["numClasses"]
+    base_lr = args.lr if args.lr is not None else schedule["baseLr"]
+    total = schedule["totalSteps"]
+    step0 = schedule["step"]
+    feature_free = method["name"] == "none"
+
+    teacher = None if feature_free else load_module("teacher").to(device).eval().requires_grad_(False)
+    tokens = None
+    if method["name"] == "maskd":
+        state = read_safetensors(os.path.join(HERE, "tokens.safetensors"))
+        t, c = state["mask_token"].shape
+        tokens = MaskModule(c, t, "prob.0.weight" in state)
+        tokens.load_state_dict(state, strict=True)
+        tokens = tokens.to(device).eval()
+    trainee = Trainee(load_module("student"), load_module("align"), run["tap"]["student"]).to(device).train()
+    names = [n for n, p in trainee.named_parameters() if p.requires_grad]
+    opt = torch.optim.Adam([p for p in trainee.parameters() if p.requires_grad], lr=base_lr, betas=(run["optimizer"]["beta1"], run["optimizer"]["beta2"]), eps=run["optimizer"]["epsilon"])
+    opt_path = os.path.join(HERE, "optimizer.safetensors")
+    if os.path.exists(opt_path):
+        moments = read_safetensors(opt_path)
+        for name, p in zip(names, [p for p in trainee.parameters() if p.requires_grad]):
+            opt.state[p] = {"step": moments["step"].to(torch.float32).reshape(()).clone(), "exp_avg": moments[f"exp_avg.{name}"].to(device), "exp_avg_sq": moments[f"exp_avg_sq.{name}"].to(device)}
+    model = nn.parallel.DistributedDataParallel(trainee) if distributed else trainee
+
+    data = read_safetensors(args.data)
+    first = int(data.pop("first_step").item()) if "first_step" in data else step0
+    data = take(data, args.batch)
+    steps = args.steps if args.steps is not None else total - step0
+    history = list(run.get("history", []))
+    for step in range(step0, step0 + steps):
+        index = step - first
+        if not 0 <= index < data["images"].shape[0]:
+            raise SystemExit(f"{args.data} holds no batch for step {step + 1}")
+        batch = rank_batch(data, index, device)
+        for g in opt.param_groups:
+            g["lr"] = cosine_lr(base_lr, step, total)
+        images = batch["images"]
+        out, aligned = model(images, not feature_free)
+        task_loss = segmentation_loss(out, batch["labels"]) if task == "segmentation" else detection_loss(out, batch, classes)
+        if feature_free:
+            distill = torch.zeros((), device=device)
+        else:
+            with torch.no_grad():
+                _, kept = teacher(images, keep=(run["tap"]["teacher"],))
+            distill = distill_loss(method, tokens, aligned, kept[run["tap"]["teacher"]], step, total)
+        loss = task_loss + distill
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        row = global_sum(torch.stack([task_loss, distill, loss]).detach()) / world()
+        entry = {"step": step + 1, "task": float(row[0]), "distill": float(row[1]), "total": float(row[2]), "lr": cosine_lr(base_lr, step, total), "where": "pytorch"}
+        history.append(entry)
+        if rank() == 0:
+            print(json.dumps(entry) if args.json else f"step {step + 1}: total {entry['total']:.6f} (task {entry['task']:.6f}, distill {entry['distill']:.6f})", flush=True)
+        done = step + 1 == step0 + steps
+        if rank() == 0 and (done or (args.eval_every and (step + 1 - step0) % args.eval_every == 0)):
+            save(args.out, run, trainee, opt, names, step + 1, history, base_lr)
+    if distributed:
+        dist.destroy_process_group()
+
+
+def save(out, run, trainee, opt, names, step, history, base_lr):
+    os.makedirs(out, exist_ok=True)
+    write_safetensors(os.path.join(out, "student.safetensors"), trainee.student.state_dict())
+    write_safetensors(os.path.join(out, "align.safetensors"), trainee.align.state_dict())
+    params = dict(trainee.named_parameters())
+    moments = {"step": torch.tensor(step, dtype=torch.int64)}
+    for name in names:
+        s = opt.state.get(params[name])
+        if s:
+            moments[f"exp_avg.{name}"] = s["exp_avg"]
+            moments[f"exp_avg_sq.{name}"] = s["exp_avg_sq"]
+            moments["step"] = torch.tensor(int(s["step"]), dtype=torch.int64)
+    write_safetensors(os.path.join(out, "optimizer.safetensors"), moments)
+    state = dict(run, history=history, schedule=dict(run["schedule"], step=step, baseLr=base_lr))
+    with open(os.path.join(out, "run.json"), "w") as f:
+        json.dump(state, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
+`;
