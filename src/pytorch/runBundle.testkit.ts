@@ -20,14 +20,16 @@ import { taskAdapter } from '../train/tasks';
 import { layerGraph } from './graph';
 import { generateModule } from './moduleSource';
 import { recordBatches } from './recordBatches';
-import { buildRunBundle } from './runBundle';
+import { adamStateForTorch } from './adamState';
+import { buildRunBundle, type RunBundleInput } from './runBundle';
+import { readOptimizerState } from '../train/runState';
 
 export interface BundleCase {
   task: Task;
   method: MethodName;
   params: Record<string, number | boolean>;
   batch: number;
-  /** Recorded global batches (steps 0 … recorded − 1). */
+  /** Recorded global batches (from the bundle's step on). */
   recorded: number;
   seed: number;
   lr: number;
@@ -48,8 +50,8 @@ export function readState(path: string): Record<string, Float32Array> {
   return Object.fromEntries([...file.tensors].filter(([, t]) => t.dtype === 'F32').map(([k, t]) => [k, t.data as Float32Array]));
 }
 
-/** Writes the bundle; returns its folder, the Distiller at step 0 and a disposer. */
-export async function demoBundle(c: BundleCase) {
+/** The demo's models and a Distiller at step 0 (nothing written yet). */
+export async function demoRun(c: BundleCase) {
   const pools = loadDigitsNode();
   const source = demoSource(pools, c.task, 64);
   const scenes = (step: number) => source.trainBatch(c.seed, step, c.batch);
@@ -70,25 +72,6 @@ export async function demoBundle(c: BundleCase) {
     branch,
   });
   const numClasses = c.task === 'segmentation' ? SEG_CLASSES : DET_HEAT_CHANNELS;
-  const dir = mkdtempSync(join(tmpdir(), `pt-run-${c.task}-${c.method}-`));
-  writeAll(
-    dir,
-    buildRunBundle({
-      task: c.task,
-      numClasses,
-      teacher,
-      student,
-      align: distiller.align,
-      tap: { teacher: TAP_LAYER, student: TAP_LAYER },
-      method: { name: c.method, params: c.params },
-      tokens: c.method === 'maskd' ? { tokens: file.tokens, branch: file.branch } : undefined,
-      schedule: { baseLr: c.lr, totalSteps: c.totalSteps, step: 0 },
-      optimizer: { beta1: 0.9, beta2: 0.999, epsilon: tf.backend().epsilon() },
-      seed: c.seed,
-      history: [],
-      batches: recordBatches(c.task, numClasses, scenes, 0, c.recorded),
-    }),
-  );
   const dispose = () => {
     distiller.dispose();
     tokens?.dispose();
@@ -96,5 +79,42 @@ export async function demoBundle(c: BundleCase) {
     teacher.dispose();
     student.dispose();
   };
-  return { dir, distiller, student, dispose };
+  return { c, teacher, student, distiller, file, scenes, numClasses, dispose };
+}
+
+export type DemoRun = Awaited<ReturnType<typeof demoRun>>;
+
+/** Writes the bundle of `run`'s current state (its Distiller's step) with batches from that step on. */
+export async function writeBundle(run: DemoRun, extra: Pick<RunBundleInput, 'history' | 'check'> = { history: [] }): Promise<string> {
+  const { c, distiller } = run;
+  const dir = mkdtempSync(join(tmpdir(), `pt-run-${c.task}-${c.method}-`));
+  const step = distiller.step;
+  const optimizer = step > 0 ? await readOptimizerState(distiller.optimizer) : null;
+  writeAll(
+    dir,
+    buildRunBundle({
+      task: c.task,
+      numClasses: run.numClasses,
+      teacher: run.teacher,
+      student: run.student,
+      align: distiller.align,
+      tap: { teacher: TAP_LAYER, student: TAP_LAYER },
+      method: { name: c.method, params: c.params },
+      tokens: c.method === 'maskd' ? { tokens: run.file.tokens, branch: run.file.branch } : undefined,
+      schedule: { baseLr: c.lr, totalSteps: c.totalSteps, step },
+      optimizer: { beta1: 0.9, beta2: 0.999, epsilon: tf.backend().epsilon() },
+      ...(optimizer ? { optimizerState: adamStateForTorch(optimizer, [{ role: 'student', model: run.student }, { role: 'align', model: distiller.align }]) } : {}),
+      seed: c.seed,
+      ...extra,
+      batches: recordBatches(c.task, run.numClasses, run.scenes, step, c.recorded),
+    }),
+  );
+  return dir;
+}
+
+/** Writes the bundle at step 0; returns its folder, the Distiller and a disposer. */
+export async function demoBundle(c: BundleCase) {
+  const run = await demoRun(c);
+  const dir = await writeBundle(run);
+  return { dir, distiller: run.distiller, student: run.student, dispose: run.dispose };
 }

@@ -42,6 +42,8 @@ export interface RunBundleInput {
   readonly optimizerState?: Readonly<Record<string, SafetensorsTensor>>;
   readonly seed: number;
   readonly history: readonly RunHistoryEntry[];
+  /** The page's own next steps from a throwaway copy of this state, for `train.py --check`. */
+  readonly check?: readonly RunHistoryEntry[];
   /** Recorded global batches, NHWC: images [S,B,H,W,3] and the task's targets, and first_step (I64 scalar). */
   readonly batches?: Readonly<Record<string, SafetensorsTensor>>;
 }
@@ -82,6 +84,7 @@ export function buildRunBundle(input: RunBundleInput): BundleFiles {
     optimizer: { name: 'adam', ...input.optimizer },
     seed: input.seed,
     history: input.history,
+    ...(input.check ? { check: input.check } : {}),
   };
   files['run.json'] = `${JSON.stringify(run, null, 1)}\n`;
   return files;

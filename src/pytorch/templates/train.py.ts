@@ -200,6 +200,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "out"))
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     ap.add_argument("--json", action="store_true", help="print each step as a JSON line")
+    ap.add_argument("--check", action="store_true", help="take the steps the page took after the hand-over (run.json's check) and compare the losses; writes nothing")
     args = ap.parse_args()
 
     distributed = int(os.environ.get("WORLD_SIZE", "1")) > 1
@@ -241,6 +242,11 @@ def main():
     first = int(data.pop("first_step").item()) if "first_step" in data else step0
     data = take(data, args.batch)
     steps = args.steps if args.steps is not None else total - step0
+    check = run.get("check", []) if args.check else []
+    if args.check:
+        if not check:
+            raise SystemExit("run.json records no steps of the page to check against")
+        steps = len(check)
     history = list(run.get("history", []))
     for step in range(step0, step0 + steps):
         index = step - first
@@ -268,10 +274,29 @@ def main():
         if rank() == 0:
             print(json.dumps(entry) if args.json else f"step {step + 1}: total {entry['total']:.6f} (task {entry['task']:.6f}, distill {entry['distill']:.6f})", flush=True)
         done = step + 1 == step0 + steps
+        if args.check:
+            continue
         if rank() == 0 and (done or (args.eval_every and (step + 1 - step0) % args.eval_every == 0)):
             save(args.out, run, trainee, opt, names, step + 1, history, base_lr)
+    bad = report_check(check, history[len(history) - len(check) :]) if args.check and rank() == 0 else False
     if distributed:
         dist.destroy_process_group()
+    if bad:
+        sys.exit(1)
+
+
+def report_check(page, ours):
+    """Prints the page's losses beside ours; True when any is over its tolerance (1e-4 relative
+    at the first step after the hand-over, 1e-3 after it)."""
+    print(f"{'step':>6} {'page total':>14} {'pytorch total':>14} {'rel. diff':>10}  tolerance")
+    bad = False
+    for i, (p, o) in enumerate(zip(page, ours)):
+        rel = abs(o["total"] - p["total"]) / max(abs(p["total"]), 1e-12)
+        tol = 1e-4 if i == 0 else 1e-3
+        bad = bad or not rel <= tol
+        print(f"{p['step']:>6} {p['total']:>14.7g} {o['total']:>14.7g} {rel:>10.2e}  {tol:g}{'  OVER' if not rel <= tol else ''}")
+    print("hand-over check: " + ("FAILED" if bad else "passed"))
+    return bad
 
 
 def save(out, run, trainee, opt, names, step, history, base_lr):
