@@ -2,9 +2,11 @@
 // ONNX Runtime and against PyTorch's expected output; a wrong expected array fails the check.
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BackendAllocationError } from '../src/backends/wasm/allocGuard';
 import { useWasmBackend } from '../src/backends/wasm/node';
+import { OnnxError } from '../src/onnx/errors';
 import { fixture, npy } from '../src/onnx/testkit';
-import { checkOnnx, formatOnnxCheck, ONNX_CHECK_TOLERANCE } from './onnxCheck';
+import { checkOnnx, describeCheckError, formatOnnxCheck, ONNX_CHECK_TOLERANCE } from './onnxCheck';
 
 beforeAll(async () => {
   await useWasmBackend();
@@ -38,5 +40,14 @@ describe('onnx:check', () => {
     expect(report.vsExpected).toBeGreaterThan(ONNX_CHECK_TOLERANCE);
     expect(report.ok).toBe(false);
     expect(formatOnnxCheck(report)).toMatch(/FAILED/);
+  });
+
+  it('prints an error that stopped it as one line: a refusal exits 2, anything else 3', () => {
+    expect(describeCheckError(new OnnxError('Foo node "x": this op is not supported'))).toEqual({ line: 'refused: Foo node "x": this op is not supported', code: 2 });
+    const alloc = describeCheckError(new BackendAllocationError('a float32 tensor [49,3,24,960,256] of 3.47 GB is over the 2 GiB limit', 3468165120));
+    expect(alloc).toEqual({ line: 'refused by the wasm backend: a float32 tensor [49,3,24,960,256] of 3.47 GB is over the 2 GiB limit', code: 2 });
+    const other = new TypeError('x is not a function\n    at somewhere (file.ts:1:1)');
+    expect(describeCheckError(other)).toEqual({ line: 'error: TypeError: x is not a function', code: 3 });
+    expect(describeCheckError('a string')).toEqual({ line: 'error: a string', code: 3 });
   });
 });

@@ -5,9 +5,11 @@
 // TF.js backend is active (the CLI picks wasm).
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-web';
+import { BackendAllocationError } from '../src/backends/wasm/allocGuard';
 import { Rng } from '../src/data/rng';
 import { planConversion } from '../src/onnx/convert/plan';
 import { decodeOnnx } from '../src/onnx/decode';
+import { OnnxError } from '../src/onnx/errors';
 import type { OnnxModel } from '../src/onnx/model';
 import { type NpyArray } from '../src/onnx/npy';
 import { OnnxGraphModel } from '../src/onnx/onnxModel';
@@ -133,4 +135,17 @@ export function formatOnnxCheck(r: OnnxCheckReport): string {
   if (r.vsExpected !== null) lines.push(`vs the expected array: ${e(r.vsExpected)}`);
   lines.push(r.ok ? `OK (every error ≤ ${ONNX_CHECK_TOLERANCE})` : `FAILED: an error above ${ONNX_CHECK_TOLERANCE}`);
   return lines.join('\n');
+}
+
+/**
+ * What the CLI prints for an error that stopped the check, and its exit status: 2 for a refusal
+ * (the converter's OnnxError, or a tensor the wasm backend would not allocate), 3 for anything
+ * else. One line: the message, not the stack (a rethrown error reaches the wasm module's
+ * uncaughtException handler, which prints the module's whole source and exits 7).
+ */
+export function describeCheckError(err: unknown): { line: string; code: 2 | 3 } {
+  const message = (err instanceof Error ? err.message : String(err)).split('\n')[0].slice(0, 500);
+  if (err instanceof OnnxError) return { line: `refused: ${message}`, code: 2 };
+  if (err instanceof BackendAllocationError) return { line: `refused by the wasm backend: ${message}`, code: 2 };
+  return { line: `error: ${err instanceof Error ? `${err.name}: ` : ''}${message}`, code: 3 };
 }
