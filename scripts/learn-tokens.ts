@@ -5,9 +5,18 @@
 //
 //   tsx scripts/learn-tokens.ts [--task segmentation|detection|both] [--steps 200] [--batch 8]
 //        [--recipe reference-detection|reference-segmentation|playground]
-//        [--lr 0.01] [--tokens 6] [--dice 1] [--token-weights] [--optimizer adam|sgd] [--momentum 0.9]
-//        [--weight-decay 0] [--schedule cosine|poly] [--min-lr 0] [--seed 1] [--backend wasm|cpu|webgpu|webgl]
+//        [--lr 0.01] [--tokens 6] [--dice 1] [--token-weights | --no-branch] [--optimizer adam|sgd] [--momentum 0.9]
+//        [--weight-decay 0] [--schedule cosine|poly] [--min-lr 0] [--weight-entropy 0.3] [--area-bounds 1]
+//        [--label-free] [--teacher path/model.json [--tap layer]] [--seed 1] [--backend wasm|cpu|webgpu|webgl]
 //        [--report 256] [--out public/models] [--port 4197] [--skip-build] [--allow-fresh]
+//
+// --label-free learns from the teacher's own outputs on the images (no labels: the teacher-consistency
+// objective with the area bounds, src/maskd/consistency.ts), as the page does for a dataset of images only.
+// --no-branch drops the token-weight branch a recipe has; --weight-entropy weighs the penalty on one-hot
+// token weights (branch only) and --area-bounds the bounds on each token's area (label-free only).
+// --teacher learns on a user's TF.js model (model.json and the weight files beside it; Node backends
+// only) instead of the demo's teacher, on the demo's images, as the page does after a drop: label-free
+// whenever no labels fit it (the --task demo's images, at the model's input size; write it with --out).
 //
 // --recipe fills the stage-1 fields from the page's recipe (src/share/maskRecipes.ts: optimiser,
 // lr, momentum, weight decay, schedule, final lr, tokens, branch) for each task; without it each
@@ -22,8 +31,8 @@
 // engine would fall back to a fresh, untrained teacher, whose tokens mean nothing: the script
 // refuses unless --allow-fresh (for testing the script itself; write such output outside
 // public/models with --out). --port and --skip-build apply to webgpu and webgl.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Task } from '../src/models/nets';
@@ -32,6 +41,7 @@ import type { MaskStageConfig } from '../src/engine/runConfigs';
 import { DEFAULT_RECIPE, MASK_RECIPE_IDS, MASK_RECIPES, type MaskRecipeId } from '../src/share/maskRecipes';
 import { Engines, parseBackend } from './script-engine';
 import { tokenReportTable } from './tokenReportTable';
+import { effectiveTokens } from '../src/engine/tokens';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values: args } = parseArgs({
@@ -44,6 +54,12 @@ const { values: args } = parseArgs({
     tokens: { type: 'string' },
     dice: { type: 'string', default: '1' },
     'token-weights': { type: 'boolean' },
+    'no-branch': { type: 'boolean', default: false },
+    'weight-entropy': { type: 'string' },
+    'area-bounds': { type: 'string' },
+    'label-free': { type: 'boolean', default: false },
+    teacher: { type: 'string' },
+    tap: { type: 'string' },
     optimizer: { type: 'string' },
     momentum: { type: 'string' },
     'weight-decay': { type: 'string' },
@@ -66,6 +82,9 @@ const backend = parseBackend(args.backend);
 if (args.recipe !== undefined && !(MASK_RECIPE_IDS as readonly string[]).includes(args.recipe)) {
   throw new Error(`--recipe: one of ${MASK_RECIPE_IDS.join(', ')}; got ${args.recipe}`);
 }
+if (args.teacher && resolve(args.out) === resolve(join(root, 'public', 'models'))) {
+  throw new Error('--teacher: write its tokens elsewhere with --out (public/models holds the demos\' own)');
+}
 const reportScenes = Number(args.report);
 if (!Number.isInteger(reportScenes) || reportScenes < 0) throw new Error('--report: a number of scenes (0: none)');
 
@@ -87,22 +106,26 @@ function configFor(task: Task): MaskStageConfig {
     batchSize: num('batch', args.batch, 8),
     lr: num('lr', args.lr, r.lr ?? 0.01),
     diceWeight: num('dice', args.dice, 1),
-    tokenWeights: args['token-weights'] ?? r.tokenWeights ?? false,
+    tokenWeights: args['no-branch'] ? false : (args['token-weights'] ?? r.tokenWeights ?? false),
     seed: num('seed', args.seed, 1),
     optimizer,
     momentum: num('momentum', args.momentum, r.momentum ?? 0.9),
     weightDecay: num('weight-decay', args['weight-decay'], r.weightDecay ?? 0),
     schedule,
     minLr: num('min-lr', args['min-lr'], r.minLr ?? 0),
+    ...(args['weight-entropy'] !== undefined ? { weightEntropy: num('weight-entropy', args['weight-entropy'], 0) } : {}),
+    ...(args['area-bounds'] !== undefined ? { areaBounds: num('area-bounds', args['area-bounds'], 0) } : {}),
+    ...(args['label-free'] ? { objective: 'teacher' as const } : {}),
   };
 }
 
 function printProgress(p: RunProgress): void {
   const areas = p.tokenAreas ? `  areas ${p.tokenAreas.map((a) => a.toFixed(2)).join(' ')}` : '';
+  const ws = p.tokenWeights ? `  w ${p.tokenWeights.map((a) => a.toFixed(2)).join(' ')} eff ${effectiveTokens(p.tokenWeights).toFixed(2)}` : '';
   const l = p.losses;
   console.log(
     `  step ${p.step}/${p.total}  task ${l.task.toFixed(4)}  dice ${l.dice.toFixed(4)}  total ${l.total.toFixed(4)}  ` +
-      `${Math.round(p.msPerStep)} ms/step  tensors ${p.numTensors}${areas}`,
+      `${Math.round(p.msPerStep)} ms/step  tensors ${p.numTensors}${areas}${ws}`,
   );
 }
 
@@ -115,8 +138,22 @@ try {
     console.log(`[learn-tokens] ${task}: recipe ${args.recipe ?? DEFAULT_RECIPE[task]}, ${JSON.stringify(config)} on ${backend} (${engine.runtime})`);
     const t0 = Date.now();
     const status = await engine.start(backend);
-    const demo = await engine.loadDemo(task);
-    const shipped = demo.teacher.source.startsWith('builtin:');
+    let demo = await engine.loadDemo(task);
+    if (args.teacher) {
+      if (!engine.loadModels) throw new Error('--teacher: Node backends only (wasm, cpu)');
+      const json = resolve(args.teacher);
+      const manifest = JSON.parse(readFileSync(json, 'utf8')) as { weightsManifest?: { paths: string[] }[] };
+      const paths = (manifest.weightsManifest ?? []).flatMap((g) => g.paths);
+      const file = (path: string, name: string) => {
+        const b = readFileSync(path);
+        return { name, data: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer };
+      };
+      const files = [file(json, basename(json)), ...paths.map((p) => file(join(dirname(json), p), p))];
+      const loaded = await engine.loadModels({ teacher: { files, label: basename(json), ...(args.tap ? { tap: args.tap } : {}) } });
+      console.log(`[learn-tokens] teacher ${loaded.teacher.source}: tap ${loaded.teacher.tapLayer} [${loaded.teacher.featureShape.join(', ')}]${loaded.labelFree ? `, label-free: ${loaded.labelFree}` : ''}`);
+      demo = { ...demo, teacher: loaded.teacher };
+    }
+    const shipped = demo.teacher.source.startsWith('builtin:') || args.teacher !== undefined;
     if (!shipped && !args['allow-fresh']) {
       throw new Error(`no shipped ${task} teacher (${demo.warnings.map((w) => w.text).join('; ')}); train it first or pass --allow-fresh`);
     }
@@ -136,7 +173,7 @@ try {
       adapter: status.adapter,
       ...(status.wasm ? { wasm: status.wasm } : {}),
       runtime: engine.runtime,
-      teacher: shipped ? 'shipped' : 'fresh (untrained; test output only)',
+      teacher: args.teacher ? demo.teacher.source : shipped ? 'shipped' : 'fresh (untrained; test output only)',
       teacherMetric: demo.teacher.metric ?? null,
       finalLosses: final?.losses ?? null,
       tokenAreas: final?.tokenAreas ?? null,

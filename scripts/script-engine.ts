@@ -17,6 +17,7 @@ import type { RunProgress } from '../src/engine/progress';
 import type { CompareConfig, MaskStageConfig, TrainTeacherRequest } from '../src/engine/runConfigs';
 import type { CompareRow, MasksResult } from '../src/engine/runResults';
 import type { TokenReport, TokensFile } from '../src/engine/tokens';
+import type { LoadModelsRequest, ModelsLoaded } from '../src/engine/userModels';
 import { openAppPage, type AppPage } from './app-session.mjs';
 
 export const NODE_BACKENDS = ['wasm', 'cpu'] as const;
@@ -57,6 +58,8 @@ export interface ScriptEngine {
   /** What each current token attends to over `count` test scenes (live tokens, pairwise Dice). */
   tokenReport(count?: number): Promise<TokenReport>;
   trainTeacher(request: TrainTeacherRequest, onProgress?: (p: RunProgress) => void): Promise<TeacherRun>;
+  /** A user's model files as teacher or student (Node only: the page's engine gets them from a drop). */
+  loadModels?(request: LoadModelsRequest): Promise<ModelsLoaded>;
   close(): Promise<void>;
 }
 
@@ -100,6 +103,10 @@ class NodeScriptEngine implements ScriptEngine {
 
   trainTeacher(request: TrainTeacherRequest, onProgress?: (p: RunProgress) => void): Promise<TeacherRun> {
     return this.engine.trainTeacher(request, { onProgress });
+  }
+
+  loadModels(request: LoadModelsRequest): Promise<ModelsLoaded> {
+    return this.engine.loadModels(request);
   }
 
   async close(): Promise<void> {

@@ -65,6 +65,10 @@ export interface MaskStageConfig {
   readonly schedule?: LrSchedule;
   /** Cosine's final learning rate (absolute, mmcv's min_lr); default 0. */
   readonly minLr?: number;
+  /** With the token-weight branch: weight of the penalty on one-hot token weights, log T − H(w) per image; default 0.3. */
+  readonly weightEntropy?: number;
+  /** Label-free only: weight of the bounds on each token's area (5–90% of the scene); default 1. */
+  readonly areaBounds?: number;
 }
 
 export interface DistillConfig {

@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { addAgreement, agreement, consistencyLoss, consistencyPerImage, emptyAgreement, L2_EPS, wholeOutput, type OutputKind, type OutputSpec } from './consistency';
+import {
+  addAgreement, agreement, AREA_BOUNDS, areaBoundsPerImage, consistencyLoss, consistencyPerImage, emptyAgreement, L2_EPS, peakWeights, wholeOutput,
+  type OutputKind, type OutputSpec,
+} from './consistency';
 import { gradCheck, randomArray, values } from './ops.testkit';
 
 await tf.setBackend('cpu');
@@ -101,5 +104,63 @@ describe('agreement', () => {
     const sums = emptyAgreement(specs);
     await addAgreement(sums, y, t, specs);
     expect(agreement(sums, specs)).toBeCloseTo(0.5, 6);
+  });
+});
+
+describe('CenterNet peaks', () => {
+  const sig = (x: number) => 1 / (1 + Math.exp(-x));
+
+  it('peakWeights keeps the 3×3 maxima of the max-class heatmap (hand-worked)', async () => {
+    // 1×3×3 map, 2 classes; the max over classes is [[0,1,0],[0,0,0],[0,0,3]] in logits.
+    const logits = tf.tensor4d([0, -5, 1, 0, 0, 0, -2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, -1], [1, 3, 3, 2]);
+    const w = await values(peakWeights(logits));
+    // The 3 at (2,2) and the 1 at (0,1) are the maxima of their 3×3 windows; (2,0)'s window (rows 1–2,
+    // columns 0–1) is flat at sigmoid(0), so it is a (weak) peak too, as in CenterNet's decode; every
+    // other cell has a higher neighbour.
+    const want = [0, sig(1), 0, 0, 0, 0, 0.5, 0, sig(3)];
+    want.forEach((v, i) => expect(w[i]).toBeCloseTo(v, 6));
+  });
+
+  it('weights the size/offset terms by the teacher’s peaks (hand-worked)', async () => {
+    // One image, 1×2 cells, channel 0 a heatmap logit, channel 1 a size. The teacher's heatmap peaks at
+    // cell 0 (logit 2); cell 1 (logit −2) is below its neighbour, so only cell 0's size counts.
+    const spec: OutputSpec = {
+      name: 'centernet',
+      shape: [1, 2, 2],
+      parts: [
+        { kind: 'sigmoid-logits', from: 0, to: 1 },
+        { kind: 'regression', from: 1, to: 2, peaksOf: { from: 0, to: 1 } },
+      ],
+    };
+    const target = tf.tensor4d([2, 3, -2, 5], [1, 1, 2, 2]);
+    // The prediction has the teacher's heatmap, the right size at the peak and a wrong one off it.
+    const offPeak = tf.tensor4d([2, 3, -2, 0], [1, 1, 2, 2]);
+    expect((await values(consistencyLoss([offPeak], [target], [spec])))[0]).toBeCloseTo(0, 6);
+    // A wrong size at the peak: (3 − 1)² / (3² + ε) over the two parts: (0 + 4 / (9 + ε)) / 2.
+    const atPeak = tf.tensor4d([2, 1, -2, 5], [1, 1, 2, 2]);
+    expect((await values(consistencyLoss([atPeak], [target], [spec])))[0]).toBeCloseTo(4 / (9 + L2_EPS) / 2, 6);
+    // Unweighted, the off-peak error would count: (25 / (9 + 25 + 2ε)) / 2.
+    const plain: OutputSpec = { ...spec, parts: [spec.parts[0], { kind: 'regression', from: 1, to: 2 }] };
+    expect((await values(consistencyLoss([offPeak], [target], [plain])))[0]).toBeCloseTo(25 / (34 + 2 * L2_EPS) / 2, 6);
+    // The agreement reads the same weights: the off-peak size leaves it at 1.
+    const sums = emptyAgreement([spec]);
+    await addAgreement(sums, [offPeak], [target], [spec]);
+    expect(agreement(sums, [spec])).toBeCloseTo(1, 6);
+  });
+});
+
+describe('areaBoundsPerImage', () => {
+  it('is 0 inside the bounds and counts the share outside them (hand-worked)', async () => {
+    // Two images, 1×4 pixels, 3 tokens. Image 0: areas 0.5, 0.25, 0.25 (inside [0.05, 0.9]).
+    // Image 1: areas 1 (all ones), 0 (dark), 0.025: (1 − 0.9)/0.1 + (0.05 − 0)/0.05 + (0.05 − 0.025)/0.05 = 1 + 1 + 0.5, over 3.
+    const m = tf.tensor4d(
+      [1, 1, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, /* image 1 */ 1, 0, 0.1, 1, 0, 0, 1, 0, 0, 1, 0, 0],
+      [2, 1, 4, 3],
+    );
+    const b = await values(areaBoundsPerImage(m));
+    expect(b[0]).toBeCloseTo(0, 6);
+    expect(b[1]).toBeCloseTo(2.5 / 3, 6);
+    expect(AREA_BOUNDS).toEqual({ floor: 0.05, ceiling: 0.9 });
+    expect(() => areaBoundsPerImage(m, { floor: 0.5, ceiling: 0.4 })).toThrow(/floor < ceiling/);
   });
 });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { randomArray } from './ops.testkit';
-import { TOKEN_WEIGHT_PARAMS, TokenWeightBranch, hwioToOihw, oihwToHwio } from './tokenWeights';
+import { LOGIT_INIT_SCALE, TOKEN_WEIGHT_PARAMS, TokenWeightBranch, hwioToOihw, oihwToHwio, oneHotPenalty } from './tokenWeights';
 import type { TokenWeightsState } from './tokenWeights';
 
 // Top-level, so tensors built while collecting describe blocks are on cpu too.
@@ -80,16 +80,38 @@ describe('TokenWeightBranch', () => {
     back.dispose();
   });
 
-  it('initialises like the reference (fan-out normal kernels, zero biases)', async () => {
+  it('initialises like the reference (fan-out normal kernels, zero biases), the logit kernel scaled down', async () => {
     const branch = TokenWeightBranch.create({ channels: 32, numTokens: 8, seed: 9 });
     const state = await branch.serialize();
-    const k = state['prob.0.weight'].data;
-    const std = Math.sqrt(k.reduce((a, v) => a + v * v, 0) / k.length);
+    const rms = (k: number[]) => Math.sqrt(k.reduce((a, v) => a + v * v, 0) / k.length);
+    const std = rms(state['prob.0.weight'].data);
     expect(std / Math.sqrt(2 / (9 * 32))).toBeGreaterThan(0.95);
     expect(std / Math.sqrt(2 / (9 * 32))).toBeLessThan(1.05);
+    // 256 values: within 15% of LOGIT_INIT_SCALE · sqrt(2 / T).
+    const std1 = rms(state['prob.2.weight'].data) / (LOGIT_INIT_SCALE * Math.sqrt(2 / 8));
+    expect(std1).toBeGreaterThan(0.85);
+    expect(std1).toBeLessThan(1.15);
     expect(state['prob.0.bias'].data.every((v) => v === 0)).toBe(true);
     expect(state['prob.2.bias'].data.every((v) => v === 0)).toBe(true);
+    // So the weights start (nearly) equal on a feature of unit scale: every w within 5% of 1/T.
+    const x = tf.randomNormal([2, 4, 4, 32], 0, 1, 'float32', 3) as tf.Tensor4D;
+    const w = await branch.apply(x).data();
+    for (const v of w) expect(Math.abs(v * 8 - 1)).toBeLessThan(0.05);
+    x.dispose();
     branch.dispose();
+  });
+
+  it('oneHotPenalty is log T − H(w) per image (hand-worked)', async () => {
+    // Equal: 0; [0.5, 0.5, 0, 0]: log 4 − log 2; one-hot: log 4 (0·log 0 = 0).
+    const p = oneHotPenalty(tf.tensor2d([0.25, 0.25, 0.25, 0.25, 0.5, 0.5, 0, 0, 0, 1, 0, 0], [3, 4]));
+    const v = Array.from(await p.data());
+    expect(v[0]).toBeCloseTo(0, 6);
+    expect(v[1]).toBeCloseTo(Math.log(2), 6);
+    expect(v[2]).toBeCloseTo(Math.log(4), 6);
+    // Its gradient through a softmax is finite at one-hot weights (no log 0).
+    const g = tf.grad((z: tf.Tensor) => tf.sum(oneHotPenalty(tf.softmax(z) as tf.Tensor2D)))(tf.tensor2d([[50, 0, 0, 0]]));
+    expect(Array.from(await g.data()).every(Number.isFinite)).toBe(true);
+    tf.dispose([p, g]);
   });
 
   it('rejects malformed state and wrong feature widths', () => {

@@ -34,6 +34,28 @@ function expectedShapes(c: number, t: number): Record<ParamKey, number[]> {
 
 const KEYS: readonly ParamKey[] = ['conv3x3Kernel', 'conv3x3Bias', 'conv1x1Kernel', 'conv1x1Bias'];
 
+/**
+ * The 1×1 (logit) kernel's init is the reference's times this. With the reference's own init the
+ * logits on the detection teacher's feature start far apart (effective tokens 2.54 of 6 before the
+ * first step), and Adam, whose every step moves each of the branch's ~41k parameters by about the
+ * learning rate, takes them to one-hot within two steps, where the softmax has no gradient left
+ * (docs/experiments.md, "The token-weight branch").
+ */
+export const LOGIT_INIT_SCALE = 0.01;
+
+/**
+ * Per image [N]: how far the token weights w [N,T] are from equal, log T − H(w_n) (natural log):
+ * 0 for equal weights, log T for one-hot ones. Stage 1 adds it (times the config's
+ * `weightEntropy`) so that no token takes all the weight.
+ */
+export function oneHotPenalty(weights: tf.Tensor2D): tf.Tensor1D {
+  const t = weights.shape[1];
+  return tf.tidy(() => {
+    const entropy = tf.neg(tf.sum(tf.mul(weights, tf.log(tf.maximum(weights, 1e-30))), 1));
+    return tf.sub(Math.log(t), entropy) as tf.Tensor1D;
+  });
+}
+
 let instanceCounter = 0;
 
 export class TokenWeightBranch {
@@ -52,7 +74,10 @@ export class TokenWeightBranch {
     ) as Record<ParamKey, tf.Variable>;
   }
 
-  /** Reference init: conv kernels normal(0, sqrt(2 / (k·k·out))) (fan-out), biases zero. */
+  /**
+   * The reference's init (conv kernels normal(0, sqrt(2 / (k·k·out))), fan-out; biases zero), but the
+   * 1×1 kernel, which gives the logits, times {@link LOGIT_INIT_SCALE}: the weights start equal.
+   */
   static create({ channels, numTokens, seed }: TokenWeightsInit): TokenWeightBranch {
     for (const [what, v] of [['channels (C)', channels], ['numTokens (T)', numTokens]] as const) {
       if (!Number.isInteger(v) || v < 1) throw new Error(`token weights: ${what} must be an integer ≥ 1, got ${v}`);
@@ -60,7 +85,7 @@ export class TokenWeightBranch {
     const initial: Record<ParamKey, tf.Tensor> = {
       conv3x3Kernel: tf.randomNormal([3, 3, channels, channels], 0, Math.sqrt(2 / (9 * channels)), 'float32', seed),
       conv3x3Bias: tf.zeros([channels]),
-      conv1x1Kernel: tf.randomNormal([1, 1, channels, numTokens], 0, Math.sqrt(2 / numTokens), 'float32', seed + 1),
+      conv1x1Kernel: tf.randomNormal([1, 1, channels, numTokens], 0, LOGIT_INIT_SCALE * Math.sqrt(2 / numTokens), 'float32', seed + 1),
       conv1x1Bias: tf.zeros([numTokens]),
     };
     const branch = new TokenWeightBranch(channels, numTokens, initial);

@@ -1,6 +1,14 @@
 // Stage 1, mask learning: the teacher is frozen (backbone and head in inference mode); its tap
 // feature F is replaced by the masked aggregate Σ_t w_t·m_t·F and run through the head. Loss =
 // task loss + diceWeight·Dice diversity; only the tokens (and the token-weight branch) learn.
+// With the token-weight branch the aggregate is Σ_t T·w_t·m_t·F (the reference's Σ_t w_t·m_t·F
+// times T) and the loss adds weightEntropy·(log T − H(w)) per image: with softmax weights that sum
+// to 1, Σ_t w_t·m_t reaches 1 only where every weighted mask is 1, so reproducing F needs one
+// all-ones mask and one-hot weights (the collapse the reference's form learnt here in a few steps);
+// scaled by T, equal weights over a partition of the scene reproduce F as masks without the branch
+// do. Stage 2 reads the weights as the reference does (Σ_t w_t·L_t). Label-free, the loss also adds
+// the area bounds (src/maskd/consistency.ts): a term the collapse fails and a partition meets
+// (src/maskd/stage1Loss.ts puts the terms together).
 // The "task loss" is the adapter's: the labels' loss, or (label-free, src/train/objective.ts) the
 // head's output on the aggregate against the teacher's own output on F. A large teacher's step
 // runs in micro-batches whose gradients add up to the batch's exactly (every term is a mean over
@@ -10,7 +18,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { diceDiversity, maskedAggregate, receptiveMasks } from '../maskd/index';
 import { ReceptiveTokens } from '../maskd/tokens';
+import { AREA_BOUNDS_WEIGHT, stage1Loss, WEIGHT_ENTROPY } from '../maskd/stage1Loss';
 import { TokenWeightBranch } from '../maskd/tokenWeights';
+import { isConsistency } from './objective';
 import type { SplitModel } from '../models/split';
 import type { MaskStageConfig } from '../engine/runConfigs';
 import { addWeightDecay, makeOptimizer, scheduledLr, setOptimizerLr } from './lrSchedules';
@@ -102,6 +112,8 @@ export class MaskLearner {
   /** One optimiser step on the tokens (and branch). Throws NonFiniteStepError (nothing applied) on NaN/∞. */
   async trainStep(): Promise<MaskStepReport> {
     const { steps, diceWeight } = this.config;
+    const weightEntropy = this.config.weightEntropy ?? WEIGHT_ENTROPY;
+    const areaWeight = isConsistency(this.adapter) ? (this.config.areaBounds ?? AREA_BOUNDS_WEIGHT) : 0;
     setOptimizerLr(this.optimizer, scheduledLr(this.config.schedule ?? 'cosine', this.baseLr, this.step, steps, this.config.minLr ?? 0));
     const poison = this.poisonNext;
     this.poisonNext = false;
@@ -126,12 +138,13 @@ export class MaskLearner {
             const f = count === n ? feature : (tf.slice(feature, [from, 0, 0, 0], [count, -1, -1, -1]) as tf.Tensor4D);
             const masks = receptiveMasks(f, this.tokens.tensor);
             const weights = this.branch?.apply(f);
-            const aggregate = maskedAggregate(f, masks, weights);
+            // T·w: weights of mean 1, so equal weights over a partition of the scene give back F (see the file's comment).
+            const aggregate = maskedAggregate(f, masks, weights ? (tf.mul(weights, T) as tf.Tensor2D) : undefined);
             const out = this.teacher.head.apply(aggregate, { training: false }) as tf.Tensor | tf.Tensor[];
             const taskLoss = count === n ? batch.loss(out) : (batch.sliceLoss as NonNullable<typeof batch.sliceLoss>)(from, count, out);
             const task = poison && from === 0 ? tf.mul(taskLoss, NaN) : taskLoss;
             const dice = diceDiversity(masks);
-            const total = tf.add(task, tf.mul(dice, diceWeight)) as tf.Scalar;
+            const total = stage1Loss(task as tf.Scalar, dice, masks, weights, { dice: diceWeight, weightEntropy, areaBounds: areaWeight });
             const areas = tf.mean(masks, [0, 1, 2]);
             const w = weights ? tf.mean(weights, 0) : tf.zeros([0]);
             const row = tf.concat([tf.stack([task, dice, total]), areas, w]);

@@ -27,7 +27,7 @@ export const AGREEMENT = 'agreement';
 
 export const asList = (out: tf.Tensor | tf.Tensor[]): tf.Tensor[] => (Array.isArray(out) ? out : [out]);
 
-/** The objective's view of the built-in task heads: segmentation logits, or CenterNet heatmap logits + sizes and offsets. */
+/** The objective's view of the built-in task heads: segmentation logits, or CenterNet heatmap logits + sizes and offsets (weighted by the heatmap's peaks). */
 export function taskOutputSpecs(task: Task, numClasses: number, shape: readonly number[]): OutputSpec[] {
   if (task === 'segmentation') return [wholeOutput('logits', shape, 'softmax-logits')];
   return [
@@ -36,7 +36,8 @@ export function taskOutputSpecs(task: Task, numClasses: number, shape: readonly 
       shape,
       parts: [
         { kind: 'sigmoid-logits', from: 0, to: numClasses },
-        { kind: 'regression', from: numClasses, to: numClasses + 4 },
+        // Sizes and offsets count at the teacher's own heatmap peaks, where CenterNet trains them.
+        { kind: 'regression', from: numClasses, to: numClasses + 4, peaksOf: { from: 0, to: numClasses } },
       ],
     },
   ];
