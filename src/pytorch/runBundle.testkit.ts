@@ -23,6 +23,7 @@ import { recordBatches } from './recordBatches';
 import { adamStateForTorch } from './adamState';
 import { buildRunBundle, type RunBundleInput } from './runBundle';
 import { readOptimizerState } from '../train/runState';
+import { reseedKernels } from '../train/seededInit';
 
 export interface BundleCase {
   task: Task;
@@ -71,6 +72,11 @@ export async function demoRun(c: BundleCase) {
     tokens,
     branch,
   });
+  // Seeded kernels: the same start every run. (Adam's first steps divide each gradient by its own
+  // size, so a weight whose gradient is rounding noise, ~1e-9, can move by up to lr on either side:
+  // a fresh random start could now and then put one there and the weight checks would flake.)
+  reseedKernels(student, c.seed);
+  reseedKernels(distiller.align, c.seed + 1);
   const numClasses = c.task === 'segmentation' ? SEG_CLASSES : DET_HEAT_CHANNELS;
   const dispose = () => {
     distiller.dispose();

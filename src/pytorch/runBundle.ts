@@ -15,6 +15,7 @@ import { PRELUDE_FILE } from './moduleFiles';
 import { generateModule, type GeneratedModule } from './moduleSource';
 import { PRELUDE_PY } from './templates/prelude.py';
 import { TRAIN_PY } from './templates/train.py';
+import { bundleReadme } from './templates/bundleReadme';
 
 export const RUN_FORMAT = 'maskd-playground.pytorch-run';
 
@@ -87,5 +88,14 @@ export function buildRunBundle(input: RunBundleInput): BundleFiles {
     ...(input.check ? { check: input.check } : {}),
   };
   files['run.json'] = `${JSON.stringify(run, null, 1)}\n`;
+  const images = input.batches?.images;
+  files['README.md'] = bundleReadme({
+    task: input.task,
+    method: input.method.name,
+    step: input.schedule.step,
+    totalSteps: input.schedule.totalSteps,
+    recorded: images ? images.shape[0] : 0,
+    batch: images ? images.shape[1] : 0,
+  });
   return files;
 }

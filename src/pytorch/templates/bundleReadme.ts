@@ -1,0 +1,58 @@
+// README.md of a run bundle: the two commands, what each file is, how to point it at a GPU.
+export interface ReadmeFacts {
+  readonly task: string;
+  readonly method: string;
+  readonly step: number;
+  readonly totalSteps: number;
+  readonly recorded: number;
+  readonly batch: number;
+}
+
+export function bundleReadme(f: ReadmeFacts): string {
+  const last = f.step + f.recorded;
+  return `# MasKD Playground run, continued in PyTorch
+
+${f.task}, ${f.method} distillation, handed over after step ${f.step} of ${f.totalSteps}
+(global batch ${f.batch}). Needs Python 3, PyTorch >= 1.13 and numpy; nothing else.
+
+## Run it
+
+    python train.py --steps 50
+    torchrun --standalone --nproc_per_node=2 train.py --steps 50
+
+Each of the N processes takes 1/N of every global batch (the batch must split evenly); BatchNorm
+uses the whole global batch's statistics, so 1 and N processes take the same steps. On CPU the
+processes talk over gloo; with CUDA, train.py picks the GPU (one per process under torchrun, over
+nccl); \`--device cpu\` forces the CPU. With torch 1.13 on Python 3.11 torchrun can fail at start
+with "'NoneType' object has no attribute 'get'": add \`--redirects 1 --tee 1\`.
+
+    python train.py --check     # the page's own next steps from this state, beside PyTorch's
+
+Options: \`--steps N\` (default: to the run's last step), \`--batch B\` (at most the recorded
+global batch), \`--lr LR\` (base rate of the cosine schedule; default the page's), \`--eval-every K\`
+(write a checkpoint every K steps; default only at the end), \`--out DIR\` (default ./out),
+\`--json\` (one JSON line per step).
+
+The data are recorded: batches.safetensors holds the page's global batches for steps
+${f.step + 1}–${last} (the same seed and order the page would have drawn), so train.py can run
+${f.recorded} step(s) from here.
+
+## Files
+
+| file | what |
+|---|---|
+| train.py | the stage-2 loop: task loss + the method's term, Adam, cosine schedule, DDP |
+| maskd_nn.py | helpers of the generated modules (TF's 'same' padding, TF.js BatchNorm, safetensors I/O) |
+| teacher.py, teacher.safetensors | the teacher as an nn.Module generated from its TF.js model, and its weights (frozen, eval mode) |
+| student.py, student.safetensors | the student, likewise (trained) |
+| align.py, align.safetensors | the align module: 1x1 conv to the teacher's width (+ resize) |
+| tokens.safetensors | the receptive tokens (+ token-weight branch) under the reference MaskModule's names |
+| optimizer.safetensors | Adam's moments and step (absent at step 0) |
+| run.json | task, taps, method and its parameters, schedule position, seed, history |
+| batches.safetensors | the recorded global batches, NHWC as the page made them |
+
+Outputs in out/: student/align/optimizer .safetensors and run.json with the PyTorch steps added to
+the history (where: "pytorch"). Every generated module loads with load_state_dict(strict=True);
+4-D tensors are NCHW, and \`net(x, keep=("neck",))\` also returns that layer's output.
+`;
+}
