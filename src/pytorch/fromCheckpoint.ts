@@ -11,7 +11,7 @@ import type { TokenWeightsState } from '../maskd/tokenLayout';
 import { buildAlign } from '../models/align';
 import { buildStudent, DET_HEAT_CHANNELS, SEG_CLASSES, TAP_LAYER } from '../models/nets';
 import { splitAtLayer } from '../models/split';
-import { demoSource } from '../train/demo';
+import { demoSource, sceneForSize } from '../train/demo';
 import { setModelWeights } from '../train/runState';
 import { adamStateForTorch } from './adamState';
 import { PytorchExportError } from './graph';
@@ -67,6 +67,7 @@ export function bundleFromCheckpoint(cp: Checkpoint, o: CheckpointBundleOptions)
         .filter((h) => [h.losses.task, h.losses.distill, h.losses.total].every(Number.isFinite))
         .map((h) => ({ step: h.step, task: h.losses.task, distill: h.losses.distill, total: h.losses.total, where: 'browser' as const })),
       ...(o.check ? { check: o.check } : {}),
+      scenes: { pool: o.pools.train, seed: config.seed, batch: config.batchSize, scene: sceneForSize(size) },
       batches: recordBatches(cp.task, numClasses, (step) => source.trainBatch(config.seed, step, config.batchSize), cp.step, record),
     });
   } finally {

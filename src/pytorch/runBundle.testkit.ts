@@ -13,7 +13,7 @@ import { TokenWeightBranch } from '../maskd/tokenWeights';
 import { buildStudent, DET_HEAT_CHANNELS, SEG_CLASSES, TAP_LAYER, type Task } from '../models/nets';
 import { splitAtLayer } from '../models/split';
 import { readSafetensors } from '../share/safetensors';
-import { demoSource } from '../train/demo';
+import { demoSource, sceneForSize } from '../train/demo';
 import { Distiller } from '../train/distillStage';
 import { loadShippedTeacher, teacherDir } from '../train/shippedTeacherNode';
 import { taskAdapter } from '../train/tasks';
@@ -85,7 +85,7 @@ export async function demoRun(c: BundleCase) {
     teacher.dispose();
     student.dispose();
   };
-  return { c, teacher, student, distiller, file, scenes, numClasses, dispose };
+  return { c, teacher, student, distiller, file, scenes, pools, numClasses, dispose };
 }
 
 export type DemoRun = Awaited<ReturnType<typeof demoRun>>;
@@ -112,6 +112,7 @@ export async function writeBundle(run: DemoRun, extra: Pick<RunBundleInput, 'his
       ...(optimizer ? { optimizerState: adamStateForTorch(optimizer, [{ role: 'student', model: run.student }, { role: 'align', model: distiller.align }]) } : {}),
       seed: c.seed,
       ...extra,
+      scenes: { pool: run.pools.train, seed: c.seed, batch: c.batch, scene: sceneForSize(64) },
       batches: recordBatches(c.task, run.numClasses, run.scenes, step, c.recorded),
     }),
   );

@@ -15,6 +15,9 @@ import { PRELUDE_FILE } from './moduleFiles';
 import { generateModule, type GeneratedModule } from './moduleSource';
 import { PRELUDE_PY } from './templates/prelude.py';
 import { TRAIN_PY } from './templates/train.py';
+import { SCENES_PY } from './templates/scenes.py';
+import type { DigitPool } from '../data/digits';
+import type { SceneConfig } from '../data/scenes';
 import { bundleReadme } from './templates/bundleReadme';
 
 export const RUN_FORMAT = 'maskd-playground.pytorch-run';
@@ -45,6 +48,12 @@ export interface RunBundleInput {
   readonly history: readonly RunHistoryEntry[];
   /** The page's own next steps from a throwaway copy of this state, for `train.py --check`. */
   readonly check?: readonly RunHistoryEntry[];
+  /**
+   * The demo's data as a generator: train.py draws the steps past the recorded ones with
+   * scenes.py from this pool (the page's stream: seed, global batch, scene settings). Segmentation
+   * only for now (the CenterNet targets are not ported).
+   */
+  readonly scenes?: { readonly pool: DigitPool; readonly seed: number; readonly batch: number; readonly scene: Partial<SceneConfig> };
   /** Recorded global batches, NHWC: images [S,B,H,W,3] and the task's targets, and first_step (I64 scalar). */
   readonly batches?: Readonly<Record<string, SafetensorsTensor>>;
 }
@@ -74,6 +83,15 @@ export function buildRunBundle(input: RunBundleInput): BundleFiles {
   if (input.tokens) files['tokens.safetensors'] = writeSafetensors(buildMaskModuleStateDict(input.tokens.tokens, input.tokens.branch), { format: 'pt' });
   if (input.optimizerState) files['optimizer.safetensors'] = writeSafetensors(input.optimizerState);
   if (input.batches) files['batches.safetensors'] = writeSafetensors(input.batches);
+  const { scenes } = input;
+  if (scenes) {
+    const { pool } = scenes;
+    files['scenes.py'] = SCENES_PY;
+    files['digits.safetensors'] = writeSafetensors({
+      pixels: { dtype: 'U8', shape: [pool.count, pool.rows, pool.cols], data: pool.pixels },
+      labels: { dtype: 'U8', shape: [pool.count], data: pool.labels },
+    });
+  }
   const run = {
     format: RUN_FORMAT,
     formatVersion: 1,
@@ -86,6 +104,7 @@ export function buildRunBundle(input: RunBundleInput): BundleFiles {
     seed: input.seed,
     history: input.history,
     ...(input.check ? { check: input.check } : {}),
+    ...(scenes ? { data: { kind: 'scenes', seed: scenes.seed, batch: scenes.batch, scene: scenes.scene } } : {}),
   };
   files['run.json'] = `${JSON.stringify(run, null, 1)}\n`;
   const images = input.batches?.images;
@@ -96,6 +115,7 @@ export function buildRunBundle(input: RunBundleInput): BundleFiles {
     totalSteps: input.schedule.totalSteps,
     recorded: images ? images.shape[0] : 0,
     batch: images ? images.shape[1] : 0,
+    drawn: scenes !== undefined && input.task === 'segmentation',
   });
   return files;
 }

@@ -6,10 +6,18 @@ export interface ReadmeFacts {
   readonly totalSteps: number;
   readonly recorded: number;
   readonly batch: number;
+  /** Whether train.py draws the steps past the recorded ones with scenes.py. */
+  readonly drawn: boolean;
 }
 
 export function bundleReadme(f: ReadmeFacts): string {
   const last = f.step + f.recorded;
+  const data = f.drawn
+    ? `The data: batches.safetensors holds the page's global batches for steps ${f.step + 1}–${last}; past them
+train.py draws the page's scenes itself with scenes.py (a port of the page's generator that gives
+the same images bit for bit) from digits.safetensors, in the page's seed and order.`
+    : `The data: batches.safetensors holds the page's global batches for steps ${f.step + 1}–${last}, so
+train.py can run ${f.recorded} step(s) from here (this task's data are not drawn in Python yet).`;
   return `# MasKD Playground run, continued in PyTorch
 
 ${f.task}, ${f.method} distillation, handed over after step ${f.step} of ${f.totalSteps}
@@ -33,9 +41,7 @@ global batch), \`--lr LR\` (base rate of the cosine schedule; default the page's
 (write a checkpoint every K steps; default only at the end), \`--out DIR\` (default ./out),
 \`--json\` (one JSON line per step).
 
-The data are recorded: batches.safetensors holds the page's global batches for steps
-${f.step + 1}–${last} (the same seed and order the page would have drawn), so train.py can run
-${f.recorded} step(s) from here.
+${data}
 
 ## Files
 
@@ -50,6 +56,7 @@ ${f.recorded} step(s) from here.
 | optimizer.safetensors | Adam's moments and step (absent at step 0) |
 | run.json | task, taps, method and its parameters, schedule position, seed, history |
 | batches.safetensors | the recorded global batches, NHWC as the page made them |
+| scenes.py, digits.safetensors | the page's scene generator in Python and its training digits (demo runs) |
 
 Outputs in out/: student/align/optimizer .safetensors and run.json with the PyTorch steps added to
 the history (where: "pytorch"). Every generated module loads with load_state_dict(strict=True);

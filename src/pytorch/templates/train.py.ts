@@ -27,6 +27,7 @@ import math
 import os
 import sys
 
+import numpy as np
 import torch
 import torch.distributed as dist
 import torch.nn as nn
@@ -180,6 +181,27 @@ def rank_batch(data, index, device):
     return out
 
 
+def scene_source(run, device):
+    """Batches drawn by scenes.py from digits.safetensors (the page's generator, same seed and order),
+    for the steps the recorded data do not hold; segmentation only (the CenterNet targets are not ported)."""
+    spec = run.get("data") or {}
+    if spec.get("kind") != "scenes" or run["task"] != "segmentation" or not os.path.exists(os.path.join(HERE, "digits.safetensors")):
+        return None
+    from scenes import scene_batch
+
+    pool = read_safetensors(os.path.join(HERE, "digits.safetensors"))
+    pixels, labels = pool["pixels"].numpy(), pool["labels"].numpy()
+
+    def draw(step, batch):
+        scenes = scene_batch(pixels, labels, spec["seed"], step, batch, spec.get("scene"))
+        share = batch // world()
+        mine = scenes[rank() * share : (rank() + 1) * share]
+        images = torch.from_numpy(np.stack([s[0] for s in mine])).permute(0, 3, 1, 2)
+        return {"images": images.to(device), "labels": torch.from_numpy(np.stack([s[1] for s in mine]).astype(np.int64)).to(device)}
+
+    return draw
+
+
 def take(data, batch):
     """The first --batch samples of every recorded global batch (--batch below the page's)."""
     if batch is None:
@@ -241,6 +263,10 @@ def main():
     data = read_safetensors(args.data)
     first = int(data.pop("first_step").item()) if "first_step" in data else step0
     data = take(data, args.batch)
+    draw = scene_source(run, device)
+    global_batch = args.batch or (run.get("data") or {}).get("batch") or data["images"].shape[1]
+    if global_batch % world():
+        raise SystemExit(f"the global batch ({global_batch}) does not split over {world()} processes")
     steps = args.steps if args.steps is not None else total - step0
     check = run.get("check", []) if args.check else []
     if args.check:
@@ -250,9 +276,12 @@ def main():
     history = list(run.get("history", []))
     for step in range(step0, step0 + steps):
         index = step - first
-        if not 0 <= index < data["images"].shape[0]:
-            raise SystemExit(f"{args.data} holds no batch for step {step + 1}")
-        batch = rank_batch(data, index, device)
+        if 0 <= index < data["images"].shape[0]:
+            batch = rank_batch(data, index, device)
+        elif draw is not None:
+            batch = draw(step, global_batch)
+        else:
+            raise SystemExit(f"{args.data} holds no batch for step {step + 1} (and this task's data cannot be drawn here)")
         for g in opt.param_groups:
             g["lr"] = cosine_lr(base_lr, step, total)
         images = batch["images"]
