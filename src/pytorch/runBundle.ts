@@ -50,8 +50,8 @@ export interface RunBundleInput {
   readonly check?: readonly RunHistoryEntry[];
   /**
    * The demo's data as a generator: train.py draws the steps past the recorded ones with
-   * scenes.py from this pool (the page's stream: seed, global batch, scene settings). Segmentation
-   * only for now (the CenterNet targets are not ported).
+   * scenes.py from this pool (the page's stream: seed, global batch, scene settings), with
+   * CenterNet's targets for detection.
    */
   readonly scenes?: { readonly pool: DigitPool; readonly seed: number; readonly batch: number; readonly scene: Partial<SceneConfig> };
   /** Recorded global batches, NHWC: images [S,B,H,W,3] and the task's targets, and first_step (I64 scalar). */
@@ -115,7 +115,7 @@ export function buildRunBundle(input: RunBundleInput): BundleFiles {
     totalSteps: input.schedule.totalSteps,
     recorded: images ? images.shape[0] : 0,
     batch: images ? images.shape[1] : 0,
-    drawn: scenes !== undefined && input.task === 'segmentation',
+    drawn: scenes !== undefined,
   });
   return files;
 }

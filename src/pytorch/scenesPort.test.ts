@@ -1,11 +1,13 @@
 // The Python port of the digit scenes (templates/scenes.py.ts) against the page's generator: for
-// seeded streams, steps and batch sizes, the same images bit for bit (float32) and the same labels.
+// seeded streams, steps and batch sizes, the same images bit for bit (float32), the same labels,
+// and the same CenterNet targets (heatmaps, sizes, offsets, centre masks).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sceneBatch } from '../data/batches';
+import { encodeCenterNet } from '../data/centernet';
 import { loadDigitsNode } from '../data/digitsNode';
 import { writeSafetensors } from '../share/safetensors';
 import { SCENES_PY } from './templates/scenes.py';
@@ -16,7 +18,7 @@ noteWhenNoTorch('scenesPort.test.ts');
 const DRIVER = String.raw`
 import sys, json, numpy as np
 sys.path.insert(0, sys.argv[1])
-from scenes import scene_batch
+from scenes import scene_batch, encode_centernet
 d = sys.argv[1]
 def read(path):
     raw = open(path, "rb").read(); n = int.from_bytes(raw[:8], "little"); h = json.loads(raw[8:8+n]); body = raw[8+n:]
@@ -28,7 +30,10 @@ for case in json.loads(sys.argv[2]):
     got = scene_batch(pool["pixels"], pool["labels"], case["seed"], case["step"], case["batch"])
     img = np.stack([g[0] for g in got]); lab = np.stack([g[1] for g in got])
     key = f"{case['seed']}_{case['step']}_{case['batch']}"
-    out[key] = {"imageBitsDiffer": int((img.view(np.uint32) != want["img_" + key].view(np.uint32)).sum()), "labelsDiffer": int((lab != want["lab_" + key]).sum()), "digits": sum(len(g[2]) for g in got)}
+    t = [encode_centernet(g[2], 64, 64) for g in got]
+    targets = {name: np.stack([x[i] for x in t]) for i, name in enumerate(("heat", "size", "offset", "mask"))}
+    out[key] = {"imageBitsDiffer": int((img.view(np.uint32) != want["img_" + key].view(np.uint32)).sum()), "labelsDiffer": int((lab != want["lab_" + key]).sum()), "digits": sum(len(g[2]) for g in got),
+                "targetsMaxDiff": max(float(np.abs(targets[n].reshape(-1) - want[n + "_" + key].reshape(-1)).max()) for n in targets)}
 print(json.dumps(out))
 `;
 
@@ -60,15 +65,24 @@ describe.skipIf(!torchPython)('scenes.py = the page\'s digit scenes', () => {
       });
       want[`img_${key}`] = { dtype: 'F32', shape: [c.batch, 64, 64, 3], data: img };
       want[`lab_${key}`] = { dtype: 'U8', shape: [c.batch, 64, 64], data: lab };
+      const targets = scenes.map((s) => encodeCenterNet(s.boxes, 64, 64));
+      for (const [name, field] of [['heat', 'heatmap'], ['size', 'size'], ['offset', 'offset'], ['mask', 'mask']] as const) {
+        const parts = targets.map((t) => t[field]);
+        const data = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+        parts.forEach((p, i) => data.set(p, i * p.length));
+        want[`${name}_${key}`] = { dtype: 'F32', shape: [data.length], data };
+      }
     }
     writeFileSync(join(dir, 'want.safetensors'), writeSafetensors(want));
     const r = spawnSync(torchPython!, ['-c', DRIVER, dir, JSON.stringify(cases)], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as Record<string, { imageBitsDiffer: number; labelsDiffer: number; digits: number }>;
+    const out = JSON.parse(r.stdout) as Record<string, { imageBitsDiffer: number; labelsDiffer: number; digits: number; targetsMaxDiff: number }>;
     console.log(JSON.stringify(out));
     for (const v of Object.values(out)) {
       expect(v.imageBitsDiffer).toBe(0);
       expect(v.labelsDiffer).toBe(0);
+      // Math.exp (V8) and math.exp (libm) may differ in the last bit of a double; float32 hides it.
+      expect(v.targetsMaxDiff).toBeLessThanOrEqual(1e-7);
     }
     expect(Object.values(out).reduce((n, v) => n + v.digits, 0)).toBe(digits);
   }, 120_000);

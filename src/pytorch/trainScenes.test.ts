@@ -1,11 +1,11 @@
-// train.py past the recorded batches: a segmentation MasKD bundle at step 0 records one global
-// batch; steps 2 and 3 are drawn by scenes.py from the bundle's digits, in the page's order. The
+// train.py past the recorded batches: a MasKD bundle at step 0 (segmentation; detection with token
+// weights and the custom mask from step 2) records one global batch; steps 2 and 3 are drawn by scenes.py from the bundle's digits, in the page's order. The
 // 3 steps must be the page's (same losses and weights), with 1 process and with 2 under torchrun.
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MASKD_PRESETS } from '../maskd/methods';
+import { MASKD_PRESETS, METHOD_DEFAULTS } from '../maskd/methods';
 import type { RunHistoryEntry } from './runBundle';
 import { demoRun, readState, stateOf, writeBundle } from './runBundle.testkit';
 import { noteWhenNoTorch, torchPython } from './torchPython.testkit';
@@ -22,8 +22,11 @@ function steps(args: string[]): RunHistoryEntry[] {
 }
 
 describe.skipIf(!torchPython)('train.py draws the page\'s scenes past the recorded batches', () => {
-  it('segmentation MasKD: 1 recorded + 2 drawn steps = the page\'s 3 steps, 1 and 2 processes', async () => {
-    const run = await demoRun({ task: 'segmentation', method: 'maskd', params: { ...MASKD_PRESETS.segmentation }, batch: 4, recorded: 1, seed: 17, lr: LR, totalSteps: 20 });
+  it.each([
+    { task: 'segmentation' as const, params: { ...MASKD_PRESETS.segmentation } },
+    { task: 'detection' as const, params: { ...METHOD_DEFAULTS.maskd } },
+  ])('$task MasKD: 1 recorded + 2 drawn steps = the page\'s 3 steps, 1 and 2 processes', async ({ task, params }) => {
+    const run = await demoRun({ task, method: 'maskd', params, batch: 4, recorded: 1, seed: 17, lr: LR, totalSteps: 20 });
     const dir = await writeBundle(run);
     const page: number[] = [];
     for (let i = 0; i < 3; i++) page.push((await run.distiller.trainStep()).losses.total);

@@ -1,8 +1,10 @@
 // scenes.py of a run bundle: the digit scene generator (src/data/scenes.ts, rng.ts, resample.ts,
-// sceneBatch) in Python with numpy, the same bits for the same seed and step. Held as a string.
+// sceneBatch) and CenterNet's target encoder (src/data/centernet.ts) in Python with numpy. Held as a string.
 export const SCENES_PY = String.raw`"""The playground's digit scenes (src/data/scenes.ts, rng.ts, resample.ts, batches.ts' sceneBatch)
 in Python: the same seed, step and batch give the same images (bit for bit, float32) and labels.
 Only exact operations, as there: mulberry32 on uint32, + - * / and floor on doubles, float32 stores."""
+import math
+
 import numpy as np
 
 M32 = 0xFFFFFFFF
@@ -162,4 +164,50 @@ def scene_batch(pixels, labels, seed, step, batch, cfg=None):
     """Batch number step of the stream seed: scenes [step*batch, (step+1)*batch), as sceneBatch."""
     cfg = dict(DEFAULT, **(cfg or {}))
     return [generate_scene(pixels, labels, mix_seed(seed, step * batch + i), cfg) for i in range(batch)]
+
+
+def gaussian_radius(height, width, min_overlap=0.7):
+    b1 = height + width
+    c1 = (width * height * (1 - min_overlap)) / (1 + min_overlap)
+    r1 = (b1 + math.sqrt(b1 * b1 - 4 * c1)) / 2
+    b2 = 2 * (height + width)
+    c2 = (1 - min_overlap) * width * height
+    r2 = (b2 + math.sqrt(b2 * b2 - 16 * c2)) / 2
+    a3 = 4 * min_overlap
+    b3 = -2 * min_overlap * (height + width)
+    c3 = (min_overlap - 1) * width * height
+    r3 = (b3 + math.sqrt(b3 * b3 - 4 * a3 * c3)) / 2
+    return min(r1, r2, r3)
+
+
+def encode_centernet(boxes, image_h, image_w, stride=4, num_classes=10, min_overlap=0.7):
+    """CenterNet targets as src/data/centernet.ts: heatmap [gh,gw,K], size and offset [gh,gw,2], mask [gh,gw,1]."""
+    gh, gw = image_h // stride, image_w // stride
+    heat = np.zeros((gh, gw, num_classes), dtype=np.float32)
+    size = np.zeros((gh, gw, 2), dtype=np.float32)
+    offset = np.zeros((gh, gw, 2), dtype=np.float32)
+    mask = np.zeros((gh, gw, 1), dtype=np.float32)
+    for x0, y0, x1, y1, cls in boxes:
+        w, h = (x1 - x0) / stride, (y1 - y0) / stride
+        cx, cy = (x0 + x1) / 2 / stride, (y0 + y1) / 2 / stride
+        ix, iy = min(gw - 1, max(0, math.floor(cx))), min(gh - 1, max(0, math.floor(cy)))
+        radius = max(0, math.floor(gaussian_radius(h, w, min_overlap)))
+        sigma = (2 * radius + 1) / 6
+        for dy in range(-radius, radius + 1):
+            y = iy + dy
+            if y < 0 or y >= gh:
+                continue
+            for dx in range(-radius, radius + 1):
+                x = ix + dx
+                if x < 0 or x >= gw:
+                    continue
+                g = math.exp(-(dx * dx + dy * dy) / (2 * sigma * sigma))
+                if g < 2.220446049250313e-16:
+                    g = 0.0
+                if g > heat[y, x, cls]:
+                    heat[y, x, cls] = g
+        size[iy, ix] = (w, h)
+        offset[iy, ix] = (cx - ix, cy - iy)
+        mask[iy, ix, 0] = 1
+    return heat, size, offset, mask
 `;

@@ -183,11 +183,11 @@ def rank_batch(data, index, device):
 
 def scene_source(run, device):
     """Batches drawn by scenes.py from digits.safetensors (the page's generator, same seed and order),
-    for the steps the recorded data do not hold; segmentation only (the CenterNet targets are not ported)."""
+    for the steps the recorded data do not hold: images and labels, or CenterNet's targets."""
     spec = run.get("data") or {}
-    if spec.get("kind") != "scenes" or run["task"] != "segmentation" or not os.path.exists(os.path.join(HERE, "digits.safetensors")):
+    if spec.get("kind") != "scenes" or not os.path.exists(os.path.join(HERE, "digits.safetensors")):
         return None
-    from scenes import scene_batch
+    from scenes import encode_centernet, scene_batch
 
     pool = read_safetensors(os.path.join(HERE, "digits.safetensors"))
     pixels, labels = pool["pixels"].numpy(), pool["labels"].numpy()
@@ -196,8 +196,15 @@ def scene_source(run, device):
         scenes = scene_batch(pixels, labels, spec["seed"], step, batch, spec.get("scene"))
         share = batch // world()
         mine = scenes[rank() * share : (rank() + 1) * share]
-        images = torch.from_numpy(np.stack([s[0] for s in mine])).permute(0, 3, 1, 2)
-        return {"images": images.to(device), "labels": torch.from_numpy(np.stack([s[1] for s in mine]).astype(np.int64)).to(device)}
+        images = torch.from_numpy(np.stack([s[0] for s in mine])).permute(0, 3, 1, 2).to(device)
+        if run["task"] == "segmentation":
+            return {"images": images, "labels": torch.from_numpy(np.stack([s[1] for s in mine]).astype(np.int64)).to(device)}
+        h, w = mine[0][1].shape
+        targets = [encode_centernet(s[2], h, w, num_classes=run["numClasses"]) for s in mine]
+        out = {"images": images}
+        for i, key in enumerate(("heatmap", "size", "offset", "mask")):
+            out[key] = torch.from_numpy(np.stack([t[i] for t in targets])).permute(0, 3, 1, 2).to(device)
+        return out
 
     return draw
 
