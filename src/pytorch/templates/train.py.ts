@@ -269,8 +269,11 @@ def main():
 
     data = read_safetensors(args.data)
     first = int(data.pop("first_step").item()) if "first_step" in data else step0
-    data = take(data, args.batch)
     draw = scene_source(run, device)
+    if draw is not None and args.batch is not None and args.batch > data["images"].shape[1]:
+        data = {k: v[:0] for k, v in data.items()}  # a bigger batch than recorded: draw every step
+    else:
+        data = take(data, args.batch)
     global_batch = args.batch or (run.get("data") or {}).get("batch") or data["images"].shape[1]
     if global_batch % world():
         raise SystemExit(f"the global batch ({global_batch}) does not split over {world()} processes")
