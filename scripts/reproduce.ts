@@ -164,11 +164,16 @@ async function run(task: Task): Promise<void> {
       if (results.runs.length && JSON.stringify(results.teacher) !== JSON.stringify(demo.teacher.metric ?? null)) {
         throw new Error(`${fileOf(task)} was run with another teacher (${JSON.stringify(results.teacher)}, now ${JSON.stringify(demo.teacher.metric)}); remove it or run with another --out`);
       }
+      // So are seeds distilled through other tokens.
+      if (methods.includes('maskd') && results.runs.length && JSON.stringify(results.tokens) !== JSON.stringify(shippedTokens(task))) {
+        throw new Error(`${fileOf(task)} was run with other ${task} tokens (${JSON.stringify(results.tokens)}, now ${JSON.stringify(shippedTokens(task))}); remove it or run with another --out`);
+      }
       const t0 = Date.now();
       const rows = await engine.compare(methods, { ...settings.config, seed, ...(perSeedTest ? { testSeed: TEST_SEED + seed } : {}) }, (r) =>
         console.log(`  ${r.method}: ${r.metricName} ${r.metric.toFixed(4)} on ${r.scored.scenes} ${r.scored.split} scenes, ${Math.round(r.msPerStep)} ms/step`),
       );
       results.teacher = demo.teacher.metric ?? null;
+      if (methods.includes('maskd')) results.tokens = shippedTokens(task);
       results.runtime = engine.runtime;
       results.runs.push({ seed, rows, wallS: Math.round((Date.now() - t0) / 1000) });
       mkdirSync(args.out, { recursive: true });
@@ -177,6 +182,14 @@ async function run(task: Task): Promise<void> {
   } finally {
     await engines.close();
   }
+}
+
+/** The shipped tokens' live count and effective number, from their tokens.json's report. */
+function shippedTokens(task: Task): Results['tokens'] {
+  const meta = (JSON.parse(readFileSync(`public/models/${task}-teacher/tokens.json`, 'utf8')) as { meta?: { numTokens?: number; report?: { liveCount?: number; effectiveTokens?: number | null } } }).meta;
+  const report = meta?.report;
+  if (!report || typeof report.liveCount !== 'number' || typeof meta?.numTokens !== 'number') return undefined;
+  return { live: report.liveCount, numTokens: meta.numTokens, effective: typeof report.effectiveTokens === 'number' ? report.effectiveTokens : null };
 }
 
 const LABEL: Record<MethodName, string> = Object.fromEntries(METHOD_NAMES.map((m) => [m, METHODS[m].label])) as Record<MethodName, string>;
@@ -210,7 +223,8 @@ function report(results: Results): string {
   for (const m of r.settings.methods) {
     const xs = finals(r, m);
     const ms = mean(r.runs.map((x) => x.rows.find((y) => y.method === m)?.msPerStep ?? NaN));
-    lines.push(`| ${LABEL[m]} | ${formatInterval(ci95(xs))} | ${xs.map((x) => x.toFixed(3)).join(' | ')} | ${Math.round(ms)} |`);
+    const tokens = m === 'maskd' && r.tokens ? ` (${r.tokens.live} of ${r.tokens.numTokens} tokens live${r.tokens.effective !== null ? `, effective tokens ${r.tokens.effective.toFixed(2)}` : ''})` : '';
+    lines.push(`| ${LABEL[m]}${tokens} | ${formatInterval(ci95(xs))} | ${xs.map((x) => x.toFixed(3)).join(' | ')} | ${Math.round(ms)} |`);
   }
   const pairs = PAIRS.filter(([a, b]) => r.settings.methods.includes(a) && r.settings.methods.includes(b));
   if (pairs.length) {

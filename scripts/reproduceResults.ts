@@ -19,6 +19,8 @@ export interface Results {
     readonly testDraw?: 'per-seed';
   };
   teacher: { name: string; value: number } | null;
+  /** The shipped tokens MasKD distilled through, as their tokens.json's report (validation scenes) records them. */
+  tokens?: { readonly live: number; readonly numTokens: number; readonly effective: number | null };
   runtime: string;
   runs: { seed: number; rows: CompareRow[]; wallS: number }[];
 }
