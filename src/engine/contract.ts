@@ -10,7 +10,7 @@ import { checkpointTransfer, type Checkpoint, type CheckpointInfo } from './chec
 import { snapshotTransfer } from './transfer';
 import type { DatasetFileData, DatasetSummary, LoadDatasetOptions } from './datasets';
 import type { EvaluateResult, EvaluateTarget } from './evaluation';
-import type { DemoLoaded, FloatArray, LoadDemoOptions, StudentExport, StudentOnnxExport } from './models';
+import type { DemoLoaded, FloatArray, LoadDemoOptions, PytorchExport, StudentExport, StudentOnnxExport } from './models';
 import type { EngineEvent, RunHandlers } from './events';
 
 export type { EngineEvent, RunHandlers } from './events';
@@ -92,6 +92,8 @@ export const REQUESTS = {
   exportStudent: entry<[], StudentExport>()({ transferReply: (r) => [r.student.weightData] }),
   /** The current student as .onnx (its own graph, trained weights); refused unless it came in as .onnx. */
   exportStudentOnnx: entry<[], StudentOnnxExport>()({ transferReply: (r) => [r.bytes] }),
+  /** The last stage-2 state as a PyTorch run bundle (.zip); refused with the reason (a layer by name) before anything is built. */
+  exportPytorch: entry<[], PytorchExport>()({ transferReply: (r) => [r.bytes] }),
   /** Parses dropped dataset files; refuses with a message naming the file and the problem (the loaded one stays). */
   loadDataset: entry<[files: readonly DatasetFileData[], options?: LoadDatasetOptions], DatasetSummary>()({
     use: 'load',

@@ -73,6 +73,19 @@ export interface FloatArray {
   readonly shape: readonly number[];
 }
 
+/** The session's last stage-2 state as a PyTorch run bundle, zipped (src/pytorch/bundleZip.ts). */
+export interface PytorchExport {
+  readonly task: Task;
+  readonly method: string;
+  /** Applied steps: train.py goes on with step `step + 1` of `total`. */
+  readonly step: number;
+  readonly total: number;
+  /** Files in the bundle. */
+  readonly files: number;
+  /** The zip, its files under `maskd-pytorch-<task>-step<step>/`. */
+  readonly bytes: ArrayBuffer;
+}
+
 /** An ONNX student (one that came in as .onnx) written back as .onnx with its trained weights. */
 export interface StudentOnnxExport {
   readonly task: Task;

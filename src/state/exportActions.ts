@@ -164,6 +164,30 @@ export function exportStudentOnnx(): Promise<void> {
   });
 }
 
+/**
+ * Why *Export → Continue in PyTorch (.zip)* cannot run now, or null when it can: a stage-2 run
+ * (Distill or a comparison, ended or paused) of the demo's built-in student on the digit scenes
+ * has left state to hand over. The engine checks the same again, and every layer by name.
+ */
+export function pytorchUnavailable(s: Pick<AppState, 'progress' | 'runPhase' | 'byo' | 'student' | 'customTeacher'>): string | null {
+  if (s.progress?.stage !== 'distill') return 'Run Distill first: only a stage-2 run has a student, an align module and Adam\'s state to continue in PyTorch';
+  if (s.runPhase === 'running' || s.runPhase === 'stopping') return 'A run is training: pause it or let it end, then continue in PyTorch';
+  if (s.customTeacher) return 'The models run on your dataset: its images and labels are not exported yet, only the digit demos\' scenes are';
+  if (s.byo.student && s.student?.source === s.byo.student.source) return 'The student is your model: only the demo\'s built-in students continue in PyTorch for now';
+  return null;
+}
+
+/** The last stage-2 state as a PyTorch run bundle (train.py, generated modules, state dicts, run.json), saved as `maskd-pytorch-<task>-step<k>.zip`. */
+export function exportPytorch(): Promise<void> {
+  return exporting('Continue in PyTorch', async () => {
+    const why = pytorchUnavailable(store());
+    if (why) throw new Error(why);
+    const exp = await currentEngine().exportPytorch();
+    requireEnv().save(fileNames.pytorchZip(exp.task, exp.step), new Uint8Array(exp.bytes), 'application/zip');
+    store().pushMessage(`Saved ${fileNames.pytorchZip(exp.task, exp.step)}: ${exp.method} at step ${exp.step} of ${exp.total} (${exp.files} files). Unzip it and run python train.py (or torchrun) to go on.`, 'info');
+  });
+}
+
 export function exportGalleryPng(): Promise<void> {
   return exporting('Export masks', async () => {
     const snap = shownSnapshot(store());

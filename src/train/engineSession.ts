@@ -32,7 +32,8 @@ import { runDistill } from './distillRun';
 import { runMaskStage } from './maskStageRun';
 import type { DatasetFileData, DatasetLoadProgress, DatasetSummary, LoadDatasetOptions } from '../engine/datasets';
 import type { EvaluateResult, EvaluateTarget } from '../engine/evaluation';
-import type { DemoLoaded, FloatArray, LoadDemoOptions, StudentExport, StudentOnnxExport } from '../engine/models';
+import type { DemoLoaded, FloatArray, LoadDemoOptions, PytorchExport, StudentExport, StudentOnnxExport } from '../engine/models';
+import { sessionBundleZip } from '../pytorch/bundleZip';
 import { onnxLayersWeights } from '../onnx/layersModel';
 import { writeOnnx } from '../onnx/writer';
 import type { MaskSnapshot, RunState } from '../engine/progress';
@@ -473,6 +474,23 @@ export class EngineSession implements EngineHandlers {
     if (missing.length) throw new Error(`the student's layers hold no value for ${missing.length} of the file's ${onnx.plan.params.size} initialisers; nothing was written`);
     const bytes = writeOnnx(onnx.plan.model, weights);
     return { task: demo.task, file: onnx.file, bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer };
+  }
+
+  /**
+   * The last stage-2 state (the checkpoint taken at the pause or the end) as a PyTorch run bundle,
+   * zipped: the demo's student and align module with the checkpoint's weights, tokens, Adam's
+   * state, schedule, seed, method, history, the next batches and train.py. Refused while a run
+   * trains, and with the reason (a layer by name) before anything is built.
+   */
+  async exportPytorch(): Promise<PytorchExport> {
+    const demo = this.requireDemo();
+    if (this.live && !this.control.isPaused) throw new Error('a run is training: pause it (or let it end) before continuing in PyTorch');
+    return sessionBundleZip({
+      checkpoint: this.checkpoints.last,
+      demo: { task: demo.task, inputSize: demo.inputShape[0], teacher: demo.teacher, dataKind: demo.source.kind, userStudent: Boolean(demo.user?.student) },
+      pools: this.requirePools(),
+      epsilon: tf.backend().epsilon(),
+    });
   }
 
   /**

@@ -2,6 +2,7 @@ import { useRef } from 'react';
 import {
   exportGalleryPng,
   exportHistory,
+  exportPytorch,
   exportRun,
   exportStudentModel,
   exportStudentOnnx,
@@ -9,6 +10,7 @@ import {
   exportTokensSidecar,
   onnxStudentUnavailable,
   openFile,
+  pytorchUnavailable,
 } from '../state/exportActions';
 import { useAppStore } from '../state/store';
 
@@ -21,6 +23,7 @@ export function ExportMenu() {
   const hasMasks = useAppStore((s) => s.snapshots.length > 0);
   const hasHistory = useAppStore((s) => Object.keys(s.losses).length > 0 || Object.keys(s.metrics).length > 0);
   const notOnnx = useAppStore(onnxStudentUnavailable);
+  const notPytorch = useAppStore(pytorchUnavailable);
   const fileInput = useRef<HTMLInputElement>(null);
   const off = busy !== null || !ready;
   const item = (testId: string, label: string, title: string, disabled: boolean, action: () => Promise<void>) => (
@@ -35,6 +38,7 @@ export function ExportMenu() {
       {item('export-sidecar', 'Token sidecar (.json)', 'Config and provenance of the token export', !hasTokens, exportTokensSidecar)}
       {item('export-student', 'Student (TF.js .zip)', 'The trained student and align module as TensorFlow.js layers models', false, exportStudentModel)}
       {item('export-student-onnx', 'Student (.onnx)', notOnnx ?? 'The trained student as .onnx: the graph it came in with and its trained weights, for ONNX Runtime or PyTorch', notOnnx !== null, exportStudentOnnx)}
+      {item('export-pytorch', 'Continue in PyTorch (.zip)', notPytorch ?? 'The last stage-2 state as a PyTorch run bundle: train.py, the teacher, student and align module as nn.Modules with their state dicts, tokens, Adam\'s state and run.json; python train.py or torchrun goes on from this step', notPytorch !== null, exportPytorch)}
       {item('export-png', 'Masks (.png)', 'The mask gallery as shown, every scene and token', !hasMasks, exportGalleryPng)}
       {item('export-history-csv', 'History (.csv)', 'Every loss and metric point', !hasHistory, () => exportHistory('csv'))}
       {item('export-history-json', 'History (.json)', 'Every loss and metric point', !hasHistory, () => exportHistory('json'))}
