@@ -166,7 +166,7 @@ test('a link with embedded mask images draws them at once; Continue says when it
 });
 
 test('every export downloads under its name and parses; the run file restores by drop and by open', async ({ page }) => {
-  // A distillation, seven downloads and three page loads: about 2.7 min alone on the software adapter.
+  // A distillation, eight downloads and three page loads: about 2.7 min alone on the software adapter.
   test.setTimeout(480_000);
   await openDemo(page);
   // A two-step distillation, so the student zip carries an align module and there is history.
@@ -189,6 +189,14 @@ test('every export downloads under its name and parses; the run file restores by
   expect(sidecar.name).toBe(`maskd-tokens-segmentation-T${T}-C64.json`);
   const side = JSON.parse(sidecar.bytes.toString('utf8'));
   expect(side).toMatchObject({ format: 'maskd-playground.tokens', weights: tokens.name, config: { numTokens: T, channels: 64, task: 'segmentation' } });
+
+  // Continue in PyTorch: the run bundle at the step the distillation ended.
+  const bundle = await download(page, 'export-pytorch');
+  expect(bundle.name).toBe('maskd-pytorch-segmentation-step2.zip');
+  const bundleFiles = unzipSync(new Uint8Array(bundle.bytes));
+  const inBundle = (f: string) => `maskd-pytorch-segmentation-step2/${f}`;
+  for (const f of ['train.py', 'student.py', 'teacher.py', 'align.py', 'run.json', 'README.md']) expect(Object.keys(bundleFiles)).toContain(inBundle(f));
+  expect(JSON.parse(strFromU8(bundleFiles[inBundle('run.json')]))).toMatchObject({ format: 'maskd-playground.pytorch-run', task: 'segmentation', schedule: { step: 2 } });
 
   const student = await download(page, 'export-student');
   expect(student.name).toBe('maskd-student-segmentation-tfjs.zip');
