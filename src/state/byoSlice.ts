@@ -23,6 +23,15 @@ export interface ByoSlice {
   byoDone: () => void;
 }
 
+/**
+ * The user's model on `role`'s card, or null while that card holds a built-in model (a demo reload
+ * replaces the cards, so a user model counts only while its card is the current one).
+ */
+export function userModelOnCard(byo: ByoSlice['byo'], role: ModelRole, card: { readonly source: string } | null): UserModelInfo | null {
+  const own = byo[role];
+  return own && card?.source === own.source ? own.info : null;
+}
+
 export const createByoSlice: StateCreator<ByoSlice, [], [], ByoSlice> = (set) => ({
   byo: { teacher: null, student: null },
   byoAlign: null,

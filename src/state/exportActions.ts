@@ -16,6 +16,7 @@ import { pushWarnings } from './messages';
 import { store, useAppStore, type AppState } from './store';
 import { applyTokens, readyForTokens } from './tokenActions';
 import { shownSnapshot } from './vizSlice';
+import { userModelOnCard } from './byoSlice';
 import { errorText } from '../errorText';
 import { fileParser, type PickedFile } from './fileParser';
 
@@ -148,7 +149,7 @@ export function exportStudentModel(): Promise<void> {
  * .onnx (its card is the one the user's model belongs to) can be written back as one.
  */
 export function onnxStudentUnavailable(s: Pick<AppState, 'byo' | 'student'>): string | null {
-  const own = s.byo.student && s.student?.source === s.byo.student.source ? s.byo.student.info : null;
+  const own = userModelOnCard(s.byo, 'student', s.student);
   if (!own) return 'The student is a built-in one: load an .onnx student (drop it on the student card) to export it as ONNX';
   if (own.format !== 'onnx') return `The student came in as a TF.js ${own.format}, not as .onnx: export it as TF.js instead`;
   return null;
@@ -173,7 +174,7 @@ export function pytorchUnavailable(s: Pick<AppState, 'progress' | 'runPhase' | '
   if (s.progress?.stage !== 'distill') return 'Run Distill first: only a stage-2 run has a student, an align module and Adam\'s state to continue in PyTorch';
   if (s.runPhase === 'running' || s.runPhase === 'stopping') return 'A run is training: pause it or let it end, then continue in PyTorch';
   if (s.customTeacher) return 'The models run on your dataset: its images and labels are not exported yet, only the digit demos\' scenes are';
-  if (s.byo.student && s.student?.source === s.byo.student.source) return 'The student is your model: only the demo\'s built-in students continue in PyTorch for now';
+  if (userModelOnCard(s.byo, 'student', s.student)) return 'The student is your model: only the demo\'s built-in students continue in PyTorch for now';
   return null;
 }
 
@@ -183,8 +184,9 @@ export function exportPytorch(): Promise<void> {
     const why = pytorchUnavailable(store());
     if (why) throw new Error(why);
     const exp = await currentEngine().exportPytorch();
-    requireEnv().save(fileNames.pytorchZip(exp.task, exp.step), new Uint8Array(exp.bytes), 'application/zip');
-    store().pushMessage(`Saved ${fileNames.pytorchZip(exp.task, exp.step)}: ${exp.method} at step ${exp.step} of ${exp.total} (${exp.files} files). Unzip it and run python train.py (or torchrun) to go on.`, 'info');
+    const name = fileNames.pytorchZip(exp.task, exp.step);
+    requireEnv().save(name, new Uint8Array(exp.bytes), 'application/zip');
+    store().pushMessage(`Saved ${name}: ${exp.method} at step ${exp.step} of ${exp.total} (${exp.files} files). Unzip it and run python train.py (or torchrun) to go on.`, 'info');
   });
 }
 

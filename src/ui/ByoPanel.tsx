@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { abortModelFetch, cancelModelProbe, loadFromUrl, loadPicked } from '../state/byoActions';
 import { ProbeStatus } from './ProbeStatus';
 import { useAppStore } from '../state/store';
+import { userModelOnCard } from '../state/byoSlice';
 import type { ModelRole } from '../engine/userModels';
 import { TeacherIoView } from './TeacherIoView';
 import { UserModelLayers } from './UserModelLayers';
@@ -63,8 +64,8 @@ export function ByoPanel() {
   const task = useAppStore((s) => s.task);
   const dataset = useAppStore((s) => (s.dataMode === 'custom' ? s.dataset : null));
   // A demo reload replaces the cards: show user models only while their card is the current one.
-  const t = byo.teacher && teacher?.source === byo.teacher.source ? byo.teacher.info : null;
-  const s = byo.student && student?.source === byo.student.source ? byo.student.info : null;
+  const t = userModelOnCard(byo, 'teacher', teacher);
+  const s = userModelOnCard(byo, 'student', student);
   return (
     <section className="byo" aria-labelledby="byo-title" data-testid="byo-panel">
       <h3 id="byo-title">Your models</h3>
