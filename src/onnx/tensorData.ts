@@ -4,21 +4,13 @@ import { OnnxError } from './errors';
 import type { OnnxTensor } from './model';
 import { DTYPE } from './schema';
 import { dtypeBytes } from './wireScan';
+import { halfToFloat } from '../float16';
 
 /** External-data files by the name a tensor's `location` gives. */
 export type ExternalFiles = ReadonlyMap<string, Uint8Array>;
 
 export function elementCount(dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1);
-}
-
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
 }
 
 /** The tensor's bytes as the file stores them (raw_data or the external file's range). */

@@ -5,19 +5,11 @@ import { LIMITS } from '../../limits';
 import type * as tf from '@tensorflow/tfjs';
 import { storedBytes } from '../modelFiles';
 import { elements, sym, type Sym } from './symbolic';
+import { halfToFloat } from '../../float16';
 
 type WeightSpec = tf.io.WeightsManifestEntry;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function half(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exp = (bits >> 10) & 0x1f;
-  const frac = bits & 0x3ff;
-  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
-}
 
 export class ConstValues {
   private readonly at = new Map<string, { spec: WeightSpec; offset: number }>();
@@ -51,7 +43,7 @@ export class ConstValues {
     for (let i = 0; i < n; i++) {
       if (!q && spec.dtype === 'int32') out.push(this.view.getInt32(offset + 4 * i, true));
       else if (!q && spec.dtype === 'float32') out.push(this.view.getFloat32(offset + 4 * i, true));
-      else if (q === 'float16' && spec.dtype === 'float32') out.push(half(this.view.getUint16(offset + 2 * i, true)));
+      else if (q === 'float16' && spec.dtype === 'float32') out.push(halfToFloat(this.view.getUint16(offset + 2 * i, true)));
       else return undefined;
     }
     return out;
