@@ -14,7 +14,7 @@ import { LIMITS, limitText } from '../limits';
 import { formatByteCount, groupDigits } from '../messageNumbers';
 import { clip, quote } from '../messageQuote';
 import { OnnxError } from '../onnx/errors';
-import { isOnnxName } from '../onnx/fileSet';
+import { isLocalDataPath, isOnnxName } from '../onnx/fileSet';
 import { externalDataRefs, scanModel, type ExternalDataRef } from '../onnx/wireScan';
 import { ModelFileError, storedBytes, type ModelFile } from './modelFiles';
 
@@ -106,7 +106,8 @@ export function planExternalUrls(onnxUrl: URL, bytes: Uint8Array): { location: s
   const folder = onnxUrl.pathname.slice(0, onnxUrl.pathname.lastIndexOf('/') + 1);
   return refs.map((r) => {
     const shown = quote(r.location);
-    if (!r.location || /^[a-z][a-z0-9+.-]*:/i.test(r.location) || r.location.includes('..') || r.location.startsWith('/') || r.location.includes('\\') || r.location.includes('?') || r.location.includes('#')) {
+    // As for dropped files, and no scheme, query or fragment: a URL path inside the folder.
+    if (!isLocalDataPath(r.location) || /^[a-z][a-z0-9+.-]*:/i.test(r.location) || r.location.includes('?') || r.location.includes('#')) {
       throw new ModelFileError(file, `keeps data in ${shown}, which is not a path inside the .onnx's folder: external data is fetched only from the model's own folder; nothing else was fetched`);
     }
     const url = new URL(r.location.split('/').map(encodeURIComponent).join('/'), onnxUrl);

@@ -10,6 +10,12 @@ export interface NamedBytes {
 
 export const isOnnxName = (name: string): boolean => name.toLowerCase().endsWith('.onnx');
 
+/**
+ * Whether an external-data `location` names a file in the model's own folder: a relative path with
+ * no parent step and no backslash (the rule for dropped files and, with URL-specific checks, for URLs).
+ */
+export const isLocalDataPath = (location: string): boolean => location !== '' && !location.includes('..') && !location.startsWith('/') && !location.includes('\\');
+
 const baseName = (name: string): string => name.split(/[\\/]/).pop() ?? name;
 
 /** The .onnx among `files` and the rest as its possible external-data files; refuses none or several. */

@@ -5,6 +5,7 @@ import type { OnnxTensor } from './model';
 import { DTYPE } from './schema';
 import { dtypeBytes } from './wireScan';
 import { halfToFloat } from '../float16';
+import { isLocalDataPath } from './fileSet';
 
 /** External-data files by the name a tensor's `location` gives. */
 export type ExternalFiles = ReadonlyMap<string, Uint8Array>;
@@ -17,7 +18,7 @@ export function elementCount(dims: readonly number[]): number {
 function rawBytes(t: OnnxTensor, external: ExternalFiles): Uint8Array | undefined {
   if (t.external) {
     const { location, offset, length } = t.external;
-    if (!location || location.includes('..') || location.startsWith('/') || location.includes('\\')) {
+    if (!isLocalDataPath(location)) {
       throw new OnnxError(`tensor "${t.name}": external data location "${location}" is not a file name beside the model`);
     }
     const file = external.get(location) ?? external.get(location.split('/').pop() ?? '');
