@@ -34,6 +34,8 @@ export interface DataSource {
   readonly hasTestSplit: boolean;
   /** The fixed samples the mask gallery draws. */
   previews(): readonly Scene[];
+  /** A user's dataset: its splits as parsed (a run bundle exports them). */
+  readonly dataset?: CustomDataset;
 }
 
 export interface DigitSourceSeeds {
@@ -122,5 +124,6 @@ export function customSource(dataset: CustomDataset): DataSource {
     testSet: (count) => val.slice(0, Math.max(1, count)),
     hasTestSplit: false,
     previews: () => previews,
+    dataset,
   };
 }
