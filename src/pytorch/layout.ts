@@ -52,3 +52,33 @@ export const transposeKernelToTorch = (w: WeightValue): StateTensorF32 => permut
 
 /** Dense kernel [in, out] → nn.Linear weight [out, in]. */
 export const denseToTorch = (w: WeightValue): StateTensorF32 => permuteAxes(w.data, w.shape, [1, 0]);
+
+/** How a PyTorch tensor becomes its TF.js weight: `tf = torch.reshape(view).permute(perm)` (C order). */
+export interface TorchToTf {
+  readonly view: readonly number[];
+  readonly perm: readonly number[];
+}
+
+function permutations(n: number): number[][] {
+  if (n === 0) return [[]];
+  return permutations(n - 1).flatMap((p) => Array.from({ length: n }, (_, i) => [...p.slice(0, i), n - 1, ...p.slice(i)]));
+}
+
+/**
+ * The view and axis order that turn `torch` back into the TF.js array `tfShape`, where `torch`
+ * holds the TF.js flat index of each of its elements (a tagged conversion); null when no reshape
+ * and axis permutation does (the conversion moved values in another way, or is not of this weight).
+ */
+export function torchToTf(torch: Float32Array, tfShape: readonly number[]): TorchToTf | null {
+  const size = tfShape.reduce((a, b) => a * b, 1);
+  if (torch.length !== size) return null;
+  for (const perm of permutations(tfShape.length)) {
+    const view = new Array<number>(perm.length);
+    perm.forEach((p, i) => (view[p] = tfShape[i]));
+    const back = permuteAxes(torch, view, perm).data;
+    let same = true;
+    for (let i = 0; i < size && same; i++) same = back[i] === i;
+    if (same) return { view, perm };
+  }
+  return null;
+}

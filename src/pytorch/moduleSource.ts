@@ -6,7 +6,7 @@ import * as conv from './emitConv';
 import * as other from './emitOther';
 import type { Emitted, Emitter } from './emitConv';
 import { PytorchExportError, type LayerGraph } from './graph';
-import type { StateTensor } from './layout';
+import { torchToTf, type StateTensor, type TorchToTf } from './layout';
 
 export const EMITTERS: Readonly<Record<string, Emitter>> = {
   Conv2D: conv.conv2d,
@@ -134,4 +134,51 @@ export function generateModule(graph: LayerGraph, className = 'Net'): GeneratedM
     '',
   ].join('\n');
   return { source, className, state, names };
+}
+
+/** Where a TF.js weight lives in the generated module's state dict, and how to turn it back. */
+export interface WeightSource extends TorchToTf {
+  /** State-dict key (`<attr>.<param>`). */
+  readonly key: string;
+}
+
+/** Elements a tagged conversion can tell apart: float32 holds every integer below 2^24 exactly. */
+const MAX_TAGGED = 2 ** 24;
+
+/**
+ * For every weight of `graph` (by `<layer>/<short name>`), the state-dict entry generateModule
+ * makes of it and the view and axis order back to TF.js: read off the generator itself, by
+ * running it over weights that hold their own element numbers, so the way back is the way there
+ * reversed whatever the emitters do. Throws PytorchExportError for a weight with no exact source.
+ */
+export function weightSources(graph: LayerGraph): Map<string, WeightSource> {
+  const offsets: { id: string; offset: number; shape: readonly number[] }[] = [];
+  let next = 1;
+  const tagged: LayerGraph = {
+    ...graph,
+    layers: graph.layers.map((l) => ({
+      ...l,
+      weights: Object.fromEntries(
+        Object.entries(l.weights).map(([k, w]) => {
+          const offset = next;
+          next += w.data.length;
+          offsets.push({ id: `${l.name}/${k}`, offset, shape: w.shape });
+          return [k, { shape: w.shape, data: Float32Array.from({ length: w.data.length }, (_, i) => offset + i) }];
+        }),
+      ),
+    })),
+  };
+  if (next > MAX_TAGGED) throw new PytorchExportError(`${graph.name}: ${next - 1} weight values are too many to map back to TF.js (at most ${MAX_TAGGED - 1})`);
+  const out = new Map<string, WeightSource>();
+  for (const [key, t] of Object.entries(generateModule(tagged).state)) {
+    if (t.dtype !== 'F32' || t.data.length === 0) continue;
+    const first = t.data.reduce((a, b) => Math.min(a, b), Infinity);
+    const owner = offsets.find((o) => o.offset === first);
+    if (!owner || out.has(owner.id)) continue;
+    const way = torchToTf(t.data.map((v) => v - owner.offset), owner.shape);
+    if (way) out.set(owner.id, { key, ...way });
+  }
+  const missing = offsets.filter((o) => !out.has(o.id)).map((o) => o.id);
+  if (missing.length) throw new PytorchExportError(`${graph.name}: no state-dict entry holds ${missing.join(', ')} as it is (cannot map back to TF.js)`);
+  return out;
 }
