@@ -243,6 +243,28 @@ export const LIMITS = {
     why: 'a demo run with the branch is about 1 MB; the file is parsed whole as JSON',
   },
 
+  runFileCheckpointArrays: {
+    value: 4096,
+    unit: 'arrays',
+    display: '4 096 arrays',
+    what: 'named arrays in a run file’s checkpoint (tokens, branch, student, align module, Adam’s state, best student), counted before any is converted',
+    why: 'a demo student’s checkpoint holds about 4 arrays per weight (weight, two Adam moments, best), a few hundred in all; each array is an object and a Float32Array',
+  },
+  runFileCheckpointValues: {
+    value: 16 * MiB,
+    unit: 'numbers',
+    display: '16 777 216 numbers (64 MiB of float32)',
+    what: 'numbers in all arrays of a run file’s checkpoint together, counted from the lists’ lengths and checked against each declared shape before any Float32Array is made',
+    why: 'a demo student’s checkpoint holds well under a million; a 64 MiB file holds at most about 32 million numbers, so this also caps what the page allocates at what the file’s bytes justify',
+  },
+  runFileCheckpointHistory: {
+    value: 100_000,
+    unit: 'steps',
+    display: '100 000 steps',
+    what: 'entries (one per step) in the history of a run file’s checkpoint',
+    why: 'each entry is two objects; a run of 100 000 steps is far beyond a browser’s and a short PyTorch continuation’s',
+  },
+
   // ---- Share links (#mkd1.…) ----
   linkHashChars: {
     value: 32 * 1024,

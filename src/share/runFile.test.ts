@@ -57,7 +57,7 @@ describe('run file', () => {
     expect(() => parseRunFile('[]')).toThrow(/must be an object/);
     expect(bad((f) => (f.format = 'something-else'))).toThrow(/not a MasKD Playground run/);
     expect(bad((f) => (f.format = 'maskd-playground.tokens'))).toThrow(/JSON sidecar of a token export; open the .safetensors/);
-    expect(bad((f) => (f.formatVersion = 2))).toThrow(/format version 2/);
+    expect(bad((f) => (f.formatVersion = 3))).toThrow(/format version 3; this page reads versions 1 and 2/);
     expect(bad((f) => (f.config.task = 'custom'))).toThrow(/config.task/);
     expect(bad((f) => (f.config.seed = -1))).toThrow(/config.seed/);
     expect(bad((f) => (f.config.mask.numTokens = 1000))).toThrow(/numTokens/);

@@ -8,6 +8,11 @@
 // is listed in `clamped` for the page to show. The history's series and points are counted and its
 // values must be finite (./history.ts). Messages quote at most LIMITS.quoteChars of a key.
 // The page parses run files off its main thread (src/state/fileParser.ts).
+//
+// formatVersion 2 (what a run bundle's train.py writes, docs/pytorch.md "The way back") adds three
+// optional fields: `handover` (the last browser step and how PyTorch ran), `result` (the final
+// student's test metric) and `checkpoint` (the stage-2 state, ./runCheckpoint.ts: its arrays and
+// numbers counted and bounded before any is converted). Version 1 files read as before.
 import { isMethodName, METHOD_NAMES, METHODS, upgradeMaskdParams, type MethodName } from '../maskd/methodInfo';
 import type { TokenWeightsState } from '../maskd/tokenLayout';
 import type { NamedSerializedTensor } from '../maskd/types';
@@ -20,12 +25,17 @@ import { formatByteCount, groupDigits } from '../messageNumbers';
 import { clip, quote, valueText } from '../messageQuote';
 import { METHOD_PARAM_SETTINGS, clampSetting, type SettingKey } from './settingRanges';
 import { LEGACY_MASK_FIELDS } from './maskRecipes';
+import { readRunCheckpoint } from './runCheckpoint';
+import type { Checkpoint } from '../engine/checkpoint';
+import type { DistillConfig } from '../engine/runConfigs';
 
 export const RUN_FORMAT = 'maskd-playground.run';
 /** Far above a demo run (≈1 MB with the branch); a bigger file is refused before reading (src/limits.ts). */
 export const MAX_RUN_FILE_BYTES = LIMITS.runFileBytes.value;
-/** Objects a run file may open: one per series, and a few dozen for its settings and tokens. */
+/** Objects a version 1 run file may open: one per series, and a few dozen for its settings and tokens. */
 const MAX_RUN_FILE_OBJECTS = LIMITS.runFileSeries.value + 64;
+/** A version 2 file's checkpoint adds one object per array and two per history entry (and a few for its config). */
+const MAX_RUN_FILE_V2_OBJECTS = MAX_RUN_FILE_OBJECTS + LIMITS.runFileCheckpointArrays.value + 2 * LIMITS.runFileCheckpointHistory.value + 64;
 
 export type RunTask = 'segmentation' | 'detection';
 
@@ -50,6 +60,25 @@ export interface RunFileJson {
   config: RunConfig;
   tokens: RunTokens | null;
   history: { losses: SeriesJson[]; metrics: SeriesJson[] };
+}
+
+/** Where a run changed hands: `step` is the last step the browser took (PyTorch took the next ones). */
+export interface RunHandover {
+  step: number;
+  engine: 'pytorch';
+  processes: number;
+  device: 'cpu' | 'cuda';
+  /** torch.__version__ */
+  torch: string;
+}
+
+/** The final student scored once on the page's own scenes by train.py. */
+export interface RunResult {
+  split: 'test' | 'val';
+  metric: 'mIoU' | 'AP@0.5';
+  value: number;
+  step: number;
+  scenes: number;
 }
 
 export interface RunContents {
@@ -223,7 +252,80 @@ export type ParsedRunFile = RunContents & {
   createdAt: string;
   /** One note per setting clamped to its Setup field's range (empty when none was). */
   clamped: string[];
+  /** Version 2 only (a run that went on in PyTorch); absent from version 1 files. */
+  handover?: RunHandover | null;
+  result?: RunResult | null;
+  /** The stage-2 state the page installs, so the student can be distilled further or exported again. */
+  checkpoint?: Checkpoint | null;
 };
+
+const TASK_METRIC: Record<RunTask, RunResult['metric']> = { segmentation: 'mIoU', detection: 'AP@0.5' };
+
+function readHandover(v: unknown): RunHandover | null {
+  if (v === undefined || v === null) return null;
+  const h = obj(v, 'handover');
+  if (h.engine !== 'pytorch') fail('handover.engine must be "pytorch"');
+  if (typeof h.torch !== 'string' || !/^[A-Za-z0-9.+_-]{1,40}$/.test(h.torch)) fail('handover.torch must be a version of at most 40 characters (torch.__version__)');
+  return {
+    step: number(h.step, 'handover.step', 0, 1e7, true),
+    engine: 'pytorch',
+    processes: number(h.processes, 'handover.processes', 1, 65_536, true),
+    device: oneOf(h.device, 'handover.device', ['cpu', 'cuda'] as const),
+    torch: h.torch as string,
+  };
+}
+
+function readResult(v: unknown, task: RunTask): RunResult | null {
+  if (v === undefined || v === null) return null;
+  const r = obj(v, 'result');
+  const metric = oneOf(r.metric, 'result.metric', ['mIoU', 'AP@0.5'] as const);
+  if (metric !== TASK_METRIC[task]) fail(`result.metric is ${metric}, but a ${task} run is scored by ${TASK_METRIC[task]}`);
+  return {
+    split: oneOf(r.split, 'result.split', ['test', 'val'] as const),
+    metric,
+    value: number(r.value, 'result.value', 0, 1),
+    step: number(r.step, 'result.step', 0, 1e7, true),
+    scenes: number(r.scenes, 'result.scenes', 1, 100_000, true),
+  };
+}
+
+/** The checkpoint's own run settings, checked like the file's (a method of the page, its parameters, the budget). */
+function readCheckpointConfig(v: unknown, step: number): DistillConfig {
+  const c = obj(v, 'checkpoint.config');
+  if (!isMethodName(c.method)) fail(`checkpoint.config.method must be one of ${METHOD_NAMES.join(', ')}`);
+  const method = c.method as MethodName;
+  const steps = number(c.steps, 'checkpoint.config.steps', Math.max(1, step), 1e7, true);
+  const params = readParams({ [method]: c.params ?? {} }, [], steps)[method];
+  const optionalInt = (k: string, lo: number, hi: number) => (c[k] === undefined ? {} : { [k]: number(c[k], `checkpoint.config.${k}`, lo, hi, true) });
+  return {
+    method,
+    params,
+    steps,
+    batchSize: number(c.batchSize, 'checkpoint.config.batchSize', 1, 4096, true),
+    lr: number(c.lr, 'checkpoint.config.lr', 0, 10),
+    seed: number(c.seed, 'checkpoint.config.seed', 0, 0xffffffff, true),
+    evalEvery: number(c.evalEvery, 'checkpoint.config.evalEvery', 1, 1e7, true),
+    ...optionalInt('valCount', 1, 100_000),
+    ...optionalInt('testCount', 1, 100_000),
+    ...optionalInt('testSeed', 0, 0xffffffff),
+    ...optionalInt('checkpointEvery', 0, 1e7),
+  } as DistillConfig;
+}
+
+function readCheckpoint(v: unknown, config: RunConfig, handover: RunHandover | null): Checkpoint | null {
+  if (v === undefined || v === null) return null;
+  const c = readRunCheckpoint(v, fail);
+  if (c.kind !== 'distill') return fail('checkpoint: only a stage-2 (distillation) checkpoint can come back to the page');
+  if (c.compare) fail('checkpoint: a comparison\'s checkpoint cannot come back to the page (only a single Distill run)');
+  if (c.task !== config.task) fail(`checkpoint: its task is ${c.task}, the run's is ${config.task}`);
+  if (c.best !== null && !Number.isFinite(c.best.metric)) fail('checkpoint: best.metric must be a finite number');
+  if (!(c.lr >= 0 && c.lr <= 10)) fail('checkpoint: lr must be in [0, 10]');
+  if (typeof c.backend !== 'string' || c.backend.length > 32) fail('checkpoint: backend must be a name of at most 32 characters');
+  if (!(['start', 'interval', 'pause', 'end', 'export'] as unknown[]).includes(c.reason)) fail('checkpoint: reason must be start, interval, pause, end or export');
+  if (!(Number.isInteger(c.inputSize) && c.inputSize >= 8 && c.inputSize <= LIMITS.modelInputSide.value)) fail(`checkpoint: inputSize must be an integer in [8, ${LIMITS.modelInputSide.value}]`);
+  if (handover && handover.step >= c.step) fail(`handover.step ${handover.step} must be before the checkpoint's step ${c.step}`);
+  return { ...c, config: readCheckpointConfig(c.config, c.step) };
+}
 
 /** A run file from the page: its size checked first, then read, then parsed. */
 export async function readRunFile(file: { readonly name: string; readonly size: number; text(): Promise<string> }): Promise<ParsedRunFile> {
@@ -235,9 +337,10 @@ export async function readRunFile(file: { readonly name: string; readonly size: 
 export function parseRunFile(text: string): ParsedRunFile {
   if (text.length > MAX_RUN_FILE_BYTES) fail(`larger than ${limitText('runFileBytes')} on ${LIMITS.runFileBytes.what}`);
   // Every series is an object: counted in the text before JSON.parse makes them.
-  if (countJsonObjects(text, MAX_RUN_FILE_OBJECTS) > MAX_RUN_FILE_OBJECTS) {
-    fail(`more than ${groupDigits(MAX_RUN_FILE_OBJECTS)} JSON objects: a run holds its settings, its tokens and at most ${groupDigits(LIMITS.runFileSeries.value)} series, one object each (${limitText('runFileSeries')}); it was not parsed`);
-  }
+  const tooMany = (max: number) =>
+    fail(`more than ${groupDigits(max)} JSON objects: a run holds its settings, its tokens, at most ${groupDigits(LIMITS.runFileSeries.value)} series, one object each (${limitText('runFileSeries')})${max > MAX_RUN_FILE_OBJECTS ? `, and a checkpoint of at most ${groupDigits(LIMITS.runFileCheckpointArrays.value)} arrays and ${groupDigits(LIMITS.runFileCheckpointHistory.value)} history entries` : ''}; it was not parsed`);
+  const objects = countJsonObjects(text, MAX_RUN_FILE_V2_OBJECTS);
+  if (objects > MAX_RUN_FILE_V2_OBJECTS) tooMany(MAX_RUN_FILE_V2_OBJECTS);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -247,7 +350,9 @@ export function parseRunFile(text: string): ParsedRunFile {
   const f = obj(value, 'the file');
   if (f.format === 'maskd-playground.tokens') fail('this is the JSON sidecar of a token export; open the .safetensors file it names to import the tokens');
   if (f.format !== RUN_FORMAT) fail('not a MasKD Playground run (its "format" is not maskd-playground.run)');
-  if (f.formatVersion !== 1) fail(`format version ${valueText(f.formatVersion, 20)}; this page reads version 1`);
+  if (f.formatVersion !== 1 && f.formatVersion !== 2) fail(`format version ${valueText(f.formatVersion, 20)}; this page reads versions 1 and 2`);
+  // Only a version 2 file's checkpoint may open more objects than the series allow.
+  if (objects > MAX_RUN_FILE_OBJECTS && (f.formatVersion !== 2 || f.checkpoint === undefined || f.checkpoint === null)) tooMany(MAX_RUN_FILE_OBJECTS);
   const clamped: string[] = [];
   const config = readConfig(f.config, clamped);
   const tokens = readTokens(f.tokens);
@@ -257,5 +362,11 @@ export function parseRunFile(text: string): ParsedRunFile {
   } catch (e) {
     throw new RunFileError(clip(e instanceof Error ? e.message : String(e), LIMITS.noticeChars.value));
   }
-  return { config, tokens, ...history, createdAt: typeof f.createdAt === 'string' ? f.createdAt.slice(0, 40) : '', clamped };
+  const createdAt = typeof f.createdAt === 'string' ? f.createdAt.slice(0, 40) : '';
+  if (f.formatVersion === 1) return { config, tokens, ...history, createdAt, clamped };
+  const handover = readHandover(f.handover);
+  const result = readResult(f.result, config.task);
+  const checkpoint = readCheckpoint(f.checkpoint, config, handover);
+  if (result && checkpoint && result.step > checkpoint.step) fail(`result.step ${result.step} is after the checkpoint's step ${checkpoint.step}`);
+  return { config, tokens, ...history, createdAt, clamped, handover, result, checkpoint };
 }
