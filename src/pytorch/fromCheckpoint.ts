@@ -15,6 +15,7 @@ import { demoSource, sceneForSize } from '../train/demo';
 import { setModelWeights } from '../train/runState';
 import { adamStateForTorch } from './adamState';
 import { PytorchExportError } from './graph';
+import { pageReturnFiles } from './pageReturn';
 import { recordBatches } from './recordBatches';
 import { buildRunBundle, type BundleFiles, type RunHistoryEntry } from './runBundle';
 
@@ -50,7 +51,7 @@ export function bundleFromCheckpoint(cp: Checkpoint, o: CheckpointBundleOptions)
     const remaining = cp.total - cp.step;
     const record = Math.max(1, Math.round(o.recordSteps ?? Math.min(remaining, MAX_RECORDED_STEPS)));
     const branch: TokenWeightsState | undefined = cp.branch ? Object.fromEntries(cp.branch.map((a) => [a.name, { shape: [...a.shape], data: Array.from(a.data) }])) : undefined;
-    return buildRunBundle({
+    const files = buildRunBundle({
       task: cp.task,
       numClasses,
       teacher: o.teacher,
@@ -70,6 +71,8 @@ export function bundleFromCheckpoint(cp: Checkpoint, o: CheckpointBundleOptions)
       scenes: { pool: o.pools.train, seed: config.seed, batch: config.batchSize, scene: sceneForSize(size) },
       batches: recordBatches(cp.task, numClasses, (step) => source.trainBatch(config.seed, step, config.batchSize), cp.step, record),
     });
+    // The way back to the page (./pageReturn.ts): the digit demos' held-out scenes score it.
+    return { ...files, ...pageReturnFiles(cp, { student, align, pools: o.pools }) };
   } finally {
     student.dispose();
     align?.dispose();

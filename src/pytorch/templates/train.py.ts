@@ -15,6 +15,13 @@ made them). Each rank takes its share of every global batch; BatchNorm uses the 
 statistics, so N processes take the same steps as one. Writes student/align/optimizer
 .safetensors and run.json (with the new steps in its history) to --out.
 
+The way back (bundles exported from the page: page.json): --eval-every N scores the student every
+N steps and at the last on the page's own validation scenes (its metric: mIoU, or AP@0.5 with its
+decode; metrics.py) and keeps the best (out/best-student.safetensors); at the end the student is
+scored once on the page's test scenes (not with --no-test). At the end and at every evaluation,
+out/maskd-run-<task>-step<k>.json is the page's run file: open it in the page (Export -> Open run
+or tokens..., or drop it) for the whole curve, the test result and the trained student.
+
 Losses as in the page (src/maskd/methods.ts, ops.ts, methods.losses.ts, src/models/losses.ts):
 task loss (pixel cross-entropy, or CenterNet focal + 0.1 L1 size + L1 offset) plus the method's
 term: maskd (masks from the frozen tokens on the teacher feature, optional token weights, custom
@@ -224,7 +231,8 @@ def main():
     ap.add_argument("--steps", type=int, default=None, help="steps to run from here (default: to the run's total)")
     ap.add_argument("--batch", type=int, default=None, help="global batch (default: the recorded one); must split over the processes")
     ap.add_argument("--lr", type=float, default=None, help="base learning rate of the cosine schedule (default: the page's)")
-    ap.add_argument("--eval-every", type=int, default=0, help="write a checkpoint every N steps (0: only at the end)")
+    ap.add_argument("--eval-every", type=int, default=0, help="every N steps and at the last: score the student on the page's validation scenes, keep the best, write a checkpoint and the page's run file (0: only at the end, unscored)")
+    ap.add_argument("--no-test", action="store_true", help="do not score the final student on the page's test scenes")
     ap.add_argument("--data", default=os.path.join(HERE, "batches.safetensors"))
     ap.add_argument("--out", default=os.path.join(HERE, "out"))
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
@@ -284,6 +292,8 @@ def main():
             raise SystemExit("run.json records no steps of the page to check against")
         steps = len(check)
     history = list(run.get("history", []))
+    first_ours = len(history)
+    back = page_return(args)
     for step in range(step0, step0 + steps):
         index = step - first
         if 0 <= index < data["images"].shape[0]:
@@ -309,19 +319,45 @@ def main():
         opt.step()
         row = global_sum(torch.stack([task_loss, distill, loss]).detach()) / world()
         entry = {"step": step + 1, "task": float(row[0]), "distill": float(row[1]), "total": float(row[2]), "lr": cosine_lr(base_lr, step, total), "where": "pytorch"}
+        done = step + 1 == step0 + steps
+        at_eval = bool(args.eval_every) and not args.check and ((step + 1 - step0) % args.eval_every == 0 or done)
+        if at_eval and back is not None and rank() == 0:
+            entry["metric"] = {"name": back.metric, "value": back.score(trainee.student, "val", device)}
+            if back.keep_if_best(entry["metric"]["value"], step + 1, trainee.student):
+                os.makedirs(args.out, exist_ok=True)
+                write_safetensors(os.path.join(args.out, "best-student.safetensors"), trainee.student.state_dict())
         history.append(entry)
         if rank() == 0:
-            print(json.dumps(entry) if args.json else f"step {step + 1}: total {entry['total']:.6f} (task {entry['task']:.6f}, distill {entry['distill']:.6f})", flush=True)
-        done = step + 1 == step0 + steps
+            metric = f", val {entry['metric']['name']} {entry['metric']['value']:.4f}" if "metric" in entry else ""
+            print(json.dumps(entry) if args.json else f"step {step + 1}: total {entry['total']:.6f} (task {entry['task']:.6f}, distill {entry['distill']:.6f}){metric}", flush=True)
         if args.check:
             continue
-        if rank() == 0 and (done or (args.eval_every and (step + 1 - step0) % args.eval_every == 0)):
+        if rank() == 0 and (done or at_eval):
             save(args.out, run, trainee, opt, names, step + 1, history, base_lr)
+            if back is not None:
+                result = None
+                if done and not args.no_test:
+                    value = back.score(trainee.student, "test", device)
+                    result = {"split": "test", "metric": back.metric, "value": value, "step": step + 1, "scenes": len(back.scenes("test"))}
+                path = back.write(args.out, trainee, opt, step + 1, history[first_ours:], result, world(), device)
+                test = f"; test {back.metric} {result['value']:.4f} on {result['scenes']} scenes" if result else ""
+                print(f"run file for the page: {path}{test}", file=sys.stderr if args.json else sys.stdout, flush=True)
     bad = report_check(check, history[len(history) - len(check) :]) if args.check and rank() == 0 else False
     if distributed:
         dist.destroy_process_group()
     if bad:
         sys.exit(1)
+
+
+def page_return(args):
+    """The way back to the page (page_run.py), when the bundle came from the page's checkpoint (page.json)."""
+    if not os.path.exists(os.path.join(HERE, "page.json")):
+        if args.eval_every and rank() == 0:
+            print("no page.json in this bundle: checkpoints are written without a validation metric or a run file for the page", file=sys.stderr)
+        return None
+    from page_run import PageReturn
+
+    return PageReturn(HERE)
 
 
 def report_check(page, ours):
