@@ -7,6 +7,8 @@ import { STUDENT_INITS, type StudentInit } from './models';
 import type { RunProgress } from './progress';
 import type { CompareConfig, DistillConfig, MaskStageConfig } from './runConfigs';
 import type { CompareRow } from './runResults';
+import type { DemoLoaded } from './models';
+import type { TokensSet } from './tokens';
 
 export const CHECKPOINT_VERSION = 1;
 /** Steps between interval checkpoints when the config does not say. */
@@ -63,6 +65,17 @@ export type Checkpoint = CheckpointRun & {
   readonly best: { readonly metric: number; readonly step: number; readonly weights: readonly NamedArray[] } | null;
   readonly history: readonly HistoryEntry[];
 };
+
+/**
+ * A stage-2 checkpoint from outside (a run file a bundle's train.py wrote) made the session's
+ * (engine request installCheckpoint): the demo it needed when another was loaded, the masks of its
+ * tokens when they replaced the session's, and what it is.
+ */
+export interface CheckpointInstalled {
+  readonly loaded: DemoLoaded | null;
+  readonly tokens: TokensSet | null;
+  readonly info: CheckpointInfo;
+}
 
 /** What the page shows about a stored checkpoint before resuming (no weights). */
 export interface CheckpointInfo {

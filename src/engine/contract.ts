@@ -6,7 +6,7 @@
 import type { MethodName } from '../maskd/methods';
 import type { Task } from '../models/nets';
 import type { BackendName, BackendStatus } from '../backends/types';
-import { checkpointTransfer, type Checkpoint, type CheckpointInfo } from './checkpoint';
+import { checkpointTransfer, type Checkpoint, type CheckpointInfo, type CheckpointInstalled } from './checkpoint';
 import { snapshotTransfer } from './transfer';
 import type { DatasetFileData, DatasetSummary, LoadDatasetOptions } from './datasets';
 import type { EvaluateResult, EvaluateTarget } from './evaluation';
@@ -120,6 +120,20 @@ export const REQUESTS = {
   discardCheckpoint: entry<[], void>()({}),
   /** Continues the stored run exactly where it was checkpointed (loading its demo when another is loaded). */
   resumeCheckpoint: entry<[base?: string], ResumeResult>()({ use: 'run', what: 'the resumed run', streams: 1 }),
+  /**
+   * A stage-2 checkpoint from a run file (train.py's way back) becomes the session's last one:
+   * checked against the demo's student and align module by name and shape (loading its demo beside
+   * the current one when another is loaded) before anything changes; its student and tokens are
+   * then the session's, and Export and distillFurther start from it.
+   */
+  installCheckpoint: entry<[checkpoint: Checkpoint, base?: string], CheckpointInstalled>()({
+    use: 'load',
+    what: 'installing the checkpoint',
+    transferArgs: ([c]) => checkpointTransfer(c),
+    transferReply: (r) => [...snapshotTransfer(r.loaded?.snapshot), ...snapshotTransfer(r.tokens?.snapshot)],
+  }),
+  /** Continues the session's last stage-2 checkpoint (e.g. an installed one) with its own method and settings up to `steps`. */
+  distillFurther: entry<[steps: number], DistillResult>()({ use: 'run', what: 'distillation', streams: 1 }),
   /** Whether a run is in progress, paused, and at which step: what a test waits for instead of polling the page. */
   runState: entry<[], RunState>()({}),
   /** The base learning rate of the run in progress (e.g. lowered after a non-finite pause). */

@@ -19,6 +19,7 @@ import { shownSnapshot } from './vizSlice';
 import { userModelOnCard } from './byoSlice';
 import { errorText } from '../errorText';
 import { fileParser, type PickedFile } from './fileParser';
+import { pytorchReturnOf, restorePytorchRun } from './pytorchReturn';
 
 export type { PickedFile } from './fileParser';
 
@@ -170,8 +171,9 @@ export function exportStudentOnnx(): Promise<void> {
  * (Distill or a comparison, ended or paused) of the demo's built-in student on the digit scenes
  * has left state to hand over. The engine checks the same again, and every layer by name.
  */
-export function pytorchUnavailable(s: Pick<AppState, 'progress' | 'runPhase' | 'byo' | 'student' | 'customTeacher'>): string | null {
-  if (s.progress?.stage !== 'distill') return 'Run Distill first: only a stage-2 run has a student, an align module and Adam\'s state to continue in PyTorch';
+export function pytorchUnavailable(s: Pick<AppState, 'progress' | 'runPhase' | 'byo' | 'student' | 'customTeacher' | 'pytorchReturn'>): string | null {
+  // A run file's checkpoint (the way back from PyTorch) is stage-2 state too.
+  if (s.progress?.stage !== 'distill' && !s.pytorchReturn?.installed) return 'Run Distill first: only a stage-2 run has a student, an align module and Adam\'s state to continue in PyTorch';
   if (s.runPhase === 'running' || s.runPhase === 'stopping') return 'A run is training: pause it or let it end, then continue in PyTorch';
   if (s.customTeacher) return 'The models run on your dataset: its images and labels are not exported yet, only the digit demos\' scenes are';
   if (userModelOnCard(s.byo, 'student', s.student)) return 'The student is your model: only the demo\'s built-in students continue in PyTorch for now';
@@ -263,6 +265,8 @@ export async function openRunFile(file: PickedFile): Promise<void> {
  * nothing changes and the message names the source. Returns whether the run was restored.
  */
 export async function restoreRun(run: ParsedRunFile, name: string, from: 'file' | 'storage' = 'file'): Promise<boolean> {
+  // A run that came back from PyTorch with its checkpoint: the engine installs that first (./pytorchReturn.ts).
+  if (run.checkpoint) return restorePytorchRun({ ...run, checkpoint: run.checkpoint }, name);
   const { config } = run;
   let demo: DemoLoaded | null = null;
   let set: TokensSet | null = null;
@@ -297,6 +301,7 @@ export async function restoreRun(run: ParsedRunFile, name: string, from: 'file' 
     progress: null,
     // Read from a file the user has: saved. Brought back from this browser's storage: not in a file yet.
     savedHistory: from === 'file' ? { losses: run.losses, metrics: run.metrics } : null,
+    pytorchReturn: pytorchReturnOf(run, name),
     ...(set ? { tokens: { numTokens: set.numTokens, channels: set.channels, tokenWeights: set.tokenWeights }, masksTrained: true } : {}),
     ...(set || (demo && run.tokens) ? { ownTokens: true } : {}),
   });

@@ -4,6 +4,19 @@ import type { RunProgress, Stage } from '../engine/progress';
 import type { CompareRow } from '../engine/runResults';
 import { appendLosses, appendMetric, dropRun, seriesFromHistory, type SeriesMap } from '../share/series';
 import type { HistoryEntry } from '../engine/checkpoint';
+import type { RunHandover, RunResult } from '../share/runFile';
+
+/** A run that went on in PyTorch and came back in a run file (formatVersion 2): what the charts mark and the page shows. */
+export interface PytorchReturn {
+  /** The run file's name. */
+  readonly file: string;
+  /** Where it changed hands (the charts mark it); null when the file does not say. */
+  readonly handover: RunHandover | null;
+  /** train.py's final score, shown labelled as from PyTorch; null when it did not score. */
+  readonly result: RunResult | null;
+  /** The checkpoint installed in the engine (no weights): what Distill further continues; null when the file had none. */
+  readonly installed: { readonly step: number; readonly total: number; readonly method: MethodName } | null;
+}
 
 export type RunKind = 'masks' | 'distill' | 'compare' | 'teacher';
 export type RunPhase = 'idle' | 'running' | 'paused' | 'stopping';
@@ -31,6 +44,8 @@ export interface RunSlice {
    * these very objects the results are saved; any step after it makes them unsaved again.
    */
   savedHistory: { readonly losses: SeriesMap; readonly metrics: SeriesMap } | null;
+  /** The run file from PyTorch the stage-2 curves came from; a new stage-2 run replaces them (and this). */
+  pytorchReturn: PytorchReturn | null;
   /** Marks the history now in the charts as saved in a run file. */
   historySaved: () => void;
   /** `seeds`: a comparison over several seeds (its table then waits for a row per method and seed). */
@@ -56,6 +71,7 @@ export const createRunSlice: StateCreator<RunSlice, [], [], RunSlice> = (set) =>
   comparedSeeds: null,
   customMaskFrom: null,
   savedHistory: null,
+  pytorchReturn: null,
   historySaved: () => set((s) => ({ savedHistory: { losses: s.losses, metrics: s.metrics } })),
   runStarted: (kind, stage, methods, seeds) =>
     set((s) => ({
@@ -70,6 +86,7 @@ export const createRunSlice: StateCreator<RunSlice, [], [], RunSlice> = (set) =>
       comparedSeeds: kind === 'compare' ? (seeds && seeds.length > 1 ? [...seeds] : null) : s.comparedSeeds,
       // A new MasKD run replaces the curve the marker belonged to.
       customMaskFrom: stage === 'distill' && methods.includes('maskd') ? null : s.customMaskFrom,
+      pytorchReturn: stage === 'distill' ? null : s.pytorchReturn,
     })),
   // Progress within a slow step repeats the last step's numbers: it is not a point of any curve.
   progressReceived: (p) =>
@@ -102,5 +119,6 @@ export const createRunSlice: StateCreator<RunSlice, [], [], RunSlice> = (set) =>
       pauseReason: null,
       losses: seriesFromHistory(s.losses, stage, method, history, 'losses'),
       metrics: seriesFromHistory(s.metrics, stage, method, history, 'metrics'),
+      pytorchReturn: stage === 'distill' ? null : s.pytorchReturn,
     })),
 });

@@ -14,7 +14,7 @@ import { splitAtLayer } from '../models/split';
 import { artifactsToModel, modelToArtifacts } from './artifacts';
 import { BACKEND_PREFERENCE, type BackendName } from '../backends/init';
 import type { BackendStatus } from '../backends/types';
-import { checkpointInfo, validateCheckpoint, type Checkpoint, type CheckpointInfo } from '../engine/checkpoint';
+import { checkpointInfo, validateCheckpoint, type Checkpoint, type CheckpointInfo, type CheckpointInstalled } from '../engine/checkpoint';
 import type { EngineHandlers } from '../engine/contract';
 import type { CheckpointSink } from './checkpointStore';
 import { contentSource } from './contentHash';
@@ -22,7 +22,8 @@ import { customSource, digitSource, type DataSource } from './dataSource';
 import { datasetSummary } from './datasetSummary';
 import { runComparison } from './compareRun';
 import { DEFAULT_VAL_COUNT, demoOnSource, demoSource, disposeDemo, installTokens, PREVIEW_COUNT, PREVIEW_SEED, replaceTokens, sceneForSize, VAL_SEED, type Demo } from './demo';
-import { buildDemo } from './demoLoad';
+import { buildDemo, type BuiltDemo } from './demoLoad';
+import { checkpointTokens, demoFitsCheckpoint, installCheckpointInto, prepareInstall, type PreparedInstall } from './installCheckpoint';
 import { modelCard, type FetchFunc } from './demoModels';
 import { startEngineBackend } from './engineBackend';
 import { NO_ENV, type EngineEnv } from './engineEnv';
@@ -420,6 +421,65 @@ export class EngineSession implements EngineHandlers {
       return { kind: 'compare', rows: await this.compare(id, from.compare.methods, config, from) };
     }
     return { kind: 'distill', result: await this.distill(id, from.config, from) };
+  }
+
+  /**
+   * A stage-2 checkpoint from a run file becomes the session's last one (what Export and
+   * distillFurther start from), its student and tokens the demo's. Checked first against the demo
+   * (another task, size or student init: that demo built beside the current one, with the
+   * checkpoint's tokens): a refusal says why and leaves the session as it was.
+   */
+  async installCheckpoint(checkpoint: Checkpoint, base: string = this.env.defaultBase): Promise<CheckpointInstalled> {
+    if (this.live) throw new Error('a run is in progress: stop it before opening a run with a checkpoint');
+    const c = validateCheckpoint(checkpoint);
+    if (c.kind !== 'distill') throw new Error('the checkpoint is not of a distillation run');
+    const current = this.demo;
+    const reuse = demoFitsCheckpoint(current, c);
+    let built: BuiltDemo | null = null;
+    let prepared: PreparedInstall;
+    let snapshot: MaskSnapshot | null = null;
+    try {
+      if (!reuse) {
+        const tokens = checkpointTokens(c);
+        built = await buildDemo(this.requirePools(), c.task, base, { inputSize: c.inputSize, ...(c.studentInit ? { studentInit: c.studentInit } : {}), ...(tokens ? { tokens } : {}) }, this.fetchFunc);
+      }
+      const target = built?.demo ?? current!;
+      prepared = prepareInstall(target, c, reuse);
+      if (prepared.tokens) {
+        try {
+          snapshot = await demoSnapshot({ ...target, tokens: prepared.tokens.tokens, branch: prepared.tokens.branch }, c.step, 'masks');
+        } catch (err) {
+          prepared.tokens.tokens.dispose();
+          prepared.tokens.branch?.dispose();
+          disposeModel(prepared.align);
+          throw err;
+        }
+      }
+    } catch (err) {
+      if (built) disposeDemo(built.demo);
+      throw new Error(`the checkpoint does not fit the ${c.task} demo: ${errorText(err)}`, { cause: err });
+    }
+    if (built) {
+      this.disposeDemo();
+      this.demo = built.demo;
+    }
+    const demo = this.requireDemo();
+    await installCheckpointInto(demo, c, prepared);
+    this.checkpoints.last = c;
+    const tokens = prepared.tokens && snapshot ? { numTokens: prepared.tokens.tokens.numTokens, channels: prepared.tokens.tokens.channels, tokenWeights: prepared.tokens.branch !== null, snapshot } : null;
+    return { loaded: built?.loaded ?? null, tokens, info: checkpointInfo(c) };
+  }
+
+  /**
+   * Continues the last stage-2 checkpoint (an installed one, or the end of a Distill) with its own
+   * method and settings up to `steps`: the cosine schedule then spans `steps`.
+   */
+  async distillFurther(id: number, steps: number): Promise<DistillResult> {
+    const from = this.checkpoints.last;
+    if (!from || from.kind !== 'distill' || from.compare) throw new Error('there is no stage-2 state to continue: open a run file with a checkpoint or run Distill first');
+    if (!demoFitsCheckpoint(this.demo, from)) throw new Error(`the stage-2 state is of the ${from.task} demo at ${from.inputSize}×${from.inputSize}, not of the one loaded now: open the run file again`);
+    if (!(Number.isInteger(steps) && steps > from.step)) throw new Error(`to distill further, set Distill steps above ${from.step} (the step the state is at), got ${steps}`);
+    return this.distill(id, { ...from.config, steps }, { ...from, total: steps });
   }
 
   /** Moves the demo to the next backend when the device is lost while nothing trains. Call after each `device.arm()`. */

@@ -1,0 +1,126 @@
+// The way back from PyTorch through the store, on the real engine in this process (localEngine,
+// wasm): a 2-step Distill's checkpoint from the engine becomes a formatVersion 2 run file as
+// train.py writes it (checkpointToJson, browser steps 1–2 then hand-made PyTorch steps 3–4, the
+// student changed so it can be told apart). A checkpoint that does not fit the demo is refused and
+// nothing changes; opened, the curve runs 1–4 with the hand-over and PyTorch's result, the
+// engine's student and stage-2 state are the file's, Continue in PyTorch is enabled, and Distill
+// further takes steps 5–6 from it. Opened with another demo loaded, its demo is loaded first.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Checkpoint } from '../engine/checkpoint';
+import { checkpointToJson } from '../pytorch/checkpointJson';
+import { localEngine } from '../train/localEngine';
+import { changeTask, connectEngine, distill, startApp } from './actions';
+import { currentRunFile, openFile, pickedFile, pytorchUnavailable, setExportEnv } from './exportActions';
+import { distillFurther, distillFurtherUnavailable } from './pytorchReturn';
+import { useAppStore } from './store';
+
+const s = () => useAppStore.getState();
+const engine = localEngine();
+let browser: Checkpoint;
+let runText: string;
+
+beforeAll(async () => {
+  connectEngine({ get: () => engine, reset: () => {}, dataUrl: '' });
+  setExportEnv({ save: () => {}, png: async () => new Uint8Array(4), now: () => new Date('2026-12-07T00:00:00Z') });
+  useAppStore.setState({ backendChoice: 'wasm' });
+  await startApp();
+  s().setDistill({ method: 'maskd', steps: 2, batchSize: 2, evalEvery: 2, valCount: 2 });
+  await distill();
+  expect(s().runPhase).toBe('idle');
+  browser = await engine.exportState();
+  expect(browser.step).toBe(2);
+  runText = (await currentRunFile(new Date('2026-12-07T00:00:00Z'))).text;
+}, 120_000);
+afterAll(() => engine.terminate());
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The run file train.py would write after 2 PyTorch steps (3 and 4 of 6); `edit` changes its checkpoint. */
+function pytorchRunFile(edit: (c: Json) => void = () => {}): string {
+  const f = JSON.parse(runText) as Json;
+  f.formatVersion = 2;
+  f.app = 'maskd-playground train.py';
+  f.handover = { step: 2, engine: 'pytorch', processes: 2, device: 'cpu', torch: '1.13.1' };
+  f.result = { split: 'test', metric: 'mIoU', value: 0.3125, step: 4, scenes: 128 };
+  const pytorchSteps = [3, 4].map((step) => ({ step, losses: { task: 1 / step, distill: 0.5 / step, total: 1.5 / step }, ...(step === 4 ? { metric: { name: 'mIoU', value: 0.25 } } : {}) }));
+  for (const series of f.history.losses as Json[]) {
+    if (series.stage === 'distill' && series.method === 'maskd') for (const e of pytorchSteps) series.points.push([e.step, e.losses[series.term as 'task']]);
+  }
+  for (const series of f.history.metrics as Json[]) if (series.stage === 'distill') series.points.push([4, 0.25]);
+  const c = JSON.parse(checkpointToJson(browser)) as Json;
+  Object.assign(c, { step: 4, total: 6, reason: 'export', backend: 'pytorch', savedAt: 1_765_000_000_000 });
+  c.config.steps = 6;
+  c.history.push(...pytorchSteps);
+  c.student[0].data = c.student[0].data.map((x: number) => x * 0.5 + 0.125);
+  edit(c);
+  f.checkpoint = c;
+  return JSON.stringify(f);
+}
+
+const distillTotal = () => s().losses['distill:maskd:total']?.points.map((p) => p.x);
+
+it('a checkpoint whose student does not fit the demo is refused, and nothing changes', async () => {
+  const before = { losses: s().losses, metrics: s().metrics, seed: s().seed, distill: s().distill };
+  const wrongName = pytorchRunFile((c) => (c.student[0].name = 'someone_else/kernel'));
+  await openFile(pickedFile('maskd-run-segmentation-step4.json', wrongName));
+  expect(s().messages.at(-1)?.text).toMatch(/^Could not open maskd-run-segmentation-step4\.json: the checkpoint does not fit the segmentation demo: its student's weight 0 is "someone_else\/kernel", the demo's is ".+": it is not this demo's student\. Nothing was changed/);
+  const wrongShape = pytorchRunFile((c) => (c.student[0].shape = [...c.student[0].shape].reverse()));
+  await openFile(pickedFile('wrong-shape.json', wrongShape));
+  expect(s().messages.at(-1)?.text).toMatch(/Could not open wrong-shape\.json: the checkpoint does not fit the segmentation demo: its student's weight .+ is \[.+\], the demo's \[.+\]\. Nothing was changed/);
+  expect({ losses: s().losses, metrics: s().metrics, seed: s().seed, distill: s().distill }).toEqual(before);
+  expect(s().losses).toBe(before.losses);
+  expect(s().pytorchReturn).toBeNull();
+  // The engine's stage-2 state is still the browser's.
+  expect((await engine.exportState()).step).toBe(2);
+}, 60_000);
+
+it('opened: the curve runs browser 1–2 then PyTorch 3–4, with the hand-over and the result; the engine holds the file\'s student', async () => {
+  s().setSeed(5);
+  await openFile(pickedFile('maskd-run-segmentation-step4.json', pytorchRunFile()));
+  expect(s().messages.at(-1)?.text).toMatch(/Restored the run from maskd-run-segmentation-step4\.json .*browser to step 2, PyTorch to step 4\) and the student at step 4 \(MasKD\)/);
+  expect(s().seed).toBe(browser.config.seed);
+  expect(distillTotal()).toEqual([1, 2, 3, 4]);
+  expect(s().metrics['distill:maskd:mIoU']?.points.map((p) => [p.x, p.y]).at(-1)).toEqual([4, 0.25]);
+  expect(s().pytorchReturn).toEqual({
+    file: 'maskd-run-segmentation-step4.json',
+    handover: { step: 2, engine: 'pytorch', processes: 2, device: 'cpu', torch: '1.13.1' },
+    result: { split: 'test', metric: 'mIoU', value: 0.3125, step: 4, scenes: 128 },
+    installed: { step: 4, total: 6, method: 'maskd' },
+  });
+  expect(s().distill.steps).toBe(6);
+  expect(pytorchUnavailable(s())).toBeNull();
+  expect(distillFurtherUnavailable(s())).toBeNull();
+  const state = await engine.exportState();
+  expect([state.step, state.total, state.backend]).toEqual([4, 6, 'pytorch']);
+  // The demo's student is the file's (what the TF.js, ONNX and PyTorch exports write).
+  const want = JSON.parse(pytorchRunFile()).checkpoint.student[0] as { data: number[] };
+  const exported = await engine.exportStudent();
+  const first = new Float32Array(exported.student.weightData.slice(0, want.data.length * 4));
+  expect(Array.from(first)).toEqual(Array.from(Float32Array.from(want.data)));
+}, 60_000);
+
+it('Distill further continues the installed checkpoint: steps 5 and 6 after PyTorch\'s 4', async () => {
+  s().setDistill({ steps: 4 });
+  expect(distillFurtherUnavailable(s())).toMatch(/Set Distill steps above 4/);
+  s().setDistill({ steps: 6 });
+  await distillFurther();
+  expect(s().runPhase).toBe('idle');
+  expect(distillTotal()).toEqual([1, 2, 3, 4, 5, 6]);
+  expect(s().progress?.step).toBe(6);
+  const state = await engine.exportState();
+  expect(state.step).toBe(6);
+  expect(state.history.map((h) => h.step)).toEqual([1, 2, 3, 4, 5, 6]);
+  // The marker and the result stay with the curve they belong to; the next further run starts at 6.
+  expect(s().pytorchReturn?.installed).toEqual({ step: 6, total: 6, method: 'maskd' });
+  expect(s().pytorchReturn?.handover?.step).toBe(2);
+}, 120_000);
+
+it('opened while the other demo is loaded, its demo is loaded first', async () => {
+  await changeTask('detection');
+  expect(s().task).toBe('detection');
+  await openFile(pickedFile('maskd-run-segmentation-step4.json', pytorchRunFile()));
+  expect(s().task).toBe('segmentation');
+  expect(s().demoPhase).toBe('ready');
+  expect(s().pytorchReturn?.installed?.step).toBe(4);
+  expect((await engine.exportState()).step).toBe(4);
+}, 120_000);

@@ -1,0 +1,88 @@
+// A stage-2 checkpoint from outside the session (a run file a bundle's train.py wrote), checked
+// against a demo before it is installed: its student's weights by name and shape against the
+// demo's student, its align module's against one built for the demo's taps, its tokens against the
+// teacher (tokensForTeacher). Nothing here changes the demo: the session commits only once all of
+// it passed (installCheckpointInto).
+import * as tf from '@tensorflow/tfjs';
+import type { Checkpoint } from '../engine/checkpoint';
+import type { NamedArray } from '../engine/artifacts';
+import type { SetTokensRequest } from '../engine/tokens';
+import { buildAlign } from '../models/align';
+import { disposeModel } from '../models/disposeModel';
+import { TAP_LAYER } from '../models/nets';
+import { splitAtLayer } from '../models/split';
+import { modelToArtifacts } from './artifacts';
+import { installTokens, type Demo } from './demo';
+import { setModelWeights } from './runState';
+import { tokensForTeacher, type TeacherTokens } from './tokensForTeacher';
+
+/** The demo a run file's checkpoint may go into: a built-in student on the digit scenes, of its task and size. */
+export function demoFitsCheckpoint(demo: Demo | null, c: Checkpoint): demo is Demo {
+  if (!demo || demo.user || demo.mimic || demo.source.kind !== 'digits' || demo.base === null) return false;
+  if (demo.task !== c.task || demo.inputShape[0] !== c.inputSize) return false;
+  return c.studentInit === undefined || (demo.studentBackbone ? 'pretrained' : 'fresh') === c.studentInit;
+}
+
+/** The checkpoint's tokens (+ branch) as a token request, or null when it has none. */
+export function checkpointTokens(c: Checkpoint): Pick<SetTokensRequest, 'tokens' | 'branch'> | null {
+  if (!c.tokens) return null;
+  const plain = (a: NamedArray) => ({ shape: [...a.shape], data: Array.from(a.data) });
+  return {
+    tokens: { name: c.tokens.name, ...plain(c.tokens) },
+    ...(c.branch ? { branch: Object.fromEntries(c.branch.map((a) => [a.name, plain(a)])) } : {}),
+  };
+}
+
+/** Throws naming the first weight whose name or shape differs from the model's (same order, as checkpoints keep them). */
+function checkWeights(model: tf.LayersModel, arrays: readonly NamedArray[], what: string): void {
+  const weights = model.weights;
+  if (arrays.length !== weights.length) throw new Error(`its ${what} has ${arrays.length} weights, the demo's ${weights.length}: it is not this demo's ${what}`);
+  arrays.forEach((a, i) => {
+    const w = weights[i];
+    const shape = w.shape as number[];
+    if (a.name !== w.originalName) throw new Error(`its ${what}'s weight ${i} is "${a.name.slice(0, 80)}", the demo's is "${w.originalName}": it is not this demo's ${what}`);
+    if (a.shape.length !== shape.length || a.shape.some((d, j) => d !== shape[j])) {
+      throw new Error(`its ${what}'s weight ${a.name.slice(0, 80)} is [${a.shape.join(',')}], the demo's [${shape.join(',')}]`);
+    }
+  });
+}
+
+/** What installing `c` into `demo` needs, built beside the demo; throws (with everything released) when it does not fit. */
+export interface PreparedInstall {
+  readonly align: tf.LayersModel;
+  /** The checkpoint's tokens for the demo's teacher, or null when the demo already holds them (built with them) or it has none. */
+  readonly tokens: TeacherTokens | null;
+}
+
+export function prepareInstall(demo: Demo, c: Checkpoint, withTokens: boolean): PreparedInstall {
+  if (c.kind !== 'distill' || !c.student || !c.align) throw new Error('it is not a stage-2 (distillation) checkpoint');
+  if (c.compare) throw new Error('it is a comparison\'s checkpoint; only a single Distill run can be installed');
+  checkWeights(demo.student, c.student, 'student');
+  const studentTap = splitAtLayer(demo.student, TAP_LAYER).tapShape;
+  const teacherTap = demo.teacherSplit.tapShape;
+  const align = buildAlign([studentTap[0], studentTap[1], studentTap[2]], [teacherTap[0], teacherTap[1], teacherTap[2]]);
+  let tokens: TeacherTokens | null = null;
+  try {
+    checkWeights(align, c.align, 'align module');
+    setModelWeights(align, c.align, 'align module');
+    const request = withTokens ? checkpointTokens(c) : null;
+    if (request) tokens = tokensForTeacher(demo, request);
+  } catch (err) {
+    disposeModel(align);
+    throw err;
+  }
+  return { align, tokens };
+}
+
+/** Commits a prepared install: the checkpoint's student weights, align module (as artifacts) and tokens become the demo's. */
+export async function installCheckpointInto(demo: Demo, c: Checkpoint, prepared: PreparedInstall): Promise<void> {
+  try {
+    setModelWeights(demo.student, c.student!, 'student');
+    demo.align = await modelToArtifacts(prepared.align);
+  } finally {
+    disposeModel(prepared.align);
+  }
+  if (prepared.tokens) installTokens(demo, prepared.tokens.tokens, prepared.tokens.branch);
+  if (demo.bestStudent) tf.dispose(demo.bestStudent);
+  demo.bestStudent = null;
+}
