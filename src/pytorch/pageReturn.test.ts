@@ -4,7 +4,8 @@
 // validation scenes and once on its test scenes, and writes the page's run file. That file parses
 // as a run file; its checkpoint passes validateCheckpoint with the page's names and shapes; the
 // student it holds, loaded into the page's demo student, gives the PyTorch student's outputs; and
-// its validation and test numbers are the page's own metric of that student on the same scenes.
+// its validation and test numbers are the page's own metric of that student on the same scenes,
+// also under torchrun (2 processes: rank 0 scores).
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -192,5 +193,27 @@ describe.skipIf(!torchPython)('train.py writes the page\'s run file (the way bac
     expect(outDiff).toBeLessThan(1e-5);
     expect(valDiff).toBeLessThan(1e-6);
     expect(testDiff).toBeLessThan(1e-6);
+    if (task !== 'segmentation') return;
+
+    // Under torchrun (2 gloo processes, --eval-every 2) rank 0 scores: still the page's numbers of the student it returns.
+    const out2 = join(dir, 'out2');
+    const args = ['-m', 'torch.distributed.run', '--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', join(dir, 'train.py'), '--steps', '2', '--eval-every', '2', '--json', '--out', out2];
+    const d = spawnSync(torchPython!, args, { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+    expect(d.status, d.stderr.slice(-2000)).toBe(0);
+    const ddp = JSON.parse(readFileSync(join(out2, `maskd-run-${task}-step4.json`), 'utf8')) as RunFileOut;
+    expect(ddp.handover.processes).toBe(2);
+    const ddpVal = ddp.history.metrics.find((m) => m.term === metricName)!.points;
+    expect(ddpVal.map((p) => p[0])).toEqual([1, 4]);
+    const ddpStudent = buildStudent(task);
+    setModelWeights(ddpStudent, checkpointFromJson(JSON.stringify(ddp.checkpoint)).student!, 'student');
+    const byDdp = (im: tf.Tensor4D) => ddpStudent.predict(im) as tf.Tensor4D;
+    const ddpDiff = {
+      val: Math.abs((await adapter.evaluate(byDdp, source.valSet(SCENES), 8)).primary - ddpVal[1][1]),
+      test: Math.abs((await adapter.evaluate(byDdp, source.testSet(SCENES), 8)).primary - ddp.result!.value),
+    };
+    ddpStudent.dispose();
+    console.log(JSON.stringify({ ddpDiff }));
+    expect(ddpDiff.val).toBeLessThan(1e-6);
+    expect(ddpDiff.test).toBeLessThan(1e-6);
   }, 300_000);
 });
