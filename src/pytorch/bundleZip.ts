@@ -1,17 +1,25 @@
 // The page's *Export → Continue in PyTorch (.zip)*: the run bundle of the session's last stage-2
-// state (src/pytorch/fromCheckpoint.ts) as one zip, built in the engine's worker. Everything is
-// checked before a byte is zipped: a stage-2 state of the demo that is loaded, the demo's digit
-// scenes (a dropped dataset is not exported), the demo's built-in student (the bundle rebuilds it
-// from the checkpoint), and every layer of the teacher, student and align module (a layer the
-// generator cannot express is refused by name: PytorchExportError).
-import type * as tf from '@tensorflow/tfjs';
+// state (src/pytorch/fromCheckpoint.ts) as one zip, built in the engine's worker from the
+// engine's own models: the teacher as loaded (the demo's or a user's layers model), a fresh copy
+// of the run's student (the demo's built-in one, or the user's, from its files) given the
+// checkpoint's weights, and the run's data (the digit scenes, or a dropped dataset's arrays). The
+// page's own next steps from a throwaway copy of the state go in as `check`. Everything is checked
+// before a byte is zipped: a stage-2 state of the demo that is loaded, a layers teacher, labels to
+// train against, every layer of the teacher, student and align module (PytorchExportError names
+// each refused one), and the dataset's size.
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import type { DigitPools } from '../data/digits';
 import type { Checkpoint } from '../engine/checkpoint';
 import type { PytorchExport } from '../engine/models';
-import type { Task } from '../models/nets';
+import { disposeModel } from '../models/disposeModel';
+import { buildStudent, TAP_LAYER, type Task } from '../models/nets';
+import type { Demo } from '../train/demo';
+import { freshUserStudent } from '../train/loadUserModels';
+import { labelFreeReason } from '../train/objective';
+import { taskAdapter } from '../train/tasks';
 import { bundleFromCheckpoint } from './fromCheckpoint';
 import { PytorchExportError } from './graph';
+import { pageNextSteps, PAGE_CHECK_STEPS } from './pageCheck';
 import type { BundleFiles } from './runBundle';
 
 /**
@@ -23,45 +31,85 @@ export const PAGE_RECORDED_STEPS = 8;
 /** The folder inside the zip (and the zip's name without `.zip`): `maskd-pytorch-<task>-step<k>`. */
 export const bundleFolder = (task: Task, step: number): string => `maskd-pytorch-${task}-step${step}`;
 
+/** What the refusal reads of the session's demo. */
+export interface SessionFacts {
+  readonly task: Task;
+  readonly inputSize: number;
+  /** The user's teacher (its file and kind), or null for a built-in one. */
+  readonly userTeacher: { readonly file: string; readonly kind: 'layers' | 'graph' } | null;
+  /** Why the run learnt from the teacher's own outputs (no labels fit), or null. */
+  readonly labelFree: string | null;
+}
+
+export function sessionFacts(demo: Demo): SessionFacts {
+  const t = demo.user?.teacher;
+  return { task: demo.task, inputSize: demo.inputShape[0], userTeacher: t ? { file: t.file, kind: t.kind } : null, labelFree: demo.mimic ? 'the student mimics the teacher\'s outputs' : labelFreeReason(demo) };
+}
+
 export interface SessionBundleInput {
   /** The engine's last checkpoint (null: no run yet). */
   readonly checkpoint: Checkpoint | null;
-  readonly demo: { readonly task: Task; readonly inputSize: number; readonly teacher: tf.LayersModel; readonly dataKind: string; readonly userStudent: boolean };
+  readonly demo: Demo;
   readonly pools: DigitPools;
   /** The backend's epsilon (Adam's in TF.js). */
   readonly epsilon: number;
+  /** The page's next steps to record for --check (default PAGE_CHECK_STEPS; 0: none). */
+  readonly checkSteps?: number;
 }
 
 /** Why the session's state cannot continue in PyTorch, or null when it can (before the models are read). */
-export function sessionBundleRefusal(i: { readonly checkpoint: Checkpoint | null; readonly demo: Omit<SessionBundleInput['demo'], 'teacher'> }): string | null {
+export function sessionBundleRefusal(i: { readonly checkpoint: Checkpoint | null; readonly demo: SessionFacts }): string | null {
   const cp = i.checkpoint;
   if (!cp || cp.kind !== 'distill' || !cp.student || !cp.align) return 'there is no stage-2 state to hand over: run Distill first (only a distillation run has a student, an align module and Adam\'s state to continue)';
   if (cp.task !== i.demo.task || cp.inputSize !== i.demo.inputSize) return `the last distillation ran on the ${cp.task} demo at ${cp.inputSize}×${cp.inputSize}, not on the one loaded now: run Distill again`;
-  if (i.demo.dataKind !== 'digits') return 'the models run on your dataset: its images and labels are not exported yet, only the digit demos\' scenes are';
-  if (i.demo.userStudent) return 'the student is your model: the bundle rebuilds the demo\'s built-in student from the run\'s weights, so only a built-in student continues in PyTorch for now';
+  const t = i.demo.userTeacher;
+  if (t?.kind === 'graph') return `the teacher ${t.file} is a TF.js graph model: only layers models become PyTorch modules`;
+  if (i.demo.labelFree) return `the run learnt from the teacher's own outputs (${i.demo.labelFree}): train.py trains against labels only`;
   return null;
 }
 
+/** A fresh model of the run's student: the user's, from its files, or the built-in one for the data's classes. */
+function freshStudent(demo: Demo) {
+  const own = demo.user?.student;
+  return own ? freshUserStudent(own) : Promise.resolve(buildStudent(demo.task, { inputShape: demo.inputShape, numClasses: demo.source.numClasses }));
+}
+
 /** The bundle as zip bytes, its files under `maskd-pytorch-<task>-step<k>/`; throws PytorchExportError with nothing built. */
-export function sessionBundleZip(i: SessionBundleInput): PytorchExport {
-  const why = sessionBundleRefusal(i);
+export async function sessionBundleZip(i: SessionBundleInput): Promise<PytorchExport> {
+  const { demo } = i;
+  const why = sessionBundleRefusal({ checkpoint: i.checkpoint, demo: sessionFacts(demo) });
   if (why) throw new PytorchExportError(`cannot continue in PyTorch: ${why}`);
   const cp = i.checkpoint as Checkpoint & { kind: 'distill' };
-  const files = bundleFromCheckpoint(cp, {
-    teacher: i.demo.teacher,
-    pools: i.pools,
-    epsilon: i.epsilon,
-    recordSteps: Math.min(PAGE_RECORDED_STEPS, Math.max(1, cp.total - cp.step)),
-  });
-  const bytes = zipBundle(files, bundleFolder(cp.task, cp.step));
-  return {
-    task: cp.task,
-    method: cp.config.method,
-    step: cp.step,
-    total: cp.total,
-    files: Object.keys(files).length,
-    bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
-  };
+  const { seed, batchSize } = cp.config;
+  const taps = { teacher: demo.user?.teacher?.tap ?? TAP_LAYER, student: demo.user?.student?.tap ?? TAP_LAYER };
+  const dataset = demo.source.dataset;
+  const student = await freshStudent(demo);
+  try {
+    const steps = i.checkSteps ?? PAGE_CHECK_STEPS;
+    const check = steps > 0
+      ? await pageNextSteps(cp, { teacher: demo.teacherSplit, student, studentTap: taps.student, adapter: taskAdapter(demo.task, demo.source.numClasses), scenes: (k) => demo.source.trainBatch(seed, k, batchSize) }, steps)
+      : undefined;
+    const files = bundleFromCheckpoint(cp, {
+      teacher: demo.teacher,
+      student,
+      taps,
+      ...(dataset ? { dataset: { splits: dataset, numClasses: demo.source.numClasses } } : { pools: i.pools }),
+      epsilon: i.epsilon,
+      recordSteps: Math.min(PAGE_RECORDED_STEPS, Math.max(1, cp.total - cp.step)),
+      ...(check ? { check } : {}),
+    });
+    const bytes = zipBundle(files, bundleFolder(cp.task, cp.step));
+    return {
+      task: cp.task,
+      method: cp.config.method,
+      step: cp.step,
+      total: cp.total,
+      files: Object.keys(files).length,
+      bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+    };
+  } finally {
+    disposeModel(student);
+  }
 }
 
 export function zipBundle(files: BundleFiles, folder: string): Uint8Array {

@@ -1,8 +1,9 @@
-// A run bundle from a stage-2 checkpoint of a demo run (what IndexedDB keeps, what the engine's
-// exportState returns): the demo student and the align module rebuilt and given the checkpoint's
-// weights, its tokens (+ branch), Adam's state, schedule position, seed, method with its full
-// parameters and history, and the demo's next global batches. The teacher is the caller's: a
-// checkpoint does not hold it (the page's is the shipped one, or the user's model).
+// A run bundle from a stage-2 checkpoint (what IndexedDB keeps, what the engine's exportState
+// returns): the run's student and the align module given the checkpoint's weights, its tokens
+// (+ branch), Adam's state, schedule position, seed, method with its full parameters and history,
+// and the run's data: the demo's next global batches and scenes.py, or a dropped dataset's arrays
+// and dataset.py. The teacher is the caller's, and so is a user's student: a checkpoint holds
+// neither topology (the demo's built-in student is rebuilt when none is given).
 import type * as tf from '@tensorflow/tfjs';
 import type { Checkpoint } from '../engine/checkpoint';
 import type { DigitPools } from '../data/digits';
@@ -15,6 +16,7 @@ import { demoSource, sceneForSize } from '../train/demo';
 import { setModelWeights } from '../train/runState';
 import { adamStateForTorch } from './adamState';
 import { PytorchExportError } from './graph';
+import { datasetArrays, type DatasetSplits } from './datasetArrays';
 import { pageReturnFiles } from './pageReturn';
 import { recordBatches } from './recordBatches';
 import { buildRunBundle, type BundleFiles, type RunHistoryEntry } from './runBundle';
@@ -24,7 +26,14 @@ export const MAX_RECORDED_STEPS = 200;
 
 export interface CheckpointBundleOptions {
   readonly teacher: tf.LayersModel;
-  readonly pools: DigitPools;
+  /** The digit pools: the demo's scenes are the data (unless `dataset` is given). */
+  readonly pools?: DigitPools;
+  /** A dropped dataset's splits and classes: its arrays are the data (no batches are recorded). */
+  readonly dataset?: { readonly splits: DatasetSplits; readonly numClasses: number };
+  /** A fresh model of the run's student, given the checkpoint's weights here (the caller disposes it); default: the demo's built-in student, rebuilt. */
+  readonly student?: tf.LayersModel;
+  /** Tap layers (default the demo nets' TAP_LAYER). */
+  readonly taps?: { readonly teacher: string; readonly student: string };
   /** Global batches to record from the checkpoint's step on (default: the rest of the run, at most MAX_RECORDED_STEPS, at least 1). */
   readonly recordSteps?: number;
   /** Adam's epsilon in the run (TF.js's backend epsilon: 1e-7 on cpu, wasm and webgpu). */
@@ -38,18 +47,18 @@ const hwc = (s: readonly number[]): [number, number, number] => [s[0], s[1], s[2
 /** The bundle's files for `cp`; throws PytorchExportError (nothing written) when it cannot be expressed. */
 export function bundleFromCheckpoint(cp: Checkpoint, o: CheckpointBundleOptions): BundleFiles {
   if (cp.kind !== 'distill' || !cp.student || !cp.align) throw new PytorchExportError('only a distillation (stage 2) checkpoint continues in PyTorch');
+  const { dataset, pools } = o;
+  if (!dataset && !pools) throw new Error('bundleFromCheckpoint: no data (pools or dataset)');
   const size = cp.inputSize;
-  const student = buildStudent(cp.task, { inputShape: [size, size, 3] });
+  const taps = o.taps ?? { teacher: TAP_LAYER, student: TAP_LAYER };
+  const numClasses = dataset?.numClasses ?? (cp.task === 'segmentation' ? SEG_CLASSES : DET_HEAT_CHANNELS);
+  const student = o.student ?? buildStudent(cp.task, { inputShape: [size, size, 3] });
   let align: tf.LayersModel | null = null;
   try {
     setModelWeights(student, cp.student, 'student');
-    align = buildAlign(hwc(splitAtLayer(student, TAP_LAYER).tapShape), hwc(splitAtLayer(o.teacher, TAP_LAYER).tapShape));
+    align = buildAlign(hwc(splitAtLayer(student, taps.student).tapShape), hwc(splitAtLayer(o.teacher, taps.teacher).tapShape));
     setModelWeights(align, cp.align, 'align module');
-    const numClasses = cp.task === 'segmentation' ? SEG_CLASSES : DET_HEAT_CHANNELS;
     const { config } = cp;
-    const source = demoSource(o.pools, cp.task, size);
-    const remaining = cp.total - cp.step;
-    const record = Math.max(1, Math.round(o.recordSteps ?? Math.min(remaining, MAX_RECORDED_STEPS)));
     const branch: TokenWeightsState | undefined = cp.branch ? Object.fromEntries(cp.branch.map((a) => [a.name, { shape: [...a.shape], data: Array.from(a.data) }])) : undefined;
     const files = buildRunBundle({
       task: cp.task,
@@ -57,7 +66,7 @@ export function bundleFromCheckpoint(cp: Checkpoint, o: CheckpointBundleOptions)
       teacher: o.teacher,
       student,
       align,
-      tap: { teacher: TAP_LAYER, student: TAP_LAYER },
+      tap: taps,
       method: { name: config.method, params: resolveParams(config.method, config.params as never) as unknown as Record<string, number | boolean> },
       ...(cp.tokens ? { tokens: { tokens: { name: cp.tokens.name, shape: [...cp.tokens.shape], data: Array.from(cp.tokens.data) }, branch } } : {}),
       schedule: { baseLr: cp.lr, totalSteps: cp.total, step: cp.step },
@@ -68,13 +77,25 @@ export function bundleFromCheckpoint(cp: Checkpoint, o: CheckpointBundleOptions)
         .filter((h) => [h.losses.task, h.losses.distill, h.losses.total].every(Number.isFinite))
         .map((h) => ({ step: h.step, task: h.losses.task, distill: h.losses.distill, total: h.losses.total, where: 'browser' as const })),
       ...(o.check ? { check: o.check } : {}),
-      scenes: { pool: o.pools.train, seed: config.seed, batch: config.batchSize, scene: sceneForSize(size) },
-      batches: recordBatches(cp.task, numClasses, (step) => source.trainBatch(config.seed, step, config.batchSize), cp.step, record),
+      ...(dataset
+        ? { dataset: { arrays: datasetArrays(cp.task, dataset.splits), seed: config.seed, batch: config.batchSize } }
+        : demoData(cp, pools as DigitPools, numClasses, o.recordSteps)),
     });
     // The way back to the page (./pageReturn.ts): the digit demos' held-out scenes score it.
-    return { ...files, ...pageReturnFiles(cp, { student, align, pools: o.pools }) };
+    return pools && !dataset ? { ...files, ...pageReturnFiles(cp, { student, align, pools }) } : files;
   } finally {
-    student.dispose();
+    if (!o.student) student.dispose();
     align?.dispose();
   }
+}
+
+/** The demo's scenes: the next global batches recorded, scenes.py and the training digits for the rest. */
+function demoData(cp: Checkpoint & { kind: 'distill' }, pools: DigitPools, numClasses: number, recordSteps: number | undefined) {
+  const { config } = cp;
+  const source = demoSource(pools, cp.task, cp.inputSize);
+  const record = Math.max(1, Math.round(recordSteps ?? Math.min(cp.total - cp.step, MAX_RECORDED_STEPS)));
+  return {
+    scenes: { pool: pools.train, seed: config.seed, batch: config.batchSize, scene: sceneForSize(cp.inputSize) },
+    batches: recordBatches(cp.task, numClasses, (step) => source.trainBatch(config.seed, step, config.batchSize), cp.step, record),
+  };
 }

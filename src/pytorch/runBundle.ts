@@ -16,6 +16,7 @@ import { generateModule, type GeneratedModule } from './moduleSource';
 import { PRELUDE_PY } from './templates/prelude.py';
 import { TRAIN_PY } from './templates/train.py';
 import { SCENES_PY } from './templates/scenes.py';
+import { DATASET_PY } from './templates/dataset.py';
 import type { DigitPool } from '../data/digits';
 import type { SceneConfig } from '../data/scenes';
 import { bundleReadme } from './templates/bundleReadme';
@@ -54,6 +55,11 @@ export interface RunBundleInput {
    * CenterNet's targets for detection.
    */
   readonly scenes?: { readonly pool: DigitPool; readonly seed: number; readonly batch: number; readonly scene: Partial<SceneConfig> };
+  /**
+   * A dropped dataset (src/pytorch/datasetArrays.ts): train.py draws every step from these arrays
+   * with dataset.py, in the page's order for this seed and global batch.
+   */
+  readonly dataset?: { readonly arrays: Readonly<Record<string, SafetensorsTensor>>; readonly seed: number; readonly batch: number };
   /** Recorded global batches, NHWC: images [S,B,H,W,3] and the task's targets, and first_step (I64 scalar). */
   readonly batches?: Readonly<Record<string, SafetensorsTensor>>;
 }
@@ -92,6 +98,12 @@ export function buildRunBundle(input: RunBundleInput): BundleFiles {
       labels: { dtype: 'U8', shape: [pool.count], data: pool.labels },
     });
   }
+  const { dataset } = input;
+  if (dataset) {
+    files['scenes.py'] = SCENES_PY;
+    files['dataset.py'] = DATASET_PY;
+    files['dataset.safetensors'] = writeSafetensors(dataset.arrays);
+  }
   const run = {
     format: RUN_FORMAT,
     formatVersion: 1,
@@ -105,6 +117,7 @@ export function buildRunBundle(input: RunBundleInput): BundleFiles {
     history: input.history,
     ...(input.check ? { check: input.check } : {}),
     ...(scenes ? { data: { kind: 'scenes', seed: scenes.seed, batch: scenes.batch, scene: scenes.scene } } : {}),
+    ...(dataset ? { data: { kind: 'dataset', seed: dataset.seed, batch: dataset.batch, train: dataset.arrays['train.images'].shape[0], val: dataset.arrays['val.images']?.shape[0] ?? 0 } } : {}),
   };
   files['run.json'] = `${JSON.stringify(run, null, 1)}\n`;
   const images = input.batches?.images;
@@ -114,8 +127,8 @@ export function buildRunBundle(input: RunBundleInput): BundleFiles {
     step: input.schedule.step,
     totalSteps: input.schedule.totalSteps,
     recorded: images ? images.shape[0] : 0,
-    batch: images ? images.shape[1] : 0,
-    drawn: scenes !== undefined,
+    batch: images ? images.shape[1] : (dataset?.batch ?? 0),
+    drawn: scenes ? 'scenes' : dataset ? 'dataset' : null,
   });
   return files;
 }

@@ -17,6 +17,7 @@ import { store, useAppStore, type AppState } from './store';
 import { applyTokens, readyForTokens } from './tokenActions';
 import { shownSnapshot } from './vizSlice';
 import { userModelOnCard } from './byoSlice';
+import { labelFreeReason } from './objective';
 import { errorText } from '../errorText';
 import { fileParser, type PickedFile } from './fileParser';
 import { pytorchReturnOf, restorePytorchRun } from './pytorchReturn';
@@ -168,15 +169,18 @@ export function exportStudentOnnx(): Promise<void> {
 
 /**
  * Why *Export → Continue in PyTorch (.zip)* cannot run now, or null when it can: a stage-2 run
- * (Distill or a comparison, ended or paused) of the demo's built-in student on the digit scenes
- * has left state to hand over. The engine checks the same again, and every layer by name.
+ * (Distill or a comparison, ended or paused) has left state to hand over, its teacher is a layers
+ * model (built-in or the user's) and it trained against labels (the digit scenes or a labelled
+ * dataset). The engine checks the same again, every layer by name, and the dataset's size.
  */
-export function pytorchUnavailable(s: Pick<AppState, 'progress' | 'runPhase' | 'byo' | 'student' | 'customTeacher' | 'pytorchReturn'>): string | null {
+export function pytorchUnavailable(s: Pick<AppState, 'progress' | 'runPhase' | 'byo' | 'teacher' | 'byoLabelFree' | 'dataMode' | 'dataset' | 'customTeacher' | 'pytorchReturn'>): string | null {
   // A run file's checkpoint (the way back from PyTorch) is stage-2 state too.
   if (s.progress?.stage !== 'distill' && !s.pytorchReturn?.installed) return 'Run Distill first: only a stage-2 run has a student, an align module and Adam\'s state to continue in PyTorch';
   if (s.runPhase === 'running' || s.runPhase === 'stopping') return 'A run is training: pause it or let it end, then continue in PyTorch';
-  if (s.customTeacher) return 'The models run on your dataset: its images and labels are not exported yet, only the digit demos\' scenes are';
-  if (userModelOnCard(s.byo, 'student', s.student)) return 'The student is your model: only the demo\'s built-in students continue in PyTorch for now';
+  const teacher = userModelOnCard(s.byo, 'teacher', s.teacher);
+  if (teacher?.format === 'graph-model') return `The teacher ${teacher.label} is a TF.js graph model: only layers models become PyTorch modules`;
+  const labelFree = labelFreeReason(s);
+  if (labelFree) return `The run learnt from the teacher's own outputs (${labelFree}): train.py trains against labels only`;
   return null;
 }
 

@@ -12,7 +12,12 @@ import { readBundleZip, sessionBundleRefusal } from '../pytorch/bundleZip';
 import { noteWhenNoTorch, torchPython } from '../pytorch/torchPython.testkit';
 import { readSafetensors } from '../share/safetensors';
 import { localEngine } from '../train/localEngine';
-import { connectEngine, distill, startApp } from './actions';
+import { makeDatasetFixtures } from '../../scripts/make-dataset-fixtures.mjs';
+import { fixture } from '../byo/fixtures.testkit';
+import type { UserModelInfo } from '../engine/userModels';
+import { connectEngine, distill, learnMasks, startApp } from './actions';
+import { loadDropped } from './byoActions';
+import { chooseTaskOption, loadDatasetFiles } from './datasetActions';
 import { exportPytorch, pytorchUnavailable, setExportEnv } from './exportActions';
 import { useAppStore } from './store';
 
@@ -30,14 +35,31 @@ beforeAll(async () => {
 afterAll(() => engine.terminate());
 
 it('the engine refuses what it cannot hand over, with the reason', () => {
-  const demo = { task: 'segmentation' as const, inputSize: 64, dataKind: 'digits', userStudent: false };
+  const demo = { task: 'segmentation' as const, inputSize: 64, userTeacher: null, labelFree: null };
   expect(sessionBundleRefusal({ checkpoint: null, demo })).toMatch(/run Distill first/);
   const cp = { kind: 'distill', task: 'segmentation', inputSize: 64, student: [], align: [] } as unknown as Checkpoint;
   expect(sessionBundleRefusal({ checkpoint: { ...cp, kind: 'masks' } as Checkpoint, demo })).toMatch(/no stage-2 state/);
   expect(sessionBundleRefusal({ checkpoint: { ...cp, task: 'detection' } as Checkpoint, demo })).toMatch(/detection demo at 64×64, not on the one loaded now/);
-  expect(sessionBundleRefusal({ checkpoint: cp, demo: { ...demo, dataKind: 'custom' } })).toMatch(/your dataset/);
-  expect(sessionBundleRefusal({ checkpoint: cp, demo: { ...demo, userStudent: true } })).toMatch(/student is your model/);
+  expect(sessionBundleRefusal({ checkpoint: cp, demo: { ...demo, userTeacher: { file: 'web/model.json', kind: 'graph' } } })).toBe(
+    'the teacher web/model.json is a TF.js graph model: only layers models become PyTorch modules',
+  );
+  expect(sessionBundleRefusal({ checkpoint: cp, demo: { ...demo, labelFree: 'the dataset has images only, no labels' } })).toMatch(/teacher's own outputs \(the dataset has images only, no labels\): train\.py trains against labels only/);
+  // A user's layers teacher (and any student, any labelled data) goes on.
+  expect(sessionBundleRefusal({ checkpoint: cp, demo: { ...demo, userTeacher: { file: 'mine/model.json', kind: 'layers' } } })).toBeNull();
   expect(sessionBundleRefusal({ checkpoint: cp, demo })).toBeNull();
+});
+
+it('the button\'s rule: a graph teacher on its card and a label-free run are refused by name; a user\'s layers pair is not', () => {
+  const base = { progress: { stage: 'distill' }, runPhase: 'idle', byo: { teacher: null, student: null }, teacher: { source: 'user:t' }, byoLabelFree: null, dataMode: 'demo', dataset: null, customTeacher: false } as unknown as Parameters<typeof pytorchUnavailable>[0];
+  const user = (format: UserModelInfo['format'], role: 'teacher' | 'student') => ({ info: { role, label: `my-${role}`, format, layers: [], tap: 'feat', tapWhy: '' }, source: `user:${role[0]}` });
+  expect(pytorchUnavailable(base)).toBeNull();
+  expect(pytorchUnavailable({ ...base, byo: { teacher: user('graph-model', 'teacher'), student: null } })).toBe('The teacher my-teacher is a TF.js graph model: only layers models become PyTorch modules');
+  // A demo reload put the built-in teacher back on the card: the graph model no longer counts.
+  expect(pytorchUnavailable({ ...base, byo: { teacher: user('graph-model', 'teacher'), student: null }, teacher: { source: 'builtin:segmentation-teacher' } } as never)).toBeNull();
+  expect(pytorchUnavailable({ ...base, byo: { teacher: user('layers-model', 'teacher'), student: user('layers-model', 'student') }, byoLabelFree: 'its outputs are not the labels' })).toMatch(
+    /^The run learnt from the teacher's own outputs \(its outputs are not the labels\)/,
+  );
+  expect(pytorchUnavailable({ ...base, byo: { teacher: user('layers-model', 'teacher'), student: user('layers-model', 'student') }, dataMode: 'custom', customTeacher: true, dataset: { labelled: true } } as never)).toBeNull();
 });
 
 it('before Distill the button is disabled with why; after 2 steps the zip continues the run in PyTorch', async () => {
@@ -53,7 +75,9 @@ it('before Distill the button is disabled with why; after 2 steps the zip contin
   expect(s().runPhase).toBe('idle');
   expect(pytorchUnavailable(s())).toBeNull();
 
+  const t0 = performance.now();
   await exportPytorch();
+  const exportMs = performance.now() - t0;
   expect(s().exportBusy).toBeNull();
   expect(saved.map((f) => [f.name, f.mime])).toEqual([['maskd-pytorch-segmentation-step2.zip', 'application/zip']]);
   expect(s().messages.at(-1)?.text).toMatch(/maskd at step 2 of 2/);
@@ -71,6 +95,10 @@ it('before Distill the button is disabled with why; after 2 steps the zip contin
   expect(run.schedule).toMatchObject({ step: 2, totalSteps: 2 });
   expect(run.seed).toBe(s().seed);
   expect(run.history.map((h: { step: number; where: string }) => [h.step, h.where])).toEqual([[1, 'browser'], [2, 'browser']]);
+  console.log(JSON.stringify({ pageZip: 'segmentation maskd', exportMs: Math.round(exportMs), msPerStep: s().progress?.msPerStep, bytes: (saved[0].data as Uint8Array).byteLength }));
+  // The page's own next 10 steps from a throwaway copy of the state (past the run's 2 the rate is 0).
+  expect(run.check.map((h: { step: number }) => h.step)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  expect(run.check.every((h: { total: number }) => Number.isFinite(h.total) && h.total > 0)).toBe(true);
   // State dicts in PyTorch names; Adam's moments for the student's and the align module's parameters.
   const student = readSafetensors(files['student.safetensors']);
   expect(student.tensors.size).toBeGreaterThan(4);
@@ -93,4 +121,74 @@ it.skipIf(!torchPython)('train.py goes on from the saved zip: steps 3 and 4, aft
   const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { step: number; total: number });
   expect(lines.map((l) => l.step)).toEqual([3, 4]);
   expect(lines.every((l) => Number.isFinite(l.total))).toBe(true);
+  // The page's next steps, retaken in PyTorch from the zip's state.
+  const check = spawnSync(torchPython!, [join(dir, 'train.py'), '--check'], { encoding: 'utf8' });
+  console.log(check.stdout);
+  expect(check.status, check.stderr).toBe(0);
+  expect(check.stdout).toMatch(/hand-over check: passed/);
+}, 180_000);
+
+/** A drop of a fixture model's files on a card, as the page's DataTransfer gives them. */
+async function drop(name: string): Promise<DataTransfer> {
+  const files = (await fixture(name)).map((f) => new File([f.data], f.name.slice(f.name.indexOf('/') + 1)));
+  return { items: [], files } as unknown as DataTransfer;
+}
+const datasetFiles = makeDatasetFixtures()['seg-valid'].files.map((f) => ({ path: f.path, file: new Blob([f.data]) }));
+const userZip: { files?: Record<string, Uint8Array> } = {};
+
+it('your own layers pair on your dataset: the zip holds your models, the dataset\'s arrays and dataset.py', async () => {
+  saved.length = 0;
+  await chooseTaskOption('custom');
+  s().setDatasetSettings({ inputSize: 32 });
+  await loadDatasetFiles(datasetFiles);
+  expect(s().dataset).toMatchObject({ task: 'segmentation', numClasses: 3, train: 8, val: 2 });
+  expect(await loadDropped(await drop('teacher-3class-32'), 'teacher')).toBe(true);
+  expect(await loadDropped(await drop('student-3class-32'), 'student')).toBe(true);
+  expect(s().byo.student?.info.format).toBe('layers-model');
+  s().setMask({ numTokens: 2, steps: 2, batchSize: 2 });
+  await learnMasks();
+  s().setDistill({ method: 'maskd', steps: 3, batchSize: 2, evalEvery: 3, valCount: 2 });
+  await distill();
+  expect(s().progress).toMatchObject({ stage: 'distill', step: 3 });
+  expect(pytorchUnavailable(s())).toBeNull();
+
+  await exportPytorch();
+  expect(saved.map((f) => f.name)).toEqual(['maskd-pytorch-segmentation-step3.zip']);
+  const files = readBundleZip(saved[0].data as Uint8Array);
+  userZip.files = files;
+  const text = (name: string) => new TextDecoder().decode(files[name]);
+  // The data: the dataset's arrays and its sampler, no recorded batches, no digits.
+  expect(Object.keys(files).filter((n) => /batches|digits/.test(n))).toEqual([]);
+  const arrays = readSafetensors(files['dataset.safetensors']).tensors;
+  expect(arrays.get('train.images')?.shape).toEqual([8, 32, 32, 3]);
+  expect(arrays.get('train.labels')?.shape).toEqual([8, 32, 32]);
+  expect(arrays.get('val.images')?.shape).toEqual([2, 32, 32, 3]);
+  expect(text('dataset.py')).toMatch(/def epoch_order/);
+  const run = JSON.parse(text('run.json'));
+  expect(run.data).toEqual({ kind: 'dataset', seed: s().seed, batch: 2, train: 8, val: 2 });
+  expect(run.numClasses).toBe(3);
+  // The models are the user's: their own layer names and taps (the fixtures tap 'feat').
+  expect(run.tap).toEqual({ teacher: 'feat', student: 'feat' });
+  expect(text('student.py')).toMatch(/self\.up\b|"up"/);
+  const student = readSafetensors(files['student.safetensors']).tensors;
+  expect(student.size).toBeGreaterThan(0);
+  expect(run.check.map((h: { step: number }) => h.step)).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+}, 180_000);
+
+it.skipIf(!torchPython)('train.py goes on from your dataset\'s zip: steps 4 and 5, and --check agrees with the page', () => {
+  expect(userZip.files).toBeDefined();
+  const dir = mkdtempSync(join(tmpdir(), 'maskd-pytorch-user-'));
+  for (const [name, data] of Object.entries(userZip.files!)) writeFileSync(join(dir, name), data);
+  const r = spawnSync(torchPython!, [join(dir, 'train.py'), '--steps', '2', '--json', '--out', join(dir, 'out')], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { step: number; total: number });
+  expect(lines.map((l) => l.step)).toEqual([4, 5]);
+  const page = JSON.parse(new TextDecoder().decode(userZip.files!['run.json'])).check as { total: number }[];
+  const rel = lines.map((l, i) => Math.abs(l.total - page[i].total) / Math.abs(page[i].total));
+  console.log(JSON.stringify({ userDatasetZip: 'train.py steps 4-5 vs the page', rel }));
+  expect(Math.max(...rel)).toBeLessThan(1e-4);
+  const check = spawnSync(torchPython!, [join(dir, 'train.py'), '--check'], { encoding: 'utf8' });
+  console.log(check.stdout);
+  expect(check.status, check.stderr).toBe(0);
+  expect(check.stdout).toMatch(/hand-over check: passed/);
 }, 180_000);

@@ -538,19 +538,16 @@ export class EngineSession implements EngineHandlers {
 
   /**
    * The last stage-2 state (the checkpoint taken at the pause or the end) as a PyTorch run bundle,
-   * zipped: the demo's student and align module with the checkpoint's weights, tokens, Adam's
-   * state, schedule, seed, method, history, the next batches and train.py. Refused while a run
-   * trains, and with the reason (a layer by name) before anything is built.
+   * zipped: the teacher, a fresh copy of the run's student (built-in or the user's) and the align
+   * module with the checkpoint's weights, tokens, Adam's state, schedule, seed, method, history,
+   * the data (the next batches and scenes.py, or the dataset's arrays), the page's next steps
+   * for --check, and train.py. Refused while a run trains, and with the reason (a layer by name)
+   * before anything is built.
    */
   async exportPytorch(): Promise<PytorchExport> {
     const demo = this.requireDemo();
     if (this.live && !this.control.isPaused) throw new Error('a run is training: pause it (or let it end) before continuing in PyTorch');
-    return sessionBundleZip({
-      checkpoint: this.checkpoints.last,
-      demo: { task: demo.task, inputSize: demo.inputShape[0], teacher: demo.teacher, dataKind: demo.source.kind, userStudent: Boolean(demo.user?.student) },
-      pools: this.requirePools(),
-      epsilon: tf.backend().epsilon(),
-    });
+    return sessionBundleZip({ checkpoint: this.checkpoints.last, demo, pools: this.requirePools(), epsilon: tf.backend().epsilon() });
   }
 
   /**

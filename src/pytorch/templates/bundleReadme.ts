@@ -6,13 +6,17 @@ export interface ReadmeFacts {
   readonly totalSteps: number;
   readonly recorded: number;
   readonly batch: number;
-  /** Whether train.py draws the steps past the recorded ones with scenes.py. */
-  readonly drawn: boolean;
+  /** What train.py draws the steps past the recorded ones from: scenes.py, dataset.py, or nothing. */
+  readonly drawn: 'scenes' | 'dataset' | null;
 }
 
 export function bundleReadme(f: ReadmeFacts): string {
   const last = f.step + f.recorded;
-  const data = f.drawn
+  const data = f.drawn === 'dataset'
+    ? `The data: dataset.safetensors holds your dataset as the page held it (float32 images, resized;
+class maps or boxes) and dataset.py draws every global batch from it in the page's order for the
+run's seed (the same epoch-by-epoch shuffles), with CenterNet's targets for detection.`
+    : f.drawn
     ? `The data: batches.safetensors holds the page's global batches for steps ${f.step + 1}–${last}; past them
 train.py draws the page's scenes itself with scenes.py (a port of the page's generator that gives
 the same images bit for bit) from digits.safetensors, in the page's seed and order.`
@@ -57,6 +61,7 @@ ${data}
 | run.json | task, taps, method and its parameters, schedule position, seed, history |
 | batches.safetensors | the recorded global batches, NHWC as the page made them |
 | scenes.py, digits.safetensors | the page's scene generator in Python and its training digits (demo runs) |
+| dataset.py, dataset.safetensors | your dataset's training and validation images and labels, and the page's sampling order (dataset runs) |
 
 Outputs in out/: student/align/optimizer .safetensors and run.json with the PyTorch steps added to
 the history (where: "pytorch"). Every generated module loads with load_state_dict(strict=True);

@@ -216,6 +216,25 @@ def scene_source(run, device):
     return draw
 
 
+def dataset_source(run, device):
+    """Batches drawn by dataset.py from dataset.safetensors (a dropped dataset, in the page's order
+    for the run's seed): images and labels, or CenterNet's targets."""
+    spec = run.get("data") or {}
+    if spec.get("kind") != "dataset":
+        return None
+    from dataset import DatasetStream
+
+    arrays = {k: v.numpy() for k, v in read_safetensors(os.path.join(HERE, "dataset.safetensors")).items()}
+    stream = DatasetStream(arrays, run["task"], run["numClasses"])
+
+    def draw(step, batch):
+        share = batch // world()
+        mine = stream.indices(spec["seed"], step, batch)[rank() * share : (rank() + 1) * share]
+        return {k: nchw(torch.from_numpy(v)).to(device) for k, v in stream.samples(mine).items()}
+
+    return draw
+
+
 def take(data, batch):
     """The first --batch samples of every recorded global batch (--batch below the page's)."""
     if batch is None:
@@ -275,9 +294,10 @@ def main():
             opt.state[p] = {"step": moments["step"].to(torch.float32).reshape(()).clone(), "exp_avg": moments[f"exp_avg.{name}"].to(device), "exp_avg_sq": moments[f"exp_avg_sq.{name}"].to(device)}
     model = nn.parallel.DistributedDataParallel(trainee) if distributed else trainee
 
-    data = read_safetensors(args.data)
+    draw = scene_source(run, device) or dataset_source(run, device)
+    # A dataset bundle records no batches: dataset.py draws every step.
+    data = read_safetensors(args.data) if os.path.exists(args.data) or draw is None else {"images": torch.zeros(0, 0)}
     first = int(data.pop("first_step").item()) if "first_step" in data else step0
-    draw = scene_source(run, device)
     if draw is not None and args.batch is not None and args.batch > data["images"].shape[1]:
         data = {k: v[:0] for k, v in data.items()}  # a bigger batch than recorded: draw every step
     else:
