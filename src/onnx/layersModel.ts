@@ -10,12 +10,13 @@ import { TO_LOGICAL, TO_NHWC } from './convert/context';
 import type { Plan } from './convert/plan';
 import type { Step, ValueMeta, Want } from './convert/types';
 import { OnnxError } from './errors';
+import type { OnnxNode } from './model';
 import type { ExportedWeight } from './onnxModel';
 import { type ExternalFiles, readFloats } from './tensorData';
 
 /** ONNX OIHW (and ConvTranspose's [Cin, Cout, kh, kw]) to the stored [kh, kw, ·, ·]; and back. */
 const KERNEL_TO_TF = [2, 3, 1, 0];
-const KERNEL_TO_ONNX = [3, 2, 0, 1];
+export const KERNEL_TO_ONNX = [3, 2, 0, 1];
 
 /** How one layer gets each of its node's run-time inputs. */
 type Source =
@@ -40,6 +41,11 @@ export class OnnxNodeLayer extends tf.layers.Layer {
   constructor(private readonly spec: StepSpec, name: string, initialisers: readonly (string | null)[]) {
     super({ name, trainable: true });
     this.initialisers = initialisers;
+  }
+
+  /** The ONNX node this layer runs (each node's layer holds its own copy of the initialisers it reads). */
+  get onnxNode(): OnnxNode {
+    return this.spec.step.node;
   }
 
   override build(): void {

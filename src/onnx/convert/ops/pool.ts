@@ -28,7 +28,7 @@ export function buildMaxPool(ctx: BuildContext): Built {
 }
 
 /** Cells each window counts along one axis: inside [lo, hi) of the padded axis. */
-function counts(w: AxisWindow, k: number, s: number, size: number, includePad: boolean, origEnd: number): number[] {
+export function windowCounts(w: AxisWindow, k: number, s: number, size: number, includePad: boolean, origEnd: number): number[] {
   const lo = includePad ? 0 : w.begin;
   const hi = includePad ? w.begin + size + origEnd : w.begin + size;
   return Array.from({ length: w.out }, (_, o) => Math.max(0, Math.min(o * s + k, hi) - Math.max(o * s, lo)));
@@ -39,8 +39,8 @@ export function buildAveragePool(ctx: BuildContext): Built {
   const x = ctx.input(0).shape;
   const include = ctx.int('count_include_pad', 0) === 1;
   const pads = ctx.ints('pads') ?? [0, 0, 0, 0];
-  const ch = counts(win[0], kernel[0], strides[0], x[2], include, pads[2]);
-  const cw = counts(win[1], kernel[1], strides[1], x[3], include, pads[3]);
+  const ch = windowCounts(win[0], kernel[0], strides[0], x[2], include, pads[2]);
+  const cw = windowCounts(win[1], kernel[1], strides[1], x[3], include, pads[3]);
   const full = kernel[0] * kernel[1];
   const uniform = ch.every((c) => c === kernel[0]) && cw.every((c) => c === kernel[1]);
   // Window sums are avgPool × k²; each divided by its own count.

@@ -65,7 +65,16 @@ function resizeAxis(x: tf.Tensor, axis: 1 | 2, m: tf.Tensor2D): tf.Tensor {
   return tf.transpose(y, back);
 }
 
-export function buildResize(ctx: BuildContext): Built {
+/** A Resize's sampling, decided before the graph runs: per spatial axis its [out, in] matrix. */
+export interface ResizeSampling {
+  readonly mode: 'nearest' | 'linear';
+  readonly inHW: readonly number[];
+  readonly outHW: readonly number[];
+  readonly mats: readonly Float64Array[];
+}
+
+/** The node's sampling matrices (ONNX's definition), or a refusal naming what is not supported. */
+export function resizeSampling(ctx: BuildContext): ResizeSampling {
   const x = ctx.input(0).shape;
   if (x.length !== 4) throw ctx.refuse('only 4-D inputs are resized');
   const upsample = ctx.node.opType === 'Upsample';
@@ -96,6 +105,12 @@ export function buildResize(ctx: BuildContext): Built {
   // Feature maps never grow far past the input (its side is capped); the sampling matrices are out × in.
   if (outHW.some((o) => o > MAX_RESIZE_SIDE)) throw ctx.refuse(`an output of ${outHW.join('×')}, over ${MAX_RESIZE_SIDE} a side`);
   const mats = [0, 1].map((i) => onnxMatrix(mode, coord, round, inHW[i], outHW[i], axisScale[i]));
+  return { mode, inHW, outHW, mats };
+}
+
+export function buildResize(ctx: BuildContext): Built {
+  const x = ctx.input(0).shape;
+  const { mode, inHW, outHW, mats } = resizeSampling(ctx);
   // TF.js's own resize when it samples the same: the usual PyTorch exports take this path.
   // Not on non-square maps: TF.js 4.22's resize gradients swap H and W there (the cpu backend
   // throws on the shape, and the gradient wasm returns disagrees with finite differences).
