@@ -12,6 +12,7 @@ import { localEngine } from '../train/localEngine';
 import { changeTask, connectEngine, distill, startApp } from './actions';
 import { currentRunFile, openFile, pickedFile, pytorchUnavailable, setExportEnv } from './exportActions';
 import { distillFurther, distillFurtherUnavailable } from './pytorchReturn';
+import { pytorchRunFile as buildPytorchRunFile } from './pytorchRunFile.testkit';
 import { useAppStore } from './store';
 
 const s = () => useAppStore.getState();
@@ -33,29 +34,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => engine.terminate());
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-/** The run file train.py would write after 2 PyTorch steps (3 and 4 of 6); `edit` changes its checkpoint. */
-function pytorchRunFile(edit: (c: Json) => void = () => {}): string {
-  const f = JSON.parse(runText) as Json;
-  f.formatVersion = 2;
-  f.app = 'maskd-playground train.py';
-  f.handover = { step: 2, engine: 'pytorch', processes: 2, device: 'cpu', torch: '1.13.1' };
-  f.result = { split: 'test', metric: 'mIoU', value: 0.3125, step: 4, scenes: 128 };
-  const pytorchSteps = [3, 4].map((step) => ({ step, losses: { task: 1 / step, distill: 0.5 / step, total: 1.5 / step }, ...(step === 4 ? { metric: { name: 'mIoU', value: 0.25 } } : {}) }));
-  for (const series of f.history.losses as Json[]) {
-    if (series.stage === 'distill' && series.method === 'maskd') for (const e of pytorchSteps) series.points.push([e.step, e.losses[series.term as 'task']]);
-  }
-  for (const series of f.history.metrics as Json[]) if (series.stage === 'distill') series.points.push([4, 0.25]);
-  const c = JSON.parse(checkpointToJson(browser)) as Json;
-  Object.assign(c, { step: 4, total: 6, reason: 'export', backend: 'pytorch', savedAt: 1_765_000_000_000 });
-  c.config.steps = 6;
-  c.history.push(...pytorchSteps);
-  c.student[0].data = c.student[0].data.map((x: number) => x * 0.5 + 0.125);
-  edit(c);
-  f.checkpoint = c;
-  return JSON.stringify(f);
-}
+/** The run file train.py would write after PyTorch steps 3 and 4 of 6 (./pytorchRunFile.testkit.ts); `edit` changes its checkpoint. */
+const pytorchRunFile = (edit?: (c: Record<string, any>) => void) => buildPytorchRunFile(runText, JSON.parse(checkpointToJson(browser)), edit); // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const distillTotal = () => s().losses['distill:maskd:total']?.points.map((p) => p.x);
 
@@ -84,6 +64,7 @@ it('opened: the curve runs browser 1–2 then PyTorch 3–4, with the hand-over 
   expect(s().pytorchReturn).toEqual({
     file: 'maskd-run-segmentation-step4.json',
     handover: { step: 2, engine: 'pytorch', processes: 2, device: 'cpu', torch: '1.13.1' },
+    pytorchTo: 4,
     result: { split: 'test', metric: 'mIoU', value: 0.3125, step: 4, scenes: 128 },
     installed: { step: 4, total: 6, method: 'maskd' },
   });

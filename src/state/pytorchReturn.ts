@@ -20,6 +20,7 @@ export function pytorchReturnOf(run: ParsedRunFile, file: string): PytorchReturn
   return {
     file,
     handover: run.handover ?? null,
+    pytorchTo: c?.step ?? run.result?.step ?? null,
     result: run.result ?? null,
     installed: c && c.kind === 'distill' ? { step: c.step, total: c.total, method: c.config.method } : null,
   };

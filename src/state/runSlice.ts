@@ -12,6 +12,8 @@ export interface PytorchReturn {
   readonly file: string;
   /** Where it changed hands (the charts mark it); null when the file does not say. */
   readonly handover: RunHandover | null;
+  /** The last step PyTorch took (the file's checkpoint step, else its result's); null when the file says neither. */
+  readonly pytorchTo: number | null;
   /** train.py's final score, shown labelled as from PyTorch; null when it did not score. */
   readonly result: RunResult | null;
   /** The checkpoint installed in the engine (no weights): what Distill further continues; null when the file had none. */

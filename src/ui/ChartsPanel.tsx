@@ -2,6 +2,7 @@ import { ChartControls } from './ChartControls';
 import { CompareTable } from './CompareTable';
 import { LossChart } from './LossChart';
 import { MetricChart } from './MetricChart';
+import { PytorchRunView } from './PytorchRunView';
 
 export function ChartsPanel() {
   return (
@@ -13,6 +14,7 @@ export function ChartsPanel() {
         <LossChart stage="distill" />
         <MetricChart />
       </div>
+      <PytorchRunView />
       <CompareTable />
     </section>
   );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Series } from '../share/series';
-import { chartLines, customMaskMarkers, drawnPoints, termsOf } from './chartData';
+import { chartLines, customMaskMarkers, drawnPoints, handoverMarkers, termsOf } from './chartData';
 
 const mk = (method: Series['method'], term: string, n: number, f = (i: number) => 1 + i): Series => ({
   key: `distill:${method ?? '-'}:${term}`,
@@ -34,6 +34,14 @@ describe('chartLines', () => {
     expect(customMaskMarkers([mk('none', 'total', 3), mk('maskd', 'total', 3)], 9)).toEqual([{ x: 9, label: 'custom mask on (step 9)' }]);
     expect(customMaskMarkers([mk('none', 'total', 3), mk('fitnet', 'total', 3)], 9)).toEqual([]);
     expect(customMaskMarkers([mk('maskd', 'total', 3)], null)).toEqual([]);
+  });
+
+  it('marks the hand-over to PyTorch between its last browser step and the next, only on a curve that goes past it', () => {
+    // Points at steps 0–4: the browser took 0–2, PyTorch 3–4.
+    expect(handoverMarkers([mk('maskd', 'total', 5)], 2)).toEqual([{ x: 2.5, label: 'PyTorch from step 3' }]);
+    expect(handoverMarkers([mk('maskd', 'total', 3)], 2)).toEqual([]);
+    expect(handoverMarkers([{ ...mk(null, 'dice', 5), stage: 'masks' }], 2)).toEqual([]);
+    expect(handoverMarkers([mk('maskd', 'total', 5)], null)).toEqual([]);
   });
 
   it('orders terms for the term picker', () => {

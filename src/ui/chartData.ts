@@ -70,5 +70,14 @@ export function customMaskMarkers(series: readonly Series[], from: number | null
   return [{ x: from, label: `custom mask on (step ${from})` }];
 }
 
+/**
+ * Where a run went on in PyTorch (a run file from train.py): a marker between the browser's last
+ * step and PyTorch's first, on charts of stage 2 that draw points past it (none otherwise).
+ */
+export function handoverMarkers(series: readonly Series[], handoverStep: number | null): ChartMarker[] {
+  if (handoverStep === null || !series.some((s) => s.stage === 'distill' && s.points.some((p) => p.x > handoverStep))) return [];
+  return [{ x: handoverStep + 0.5, label: `PyTorch from step ${handoverStep + 1}` }];
+}
+
 /** Total points drawn (the e2e tests read it from the chart's data-points). */
 export const drawnPoints = (lines: readonly ChartLine[]): number => lines.reduce((n, l) => n + l.points.length, 0);
