@@ -7,9 +7,10 @@ and compares it with what it should equal.
 Each DIR holds model.py (class Net, self-contained), state.safetensors (the state dict under the
 graph's initialiser names), case.safetensors (`input`, NCHW, and `expected_<i>`) and case.json:
   {"original": <fixture name in scripts/make-onnx-fixtures.py> or null, "train": bool,
-   "assign": [[parameter, key, row or null], ...] (optional)}
+   "assign": [[parameter, key, row or null], ...], "keep": <page layer name> (optional)}
 The state loads into Net with load_state_dict(strict=True); Net runs in eval mode (float32) and
-its outputs are compared with expected_<i>. With "train": Net also runs once in train mode
+its outputs are compared with expected_<i> (and with "keep", net(x, keep=(name,))'s value with
+`kept`). With "train": Net also runs once in train mode
 against `train_<i>`, and its running statistics against state_after.safetensors (the page's after
 the same step). With "original": the fixture's own PyTorch class takes the state dict (strict
 when it has exactly these keys; else the keys it has, and each "assign" key copied into its
@@ -57,6 +58,10 @@ def check(folder):
     with torch.no_grad():
         outs = net(x)
     result = {"dir": folder, "rel": rel(outs, [case[f"expected_{i}"] for i in range(n_out)])}
+    if spec.get("keep"):
+        with torch.no_grad():
+            _, kept = net(x, keep=(spec["keep"],))
+        result["keptRel"] = rel(kept[spec["keep"]], [case["kept"]])
     if spec.get("train"):
         net.train()
         with torch.no_grad():

@@ -16,6 +16,7 @@ import { disposeModel } from '../models/disposeModel';
 import { planConversion, type Plan } from '../onnx/convert/plan';
 import { decodeOnnx } from '../onnx/decode';
 import { OnnxNodeLayer, onnxLayersModel } from '../onnx/layersModel';
+import { listTaps } from '../onnx/taps';
 import { readFloats } from '../onnx/tensorData';
 import { fixture, npy } from '../onnx/testkit';
 import { writeSafetensors, type SafetensorsTensor } from '../share/safetensors';
@@ -69,6 +70,7 @@ interface Result {
   unexpected?: string[];
   originalRel?: number;
   originalVsPageRel?: number;
+  keptRel?: number;
 }
 
 describe('the state dict of an ONNX-born model', () => {
@@ -136,7 +138,8 @@ describe.skipIf(!torchPython)('modules generated from ONNX graphs against PyTorc
       const input = npy(`${name}.input.npy`);
       for (const opset of [11, 13, 17]) {
         const plan = planOf(`${name}-op${opset}.onnx`);
-        const { model } = onnxLayersModel(plan);
+        const { model, layerOf } = onnxLayersModel(plan);
+        const tap = layerOf.get(listTaps(plan).suggested!)!;
         const base = `${name}_op${opset}`;
         // Untouched: against PyTorch's own outputs for the fixture's input.
         const untouched = await onnxModuleFiles(model, plan, base);
@@ -159,6 +162,8 @@ describe.skipIf(!torchPython)('modules generated from ONNX graphs against PyTorc
           const xs = tf.transpose(x, [0, 2, 3, 1]);
           tensors.input = f32(x);
           [model.predict(xs)].flat().forEach((y, k) => (tensors[`expected_${k}`] = f32(asOnnx(plan, k, y))));
+          // The page's tap (a layer name), as train.py asks the module for it.
+          tensors.kept = f32(tf.transpose(tf.model({ inputs: model.inputs, outputs: model.getLayer(tap).output as tf.SymbolicTensor }).predict(xs) as tf.Tensor, [0, 3, 1, 2]));
           if (hasBn) [model.apply(xs, { training: true }) as tf.Tensor | tf.Tensor[]].flat().forEach((y, k) => (tensors[`train_${k}`] = f32(asOnnx(plan, k, y))));
         } finally {
           tf.engine().endScope();
@@ -166,7 +171,7 @@ describe.skipIf(!torchPython)('modules generated from ONNX graphs against PyTorc
         if (hasBn) writeFileSync(join(dir, 'state_after.safetensors'), writeSafetensors((await onnxStateDict(model, plan)).state));
         // The op zoo's PReLU weight ([12] → [12, 1, 1]) and table[1] (→ [1, 12, 1, 1]) were folded by the export; put back by hand.
         const assign = name === 'opzoo' ? [['prelu.weight', changed.notModulePaths[0], null], ['table', changed.notModulePaths[1], 1]] : [];
-        dirs.push(await writeCase(dir, changed.files, base, tensors, { original: name, train: hasBn, assign }));
+        dirs.push(await writeCase(dir, changed.files, base, tensors, { original: name, train: hasBn, assign, keep: tap }));
         meta.push({ name, opset, changed: true, notModulePaths: changed.notModulePaths });
         disposeModel(model);
       }
@@ -181,6 +186,7 @@ describe.skipIf(!torchPython)('modules generated from ONNX graphs against PyTorc
       expect(x.error, `${m.name} op${m.opset}`).toBeUndefined();
       expect(x.rel).toBeLessThan(1e-5);
       if (!m.changed) return;
+      expect(x.keptRel).toBeLessThan(1e-5);
       if (m.name === 'fcn_resnet18' || m.name === 'unet') {
         expect(x.trainRel).toBeLessThan(1e-5);
         expect(x.statsRel).toBeLessThan(1e-5);

@@ -3,6 +3,8 @@
 // initialiser names). Both are checked before either is made.
 import type * as tf from '@tensorflow/tfjs';
 import type { Plan } from '../onnx/convert/plan';
+import { OnnxNodeLayer } from '../onnx/layersModel';
+import type { OnnxNode } from '../onnx/model';
 import { writeSafetensors } from '../share/safetensors';
 import { generateOnnxModule } from './onnxModuleSource';
 import { onnxStateDict } from './onnxStateDict';
@@ -16,7 +18,9 @@ export interface OnnxModuleFiles {
 
 /** Throws PytorchExportError naming every node or initialiser that cannot be written, before writing anything. */
 export async function onnxModuleFiles(model: tf.LayersModel, plan: Plan, base: string): Promise<OnnxModuleFiles> {
-  const module = generateOnnxModule(plan);
+  const layerNames = new Map<OnnxNode, string>();
+  for (const l of model.layers) if (l instanceof OnnxNodeLayer) layerNames.set(l.onnxNode, l.name);
+  const module = generateOnnxModule(plan, layerNames);
   const { state, notModulePaths } = await onnxStateDict(model, plan, module.tensors);
   const bytes = writeSafetensors(state, { format: 'pt', producer: 'maskd-playground', onnx_graph: plan.model.graph.name, onnx_opset: String(plan.model.opset) });
   return { files: { [`${base}.py`]: module.source, [`${base}.safetensors`]: bytes }, notModulePaths };

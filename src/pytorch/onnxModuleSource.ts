@@ -5,6 +5,7 @@
 // anything is returned.
 import { BuildContext } from '../onnx/convert/context';
 import type { Plan } from '../onnx/convert/plan';
+import type { OnnxNode } from '../onnx/model';
 import { pyFloat } from './emitHelpers';
 import { PytorchExportError } from './graph';
 import { type ModuleConstant, OP_WRITERS, type OpEmit } from './onnxOps';
@@ -41,6 +42,16 @@ def read_safetensors(path):
     return out
 
 
+def _cat(parts):
+    """Per-image results joined along the batch: tensors, and tuples and dicts of them."""
+    first = parts[0]
+    if torch.is_tensor(first):
+        return torch.cat(parts, 0)
+    if isinstance(first, dict):
+        return {k: _cat([p[k] for p in parts]) for k in first}
+    return tuple(_cat([p[k] for p in parts]) for k in range(len(first)))
+
+
 def _owner(root, path):
     """The submodule at \`path\` (a list of names), made empty where missing: initialiser names are module paths."""
     mod = root
@@ -59,7 +70,7 @@ function constantLine(name: string, c: ModuleConstant): string {
 }
 
 /** The module of `plan`'s graph; throws PytorchExportError naming every node (op, name) it cannot write. */
-export function generateOnnxModule(plan: Plan, className = 'Net'): OnnxModule {
+export function generateOnnxModule(plan: Plan, layerNames: ReadonlyMap<OnnxNode, string> = new Map(), className = 'Net'): OnnxModule {
   const tensors = onnxModuleTensors(plan);
   const opset = plan.model.opset;
   const metaOf = (n: string) => plan.meta.get(n)!;
@@ -69,6 +80,8 @@ export function generateOnnxModule(plan: Plan, className = 'Net'): OnnxModule {
   const refused: string[] = [];
   const used = new Set<string>();
   let count = 0;
+  /** Page layer name → the local of its node's first output (train.py's taps are page layer names). */
+  const kept = new Map<string, string>();
   for (const step of plan.steps) {
     const node = step.node;
     const ctx = new BuildContext(node, opset, metaOf);
@@ -106,6 +119,8 @@ export function generateOnnxModule(plan: Plan, className = 'Net'): OnnxModule {
       const lines = writer(emit);
       body.push(`        # ${node.opType} ${JSON.stringify(node.name)}`, ...lines.map((l) => `        ${l}`));
       node.outputs.forEach((o, k) => o && vars.set(o, outs[k]));
+      const layer = layerNames.get(node);
+      if (layer && outs[0] !== '_') kept.set(layer, outs[0]);
       const mean = node.opType === 'BatchNormalization' ? tensors.key(node, node.inputs[3]) : undefined;
       const counted = mean && tensors.list.find((t) => t.from === 'count' && `${t.name.slice(0, -'num_batches_tracked'.length)}running_mean` === mean);
       if (counted) body.push(`        if self.training:`, `            t[${JSON.stringify(counted.name)}].add_(1)`);
@@ -118,9 +133,9 @@ export function generateOnnxModule(plan: Plan, className = 'Net'): OnnxModule {
   const { channels, height, width, fixedBatch } = plan.input;
   const tensorRows = tensors.list.map((t) => `    (${JSON.stringify(t.name)}, (${t.dims.join(', ')}${t.dims.length === 1 ? ',' : ''}), "${t.from === 'count' ? 'count' : t.kind}"),`);
   const oneByOne = fixedBatch === 1
-    ? ['        if x.shape[0] != 1:', '            # The file fixes the batch at 1: one image at a time, as the page runs it.', '            parts = [self.forward(x[i : i + 1]) for i in range(x.shape[0])]',
-      `            return ${outputs.length === 1 ? 'torch.cat(parts, 0)' : `tuple(torch.cat([p[k] for p in parts], 0) for k in range(${outputs.length}))`}`]
+    ? ['        if x.shape[0] != 1:', '            # The file fixes the batch at 1: one image at a time, as the page runs it.', '            return _cat([self.forward(x[i : i + 1], keep) for i in range(x.shape[0])])']
     : [];
+  for (const [value, local] of vars) if (!kept.has(value)) kept.set(value, local);
   return {
     tensors,
     source: [
@@ -149,11 +164,18 @@ export function generateOnnxModule(plan: Plan, className = 'Net'): OnnxModule {
       `        self.${CONSTANTS_CHILD} = nn.Module()`,
       ...constants,
       '',
-      '    def forward(self, x):',
+      `    LOCALS = {${[...kept].map(([k, v]) => `${JSON.stringify(k)}: "${v}"`).join(', ')}}`,
+      '',
+      '    def forward(self, x, keep=()):',
+      '        """The graph\'s outputs; with keep=(ONNX value or page layer names), also {name: that value}."""',
       ...oneByOne,
       ...(used.size ? ['        t = {**dict(self.named_parameters()), **dict(self.named_buffers())}'] : []),
       ...body,
-      `        return ${outputs.length === 1 ? outputs[0] : `(${outputs.join(', ')})`}`,
+      `        out = ${outputs.length === 1 ? outputs[0] : `(${outputs.join(', ')})`}`,
+      '        if keep:',
+      '            env = locals()',
+      '            return out, {k: env[self.LOCALS[k]] for k in keep}',
+      '        return out',
       '',
     ].join('\n'),
   };
