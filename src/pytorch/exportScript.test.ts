@@ -1,6 +1,7 @@
 // npm run export:pytorch from a checkpoint file: a demo distillation takes 2 steps on the page,
-// its state is saved as the engine's Checkpoint (as a JSON file), the script writes the bundle,
-// and train.py's 2 steps from it are the page's own next 2 steps (losses and weights).
+// its state is saved as the engine's Checkpoint (as a JSON file), the script writes the bundle
+// (with --check 2: its own next steps from a throwaway copy, which must be the page's), and
+// train.py's 2 steps from it are the page's own next 2 steps (losses and weights).
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -71,12 +72,16 @@ describe.skipIf(!torchPython)('npm run export:pytorch from a checkpoint', () => 
     run.dispose();
 
     const out = join(dir, 'bundle');
-    const script = spawnSync('npx', ['tsx', 'scripts/export-pytorch.ts', '--from', join(dir, 'checkpoint.json'), '--out', out], { cwd: root, encoding: 'utf8' });
+    const script = spawnSync('npx', ['tsx', 'scripts/export-pytorch.ts', '--from', join(dir, 'checkpoint.json'), '--out', out, '--check', '2'], { cwd: root, encoding: 'utf8' });
     expect(script.status, script.stderr).toBe(0);
     expect(script.stdout).toMatch(/detection maskd, step 2 of 10/);
     for (const f of ['README.md', 'train.py', 'maskd_nn.py', 'teacher.py', 'student.py', 'align.py', 'tokens.safetensors', 'optimizer.safetensors', 'run.json', 'batches.safetensors']) {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
+    // The script's own next steps from the checkpoint (for train.py --check) are the page's.
+    const check = (JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { check: RunHistoryEntry[] }).check;
+    expect(check.map((c) => c.step)).toEqual([3, 4]);
+    check.forEach((c, i) => expect(Math.abs(c.total - page[i].total) / page[i].total).toBeLessThan(1e-6));
     const r = spawnSync(torchPython!, [join(out, 'train.py'), '--steps', '2', '--json', '--out', join(out, 'out')], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as RunHistoryEntry);

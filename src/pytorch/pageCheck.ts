@@ -51,7 +51,8 @@ export async function pageNextSteps(cp: Checkpoint & { kind: 'distill' }, m: Pag
     });
     setModelWeights(distiller.align, cp.align, 'align module');
     distiller.step = cp.step;
-    await loadOptimizerState(distiller.optimizer, cp.optimizer);
+    // At step 0 Adam has no state yet (as a fresh run's).
+    if (cp.optimizer.length) await loadOptimizerState(distiller.optimizer, cp.optimizer);
     const out: RunHistoryEntry[] = [];
     for (let i = 0; i < steps; i++) {
       const r = await distiller.trainStep();
