@@ -1,5 +1,5 @@
 // The ops the fixtures do not hold, in small hand-written graphs (odd sizes, asymmetric pads, the
-// resize modes, opset 11's flattening softmax): the generated module, with the state dict of the
+// resize modes, opset 11's flattening softmax, a batch fixed at 1): the generated module, with the state dict of the
 // page's layers model after its weights are changed, gives the page's outputs to 1e-5 relative.
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
@@ -27,8 +27,9 @@ const one = (v: number) => ({ dims: [], values: [v] });
 interface Graph {
   readonly name: string;
   readonly opset: number;
-  /** [C, H, W]; the batch is left open ('N'), and runs at 2. */
+  /** [C, H, W]; the batch is left open ('N') unless `batch` fixes it, and runs at 2. */
   readonly input: [number, number, number];
+  readonly batch?: number;
   readonly nodes: TinyNode[];
   readonly outputs: string[];
   readonly inits: Record<string, { dims: number[]; values: number[] }>;
@@ -111,6 +112,17 @@ const GRAPHS: Graph[] = [
     outputs: ['y'],
     inits: { wg: { dims: [5, 24], values: seq(120, 4) }, bg: { dims: [5], values: seq(5, 5) }, wm: { dims: [5, 6], values: seq(30, 6) }, ax: { dims: [1], values: [1] }, shape: { dims: [3], values: [-1, 2, 3] } },
   },
+  {
+    // The batch fixed at 1 in the file: the page and the module run a batch image by image.
+    name: 'fixed_batch', opset: 13, input: [3, 5, 4], batch: 1,
+    nodes: [
+      { op: 'Conv', inputs: ['x', 'wc', 'bc'], outputs: ['c'], attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] } },
+      { op: 'Relu', inputs: ['c'], outputs: ['r'] },
+      { op: 'Reshape', inputs: ['r', 'shape'], outputs: ['y'] },
+    ],
+    outputs: ['r', 'y'],
+    inits: { wc: { dims: [2, 3, 3, 3], values: seq(54, 7) }, bc: { dims: [2], values: [0.1, -0.1] }, shape: { dims: [2], values: [1, -1] } },
+  },
 ];
 
 /** Every initialiser the layers hold, moved by a seeded ×(1 + 0.3u). */
@@ -127,11 +139,11 @@ function perturb(model: tf.LayersModel, seed: number): void {
 }
 
 describe.skipIf(!torchPython)('ONNX ops outside the fixtures: generated module = the page (1e-5 relative)', () => {
-  it('unary and binary ops, split/concat/transpose/softmax (opset 11)/reduce/gather, transposed conv and pools with uneven pads, edge and reflect pads, four resize modes, Gemm/MatMul/reshapes', async () => {
+  it('unary and binary ops, split/concat/transpose/softmax (opset 11)/reduce/gather, transposed conv and pools with uneven pads, edge and reflect pads, four resize modes, Gemm/MatMul/reshapes, a batch fixed at 1', async () => {
     const before = tf.memory().numTensors;
     const dirs: string[] = [];
     for (const [i, g] of GRAPHS.entries()) {
-      const plan = planConversion(decodeOnnx(tinyModel({ input: ['N', ...g.input], nodes: g.nodes, outputs: g.outputs, inits: g.inits, opset: g.opset }), `${g.name}.onnx`));
+      const plan = planConversion(decodeOnnx(tinyModel({ input: [g.batch ?? 'N', ...g.input], nodes: g.nodes, outputs: g.outputs, inits: g.inits, opset: g.opset }), `${g.name}.onnx`));
       const { model } = onnxLayersModel(plan);
       perturb(model, 100 * (i + 1));
       const { files } = await onnxModuleFiles(model, plan, 'model');
