@@ -338,7 +338,11 @@ export function parseRunFile(text: string): ParsedRunFile {
   if (text.length > MAX_RUN_FILE_BYTES) fail(`larger than ${limitText('runFileBytes')} on ${LIMITS.runFileBytes.what}`);
   // Every series is an object: counted in the text before JSON.parse makes them.
   const tooMany = (max: number) =>
-    fail(`more than ${groupDigits(max)} JSON objects: a run holds its settings, its tokens, at most ${groupDigits(LIMITS.runFileSeries.value)} series, one object each (${limitText('runFileSeries')})${max > MAX_RUN_FILE_OBJECTS ? `, and a checkpoint of at most ${groupDigits(LIMITS.runFileCheckpointArrays.value)} arrays and ${groupDigits(LIMITS.runFileCheckpointHistory.value)} history entries` : ''}; it was not parsed`);
+    fail(
+      max === MAX_RUN_FILE_OBJECTS
+        ? `more than ${groupDigits(max)} JSON objects: a run holds its settings, its tokens and at most ${groupDigits(LIMITS.runFileSeries.value)} series, one object each (${limitText('runFileSeries')}); it was not parsed`
+        : `more than ${groupDigits(max)} JSON objects: a run holds its settings, tokens, at most ${groupDigits(LIMITS.runFileSeries.value)} series (${limitText('runFileSeries')}) and a checkpoint of at most ${groupDigits(LIMITS.runFileCheckpointArrays.value)} arrays and ${groupDigits(LIMITS.runFileCheckpointHistory.value)} steps; it was not parsed`,
+    );
   const objects = countJsonObjects(text, MAX_RUN_FILE_V2_OBJECTS);
   if (objects > MAX_RUN_FILE_V2_OBJECTS) tooMany(MAX_RUN_FILE_V2_OBJECTS);
   let value: unknown;
