@@ -290,11 +290,12 @@ function readResult(v: unknown, task: RunTask): RunResult | null {
 }
 
 /** The checkpoint's own run settings, checked like the file's (a method of the page, its parameters, the budget). */
-function readCheckpointConfig(v: unknown, step: number): DistillConfig {
+function readCheckpointConfig(v: unknown): DistillConfig {
   const c = obj(v, 'checkpoint.config');
   if (!isMethodName(c.method)) fail(`checkpoint.config.method must be one of ${METHOD_NAMES.join(', ')}`);
   const method = c.method as MethodName;
-  const steps = number(c.steps, 'checkpoint.config.steps', Math.max(1, step), 1e7, true);
+  // The run's budget as the page set it: train.py may have gone past it (the checkpoint's `total` then says how far).
+  const steps = number(c.steps, 'checkpoint.config.steps', 1, 1e7, true);
   const params = readParams({ [method]: c.params ?? {} }, [], steps)[method];
   const optionalInt = (k: string, lo: number, hi: number) => (c[k] === undefined ? {} : { [k]: number(c[k], `checkpoint.config.${k}`, lo, hi, true) });
   return {
@@ -324,7 +325,7 @@ function readCheckpoint(v: unknown, config: RunConfig, handover: RunHandover | n
   if (!(['start', 'interval', 'pause', 'end', 'export'] as unknown[]).includes(c.reason)) fail('checkpoint: reason must be start, interval, pause, end or export');
   if (!(Number.isInteger(c.inputSize) && c.inputSize >= 8 && c.inputSize <= LIMITS.modelInputSide.value)) fail(`checkpoint: inputSize must be an integer in [8, ${LIMITS.modelInputSide.value}]`);
   if (handover && handover.step >= c.step) fail(`handover.step ${handover.step} must be before the checkpoint's step ${c.step}`);
-  return { ...c, config: readCheckpointConfig(c.config, c.step) };
+  return { ...c, config: readCheckpointConfig(c.config) };
 }
 
 /** A run file from the page: its size checked first, then read, then parsed. */

@@ -86,6 +86,14 @@ describe('run file, format version 2', () => {
     expect(c.kind === 'distill' && typeof c.config.params.customMask).toBe('boolean');
   });
 
+  it('train.py may go past the page\'s budget: config.steps below the checkpoint\'s step, total = that step', () => {
+    const f = sampleFile();
+    f.checkpoint.config.steps = 2;
+    f.checkpoint.total = 4;
+    const c = parse(f).checkpoint!;
+    expect([c.step, c.total, c.kind === 'distill' && c.config.steps]).toEqual([4, 4, 2]);
+  });
+
   it('the three fields are optional; version 1 files read as before', () => {
     const f = sampleFile();
     delete f.handover;
@@ -112,7 +120,7 @@ describe('run file, format version 2', () => {
     expect(refused((f) => (f.checkpoint.step = 7))).toThrow(/step 7 is outside 0…6/);
     expect(refused((f) => (f.checkpoint.config.method = 'magic'))).toThrow(/checkpoint.config.method/);
     expect(refused((f) => (f.checkpoint.config.params = { evil: 1 }))).toThrow(/unknown parameter "evil"/);
-    expect(refused((f) => (f.checkpoint.config.steps = 3))).toThrow(/checkpoint.config.steps must be an integer in \[4,/);
+    expect(refused((f) => (f.checkpoint.config.steps = 0))).toThrow(/checkpoint.config.steps must be an integer in \[1,/);
     expect(refused((f) => (f.checkpoint.best.metric = 'high'))).toThrow(/best.metric/);
     expect(refused((f) => (f.checkpoint.history[1].step = 1))).toThrow(/history\[1\].step must be an integer above the one before/);
     expect(refused((f) => (f.checkpoint.history[0].losses.total = 'NaN'))).toThrow(/history\[0\].losses: "total" must be a short name with a finite number/);
