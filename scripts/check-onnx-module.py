@@ -4,8 +4,8 @@ and compares it with what it should equal.
 
     /usr/bin/python3 scripts/check-onnx-module.py DIR [DIR ...]
 
-Each DIR holds model.py (class Net, self-contained), state.safetensors (the state dict under the
-graph's initialiser names), case.safetensors (`input`, NCHW, and `expected_<i>`) and case.json:
+Each DIR holds model.py (class Net, self-contained), state.safetensors or model.safetensors (the
+state dict under the graph's initialiser names), case.safetensors (`input`, NCHW, and `expected_<i>`) and case.json:
   {"original": <fixture name in scripts/make-onnx-fixtures.py> or null, "train": bool,
    "assign": [[parameter, key, row or null], ...], "keep": <page layer name> (optional)}
 The state loads into Net with load_state_dict(strict=True); Net runs in eval mode (float32) and
@@ -46,7 +46,8 @@ def rel(outs, wants):
 
 def check(folder):
     gen = load(os.path.join(folder, "model.py"), "generated_" + os.path.basename(folder).replace("-", "_"))
-    state = gen.read_safetensors(os.path.join(folder, "state.safetensors"))
+    state_file = os.path.join(folder, "state.safetensors")
+    state = gen.read_safetensors(state_file if os.path.exists(state_file) else os.path.join(folder, "model.safetensors"))
     case = gen.read_safetensors(os.path.join(folder, "case.safetensors"))
     with open(os.path.join(folder, "case.json")) as f:
         spec = json.load(f)
