@@ -2,7 +2,9 @@
 // stage-2 checkpoint, every field checked before use; the checkpoint's arrays and numbers counted
 // and each shape checked against its list before any Float32Array is made. Hostile files are
 // refused with a message naming the field or the limit (src/limits.ts).
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { assertBounded } from '../fuzz.testkit';
 import { defaultDistillSettings, defaultMaskSettings } from '../state/setupSlice';
 import { LIMITS } from '../limits';
 import { sampleHistory } from './history.testkit';
@@ -182,6 +184,48 @@ describe('run file checkpoint, hostile input', () => {
     const g = sampleFile();
     g.checkpoint.optimizer.push(...Array.from({ length: 1200 }, (_, i) => ({ name: `m${i}`, shape: [1], data: [0] })));
     expect(parse(g).checkpoint!.optimizer.length).toBe(1203);
+  });
+});
+
+describe('run file v2 fuzzing: a run whose checkpoint holds what its shapes say, or a RunFileError, bounded', () => {
+  const valid = sampleFile();
+  const leaf = fc.oneof(fc.double(), fc.integer({ min: -10, max: 1e9 }), fc.string({ maxLength: 5 }), fc.boolean(), fc.constant(null), fc.constantFrom(0, -1, 2 ** 53, 1e300), fc.anything({ maxDepth: 1 }));
+  /** The valid file with a few values (found by path, from the root or from its checkpoint) replaced. */
+  const mutated = fc.array(fc.tuple(fc.boolean(), fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), leaf), { minLength: 1, maxLength: 4 }).map((edits) => {
+    const f = structuredClone(valid);
+    for (const [inCheckpoint, path, value] of edits) {
+      let node: unknown = inCheckpoint ? f.checkpoint : f;
+      for (let i = 0; i < path.length; i++) {
+        if (typeof node !== 'object' || node === null) break;
+        const keys = Object.keys(node);
+        if (!keys.length) break;
+        const key = keys[path[i] % keys.length];
+        if (i === path.length - 1) (node as Record<string, unknown>)[key] = value;
+        else node = (node as Record<string, unknown>)[key];
+      }
+    }
+    return JSON.stringify(f);
+  });
+  const texts = fc.oneof(mutated, mutated.chain((t) => fc.nat(t.length).map((n) => t.slice(0, n))));
+
+  it('parseRunFile', () => {
+    const stats = assertBounded(
+      texts,
+      (text) => {
+        const c = parseRunFile(text).checkpoint;
+        if (!c) return;
+        for (const a of [...(c.student ?? []), ...(c.align ?? []), ...c.optimizer, ...(c.best?.weights ?? [])]) {
+          expect(a.data).toBeInstanceOf(Float32Array);
+          expect(a.data.length).toBe(a.shape.reduce((x, y) => x * y, 1));
+          expect(a.data.every((v) => Math.abs(v) <= 1e6)).toBe(true);
+        }
+        expect(c.history.every((h, i) => i === 0 || h.step > c.history[i - 1].step)).toBe(true);
+      },
+      RunFileError,
+      { numRuns: 400 },
+    );
+    expect(stats.accepted).toBeGreaterThan(20);
+    expect(stats.refused).toBeGreaterThan(100);
   });
 });
 
