@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const plan = planConversion(model, {}, external);
   const layers = onnxLayersModel(plan, external).model;
   try {
-    const { files, notModulePaths } = await onnxModuleFiles(layers, plan, base);
+    const { files, notModulePaths } = onnxModuleFiles(layers, plan, base);
     mkdirSync(args.out!, { recursive: true });
     for (const [name, data] of Object.entries(files)) {
       writeFileSync(join(args.out!, name), data);

@@ -91,6 +91,7 @@ export async function sessionBundleZip(i: SessionBundleInput): Promise<PytorchEx
       : undefined;
     const files = bundleFromCheckpoint(cp, {
       teacher: demo.teacher,
+      ...(demo.user?.teacher?.kind === 'layers' && demo.user.teacher.onnx ? { teacherOnnx: demo.user.teacher.onnx.plan } : {}),
       student,
       taps,
       ...(dataset ? { dataset: { splits: dataset, numClasses: demo.source.numClasses } } : { pools: i.pools }),

@@ -9,6 +9,7 @@ import type { Checkpoint } from '../engine/checkpoint';
 import type { DigitPools } from '../data/digits';
 import { resolveParams } from '../maskd/methodInfo';
 import type { TokenWeightsState } from '../maskd/tokenLayout';
+import type { Plan } from '../onnx/convert/plan';
 import { buildAlign } from '../models/align';
 import { buildStudent, DET_HEAT_CHANNELS, SEG_CLASSES, TAP_LAYER } from '../models/nets';
 import { splitAtLayer } from '../models/split';
@@ -34,6 +35,8 @@ export interface CheckpointBundleOptions {
   readonly student?: tf.LayersModel;
   /** Tap layers (default the demo nets' TAP_LAYER). */
   readonly taps?: { readonly teacher: string; readonly student: string };
+  /** The teacher's ONNX graph when it came in as .onnx (RunBundleInput.teacherOnnx). */
+  readonly teacherOnnx?: Plan;
   /** Global batches to record from the checkpoint's step on (default: the rest of the run, at most MAX_RECORDED_STEPS, at least 1). */
   readonly recordSteps?: number;
   /** Adam's epsilon in the run (TF.js's backend epsilon: 1e-7 on cpu, wasm and webgpu). */
@@ -64,6 +67,7 @@ export function bundleFromCheckpoint(cp: Checkpoint, o: CheckpointBundleOptions)
       task: cp.task,
       numClasses,
       teacher: o.teacher,
+      ...(o.teacherOnnx ? { teacherOnnx: o.teacherOnnx } : {}),
       student,
       align,
       tap: taps,

@@ -78,7 +78,7 @@ describe('the state dict of an ONNX-born model', () => {
     const plan = planOf('unet-op13.onnx');
     const { model } = onnxLayersModel(plan);
     perturb(model, 11);
-    const { state, notModulePaths } = await onnxStateDict(model, plan);
+    const { state, notModulePaths } = onnxStateDict(model, plan);
     expect(notModulePaths).toEqual([]);
     // d2.0.weight is OIHW [16, 8, 3, 3] in the file, HWIO [3, 3, 8, 16] in its layer.
     const layer = model.layers.find((l) => l instanceof OnnxNodeLayer && l.initialisers.includes('d2.0.weight')) as OnnxNodeLayer;
@@ -99,7 +99,7 @@ describe('the state dict of an ONNX-born model', () => {
     for (const [file, expected] of [['opzoo-op11.onnx', ['onnx::PRelu_244', 'onnx::Add_247']], ['lraspp_mnv3-op13.onnx', 70]] as const) {
       const plan = planOf(file);
       const { model } = onnxLayersModel(plan);
-      const { notModulePaths } = await onnxStateDict(model, plan);
+      const { notModulePaths } = onnxStateDict(model, plan);
       if (typeof expected === 'number') {
         expect(notModulePaths.length).toBe(expected);
         expect(notModulePaths.every((n) => n.startsWith('onnx::Conv_'))).toBe(true);
@@ -112,7 +112,7 @@ describe('the state dict of an ONNX-born model', () => {
     const { model, shared } = onnxLayersModel(plan);
     expect(shared.length).toBe(6);
     perturb(model, 5);
-    const { state } = await onnxStateDict(model, plan);
+    const { state } = onnxStateDict(model, plan);
     const merged = plan.model.graph.nodes.filter((n) => n.opType === 'Identity' && plan.params.has(n.inputs[0]));
     expect(merged.length).toBe(10);
     const copyOf = (node: (typeof merged)[number]) => {
@@ -142,7 +142,7 @@ describe.skipIf(!torchPython)('modules generated from ONNX graphs against PyTorc
         const tap = layerOf.get(listTaps(plan).suggested!)!;
         const base = `${name}_op${opset}`;
         // Untouched: against PyTorch's own outputs for the fixture's input.
-        const untouched = await onnxModuleFiles(model, plan, base);
+        const untouched = onnxModuleFiles(model, plan, base);
         const expected: Record<string, SafetensorsTensor> = { input: { dtype: 'F32', shape: input.shape, data: input.data } };
         for (let k = 0; k < outputs; k++) {
           const e = npy(`${name}.expected${outputs > 1 ? k : ''}.npy`);
@@ -152,7 +152,7 @@ describe.skipIf(!torchPython)('modules generated from ONNX graphs against PyTorc
         meta.push({ name, opset, changed: false, notModulePaths: untouched.notModulePaths });
         // Changed in TF.js: against TF.js on a random batch of 3, in eval and (BatchNorm kept) train mode.
         perturb(model, 1000 * opset);
-        const changed = await onnxModuleFiles(model, plan, base);
+        const changed = onnxModuleFiles(model, plan, base);
         const dir = mkdtempSync(join(tmpdir(), `onnx-pt-${base}-changed-`));
         const hasBn = plan.steps.some((s) => s.node.opType === 'BatchNormalization');
         const tensors: Record<string, SafetensorsTensor> = {};
@@ -168,7 +168,7 @@ describe.skipIf(!torchPython)('modules generated from ONNX graphs against PyTorc
         } finally {
           tf.engine().endScope();
         }
-        if (hasBn) writeFileSync(join(dir, 'state_after.safetensors'), writeSafetensors((await onnxStateDict(model, plan)).state));
+        if (hasBn) writeFileSync(join(dir, 'state_after.safetensors'), writeSafetensors((onnxStateDict(model, plan)).state));
         // The op zoo's PReLU weight ([12] → [12, 1, 1]) and table[1] (→ [1, 12, 1, 1]) were folded by the export; put back by hand.
         const assign = name === 'opzoo' ? [['prelu.weight', changed.notModulePaths[0], null], ['table', changed.notModulePaths[1], 1]] : [];
         dirs.push(await writeCase(dir, changed.files, base, tensors, { original: name, train: hasBn, assign, keep: tap }));

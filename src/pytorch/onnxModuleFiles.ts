@@ -17,11 +17,11 @@ export interface OnnxModuleFiles {
 }
 
 /** Throws PytorchExportError naming every node or initialiser that cannot be written, before writing anything. */
-export async function onnxModuleFiles(model: tf.LayersModel, plan: Plan, base: string): Promise<OnnxModuleFiles> {
+export function onnxModuleFiles(model: tf.LayersModel, plan: Plan, base: string): OnnxModuleFiles {
   const layerNames = new Map<OnnxNode, string>();
   for (const l of model.layers) if (l instanceof OnnxNodeLayer) layerNames.set(l.onnxNode, l.name);
   const module = generateOnnxModule(plan, layerNames);
-  const { state, notModulePaths } = await onnxStateDict(model, plan, module.tensors);
+  const { state, notModulePaths } = onnxStateDict(model, plan, module.tensors);
   const bytes = writeSafetensors(state, { format: 'pt', producer: 'maskd-playground', onnx_graph: plan.model.graph.name, onnx_opset: String(plan.model.opset) });
   return { files: { [`${base}.py`]: module.source, [`${base}.safetensors`]: bytes }, notModulePaths };
 }

@@ -146,7 +146,7 @@ describe.skipIf(!torchPython)('ONNX ops outside the fixtures: generated module =
       const plan = planConversion(decodeOnnx(tinyModel({ input: [g.batch ?? 'N', ...g.input], nodes: g.nodes, outputs: g.outputs, inits: g.inits, opset: g.opset }), `${g.name}.onnx`));
       const { model } = onnxLayersModel(plan);
       perturb(model, 100 * (i + 1));
-      const { files } = await onnxModuleFiles(model, plan, 'model');
+      const { files } = onnxModuleFiles(model, plan, 'model');
       const dir = mkdtempSync(join(tmpdir(), `onnx-op-${g.name}-`));
       const tensors: Record<string, SafetensorsTensor> = {};
       tf.engine().startScope();

@@ -25,7 +25,7 @@ export interface OnnxStateDict {
 const MODULE_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.([A-Za-z_][A-Za-z0-9_]*|[0-9]+))*$/;
 
 /** The state dict of `plan`'s generated module from the layers model onnxLayersModel built (and the page trained). */
-export async function onnxStateDict(model: tf.LayersModel, plan: Plan, tensors: OnnxModuleTensors = onnxModuleTensors(plan)): Promise<OnnxStateDict> {
+export function onnxStateDict(model: tf.LayersModel, plan: Plan, tensors: OnnxModuleTensors = onnxModuleTensors(plan)): OnnxStateDict {
   const layers = new Map<OnnxNode, OnnxNodeLayer>();
   for (const l of model.layers) if (l instanceof OnnxNodeLayer) layers.set(l.onnxNode, l);
   const refused: string[] = [];
@@ -47,7 +47,7 @@ export async function onnxStateDict(model: tf.LayersModel, plan: Plan, tensors: 
     }
     const v = layer.weights[at].read();
     const onnx = plan.params.get(t.initialiser)!.role === 'kernel' ? tf.transpose(v, KERNEL_TO_ONNX) : v;
-    state[t.name] = { dtype: 'F32', shape: t.dims, data: Float32Array.from((await onnx.data()) as Float32Array) };
+    state[t.name] = { dtype: 'F32', shape: t.dims, data: Float32Array.from(onnx.dataSync() as Float32Array) };
     if (onnx !== v) onnx.dispose();
   }
   if (refused.length) throw new PytorchExportError(`cannot write the ONNX model's state dict: ${refused.join('; ')}`, refused);

@@ -10,9 +10,12 @@ import type { NamedSerializedTensor } from '../maskd/types';
 import type { Task } from '../models/nets';
 import { writeSafetensors, type SafetensorsTensor } from '../share/safetensors';
 import { buildMaskModuleStateDict } from '../share/tokenExport';
+import type { Plan } from '../onnx/convert/plan';
+import { OnnxNodeLayer } from '../onnx/layersModel';
 import { layerGraph, PytorchExportError } from './graph';
 import { PRELUDE_FILE } from './moduleFiles';
 import { generateModule, type GeneratedModule } from './moduleSource';
+import { onnxModuleFiles } from './onnxModuleFiles';
 import { PRELUDE_PY } from './templates/prelude.py';
 import { TRAIN_PY } from './templates/train.py';
 import { SCENES_PY } from './templates/scenes.py';
@@ -35,6 +38,12 @@ export interface RunBundleInput {
   readonly task: Task;
   readonly numClasses: number;
   readonly teacher: tf.LayersModel;
+  /**
+   * The teacher's ONNX graph when it came in as .onnx: teacher.py is then the module generated from
+   * that graph (src/pytorch/onnxModuleSource.ts) and teacher.safetensors its state dict under the
+   * graph's initialiser names.
+   */
+  readonly teacherOnnx?: Plan;
   readonly student: tf.LayersModel;
   readonly align: tf.LayersModel;
   readonly tap: { readonly teacher: string; readonly student: string };
@@ -70,8 +79,17 @@ export type BundleFiles = Record<string, string | Uint8Array>;
 export function buildRunBundle(input: RunBundleInput): BundleFiles {
   const refused: string[] = [];
   const modules: Partial<Record<'teacher' | 'student' | 'align', GeneratedModule>> = {};
+  let onnxTeacher: BundleFiles | null = null;
   for (const role of ['teacher', 'student', 'align'] as const) {
     try {
+      if (role === 'teacher' && input.teacherOnnx) {
+        onnxTeacher = { ...onnxModuleFiles(input.teacher, input.teacherOnnx, 'teacher').files };
+        continue;
+      }
+      if (role === 'student' && input.student.layers.some((l) => l instanceof OnnxNodeLayer)) {
+        refused.push('student: it came in as .onnx, and train.py continues students generated from TF.js layers (their Adam state and the way back); npm run export:onnx-pytorch writes its module and trained weights');
+        continue;
+      }
       modules[role] = generateModule(layerGraph(input[role]));
     } catch (e) {
       if (!(e instanceof PytorchExportError)) throw e;
@@ -81,7 +99,7 @@ export function buildRunBundle(input: RunBundleInput): BundleFiles {
   if (input.method.name === 'maskd' && !input.tokens) refused.push('maskd needs the receptive tokens: learn or load them first');
   if (refused.length) throw new PytorchExportError(`cannot continue in PyTorch: ${refused.join('; ')}`, refused);
 
-  const files: BundleFiles = { [PRELUDE_FILE]: PRELUDE_PY, 'train.py': TRAIN_PY };
+  const files: BundleFiles = { [PRELUDE_FILE]: PRELUDE_PY, 'train.py': TRAIN_PY, ...onnxTeacher };
   for (const [role, m] of Object.entries(modules) as [string, GeneratedModule][]) {
     files[`${role}.py`] = m.source;
     files[`${role}.safetensors`] = writeSafetensors(m.state, { format: 'pt', producer: 'maskd-playground' });

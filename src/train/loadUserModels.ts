@@ -17,7 +17,7 @@ import { contentSource } from './contentHash';
 import { graphCard, layersCard } from './userModelCards';
 import { checkIo, fitTeacher, inputSize, mimicProblem, outputWidth, pickTap, type DataSpec, type TeacherFit } from './userModelFit';
 import { graphMicroBatch } from './userModelMicroBatches';
-import { buildOnnxModel, hasOnnx, onnxContentSource, planOnnxFiles } from './loadOnnxModel';
+import { buildOnnxModel, hasOnnx, onnxContentSource, planOnnxFiles, type OnnxSource } from './loadOnnxModel';
 import type { UserStudent, UserTeacher } from './userModelParts';
 
 async function sourceOf(label: string, parsed: ParsedModel, files: UserModelFiles['files']): Promise<string> {
@@ -79,14 +79,14 @@ export async function loadTeacher(req: UserModelFiles, data: DataSpec): Promise<
 }
 
 /** A teacher that is a layers model (a TF.js one, or an ONNX graph built as one); disposed if it does not fit. */
-function layersTeacher(req: UserModelFiles, data: DataSpec, model: tf.LayersModel, file: string, source: string): LoadedTeacher {
+function layersTeacher(req: UserModelFiles, data: DataSpec, model: tf.LayersModel, file: string, source: string, onnx?: OnnxSource): LoadedTeacher {
   try {
     const graph = layersGraph(model);
     const fit = fitTeacher(file, data, graph, layersOutputs(model));
     const { tap, why } = pickTap(file, graph, outputWidth(fit, data), req.tap);
     const whole = splitAtLayer(model, tap);
     const split = fit.labelFree ? denseHead(whole, fit.outputs) : whole;
-    const teacher: UserTeacher = { kind: 'layers', model, label: req.label, file, source, graph, tap, tapWhy: why, files: req.files, outputs: fit.outputs };
+    const teacher: UserTeacher = { kind: 'layers', model, label: req.label, file, source, graph, tap, tapWhy: why, files: req.files, outputs: fit.outputs, ...(onnx ? { onnx } : {}) };
     return { teacher, split, size: fit.size, fit, card: () => layersCard(model, split, 'teacher', source, tap) };
   } catch (err) {
     disposeModel(model);
@@ -96,7 +96,7 @@ function layersTeacher(req: UserModelFiles, data: DataSpec, model: tf.LayersMode
 
 async function loadOnnxTeacher(req: UserModelFiles, data: DataSpec): Promise<LoadedTeacher> {
   const onnx = planOnnxFiles(req.files);
-  return layersTeacher(req, data, buildOnnxModel(onnx, 'onnx_teacher'), onnx.file, await onnxContentSource(req.label, onnx));
+  return layersTeacher(req, data, buildOnnxModel(onnx, 'onnx_teacher'), onnx.file, await onnxContentSource(req.label, onnx), onnx);
 }
 
 /** A student checked against the labels, or (`mimic`) against a label-free teacher's outputs. */

@@ -22,7 +22,11 @@ export type UserTeacher = UserCommon & {
   readonly files: readonly ModelFileData[];
   /** Every output and how the label-free objective reads it. */
   readonly outputs: readonly TeacherOutput[];
-} & ({ readonly kind: 'layers'; readonly model: tf.LayersModel } | { readonly kind: 'graph'; readonly loaded: LoadedGraph; readonly full: tf.LayersModel });
+} & (
+  // onnx: an .onnx teacher's file and plan (its PyTorch module is generated from that graph).
+  | { readonly kind: 'layers'; readonly model: tf.LayersModel; readonly onnx?: OnnxSource }
+  | { readonly kind: 'graph'; readonly loaded: LoadedGraph; readonly full: tf.LayersModel }
+);
 
 export interface UserStudent extends UserCommon {
   /** A TF.js layers student's files as tfjs read them. */
