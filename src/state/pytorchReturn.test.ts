@@ -47,6 +47,15 @@ it('a checkpoint whose student does not fit the demo is refused, and nothing cha
   const wrongShape = pytorchRunFile((c) => (c.student[0].shape = [...c.student[0].shape].reverse()));
   await openFile(pickedFile('wrong-shape.json', wrongShape));
   expect(s().messages.at(-1)?.text).toMatch(/Could not open wrong-shape\.json: the checkpoint does not fit the segmentation demo: its student's weight .+ is \[.+\], the demo's \[.+\]\. Nothing was changed/);
+  const wrongAdam = pytorchRunFile((c) => {
+    const kernel = c.optimizer.find((a: { shape: number[] }, k: number) => k > 0 && a.shape.length === 4);
+    kernel.shape = [kernel.data.length];
+  });
+  await openFile(pickedFile('wrong-adam.json', wrongAdam));
+  expect(s().messages.at(-1)?.text).toMatch(/Could not open wrong-adam\.json: the checkpoint does not fit the segmentation demo: its Adam moment \d+ \(.+\) is \[\d+\], its weight .+ \[.+\]\. Nothing was changed/);
+  const shortAdam = pytorchRunFile((c) => c.optimizer.pop());
+  await openFile(pickedFile('short-adam.json', shortAdam));
+  expect(s().messages.at(-1)?.text).toMatch(/its Adam state has \d+ arrays; the demo's student and align module need 1 \+ 2 × \d+/);
   expect({ losses: s().losses, metrics: s().metrics, seed: s().seed, distill: s().distill }).toEqual(before);
   expect(s().losses).toBe(before.losses);
   expect(s().pytorchReturn).toBeNull();

@@ -1,7 +1,7 @@
 // A stage-2 checkpoint from outside the session (a run file a bundle's train.py wrote), checked
 // against a demo before it is installed: its student's weights by name and shape against the
 // demo's student, its align module's against one built for the demo's taps, its tokens against the
-// teacher (tokensForTeacher). Nothing here changes the demo: the session commits only once all of
+// teacher (tokensForTeacher), its Adam state against their trainable weights. Nothing here changes the demo: the session commits only once all of
 // it passed (installCheckpointInto).
 import * as tf from '@tensorflow/tfjs';
 import type { Checkpoint } from '../engine/checkpoint';
@@ -47,6 +47,24 @@ function checkWeights(model: tf.LayersModel, arrays: readonly NamedArray[], what
   });
 }
 
+/**
+ * Adam's state as the Distiller restores it: the iteration count (a scalar), then the first and the
+ * second moments in the order of its variables (the student's trainable weights, then the align
+ * module's), each of its variable's shape; or the count alone (no step taken yet).
+ */
+function checkOptimizer(state: readonly NamedArray[], variables: readonly tf.LayerVariable[]): void {
+  const n = variables.length;
+  if (state.length !== 1 && state.length !== 1 + 2 * n) throw new Error(`its Adam state has ${state.length} arrays; the demo's student and align module need 1 + 2 × ${n}`);
+  if (state[0].shape.length !== 0 || !(Number.isInteger(state[0].data[0]) && state[0].data[0] >= 0)) throw new Error('its Adam state does not start with the iteration count (a whole number)');
+  for (let i = 1; i < state.length; i++) {
+    const want = variables[(i - 1) % n].shape as number[];
+    const a = state[i];
+    if (a.shape.length !== want.length || a.shape.some((d, j) => d !== want[j])) {
+      throw new Error(`its Adam moment ${i} (${a.name.slice(0, 80)}) is [${a.shape.join(',')}], its weight ${variables[(i - 1) % n].originalName} [${want.join(',')}]`);
+    }
+  }
+}
+
 /** What installing `c` into `demo` needs, built beside the demo; throws (with everything released) when it does not fit. */
 export interface PreparedInstall {
   readonly align: tf.LayersModel;
@@ -65,6 +83,7 @@ export function prepareInstall(demo: Demo, c: Checkpoint, withTokens: boolean): 
   try {
     checkWeights(align, c.align, 'align module');
     setModelWeights(align, c.align, 'align module');
+    checkOptimizer(c.optimizer, [...demo.student.trainableWeights, ...align.trainableWeights]);
     const request = withTokens ? checkpointTokens(c) : null;
     if (request) tokens = tokensForTeacher(demo, request);
   } catch (err) {
