@@ -53,6 +53,9 @@ it('a checkpoint whose student does not fit the demo is refused, and nothing cha
   });
   await openFile(pickedFile('wrong-adam.json', wrongAdam));
   expect(s().messages.at(-1)?.text).toMatch(/Could not open wrong-adam\.json: the checkpoint does not fit the segmentation demo: its Adam moment \d+ \(.+\) is \[\d+\], its weight .+ \[.+\]\. Nothing was changed/);
+  const wrongBest = pytorchRunFile((c) => (c.best.weights[0].name = 'not_a_layer/kernel'));
+  await openFile(pickedFile('wrong-best.json', wrongBest));
+  expect(s().messages.at(-1)?.text).toMatch(/its best student's weight 0 is "not_a_layer\/kernel"/);
   const shortAdam = pytorchRunFile((c) => c.optimizer.pop());
   await openFile(pickedFile('short-adam.json', shortAdam));
   expect(s().messages.at(-1)?.text).toMatch(/its Adam state has \d+ arrays; the demo's student and align module need 1 \+ 2 × \d+/);

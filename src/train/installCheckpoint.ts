@@ -76,6 +76,7 @@ export function prepareInstall(demo: Demo, c: Checkpoint, withTokens: boolean): 
   if (c.kind !== 'distill' || !c.student || !c.align) throw new Error('it is not a stage-2 (distillation) checkpoint');
   if (c.compare) throw new Error('it is a comparison\'s checkpoint; only a single Distill run can be installed');
   checkWeights(demo.student, c.student, 'student');
+  if (c.best) checkWeights(demo.student, c.best.weights, 'best student');
   const studentTap = splitAtLayer(demo.student, TAP_LAYER).tapShape;
   const teacherTap = demo.teacherSplit.tapShape;
   const align = buildAlign([studentTap[0], studentTap[1], studentTap[2]], [teacherTap[0], teacherTap[1], teacherTap[2]]);
