@@ -196,7 +196,10 @@ test('every export downloads under its name and parses; the run file restores by
   const bundleFiles = unzipSync(new Uint8Array(bundle.bytes));
   const inBundle = (f: string) => `maskd-pytorch-segmentation-step2/${f}`;
   for (const f of ['train.py', 'student.py', 'teacher.py', 'align.py', 'run.json', 'README.md']) expect(Object.keys(bundleFiles)).toContain(inBundle(f));
-  expect(JSON.parse(strFromU8(bundleFiles[inBundle('run.json')]))).toMatchObject({ format: 'maskd-playground.pytorch-run', task: 'segmentation', schedule: { step: 2 } });
+  const bundleRun = JSON.parse(strFromU8(bundleFiles[inBundle('run.json')]));
+  expect(bundleRun).toMatchObject({ format: 'maskd-playground.pytorch-run', task: 'segmentation', schedule: { step: 2 } });
+  // The page's own next 10 steps from a throwaway copy of the state, for train.py --check.
+  expect(bundleRun.check.map((h: { step: number }) => h.step)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
 
   const student = await download(page, 'export-student');
   expect(student.name).toBe('maskd-student-segmentation-tfjs.zip');

@@ -40,8 +40,8 @@ with "'NoneType' object has no attribute 'get'": add \`--redirects 1 --tee 1\`.
 
     python train.py --check     # the page's own next steps from this state, beside PyTorch's
 
-Options: \`--steps N\` (default: to the run's last step), \`--batch B\` (at most the recorded
-global batch), \`--lr LR\` (base rate of the cosine schedule; default the page's), \`--eval-every K\`
+Options: \`--steps N\` (default: to the run's last step), \`--batch B\` (default the page's global
+batch; ${f.drawn ? 'any that splits over the processes' : 'at most the recorded one'}), \`--lr LR\` (base rate of the cosine schedule; default the page's), \`--eval-every K\`
 (every K steps and at the last: score the student on the page's validation scenes, keep the best,
 write a checkpoint; default: only a checkpoint at the end), \`--no-test\` (do not score the final
 student on the page's test scenes), \`--out DIR\` (default ./out), \`--json\` (one JSON line per step).
