@@ -41,6 +41,7 @@ const distillTotal = () => s().losses['distill:maskd:total']?.points.map((p) => 
 
 it('a checkpoint whose student does not fit the demo is refused, and nothing changes', async () => {
   const before = { losses: s().losses, metrics: s().metrics, seed: s().seed, distill: s().distill };
+  const tensors = (await engine.memory()).numTensors;
   const wrongName = pytorchRunFile((c) => (c.student[0].name = 'someone_else/kernel'));
   await openFile(pickedFile('maskd-run-segmentation-step4.json', wrongName));
   expect(s().messages.at(-1)?.text).toMatch(/^Could not open maskd-run-segmentation-step4\.json: the checkpoint does not fit the segmentation demo: its student's weight 0 is "someone_else\/kernel", the demo's is ".+": it is not this demo's student\. Nothing was changed/);
@@ -62,6 +63,8 @@ it('a checkpoint whose student does not fit the demo is refused, and nothing cha
   expect({ losses: s().losses, metrics: s().metrics, seed: s().seed, distill: s().distill }).toEqual(before);
   expect(s().losses).toBe(before.losses);
   expect(s().pytorchReturn).toBeNull();
+  // Whatever the refused installs built beside the demo was released.
+  expect((await engine.memory()).numTensors).toBe(tensors);
   // The engine's stage-2 state is still the browser's.
   expect((await engine.exportState()).step).toBe(2);
 }, 60_000);
@@ -111,6 +114,12 @@ it('Distill further continues the installed checkpoint: steps 5 and 6 after PyTo
 it('opened while the other demo is loaded, its demo is loaded first', async () => {
   await changeTask('detection');
   expect(s().task).toBe('detection');
+  // Refused after its demo was built beside the detection one: that demo is released, detection stays.
+  const tensors = (await engine.memory()).numTensors;
+  await openFile(pickedFile('wrong.json', pytorchRunFile((c) => (c.align[0].name = 'x/kernel'))));
+  expect(s().messages.at(-1)?.text).toMatch(/Could not open wrong\.json: the checkpoint does not fit the segmentation demo: its align module's weight 0 is "x\/kernel"/);
+  expect(s().task).toBe('detection');
+  expect((await engine.memory()).numTensors).toBe(tensors);
   await openFile(pickedFile('maskd-run-segmentation-step4.json', pytorchRunFile()));
   expect(s().task).toBe('segmentation');
   expect(s().demoPhase).toBe('ready');
