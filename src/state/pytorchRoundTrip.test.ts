@@ -1,9 +1,9 @@
 // The whole way there and back through the store, on the real engine in this process (localEngine,
 // wasm) and PyTorch: a 2-step Distill, Export → Continue in PyTorch (the page's zip), train.py
 // --steps 2 from the unzipped folder, and the run file it wrote opened in the page: the curve runs
-// browser 1–2 then PyTorch 3–4, the hand-over and train.py's test mIoU are kept, the engine's
-// stage-2 state is PyTorch's step 4, and Distill further takes step 5 from it. Skipped with one line
-// where no Python has torch.
+// browser 1–2 then PyTorch 3–4, the hand-over and train.py's test metric are kept, the engine's
+// stage-2 state is PyTorch's step 4, and Distill further takes step 5 from it; segmentation and
+// detection MasKD. Skipped with one line where no Python has torch.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { afterAll, expect, it } from 'vitest';
 import { readBundleZip } from '../pytorch/bundleZip';
 import { noteWhenNoTorch, torchPython } from '../pytorch/torchPython.testkit';
 import { localEngine } from '../train/localEngine';
-import { connectEngine, distill, startApp } from './actions';
+import { changeTask, connectEngine, distill, startApp } from './actions';
 import { exportPytorch, openFile, pickedFile, setExportEnv } from './exportActions';
 import { distillFurther } from './pytorchReturn';
 import { useAppStore } from './store';
@@ -23,16 +23,25 @@ afterAll(() => engine.terminate());
 
 noteWhenNoTorch('pytorchRoundTrip.test.ts (page → train.py → page)');
 
-it.skipIf(!torchPython)('page → Continue in PyTorch → train.py --steps 2 → the run file it wrote opens and distils further', async () => {
+const TASKS = [
+  ['segmentation', 'mIoU'],
+  ['detection', 'AP@0.5'],
+] as const;
+
+it.skipIf(!torchPython).each(TASKS)('%s: page → Continue in PyTorch → train.py --steps 2 → the run file it wrote opens and distils further', async (task, metric) => {
   const saved: { name: string; data: Uint8Array | string }[] = [];
   connectEngine({ get: () => engine, reset: () => {}, dataUrl: '' });
   setExportEnv({ save: (name, data) => saved.push({ name, data }), png: async () => new Uint8Array(4), now: () => new Date('2026-12-07T00:00:00Z') });
-  useAppStore.setState({ backendChoice: 'wasm' });
-  await startApp();
+  if (s().backendPhase !== 'ready') {
+    useAppStore.setState({ backendChoice: 'wasm' });
+    await startApp();
+  }
+  await changeTask(task);
+  expect(s().task).toBe(task);
   s().setDistill({ method: 'maskd', steps: 2, batchSize: 2, evalEvery: 2, valCount: 4 });
   await distill();
   await exportPytorch();
-  expect(saved.map((f) => f.name)).toEqual(['maskd-pytorch-segmentation-step2.zip']);
+  expect(saved.map((f) => f.name)).toEqual([`maskd-pytorch-${task}-step2.zip`]);
 
   const dir = mkdtempSync(join(tmpdir(), 'maskd-roundtrip-'));
   for (const [name, data] of Object.entries(readBundleZip(saved[0].data as Uint8Array))) writeFileSync(join(dir, name), data);
@@ -40,21 +49,20 @@ it.skipIf(!torchPython)('page → Continue in PyTorch → train.py --steps 2 →
   mkdirSync(out);
   const r = spawnSync(torchPython!, [join(dir, 'train.py'), '--steps', '2', '--out', out], { encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
-  const written = readdirSync(out).filter((n) => /^maskd-run-.*\.json$/.test(n));
-  expect(written).toContain('maskd-run-segmentation-step4.json');
+  const name = `maskd-run-${task}-step4.json`;
+  expect(readdirSync(out)).toContain(name);
 
-  const name = 'maskd-run-segmentation-step4.json';
   await openFile(pickedFile(name, readFileSync(join(out, name), 'utf8')));
-  expect(s().messages.at(-1)?.text).toMatch(/Restored the run from maskd-run-segmentation-step4\.json .*browser to step 2, PyTorch to step 4/);
+  expect(s().messages.at(-1)?.text).toMatch(new RegExp(`Restored the run from ${name.replace(/\./g, '\\.')} .*browser to step 2, PyTorch to step 4`));
   const back = s().pytorchReturn!;
   expect(back.handover).toMatchObject({ step: 2, engine: 'pytorch', processes: 1, device: 'cpu' });
   expect(back.pytorchTo).toBe(4);
-  expect(back.result).toMatchObject({ split: 'test', metric: 'mIoU', step: 4 });
+  expect(back.result).toMatchObject({ split: 'test', metric, step: 4 });
   expect(back.result!.value).toBeGreaterThanOrEqual(0);
   expect(back.installed).toEqual({ step: 4, total: 4, method: 'maskd' });
   expect(s().losses['distill:maskd:total']?.points.map((p) => p.x)).toEqual([1, 2, 3, 4]);
   const state = await engine.exportState();
-  expect([state.step, state.backend]).toEqual([4, 'pytorch']);
+  expect([state.task, state.step, state.backend]).toEqual([task, 4, 'pytorch']);
 
   s().setDistill({ steps: 5 });
   await distillFurther();
