@@ -2,6 +2,7 @@
 // (localEngine, wasm): before any Distill the button's rule says disabled and why, and the action
 // saves nothing; after a 2-step Distill the zip holds train.py, the generated modules, run.json at
 // step 2 and the state dicts, in PyTorch names.
+import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -152,7 +153,10 @@ it('your own layers pair on your dataset: the zip holds your models, the dataset
   expect(s().progress).toMatchObject({ stage: 'distill', step: 3 });
   expect(pytorchUnavailable(s())).toBeNull();
 
+  // The fresh student, the throwaway Distiller of the check and the bundle's models all go.
+  const tensors = tf.memory().numTensors;
   await exportPytorch();
+  expect(tf.memory().numTensors).toBe(tensors);
   expect(saved.map((f) => f.name)).toEqual(['maskd-pytorch-segmentation-step3.zip']);
   const files = readBundleZip(saved[0].data as Uint8Array);
   userZip.files = files;
