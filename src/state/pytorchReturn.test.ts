@@ -69,6 +69,18 @@ it('a checkpoint whose student does not fit the demo is refused, and nothing cha
   expect((await engine.exportState()).step).toBe(2);
 }, 60_000);
 
+it('a file without a checkpoint brings the curve, the hand-over and the result, but no student to continue', async () => {
+  const f = JSON.parse(pytorchRunFile());
+  delete f.checkpoint;
+  await openFile(pickedFile('no-checkpoint.json', JSON.stringify(f)));
+  expect(s().messages.at(-1)?.text).toMatch(/^Restored the run from no-checkpoint\.json/);
+  expect(distillTotal()).toEqual([1, 2, 3, 4]);
+  expect(s().pytorchReturn).toMatchObject({ handover: { step: 2 }, pytorchTo: 4, result: { value: 0.3125 }, installed: null });
+  expect(distillFurtherUnavailable(s())).toMatch(/Open a run file with a checkpoint/);
+  expect(pytorchUnavailable(s())).toMatch(/Run Distill first/);
+  expect((await engine.exportState()).step).toBe(2);
+}, 60_000);
+
 it('opened: the curve runs browser 1–2 then PyTorch 3–4, with the hand-over and the result; the engine holds the file\'s student', async () => {
   s().setSeed(5);
   await openFile(pickedFile('maskd-run-segmentation-step4.json', pytorchRunFile()));
