@@ -1,7 +1,8 @@
 // A run bundle: everything stage 2 needs to go on in PyTorch. The teacher, the student and the
 // align module as generated modules with their state dicts, the frozen tokens under the
 // reference MaskModule's names, run.json (task, taps, method and parameters, schedule position,
-// Adam's settings, seed, history), recorded batches, and train.py. Every model is checked before
+// Adam's settings, seed, history), the data (recorded batches and the scene generator, or a
+// dropped dataset's arrays and its sampler), and train.py. Every model is checked before
 // any file is made: a layer that cannot go to PyTorch is refused with the model it is in.
 import type * as tf from '@tensorflow/tfjs';
 import type { MethodName } from '../maskd/methodInfo';
