@@ -15,6 +15,7 @@ import { modelToArtifacts } from './artifacts';
 import { installTokens, type Demo } from './demo';
 import { setModelWeights } from './runState';
 import { tokensForTeacher, type TeacherTokens } from './tokensForTeacher';
+import { quote, shapeText } from '../messageQuote';
 
 /** The demo a run file's checkpoint may go into: a built-in student on the digit scenes, of its task and size. */
 export function demoFitsCheckpoint(demo: Demo | null, c: Checkpoint): demo is Demo {
@@ -40,9 +41,9 @@ function checkWeights(model: tf.LayersModel, arrays: readonly NamedArray[], what
   arrays.forEach((a, i) => {
     const w = weights[i];
     const shape = w.shape as number[];
-    if (a.name !== w.originalName) throw new Error(`its ${what}'s weight ${i} is "${a.name.slice(0, 80)}", the demo's is "${w.originalName}": it is not this demo's ${what}`);
+    if (a.name !== w.originalName) throw new Error(`its ${what}'s weight ${i} is ${quote(a.name)}, the demo's is "${w.originalName}": it is not this demo's ${what}`);
     if (a.shape.length !== shape.length || a.shape.some((d, j) => d !== shape[j])) {
-      throw new Error(`its ${what}'s weight ${a.name.slice(0, 80)} is [${a.shape.join(',')}], the demo's [${shape.join(',')}]`);
+      throw new Error(`its ${what}'s weight ${quote(a.name)} is ${shapeText(a.shape)}, the demo's [${shape.join(',')}]`);
     }
   });
 }
@@ -60,7 +61,7 @@ function checkOptimizer(state: readonly NamedArray[], variables: readonly tf.Lay
     const want = variables[(i - 1) % n].shape as number[];
     const a = state[i];
     if (a.shape.length !== want.length || a.shape.some((d, j) => d !== want[j])) {
-      throw new Error(`its Adam moment ${i} (${a.name.slice(0, 80)}) is [${a.shape.join(',')}], its weight ${variables[(i - 1) % n].originalName} [${want.join(',')}]`);
+      throw new Error(`its Adam moment ${i} (${quote(a.name)}) is ${shapeText(a.shape)}, its weight ${variables[(i - 1) % n].originalName} [${want.join(',')}]`);
     }
   }
 }
