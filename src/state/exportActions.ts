@@ -173,12 +173,14 @@ export function exportStudentOnnx(): Promise<void> {
  * model (built-in or the user's) and it trained against labels (the digit scenes or a labelled
  * dataset). The engine checks the same again, every layer by name, and the dataset's size.
  */
-export function pytorchUnavailable(s: Pick<AppState, 'progress' | 'runPhase' | 'byo' | 'teacher' | 'byoLabelFree' | 'dataMode' | 'dataset' | 'customTeacher' | 'pytorchReturn'>): string | null {
+export function pytorchUnavailable(s: Pick<AppState, 'progress' | 'runPhase' | 'byo' | 'teacher' | 'student' | 'byoLabelFree' | 'dataMode' | 'dataset' | 'customTeacher' | 'pytorchReturn'>): string | null {
   // A run file's checkpoint (the way back from PyTorch) is stage-2 state too.
   if (s.progress?.stage !== 'distill' && !s.pytorchReturn?.installed) return 'Run Distill first: only a stage-2 run has a student, an align module and Adam\'s state to continue in PyTorch';
   if (s.runPhase === 'running' || s.runPhase === 'stopping') return 'A run is training: pause it or let it end, then continue in PyTorch';
   const teacher = userModelOnCard(s.byo, 'teacher', s.teacher);
   if (teacher?.format === 'graph-model') return `The teacher ${teacher.label} is a TF.js graph model: only layers models become PyTorch modules`;
+  const student = userModelOnCard(s.byo, 'student', s.student);
+  if (student?.format === 'onnx') return `The student ${student.label} came in as .onnx: train.py continues students generated from TF.js layers (Export → Student (.onnx), then npm run export:onnx-pytorch gives its PyTorch module and weights)`;
   const labelFree = labelFreeReason(s);
   if (labelFree) return `The run learnt from the teacher's own outputs (${labelFree}): train.py trains against labels only`;
   return null;

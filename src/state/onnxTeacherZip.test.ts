@@ -1,9 +1,10 @@
 // Export → Continue in PyTorch (.zip) with a teacher dropped as .onnx, through the store on the real
 // engine in this process (localEngine, wasm): a small 3-class segmentation net at 32×32 (written as
 // torch.onnx.export names things, BatchNorm kept) teaches the built-in student on the 3-class
-// seg-valid dataset. The zip's teacher.py is the
-// module generated from the teacher's ONNX graph (its state dict under the initialiser names), and
-// train.py goes on from the zip and passes --check against the page's own next steps.
+// seg-valid dataset. The zip's teacher.py is the module generated from the teacher's ONNX graph
+// (its state dict under the initialiser names), and train.py goes on from the zip and passes
+// --check against the page's own next steps. The button's rule refuses a student that came in as
+// .onnx, by name.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { makeDatasetFixtures } from '../../scripts/make-dataset-fixtures.mjs';
 import { tinyModel } from '../onnx/testkit';
 import { readBundleZip } from '../pytorch/bundleZip';
 import { noteWhenNoTorch, torchPython } from '../pytorch/torchPython.testkit';
+import type { UserModelInfo } from '../engine/userModels';
 import { readSafetensors } from '../share/safetensors';
 import { localEngine } from '../train/localEngine';
 import { connectEngine, distill, learnMasks, startApp } from './actions';
@@ -104,3 +106,15 @@ it.skipIf(!torchPython)('train.py goes on from that zip (steps 4 and 5) and --ch
   expect(check.status, check.stderr).toBe(0);
   expect(check.stdout).toMatch(/hand-over check: passed/);
 }, 180_000);
+
+it('the button\'s rule: a student on its card that came in as .onnx is refused by name', () => {
+  const info = (format: UserModelInfo['format']): UserModelInfo => ({ role: 'student', label: 'unet.onnx', format, layers: [], tap: 't', tapWhy: '' });
+  const base = {
+    progress: { stage: 'distill' }, runPhase: 'idle', byo: { teacher: null, student: { info: info('onnx'), source: 'user:s' } }, teacher: { source: 'builtin:t' },
+    student: { source: 'user:s' }, byoLabelFree: null, dataMode: 'demo', dataset: null, customTeacher: false, pytorchReturn: null,
+  } as unknown as Parameters<typeof pytorchUnavailable>[0];
+  expect(pytorchUnavailable(base)).toMatch(/^The student unet\.onnx came in as \.onnx: .*npm run export:onnx-pytorch/);
+  // A demo reload put the built-in student back on the card; a layers student goes on.
+  expect(pytorchUnavailable({ ...base, student: { source: 'builtin:segmentation-student' } } as never)).toBeNull();
+  expect(pytorchUnavailable({ ...base, byo: { teacher: null, student: { info: info('layers-model'), source: 'user:s' } } } as never)).toBeNull();
+});
