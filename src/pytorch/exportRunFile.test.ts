@@ -2,7 +2,8 @@
 // bundle starts at step 0 from the engine's demo student init. The reference is the engine itself:
 // a session on the segmentation demo (shipped teacher, tokens and student backbone) distils 2
 // steps with the file's settings; the script's --check (its own 2 steps from the bundle's state)
-// and train.py's 2 steps must be the engine's. A run of other models is refused by name.
+// and train.py's 2 steps must be the engine's; the run file train.py then writes is a --from too.
+// A run of other models is refused by name.
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -93,4 +94,17 @@ it.skipIf(!torchPython)('train.py from the run file\'s bundle takes the engine\'
   const rel = lines.map((l, i) => Math.abs(l.total - engineSteps[i].total) / engineSteps[i].total);
   console.log(JSON.stringify({ runFileTrainPyVsEngine: rel }));
   expect(Math.max(...rel)).toBeLessThan(1e-5);
+
+  // The run file train.py wrote (formatVersion 2, with its checkpoint) is a --from too: the bundle
+  // goes on from step 2, and train.py --check agrees with the script's own steps from there.
+  const back = join(out, 'out', 'maskd-run-segmentation-step2.json');
+  expect(existsSync(back)).toBe(true);
+  const again = join(dir, 'again');
+  const script = spawnSync('npx', ['tsx', 'scripts/export-pytorch.ts', '--from', back, '--out', again, '--check', '2'], { cwd: root, encoding: 'utf8' });
+  expect(script.status, script.stderr).toBe(0);
+  expect(script.stdout).toMatch(/segmentation maskd, step 2 of 2;/);
+  const check = spawnSync(torchPython!, [join(again, 'train.py'), '--check'], { encoding: 'utf8' });
+  console.log(check.stdout);
+  expect(check.status, check.stderr).toBe(0);
+  expect(check.stdout).toMatch(/hand-over check: passed/);
 }, 120_000);
