@@ -1,7 +1,9 @@
 // npm run export:onnx-pytorch on what the page's *Export → Student (.onnx)* writes: the U-Net
 // fixture's layers model, its weights changed in TF.js, written back as .onnx (writeOnnx), then
 // the script: model.py and model.safetensors, which the fixture's own UNet class loads with
-// strict=True, giving the TF.js model's outputs to 1e-5 relative. A node the generator cannot
+// strict=True, giving the TF.js model's outputs to 1e-5 relative. An untrained torch export (its
+// BatchNorm statistics merged with the scale and shift through Identity nodes): its own class
+// loads the state dict strictly and the module trains as it does. A node the generator cannot
 // write: exit status 2 and one line naming it.
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
@@ -60,6 +62,45 @@ describe('npm run export:onnx-pytorch', () => {
     expect(res.originalRel).toBeLessThan(1e-5);
     expect(res.originalVsPageRel).toBeLessThan(1e-5);
     disposeModel(model);
+  }, 120_000);
+
+  it.skipIf(!torchPython)('an untrained torch export (BatchNorm statistics merged with the scale and shift): its own class loads the state dict strictly, and the module trains as it does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'onnx-export-fresh-'));
+    const net = `
+import sys, torch, torch.nn as nn
+class N(nn.Module):
+    def __init__(s):
+        super().__init__()
+        s.c1, s.b1, s.c2, s.b2 = nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.Conv2d(8, 8, 3, stride=2, padding=1), nn.BatchNorm2d(8)
+    def forward(s, x):
+        return s.b2(s.c2(torch.relu(s.b1(s.c1(x)))))
+`;
+    const exported = spawnSync(torchPython!, ['-c', `${net}
+torch.manual_seed(0)
+torch.onnx.export(N().eval(), torch.randn(1, 3, 16, 16), sys.argv[1], opset_version=13, input_names=["input"], output_names=["output"],
+                  dynamic_axes={"input": {0: "n"}, "output": {0: "n"}}, training=torch.onnx.TrainingMode.PRESERVE)
+`, join(dir, 'fresh.onnx')], { encoding: 'utf8' });
+    expect(exported.status, exported.stderr).toBe(0);
+    const r = exportScript(join(dir, 'fresh.onnx'), '--out', dir);
+    expect(r.status, r.stderr).toBe(0);
+    const check = spawnSync(torchPython!, ['-c', `${net}
+sys.path.insert(0, sys.argv[1])
+import fresh
+sd = fresh.read_safetensors(sys.argv[1] + "/fresh.safetensors")
+own, gen = N(), fresh.Net()
+own.load_state_dict(sd, strict=True)
+gen.load_state_dict(sd, strict=True)
+x = torch.randn(4, 3, 16, 16)
+train = float((own.train()(x) - gen.train()(x)).abs().max())
+stats = max(float((own.state_dict()[k].double() - gen.state_dict()[k].double()).abs().max()) for k in own.state_dict())
+evald = float((own.eval()(x) - gen.eval()(x)).abs().max())
+print(train, stats, evald, [k for k, _ in gen.named_buffers() if not k.startswith("_c.")])
+`, dir], { encoding: 'utf8' });
+    expect(check.status, check.stderr).toBe(0);
+    const [train, stats, evald] = check.stdout.trim().split(' ').slice(0, 3).map(Number);
+    console.log(`fresh export: train-mode output ${train}, state after a train-mode step ${stats}, eval ${evald}`);
+    expect(Math.max(train, stats, evald)).toBeLessThan(1e-5);
+    expect(check.stdout).toContain("'b1.running_var', 'b1.running_mean', 'b1.num_batches_tracked'");
   }, 120_000);
 
   it('refuses a node the generator cannot write with exit status 2 and one line', () => {

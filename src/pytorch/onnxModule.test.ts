@@ -18,10 +18,11 @@ import { decodeOnnx } from '../onnx/decode';
 import { OnnxNodeLayer, onnxLayersModel } from '../onnx/layersModel';
 import { listTaps } from '../onnx/taps';
 import { readFloats } from '../onnx/tensorData';
-import { fixture, npy } from '../onnx/testkit';
+import { fixture, npy, tinyModel } from '../onnx/testkit';
 import { writeSafetensors, type SafetensorsTensor } from '../share/safetensors';
 import { onnxModuleFiles } from './onnxModuleFiles';
 import { onnxStateDict } from './onnxStateDict';
+import { onnxModuleTensors } from './onnxTensors';
 import { noteWhenNoTorch, torchPython } from './torchPython.testkit';
 
 await tf.setBackend('cpu');
@@ -126,6 +127,25 @@ describe('the state dict of an ONNX-born model', () => {
     }
     expect(state['net.backbone.1.block.1.fc1.bias']).toBeDefined();
     disposeModel(model);
+  });
+  it('keeps BatchNorm statistics the export merged with its scale and shift (a fresh BatchNorm\'s 1s and 0s) as buffers', () => {
+    // What torch.onnx.export (1.13, PRESERVE) writes for an untrained Conv → BatchNorm: the
+    // statistics equal the scale (1s) and shift (0s), so they are read through Identity nodes.
+    const plan = planConversion(decodeOnnx(tinyModel({
+      input: ['N', 3, 6, 6],
+      nodes: [
+        { op: 'Identity', inputs: ['b1.weight'], outputs: ['b1.running_var'] },
+        { op: 'Identity', inputs: ['b1.bias'], outputs: ['b1.running_mean'] },
+        { op: 'Conv', inputs: ['x', 'c1.weight'], outputs: ['c'], attrs: { kernel_shape: [1, 1] } },
+        { op: 'BatchNormalization', inputs: ['c', 'b1.weight', 'b1.bias', 'b1.running_mean', 'b1.running_var'], outputs: ['y'] },
+      ],
+      outputs: ['y'],
+      inits: { 'c1.weight': { dims: [4, 3, 1, 1], values: [...Array(12).keys()] }, 'b1.weight': { dims: [4], values: [1, 1, 1, 1] }, 'b1.bias': { dims: [4], values: [0, 0, 0, 0] } },
+    }), 'fresh.onnx'));
+    const kinds = Object.fromEntries(onnxModuleTensors(plan).list.map((t) => [t.name, t.kind]));
+    expect(kinds).toEqual({
+      'b1.running_var': 'buffer', 'b1.running_mean': 'buffer', 'c1.weight': 'parameter', 'b1.weight': 'parameter', 'b1.bias': 'parameter', 'b1.num_batches_tracked': 'buffer',
+    });
   });
 });
 

@@ -121,9 +121,8 @@ export function generateOnnxModule(plan: Plan, layerNames: ReadonlyMap<OnnxNode,
       node.outputs.forEach((o, k) => o && vars.set(o, outs[k]));
       const layer = layerNames.get(node);
       if (layer && outs[0] !== '_') kept.set(layer, outs[0]);
-      const mean = node.opType === 'BatchNormalization' ? tensors.key(node, node.inputs[3]) : undefined;
-      const counted = mean && tensors.list.find((t) => t.from === 'count' && `${t.name.slice(0, -'num_batches_tracked'.length)}running_mean` === mean);
-      if (counted) body.push(`        if self.training:`, `            t[${JSON.stringify(counted.name)}].add_(1)`);
+      const counted = tensors.count(node);
+      if (counted) body.push(`        if self.training:`, `            t[${JSON.stringify(counted)}].add_(1)`);
     } catch (e) {
       refused.push(e instanceof Error ? e.message : String(e));
     }

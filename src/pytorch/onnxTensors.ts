@@ -32,6 +32,8 @@ export interface OnnxModuleTensors {
   readonly list: readonly OnnxModuleTensor[];
   /** The key of the copy `node` reads as its input `input`, when that is a tensor of the module. */
   key(node: OnnxNode, input: string): string | undefined;
+  /** The `num_batches_tracked` key a BatchNormalization node counts its training batches in. */
+  count(node: OnnxNode): string | undefined;
 }
 
 /** Child module of the generated Net that holds its non-persistent constants. */
@@ -66,14 +68,18 @@ export function onnxModuleTensors(plan: Plan): OnnxModuleTensors {
     if (t.reader) keys.set(node, (keys.get(node) ?? new Map<string, string>()).set(t.initialiser, t.name));
   };
   const direct = new Map<string, number>();
+  const counts = new Map<OnnxNode, string>();
+  // Values BatchNorm reads as running statistics: buffers (F.batch_norm updates them in place),
+  // also when the export merged them with a parameter of equal value (a fresh BatchNorm's 0s and 1s).
+  const statistics = new Set(plan.steps.flatMap((s) => (s.node.opType === 'BatchNormalization' ? s.node.inputs.slice(3, 5) : [])));
   for (const step of plan.steps) {
     const node = step.node;
     for (const r of step.reads) {
       const x = node.inputs[r.input];
       const p = plan.params.get(x);
       if (p) {
-        const kind = p.role === 'statistic' ? 'buffer' : 'parameter';
         const merged = node.opType === 'Identity' ? node.outputs[0] : '';
+        const kind = p.role === 'statistic' || statistics.has(merged) ? 'buffer' : 'parameter';
         let name: string;
         if (merged && !taken.has(merged)) name = merged;
         else {
@@ -88,16 +94,18 @@ export function onnxModuleTensors(plan: Plan): OnnxModuleTensors {
         keys.set(node, (keys.get(node) ?? new Map<string, string>()).set(x, x));
       }
     }
-    const mean = node.opType === 'BatchNormalization' ? keys.get(node)?.get(node.inputs[3]) ?? '' : '';
+    // The statistics' key: the initialiser's copy, or the merged tensor an Identity named.
+    const mean = node.opType === 'BatchNormalization' ? keys.get(node)?.get(node.inputs[3]) ?? (list.some((t) => t.name === node.inputs[3]) ? node.inputs[3] : '') : '';
     if (mean.endsWith('.running_mean')) {
       const name = `${mean.slice(0, -'running_mean'.length)}num_batches_tracked`;
       if (!taken.has(name)) {
         taken.add(name);
         list.push({ name, initialiser: '', reader: null, dims: [], kind: 'buffer', from: 'count' });
+        counts.set(node, name);
       }
     }
   }
   const bad = treeConflicts(list.map((t) => t.name));
   if (bad.length) throw new PytorchExportError(`cannot write the ONNX graph as a module: initialiser names ${bad.join('; ')}`, bad);
-  return { list, key: (node, input) => keys.get(node)?.get(input) };
+  return { list, key: (node, input) => keys.get(node)?.get(input), count: (node) => counts.get(node) };
 }
