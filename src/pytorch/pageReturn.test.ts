@@ -24,7 +24,7 @@ import { ReceptiveTokens } from '../maskd/tokens';
 import { TokenWeightBranch } from '../maskd/tokenWeights';
 import { checkpointFromJson } from './checkpointJson';
 import { bundleFromCheckpoint } from './fromCheckpoint';
-import { demoRun } from './runBundle.testkit';
+import { demoRun, readState, stateOf } from './runBundle.testkit';
 import { noteWhenNoTorch, torchPython } from './torchPython.testkit';
 
 await tf.setBackend('cpu');
@@ -168,9 +168,14 @@ describe.skipIf(!torchPython)('train.py writes the page\'s run file (the way bac
     if (best.step === 4) expect(back.best!.weights.map((w) => Array.from(w.data))).toEqual(back.student!.map((w) => Array.from(w.data)));
     if (best.step === 1) expect(back.best!.weights[0].data).toEqual(cp.best!.weights[0].data);
 
-    // Its student in the page's demo student = the PyTorch student (out/student.safetensors).
+    // Its student in the page's demo student = the PyTorch student (out/student.safetensors):
+    // every weight and BatchNorm statistic bit for bit, and so the outputs.
     const student = buildStudent(task);
     setModelWeights(student, back.student!, 'student');
+    const torchState = readState(join(out, 'student.safetensors'));
+    const returned = stateOf(student);
+    expect(Object.keys(returned).sort()).toEqual(Object.keys(torchState).sort());
+    for (const [k, v] of Object.entries(returned)) expect(v, k).toEqual(torchState[k]);
     const x = tf.randomUniform([2, 64, 64, 3], 0, 1, 'float32', 5);
     const y = student.predict(x) as tf.Tensor;
     writeFileSync(join(dir, 'input.safetensors'), writeSafetensors({ input: { dtype: 'F32', shape: x.shape, data: x.dataSync() as Float32Array } }));
@@ -193,7 +198,16 @@ describe.skipIf(!torchPython)('train.py writes the page\'s run file (the way bac
     expect(outDiff).toBeLessThan(1e-5);
     expect(valDiff).toBeLessThan(1e-6);
     expect(testDiff).toBeLessThan(1e-6);
-    if (task !== 'segmentation') return;
+    expect(r.stderr).not.toContain('will refuse');
+    if (task !== 'segmentation') {
+      // A file over the page's limits (here a 1000-byte one, from page.json) is written with a warning that says which.
+      const page = JSON.parse(readFileSync(join(dir, 'page.json'), 'utf8')) as { limits: Record<string, number> };
+      writeFileSync(join(dir, 'page.json'), JSON.stringify({ ...page, limits: { ...page.limits, runFileBytes: 1000 } }));
+      const w = spawnSync(torchPython!, [join(dir, 'train.py'), '--steps', '1', '--no-test', '--out', join(dir, 'out3')], { encoding: 'utf8' });
+      expect(w.status, w.stderr).toBe(0);
+      expect(w.stderr).toMatch(/warning: the page will refuse .*maskd-run-detection-step3\.json: bytes \d+ over the page's 1000/);
+      return;
+    }
 
     // Under torchrun (2 gloo processes, --eval-every 2) rank 0 scores: still the page's numbers of the student it returns.
     const out2 = join(dir, 'out2');

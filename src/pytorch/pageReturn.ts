@@ -9,6 +9,7 @@ import type { Checkpoint } from '../engine/checkpoint';
 import type { NamedArray } from '../engine/artifacts';
 import type { DigitPool, DigitPools } from '../data/digits';
 import { DEFAULT_DECODE } from '../data/centernet';
+import { LIMITS } from '../limits';
 import { METHODS } from '../maskd/methodInfo';
 import { NET_STRIDE, SEG_CLASSES, DET_HEAT_CHANNELS } from '../models/nets';
 import { historyToJsonObject } from '../share/history';
@@ -162,6 +163,8 @@ export function pageReturnFiles(cp: Checkpoint, o: PageReturnInput): Record<stri
       test: { seed: cp.config.testSeed ?? TEST_SEED, count: cp.config.testCount ?? DEFAULT_TEST_COUNT },
       decode: { ...DEFAULT_DECODE, stride: NET_STRIDE, numClasses },
     },
+    // What the page opens (src/limits.ts): train.py warns when its file is over any of them.
+    limits: { runFileBytes: LIMITS.runFileBytes.value, checkpointValues: LIMITS.runFileCheckpointValues.value, checkpointHistory: LIMITS.runFileCheckpointHistory.value },
   };
   const files: Record<string, string | Uint8Array> = {
     [PAGE_FILE]: `${JSON.stringify(page)}\n`,

@@ -13,6 +13,8 @@ import datetime
 import json
 import math
 import os
+import re
+import sys
 
 import numpy as np
 import torch
@@ -32,11 +34,24 @@ def tf_array(tensor, entry):
     return t.numpy().ravel()
 
 
-def named(name, shape, values):
-    values = np.asarray(values, dtype=np.float32)
-    if not np.isfinite(values).all():
-        raise SystemExit(f"{name} holds a non-finite value: no run file written")
-    return {"name": name, "shape": list(shape), "data": values.tolist()}
+class Float32Lists:
+    """float32 arrays spliced into the JSON text as number lists of 9 significant digits: enough for
+    each to read back as the same float32, about half the text of a double's shortest form."""
+
+    def __init__(self):
+        self.arrays = []
+        self.count = 0
+
+    def named(self, name, shape, values):
+        values = np.asarray(values, dtype=np.float32).ravel()
+        if not np.isfinite(values).all():
+            raise SystemExit(f"{name} holds a non-finite value: no run file written")
+        self.arrays.append(values)
+        self.count += values.size
+        return {"name": name, "shape": list(shape), "data": f"@float32:{len(self.arrays) - 1}@"}
+
+    def splice(self, text):
+        return re.sub(r'"@float32:(\d+)@"', lambda m: "[" + ",".join(np.char.mod("%.9g", self.arrays[int(m.group(1))]).tolist()) + "]", text)
 
 
 class PageReturn:
@@ -115,6 +130,8 @@ class PageReturn:
         arrays = self.page["arrays"]
         state = trainee.state_dict()
         params = dict(trainee.named_parameters())
+        lists = Float32Lists()
+        named = lists.named
         student = [named(e["name"], e["shape"], tf_array(state[e["key"]], e)) for e in arrays["student"]]
         align = [named(e["name"], e["shape"], tf_array(state[e["key"]], e)) for e in arrays["align"]]
         moments, iterations = [], None
@@ -159,10 +176,22 @@ class PageReturn:
         }
         os.makedirs(out, exist_ok=True)
         path = os.path.join(out, f"maskd-run-{self.spec['task']}-step{step}.json")
+        text = lists.splice(json.dumps(run, allow_nan=False, separators=(",", ":"))) + "\n"
         with open(path, "w") as f:
-            json.dump(run, f, allow_nan=False, separators=(",", ":"))
-            f.write("\n")
+            f.write(text)
+        self.warn_over_limits(path, len(text.encode()), lists.count, len(history))
         return path
+
+    def warn_over_limits(self, path, size, values, entries):
+        """The page refuses a run file over its limits (src/limits.ts): say so now rather than there."""
+        limits = self.page.get("limits", {})
+        over = [f"{what} {have} over the page's {limit}" for what, have, limit in (
+            ("bytes", size, limits.get("runFileBytes")),
+            ("weight values", values, limits.get("checkpointValues")),
+            ("history entries", entries, limits.get("checkpointHistory")),
+        ) if limit is not None and have > limit]
+        if over:
+            print(f"warning: the page will refuse {path}: {', '.join(over)}", file=sys.stderr)
 
 
 def score_scenes(student, scenes, spec, device):
