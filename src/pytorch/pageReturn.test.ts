@@ -200,12 +200,14 @@ describe.skipIf(!torchPython)('train.py writes the page\'s run file (the way bac
     expect(testDiff).toBeLessThan(1e-6);
     expect(r.stderr).not.toContain('will refuse');
     if (task !== 'segmentation') {
-      // A file over the page's limits (here a 1000-byte one, from page.json) is written with a warning that says which.
+      // A file over the page's limits (here a 1000-byte one, from page.json) is written with a warning that says which; --no-test: result null.
       const page = JSON.parse(readFileSync(join(dir, 'page.json'), 'utf8')) as { limits: Record<string, number> };
       writeFileSync(join(dir, 'page.json'), JSON.stringify({ ...page, limits: { ...page.limits, runFileBytes: 1000 } }));
       const w = spawnSync(torchPython!, [join(dir, 'train.py'), '--steps', '1', '--no-test', '--out', join(dir, 'out3')], { encoding: 'utf8' });
       expect(w.status, w.stderr).toBe(0);
       expect(w.stderr).toMatch(/warning: the page will refuse .*maskd-run-detection-step3\.json: bytes \d+ over the page's 1000/);
+      const noTest = JSON.parse(readFileSync(join(dir, 'out3', 'maskd-run-detection-step3.json'), 'utf8')) as RunFileOut;
+      expect(noTest.result).toBeNull();
       return;
     }
 
