@@ -6,7 +6,13 @@ in three of them, folded into the convs in LR-ASPP), one input
 <name>.input.npy (float32, NCHW, batch 2) and PyTorch's output for it, <name>.expected.npy (eval
 mode). The converter's tests check its outputs against these and against ONNX Runtime.
 
+fresh_bn-op13.onnx is an untrained Conv/BatchNorm net, exported as it is: torch merges its equal
+parameters and statistics (1s and 0s) into shared initialisers read through Identity nodes. With it,
+PyTorch's train-mode output (fresh_bn.train.npy), the running statistics after that step
+(fresh_bn.stats.npy: b1 mean, b1 var, b2 mean, b2 var) and the eval output then (fresh_bn.eval.npy).
+
   /usr/bin/python3 scripts/make-onnx-fixtures.py            # the committed fixtures
+  /usr/bin/python3 scripts/make-onnx-fixtures.py --fresh    # only fresh_bn
   /usr/bin/python3 scripts/make-onnx-fixtures.py --bench /tmp/bench.onnx   # a ~10 MB model
 
 Needs Debian's python3-torch and python3-torchvision (PyTorch 1.13); the onnx package is not used.
@@ -151,6 +157,35 @@ class OpZoo(nn.Module):
         return d, v
 
 
+class FreshBn(nn.Module):
+    """Two Conv/BatchNorm blocks of equal width, untrained, and a [1, C, 1, 1] layer scale."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1, self.b1 = nn.Conv2d(3, 4, 3, padding=1, bias=False), nn.BatchNorm2d(4)
+        self.c2, self.b2 = nn.Conv2d(4, 4, 1), nn.BatchNorm2d(4)
+        self.scale = nn.Parameter(torch.linspace(0.5, 2, 4).view(1, 4, 1, 1))
+
+    def forward(self, x):
+        x = torch.relu(self.b1(self.c1(x)))
+        return self.b2(self.c2(x)) * self.scale + x
+
+
+def fresh_bn():
+    torch.manual_seed(300)
+    net = FreshBn().eval()
+    x = torch.randn(2, 3, 8, 6) * 2 + 0.5
+    np.save(os.path.join(OUT, 'fresh_bn.input.npy'), x.numpy())
+    with torch.no_grad():
+        export(net, x, os.path.join(OUT, 'fresh_bn-op13.onnx'), 13, True)
+        net.train()
+        np.save(os.path.join(OUT, 'fresh_bn.train.npy'), net(x).numpy())
+        stats = [net.b1.running_mean, net.b1.running_var, net.b2.running_mean, net.b2.running_var]
+        np.save(os.path.join(OUT, 'fresh_bn.stats.npy'), torch.stack(stats).numpy())
+        np.save(os.path.join(OUT, 'fresh_bn.eval.npy'), net.eval()(x).numpy())
+    print('fresh_bn:', os.path.getsize(os.path.join(OUT, 'fresh_bn-op13.onnx')), 'bytes')
+
+
 MODELS = {
     'lraspp_mnv3': (lraspp, 64, False),
     'fcn_resnet18': (fcn_resnet18, 64, True),
@@ -185,6 +220,7 @@ def export(net, x, path, opset, keep_bn):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--bench', help='write a ~10 MB FCN-ResNet-18 (half width) here instead')
+    ap.add_argument('--fresh', action='store_true', help='write only the untrained fresh_bn fixture')
     args = ap.parse_args()
     if args.bench:
         net = seeded(lambda: fcn_resnet18(div=2, classes=8), 0)
@@ -192,6 +228,9 @@ def main():
         print(args.bench, os.path.getsize(args.bench), 'bytes')
         return
     os.makedirs(OUT, exist_ok=True)
+    fresh_bn()
+    if args.fresh:
+        return
     for i, (name, (build, side, keep_bn)) in enumerate(MODELS.items()):
         net = seeded(build, 100 + i)
         torch.manual_seed(200 + i)

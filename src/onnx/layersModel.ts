@@ -37,10 +37,13 @@ export class OnnxNodeLayer extends tf.layers.Layer {
   static readonly className = 'OnnxNode';
   /** The ONNX initialiser each weight holds (null: a constant operand). */
   readonly initialisers: readonly (string | null)[];
+  /** The node's input each weight stands for. */
+  readonly slots: readonly number[];
 
   constructor(private readonly spec: StepSpec, name: string, initialisers: readonly (string | null)[]) {
     super({ name, trainable: true });
     this.initialisers = initialisers;
+    this.slots = spec.weights.map((_, i) => spec.step.reads[spec.sources.findIndex((s) => s.kind === 'weight' && s.index === i)].input);
   }
 
   /** The ONNX node this layer runs (each node's layer holds its own copy of the initialisers it reads). */
@@ -64,7 +67,9 @@ export class OnnxNodeLayer extends tf.layers.Layer {
       const want: Want = this.spec.step.reads[k].want;
       if (src.kind === 'weight') {
         const v = weights[src.index];
-        return want === 'kernel' && !src.storedAsKernel ? tf.transpose(v, KERNEL_TO_TF) : v;
+        if (want === 'kernel' && !src.storedAsKernel) return tf.transpose(v, KERNEL_TO_TF);
+        // A 4-D weight or constant operand ([1, C, 1, 1]) of an op on NHWC feature maps.
+        return want === 'nhwc' && v.rank === 4 ? tf.transpose(v, TO_NHWC) : v;
       }
       const t = xs[src.index];
       if (want === 'kernel') return tf.transpose(src.layout === 'nhwc' && t.rank === 4 ? tf.transpose(t, TO_LOGICAL) : t, KERNEL_TO_TF);
@@ -179,20 +184,58 @@ export function onnxLayersModel(plan: Plan, external: ExternalFiles = new Map(),
   }
 }
 
-/** The trained initialisers of a layers model built by onnxLayersModel, as ONNX writes them (OIHW kernels). */
+const sameValues = (a: Float32Array, b: Float32Array) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+
+/**
+ * The trained initialisers of a layers model built by onnxLayersModel, as ONNX writes them (OIHW
+ * kernels). Each layer holds its own copy of an initialiser it shares with other nodes: the first
+ * reader's copy keeps the file's name; a copy that trained apart from it is written under the
+ * name of the Identity that read it (a parameter the export merged with an equal one), or else
+ * under `<name>__<k>` with the node inputs that read it (copies still equal share one).
+ */
 export async function onnxLayersWeights(model: tf.LayersModel, plan: Plan): Promise<ExportedWeight[]> {
-  const out = new Map<string, ExportedWeight>();
-  for (const layer of model.layers) {
-    if (!(layer instanceof OnnxNodeLayer)) continue;
+  const graph = plan.model.graph;
+  const nodeIndex = new Map(graph.nodes.map((n, i) => [n, i]));
+  const taken = new Set<string>([...graph.initializers.keys(), ...plan.params.keys(), ...graph.inputs.map((v) => v.name), ...graph.nodes.flatMap((n) => [...n.inputs, ...n.outputs])]);
+  const outputs = new Set(graph.outputs.map((o) => o.name));
+  const kept = new Map<string, ExportedWeight>();
+  const apart = new Map<string, { name: string; dims: readonly number[]; values: Float32Array; readers: [number, number][] }[]>();
+  // Direct readers first, so that they keep the file's names.
+  const layers = model.layers.filter((l): l is OnnxNodeLayer => l instanceof OnnxNodeLayer);
+  layers.sort((a, b) => Number(a.onnxNode.opType === 'Identity') - Number(b.onnxNode.opType === 'Identity'));
+  for (const layer of layers) {
     for (let i = 0; i < layer.weights.length; i++) {
       const name = layer.initialisers[i];
-      if (name === null || out.has(name)) continue;
+      if (name === null) continue;
+      const param = plan.params.get(name)!;
       const v = layer.weights[i].read();
-      const t = plan.params.get(name)!.role === 'kernel' ? tf.transpose(v, KERNEL_TO_ONNX) : v;
+      const t = param.role === 'kernel' ? tf.transpose(v, KERNEL_TO_ONNX) : v;
       const values = Float32Array.from((await t.data()) as Float32Array);
       if (t !== v) t.dispose();
-      out.set(name, { name, dims: plan.params.get(name)!.tensor.dims, values });
+      const first = kept.get(name);
+      if (!first) {
+        kept.set(name, { name, dims: param.tensor.dims, values });
+        continue;
+      }
+      if (sameValues(first.values, values)) continue;
+      const node = layer.onnxNode;
+      if (node.opType === 'Identity' && !outputs.has(node.outputs[0])) {
+        // A parameter the export merged, read through an Identity that names it: it becomes that initialiser.
+        apart.set(name, [...(apart.get(name) ?? []), { name: node.outputs[0], dims: param.tensor.dims, values, readers: [] }]);
+        continue;
+      }
+      const reader: [number, number] = [nodeIndex.get(layer.onnxNode)!, layer.slots[i]];
+      const copies = apart.get(name) ?? [];
+      const same = copies.find((c) => c.readers.length && sameValues(c.values, values));
+      if (same) {
+        same.readers.push(reader);
+        continue;
+      }
+      let k = copies.length + 2;
+      while (taken.has(`${name}__${k}`)) k++;
+      taken.add(`${name}__${k}`);
+      apart.set(name, [...copies, { name: `${name}__${k}`, dims: param.tensor.dims, values, readers: [reader] }]);
     }
   }
-  return [...out.values()];
+  return [...kept.values(), ...[...apart.values()].flat().map(({ readers, ...w }) => (readers.length ? { ...w, readers } : w))];
 }

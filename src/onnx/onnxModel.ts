@@ -31,6 +31,11 @@ export interface ExportedWeight {
   readonly name: string;
   readonly dims: readonly number[];
   readonly values: Float32Array;
+  /**
+   * Only for a copy of an initialiser that trained apart from the one written under the file's
+   * name: the node inputs that read it, [index in graph.nodes, input index], rewired to `name`.
+   */
+  readonly readers?: readonly (readonly [number, number])[];
 }
 
 export class OnnxGraphModel {
@@ -120,10 +125,12 @@ export class OnnxGraphModel {
     if (images) env.set(this.plan.input.name, { t: images, layout: 'nhwc' });
     for (const [name, t] of options.feeds ?? []) env.set(name, { t, layout: this.plan.meta.get(name)?.layout ?? 'logical' });
     const get = (name: string, want: string): tf.Tensor => {
-      const v = this.variables.get(name);
-      if (v) return want === 'kernel' && this.roles.get(name) !== 'kernel' ? tf.transpose(v, KERNEL_TO_TF) : v;
-      const c = this.constants.get(name);
-      if (c) return c;
+      const fixed = this.variables.get(name) ?? this.constants.get(name);
+      if (fixed) {
+        if (want === 'kernel' && this.roles.get(name) !== 'kernel') return tf.transpose(fixed, KERNEL_TO_TF);
+        // A 4-D weight or constant operand ([1, C, 1, 1]) of an op on NHWC feature maps.
+        return want === 'nhwc' && fixed.rank === 4 ? tf.transpose(fixed, TO_NHWC) : fixed;
+      }
       const e = env.get(name);
       if (!e) throw new OnnxError(`value "${name}" is needed but was not computed (is the tap a cut of the graph?)`);
       if (want === 'kernel') return tf.transpose(e.layout === 'nhwc' && e.t.rank === 4 ? tf.transpose(e.t, TO_LOGICAL) : e.t, KERNEL_TO_TF);

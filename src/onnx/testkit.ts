@@ -7,9 +7,13 @@ export const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
 export const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(FIXTURES + name));
 export const npy = (name: string): NpyArray => readNpy(fixture(name));
 
-export interface TinyNode { op: string; inputs: string[]; outputs: string[]; name?: string; attrs?: Record<string, number | number[] | string> }
+/** A float tensor attribute (a Constant's value). */
+export interface TinyTensor { dims: number[]; values: number[] }
 
-function attr(name: string, v: number | number[] | string): Record<string, unknown> {
+export interface TinyNode { op: string; inputs: string[]; outputs: string[]; name?: string; attrs?: Record<string, number | number[] | string | TinyTensor> }
+
+function attr(name: string, v: number | number[] | string | TinyTensor): Record<string, unknown> {
+  if (typeof v === 'object' && !Array.isArray(v)) return { name, type: 4, t: { dims: v.dims, data_type: 1, raw_data: new Uint8Array(Float32Array.from(v.values).buffer) } };
   if (typeof v === 'string') return { name, type: 3, s: new TextEncoder().encode(v) };
   if (Array.isArray(v)) return { name, type: 7, ints: v };
   return Number.isInteger(v) ? { name, type: 2, i: v } : { name, type: 1, f: v };

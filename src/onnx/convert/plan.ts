@@ -11,6 +11,7 @@ import { BuildContext, perImage } from './context';
 import { FOLD_MAX_ELEMENTS } from './fold';
 import { checkSupport, OPS } from './registry';
 import { BATCH, type ConstValue, type Step, type ValueMeta } from './types';
+import { unmergeStatistics } from './unmerge';
 
 /** What an initialiser becomes. 'kernel': a conv weight, stored HWIO. */
 export type ParamRole = 'weight' | 'kernel' | 'statistic';
@@ -21,11 +22,16 @@ export interface ParamPlan {
 }
 
 export interface Plan {
+  /** The file's model as decoded (the writer encodes its graph again). */
   readonly model: OnnxModel;
   readonly input: { readonly name: string; readonly channels: number; readonly height: number; readonly width: number; readonly fixedBatch: number | null };
   readonly outputs: readonly string[];
   readonly steps: readonly Step[];
   readonly meta: ReadonlyMap<string, ValueMeta>;
+  /**
+   * The trained initialisers: the file's, and one per running statistic the export merged with
+   * another initialiser (./unmerge.ts), named after the Identity output that read it.
+   */
   readonly params: ReadonlyMap<string, ParamPlan>;
   /** Per-image float32 bytes of every value the graph computes. */
   readonly activationBytes: number;
@@ -72,13 +78,17 @@ function inputOf(model: OnnxModel, options: PlanOptions): Plan['input'] {
   return { name: v.name, channels: c, height, width, fixedBatch: typeof n === 'number' && n > 0 ? n : null };
 }
 
-/** What each initialiser is, from the ops that consume it (no data is read). */
-function paramRoles(model: OnnxModel): Map<string, ParamRole | 'constant'> {
-  const roles = new Map<string, ParamRole | 'constant'>();
+/** What each initialiser is, from the ops that consume it (no data is read); 'unread' when none does. */
+function paramRoles(nodes: readonly OnnxNode[], initializers: ReadonlyMap<string, OnnxTensor>): Map<string, ParamRole | 'constant' | 'unread'> {
+  const roles = new Map<string, ParamRole | 'constant' | 'unread'>();
   const uses = new Map<string, { op: string; slot: number }[]>();
-  for (const n of model.graph.nodes) n.inputs.forEach((x, slot) => model.graph.initializers.has(x) && uses.set(x, [...(uses.get(x) ?? []), { op: n.opType, slot }]));
-  for (const [name, t] of model.graph.initializers) {
+  for (const n of nodes) n.inputs.forEach((x, slot) => initializers.has(x) && uses.set(x, [...(uses.get(x) ?? []), { op: n.opType, slot }]));
+  for (const [name, t] of initializers) {
     const u = uses.get(name) ?? [];
+    if (!u.length) {
+      roles.set(name, 'unread');
+      continue;
+    }
     const constSlot = (w: { op: string; slot: number }) => OPS[w.op]?.constInputs?.includes(w.slot) ?? false;
     const float = t.dtype === DTYPE.FLOAT || t.dtype === DTYPE.DOUBLE || t.dtype === DTYPE.FLOAT16;
     if (!float || elementCount(t.dims) <= 1 || u.every(constSlot)) {
@@ -96,13 +106,15 @@ function paramRoles(model: OnnxModel): Map<string, ParamRole | 'constant'> {
 export function planConversion(model: OnnxModel, options: PlanOptions = {}, external: ExternalFiles = new Map()): Plan {
   checkSupport(model);
   const input = inputOf(model, options);
-  const roles = paramRoles(model);
+  const { nodes, initializers } = unmergeStatistics(model.graph);
+  const roles = paramRoles(nodes, initializers);
   const meta = new Map<string, ValueMeta>();
   const batch = input.fixedBatch ?? BATCH;
   meta.set(input.name, { shape: [batch, input.channels, input.height, input.width], layout: 'nhwc' });
   const params = new Map<string, ParamPlan>();
-  for (const [name, t] of model.graph.initializers) {
+  for (const [name, t] of initializers) {
     const role = roles.get(name)!;
+    if (role === 'unread') continue;
     if (role === 'constant') {
       if (elementCount(t.dims) > FOLD_MAX_ELEMENTS) throw new OnnxError(`initialiser "${name}" (${t.dims.join('×')}) is read as a constant: too large`);
       const int = t.dtype !== DTYPE.FLOAT && t.dtype !== DTYPE.DOUBLE && t.dtype !== DTYPE.FLOAT16;
@@ -114,7 +126,7 @@ export function planConversion(model: OnnxModel, options: PlanOptions = {}, exte
     }
   }
   const known = new Set(meta.keys());
-  const order = topoOrder(model.graph.nodes, known);
+  const order = topoOrder(nodes, known);
   const steps: Step[] = [];
   let activationBytes = 0;
   const metaOf = (name: string): ValueMeta => {
