@@ -12,7 +12,7 @@ import { planConversion } from './convert/plan';
 import { decodeOnnx } from './decode';
 import { loadOnnx, writeOnnx } from './index';
 import { OnnxNodeLayer, onnxLayersModel, onnxLayersWeights } from './layersModel';
-import { fixture, npy, relError } from './testkit';
+import { fixture, npy, relError, tinyModel } from './testkit';
 
 beforeAll(async () => {
   await useWasmBackend();
@@ -35,6 +35,25 @@ describe('an untrained BatchNorm exported with its statistics merged into its sc
     for (const name of ['b1.weight', 'b1.bias', 'scale']) expect(plan.params.get(name)?.role).toBe('weight');
     // b2's scale and shift still come through their Identity nodes (trainable copies of b1's).
     expect(plan.steps.map((s) => s.node.opType).filter((op) => op === 'Identity').length).toBe(2);
+  });
+
+  it('the other way round (a statistic read directly, its merged twin a convolution\'s bias): the bias is a trainable weight of its own', () => {
+    const plan = planConversion(decodeOnnx(tinyModel({
+      input: ['N', 2, 3, 3],
+      nodes: [
+        { op: 'Identity', inputs: ['bn.running_mean'], outputs: ['conv.bias'] },
+        { op: 'Conv', inputs: ['x', 'conv.weight', 'conv.bias'], outputs: ['c'], attrs: { kernel_shape: [1, 1] } },
+        { op: 'BatchNormalization', inputs: ['c', 'bn.weight', 'bn.bias', 'bn.running_mean', 'bn.running_var'], outputs: ['y'] },
+      ],
+      outputs: ['y'],
+      inits: {
+        'conv.weight': { dims: [2, 2, 1, 1], values: [1, 2, 3, 4] }, 'bn.weight': { dims: [2], values: [1, 2] }, 'bn.bias': { dims: [2], values: [3, 4] },
+        'bn.running_mean': { dims: [2], values: [0, 0] }, 'bn.running_var': { dims: [2], values: [5, 6] },
+      },
+    }), 'twin.onnx'));
+    expect(plan.params.get('bn.running_mean')?.role).toBe('statistic');
+    expect(plan.params.get('conv.bias')?.role).toBe('weight');
+    expect(plan.steps.map((s) => s.node.opType)).toEqual(['Conv', 'BatchNormalization']);
   });
 
   it('layers model: train mode gives PyTorch\'s output and running statistics, then eval PyTorch\'s output', () => {
