@@ -39,16 +39,21 @@ function withValues(graph: LayerGraph, values: Map<string, Float32Array>): Layer
 /** Adam's state from `optimizer` (TF.js getWeights order) for train.py, keyed by PyTorch names under each role. */
 export function adamStateForTorch(optimizer: readonly NamedArray[], parts: readonly { role: string; model: tf.LayersModel }[]): Record<string, SafetensorsTensor> {
   const vars = parts.flatMap((p) => trainables(p.model).map((v) => ({ ...v, role: p.role })));
-  if (optimizer.length !== 1 + 2 * vars.length) {
+  // Adam makes a variable's moments when its first gradient arrives: the student alone ('none')
+  // never runs the align module, so its state covers the first part's weights only; the rest
+  // start from zero moments, as PyTorch's Adam starts a parameter it has no state for.
+  const firstPart = vars.filter((v) => v.role === parts[0]?.role).length;
+  const moments = (optimizer.length - 1) / 2;
+  if (moments !== vars.length && moments !== firstPart) {
     throw new PytorchExportError(`the optimiser state holds ${optimizer.length - 1} moments; the student and align module have ${vars.length} trainable weights (twice that expected)`);
   }
   const step = optimizer[0].data[0];
   const out: Record<string, SafetensorsTensor> = { step: { dtype: 'I64', shape: [], data: BigInt64Array.from([BigInt(Math.round(step))]) } };
-  for (const [which, offset] of [['exp_avg', 1], ['exp_avg_sq', 1 + vars.length]] as const) {
+  for (const [which, offset] of [['exp_avg', 1], ['exp_avg_sq', 1 + moments]] as const) {
     for (const part of parts) {
       const values = new Map<string, Float32Array>();
       vars.forEach((v, i) => {
-        if (v.role !== part.role) return;
+        if (v.role !== part.role || i >= moments) return;
         const a = optimizer[offset + i];
         if (a.shape.join(',') !== v.shape.join(',')) throw new PytorchExportError(`moment ${a.name} has shape [${a.shape.join(',')}], its weight ${v.layer}/${v.name} [${v.shape.join(',')}]`);
         values.set(`${v.layer}/${v.name}`, a.data);

@@ -81,9 +81,11 @@ function pageNames(arrays: readonly NamedArray[], vars: readonly tf.LayerVariabl
 
 /** Adam's arrays in the page's order (iteration count, first moments, second moments) and where each comes from. */
 function optimizerSources(cp: Checkpoint, o: PageReturnInput): { iterations: string; moments: MomentSource[] } {
+  // The student alone ('none') never runs the align module: Adam holds moments for the student only.
+  const alone = cp.kind === 'distill' && cp.config.method === 'none';
   const parts = [
     { role: 'student', model: o.student },
-    { role: 'align', model: o.align },
+    ...(alone ? [] : [{ role: 'align', model: o.align }]),
   ];
   const vars = parts.flatMap((p) => sourcesOf(p.model, p.model.trainableWeights, p.role, p.model.trainableWeights.map((w) => w.name)));
   const given = cp.optimizer.length === 1 + 2 * vars.length ? cp.optimizer : null;

@@ -85,7 +85,10 @@ export function prepareInstall(demo: Demo, c: Checkpoint, withTokens: boolean): 
   try {
     checkWeights(align, c.align, 'align module');
     setModelWeights(align, c.align, 'align module');
-    checkOptimizer(c.optimizer, [...demo.student.trainableWeights, ...align.trainableWeights]);
+    // The student alone ('none') never runs the align module, and Adam makes moments only for
+    // the variables gradients reach: its state covers the student's weights alone.
+    const trained = c.config.method === 'none' ? demo.student.trainableWeights : [...demo.student.trainableWeights, ...align.trainableWeights];
+    checkOptimizer(c.optimizer, trained);
     const request = withTokens ? checkpointTokens(c) : null;
     if (request) tokens = tokensForTeacher(demo, request);
   } catch (err) {

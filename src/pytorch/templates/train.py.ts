@@ -285,6 +285,10 @@ def main():
         tokens.load_state_dict(state, strict=True)
         tokens = tokens.to(device).eval()
     trainee = Trainee(load_module("student"), load_module("align"), run["tap"]["student"]).to(device).train()
+    if feature_free:
+        # The student alone never runs the align module (nor does the page's): left trainable,
+        # DDP would wait for its gradients forever; Adam holds no state for it on either side.
+        trainee.align.requires_grad_(False)
     names = [n for n, p in trainee.named_parameters() if p.requires_grad]
     opt = torch.optim.Adam([p for p in trainee.parameters() if p.requires_grad], lr=base_lr, betas=(run["optimizer"]["beta1"], run["optimizer"]["beta2"]), eps=run["optimizer"]["epsilon"])
     opt_path = os.path.join(HERE, "optimizer.safetensors")
