@@ -7,6 +7,7 @@ import { BuildContext } from '../onnx/convert/context';
 import type { Plan } from '../onnx/convert/plan';
 import type { OnnxNode } from '../onnx/model';
 import { pyFloat } from './emitHelpers';
+import { READ_SAFETENSORS_PY } from './templates/readSafetensors.py';
 import { PytorchExportError } from './graph';
 import { type ModuleConstant, OP_WRITERS, type OpEmit } from './onnxOps';
 import { CONSTANTS_CHILD, onnxModuleTensors, type OnnxModuleTensors } from './onnxTensors';
@@ -23,24 +24,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-_DTYPES = {"F32": np.float32, "F64": np.float64, "I64": np.int64, "I32": np.int32, "U8": np.uint8}
-
-
-def read_safetensors(path):
-    """A .safetensors file as {name: torch tensor} (numpy only; no safetensors package needed)."""
-    with open(path, "rb") as f:
-        raw = f.read()
-    n = int.from_bytes(raw[:8], "little")
-    header = json.loads(raw[8 : 8 + n].decode("utf-8"))
-    header.pop("__metadata__", None)
-    body = memoryview(raw)[8 + n :]
-    out = {}
-    for name, info in header.items():
-        start, end = info["data_offsets"]
-        arr = np.frombuffer(body[start:end], dtype=_DTYPES[info["dtype"]]).reshape(info["shape"])
-        out[name] = torch.from_numpy(arr.copy())
-    return out
-
+${READ_SAFETENSORS_PY}
 
 def _cat(parts):
     """Per-image results joined along the batch: tensors, and tuples and dicts of them."""

@@ -1,5 +1,7 @@
 // Python helpers every generated module starts with (see the docstrings inside). Held as a string so
 // that the page and Node write the same bytes; src/pytorch/moduleSource.ts prepends it.
+import { READ_SAFETENSORS_PY } from './readSafetensors.py';
+
 export const PRELUDE_PY = String.raw`# Helpers of the modules generated from TF.js layers models (MasKD Playground, src/pytorch/).
 # Layout: 4-D tensors are NCHW here (TF.js holds them NHWC); tensors of any other rank keep
 # TF.js's layout. Layers that reshape, permute or flatten go through TF.js's layout (to_tf, from_tf)
@@ -130,24 +132,7 @@ class TfConvTranspose(nn.Module):
         return y if self.bias is None else y + self.bias.reshape(1, -1, 1, 1)
 
 
-_DTYPES = {"F32": np.float32, "F64": np.float64, "I64": np.int64, "I32": np.int32, "U8": np.uint8}
-
-
-def read_safetensors(path):
-    """A .safetensors file as {name: torch tensor} (numpy only; no safetensors package needed)."""
-    with open(path, "rb") as f:
-        raw = f.read()
-    n = int.from_bytes(raw[:8], "little")
-    header = json.loads(raw[8 : 8 + n].decode("utf-8"))
-    header.pop("__metadata__", None)
-    body = memoryview(raw)[8 + n :]
-    out = {}
-    for name, info in header.items():
-        start, end = info["data_offsets"]
-        arr = np.frombuffer(body[start:end], dtype=_DTYPES[info["dtype"]]).reshape(info["shape"])
-        out[name] = torch.from_numpy(arr.copy())
-    return out
-
+${READ_SAFETENSORS_PY}
 
 def write_safetensors(path, tensors, metadata=None):
     """{name: tensor} to a .safetensors file (float32/float64/int64/int32/uint8)."""
