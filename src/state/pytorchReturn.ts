@@ -1,8 +1,8 @@
 // The way back from PyTorch (issue 27): a formatVersion 2 run file that a run bundle's train.py
 // wrote is opened like any run file (./exportActions.ts openRunFile → restoreRun), and when it
 // carries a checkpoint that checkpoint becomes the session's stage-2 state: the engine checks it
-// against the demo's student and installs it (installCheckpoint) before the page changes, so a
-// refusal leaves everything as it was. Then "Distill further" continues it (distillFurther) and
+// against the demo's student, or the user's own loaded models and dataset it was exported from, and
+// installs it (installCheckpoint) before the page changes, so a refusal leaves everything as it was. Then "Distill further" continues it (distillFurther) and
 // the exports (TF.js, ONNX, Continue in PyTorch) export its student.
 import { customMaskStart, METHODS, type MaskdParams } from '../maskd/methodInfo';
 import type { Checkpoint, CheckpointInstalled } from '../engine/checkpoint';

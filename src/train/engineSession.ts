@@ -23,7 +23,7 @@ import { datasetSummary } from './datasetSummary';
 import { runComparison } from './compareRun';
 import { DEFAULT_VAL_COUNT, demoOnSource, demoSource, disposeDemo, installTokens, PREVIEW_COUNT, PREVIEW_SEED, replaceTokens, sceneForSize, VAL_SEED, type Demo } from './demo';
 import { buildDemo, type BuiltDemo } from './demoLoad';
-import { checkpointTokens, demoFitsCheckpoint, installCheckpointInto, prepareInstall, type PreparedInstall } from './installCheckpoint';
+import { checkpointTarget, checkpointTokens, demoFitsCheckpoint, installCheckpointInto, OWN_MODELS_FIRST, prepareInstall, type PreparedInstall } from './installCheckpoint';
 import { modelCard, type FetchFunc } from './demoModels';
 import { startEngineBackend } from './engineBackend';
 import { NO_ENV, type EngineEnv } from './engineEnv';
@@ -426,7 +426,8 @@ export class EngineSession implements EngineHandlers {
   /**
    * A stage-2 checkpoint from a run file becomes the session's last one (what Export and
    * distillFurther start from), its student and tokens the demo's. Checked first against the demo
-   * (another task, size or student init: that demo built beside the current one, with the
+   * (the loaded one when it fits: the user's own models and dataset are checked in place; another
+   * built-in task, size or student init: that demo built beside the current one, with the
    * checkpoint's tokens): a refusal says why and leaves the session as it was.
    */
   async installCheckpoint(checkpoint: Checkpoint, base: string = this.env.defaultBase): Promise<CheckpointInstalled> {
@@ -457,7 +458,9 @@ export class EngineSession implements EngineHandlers {
       }
     } catch (err) {
       if (built) disposeDemo(built.demo);
-      throw new Error(`the checkpoint does not fit the ${c.task} demo: ${errorText(err)}`, { cause: err });
+      // No studentInit: the run's student was the user's own (or one made for a label-free teacher).
+      const hint = reuse || c.studentInit !== undefined ? '' : `. ${OWN_MODELS_FIRST}`;
+      throw new Error(`the checkpoint does not fit ${reuse ? checkpointTarget(current) : `the ${c.task} demo`}: ${errorText(err)}${hint}`, { cause: err });
     }
     if (built) {
       this.disposeDemo();
