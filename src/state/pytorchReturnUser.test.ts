@@ -5,7 +5,8 @@
 // changed). With those models and that dataset loaded it installs into them: curve 1–4, the
 // engine's student is the file's, Continue in PyTorch exports it at step 4, Distill further takes
 // step 5. A wrong weight is refused naming the loaded student; with the demo loaded instead of the
-// user's models it is refused with what to load first, and nothing changes.
+// user's models it is refused with what to load first, and nothing changes. The demo's own run
+// opened beside the user's teacher (built-in student, other tap) loads its demo instead.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Checkpoint } from '../engine/checkpoint';
 import { checkpointToJson } from '../pytorch/checkpointJson';
@@ -123,6 +124,21 @@ it('with the demo loaded instead of the user\'s models, it is refused with what 
   expect((await engine.memory()).numTensors).toBe(tensors);
   const topology = JSON.stringify((await engine.exportStudent()).student.modelTopology);
   expect([topology.includes('[null,64,64,3]'), topology.includes('[null,32,32,3]')]).toEqual([true, false]);
+  // The demo's own run, for the next test.
+  s().setDistill({ method: 'maskd', steps: 2 });
+  await distill();
+  const own = await engine.exportState();
+  expect(own.studentInit).toBeDefined();
+  demoRun = buildPytorchRunFile((await currentRunFile(new Date('2026-12-07T00:00:00Z'))).text, JSON.parse(checkpointToJson(own)));
+}, 120_000);
+
+let demoRun: string;
+
+it('the demo\'s own run opened beside your teacher (the built-in student): its demo is loaded for it', async () => {
+  expect(await loadDropped(await drop('teacher-valid'), 'teacher')).toBe(true);
+  await openFile(pickedFile('maskd-run-segmentation-step4.json', demoRun));
+  expect(s().messages.at(-1)?.text).toMatch(/^Restored the run from .*: the segmentation demo, settings/);
+  expect((await engine.exportState()).step).toBe(4);
 }, 120_000);
 
 it('your own pair on the demo scenes: its checkpoint installs into them too, and Distill further goes on', async () => {

@@ -23,7 +23,7 @@ import { datasetSummary } from './datasetSummary';
 import { runComparison } from './compareRun';
 import { DEFAULT_VAL_COUNT, demoOnSource, demoSource, disposeDemo, installTokens, PREVIEW_COUNT, PREVIEW_SEED, replaceTokens, sceneForSize, VAL_SEED, type Demo } from './demo';
 import { buildDemo, type BuiltDemo } from './demoLoad';
-import { checkpointTarget, checkpointTokens, demoFitsCheckpoint, installCheckpointInto, OWN_MODELS_FIRST, prepareInstall, type PreparedInstall } from './installCheckpoint';
+import { checkpointTarget, checkpointTokens, demoFitsCheckpoint, holdsOwnModels, installCheckpointInto, OWN_MODELS_FIRST, prepareInstall, type PreparedInstall } from './installCheckpoint';
 import { modelCard, type FetchFunc } from './demoModels';
 import { startEngineBackend } from './engineBackend';
 import { NO_ENV, type EngineEnv } from './engineEnv';
@@ -60,6 +60,13 @@ import { errorText } from '../errorText';
 export { PREVIEW_COUNT, PREVIEW_SEED, sceneForSize, VAL_SEED, type Demo } from './demo';
 export type { Post } from './runLoop';
 export type { EngineEnv } from './engineEnv';
+
+/** A checkpoint checked and ready to install: the demo built for it (null: the loaded one), the prepared parts, its tokens' masks. */
+interface CheckpointTarget {
+  readonly built: BuiltDemo | null;
+  readonly prepared: PreparedInstall;
+  readonly snapshot: MaskSnapshot | null;
+}
 
 export class EngineSession implements EngineHandlers {
   pools: DigitPools | null = null;
@@ -435,17 +442,42 @@ export class EngineSession implements EngineHandlers {
     const c = validateCheckpoint(checkpoint);
     if (c.kind !== 'distill') throw new Error('the checkpoint is not of a distillation run');
     const current = this.demo;
-    const reuse = demoFitsCheckpoint(current, c);
-    let built: BuiltDemo | null = null;
-    let prepared: PreparedInstall;
-    let snapshot: MaskSnapshot | null = null;
+    const inPlace = demoFitsCheckpoint(current, c);
+    let ready: CheckpointTarget;
     try {
-      if (!reuse) {
+      ready = await this.readyCheckpoint(c, inPlace, base);
+    } catch (err) {
+      // A built-in student beside the user's teacher or dataset did not fit: the run may be the plain demo's.
+      if (!(inPlace && c.studentInit !== undefined && holdsOwnModels(current))) throw err;
+      ready = await this.readyCheckpoint(c, false, base).catch(() => Promise.reject(err));
+    }
+    const { built, prepared, snapshot } = ready;
+    if (built) {
+      this.disposeDemo();
+      this.demo = built.demo;
+    }
+    const demo = this.requireDemo();
+    await installCheckpointInto(demo, c, prepared);
+    this.checkpoints.last = c;
+    const tokens = prepared.tokens && snapshot ? { numTokens: prepared.tokens.tokens.numTokens, channels: prepared.tokens.tokens.channels, tokenWeights: prepared.tokens.branch !== null, snapshot } : null;
+    return { loaded: built?.loaded ?? null, tokens, info: checkpointInfo(c) };
+  }
+
+  /**
+   * Checks `c` against the loaded demo (`inPlace`) or its own demo built beside it, and prepares
+   * the install; nothing of the session changes. Throws saying what it was checked against, with
+   * whatever it built released.
+   */
+  private async readyCheckpoint(c: Checkpoint, inPlace: boolean, base: string): Promise<CheckpointTarget> {
+    let built: BuiltDemo | null = null;
+    try {
+      if (!inPlace) {
         const tokens = checkpointTokens(c);
         built = await buildDemo(this.requirePools(), c.task, base, { inputSize: c.inputSize, ...(c.studentInit ? { studentInit: c.studentInit } : {}), ...(tokens ? { tokens } : {}) }, this.fetchFunc);
       }
-      const target = built?.demo ?? current!;
-      prepared = prepareInstall(target, c, reuse);
+      const target = built?.demo ?? this.requireDemo();
+      const prepared = prepareInstall(target, c, inPlace);
+      let snapshot: MaskSnapshot | null = null;
       if (prepared.tokens) {
         try {
           snapshot = await demoSnapshot({ ...target, tokens: prepared.tokens.tokens, branch: prepared.tokens.branch }, c.step, 'masks');
@@ -456,21 +488,13 @@ export class EngineSession implements EngineHandlers {
           throw err;
         }
       }
+      return { built, prepared, snapshot };
     } catch (err) {
       if (built) disposeDemo(built.demo);
       // No studentInit: the run's student was the user's own (or one made for a label-free teacher).
-      const hint = reuse || c.studentInit !== undefined ? '' : `. ${OWN_MODELS_FIRST}`;
-      throw new Error(`the checkpoint does not fit ${reuse ? checkpointTarget(current) : `the ${c.task} demo`}: ${errorText(err)}${hint}`, { cause: err });
+      const hint = inPlace || c.studentInit !== undefined ? '' : `. ${OWN_MODELS_FIRST}`;
+      throw new Error(`the checkpoint does not fit ${inPlace ? checkpointTarget(this.requireDemo()) : `the ${c.task} demo`}: ${errorText(err)}${hint}`, { cause: err });
     }
-    if (built) {
-      this.disposeDemo();
-      this.demo = built.demo;
-    }
-    const demo = this.requireDemo();
-    await installCheckpointInto(demo, c, prepared);
-    this.checkpoints.last = c;
-    const tokens = prepared.tokens && snapshot ? { numTokens: prepared.tokens.tokens.numTokens, channels: prepared.tokens.tokens.channels, tokenWeights: prepared.tokens.branch !== null, snapshot } : null;
-    return { loaded: built?.loaded ?? null, tokens, info: checkpointInfo(c) };
   }
 
   /**
