@@ -85,8 +85,9 @@ export function bundleFromCheckpoint(cp: Checkpoint, o: CheckpointBundleOptions)
         ? { dataset: { arrays: datasetArrays(cp.task, dataset.splits), seed: config.seed, batch: config.batchSize } }
         : demoData(cp, pools as DigitPools, numClasses, o.recordSteps)),
     });
-    // The way back to the page (./pageReturn.ts): the digit demos' held-out scenes score it.
-    return pools && !dataset ? { ...files, ...pageReturnFiles(cp, { student, align, pools }) } : files;
+    // The way back to the page (./pageReturn.ts): scored on the digit demos' held-out scenes, or on the dataset's validation split.
+    const data = dataset ? { datasetClasses: dataset.numClasses } : { pools: pools as DigitPools };
+    return { ...files, ...pageReturnFiles(cp, { student, align, data }) };
   } finally {
     if (!o.student) student.dispose();
     align?.dispose();

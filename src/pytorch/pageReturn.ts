@@ -2,8 +2,9 @@
 // page.json (the page's RunConfig and RunTokens, the browser's loss and metric series, the
 // exported checkpoint without its arrays, and for every array of the student, the align module
 // and Adam's state its page name, TF.js shape and the PyTorch tensor it comes back from), the
-// held-out digit pools its validation and test scenes are drawn from, the browser's best student,
-// and the two Python files that score and write. The contract: /work/notes/wayback-contract.md.
+// held-out digit pools its validation and test scenes are drawn from (a dropped dataset's run
+// scores on the dataset's own validation split instead, as the page does), the browser's best
+// student, and the two Python files that score and write. The contract: /work/notes/wayback-contract.md.
 import type * as tf from '@tensorflow/tfjs';
 import type { Checkpoint } from '../engine/checkpoint';
 import type { NamedArray } from '../engine/artifacts';
@@ -31,6 +32,7 @@ export const PAGE_FILE = 'page.json';
 export const PAGE_FORMAT = 'maskd-playground.pytorch-page';
 export const HELD_OUT_FILE = 'heldout.safetensors';
 export const PAGE_BEST_FILE = 'page-best.safetensors';
+const DATASET_FILE = 'dataset.safetensors';
 
 /** One array of the page's checkpoint and the PyTorch tensor it comes back from: `tf = torch.reshape(view).permute(perm)`. */
 export interface ArraySource extends WeightSource {
@@ -44,10 +46,11 @@ export interface MomentSource extends ArraySource {
 }
 
 export interface PageReturnInput {
-  /** The demo student and align module holding the checkpoint's weights. */
+  /** The run's student (the demo's or the user's) and align module holding the checkpoint's weights. */
   readonly student: tf.LayersModel;
   readonly align: tf.LayersModel;
-  readonly pools: DigitPools;
+  /** The run's data: the digit pools (the page's scenes), or a dropped dataset's class count (its arrays are the bundle's dataset.safetensors). */
+  readonly data: { readonly pools: DigitPools } | { readonly datasetClasses: number };
   /** The page's Setup when the caller has it; otherwise the default Setup with the checkpoint's run in it. */
   readonly config?: RunConfig;
 }
@@ -132,7 +135,35 @@ const pool = (p: DigitPool, split: string): Record<string, SafetensorsTensor> =>
   [`${split}_labels`]: { dtype: 'U8', shape: [p.count], data: p.labels },
 });
 
-/** The files the way back adds to a bundle of `cp` (a stage-2 checkpoint of a digit demo). */
+/**
+ * How train.py scores as the page does (src/train/distillRun.ts): validation on `valSet(valCount)`,
+ * the reported number on `testSet(testCount)`. The digit demos draw both as seeded scenes from
+ * their held-out digits; a dropped dataset has no test split, so both are the first images of its
+ * validation split (customSource) and the reported number says `val`, as the page's does.
+ */
+function evalSpec(cp: Checkpoint & { kind: 'distill' }, data: PageReturnInput['data']) {
+  const valCount = cp.config.valCount ?? DEFAULT_VAL_COUNT;
+  const testCount = cp.config.testCount ?? DEFAULT_TEST_COUNT;
+  const numClasses = 'pools' in data ? (cp.task === 'segmentation' ? SEG_CLASSES : DET_HEAT_CHANNELS) : data.datasetClasses;
+  const common = { metric: taskAdapter(cp.task).metricName, task: cp.task, numClasses, batch: 8, decode: { ...DEFAULT_DECODE, stride: NET_STRIDE, numClasses } };
+  if ('pools' in data) {
+    return {
+      ...common,
+      scene: sceneForSize(cp.inputSize),
+      val: { seed: VAL_SEED, count: valCount },
+      test: { seed: cp.config.testSeed ?? TEST_SEED, count: testCount },
+    };
+  }
+  return {
+    ...common,
+    // dataset.safetensors' split `split`, its first `count` images (at least one).
+    dataset: { file: DATASET_FILE },
+    val: { split: 'val', count: Math.max(1, valCount) },
+    test: { split: 'val', count: Math.max(1, testCount) },
+  };
+}
+
+/** The files the way back adds to a bundle of `cp` (a stage-2 checkpoint of a digit demo or of a dropped dataset). */
 export function pageReturnFiles(cp: Checkpoint, o: PageReturnInput): Record<string, string | Uint8Array> {
   if (cp.kind !== 'distill' || !cp.student || !cp.align) throw new PytorchExportError('only a distillation (stage 2) checkpoint comes back to the page');
   const method = cp.config.method;
@@ -141,7 +172,6 @@ export function pageReturnFiles(cp: Checkpoint, o: PageReturnInput): Record<stri
     seriesFromHistory({}, 'distill', method, cp.history, 'metrics'),
   );
   const skeleton = JSON.parse(checkpointToJson({ ...cp, student: [], align: [], optimizer: [], best: null })) as Record<string, unknown>;
-  const numClasses = cp.task === 'segmentation' ? SEG_CLASSES : DET_HEAT_CHANNELS;
   const optimizer = optimizerSources(cp, o);
   const page = {
     format: PAGE_FORMAT,
@@ -155,25 +185,16 @@ export function pageReturnFiles(cp: Checkpoint, o: PageReturnInput): Record<stri
       align: sourcesOf(o.align, o.align.weights, 'align', pageNames(cp.align, o.align.weights, 'align module')),
       optimizer,
     },
-    eval: {
-      metric: taskAdapter(cp.task).metricName,
-      task: cp.task,
-      numClasses,
-      batch: 8,
-      scene: sceneForSize(cp.inputSize),
-      val: { seed: VAL_SEED, count: cp.config.valCount ?? DEFAULT_VAL_COUNT },
-      test: { seed: cp.config.testSeed ?? TEST_SEED, count: cp.config.testCount ?? DEFAULT_TEST_COUNT },
-      decode: { ...DEFAULT_DECODE, stride: NET_STRIDE, numClasses },
-    },
+    eval: evalSpec(cp, o.data),
     // What the page opens (src/limits.ts): train.py warns when its file is over any of them.
     limits: { runFileBytes: LIMITS.runFileBytes.value, checkpointValues: LIMITS.runFileCheckpointValues.value, checkpointHistory: LIMITS.runFileCheckpointHistory.value },
   };
   const files: Record<string, string | Uint8Array> = {
     [PAGE_FILE]: `${JSON.stringify(page)}\n`,
-    [HELD_OUT_FILE]: writeSafetensors({ ...pool(o.pools.val, 'val'), ...pool(o.pools.test, 'test') }),
     'metrics.py': METRICS_PY,
     'page_run.py': PAGE_RUN_PY,
   };
+  if ('pools' in o.data) files[HELD_OUT_FILE] = writeSafetensors({ ...pool(o.data.pools.val, 'val'), ...pool(o.data.pools.test, 'test') });
   if (cp.best) {
     const best = cp.best.weights;
     pageNames(best, o.student.weights, 'best student');

@@ -42,9 +42,10 @@ with "'NoneType' object has no attribute 'get'": add \`--redirects 1 --tee 1\`.
 
 Options: \`--steps N\` (default: to the run's last step), \`--batch B\` (default the page's global
 batch; ${f.drawn ? 'any that splits over the processes' : 'at most the recorded one'}), \`--lr LR\` (base rate of the cosine schedule; default the page's), \`--eval-every K\`
-(every K steps and at the last: score the student on the page's validation scenes, keep the best,
-write a checkpoint; default: only a checkpoint at the end), \`--no-test\` (do not score the final
-student on the page's test scenes), \`--out DIR\` (default ./out), \`--json\` (one JSON line per step).
+(every K steps and at the last: score the student on the page's validation scenes, or your
+dataset's validation images, keep the best, write a checkpoint; default: only a checkpoint at the
+end), \`--no-test\` (do not score the final student on the page's test scenes, or for a dataset
+its validation images), \`--out DIR\` (default ./out), \`--json\` (one JSON line per step).
 
 ${data}
 
@@ -63,8 +64,8 @@ ${data}
 | batches.safetensors | the recorded global batches, NHWC as the page made them |
 | scenes.py, digits.safetensors | the page's scene generator in Python and its training digits (demo runs) |
 | dataset.py, dataset.safetensors | your dataset's training and validation images and labels, and the page's sampling order (dataset runs) |
-| page.json, page_run.py, metrics.py | the way back: the page's settings, tokens and curve, how each weight goes back to the page's layout; the page's metrics (demo runs) |
-| heldout.safetensors, page-best.safetensors | the validation and test digits the page scores on; the page's best student so far, if any (demo runs) |
+| page.json, page_run.py, metrics.py | the way back: the page's settings, tokens and curve, how each weight goes back to the page's layout; the page's metrics |
+| heldout.safetensors, page-best.safetensors | the validation and test digits the page scores on (demo runs); the page's best student so far, if any |
 
 Outputs in out/: student/align/optimizer .safetensors and run.json with the PyTorch steps added to
 the history (where: "pytorch"). Every generated module loads with load_state_dict(strict=True);
@@ -72,10 +73,11 @@ the history (where: "pytorch"). Every generated module loads with load_state_dic
 
 ## Back to the page
 
-With page.json (a demo run), train.py also writes out/maskd-run-<task>-step<k>.json at the end and
+With page.json, train.py also writes out/maskd-run-<task>-step<k>.json at the end and
 at every --eval-every step: a run file of the page's own. It holds the whole curve (the page's
 steps, then these, with a marker where the run changed hands), the validation metric where
-train.py scored, the final student's test metric on the page's test scenes (not with --no-test),
+train.py scored, the final student's test metric on the page's test scenes (not with --no-test;
+a dataset has no test split: as the page does, its validation images, and the file says "val"),
 and the trained student, align module and Adam's state in the page's layouts. Open it in the page
 with Export -> Open run or tokens... (or drop it on the page): the student can be distilled further
 there (Resume) or exported again.

@@ -8,7 +8,10 @@ page.json (written by the export) holds the page's Setup, tokens and curve, the 
 without its arrays, and for every array of the student, the align module and Adam's state its page
 name, TF.js shape and the PyTorch tensor it comes from: tf = torch.reshape(view).permute(perm).
 heldout.safetensors holds the validation and test digits; scenes.py draws the page's scenes from
-them (same seeds and counts) and metrics.py scores them as the page does."""
+them (same seeds and counts) and metrics.py scores them as the page does. A dropped dataset's run
+scores on the first images of its split in dataset.safetensors instead (page.json's eval names the
+split and the count): the page's validation images, and, a dataset having no test split, the
+reported number on its validation split too, as the page reports it."""
 import datetime
 import json
 import math
@@ -73,8 +76,26 @@ class PageReturn:
     def handover_step(self):
         return self.page["checkpoint"]["step"]
 
+    @property
+    def reported_split(self):
+        """The split the final number is reported on: "test", or "val" for a dataset (no test split)."""
+        return self.spec["test"].get("split", "test")
+
     def scenes(self, split):
-        """The page's scenes of split ("val" or "test"): its seed, its count, its digits."""
+        """The page's scenes of split ("val" or "test"): its seed, its count, its digits; for a
+        dataset the first count images of the split named there."""
+        if split not in self._scenes and "dataset" in self.spec:
+            from dataset import DatasetStream
+
+            if self._held is None:
+                self._held = {k: v.numpy() for k, v in read_safetensors(os.path.join(self.here, self.spec["dataset"]["file"])).items()}
+            s = self.spec[split]
+            stream = DatasetStream(self._held, self.spec["task"], self.spec["numClasses"], split=s["split"])
+            idx = list(range(min(s["count"], stream.count)))
+            if self.spec["task"] == "segmentation":
+                self._scenes[split] = [(stream.images[k], stream.labels[k]) for k in idx]
+            else:
+                self._scenes[split] = [(stream.images[k], None, stream.boxes_of(k)) for k in idx]
         if split not in self._scenes:
             if self._held is None:
                 self._held = read_safetensors(os.path.join(self.here, "heldout.safetensors"))

@@ -18,7 +18,8 @@ statistics, so N processes take the same steps as one. Writes student/align/opti
 The way back (bundles exported from the page: page.json): --eval-every N scores the student every
 N steps and at the last on the page's own validation scenes (its metric: mIoU, or AP@0.5 with its
 decode; metrics.py) and keeps the best (out/best-student.safetensors); at the end the student is
-scored once on the page's test scenes (not with --no-test). At the end and at every evaluation,
+scored once on the page's test scenes (not with --no-test). A dropped dataset's run scores on the
+dataset's validation images as the page does, the final number too (a dataset has no test split). At the end and at every evaluation,
 out/maskd-run-<task>-step<k>.json is the page's run file: open it in the page (Export -> Open run
 or tokens..., or drop it) for the whole curve, the test result and the trained student.
 
@@ -251,7 +252,7 @@ def main():
     ap.add_argument("--batch", type=int, default=None, help="global batch (default: the recorded one); must split over the processes")
     ap.add_argument("--lr", type=float, default=None, help="base learning rate of the cosine schedule (default: the page's)")
     ap.add_argument("--eval-every", type=int, default=0, help="every N steps and at the last: score the student on the page's validation scenes, keep the best, write a checkpoint and the page's run file (0: only at the end, unscored)")
-    ap.add_argument("--no-test", action="store_true", help="do not score the final student on the page's test scenes")
+    ap.add_argument("--no-test", action="store_true", help="do not score the final student on the page's test scenes (a dataset's validation images)")
     ap.add_argument("--data", default=os.path.join(HERE, "batches.safetensors"))
     ap.add_argument("--out", default=os.path.join(HERE, "out"))
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
@@ -362,9 +363,11 @@ def main():
                 result = None
                 if done and not args.no_test:
                     value = back.score(trainee.student, "test", device)
-                    result = {"split": "test", "metric": back.metric, "value": value, "step": step + 1, "scenes": len(back.scenes("test"))}
+                    result = {"split": back.reported_split, "metric": back.metric, "value": value, "step": step + 1, "scenes": len(back.scenes("test"))}
+                    if result["split"] != "test":
+                        print(f"the dataset has no test split: the final student is scored on its {result['split']} split ({result['scenes']} images), as the page reports a dataset run", file=sys.stderr, flush=True)
                 path = back.write(args.out, trainee, opt, step + 1, history[first_ours:], result, world(), device)
-                test = f"; test {back.metric} {result['value']:.4f} on {result['scenes']} scenes" if result else ""
+                test = f"; {result['split']} {back.metric} {result['value']:.4f} on {result['scenes']} {'images' if 'dataset' in back.spec else 'scenes'}" if result else ""
                 print(f"run file for the page: {path}{test}", file=sys.stderr if args.json else sys.stdout, flush=True)
     bad = report_check(check, history[len(history) - len(check) :]) if args.check and rank() == 0 else False
     if distributed:

@@ -1,0 +1,157 @@
+// The way back from a run on a dropped dataset with your own layers pair: the engine distils the
+// 3-class fixture teacher into the fixture student on the seg-valid dataset (32 px), paused mid-run;
+// its Continue in PyTorch zip carries page.json scored on the dataset's validation split (no
+// held-out digits); train.py takes 2 more steps with --eval-every 1 and writes the page's run file.
+// That file parses; its checkpoint passes validateCheckpoint with the user student's page names and
+// shapes; its student, loaded into a copy of the user's student, gives PyTorch's outputs; and
+// train.py's validation number and its final number (the validation split again: a dataset has no
+// test split, as the page reports it) are the page's metric of that student on the same images.
+import * as tf from '@tensorflow/tfjs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeDatasetFixtures } from '../../scripts/make-dataset-fixtures.mjs';
+import { fixture, LIMITS } from '../byo/fixtures.testkit';
+import { loadLayersFromParsed } from '../byo/loadLayers';
+import { parseModelFiles } from '../byo/modelFiles';
+import { parseDataset } from '../data/custom/parse';
+import { loadDigitsNode } from '../data/digitsNode';
+import { validateCheckpoint, type Checkpoint } from '../engine/checkpoint';
+import type { UserModelFiles } from '../engine/userModels';
+import { parseRunFile } from '../share/runFile';
+import { readSafetensors, writeSafetensors } from '../share/safetensors';
+import { customSource } from '../train/dataSource';
+import { EngineSession } from '../train/engineSession';
+import { setModelWeights } from '../train/runState';
+import { taskAdapter } from '../train/tasks';
+import { readBundleZip } from './bundleZip';
+import { checkpointFromJson } from './checkpointJson';
+import { noteWhenNoTorch, torchPython } from './torchPython.testkit';
+
+await tf.setBackend('cpu');
+noteWhenNoTorch('datasetReturn.test.ts (the way back from a dataset run)');
+
+const VAL_COUNT = 1;
+const TEST_COUNT = 2;
+const dataset = makeDatasetFixtures()['seg-valid'].files;
+const userFiles = async (name: string): Promise<UserModelFiles> => ({ files: await fixture(name), label: name });
+
+const PYTORCH_OUTPUT = String.raw`
+import sys, torch
+sys.path.insert(0, sys.argv[1])
+from maskd_nn import read_safetensors, write_safetensors
+import student
+net = student.Net()
+net.load_state_dict(read_safetensors(sys.argv[2]), strict=True)
+net.eval()
+with torch.no_grad():
+    y = net(read_safetensors(sys.argv[3])["input"].permute(0, 3, 1, 2)).permute(0, 2, 3, 1).contiguous()
+write_safetensors(sys.argv[4], {"output": y})
+`;
+
+const session = new EngineSession(() => {});
+let distilling: Promise<unknown> = Promise.resolve();
+let files: Record<string, Uint8Array> = {};
+let exported: Checkpoint & { kind: 'distill' };
+
+beforeAll(async () => {
+  session.pools = loadDigitsNode();
+  await session.loadDemoAt('segmentation', 'http://127.0.0.1:1/', { inputSize: 64 });
+  await session.loadDataset(dataset, { inputSize: 32 });
+  await session.loadModels({ teacher: await userFiles('teacher-3class-32'), student: await userFiles('student-3class-32'), data: 'custom' });
+  // One mask step: the engine's step counter passes 2 only in Distill.
+  await session.learnMasks(1, { numTokens: 2, steps: 1, batchSize: 2, lr: 0.01, diceWeight: 1, tokenWeights: false, seed: 1 });
+  // 12 steps, paused after the 2nd or so: the hand-over is mid-run (the rate is not 0 yet).
+  distilling = session.distill(2, { method: 'maskd', params: { customMask: false }, steps: 12, batchSize: 2, lr: 0.01, seed: 4, evalEvery: 1, valCount: VAL_COUNT, testCount: TEST_COUNT });
+  await until(() => session.runState().step >= 2);
+  session.pause();
+  // On a slow machine the run may end first: its end checkpoint hands over just as well.
+  await until(() => session.checkpoints.last?.reason === 'pause' || session.checkpoints.last?.reason === 'end');
+  exported = session.checkpoints.last as Checkpoint & { kind: 'distill' };
+  files = readBundleZip(new Uint8Array((await session.exportPytorch()).bytes));
+}, 180_000);
+afterAll(async () => {
+  session.stop();
+  await distilling;
+  session.dispose();
+});
+
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((r) => setTimeout(r, 2));
+}
+
+it('the dataset zip carries page.json: the user student\'s page names, scored on the dataset\'s validation split', () => {
+  const page = JSON.parse(new TextDecoder().decode(files['page.json'])) as {
+    eval: Record<string, unknown>;
+    arrays: { student: { name: string; shape: number[]; key: string }[]; optimizer: { moments: unknown[] } };
+    checkpoint: { step: number };
+  };
+  expect(files['heldout.safetensors']).toBeUndefined();
+  expect(files['page_run.py']).toBeDefined();
+  expect(page.eval).toMatchObject({ metric: 'mIoU', task: 'segmentation', numClasses: 3, dataset: { file: 'dataset.safetensors' }, val: { split: 'val', count: VAL_COUNT }, test: { split: 'val', count: TEST_COUNT } });
+  expect(page.checkpoint.step).toBe(exported.step);
+  expect(page.arrays.student.map((a) => `${a.name}:${a.shape.join('x')}`)).toEqual(exported.student!.map((a) => `${a.name}:${a.shape.join('x')}`));
+  expect(page.arrays.student.every((a) => a.key.startsWith('student.'))).toBe(true);
+  expect(page.arrays.optimizer.moments).toHaveLength(exported.optimizer.length - 1);
+});
+
+describe.skipIf(!torchPython)('train.py writes the page\'s run file for a dataset run', () => {
+  it('2 PyTorch steps with --eval-every 1, and back', async () => {
+    const k0 = exported.step;
+    const dir = mkdtempSync(join(tmpdir(), 'pt-back-dataset-'));
+    for (const [name, data] of Object.entries(files)) writeFileSync(join(dir, name), data);
+    const out = join(dir, 'out');
+    const r = spawnSync(torchPython!, [join(dir, 'train.py'), '--steps', '2', '--eval-every', '1', '--json', '--out', out], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+    expect(r.status, r.stderr).toBe(0);
+    const steps = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { step: number; metric?: { name: string; value: number } });
+    expect(steps.map((s) => s.step)).toEqual([k0 + 1, k0 + 2]);
+    expect(steps.every((s) => s.metric?.name === 'mIoU')).toBe(true);
+    expect(r.stderr).toMatch(/the dataset has no test split: the final student is scored on its val split \(2 images\)/);
+
+    const text = readFileSync(join(out, `maskd-run-segmentation-step${k0 + 2}.json`), 'utf8');
+    const parsed = parseRunFile(text);
+    expect(parsed.config.task).toBe('segmentation');
+    const file = JSON.parse(text) as { handover: unknown; result: unknown; checkpoint: unknown };
+    expect(file.handover).toMatchObject({ step: k0, engine: 'pytorch', processes: 1, device: 'cpu' });
+    expect(file.result).toMatchObject({ split: 'val', metric: 'mIoU', step: k0 + 2, scenes: TEST_COUNT });
+    const back = validateCheckpoint(checkpointFromJson(JSON.stringify(file.checkpoint)));
+    expect(parsed.checkpoint?.step).toBe(k0 + 2);
+    expect(back).toMatchObject({ kind: 'distill', step: k0 + 2, total: Math.max(12, k0 + 2), backend: 'pytorch', task: 'segmentation', inputSize: 32 });
+    for (const part of ['student', 'align', 'optimizer'] as const) {
+      expect(back[part]!.map((a) => `${a.name}:${a.shape.join('x')}`), part).toEqual(exported[part]!.map((a) => `${a.name}:${a.shape.join('x')}`));
+    }
+    expect(back.optimizer[0].data[0]).toBe(k0 + 2);
+    expect(back.history.map((h) => h.step)).toEqual(Array.from({ length: k0 + 2 }, (_, i) => i + 1));
+
+    // The returned student in a copy of the user's student = the PyTorch student's outputs.
+    const student = await loadLayersFromParsed(parseModelFiles(await fixture('student-3class-32'), LIMITS));
+    setModelWeights(student, back.student!, 'student');
+    const x = tf.randomUniform([2, 32, 32, 3], 0, 1, 'float32', 7);
+    const y = student.predict(x) as tf.Tensor;
+    writeFileSync(join(dir, 'input.safetensors'), writeSafetensors({ input: { dtype: 'F32', shape: x.shape, data: x.dataSync() as Float32Array } }));
+    const py = spawnSync(torchPython!, ['-c', PYTORCH_OUTPUT, dir, join(out, 'student.safetensors'), join(dir, 'input.safetensors'), join(dir, 'output.safetensors')], { encoding: 'utf8' });
+    expect(py.status, py.stderr).toBe(0);
+    const theirs = readSafetensors(new Uint8Array(readFileSync(join(dir, 'output.safetensors')))).tensors.get('output')!.data as Float32Array;
+    const ours = y.dataSync();
+    expect(theirs.length).toBe(ours.length);
+    let outDiff = 0;
+    for (let i = 0; i < ours.length; i++) outDiff = Math.max(outDiff, Math.abs(ours[i] - theirs[i]));
+    tf.dispose([x, y]);
+
+    // train.py's numbers = the page's metric of that student on the page's own images of the dataset.
+    const source = customSource(await parseDataset(dataset, { inputSize: 32 }));
+    const adapter = taskAdapter('segmentation', 3);
+    const predict = (im: tf.Tensor4D) => student.predict(im) as tf.Tensor4D;
+    const pageVal = (await adapter.evaluate(predict, source.valSet(VAL_COUNT), 8)).primary;
+    const pageFinal = (await adapter.evaluate(predict, source.testSet(TEST_COUNT), 8)).primary;
+    student.dispose();
+    const valDiff = Math.abs(pageVal - steps[1].metric!.value);
+    const finalDiff = Math.abs(pageFinal - (file.result as { value: number }).value);
+    console.log(JSON.stringify({ datasetReturn: 'seg-valid user pair', k0, outDiff, pageVal, valDiff, pageFinal, finalDiff }));
+    expect(outDiff).toBeLessThan(1e-5);
+    expect(valDiff).toBeLessThan(1e-6);
+    expect(finalDiff).toBeLessThan(1e-6);
+  }, 180_000);
+});
