@@ -23,7 +23,7 @@ import { loadDigitsNode } from '../data/digitsNode';
 import { validateCheckpoint, type Checkpoint } from '../engine/checkpoint';
 import type { UserModelFiles } from '../engine/userModels';
 import { parseRunFile } from '../share/runFile';
-import { readSafetensors, writeSafetensors } from '../share/safetensors';
+import { writeSafetensors } from '../share/safetensors';
 import { buildStudent, type Task } from '../models/nets';
 import { customSource } from '../train/dataSource';
 import { EngineSession } from '../train/engineSession';
@@ -31,6 +31,7 @@ import { setModelWeights } from '../train/runState';
 import { taskAdapter } from '../train/tasks';
 import { readBundleZip } from './bundleZip';
 import { checkpointFromJson } from './checkpointJson';
+import { studentOutputDiff } from './studentOutputs.testkit';
 import { noteWhenNoTorch, torchPython } from './torchPython.testkit';
 
 await tf.setBackend('cpu');
@@ -40,19 +41,6 @@ const VAL_COUNT = 1;
 const TEST_COUNT = 2;
 const sets = makeDatasetFixtures();
 const userFiles = async (name: string): Promise<UserModelFiles> => ({ files: await fixture(name), label: name });
-
-const PYTORCH_OUTPUT = String.raw`
-import sys, torch
-sys.path.insert(0, sys.argv[1])
-from maskd_nn import read_safetensors, write_safetensors
-import student
-net = student.Net()
-net.load_state_dict(read_safetensors(sys.argv[2]), strict=True)
-net.eval()
-with torch.no_grad():
-    y = net(read_safetensors(sys.argv[3])["input"].permute(0, 3, 1, 2)).permute(0, 2, 3, 1).contiguous()
-write_safetensors(sys.argv[4], {"output": y})
-`;
 
 /** page_run.py's score of a net that returns the given NHWC outputs, on the split the final number is reported on. */
 const FIXED_SCORE = String.raw`
@@ -176,17 +164,7 @@ describe.each(CASES)('$task on $set', (c) => {
     // The returned student in a copy of the run's student = the PyTorch student's outputs.
     const student = await c.student();
     setModelWeights(student, back.student!, 'student');
-    const x = tf.randomUniform([2, 32, 32, 3], 0, 1, 'float32', 7);
-    const y = student.predict(x) as tf.Tensor;
-    writeFileSync(join(dir, 'input.safetensors'), writeSafetensors({ input: { dtype: 'F32', shape: x.shape, data: x.dataSync() as Float32Array } }));
-    const py = spawnSync(torchPython!, ['-c', PYTORCH_OUTPUT, dir, join(out, 'student.safetensors'), join(dir, 'input.safetensors'), join(dir, 'output.safetensors')], { encoding: 'utf8' });
-    expect(py.status, py.stderr).toBe(0);
-    const theirs = readSafetensors(new Uint8Array(readFileSync(join(dir, 'output.safetensors')))).tensors.get('output')!.data as Float32Array;
-    const ours = y.dataSync();
-    expect(theirs.length).toBe(ours.length);
-    let outDiff = 0;
-    for (let i = 0; i < ours.length; i++) outDiff = Math.max(outDiff, Math.abs(ours[i] - theirs[i]));
-    tf.dispose([x, y]);
+    const outDiff = studentOutputDiff(dir, join(out, 'student.safetensors'), student, [2, 32, 32, 3], 7);
 
     // train.py's numbers = the page's metric of that student on the page's own images of the dataset.
     const source = customSource(await parseDataset(sets[c.set].files, { inputSize: 32 }));

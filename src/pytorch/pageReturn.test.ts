@@ -16,7 +16,6 @@ import { CHECKPOINT_VERSION, type Checkpoint } from '../engine/checkpoint';
 import { METHOD_DEFAULTS } from '../maskd/methods';
 import { buildStudent, type Task } from '../models/nets';
 import { parseRunFile } from '../share/runFile';
-import { readSafetensors, writeSafetensors } from '../share/safetensors';
 import { demoSource } from '../train/demo';
 import { branchToArrays, modelWeightsToArrays, readOptimizerState, setModelWeights, tokensToArray } from '../train/runState';
 import { taskAdapter } from '../train/tasks';
@@ -25,6 +24,7 @@ import { TokenWeightBranch } from '../maskd/tokenWeights';
 import { checkpointFromJson } from './checkpointJson';
 import { bundleFromCheckpoint } from './fromCheckpoint';
 import { demoRun, readState, stateOf } from './runBundle.testkit';
+import { studentOutputDiff } from './studentOutputs.testkit';
 import { noteWhenNoTorch, torchPython } from './torchPython.testkit';
 
 await tf.setBackend('cpu');
@@ -32,19 +32,6 @@ noteWhenNoTorch('pageReturn.test.ts');
 
 const LR = 3e-3;
 const SCENES = 8;
-
-const PYTORCH_OUTPUT = String.raw`
-import sys, torch
-sys.path.insert(0, sys.argv[1])
-from maskd_nn import read_safetensors, write_safetensors
-import student
-net = student.Net()
-net.load_state_dict(read_safetensors(sys.argv[2]), strict=True)
-net.eval()
-with torch.no_grad():
-    y = net(read_safetensors(sys.argv[3])["input"].permute(0, 3, 1, 2)).permute(0, 2, 3, 1).contiguous()
-write_safetensors(sys.argv[4], {"output": y})
-`;
 
 /** The bundle's teacher scored by page_run.py on the page's validation and test scenes. */
 const TEACHER_SCORES = String.raw`
@@ -176,16 +163,7 @@ describe.skipIf(!torchPython)('train.py writes the page\'s run file (the way bac
     const returned = stateOf(student);
     expect(Object.keys(returned).sort()).toEqual(Object.keys(torchState).sort());
     for (const [k, v] of Object.entries(returned)) expect(v, k).toEqual(torchState[k]);
-    const x = tf.randomUniform([2, 64, 64, 3], 0, 1, 'float32', 5);
-    const y = student.predict(x) as tf.Tensor;
-    writeFileSync(join(dir, 'input.safetensors'), writeSafetensors({ input: { dtype: 'F32', shape: x.shape, data: x.dataSync() as Float32Array } }));
-    const py = spawnSync(torchPython!, ['-c', PYTORCH_OUTPUT, dir, join(out, 'student.safetensors'), join(dir, 'input.safetensors'), join(dir, 'output.safetensors')], { encoding: 'utf8' });
-    expect(py.status, py.stderr).toBe(0);
-    const theirs = readSafetensors(new Uint8Array(readFileSync(join(dir, 'output.safetensors')))).tensors.get('output')!.data as Float32Array;
-    const ours = y.dataSync();
-    let outDiff = 0;
-    for (let i = 0; i < ours.length; i++) outDiff = Math.max(outDiff, Math.abs(ours[i] - theirs[i]));
-    tf.dispose([x, y]);
+    const outDiff = studentOutputDiff(dir, join(out, 'student.safetensors'), student, [2, 64, 64, 3], 5);
 
     // The numbers train.py reported: the page's own metric of that student on the same scenes.
     const predict = (im: tf.Tensor4D) => student.predict(im) as tf.Tensor4D;
