@@ -5,12 +5,15 @@
 // report gives per method the mean with its 95% confidence interval over seeds, and the paired
 // differences MasKD − FitNet, MasKD − CWD, MasKD − none, FitNet − none (same seed on both sides).
 //
-//   tsx scripts/reproduce.ts [--tasks segmentation,detection] [--steps 2000] [--seeds 1,2,3,4,5]
+//   tsx scripts/reproduce.ts [--tasks segmentation,detection] [--steps <plateau: 4000 | 3000>] [--seeds 1,2,3,4,5]
 //        [--methods none,fitnet,cwd,maskd] [--batch <page default>] [--lr <page default>]
 //        [--eval-every <steps/10>] [--val 64] [--test 256] [--backend wasm|cpu|webgpu|webgl]
 //        [--student-init pretrained|fresh] [--params '{"fitnet":{"lossWeight":0.3}}'] [--test-draw per-seed|fixed]
 //        [--out scripts/results] [--resume] [--merge <dir>] [--report-only] [--port 4198] [--skip-build]
 //
+// --steps (default: each task's plateau, PLATEAU_STEPS): the budget where the pretrained student
+// alone has levelled off, measured in docs/experiments.md ("Where the pretrained student alone
+// levels off"), so that distillation is not credited with what a longer schedule would give.
 // --student-init (default pretrained): every method's student starts from the shipped pretrained
 // backbone (public/models/student-backbone/, `npm run pretrain:students`) under a fresh seeded
 // head, as the reference's students start from ImageNet backbones; `fresh` seeds all of it.
@@ -44,7 +47,7 @@ import { writeSvgPng } from './svgPng';
 const { values: args } = parseArgs({
   options: {
     tasks: { type: 'string', default: 'segmentation,detection' },
-    steps: { type: 'string', default: '2000' },
+    steps: { type: 'string' },
     seeds: { type: 'string', default: '1,2,3,4,5' },
     methods: { type: 'string', default: 'none,fitnet,cwd,maskd' },
     batch: { type: 'string' },
@@ -92,8 +95,10 @@ const methods = list(args.methods).map((m) => {
   if (!(METHOD_NAMES as readonly string[]).includes(m)) throw new Error(`--methods: one of ${METHOD_NAMES.join(', ')}; got ${m}`);
   return m as MethodName;
 });
-const steps = int('steps', args.steps)!;
-const evalEvery = int('eval-every', args['eval-every']) ?? Math.max(1, Math.round(steps / 10));
+/** Steps after which the pretrained student alone gains < 0.01 (seed 101, validation; docs/experiments.md). */
+const PLATEAU_STEPS: Record<Task, number> = { segmentation: 4000, detection: 3000 };
+const stepsFor = (task: Task) => int('steps', args.steps) ?? PLATEAU_STEPS[task];
+const evalEveryFor = (task: Task) => int('eval-every', args['eval-every']) ?? Math.max(1, Math.round(stepsFor(task) / 10));
 const backend = parseBackend(args.backend);
 
 const overrides = parseOverrides(args.params);
@@ -118,10 +123,10 @@ function settingsFor(task: Task): Results['settings'] {
     studentInit,
     ...(perSeedTest ? { testDraw: 'per-seed' as const } : {}),
     config: {
-      steps,
+      steps: stepsFor(task),
       batchSize: int('batch', args.batch) ?? d.batchSize,
       lr: positive('lr', args.lr) ?? d.lr,
-      evalEvery,
+      evalEvery: evalEveryFor(task),
       valCount: int('val', args.val)!,
       testCount: int('test', args.test)!,
       params: Object.fromEntries(Object.entries(d.params).map(([m, p]) => [m, { ...p, ...overrides[m as MethodName] }])) as typeof d.params,
@@ -153,7 +158,7 @@ async function run(task: Task): Promise<void> {
   engines.onWarning = (m) => console.log(`  [engine warning] ${m}`);
   try {
     for (const seed of todo) {
-      console.log(`[reproduce] ${task}, seed ${seed}: ${methods.join(', ')} × ${steps} steps on ${backend}`);
+      console.log(`[reproduce] ${task}, seed ${seed}: ${methods.join(', ')} × ${settings.config.steps} steps on ${backend}`);
       const engine = await engines.on(backend);
       await engine.start(backend);
       const demo = await engine.loadDemo(task, { studentInit });
