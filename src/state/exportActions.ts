@@ -12,7 +12,6 @@ import type { MaskSnapshot } from '../engine/progress';
 import type { TokensSet } from '../engine/tokens';
 import type { SeriesMap } from '../share/series';
 import { currentEngine } from './actions';
-import { pushWarnings } from './messages';
 import { store, useAppStore, type AppState } from './store';
 import { applyTokens, readyForTokens } from './tokenActions';
 import { shownSnapshot } from './vizSlice';
@@ -21,6 +20,7 @@ import { labelFreeReason } from './objective';
 import { errorText } from '../errorText';
 import { fileParser, type PickedFile } from './fileParser';
 import { pytorchReturnOf, restorePytorchRun } from './pytorchReturn';
+import { pushClampedNotice, restoredRunFields, showRestoredDemo } from './restoredRun';
 
 export type { PickedFile } from './fileParser';
 
@@ -286,28 +286,17 @@ export async function restoreRun(run: ParsedRunFile, name: string, from: 'file' 
     store().pushMessage(`Could not open ${name}: ${errorText(err)}. Nothing was changed: the task, settings, tokens and history in use are the ones from before.`, 'error');
     return false;
   }
-  if (demo) {
-    store().setTask(config.task);
-    store().demoLoaded(demo);
-    pushWarnings(store().pushMessage, demo.warnings);
-  }
+  showRestoredDemo(config.task, demo);
   const snapshot = demo ? demo.snapshot : set ? set.snapshot : null;
   useAppStore.setState({
-    seed: config.seed,
-    mask: config.mask,
-    distill: config.distill,
-    compareMethods: config.compareMethods,
-    losses: run.losses,
-    metrics: run.metrics,
-    compareRows: [],
-    comparedMethods: null,
-    comparedSeeds: null,
-    // The run file keeps the Setup, not the run's own progress: the marker follows its MasKD settings.
-    customMaskFrom: restoredCustomMaskFrom(config),
-    progress: null,
-    // Read from a file the user has: saved. Brought back from this browser's storage: not in a file yet.
-    savedHistory: from === 'file' ? { losses: run.losses, metrics: run.metrics } : null,
-    pytorchReturn: pytorchReturnOf(run, name),
+    ...restoredRunFields(run, {
+      distill: config.distill,
+      // The run file keeps the Setup, not the run's own progress: the marker follows its MasKD settings.
+      customMaskFrom: restoredCustomMaskFrom(config),
+      // Read from a file the user has: saved. Brought back from this browser's storage: not in a file yet.
+      savedHistory: from === 'file' ? { losses: run.losses, metrics: run.metrics } : null,
+      pytorchReturn: pytorchReturnOf(run, name),
+    }),
     ...(set ? { tokens: { numTokens: set.numTokens, channels: set.channels, tokenWeights: set.tokenWeights }, masksTrained: true } : {}),
     ...(set || (demo && run.tokens) ? { ownTokens: true } : {}),
   });
@@ -316,7 +305,7 @@ export async function restoreRun(run: ParsedRunFile, name: string, from: 'file' 
     if (snapshot) store().snapshotReceived(snapshot);
   }
   store().pushMessage(`Restored the run from ${name}${run.createdAt ? ` (saved ${run.createdAt})` : ''}: ${demo ? `the ${config.task} demo, ` : ''}settings, ${run.tokens ? 'tokens, ' : ''}and history.`, 'info');
-  if (run.clamped.length) store().pushMessage(`${name} holds settings outside the Setup ranges; they were clamped. ${run.clamped.join('. ')}.`, 'info');
+  pushClampedNotice(run, name);
   return true;
 }
 

@@ -8,7 +8,7 @@ import { customMaskStart, METHODS, type MaskdParams } from '../maskd/methodInfo'
 import type { Checkpoint, CheckpointInstalled } from '../engine/checkpoint';
 import type { ParsedRunFile } from '../share/runFile';
 import { currentEngine } from './actions';
-import { pushWarnings } from './messages';
+import { pushClampedNotice, restoredRunFields, showRestoredDemo } from './restoredRun';
 import type { PytorchReturn } from './runSlice';
 import { store, useAppStore, type AppState } from './store';
 import { errorText } from '../errorText';
@@ -48,28 +48,17 @@ export async function restorePytorchRun(run: ParsedRunFile & { checkpoint: Check
     return false;
   }
   const { loaded, tokens } = installed;
-  if (loaded) {
-    store().setTask(config.task);
-    store().demoLoaded(loaded);
-    pushWarnings(store().pushMessage, loaded.warnings);
-  }
+  showRestoredDemo(config.task, loaded);
   const info = pytorchReturnOf(run, name)!;
   const c = installed.info;
   useAppStore.setState({
-    seed: config.seed,
-    mask: config.mask,
-    // Distill further runs to the Setup's steps: at least the checkpoint's own total.
-    distill: { ...config.distill, steps: Math.max(config.distill.steps, c.total) },
-    compareMethods: config.compareMethods,
-    losses: run.losses,
-    metrics: run.metrics,
-    compareRows: [],
-    comparedMethods: null,
-    comparedSeeds: null,
-    customMaskFrom: customMaskFrom(checkpoint),
-    progress: null,
-    savedHistory: { losses: run.losses, metrics: run.metrics },
-    pytorchReturn: info,
+    ...restoredRunFields(run, {
+      // Distill further runs to the Setup's steps: at least the checkpoint's own total.
+      distill: { ...config.distill, steps: Math.max(config.distill.steps, c.total) },
+      customMaskFrom: customMaskFrom(checkpoint),
+      savedHistory: { losses: run.losses, metrics: run.metrics },
+      pytorchReturn: info,
+    }),
     ...(tokens ? { tokens: { numTokens: tokens.numTokens, channels: tokens.channels, tokenWeights: tokens.tokenWeights }, masksTrained: true } : {}),
     ...(checkpoint.tokens ? { ownTokens: true } : {}),
   });
@@ -83,7 +72,7 @@ export async function restorePytorchRun(run: ParsedRunFile & { checkpoint: Check
     `Restored the run from ${name}${run.createdAt ? ` (saved ${run.createdAt})` : ''}: ${loaded ? `the ${config.task} demo, ` : ''}settings, ${checkpoint.tokens ? 'tokens, ' : ''}history${h ? ` (browser to step ${h.step}, PyTorch to step ${c.step})` : ''} and the student at step ${c.step} (${METHODS[info.installed!.method].label}). Distill further continues it; the exports export it.`,
     'info',
   );
-  if (run.clamped.length) store().pushMessage(`${name} holds settings outside the Setup ranges; they were clamped. ${run.clamped.join('. ')}.`, 'info');
+  pushClampedNotice(run, name);
   return true;
 }
 
