@@ -5,11 +5,10 @@ import { LIMITS, limitText } from '../limits';
 import { groupDigits } from '../messageNumbers';
 import { ModelFileError } from './modelFiles';
 import { clip } from '../messageQuote';
+import { isRecord } from '../isRecord';
 
 /** Channels a probe input may declare (a teacher needs 3; a few more leave room for a clear "not RGB" message later). */
 const MAX_PROBE_CHANNELS = 64;
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A Placeholder's declared shape: sizes (-1 for open), or null when the rank is unknown. */
 function placeholderShape(node: Record<string, unknown>): (number | null)[] | null {

@@ -6,10 +6,7 @@ import { ModelFileError, type ParsedModel } from './modelFiles';
 import type { ModelGraph } from './topology';
 import { outputKind, type TeacherOutput } from './teacherIo';
 import { checkLayersTopology } from './topologyEstimate';
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { isRecord } from '../isRecord';
 
 /**
  * Layer class names used anywhere in a Keras/tfjs topology (nested models included), in file

@@ -7,6 +7,7 @@ import { LIMITS, limitText } from '../limits';
 import { formatByteCount, groupDigits } from '../messageNumbers';
 import { errorText } from '../errorText';
 import { clip, quote, shapeText, valueText } from '../messageQuote';
+import { isRecord } from '../isRecord';
 
 /** One dropped/picked/fetched file; `name` may carry a folder path (`teacher/model.json`). */
 export interface ModelFile {
@@ -67,10 +68,6 @@ export function formatBytes(n: number): string {
   if (n >= 1e6) return `${(n / 1e6).toFixed(2)} MB`;
   if (n >= 1e3) return `${(n / 1e3).toFixed(1)} kB`;
   return `${n} bytes`;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** The model.json of the set: the one named model.json, else the only .json file. */

@@ -17,8 +17,7 @@ import { OnnxError } from '../onnx/errors';
 import { isLocalDataPath, isOnnxName } from '../onnx/fileSet';
 import { externalDataRefs, scanModel, type ExternalDataRef } from '../onnx/wireScan';
 import { ModelFileError, storedBytes, type ModelFile } from './modelFiles';
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isRecord } from '../isRecord';
 
 export interface ShardPlan {
   /** Each shard as listed and where it will be fetched from. */

@@ -3,8 +3,7 @@
 // Float32Arrays and checked by validateCheckpoint before anything uses it.
 import { validateCheckpoint, type Checkpoint } from '../engine/checkpoint';
 import type { NamedArray } from '../engine/artifacts';
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isRecord } from '../isRecord';
 
 function floats(v: unknown, where: string): Float32Array {
   if (Array.isArray(v)) return Float32Array.from(v as number[]);

@@ -10,13 +10,12 @@ import type { NamedArray } from '../engine/artifacts';
 import { LIMITS, limitText } from '../limits';
 import { groupDigits } from '../messageNumbers';
 import { clip, quote } from '../messageQuote';
+import { isRecord } from '../isRecord';
 
 /** Largest rank of a checkpoint array (a conv kernel is 4-D). */
 const MAX_RANK = 8;
 /** Array names are layer weight names ("conv2d_3/kernel", "prob.0.weight"). */
 const MAX_NAME_CHARS = 256;
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Where the arrays of a checkpoint sit: [path for messages, the list of arrays]. */
 function arrayLists(c: Record<string, unknown>): [string, unknown][] {

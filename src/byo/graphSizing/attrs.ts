@@ -1,7 +1,7 @@
 // A graph node's attributes as model.json writes them (TF's AttrValue in JSON: {i: "2"},
 // {list: {i: [...]}}, {s: base64}, {b: true}, {type: "DT_FLOAT"}, {f: 0.5}), read defensively:
 // a missing or malformed attribute is the default. Pure: no tfjs.
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isRecord } from '../../isRecord';
 
 const DTYPES: Readonly<Record<string, string>> = {
   DT_FLOAT: 'float32',

@@ -6,10 +6,9 @@ import type * as tf from '@tensorflow/tfjs';
 import { storedBytes } from '../modelFiles';
 import { elements, sym, type Sym } from './symbolic';
 import { halfToFloat } from '../../float16';
+import { isRecord } from '../../isRecord';
 
 type WeightSpec = tf.io.WeightsManifestEntry;
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export class ConstValues {
   private readonly at = new Map<string, { spec: WeightSpec; offset: number }>();

@@ -1,6 +1,9 @@
 // Reading one layer's config from an untrusted model.json: the values tfjs would read, each
 // checked, and the error a failed check raises (EstimateError, turned into a ModelFileError naming
 // the file by estimateTopology).
+import { isRecord } from '../../isRecord';
+
+export { isRecord };
 
 /** A shape without the batch dimension; null where the topology leaves a dimension open. */
 export type Shape = (number | null)[];
@@ -13,8 +16,6 @@ export class EstimateError extends Error {}
 export const fail = (msg: string): never => {
   throw new EstimateError(msg);
 };
-
-export const isRecord = (v: unknown): v is Config => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** snake_case key, else its camelCase spelling (tfjs accepts both). */
 export function get(cfg: Config, key: string): unknown {
