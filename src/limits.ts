@@ -242,6 +242,13 @@ export const LIMITS = {
     what: 'bytes of a run file, checked from the file size before it is read',
     why: 'a demo run with the branch is about 1 MB; the file is parsed whole as JSON',
   },
+  fileParseSeconds: {
+    value: 60,
+    unit: 'seconds',
+    display: '60 s',
+    what: 'time the throwaway parse worker has to read and check one token or run file',
+    why: 'a 55 MB token file at the limits is refused in under a second here; a file that keeps the parser busy longer is stopped with its worker and the page is as it was',
+  },
 
   runFileCheckpointArrays: {
     value: 4096,

@@ -113,4 +113,14 @@ describe('token and run files are parsed in a throwaway worker', () => {
     expect((err as Error).message).toMatch(/^run\.json: its parser stopped \(Out of memory\), most likely out of memory; the page is as it was$/);
     expect(stats.terminated).toBe(1);
   });
+
+  it('a parser that never answers is stopped at the time budget: a typed refusal, its worker ended', async () => {
+    let terminated = 0;
+    const silent = (): ParseWorker => ({ onmessage: null, onerror: null, onmessageerror: null, postMessage: () => undefined, terminate: () => void terminated++ });
+    const parser = workerFileParser(silent, 20);
+    const err = await parser.tokens(file('slow.safetensors', 'x'), {}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TokenImportError);
+    expect((err as Error).message).toMatch(/^slow\.safetensors: not read within the 60 s limit \(time the throwaway parse worker has .*\); its parser was stopped and the page is as it was$/);
+    expect(terminated).toBe(1);
+  });
 });

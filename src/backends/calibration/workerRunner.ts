@@ -1,6 +1,7 @@
 // The browser's TimingRunner: each backend is timed in its own throwaway worker, terminated when
 // it answers or when its share of the budget runs out (a GPU step cannot be interrupted otherwise).
 import type { Task } from '../../models/nets';
+import { runOneShot } from '../../oneShotWorker';
 import type { BackendName } from '../types';
 import type { CalibrationJob, CalibrationReply } from './messages';
 import type { BackendTiming, TimingRunner } from './types';
@@ -16,24 +17,21 @@ export interface WorkerRunnerOptions {
 }
 
 export function workerRunner(options: WorkerRunnerOptions): TimingRunner {
-  return (backend, limitMs) =>
-    new Promise<BackendTiming>((resolve) => {
-      const worker = options.makeWorker(backend);
-      let detail = options.detailOf?.(backend) ?? '';
-      const finish = (timing: Omit<BackendTiming, 'backend' | 'detail'>) => {
-        clearTimeout(timer);
-        worker.terminate();
-        resolve({ backend, detail, ...timing });
-      };
-      const timer = setTimeout(() => finish({ msPerStep: null, limitMs }), limitMs);
-      worker.onmessage = (e: MessageEvent<CalibrationReply>) => {
-        const r = e.data;
-        if (r.type === 'started') detail = r.detail || detail;
-        else if (r.type === 'done') finish({ msPerStep: r.msPerStep });
-        else finish({ msPerStep: null, error: r.error });
-      };
-      worker.onerror = (e) => finish({ msPerStep: null, error: e.message || 'the calibration worker crashed' });
-      const job: CalibrationJob = { backend, task: options.task, batchSize: options.batchSize, steps: options.steps };
-      worker.postMessage(job);
-    });
+  return (backend, limitMs) => {
+    let detail = options.detailOf?.(backend) ?? '';
+    const timing = (t: Omit<BackendTiming, 'backend' | 'detail'>) => ({ value: { backend, detail, ...t } });
+    const job: CalibrationJob = { backend, task: options.task, batchSize: options.batchSize, steps: options.steps };
+    return runOneShot<CalibrationJob, CalibrationReply, BackendTiming>(options.makeWorker(backend), job, {
+      reply: (r) => {
+        if (r.type === 'started') {
+          detail = r.detail || detail;
+          return undefined;
+        }
+        return r.type === 'done' ? timing({ msPerStep: r.msPerStep }) : timing({ msPerStep: null, error: r.error });
+      },
+      crashed: (why) => timing({ msPerStep: null, error: why || 'the calibration worker crashed' }),
+      budgetMs: limitMs,
+      timedOut: () => timing({ msPerStep: null, limitMs }),
+    }).result;
+  };
 }

@@ -3,6 +3,7 @@
 // budget or is cancelled. Whatever the model does there (a hang, an out-of-memory, a corrupted
 // WebAssembly heap) ends with that worker: the engine's own backend never saw its bytes.
 import { LIMITS } from '../../limits';
+import { runOneShot } from '../../oneShotWorker';
 import type { ModelProbeHost } from './host';
 import type { ProbeJob, ProbeReply } from './messages';
 import { probeRefusals, verdictOf } from './verdict';
@@ -10,33 +11,27 @@ import { probeRefusals, verdictOf } from './verdict';
 export function workerProbeHost(makeWorker: () => Worker, budgetMs = LIMITS.modelProbeSeconds.value * 1000): ModelProbeHost {
   let stop: (() => void) | null = null;
   return {
-    probe: (job: ProbeJob, label, onStage) =>
-      new Promise<void>((resolve, reject) => {
-        const worker = makeWorker();
-        const end = (error: Error | null) => {
-          clearTimeout(timer);
-          stop = null;
-          worker.onmessage = null;
-          worker.onerror = null;
-          worker.terminate();
-          if (error) reject(error);
-          else resolve();
-        };
-        const timer = setTimeout(() => end(probeRefusals.timedOut(label)), budgetMs);
-        stop = () => end(probeRefusals.cancelled(label));
-        worker.onmessage = (e: MessageEvent<ProbeReply>) => {
-          const r = e.data;
-          if (r.type === 'progress') onStage(r.stage);
-          else end(verdictOf(r, label));
-        };
-        worker.onerror = (e) => {
-          e.preventDefault();
-          end(probeRefusals.crashed(label, e.message || 'the worker stopped'));
-        };
-        worker.onmessageerror = () => end(probeRefusals.crashed(label, 'its reply could not be read'));
-        // Copied, not moved: the engine keeps the bytes it loads once the probe accepts them.
-        worker.postMessage(job);
-      }),
+    probe: (job: ProbeJob, label, onStage) => {
+      // Copied, not moved: the engine keeps the bytes it loads once the probe accepts them.
+      const running = runOneShot<ProbeJob, ProbeReply, void>(makeWorker(), job, {
+        reply: (r) => {
+          if (r.type === 'progress') {
+            onStage(r.stage);
+            return undefined;
+          }
+          const error = verdictOf(r, label);
+          return error ? { error } : { value: undefined };
+        },
+        crashed: (why) => ({ error: probeRefusals.crashed(label, why || 'the worker stopped') }),
+        budgetMs,
+        timedOut: () => ({ error: probeRefusals.timedOut(label) }),
+      });
+      const cancel = () => running.cancel({ error: probeRefusals.cancelled(label) });
+      stop = cancel;
+      return running.result.finally(() => {
+        if (stop === cancel) stop = null;
+      });
+    },
     cancel: () => stop?.(),
   };
 }
