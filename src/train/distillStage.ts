@@ -11,9 +11,9 @@ import { TAP_LAYER } from '../models/nets';
 import { splitAtLayer, type SplitModel } from '../models/split';
 import type { Scene } from '../data/scenes';
 import { cosineLr, setLearningRate } from './schedule';
-import { firstNonFinite, NonFiniteStepError, squaredNorm, type SceneSource } from './stageCommon';
+import { firstNonFinite, NonFiniteStepError, type SceneSource } from './stageCommon';
 import type { TaskAdapter, TaskMetrics } from './tasks';
-import { addMicroBatch } from './microBatches';
+import { batchGradients } from './microBatches';
 
 export interface DistillStepReport {
   readonly step: number;
@@ -112,17 +112,16 @@ export class Distiller {
         weights: needMasks && branch ? branch.apply(feature) : undefined,
       };
     });
-    let kept: tf.Tensor | null = null;
     try {
       const step = this.step;
       const n = batch.images.shape[0];
       const m = batch.sliceLoss && (this.o.microBatch ?? Infinity) < n ? Math.max(1, Math.floor(this.o.microBatch as number)) : n;
-      for (let from = 0; from < n; from += m) {
-        const count = Math.min(m, n - from);
-        const share = count / n;
-        const part: tf.Tensor[] = [];
-        const cut = <T extends tf.Tensor>(x: T): T => (count === n ? x : (tf.slice(x, [from], [count]) as T));
-        const result = tf.variableGrads(() => {
+      ({ grads, stats } = batchGradients(
+        n,
+        m,
+        this.variables,
+        (from, count) => {
+          const cut = <T extends tf.Tensor>(x: T): T => (count === n ? x : (tf.slice(x, [from], [count]) as T));
           const feature = this.studentSplit.backbone.apply(cut(batch.images), { training: true }) as tf.Tensor4D;
           const out = this.studentSplit.head.apply(feature, { training: true }) as tf.Tensor | tf.Tensor[];
           const taskLoss = count === n ? batch.loss(out) : (batch.sliceLoss as NonNullable<typeof batch.sliceLoss>)(from, count, out);
@@ -139,22 +138,10 @@ export class Distiller {
                 totalSteps: this.o.steps,
               });
           const total = tf.add(task, distill) as tf.Scalar;
-          const row = tf.stack([task, distill, total]);
-          // Each micro-batch adds its share of the batch mean (every term is a mean over images).
-          part.push(tf.keep(count === n ? row : tf.mul(row, share)));
-          return count === n ? total : (tf.mul(total, share) as tf.Scalar);
-        }, this.variables);
-        tf.dispose(result.value);
-        if (count === n) {
-          grads = result.grads;
-          kept = part[0];
-        } else {
-          kept = addMicroBatch(grads, kept, result.grads, part[0]);
-          this.o.onWork?.(from + count, n);
-        }
-      }
-      const row = kept as unknown as tf.Tensor;
-      stats = tf.tidy(() => tf.concat([row, tf.reshape(squaredNorm(Object.values(grads)), [1])]));
+          return { total, row: tf.stack([task, distill, total]) };
+        },
+        (done, total) => this.o.onWork?.(done, total),
+      ));
       const [task, distill, total, gradNorm] = await stats.data();
       const bad = firstNonFinite([
         ['task loss', task],
@@ -168,7 +155,6 @@ export class Distiller {
       this.step++;
       return { step: this.step, losses: { task, distill, total } };
     } finally {
-      kept?.dispose();
       tf.dispose([...(given || !frozen.feature ? [] : [frozen.feature]), ...(frozen.masks ? [frozen.masks] : []), ...(frozen.weights ? [frozen.weights] : [])]);
       tf.dispose([...(stats ? [stats] : []), ...Object.values(grads)]);
       batch.dispose();

@@ -24,9 +24,9 @@ import { isConsistency } from './objective';
 import type { SplitModel } from '../models/split';
 import type { MaskStageConfig } from '../engine/runConfigs';
 import { addWeightDecay, makeOptimizer, scheduledLr, setOptimizerLr } from './lrSchedules';
-import { firstNonFinite, NonFiniteStepError, squaredNorm, type SceneSource } from './stageCommon';
+import { firstNonFinite, NonFiniteStepError, type SceneSource } from './stageCommon';
 import type { TaskAdapter } from './tasks';
-import { addMicroBatch } from './microBatches';
+import { batchGradients } from './microBatches';
 
 export interface MaskStepReport {
   /** The step just taken (1-based count of applied steps). */
@@ -128,13 +128,13 @@ export class MaskLearner {
       // The teacher is a constant here: its feature is computed outside the gradient tape.
       const ownFeature = !batch.teacherFeature;
       const feature = batch.teacherFeature ?? tf.tidy(() => this.teacher.backbone.apply(batch.images, { training: false }) as tf.Tensor4D);
-      let kept: tf.Tensor | null = null;
       try {
-        for (let from = 0; from < n; from += m) {
-          const count = Math.min(m, n - from);
-          const share = count / n;
-          const part: tf.Tensor[] = [];
-          const result = tf.variableGrads(() => {
+        // One read per step: the losses, areas, weights and the squared gradient norm together.
+        ({ grads, stats } = batchGradients(
+          n,
+          m,
+          this.variables,
+          (from, count) => {
             const f = count === n ? feature : (tf.slice(feature, [from, 0, 0, 0], [count, -1, -1, -1]) as tf.Tensor4D);
             const masks = receptiveMasks(f, this.tokens.tensor);
             const weights = this.branch?.apply(f);
@@ -147,25 +147,11 @@ export class MaskLearner {
             const total = stage1Loss(task as tf.Scalar, dice, masks, weights, { dice: diceWeight, weightEntropy, areaBounds: areaWeight });
             const areas = tf.mean(masks, [0, 1, 2]);
             const w = weights ? tf.mean(weights, 0) : tf.zeros([0]);
-            const row = tf.concat([tf.stack([task, dice, total]), areas, w]);
-            // Each micro-batch adds its share of the batch mean (every term is a mean over images).
-            part.push(tf.keep(count === n ? row : tf.mul(row, share)));
-            return count === n ? total : (tf.mul(total, share) as tf.Scalar);
-          }, this.variables);
-          tf.dispose(result.value);
-          if (count === n) {
-            grads = result.grads;
-            kept = part[0];
-          } else {
-            kept = addMicroBatch(grads, kept, result.grads, part[0]);
-            this.onWork?.(from + count, n);
-          }
-        }
-        // One read per step: the losses, areas, weights and the squared gradient norm together.
-        const row = kept as tf.Tensor;
-        stats = tf.tidy(() => tf.concat([row, tf.reshape(squaredNorm(Object.values(grads)), [1])]));
+            return { total, row: tf.concat([tf.stack([task, dice, total]), areas, w]) };
+          },
+          (done, all) => this.onWork?.(done, all),
+        ));
       } finally {
-        kept?.dispose();
         if (ownFeature) feature.dispose();
       }
       const data = await stats.data();
