@@ -3,30 +3,24 @@
 // a dropped ONNX student, distilled through the page's actions, saved as .onnx holding the trained
 // weights in the student's own graph.
 import * as ort from 'onnxruntime-web';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { UserModelInfo } from '../engine/userModels';
 import { decodeOnnx } from '../onnx/decode';
 import { fixture, npy, relError } from '../onnx/testkit';
-import { localEngine } from '../train/localEngine';
-import { connectEngine, distill, learnMasks, startApp } from './actions';
+import { distill, learnMasks } from './actions';
 import { loadDropped } from './byoActions';
-import { exportStudentOnnx, onnxStudentUnavailable, setExportEnv } from './exportActions';
+import { exportStudentOnnx, onnxStudentUnavailable } from './exportActions';
 import { useAppStore } from './store';
+import { pageOnLocalEngine } from './pageOnLocalEngine.testkit';
 
 const s = () => useAppStore.getState();
-const engine = localEngine();
-const saved: { name: string; data: Uint8Array | string; mime: string }[] = [];
+const { saved, start } = pageOnLocalEngine('2026-12-01T00:00:00Z');
 ort.env.wasm.numThreads = 1;
 
 beforeAll(async () => {
-  connectEngine({ get: () => engine, reset: () => {}, dataUrl: '' });
-  setExportEnv({ save: (name, data, mime) => saved.push({ name, data, mime }), png: async () => new Uint8Array(4), now: () => new Date('2026-12-01T00:00:00Z') });
-  useAppStore.setState({ backendChoice: 'wasm' });
-  await startApp();
+  await start();
   expect(s().backendStatus?.backend).toBe('wasm');
-  expect(s().demoPhase).toBe('ready');
 }, 60_000);
-afterAll(() => engine.terminate());
 
 /** A drop of one file on a card, as the page's DataTransfer gives it (no directory entries). */
 const drop = (name: string) => ({ items: [], files: [new File([fixture(name).slice()], name)] }) as unknown as DataTransfer;

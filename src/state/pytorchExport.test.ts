@@ -7,33 +7,25 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { Checkpoint } from '../engine/checkpoint';
 import { readBundleZip, sessionBundleRefusal } from '../pytorch/bundleZip';
 import { noteWhenNoTorch, torchPython } from '../pytorch/torchPython.testkit';
 import { readSafetensors } from '../share/safetensors';
-import { localEngine } from '../train/localEngine';
 import { makeDatasetFixtures } from '../../scripts/make-dataset-fixtures.mjs';
 import { fixture } from '../byo/fixtures.testkit';
 import type { UserModelInfo } from '../engine/userModels';
-import { connectEngine, distill, learnMasks, startApp } from './actions';
+import { distill, learnMasks } from './actions';
 import { loadDropped } from './byoActions';
 import { chooseTaskOption, loadDatasetFiles } from './datasetActions';
-import { exportPytorch, pytorchUnavailable, setExportEnv } from './exportActions';
+import { exportPytorch, pytorchUnavailable } from './exportActions';
 import { useAppStore } from './store';
+import { pageOnLocalEngine } from './pageOnLocalEngine.testkit';
 
 const s = () => useAppStore.getState();
-const engine = localEngine();
-const saved: { name: string; data: Uint8Array | string; mime: string }[] = [];
+const { engine, saved, start } = pageOnLocalEngine('2026-12-01T00:00:00Z');
 
-beforeAll(async () => {
-  connectEngine({ get: () => engine, reset: () => {}, dataUrl: '' });
-  setExportEnv({ save: (name, data, mime) => saved.push({ name, data, mime }), png: async () => new Uint8Array(4), now: () => new Date('2026-12-01T00:00:00Z') });
-  useAppStore.setState({ backendChoice: 'wasm' });
-  await startApp();
-  expect(s().demoPhase).toBe('ready');
-}, 60_000);
-afterAll(() => engine.terminate());
+beforeAll(start, 60_000);
 
 it('the engine refuses what it cannot hand over, with the reason', () => {
   const demo = { task: 'segmentation' as const, inputSize: 64, userTeacher: null, labelFree: null };

@@ -5,26 +5,23 @@
 // nothing changes; opened, the curve runs 1–4 with the hand-over and PyTorch's result, the
 // engine's student and stage-2 state are the file's, Continue in PyTorch is enabled, and Distill
 // further takes steps 5–6 from it. Opened with another demo loaded, its demo is loaded first.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { Checkpoint } from '../engine/checkpoint';
 import { checkpointToJson } from '../pytorch/checkpointJson';
-import { localEngine } from '../train/localEngine';
-import { changeTask, connectEngine, distill, startApp } from './actions';
-import { currentRunFile, openFile, pickedFile, pytorchUnavailable, setExportEnv } from './exportActions';
+import { changeTask, distill } from './actions';
+import { currentRunFile, openFile, pickedFile, pytorchUnavailable } from './exportActions';
 import { distillFurther, distillFurtherUnavailable } from './pytorchReturn';
 import { pytorchRunFile as buildPytorchRunFile } from './pytorchRunFile.testkit';
 import { useAppStore } from './store';
+import { pageOnLocalEngine } from './pageOnLocalEngine.testkit';
 
 const s = () => useAppStore.getState();
-const engine = localEngine();
+const { engine, start } = pageOnLocalEngine('2026-12-07T00:00:00Z');
 let browser: Checkpoint;
 let runText: string;
 
 beforeAll(async () => {
-  connectEngine({ get: () => engine, reset: () => {}, dataUrl: '' });
-  setExportEnv({ save: () => {}, png: async () => new Uint8Array(4), now: () => new Date('2026-12-07T00:00:00Z') });
-  useAppStore.setState({ backendChoice: 'wasm' });
-  await startApp();
+  await start();
   s().setDistill({ method: 'maskd', steps: 2, batchSize: 2, evalEvery: 2, valCount: 2 });
   await distill();
   expect(s().runPhase).toBe('idle');
@@ -32,7 +29,6 @@ beforeAll(async () => {
   expect(browser.step).toBe(2);
   runText = (await currentRunFile(new Date('2026-12-07T00:00:00Z'))).text;
 }, 120_000);
-afterAll(() => engine.terminate());
 
 /** The run file train.py would write after PyTorch steps 3 and 4 of 6 (./pytorchRunFile.testkit.ts); `edit` changes its checkpoint. */
 const pytorchRunFile = (edit?: (c: Record<string, any>) => void) => buildPytorchRunFile(runText, JSON.parse(checkpointToJson(browser)), edit); // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -7,23 +7,23 @@
 // step 5. A wrong weight is refused naming the loaded student; with the demo loaded instead of the
 // user's models it is refused with what to load first, and nothing changes. The demo's own run
 // opened beside the user's teacher (built-in student, other tap) loads its demo instead.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { Checkpoint } from '../engine/checkpoint';
 import { checkpointToJson } from '../pytorch/checkpointJson';
 import { readBundleZip } from '../pytorch/bundleZip';
-import { localEngine } from '../train/localEngine';
 import { makeDatasetFixtures } from '../../scripts/make-dataset-fixtures.mjs';
 import { fixture } from '../byo/fixtures.testkit';
-import { connectEngine, distill, learnMasks, startApp } from './actions';
+import { distill, learnMasks } from './actions';
 import { loadDropped } from './byoActions';
 import { chooseTaskOption, loadDatasetFiles } from './datasetActions';
-import { currentRunFile, openFile, pickedFile, pytorchUnavailable, setExportEnv } from './exportActions';
+import { currentRunFile, openFile, pickedFile, pytorchUnavailable } from './exportActions';
 import { distillFurther, distillFurtherUnavailable } from './pytorchReturn';
 import { pytorchRunFile as buildPytorchRunFile } from './pytorchRunFile.testkit';
 import { useAppStore } from './store';
+import { pageOnLocalEngine } from './pageOnLocalEngine.testkit';
 
 const s = () => useAppStore.getState();
-const engine = localEngine();
+const { engine, start } = pageOnLocalEngine('2026-12-07T00:00:00Z');
 let browser: Checkpoint;
 let runText: string;
 
@@ -34,10 +34,7 @@ async function drop(name: string): Promise<DataTransfer> {
 }
 
 beforeAll(async () => {
-  connectEngine({ get: () => engine, reset: () => {}, dataUrl: '' });
-  setExportEnv({ save: () => {}, png: async () => new Uint8Array(4), now: () => new Date('2026-12-07T00:00:00Z') });
-  useAppStore.setState({ backendChoice: 'wasm' });
-  await startApp();
+  await start();
   await chooseTaskOption('custom');
   s().setDatasetSettings({ inputSize: 32 });
   await loadDatasetFiles(makeDatasetFixtures()['seg-valid'].files.map((f) => ({ path: f.path, file: new Blob([f.data]) })));
@@ -53,7 +50,6 @@ beforeAll(async () => {
   expect([browser.step, browser.inputSize, browser.studentInit]).toEqual([2, 32, undefined]);
   runText = (await currentRunFile(new Date('2026-12-07T00:00:00Z'))).text;
 }, 180_000);
-afterAll(() => engine.terminate());
 
 /** The run file train.py would write after PyTorch steps 3 and 4 of 6; `edit` changes its checkpoint. */
 const pytorchRunFile = (edit?: (c: Record<string, any>) => void) => buildPytorchRunFile(runText, JSON.parse(checkpointToJson(browser)), edit); // eslint-disable-line @typescript-eslint/no-explicit-any
