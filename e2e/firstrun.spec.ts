@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
-import { runStep, setNumber, waitForMasks } from './pageHelpers';
+import { runStep, setNumber, waitForMasks, setDistillBudget } from './pageHelpers';
 import { indexedPng } from './screenshotPng';
 
 test.describe.configure({ mode: 'serial' });
@@ -107,10 +107,7 @@ test('the first-visit guide is followed with the keyboard alone, then stays dism
   // Tiny budgets (set with the mouse: the guide is what is followed by keyboard).
   await setNumber(page, 'mask-steps', 3);
   await setNumber(page, 'mask-batch', 2);
-  await setNumber(page, 'distill-steps', 2);
-  await setNumber(page, 'distill-batch', 2);
-  await setNumber(page, 'distill-eval-every', 2);
-  await setNumber(page, 'distill-val-count', 8);
+  await setDistillBudget(page, { steps: 2, batch: 2, evalEvery: 2, valCount: 8 });
   for (const m of ['fitnet', 'cwd']) await page.getByTestId(`compare-method-${m}`).uncheck();
   await expect(page.getByTestId('run-learn-masks')).toBeEnabled();
 
@@ -180,10 +177,7 @@ test('after Compare (a later visit, guide dismissed): one live line per method, 
   await expect(page.getByTestId('guide-reopen')).toBeVisible();
   for (const m of ['fitnet', 'cwd']) await page.getByTestId(`compare-method-${m}`).uncheck();
   // Enough steps for a curve worth a picture, on the shipped tokens: a few seconds on wasm.
-  await setNumber(page, 'distill-steps', 20);
-  await setNumber(page, 'distill-batch', 2);
-  await setNumber(page, 'distill-eval-every', 5);
-  await setNumber(page, 'distill-val-count', 8);
+  await setDistillBudget(page, { steps: 20, batch: 2, evalEvery: 5, valCount: 8 });
   await page.getByTestId('run-compare').click();
   await expect(page.getByTestId('compare-table')).toHaveAttribute('data-rows', '2', { timeout: 60_000 });
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'idle', { timeout: 60_000 });

@@ -3,7 +3,7 @@
 // into animation frames while training runs. The built app on the wasm backend (`?backend=wasm`): budgets are tiny. Screenshots of
 // the main states are attached to each test (the HTML report and --output keep them).
 import { expect, test, type Page } from '@playwright/test';
-import { canvasStats, pausedStep, runStep, setNumber, shot, waitForMasks } from './pageHelpers';
+import { canvasStats, pausedStep, runStep, setNumber, shot, waitForMasks, setDistillBudget } from './pageHelpers';
 
 test.describe.configure({ mode: 'serial' });
 test.use({ viewport: { width: 1280, height: 720 } });
@@ -237,10 +237,7 @@ test('Compare none vs MasKD: one row each, and the student masks beside the teac
   await page.goto('/?backend=wasm');
   await waitForMasks(page);
   for (const m of ['fitnet', 'cwd']) await page.getByTestId(`compare-method-${m}`).uncheck();
-  await setNumber(page, 'distill-steps', 2);
-  await setNumber(page, 'distill-batch', 2);
-  await setNumber(page, 'distill-eval-every', 2);
-  await setNumber(page, 'distill-val-count', 8);
+  await setDistillBudget(page, { steps: 2, batch: 2, evalEvery: 2, valCount: 8 });
   await page.getByTestId('run-compare').click();
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'idle', { timeout: 60_000 });
   await expect(page.getByTestId('compare-table')).toHaveAttribute('data-rows', '2');

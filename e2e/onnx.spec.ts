@@ -9,7 +9,7 @@ import * as ort from 'onnxruntime-web';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { readNpy } from '../src/onnx/npy';
 import { relError } from '../src/onnx/relError';
-import { setNumber, waitForMasks } from './pageHelpers';
+import { setNumber, waitForMasks, setDistillBudget } from './pageHelpers';
 
 const FIXTURES = fileURLToPath(new URL('../src/onnx/fixtures/', import.meta.url));
 ort.env.wasm.numThreads = 1;
@@ -79,10 +79,7 @@ for (const backend of ['wasm', 'webgpu'] as const) {
     // Student: another U-Net export (opset 17), distilled for 2 steps.
     await dropOnnx(page, page.getByTestId('drop-student'), 'unet-op17.onnx');
     await expect(page.getByTestId('model-student-source')).toContainText('unet-op17.onnx', { timeout: 60_000 });
-    await setNumber(page, 'distill-steps', 2);
-    await setNumber(page, 'distill-batch', 2);
-    await setNumber(page, 'distill-eval-every', 2);
-    await setNumber(page, 'distill-val-count', 4);
+    await setDistillBudget(page, { steps: 2, batch: 2, evalEvery: 2, valCount: 4 });
     await runTo(page, 'run-distill', 2);
 
     // Export → Student (.onnx).

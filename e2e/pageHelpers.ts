@@ -51,6 +51,14 @@ export async function setNumber(page: Page, testId: string, value: number): Prom
   await expect(page.getByTestId(testId)).toHaveValue(String(value));
 }
 
+/** Sets the stage-2 budget a test trains: Distill steps, batch, validation every k steps on n scenes. */
+export async function setDistillBudget(page: Page, b: { steps: number; batch: number; evalEvery: number; valCount: number }): Promise<void> {
+  await setNumber(page, 'distill-steps', b.steps);
+  await setNumber(page, 'distill-batch', b.batch);
+  await setNumber(page, 'distill-eval-every', b.evalEvery);
+  await setNumber(page, 'distill-val-count', b.valCount);
+}
+
 /** Waits until the first token mask is drawn (not a uniform canvas); returns ms since navigation. */
 export async function waitForMasks(page: Page, timeout = 120_000): Promise<number> {
   const handle = await page.waitForFunction(

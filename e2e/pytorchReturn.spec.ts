@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { pytorchRunFile } from '../src/state/pytorchRunFile.testkit';
-import { setNumber, waitForMasks } from './pageHelpers';
+import { waitForMasks, setDistillBudget } from './pageHelpers';
 
 async function openDemo(page: Page): Promise<void> {
   await page.goto('/?backend=wasm');
@@ -28,10 +28,7 @@ async function drop(page: Page, name: string, text: string): Promise<void> {
 
 test('a run file from train.py opens with the hand-over, PyTorch\'s result and its student, which distils further', async ({ page }) => {
   await openDemo(page);
-  await setNumber(page, 'distill-steps', 2);
-  await setNumber(page, 'distill-batch', 2);
-  await setNumber(page, 'distill-eval-every', 2);
-  await setNumber(page, 'distill-val-count', 8);
+  await setDistillBudget(page, { steps: 2, batch: 2, evalEvery: 2, valCount: 8 });
   await page.getByTestId('run-distill').click();
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'idle', { timeout: 60_000 });
 

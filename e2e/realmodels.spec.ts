@@ -8,7 +8,7 @@
 // steps, scored by its agreement with the teacher.
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { dropFiles, testModelsDir } from './testModels';
-import { setNumber, shot, waitForMasks } from './pageHelpers';
+import { setNumber, shot, waitForMasks, setDistillBudget } from './pageHelpers';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -141,10 +141,7 @@ for (const c of CASES) {
     await shot(page, testInfo, `${c.name}-masks`, false);
 
     // Stage 2: the built-in student produces the teacher's outputs; its agreement is charted.
-    await setNumber(page, 'distill-steps', 2);
-    await setNumber(page, 'distill-batch', c.batch);
-    await setNumber(page, 'distill-eval-every', 2);
-    await setNumber(page, 'distill-val-count', 2);
+    await setDistillBudget(page, { steps: 2, batch: c.batch, evalEvery: 2, valCount: 2 });
     const distillMs = await runStage(page, 'run-distill', 2, 180_000);
     note(testInfo, `${c.name}: Distill (MasKD) ms/step (batch ${c.batch}, wasm)`, distillMs);
     const metric = await page.evaluate(() => window.maskd.state().progress?.metric ?? null);

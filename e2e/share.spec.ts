@@ -7,7 +7,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { decodeLink, encodeLink } from '../src/share/linkCodec';
 import { colormapLut } from '../src/viz/colormap';
 import { composeOverlay } from '../src/ui/overlay';
-import { setNumber, waitForMasks } from './pageHelpers';
+import { setNumber, waitForMasks, setDistillBudget } from './pageHelpers';
 
 type Pixels = Record<string, number[]>;
 
@@ -170,10 +170,7 @@ test('every export downloads under its name and parses; the run file restores by
   test.setTimeout(480_000);
   await openDemo(page);
   // A two-step distillation, so the student zip carries an align module and there is history.
-  await setNumber(page, 'distill-steps', 2);
-  await setNumber(page, 'distill-batch', 2);
-  await setNumber(page, 'distill-eval-every', 2);
-  await setNumber(page, 'distill-val-count', 8);
+  await setDistillBudget(page, { steps: 2, batch: 2, evalEvery: 2, valCount: 8 });
   await page.getByTestId('run-distill').click();
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'idle', { timeout: 60_000 });
   const T = Number(await page.getByTestId('mask-gallery').getAttribute('data-tokens'));

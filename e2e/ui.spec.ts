@@ -1,7 +1,7 @@
 // The playground page on the built app, on the wasm backend (`?backend=wasm`: the fastest here,
 // and no calibration at each fresh page; Auto is tested in backends.spec.ts).
 import { expect, test, type Page } from '@playwright/test';
-import { canvasStats, pausedStep, runStep as step, setNumber, shot, waitForMasks } from './pageHelpers';
+import { canvasStats, pausedStep, runStep as step, setNumber, shot, waitForMasks, setDistillBudget } from './pageHelpers';
 
 /** Opens the page and waits for the shipped masks to be drawn. */
 async function openDemo(page: Page): Promise<void> {
@@ -129,10 +129,7 @@ test('Compare methods with a tiny budget yields one row per method', async ({ pa
   for (const m of ['none', 'fitnet', 'cwd', 'maskd']) {
     if (!methods.includes(m)) await page.getByTestId(`compare-method-${m}`).uncheck();
   }
-  await setNumber(page, 'distill-steps', 2);
-  await setNumber(page, 'distill-batch', 2);
-  await setNumber(page, 'distill-eval-every', 2);
-  await setNumber(page, 'distill-val-count', 8);
+  await setDistillBudget(page, { steps: 2, batch: 2, evalEvery: 2, valCount: 8 });
   await page.getByTestId('run-compare').click();
   await expect(page.getByTestId('compare-table')).toBeVisible();
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'idle', { timeout: 60_000 });
@@ -182,10 +179,7 @@ test('Stage 1 recipes: segmentation opens on its measured default, a recipe fill
 test('Compare over two seeds: a row per method and seed, mean ± sd in the table, and the custom mask marked where it switched on', async ({ page }) => {
   await openDemo(page);
   for (const m of ['fitnet', 'cwd']) await page.getByTestId(`compare-method-${m}`).uncheck();
-  await setNumber(page, 'distill-steps', 3);
-  await setNumber(page, 'distill-batch', 2);
-  await setNumber(page, 'distill-eval-every', 3);
-  await setNumber(page, 'distill-val-count', 4);
+  await setDistillBudget(page, { steps: 3, batch: 2, evalEvery: 3, valCount: 4 });
   // MasKD is the method shown: its custom mask on from round(0.34 × 3) = 0-based step 1, the 2nd step.
   await page.getByTestId('distill-param-customMask').check();
   await setNumber(page, 'distill-param-customMaskWarmupShare', 0.34);
