@@ -5,24 +5,21 @@
 import { expect, test } from '@playwright/test';
 import { reproductionOf } from '../src/share/reproduction';
 import { ci95 } from '../src/share/stats';
-import { setNumber, waitForMasks } from './pageHelpers';
+import { waitForMasks, setDistillBudget } from './pageHelpers';
 
 test('Compare none vs MasKD: the reproduction beside the live rows, method k of n, the method starts on the curve', async ({ page }) => {
   await page.goto('/?backend=wasm');
   await waitForMasks(page);
   const task = await page.evaluate(() => window.maskd.state().task);
   for (const m of ['fitnet', 'cwd']) await page.getByTestId(`compare-method-${m}`).uncheck();
-  await setNumber(page, 'distill-steps', 4);
-  await setNumber(page, 'distill-batch', 2);
-  await setNumber(page, 'distill-eval-every', 2);
-  await setNumber(page, 'distill-val-count', 4);
+  await setDistillBudget(page, { steps: 4, batch: 2, evalEvery: 2, valCount: 4 });
   await page.getByTestId('run-compare').click();
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-phase', 'idle', { timeout: 120_000 });
   const table = page.getByTestId('compare-table');
   await expect(table).toHaveAttribute('data-rows', '2');
 
   // The reproduction's mean ± 95% CI per method, as the shipped summary gives it, with its budget in the header.
-  const repro = reproductionOf(task);
+  const repro = reproductionOf(task, 'pretrained');
   if (!repro) throw new Error(`no reproduction shipped for ${task}`);
   await expect(page.getByTestId('compare-repro-head')).toContainText(`${repro.steps} steps × batch ${repro.batchSize}, ${repro.seeds.length} seeds`);
   for (const m of ['none', 'maskd'] as const) {

@@ -1,5 +1,7 @@
-// The reproduction (`npm run reproduce`, scripts/results/reproduce-<task>.json) as the page shows it
-// beside a live comparison: per task its budget and, per method, the test metric of each seed. The
+// The reproductions (`npm run reproduce`: scripts/results/reproduce-<task>.json, pretrained students
+// at each task's plateau; scripts/results/fresh-2000/, fresh students at 2000 steps) as the page
+// shows them beside a live comparison of the same student start: per task its budget and, per
+// method, the test metric of each seed. The
 // page bundles only this summary (reproductionData.ts, written by scripts/reproduction-summary.ts);
 // its means and intervals come from stats.ts, as the reproduction's own tables do. No tensors.
 import type { MethodName } from '../maskd/methodInfo';
@@ -66,9 +68,19 @@ export function summariseReproduction(file: ReproductionResultsFile): Reproducti
   };
 }
 
-/** The shipped reproduction of a demo task, if there is one. */
-export function reproductionOf(task: string): Reproduction | null {
-  return (REPRODUCTIONS as readonly Reproduction[]).find((r) => r.task === task) ?? null;
+/** The shipped reproduction of a demo task whose students started as `studentInit` ('pretrained' or 'fresh'), if there is one. */
+export function reproductionOf(task: string, studentInit: string): Reproduction | null {
+  return (REPRODUCTIONS as readonly Reproduction[]).find((r) => r.task === task && r.studentInit === studentInit) ?? null;
+}
+
+/**
+ * The reproduction to show beside a live comparison: the shipped one of the task and the students'
+ * start, only when the run used the demo's shipped teacher and scored the reproduction's metric.
+ */
+export function reproductionForRun(run: { task: string; studentInit: string; teacherSource: string | undefined; metricName: string | undefined }): Reproduction | null {
+  const r = reproductionOf(run.task, run.studentInit);
+  if (!r || run.teacherSource !== `builtin:${run.task}-teacher`) return null;
+  return run.metricName === undefined || run.metricName === r.metricName ? r : null;
 }
 
 /** "2000 steps × batch 8, 5 seeds, fresh students": the budget a reproduction row stands for. */

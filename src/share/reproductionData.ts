@@ -1,7 +1,135 @@
-// Written by scripts/reproduction-summary.ts from scripts/results/reproduce-<task>.json: do not edit.
+// Written by scripts/reproduction-summary.ts from scripts/results{,/fresh-2000}/reproduce-<task>.json: do not edit.
 import type { Reproduction } from './reproduction';
 
 export const REPRODUCTIONS: readonly Reproduction[] = [
+ {
+  "task": "segmentation",
+  "metricName": "mIoU",
+  "scenes": 256,
+  "steps": 4000,
+  "batchSize": 8,
+  "lr": 0.01,
+  "studentInit": "pretrained",
+  "seeds": [
+   1,
+   2,
+   3,
+   4,
+   5
+  ],
+  "teacher": 0.78737,
+  "methods": [
+   {
+    "method": "none",
+    "values": [
+     0.46135,
+     0.47546,
+     0.47023,
+     0.46908,
+     0.45898
+    ]
+   },
+   {
+    "method": "fitnet",
+    "values": [
+     0.37183,
+     0.35196,
+     0.36196,
+     0.37933,
+     0.36673
+    ]
+   },
+   {
+    "method": "cwd",
+    "values": [
+     0.37141,
+     0.37569,
+     0.38668,
+     0.34484,
+     0.37007
+    ]
+   },
+   {
+    "method": "maskd",
+    "values": [
+     0.43091,
+     0.4392,
+     0.46185,
+     0.44605,
+     0.43895
+    ]
+   }
+  ]
+ },
+ {
+  "task": "detection",
+  "metricName": "AP@0.5",
+  "scenes": 256,
+  "steps": 3000,
+  "batchSize": 8,
+  "lr": 0.01,
+  "studentInit": "pretrained",
+  "seeds": [
+   1,
+   2,
+   3,
+   4,
+   5,
+   6,
+   7
+  ],
+  "teacher": 0.79749,
+  "methods": [
+   {
+    "method": "none",
+    "values": [
+     0.65568,
+     0.69153,
+     0.67364,
+     0.66997,
+     0.64662,
+     0.67769,
+     0.69905
+    ]
+   },
+   {
+    "method": "fitnet",
+    "values": [
+     0.65436,
+     0.64548,
+     0.64381,
+     0.63621,
+     0.61361,
+     0.65689,
+     0.68796
+    ]
+   },
+   {
+    "method": "cwd",
+    "values": [
+     0.63235,
+     0.6307,
+     0.64209,
+     0.63003,
+     0.60639,
+     0.66622,
+     0.67465
+    ]
+   },
+   {
+    "method": "maskd",
+    "values": [
+     0.60205,
+     0.62602,
+     0.62935,
+     0.62225,
+     0.59029,
+     0.62311,
+     0.65828
+    ]
+   }
+  ]
+ },
  {
   "task": "segmentation",
   "metricName": "mIoU",

@@ -1,6 +1,6 @@
 import { METHODS, type MethodName } from '../maskd/methodInfo';
 import type { CompareRow } from '../engine/runResults';
-import { reproductionBudget, reproductionOf, type Reproduction } from '../share/reproduction';
+import { reproductionBudget, reproductionForRun, type Reproduction } from '../share/reproduction';
 import { ci95, verdictOf, type Interval } from '../share/stats';
 import { useAppStore, type AppState } from '../state/store';
 import { compareCaveat } from './compareCaveat';
@@ -28,13 +28,8 @@ function diffText(d: Interval): string {
   return `${sign}${meanText(d)}`;
 }
 
-/** The shipped reproduction, when the comparison ran on its demo (the shipped teacher, the task's metric). */
-function reproductionFor(s: AppState): Reproduction | null {
-  const r = reproductionOf(s.task);
-  if (!r || s.teacher?.source !== `builtin:${s.task}-teacher`) return null;
-  const name = s.compareRows[0]?.metricName;
-  return name === undefined || name === r.metricName ? r : null;
-}
+const reproductionFor = (s: AppState): Reproduction | null =>
+  reproductionForRun({ task: s.task, studentInit: s.studentInit, teacherSource: s.teacher?.source, metricName: s.compareRows[0]?.metricName });
 
 export function CompareTable() {
   const rows = useAppStore((s) => s.compareRows);
