@@ -10,6 +10,7 @@
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import type { DigitPools } from '../data/digits';
 import type { Checkpoint } from '../engine/checkpoint';
+import type { MaskStageConfig } from '../engine/runConfigs';
 import type { PytorchExport } from '../engine/models';
 import { disposeModel } from '../models/disposeModel';
 import { buildStudent, TAP_LAYER, type Task } from '../models/nets';
@@ -74,6 +75,16 @@ function freshStudent(demo: Demo) {
   return own ? freshUserStudent(own) : Promise.resolve(buildStudent(demo.task, { inputShape: demo.inputShape, numClasses: demo.source.numClasses }));
 }
 
+/** The stage-1 settings that learnt the checkpoint's tokens, when those are the tokens this session learnt and still holds (same values). */
+async function stage1OfCheckpointTokens(demo: Demo, cp: Checkpoint): Promise<MaskStageConfig | null> {
+  const learnt = demo.tokensLearntWith;
+  if (!learnt || !demo.tokens || !cp.tokens) return null;
+  const held = await demo.tokens.variable.data();
+  const saved = cp.tokens.data;
+  const same = held.length === saved.length && held.every((v, i) => v === saved[i]);
+  return same ? learnt : null;
+}
+
 /** The bundle as zip bytes, its files under `maskd-pytorch-<task>-step<k>/`; throws PytorchExportError with nothing built. */
 export async function sessionBundleZip(i: SessionBundleInput): Promise<PytorchExport> {
   const { demo } = i;
@@ -98,6 +109,7 @@ export async function sessionBundleZip(i: SessionBundleInput): Promise<PytorchEx
       epsilon: i.epsilon,
       recordSteps: Math.min(PAGE_RECORDED_STEPS, Math.max(1, cp.total - cp.step)),
       ...(check ? { check } : {}),
+      stage1: await stage1OfCheckpointTokens(demo, cp),
     });
     const bytes = zipBundle(files, bundleFolder(cp.task, cp.step));
     return {

@@ -21,6 +21,7 @@ import { datasetArrays, type DatasetSplits } from './datasetArrays';
 import { pageReturnFiles } from './pageReturn';
 import { recordBatches } from './recordBatches';
 import { buildRunBundle, type BundleFiles, type RunHistoryEntry } from './runBundle';
+import type { MaskStageConfig } from '../engine/runConfigs';
 
 /** Global batches recorded by default: the rest of the run, at most this many. */
 export const MAX_RECORDED_STEPS = 200;
@@ -43,6 +44,8 @@ export interface CheckpointBundleOptions {
   readonly epsilon?: number;
   /** The page's own next steps from a throwaway copy of this state, for train.py --check. */
   readonly check?: readonly RunHistoryEntry[];
+  /** The stage-1 settings that learnt the checkpoint's tokens in this session (page.json's Setup records them). */
+  readonly stage1?: MaskStageConfig | null;
 }
 
 const hwc = (s: readonly number[]): [number, number, number] => [s[0], s[1], s[2]];
@@ -87,7 +90,7 @@ export function bundleFromCheckpoint(cp: Checkpoint, o: CheckpointBundleOptions)
     });
     // The way back to the page (./pageReturn.ts): scored on the digit demos' held-out scenes, or on the dataset's validation split.
     const data = dataset ? { datasetClasses: dataset.numClasses } : { pools: pools as DigitPools };
-    return { ...files, ...pageReturnFiles(cp, { student, align, data }) };
+    return { ...files, ...pageReturnFiles(cp, { student, align, data, stage1: o.stage1 }) };
   } finally {
     if (!o.student) student.dispose();
     align?.dispose();

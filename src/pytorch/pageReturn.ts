@@ -15,6 +15,8 @@ import { METHODS } from '../maskd/methodInfo';
 import { NET_STRIDE, SEG_CLASSES, DET_HEAT_CHANNELS } from '../models/nets';
 import { historyToJsonObject } from '../share/history';
 import type { RunConfig, RunTokens } from '../share/runFile';
+import type { MaskSettings } from '../share/settings';
+import type { MaskStageConfig } from '../engine/runConfigs';
 import { seriesFromHistory } from '../share/series';
 import { writeSafetensors, type SafetensorsTensor } from '../share/safetensors';
 import { defaultDistillSettings, defaultMaskSettings, defaultMethodParams } from '../state/setupSlice';
@@ -53,6 +55,8 @@ export interface PageReturnInput {
   readonly data: { readonly pools: DigitPools } | { readonly datasetClasses: number };
   /** The page's Setup when the caller has it; otherwise the default Setup with the checkpoint's run in it. */
   readonly config?: RunConfig;
+  /** The stage-1 settings that learnt the checkpoint's tokens in this session, for that default Setup. */
+  readonly stage1?: MaskStageConfig | null;
 }
 
 const shapeOf = (v: tf.LayerVariable): number[] => v.shape.map((d) => d ?? 0);
@@ -98,13 +102,25 @@ function optimizerSources(cp: Checkpoint, o: PageReturnInput): { iterations: str
   return { iterations: given ? given[0].name : 'iter', moments };
 }
 
+/** The Setup's stage-1 fields of the settings the session learnt its tokens with (those it left out keep the defaults). */
+function maskSettingsOf(c: MaskStageConfig): Partial<MaskSettings> {
+  const given = { optimizer: c.optimizer, momentum: c.momentum, weightDecay: c.weightDecay, schedule: c.schedule, minLr: c.minLr };
+  return {
+    steps: c.steps,
+    batchSize: c.batchSize,
+    lr: c.lr,
+    diceWeight: c.diceWeight,
+    ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
+  };
+}
+
 /** The page's Setup for a checkpoint's run: the defaults with its method, parameters, steps, batch, lr, seed and tokens. */
-export function runConfigOf(cp: Checkpoint): RunConfig {
+export function runConfigOf(cp: Checkpoint, stage1?: MaskStageConfig | null): RunConfig {
   if (cp.kind !== 'distill') throw new PytorchExportError('only a distillation (stage 2) checkpoint comes back to the page');
   const c = cp.config;
   const params = defaultMethodParams(cp.task);
   params[c.method] = { ...params[c.method], ...Object.fromEntries(Object.entries(c.params).filter(([k]) => METHODS[c.method].params.some((p) => p.key === k))) };
-  const mask = defaultMaskSettings(cp.task);
+  const mask = { ...defaultMaskSettings(cp.task), ...(stage1 ? maskSettingsOf(stage1) : {}) };
   return {
     task: cp.task,
     seed: c.seed,
@@ -176,7 +192,7 @@ export function pageReturnFiles(cp: Checkpoint, o: PageReturnInput): Record<stri
   const page = {
     format: PAGE_FORMAT,
     formatVersion: 1,
-    config: o.config ?? runConfigOf(cp),
+    config: o.config ?? runConfigOf(cp, o.stage1),
     tokens: runTokensOf(cp),
     history: { losses, metrics },
     checkpoint: { ...skeleton, best: cp.best ? { metric: cp.best.metric, step: cp.best.step, file: PAGE_BEST_FILE } : null },

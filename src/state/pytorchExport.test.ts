@@ -20,6 +20,7 @@ import { loadDropped } from './byoActions';
 import { chooseTaskOption, loadDatasetFiles } from './datasetActions';
 import { exportPytorch, pytorchUnavailable } from './exportActions';
 import { useAppStore } from './store';
+import { defaultMaskSettings } from './setupSlice';
 import { pageOnLocalEngine } from './pageOnLocalEngine.testkit';
 
 const s = () => useAppStore.getState();
@@ -100,6 +101,8 @@ it('before Distill the button is disabled with why; after 2 steps the zip contin
   expect(optimizer.some((k) => k.startsWith('exp_avg.student.'))).toBe(true);
   expect(optimizer.some((k) => k.startsWith('exp_avg_sq.align.'))).toBe(true);
   expect([...readSafetensors(files['tokens.safetensors']).tensors.keys()]).toContain('mask_token');
+  // The shipped tokens were not learnt here: page.json's stage-1 Setup is the default one.
+  expect(JSON.parse(text('page.json')).config.mask).toEqual(defaultMaskSettings('segmentation'));
 }, 180_000);
 
 noteWhenNoTorch('pytorchExport.test.ts (train.py from the page\'s zip)');
@@ -160,6 +163,10 @@ it('your own layers pair on your dataset: the zip holds your models, the dataset
   expect(arrays.get('train.labels')?.shape).toEqual([8, 32, 32]);
   expect(arrays.get('val.images')?.shape).toEqual([2, 32, 32, 3]);
   expect(text('dataset.py')).toMatch(/def epoch_order/);
+  // page.json's Setup holds the stage-1 settings these tokens were learnt with, not the defaults.
+  const page = JSON.parse(text('page.json'));
+  expect(s().mask.steps).not.toBe(defaultMaskSettings('segmentation').steps);
+  expect(page.config.mask).toEqual(s().mask);
   const run = JSON.parse(text('run.json'));
   expect(run.data).toEqual({ kind: 'dataset', seed: s().seed, batch: 2, train: 8, val: 2 });
   expect(run.numClasses).toBe(3);

@@ -14,6 +14,7 @@ import type { MimicOutput } from '../models/mimicStudent';
 import { digitSource, type DataSource } from './dataSource';
 import type { ModelArtifactsData } from '../engine/artifacts';
 import type { LoadDemoOptions } from '../engine/models';
+import type { MaskStageConfig } from '../engine/runConfigs';
 import { branchFromArrays, tokensFromArray } from './runState';
 import { releaseUser, type UserModels } from './userModelParts';
 
@@ -31,6 +32,8 @@ export interface Demo {
   readonly previews: readonly Scene[];
   tokens: ReceptiveTokens | null;
   branch: TokenWeightBranch | null;
+  /** The stage-1 settings this session learnt `tokens` with; absent or null for shipped, imported or restored tokens. */
+  tokensLearntWith?: MaskStageConfig | null;
   student: tf.LayersModel;
   /** The shipped pretrained backbone every run's built-in student starts from (checked); null: students start fresh. */
   readonly studentBackbone?: ReadonlyMap<string, Float32Array> | null;
@@ -83,12 +86,17 @@ export function demoSource(pools: DigitPools, task: Task, size: number): DataSou
   return digitSource(pools, task, sceneForSize(size), size, { valSeed: VAL_SEED, previewSeed: PREVIEW_SEED, previewCount: PREVIEW_COUNT });
 }
 
-/** Puts `tokens` (+ `branch`) in the demo, freeing the ones they replace: the one place tokens change hands. */
-export function installTokens(demo: Demo, tokens: ReceptiveTokens | null, branch: TokenWeightBranch | null): void {
+/**
+ * Puts `tokens` (+ `branch`) in the demo, freeing the ones they replace: the one place tokens
+ * change hands. `learntWith`: the stage-1 settings that learnt them here (a PyTorch bundle's
+ * page.json records them), null for tokens from anywhere else.
+ */
+export function installTokens(demo: Demo, tokens: ReceptiveTokens | null, branch: TokenWeightBranch | null, learntWith: MaskStageConfig | null = null): void {
   if (demo.tokens !== tokens) demo.tokens?.dispose();
   if (demo.branch !== branch) demo.branch?.dispose();
   demo.tokens = tokens;
   demo.branch = branch;
+  demo.tokensLearntWith = tokens ? learntWith : null;
 }
 
 /** Stage 2 resumes with the tokens it was run with (not whatever the reloaded demo ships). */

@@ -31,7 +31,7 @@ export async function runMaskStage(ctx: RunContext, id: number, config: MaskStag
     ...(from?.tokens ? { tokens: tokensFromArray(from.tokens), branch: from.branch ? branchFromArrays(from.branch) : null } : {}),
   });
   // The new tokens replace the old ones now, so a snapshot while paused shows them.
-  installTokens(demo, learner.tokens, learner.branch);
+  installTokens(demo, learner.tokens, learner.branch, config);
   const progress = new RunProgressSender((p) => {
     work.last = p;
     sendProgress(ctx, id, p);
