@@ -15,7 +15,7 @@ import { readSafetensors } from '../share/safetensors';
 import { EngineSession } from '../train/engineSession';
 import { fileFetch, PUBLIC_URL } from '../train/fileFetch';
 import { readBundleZip } from './bundleZip';
-import { noteWhenNoTorch, torchPython } from './torchPython.testkit';
+import { noteWhenNoTorch, torchPython, torchrunTwo } from './torchPython.testkit';
 
 await tf.setBackend('cpu');
 noteWhenNoTorch('datasetBundle.test.ts (train.py --check on a detection dataset)');
@@ -75,7 +75,7 @@ describe.skipIf(!torchPython)('train.py --check on the dataset zip', () => {
     expect(one.status, one.stderr).toBe(0);
     expect(one.stdout).toMatch(/hand-over check: passed/);
     // --redirects 1 --tee 1: torch 1.13's torchrun on Python 3.11 (docs/pytorch.md).
-    const two = spawnSync(torchPython!, ['-m', 'torch.distributed.run', '--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', join(dir, 'train.py'), '--check'], { encoding: 'utf8', env });
+    const two = spawnSync(torchPython!, [...torchrunTwo(), '--redirects', '1', '--tee', '1', join(dir, 'train.py'), '--check'], { encoding: 'utf8', env });
     console.log(two.stdout.split('\n').filter((l) => /^\[default0\]:\s+\d+ /.test(l)).join('\n'));
     expect(two.status, two.stderr.slice(-2000)).toBe(0);
     expect(two.stdout).toMatch(/hand-over check: passed/);

@@ -25,7 +25,7 @@ import { checkpointFromJson } from './checkpointJson';
 import { bundleFromCheckpoint } from './fromCheckpoint';
 import { demoRun, readState, stateOf } from './runBundle.testkit';
 import { studentOutputDiff } from './studentOutputs.testkit';
-import { noteWhenNoTorch, torchPython } from './torchPython.testkit';
+import { noteWhenNoTorch, torchPython, torchrunTwo } from './torchPython.testkit';
 
 await tf.setBackend('cpu');
 noteWhenNoTorch('pageReturn.test.ts');
@@ -191,7 +191,7 @@ describe.skipIf(!torchPython)('train.py writes the page\'s run file (the way bac
 
     // Under torchrun (2 gloo processes, --eval-every 2) rank 0 scores: still the page's numbers of the student it returns.
     const out2 = join(dir, 'out2');
-    const args = ['-m', 'torch.distributed.run', '--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', join(dir, 'train.py'), '--steps', '2', '--eval-every', '2', '--json', '--out', out2];
+    const args = [...torchrunTwo(), '--redirects', '1', '--tee', '1', join(dir, 'train.py'), '--steps', '2', '--eval-every', '2', '--json', '--out', out2];
     const d = spawnSync(torchPython!, args, { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
     expect(d.status, d.stderr.slice(-2000)).toBe(0);
     const ddp = JSON.parse(readFileSync(join(out2, `maskd-run-${task}-step4.json`), 'utf8')) as RunFileOut;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { METHOD_DEFAULTS } from '../maskd/methods';
 import { demoBundle, readState, stateOf } from './runBundle.testkit';
-import { noteWhenNoTorch, torchPython } from './torchPython.testkit';
+import { noteWhenNoTorch, torchPython, torchrunTwo } from './torchPython.testkit';
 
 await tf.setBackend('cpu');
 noteWhenNoTorch('trainDdp.test.ts');
@@ -62,7 +62,7 @@ describe.skipIf(!torchPython)('train.py under torchrun (2 gloo processes) = 1 pr
     const one = run([train, '--steps', String(STEPS), '--json', '--out', join(dir, 'one')]);
     // --redirects 1 --tee 1: torch 1.13's torchrun fails on Python 3.11 with its default "0" (Std.NONE
     // is not iterated there); these keep rank 0's stdout on ours.
-    const two = run(['-m', 'torch.distributed.run', '--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', train, '--steps', String(STEPS), '--json', '--out', join(dir, 'two')]);
+    const two = run([...torchrunTwo(), '--redirects', '1', '--tee', '1', train, '--steps', String(STEPS), '--json', '--out', join(dir, 'two')]);
     expect(two.map((l) => l.step)).toEqual([1, 2, 3]);
     const states = (sub: string) => ({ ...readState(join(dir, sub, 'student.safetensors')), ...readState(join(dir, sub, 'align.safetensors')) });
     const oneState = states('one');

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { readOptimizerState } from '../train/runState';
 import { adamStateForTorch } from './adamState';
 import { demoRun, writeBundle } from './runBundle.testkit';
-import { noteWhenNoTorch, torchPython } from './torchPython.testkit';
+import { noteWhenNoTorch, torchPython, torchrunTwo } from './torchPython.testkit';
 
 await tf.setBackend('cpu');
 noteWhenNoTorch('trainNoneDdp.test.ts');
@@ -58,7 +58,7 @@ describe.skipIf(!torchPython)('train.py: the student alone under torchrun', () =
     }
     const train = join(dir, 'train.py');
     const one = totals([train, '--steps', '2', '--json', '--no-test', '--out', join(dir, 'one')]);
-    const two = totals(['-m', 'torch.distributed.run', '--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', train, '--steps', '2', '--json', '--no-test', '--out', join(dir, 'two')]);
+    const two = totals([...torchrunTwo(), '--redirects', '1', '--tee', '1', train, '--steps', '2', '--json', '--no-test', '--out', join(dir, 'two')]);
     const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
     console.log(JSON.stringify({ page, one, two }));
     expect(two).toHaveLength(2);

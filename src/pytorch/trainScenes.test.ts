@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { MASKD_PRESETS, METHOD_DEFAULTS } from '../maskd/methods';
 import type { RunHistoryEntry } from './runBundle';
 import { demoRun, readState, stateOf, writeBundle } from './runBundle.testkit';
-import { noteWhenNoTorch, torchPython } from './torchPython.testkit';
+import { noteWhenNoTorch, torchPython, torchrunTwo } from './torchPython.testkit';
 
 await tf.setBackend('cpu');
 noteWhenNoTorch('trainScenes.test.ts');
@@ -34,7 +34,7 @@ describe.skipIf(!torchPython)('train.py draws the page\'s scenes past the record
     run.dispose();
     const train = join(dir, 'train.py');
     const one = steps([train, '--steps', '3', '--json', '--out', join(dir, 'one')]);
-    const two = steps(['-m', 'torch.distributed.run', '--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', train, '--steps', '3', '--json', '--out', join(dir, 'two')]);
+    const two = steps([...torchrunTwo(), '--redirects', '1', '--tee', '1', train, '--steps', '3', '--json', '--out', join(dir, 'two')]);
     const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
     const lossVsPage = Math.max(...one.map((l, i) => rel(l.total, page[i])));
     const lossTwoVsOne = Math.max(...two.map((l, i) => rel(l.total, one[i].total)));
