@@ -12,16 +12,12 @@ import type { Checkpoint } from '../engine/checkpoint';
 import { readBundleZip, sessionBundleRefusal } from '../pytorch/bundleZip';
 import { noteWhenNoTorch, torchPython } from '../pytorch/torchPython.testkit';
 import { readSafetensors } from '../share/safetensors';
-import { makeDatasetFixtures } from '../../scripts/make-dataset-fixtures.mjs';
-import { fixture } from '../byo/fixtures.testkit';
 import type { UserModelInfo } from '../engine/userModels';
 import { distill, learnMasks } from './actions';
-import { loadDropped } from './byoActions';
-import { chooseTaskOption, loadDatasetFiles } from './datasetActions';
 import { exportPytorch, pytorchUnavailable } from './exportActions';
 import { useAppStore } from './store';
 import { defaultMaskSettings } from './setupSlice';
-import { pageOnLocalEngine } from './pageOnLocalEngine.testkit';
+import { loadUserPairOnSegValid, pageOnLocalEngine } from './pageOnLocalEngine.testkit';
 
 const s = () => useAppStore.getState();
 const { engine, saved, start } = pageOnLocalEngine('2026-12-01T00:00:00Z');
@@ -124,22 +120,11 @@ it.skipIf(!torchPython)('train.py goes on from the saved zip: steps 3 and 4, aft
   expect(check.stdout).toMatch(/hand-over check: passed/);
 }, 180_000);
 
-/** A drop of a fixture model's files on a card, as the page's DataTransfer gives them. */
-async function drop(name: string): Promise<DataTransfer> {
-  const files = (await fixture(name)).map((f) => new File([f.data], f.name.slice(f.name.indexOf('/') + 1)));
-  return { items: [], files } as unknown as DataTransfer;
-}
-const datasetFiles = makeDatasetFixtures()['seg-valid'].files.map((f) => ({ path: f.path, file: new Blob([f.data]) }));
 const userZip: { files?: Record<string, Uint8Array> } = {};
 
 it('your own layers pair on your dataset: the zip holds your models, the dataset\'s arrays and dataset.py', async () => {
   saved.length = 0;
-  await chooseTaskOption('custom');
-  s().setDatasetSettings({ inputSize: 32 });
-  await loadDatasetFiles(datasetFiles);
-  expect(s().dataset).toMatchObject({ task: 'segmentation', numClasses: 3, train: 8, val: 2 });
-  expect(await loadDropped(await drop('teacher-3class-32'), 'teacher')).toBe(true);
-  expect(await loadDropped(await drop('student-3class-32'), 'student')).toBe(true);
+  await loadUserPairOnSegValid();
   expect(s().byo.student?.info.format).toBe('layers-model');
   s().setMask({ numTokens: 2, steps: 2, batchSize: 2 });
   await learnMasks();

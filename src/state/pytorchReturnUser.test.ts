@@ -11,36 +11,23 @@ import { beforeAll, expect, it } from 'vitest';
 import type { Checkpoint } from '../engine/checkpoint';
 import { checkpointToJson } from '../pytorch/checkpointJson';
 import { readBundleZip } from '../pytorch/bundleZip';
-import { makeDatasetFixtures } from '../../scripts/make-dataset-fixtures.mjs';
-import { fixture } from '../byo/fixtures.testkit';
 import { distill, learnMasks } from './actions';
 import { loadDropped } from './byoActions';
-import { chooseTaskOption, loadDatasetFiles } from './datasetActions';
+import { chooseTaskOption } from './datasetActions';
 import { currentRunFile, openFile, pickedFile, pytorchUnavailable } from './exportActions';
 import { distillFurther, distillFurtherUnavailable } from './pytorchReturn';
 import { pytorchRunFile as buildPytorchRunFile } from './pytorchRunFile.testkit';
 import { useAppStore } from './store';
-import { pageOnLocalEngine } from './pageOnLocalEngine.testkit';
+import { dropFixture, loadUserPairOnSegValid, pageOnLocalEngine } from './pageOnLocalEngine.testkit';
 
 const s = () => useAppStore.getState();
 const { engine, start } = pageOnLocalEngine('2026-12-07T00:00:00Z');
 let browser: Checkpoint;
 let runText: string;
 
-/** A drop of a fixture model's files on a card, as the page's DataTransfer gives them. */
-async function drop(name: string): Promise<DataTransfer> {
-  const files = (await fixture(name)).map((f) => new File([f.data], f.name.slice(f.name.indexOf('/') + 1)));
-  return { items: [], files } as unknown as DataTransfer;
-}
-
 beforeAll(async () => {
   await start();
-  await chooseTaskOption('custom');
-  s().setDatasetSettings({ inputSize: 32 });
-  await loadDatasetFiles(makeDatasetFixtures()['seg-valid'].files.map((f) => ({ path: f.path, file: new Blob([f.data]) })));
-  expect(s().dataset).toMatchObject({ task: 'segmentation', numClasses: 3, train: 8, val: 2 });
-  expect(await loadDropped(await drop('teacher-3class-32'), 'teacher')).toBe(true);
-  expect(await loadDropped(await drop('student-3class-32'), 'student')).toBe(true);
+  await loadUserPairOnSegValid();
   s().setMask({ numTokens: 2, steps: 2, batchSize: 2 });
   await learnMasks();
   s().setDistill({ method: 'maskd', steps: 2, batchSize: 2, evalEvery: 2, valCount: 2 });
@@ -131,15 +118,15 @@ it('with the demo loaded instead of the user\'s models, it is refused with what 
 let demoRun: string;
 
 it('the demo\'s own run opened beside your teacher (the built-in student): its demo is loaded for it', async () => {
-  expect(await loadDropped(await drop('teacher-valid'), 'teacher')).toBe(true);
+  expect(await loadDropped(await dropFixture('teacher-valid'), 'teacher')).toBe(true);
   await openFile(pickedFile('maskd-run-segmentation-step4.json', demoRun));
   expect(s().messages.at(-1)?.text).toMatch(/^Restored the run from .*: the segmentation demo, settings/);
   expect((await engine.exportState()).step).toBe(4);
 }, 120_000);
 
 it('your own pair on the demo scenes: its checkpoint installs into them too, and Distill further goes on', async () => {
-  expect(await loadDropped(await drop('teacher-valid'), 'teacher')).toBe(true);
-  expect(await loadDropped(await drop('student-valid'), 'student')).toBe(true);
+  expect(await loadDropped(await dropFixture('teacher-valid'), 'teacher')).toBe(true);
+  expect(await loadDropped(await dropFixture('student-valid'), 'student')).toBe(true);
   expect(s().dataMode).toBe('demo');
   await learnMasks();
   s().setDistill({ method: 'maskd', steps: 2 });

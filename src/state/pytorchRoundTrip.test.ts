@@ -9,24 +9,25 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { readBundleZip } from '../pytorch/bundleZip';
 import { noteWhenNoTorch, torchPython } from '../pytorch/torchPython.testkit';
-import { localEngine } from '../train/localEngine';
-import { makeDatasetFixtures } from '../../scripts/make-dataset-fixtures.mjs';
-import { fixture } from '../byo/fixtures.testkit';
-import { changeTask, connectEngine, distill, learnMasks, startApp } from './actions';
-import { loadDropped } from './byoActions';
-import { chooseTaskOption, loadDatasetFiles } from './datasetActions';
-import { exportPytorch, openFile, pickedFile, setExportEnv } from './exportActions';
+import { changeTask, distill, learnMasks } from './actions';
+import { exportPytorch, openFile, pickedFile } from './exportActions';
 import { distillFurther } from './pytorchReturn';
 import { useAppStore } from './store';
+import { loadUserPairOnSegValid, pageOnLocalEngine } from './pageOnLocalEngine.testkit';
 
 const s = () => useAppStore.getState();
-const engine = localEngine();
-afterAll(() => engine.terminate());
+const { engine, saved, start } = pageOnLocalEngine('2026-12-07T00:00:00Z');
 
 noteWhenNoTorch('pytorchRoundTrip.test.ts (page → train.py → page)');
+
+// The page opens with the first case that runs (none where torch is missing); each case's zip is saved[0].
+beforeEach(async () => {
+  saved.length = 0;
+  if (s().backendPhase !== 'ready') await start();
+}, 60_000);
 
 // The student alone too: its Adam state covers the student only (the align module never runs).
 const TASKS = [
@@ -36,13 +37,6 @@ const TASKS = [
 ] as const;
 
 it.skipIf(!torchPython).each(TASKS)('%s %s %s: page → Continue in PyTorch → train.py --steps 2 → the run file it wrote opens and distils further', async (task, metric, method) => {
-  const saved: { name: string; data: Uint8Array | string }[] = [];
-  connectEngine({ get: () => engine, reset: () => {}, dataUrl: '' });
-  setExportEnv({ save: (name, data) => saved.push({ name, data }), png: async () => new Uint8Array(4), now: () => new Date('2026-12-07T00:00:00Z') });
-  if (s().backendPhase !== 'ready') {
-    useAppStore.setState({ backendChoice: 'wasm' });
-    await startApp();
-  }
   await changeTask(task);
   expect(s().task).toBe(task);
   s().setDistill({ method, steps: 2, batchSize: 2, evalEvery: 2, valCount: 4 });
@@ -77,25 +71,8 @@ it.skipIf(!torchPython).each(TASKS)('%s %s %s: page → Continue in PyTorch → 
   expect((await engine.exportState()).step).toBe(5);
 }, 300_000);
 
-/** A drop of a fixture model's files on a card, as the page's DataTransfer gives them. */
-async function drop(name: string): Promise<DataTransfer> {
-  const files = (await fixture(name)).map((f) => new File([f.data], f.name.slice(f.name.indexOf('/') + 1)));
-  return { items: [], files } as unknown as DataTransfer;
-}
-
 it.skipIf(!torchPython)('your layers pair on your dataset: page → zip → train.py --steps 2 → the run file installs into the loaded models and distils further', async () => {
-  const saved: { name: string; data: Uint8Array | string }[] = [];
-  connectEngine({ get: () => engine, reset: () => {}, dataUrl: '' });
-  setExportEnv({ save: (name, data) => saved.push({ name, data }), png: async () => new Uint8Array(4), now: () => new Date('2026-12-07T00:00:00Z') });
-  if (s().backendPhase !== 'ready') {
-    useAppStore.setState({ backendChoice: 'wasm' });
-    await startApp();
-  }
-  await chooseTaskOption('custom');
-  s().setDatasetSettings({ inputSize: 32 });
-  await loadDatasetFiles(makeDatasetFixtures()['seg-valid'].files.map((f) => ({ path: f.path, file: new Blob([f.data]) })));
-  expect(await loadDropped(await drop('teacher-3class-32'), 'teacher')).toBe(true);
-  expect(await loadDropped(await drop('student-3class-32'), 'student')).toBe(true);
+  await loadUserPairOnSegValid();
   s().setMask({ numTokens: 2, steps: 2, batchSize: 2 });
   await learnMasks();
   s().setDistill({ method: 'maskd', steps: 2, batchSize: 2, evalEvery: 2, valCount: 2 });
